@@ -1,0 +1,22 @@
+#pragma once
+// The `nwc` command-line tool: one function per sub-command, each parsing its own options with
+// QCommandLineParser. `args` starts with the program name followed by the sub-command name.
+// Results go to stdout (tables, or JSON with --json); progress and statistics to stderr.
+// User errors print one line "nwc: error: ..." and return a non-zero exit code.
+
+#include <QStringList>
+
+namespace nwc::cli {
+
+int runInfo(const QStringList &args);
+int runGenerate(const QStringList &args);
+int runEval(const QStringList &args);
+int runTrainDemo(const QStringList &args);
+int runBench(const QStringList &args);
+/// The main job on the built-in demo (what `nwc-workbench --headless` runs).
+int runDemo(const QStringList &args);
+
+/// Dispatches argv to a sub-command; prints usage for --help or an unknown command.
+int runCommandLine(const QStringList &args);
+
+} // namespace nwc::cli

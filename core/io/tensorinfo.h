@@ -1,0 +1,44 @@
+#pragma once
+// Torch-free description of one tensor in a checkpoint; what the GUI's tensor browser shows.
+
+#include "io/dtype.h"
+
+#include <QString>
+#include <QVector>
+
+namespace nwc {
+
+/// Name, element type, shape and size of a stored tensor.
+struct TensorInfo {
+    QString name;
+    DType dtype = DType::F32;
+    QVector<qint64> shape;
+    quint64 byteSize = 0;
+
+    /// Number of elements (product of shape; 1 for a scalar).
+    qint64 elementCount() const
+    {
+        qint64 n = 1;
+        for (qint64 d : shape)
+            n *= d;
+        return n;
+    }
+    /// "[512, 64]"
+    QString shapeString() const;
+};
+
+/// min / max / mean / std and a histogram of a tensor's values.
+struct TensorStatistics {
+    double min = 0;
+    double max = 0;
+    double mean = 0;
+    double std = 0;
+    qint64 count = 0;
+    QVector<double> binEdges; ///< bins + 1 edges
+    QVector<double> binCounts;
+
+    /// Computes statistics and a histogram with `bins` equal-width bins over [min, max].
+    static TensorStatistics compute(const float *values, qint64 count, int bins = 64);
+};
+
+} // namespace nwc

@@ -33,11 +33,13 @@ struct TensorStatistics {
     double max = 0;
     double mean = 0;
     double std = 0;
-    qint64 count = 0;
+    qint64 count = 0;         ///< finite values the statistics are computed over
+    qint64 nonFiniteCount = 0; ///< NaN and +-inf values, left out of everything else
     QVector<double> binEdges; ///< bins + 1 edges
     QVector<double> binCounts;
 
-    /// Computes statistics and a histogram with `bins` equal-width bins over [min, max].
+    /// Computes statistics and a histogram with `bins` equal-width bins over [min, max]
+    /// (std is the population standard deviation; the last bin includes max).
     static TensorStatistics compute(const float *values, qint64 count, int bins = 64);
 };
 

@@ -1,0 +1,157 @@
+// nwc demo: the main job on the built-in demo models. Loads demo:student and demo:teacher,
+// measures held-out perplexity and greedy arithmetic accuracy, and shows one worked answer.
+#include "cli/clioutput.h"
+#include "cli/commands.h"
+#include "cli/modeloptions.h"
+
+#include "io/checkpoint.h"
+#include "jobs/error.h"
+#include "jobs/progresssink.h"
+#include "lm/evaluator.h"
+#include "lm/qabenchmark.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QTextStream>
+
+#include <unistd.h>
+
+namespace nwc::cli {
+namespace {
+
+const QString kPromptTemplate = QStringLiteral("Question: {question}\nAnswer:");
+
+/// The folder holding the demo models and their evaluation data.
+QString demoDataDirectory()
+{
+    const QString teacher = Checkpoint::resolveSpec(QStringLiteral("demo:teacher"));
+    return QFileInfo(teacher).dir().path();
+}
+
+QByteArray readFile(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        throw Error(QStringLiteral("cannot read %1: %2 (the demo data ships with the models in "
+                                   "resources/demo)")
+                        .arg(path, file.errorString()));
+    return file.readAll();
+}
+
+struct DemoRow {
+    LanguageModelPtr model;
+    qint64 parameters = 0;
+    PerplexityResult perplexity;
+    QaResult qa;
+};
+
+} // namespace
+
+int runDemo(const QStringList &args)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption questions(QStringLiteral("questions"),
+                                       QStringLiteral("Arithmetic questions to answer (default 20)."),
+                                       QStringLiteral("N"), QStringLiteral("20"));
+    const QCommandLineOption maxBytes(QStringLiteral("max-bytes"),
+                                      QStringLiteral("Held-out bytes for perplexity (default 30000)."),
+                                      QStringLiteral("N"), QStringLiteral("30000"));
+    const QCommandLineOption jsonOption(QStringLiteral("json"), QStringLiteral("Print JSON."));
+    const QCommandLineOption headless(QStringLiteral("headless"),
+                                      QStringLiteral("Accepted for nwc-workbench compatibility."));
+    parser.addOptions({questions, maxBytes, jsonOption, headless});
+    int exitCode = 0;
+    if (!parseOrExit(parser, args, QStringLiteral("demo"),
+                     QStringLiteral("Run the main job on the built-in demo models: held-out "
+                                    "perplexity and arithmetic accuracy of demo:student and "
+                                    "demo:teacher."),
+                     &exitCode))
+        return exitCode;
+    const int questionCount = intOption(parser, questions.names().first());
+    PerplexitySettings settings;
+    settings.contextLength = 256;
+    settings.stride = 0;
+    settings.addBos = true;
+    settings.maxBytes = parser.value(maxBytes).toLongLong();
+
+    const QString dataDir = demoDataDirectory();
+    const QString heldoutPath = dataDir + QStringLiteral("/heldout.txt");
+    const QString qaPath = dataDir + QStringLiteral("/arithmetic_qa.jsonl");
+    const QByteArray heldout = readFile(heldoutPath);
+    QVector<QaItem> items = loadQaSet(qaPath);
+    if (questionCount > 0 && questionCount < items.size())
+        items.resize(questionCount);
+
+    QTextStream out(stdout);
+    const bool json = parser.isSet(jsonOption);
+    if (!json) {
+        out << "NWC Workbench demo: built-in models demo:student and demo:teacher\n\n";
+        out.flush();
+    }
+    CallbackProgress progress(
+        [](double fraction, const QString &message) { printProgress(fraction, message); });
+    std::vector<DemoRow> rows;
+    for (const QString &name : {QStringLiteral("student"), QStringLiteral("teacher")}) {
+        DemoRow row;
+        row.model = LanguageModel::load(QStringLiteral("demo:") + name, QString(), &progress);
+        for (const TensorInfo &info : row.model->checkpoint()->tensors())
+            row.parameters += info.elementCount();
+        row.perplexity = evaluatePerplexity(*row.model, heldout, settings, &progress);
+        row.qa = evaluateQa(*row.model, items, kPromptTemplate, 64, &progress);
+        rows.push_back(row);
+    }
+    if (isatty(2))
+        QTextStream(stderr) << "\r\x1b[K";
+
+    if (json) {
+        QJsonArray models;
+        for (const DemoRow &row : rows) {
+            QJsonObject object;
+            object[QStringLiteral("model")] = row.model->checkpoint()->source();
+            object[QStringLiteral("parameters")] = double(row.parameters);
+            object[QStringLiteral("perplexity")] = row.perplexity.perplexity;
+            object[QStringLiteral("bits_per_byte")] = row.perplexity.bitsPerByte;
+            object[QStringLiteral("tokens_scored")] = double(row.perplexity.tokensScored);
+            object[QStringLiteral("arithmetic_correct")] = row.qa.correct;
+            object[QStringLiteral("arithmetic_questions")] = int(row.qa.outcomes.size());
+            models.append(object);
+        }
+        QJsonObject root;
+        root[QStringLiteral("models")] = models;
+        root[QStringLiteral("heldout")] = heldoutPath;
+        root[QStringLiteral("bytes")] = double(rows.front().perplexity.bytes);
+        root[QStringLiteral("context_length")] = settings.contextLength;
+        root[QStringLiteral("stride")] = rows.front().perplexity.stride;
+        root[QStringLiteral("qa_set")] = qaPath;
+        printJson(QJsonDocument(root));
+        return 0;
+    }
+
+    out << QStringLiteral("model").leftJustified(10) << QStringLiteral("parameters").rightJustified(12)
+        << QStringLiteral("perplexity").rightJustified(12)
+        << QStringLiteral("bits/byte").rightJustified(11)
+        << QStringLiteral("arithmetic").rightJustified(14) << '\n';
+    for (const DemoRow &row : rows) {
+        out << row.model->displayName().leftJustified(10)
+            << QString::number(row.parameters).rightJustified(12)
+            << QString::number(row.perplexity.perplexity, 'f', 3).rightJustified(12)
+            << QString::number(row.perplexity.bitsPerByte, 'f', 3).rightJustified(11)
+            << QStringLiteral("%1/%2").arg(row.qa.correct).arg(row.qa.outcomes.size()).rightJustified(14)
+            << '\n';
+    }
+    const PerplexityResult &p = rows.front().perplexity;
+    out << "\nperplexity: first " << p.bytes << " bytes of heldout.txt, context " << p.contextLength
+        << ", stride " << p.stride << ", BOS per window, " << p.tokensScored
+        << " tokens scored\narithmetic: greedy answers to the first " << items.size()
+        << " questions of arithmetic_qa.jsonl, prompt \"Question: ...\\nAnswer:\"\n\n";
+    out << "Question: " << items.first().question << '\n';
+    for (const DemoRow &row : rows)
+        out << "  " << row.model->displayName() << ":" << row.qa.outcomes.first().completion.trimmed()
+            << (row.qa.outcomes.first().correct ? "   [correct]" : "   [wrong]") << '\n';
+    return 0;
+}
+
+} // namespace nwc::cli

@@ -35,6 +35,11 @@ else
 fi
 
 # ccache: compile cache shared across builds on this machine.
+# ccache: compile cache shared by every clone on this machine (CI builds a fresh clone each time,
+# so paths are made relative and the precompiled LibTorch header is accepted).
 if command -v ccache >/dev/null; then
   ccache --max-size=5G >/dev/null 2>&1 || true
+  ccache --set-config=base_dir=/ >/dev/null 2>&1 || true
+  ccache --set-config=hash_dir=false >/dev/null 2>&1 || true
+  ccache --set-config=sloppiness=pch_defines,time_macros,include_file_mtime,include_file_ctime >/dev/null 2>&1 || true
 fi

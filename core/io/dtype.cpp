@@ -7,31 +7,26 @@ namespace nwc {
 
 namespace {
 
-uint32_t floatBits(float value)
-{
+uint32_t floatBits(float value) {
     uint32_t bits;
     std::memcpy(&bits, &value, sizeof bits);
     return bits;
 }
 
-float bitsToFloat(uint32_t bits)
-{
+float bitsToFloat(uint32_t bits) {
     float value;
     std::memcpy(&value, &bits, sizeof value);
     return value;
 }
 
-template <typename T>
-void convertLittleEndian(const uchar *src, std::size_t count, float *dst)
-{
+template <typename T> void convertLittleEndian(const uchar *src, std::size_t count, float *dst) {
     for (std::size_t i = 0; i < count; ++i)
         dst[i] = static_cast<float>(qFromLittleEndian<T>(src + i * sizeof(T)));
 }
 
 } // namespace
 
-int dtypeSize(DType type)
-{
+int dtypeSize(DType type) {
     switch (type) {
     case DType::F64:
     case DType::I64:
@@ -51,8 +46,7 @@ int dtypeSize(DType type)
     return 1;
 }
 
-QString dtypeName(DType type)
-{
+QString dtypeName(DType type) {
     switch (type) {
     case DType::F64:
         return QStringLiteral("F64");
@@ -78,8 +72,7 @@ QString dtypeName(DType type)
     return QString();
 }
 
-bool dtypeFromName(const QString &name, DType *type)
-{
+bool dtypeFromName(const QString &name, DType *type) {
     static const DType all[] = {DType::F64, DType::F32, DType::F16, DType::BF16, DType::I64,
                                 DType::I32, DType::I16, DType::I8,  DType::U8,   DType::Bool};
     for (DType candidate : all) {
@@ -92,13 +85,11 @@ bool dtypeFromName(const QString &name, DType *type)
     return false;
 }
 
-bool dtypeIsFloat(DType type)
-{
+bool dtypeIsFloat(DType type) {
     return type == DType::F64 || type == DType::F32 || type == DType::F16 || type == DType::BF16;
 }
 
-float halfToFloat(uint16_t bits)
-{
+float halfToFloat(uint16_t bits) {
     const uint32_t sign = static_cast<uint32_t>(bits & 0x8000u) << 16;
     const uint32_t exponent = (bits >> 10) & 0x1fu;
     uint32_t mantissa = bits & 0x3ffu;
@@ -118,8 +109,7 @@ float halfToFloat(uint16_t bits)
     return bitsToFloat(sign | (static_cast<uint32_t>(113 - shift) << 23) | (mantissa << 13));
 }
 
-uint16_t floatToHalf(float value)
-{
+uint16_t floatToHalf(float value) {
     const uint32_t bits = floatBits(value);
     const uint16_t sign = static_cast<uint16_t>((bits >> 16) & 0x8000u);
     const uint32_t magnitude = bits & 0x7fffffffu;
@@ -127,7 +117,7 @@ uint16_t floatToHalf(float value)
         return sign | 0x7e00u | static_cast<uint16_t>((magnitude >> 13) & 0x3ffu);
     if (magnitude >= 0x477ff000u) // >= 65520 rounds to infinity (also +-inf itself)
         return sign | 0x7c00u;
-    if (magnitude < 0x38800000u) { // below the smallest normal half (2^-14)
+    if (magnitude < 0x38800000u) {    // below the smallest normal half (2^-14)
         if (magnitude <= 0x33000000u) // <= 2^-25: rounds to (even) zero
             return sign;
         const uint32_t exponent = magnitude >> 23;
@@ -147,13 +137,11 @@ uint16_t floatToHalf(float value)
     return sign | static_cast<uint16_t>(result);
 }
 
-float bf16ToFloat(uint16_t bits)
-{
+float bf16ToFloat(uint16_t bits) {
     return bitsToFloat(static_cast<uint32_t>(bits) << 16);
 }
 
-uint16_t floatToBf16(float value)
-{
+uint16_t floatToBf16(float value) {
     const uint32_t bits = floatBits(value);
     if ((bits & 0x7fffffffu) > 0x7f800000u) // NaN: truncate and force quiet
         return static_cast<uint16_t>((bits >> 16) | 0x0040u);
@@ -161,8 +149,7 @@ uint16_t floatToBf16(float value)
     return static_cast<uint16_t>((bits + rounding) >> 16);
 }
 
-void convertToFloat32(const void *src, DType type, std::size_t count, float *dst)
-{
+void convertToFloat32(const void *src, DType type, std::size_t count, float *dst) {
     const auto *bytes = static_cast<const uchar *>(src);
     switch (type) {
     case DType::F32:

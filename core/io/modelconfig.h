@@ -23,10 +23,10 @@ struct ModelConfig {
     int headDim = 0; ///< hiddenSize / numHeads unless config.json says otherwise
     int vocabSize = 0;
     int maxPositions = 2048;
-    double rmsNormEps = 1e-5;  ///< also GPT-2's layer_norm_epsilon
+    double rmsNormEps = 1e-5; ///< also GPT-2's layer_norm_epsilon
     double ropeTheta = 10000.0;
     // rope_scaling (only "llama3" and none are supported; others are refused with a message)
-    QString ropeScalingType;   ///< empty = none, "llama3"
+    QString ropeScalingType; ///< empty = none, "llama3"
     double ropeFactor = 1.0;
     double ropeLowFreqFactor = 1.0;
     double ropeHighFreqFactor = 4.0;
@@ -46,9 +46,15 @@ struct ModelConfig {
     QJsonObject toJson() const;
     /// Total parameter count implied by the shapes (embeddings counted once when tied).
     qint64 parameterCount() const;
+
+    /// Field-by-field equality (used to check that toJson/fromJson round-trip).
+    bool operator==(const ModelConfig &other) const;
+    bool operator!=(const ModelConfig &other) const { return !(*this == other); }
 };
 
 /// "LlamaForCausalLM" etc.
 QString architectureName(Architecture architecture);
+/// The architecture names fromJson accepts, comma-separated (for messages).
+QString supportedArchitectures();
 
 } // namespace nwc

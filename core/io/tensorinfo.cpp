@@ -6,8 +6,7 @@
 
 namespace nwc {
 
-QString TensorInfo::shapeString() const
-{
+QString TensorInfo::shapeString() const {
     QStringList parts;
     parts.reserve(shape.size());
     for (qint64 d : shape)
@@ -15,8 +14,7 @@ QString TensorInfo::shapeString() const
     return QLatin1Char('[') + parts.join(QStringLiteral(", ")) + QLatin1Char(']');
 }
 
-TensorStatistics TensorStatistics::compute(const float *values, qint64 count, int bins)
-{
+TensorStatistics TensorStatistics::compute(const float *values, qint64 count, int bins) {
     TensorStatistics stats;
     bins = std::max(bins, 1);
     double minimum = 0;

@@ -16,8 +16,7 @@ struct TensorInfo {
     quint64 byteSize = 0;
 
     /// Number of elements (product of shape; 1 for a scalar).
-    qint64 elementCount() const
-    {
+    qint64 elementCount() const {
         qint64 n = 1;
         for (qint64 d : shape)
             n *= d;
@@ -33,9 +32,9 @@ struct TensorStatistics {
     double max = 0;
     double mean = 0;
     double std = 0;
-    qint64 count = 0;         ///< finite values the statistics are computed over
+    qint64 count = 0;          ///< finite values the statistics are computed over
     qint64 nonFiniteCount = 0; ///< NaN and +-inf values, left out of everything else
-    QVector<double> binEdges; ///< bins + 1 edges
+    QVector<double> binEdges;  ///< bins + 1 edges
     QVector<double> binCounts;
 
     /// Computes statistics and a histogram with `bins` equal-width bins over [min, max]

@@ -1,0 +1,51 @@
+#include "workbenchmodel.h"
+
+#include "jobs/error.h"
+#include "jobs/progresssink.h"
+
+#include <QCoreApplication>
+#include <new>
+
+namespace nwc {
+namespace {
+
+QString translate(const char *text)
+{
+    return QCoreApplication::translate("nwc::WorkbenchModel", text);
+}
+
+} // namespace
+
+WorkbenchModel openWorkbenchModel(const QString &spec, ProgressSink *progress)
+{
+    WorkbenchModel result;
+    result.spec = spec;
+    reportProgress(progress, 0.0, translate("Opening %1").arg(spec));
+    // A broken checkpoint throws here with the reader's message.
+    result.checkpoint = Checkpoint::open(spec);
+    throwIfCancelled(progress);
+    if (result.checkpoint->tokenizerPath().isEmpty()) {
+        result.generationUnavailable =
+            translate("%1 has no tokenizer beside it (tokenizer.json, tokenizer.model, "
+                      "vocab.json + merges.txt or tok*.bin), so it cannot generate text. Its "
+                      "tensors can still be browsed.")
+                .arg(result.checkpoint->displayName());
+        return result;
+    }
+    try {
+        result.languageModel = LanguageModel::load(spec, QString(), progress);
+        result.checkpoint = result.languageModel->checkpoint();
+    } catch (const Cancelled &) {
+        throw;
+    } catch (const Error &error) {
+        result.generationUnavailable = error.message();
+    } catch (const std::bad_alloc &) {
+        result.generationUnavailable = translate("The model does not fit in memory for "
+                                                 "generation. Its tensors can still be browsed.");
+    } catch (const std::exception &error) {
+        result.generationUnavailable = QString::fromLocal8Bit(error.what());
+    }
+    return result;
+}
+
+} // namespace nwc

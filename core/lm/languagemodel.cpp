@@ -1,0 +1,108 @@
+// Loading a model: checkpoint + tokenizer + runtime weights.
+#include "lm/languagemodel.h"
+
+#include "jobs/error.h"
+#include "jobs/progresssink.h"
+#include "lm/transformer.h"
+
+#include <QDir>
+#include <QFileInfo>
+
+namespace nwc {
+
+namespace {
+
+/// The pre-tokenizer a vocab.json / encoder.json tokenizer needs for this architecture.
+QString preTokenizerHint(const ModelConfig &config)
+{
+    switch (config.architecture) {
+    case Architecture::Gpt2:
+        return QStringLiteral("gpt2");
+    case Architecture::Qwen2:
+        return QStringLiteral("qwen2");
+    case Architecture::Llama:
+    case Architecture::Mistral:
+        return config.vocabSize >= 128000 ? QStringLiteral("llama3") : QString();
+    }
+    return QString();
+}
+
+/// Whether `path` names a tokenizer whose pre-tokenizer is not stored in the file itself.
+bool needsPreTokenizerHint(const QString &path)
+{
+    const QFileInfo info(path);
+    if (info.isDir())
+        return true;
+    const QString name = info.fileName();
+    return name == QLatin1String("vocab.json") || name == QLatin1String("encoder.json");
+}
+
+/// The folder a checkpoint's tokenizer is searched in, for messages.
+QString searchedFolder(const CheckpointPtr &checkpoint, const QString &spec)
+{
+    const QFileInfo info(Checkpoint::resolveSpec(spec));
+    if (info.isDir())
+        return QDir::toNativeSeparators(info.absoluteFilePath());
+    if (info.exists())
+        return QDir::toNativeSeparators(info.absolutePath());
+    return checkpoint->source();
+}
+
+} // namespace
+
+LanguageModel::~LanguageModel() = default;
+
+std::shared_ptr<LanguageModel> LanguageModel::load(const QString &spec,
+                                                   const QString &tokenizerPath,
+                                                   ProgressSink *progress)
+{
+    reportProgress(progress, 0.0, QStringLiteral("opening %1").arg(spec));
+    CheckpointPtr checkpoint = Checkpoint::open(spec);
+    const QString path = tokenizerPath.isEmpty() ? checkpoint->tokenizerPath() : tokenizerPath;
+    if (path.isEmpty())
+        throw Error(QStringLiteral("no tokenizer found for %1: looked in %2 for tokenizer.json, "
+                                   "tokenizer.model, vocab.json (+ merges.txt), encoder.json "
+                                   "(+ vocab.bpe) and tok*.bin; pass the tokenizer file with "
+                                   "--tokenizer")
+                        .arg(spec, searchedFolder(checkpoint, spec)));
+    const QString hint =
+        needsPreTokenizerHint(path) ? preTokenizerHint(checkpoint->config()) : QString();
+    std::shared_ptr<const Tokenizer> tokenizer = Tokenizer::load(path, hint);
+    return fromParts(std::move(checkpoint), std::move(tokenizer), progress);
+}
+
+std::shared_ptr<LanguageModel> LanguageModel::fromParts(CheckpointPtr checkpoint,
+                                                        std::shared_ptr<const Tokenizer> tokenizer,
+                                                        ProgressSink *progress)
+{
+    if (!checkpoint || !tokenizer)
+        throw Error(QStringLiteral("a language model needs both a checkpoint and a tokenizer"));
+    const ModelConfig &config = checkpoint->config();
+    if (tokenizer->vocabSize() > config.vocabSize)
+        throw Error(QStringLiteral("the tokenizer has %1 tokens but %2 has only %3 embedding "
+                                   "rows; it belongs to a different model: pass the model's own "
+                                   "tokenizer with --tokenizer")
+                        .arg(tokenizer->vocabSize())
+                        .arg(checkpoint->source())
+                        .arg(config.vocabSize));
+    Transformer module(config);
+    module->loadWeights(*checkpoint, progress);
+    module->eval();
+    module->to(runtimeDevice());
+
+    std::shared_ptr<LanguageModel> model(new LanguageModel);
+    model->m_checkpoint = std::move(checkpoint);
+    model->m_tokenizer = std::move(tokenizer);
+    model->m_runtime = std::make_unique<TransformerHandle>(std::move(module));
+    return model;
+}
+
+bool LanguageModel::addsBos() const
+{
+    const Architecture architecture = config().architecture;
+    const bool llamaFamily =
+        architecture == Architecture::Llama || architecture == Architecture::Mistral;
+    return llamaFamily && m_tokenizer->bosId() >= 0;
+}
+
+} // namespace nwc

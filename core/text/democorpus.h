@@ -1,0 +1,85 @@
+#pragma once
+// The synthetic corpus the built-in demo models are trained on: templated children's stories
+// and arithmetic word problems with worked answers. Generated from a seed with std::mt19937_64
+// and our own integer distributions, so the bytes are identical on every platform.
+
+#include <QByteArray>
+#include <QString>
+#include <QStringList>
+#include <QVector>
+#include <cstdint>
+#include <random>
+
+namespace nwc {
+
+/// One arithmetic word problem with its worked solution.
+struct ArithmeticProblem {
+    QString question; ///< "Tom has 3 apples. He buys 4 more. How many apples does Tom have now?"
+    QString solution; ///< "Tom starts with 3 apples. 3 + 4 = 7. The answer is 7."
+    int answer = 0;
+    /// The problem as it appears in the corpus: "Question: ...\nAnswer: ...".
+    QString document() const;
+};
+
+/// The three disjoint parts of the demo data: no held-out document and no QA question occurs
+/// in the training split.
+struct DemoSplits {
+    QStringList train;
+    QStringList heldout;
+    QVector<ArithmeticProblem> qa;
+};
+
+/// Deterministic generator of demo documents. Each instance is one random stream.
+class DemoCorpus {
+public:
+    /// Fraction of documents that are arithmetic problems (the rest are stories).
+    static constexpr double kDefaultProblemFraction = 0.65;
+
+    /// Starts the stream at `seed`.
+    explicit DemoCorpus(quint64 seed);
+
+    /// The next story (a few sentences, one paragraph).
+    QString story();
+    /// The next arithmetic problem: one-step addition/subtraction or two steps.
+    ArithmeticProblem problem();
+    /// The next document: a problem with probability `problemFraction`, else a story.
+    QString document(double problemFraction = kDefaultProblemFraction);
+
+    /// Train, held-out and QA splits from three streams derived from `seed`; held-out
+    /// documents and QA questions that also occur in the training split are skipped.
+    static DemoSplits makeSplits(quint64 seed, int trainCount, int heldoutCount, int qaCount);
+    /// The prompt used to ask the models a QA question ("{question}" is replaced).
+    static QString qaPromptTemplate();
+    /// Documents joined by blank lines, UTF-8, ending with a newline (the held-out text file).
+    static QByteArray joinDocuments(const QStringList &documents);
+    /// One JSON object {"question", "answer"} per line.
+    static QByteArray qaJsonLines(const QVector<ArithmeticProblem> &problems);
+    /// Recomputes the answer of a corpus problem document from its worked solution and
+    /// checks every equation in it and the final "The answer is N."; false when any is wrong
+    /// or the document is not a problem.
+    static bool checkProblemDocument(const QString &document, int *answer = nullptr);
+
+private:
+    struct Person {
+        QString name;
+        bool female;
+    };
+
+    quint64 nextBits();
+    /// Uniform integer in [low, high] (rejection sampling, platform independent).
+    int uniformInt(int low, int high);
+    bool chance(double probability);
+    QString pick(const QStringList &choices);
+    Person person();
+    Person otherPerson(const Person &person);
+
+    QString lostObjectStory();
+    QString newFriendStory();
+    QString sharingStory();
+    QString weatherStory();
+    QString neverGiveUpStory();
+
+    std::mt19937_64 m_rng;
+};
+
+} // namespace nwc

@@ -8,7 +8,7 @@ packages=(
   qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
   libqt6opengl6-dev libgl-dev
   libqcustomplot-dev libqcustomplot2.1-qt6
-  libtorch-dev libopenblas0-pthread
+  libtorch-dev libprotobuf-dev libopenblas0-pthread
   libhdf5-dev
   libsentencepiece-dev
   libbenchmark-dev

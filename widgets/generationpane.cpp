@@ -140,9 +140,8 @@ void GenerationPane::setModel(LanguageModelPtr model, const QString &unavailable
         m_status->setText(tr("Ready."));
     } else {
         m_modelLabel->setText(tr("Generation unavailable"));
-        m_status->setText(unavailableReason);
+        m_status->clear();
     }
-    m_status->setWordWrap(!m_model);
     updateEnabled();
 }
 

@@ -31,14 +31,14 @@ JobsPanel::JobsPanel(JobRunner *runner, QWidget *parent)
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_view->setMouseTracking(true);
+    m_view->setTextElideMode(Qt::ElideMiddle);
     QHeaderView *header = m_view->header();
     header->setStretchLastSection(false);
-    header->setSectionResizeMode(JobListModel::TitleColumn, QHeaderView::Interactive);
+    header->setSectionResizeMode(JobListModel::TitleColumn, QHeaderView::Stretch);
     header->setSectionResizeMode(JobListModel::StatusColumn, QHeaderView::Stretch);
     header->setSectionResizeMode(JobListModel::ProgressColumn, QHeaderView::Fixed);
     header->setSectionResizeMode(JobListModel::CancelColumn, QHeaderView::Fixed);
     const QFontMetrics metrics = fontMetrics();
-    header->resizeSection(JobListModel::TitleColumn, metrics.averageCharWidth() * 34);
     header->resizeSection(JobListModel::ProgressColumn, metrics.averageCharWidth() * 20);
     header->resizeSection(JobListModel::ElapsedColumn, metrics.averageCharWidth() * 11);
     header->resizeSection(JobListModel::EtaColumn, metrics.averageCharWidth() * 11);

@@ -114,7 +114,9 @@ ModelBrowser::ModelBrowser(JobRunner *runner, QWidget *parent)
     m_note->setWordWrap(true);
     m_histogram = new HistogramPlot(details);
 
-    auto *grid = new QGridLayout;
+    m_facts = new QWidget(details);
+    auto *grid = new QGridLayout(m_facts);
+    grid->setContentsMargins(0, 0, 0, 0);
     grid->setHorizontalSpacing(10);
     grid->setVerticalSpacing(2);
     grid->addWidget(keyLabel(details, tr("Shape")), 0, 0);
@@ -140,14 +142,14 @@ ModelBrowser::ModelBrowser(JobRunner *runner, QWidget *parent)
     detailsLayout->setContentsMargins(0, 4, 0, 0);
     detailsLayout->setSpacing(4);
     detailsLayout->addWidget(m_title);
-    detailsLayout->addLayout(grid);
+    detailsLayout->addWidget(m_facts);
     detailsLayout->addWidget(m_note);
     detailsLayout->addWidget(m_histogram, 1);
 
     m_splitter->addWidget(treePane);
     m_splitter->addWidget(details);
-    m_splitter->setStretchFactor(0, 3);
-    m_splitter->setStretchFactor(1, 2);
+    m_splitter->setStretchFactor(0, 1);
+    m_splitter->setStretchFactor(1, 1);
     m_splitter->setChildrenCollapsible(false);
 
     auto *layout = new QVBoxLayout(this);
@@ -216,6 +218,8 @@ void ModelBrowser::onCurrentChanged(const QModelIndex &current)
         m_currentTensor.clear();
         showTensorInfo(nullptr);
         m_title->setText(source.data(TensorTreeModel::FilterRole).toString());
+        m_title->setVisible(true);
+        m_facts->setVisible(true);
         m_shape->setText(source.siblingAtColumn(TensorTreeModel::ShapeColumn).data().toString());
         m_dtype->setText(source.siblingAtColumn(TensorTreeModel::DTypeColumn).data().toString());
         m_size->setText(bytesIndex.data().toString());
@@ -283,6 +287,8 @@ void ModelBrowser::showTensorInfo(const TensorInfo *info)
 {
     m_note->clear();
     m_note->setVisible(false);
+    m_title->setVisible(info != nullptr);
+    m_facts->setVisible(info != nullptr);
     if (!info) {
         m_title->setText(m_checkpoint ? tr("No tensor selected")
                                       : tr("No model open"));

@@ -69,6 +69,7 @@ private:
     QLineEdit *m_filter;
     QTreeView *m_view;
     QSplitter *m_splitter;
+    QWidget *m_facts;
     QLabel *m_title;
     QLabel *m_shape;
     QLabel *m_dtype;

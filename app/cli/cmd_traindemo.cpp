@@ -31,7 +31,7 @@ namespace {
 
 /// Sizes of the generated data.
 struct CorpusRecipe {
-    int trainDocuments = 40000;
+    int trainDocuments = 60000;
     int heldoutDocuments = 300;
     int qaQuestions = 100;
     int vocabSize = 1024;
@@ -57,12 +57,11 @@ struct ModelResult {
     QaResult qa;
 };
 
-constexpr int kContextLength = 128;
-constexpr int kEvalStride = 64;
+constexpr int kContextLength = 256;
+constexpr int kEvalStride = 128;
 constexpr int kQaMaxTokens = 64;
 
-ModelConfig configFor(const ModelRecipe &recipe, int vocabSize, int bos, int eos)
-{
+ModelConfig configFor(const ModelRecipe &recipe, int vocabSize, int bos, int eos) {
     ModelConfig config;
     config.architecture = Architecture::Llama;
     config.architectureName = QStringLiteral("LlamaForCausalLM");
@@ -82,8 +81,7 @@ ModelConfig configFor(const ModelRecipe &recipe, int vocabSize, int bos, int eos
     return config;
 }
 
-void writeFile(const QString &path, const QByteArray &bytes)
-{
+void writeFile(const QString &path, const QByteArray &bytes) {
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
         throw Error(QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
@@ -94,12 +92,10 @@ class StageProgress : public ProgressSink {
 public:
     explicit StageProgress(QString stage)
         : m_stage(std::move(stage))
-        , m_tty(isatty(2) != 0)
-    {
+        , m_tty(isatty(2) != 0) {
         m_timer.start();
     }
-    void report(double fraction, const QString &message) override
-    {
+    void report(double fraction, const QString &message) override {
         const QString line = m_stage + QStringLiteral(": ") + message;
         if (m_tty) {
             printProgress(fraction, line);
@@ -110,8 +106,7 @@ public:
     }
     bool cancelled() const override { return false; }
     /// Ends the live line.
-    void finish()
-    {
+    void finish() {
         if (m_tty)
             QTextStream(stderr) << '\n';
     }
@@ -122,14 +117,12 @@ private:
     QElapsedTimer m_timer;
 };
 
-void logLine(const QString &line)
-{
+void logLine(const QString &line) {
     QTextStream(stderr) << line << '\n';
 }
 
 std::vector<int32_t> encodeDocuments(const Tokenizer &tokenizer, const QStringList &documents,
-                                     const QString &what)
-{
+                                     const QString &what) {
     std::vector<int32_t> stream;
     for (const QString &document : documents) {
         const QByteArray utf8 = document.toUtf8();
@@ -145,8 +138,7 @@ std::vector<int32_t> encodeDocuments(const Tokenizer &tokenizer, const QStringLi
     return stream;
 }
 
-QJsonObject resultJson(const ModelResult &result)
-{
+QJsonObject resultJson(const ModelResult &result) {
     const ModelRecipe &r = result.recipe;
     const TrainerSettings &t = r.training;
     QJsonObject model;
@@ -202,14 +194,12 @@ QJsonObject resultJson(const ModelResult &result)
     return json;
 }
 
-QString number(double value, int decimals)
-{
+QString number(double value, int decimals) {
     return QString::number(value, 'f', decimals);
 }
 
 QByteArray readmeText(const CorpusRecipe &corpus, quint64 seed, int vocabSize,
-                      const QVector<ModelResult> &results, double totalSeconds, bool quick)
-{
+                      const QVector<ModelResult> &results, double totalSeconds, bool quick) {
     QString text;
     QTextStream out(&text);
     out << "# Built-in demo models\n\n"
@@ -248,9 +238,8 @@ QByteArray readmeText(const CorpusRecipe &corpus, quint64 seed, int vocabSize,
             << r.recipe.intermediate << " | " << t.steps << " | " << t.batchSize << " × "
             << t.sequenceLength << " | " << t.learningRate << " | " << r.training.tokens << " | "
             << number(r.training.seconds / 60.0, 1) << " min | "
-            << qint64(r.training.tokensPerSecond) << " | "
-            << number(r.training.firstTrainLoss, 3) << " → "
-            << number(r.training.finalTrainLoss, 3) << " | "
+            << qint64(r.training.tokensPerSecond) << " | " << number(r.training.firstTrainLoss, 3)
+            << " → " << number(r.training.finalTrainLoss, 3) << " | "
             << number(r.training.finalEvalLoss, 3) << " |\n";
     }
     out << "\n## Results on the held-out data\n\n"
@@ -273,8 +262,7 @@ QByteArray readmeText(const CorpusRecipe &corpus, quint64 seed, int vocabSize,
 }
 
 /// Moves `name` from the staging directory into `target`, replacing what was there.
-void install(const QDir &staging, const QDir &target, const QString &name)
-{
+void install(const QDir &staging, const QDir &target, const QString &name) {
     const QString source = staging.filePath(name);
     const QString destination = target.filePath(name);
     const QString old = staging.filePath(QStringLiteral("previous-") + name);
@@ -286,8 +274,7 @@ void install(const QDir &staging, const QDir &target, const QString &name)
 
 } // namespace
 
-int runTrainDemo(const QStringList &args)
-{
+int runTrainDemo(const QStringList &args) {
     QCommandLineParser parser;
     const QCommandLineOption outOption(
         QStringLiteral("out"),
@@ -297,18 +284,17 @@ int runTrainDemo(const QStringList &args)
                                         QStringLiteral("Seed of corpus, initialisation and "
                                                        "sampling (default 20240611)."),
                                         QStringLiteral("S"), QStringLiteral("20240611"));
-    const QCommandLineOption studentStepsOption(
-        QStringLiteral("student-steps"), QStringLiteral("Optimizer steps for the student."),
-        QStringLiteral("N"));
-    const QCommandLineOption teacherStepsOption(
-        QStringLiteral("teacher-steps"), QStringLiteral("Optimizer steps for the teacher."),
-        QStringLiteral("N"));
+    const QCommandLineOption studentStepsOption(QStringLiteral("student-steps"),
+                                                QStringLiteral("Optimizer steps for the student."),
+                                                QStringLiteral("N"));
+    const QCommandLineOption teacherStepsOption(QStringLiteral("teacher-steps"),
+                                                QStringLiteral("Optimizer steps for the teacher."),
+                                                QStringLiteral("N"));
     const QCommandLineOption quickOption(
         QStringLiteral("quick"),
         QStringLiteral("Smoke test: small corpus, few steps (default --out: a temporary "
                        "directory)."));
-    parser.addOptions(
-        {outOption, seedOption, studentStepsOption, teacherStepsOption, quickOption});
+    parser.addOptions({outOption, seedOption, studentStepsOption, teacherStepsOption, quickOption});
     int exitCode = 0;
     if (!parseOrExit(parser, args, QStringLiteral("train-demo"),
                      QStringLiteral("Regenerate the demo corpus, train the shared BPE tokenizer "
@@ -330,9 +316,9 @@ int runTrainDemo(const QStringList &args)
     }
 
     CorpusRecipe corpus;
-    ModelRecipe student{QStringLiteral("student"), 96, 4, 4, 4, 256, {}};
-    student.training.steps = 1400;
-    student.training.batchSize = 32;
+    ModelRecipe student{QStringLiteral("student"), 96, 4, 4, 4, 192, {}};
+    student.training.steps = 1500;
+    student.training.batchSize = 16;
     student.training.sequenceLength = kContextLength;
     student.training.learningRate = 4e-3;
     student.training.warmupSteps = 60;
@@ -342,6 +328,7 @@ int runTrainDemo(const QStringList &args)
     teacher.training = student.training;
     teacher.training.steps = 900;
     teacher.training.learningRate = 2e-3;
+    teacher.training.warmupSteps = 80;
     teacher.training.seed = seed + 2;
     if (quick) {
         corpus = {2000, 40, 8, 400};
@@ -395,8 +382,11 @@ int runTrainDemo(const QStringList &args)
     StageProgress bpeProgress(QStringLiteral("tokenizer"));
     bpe.train(&bpeProgress);
     bpeProgress.finish();
-    const QString tokenizerPath = staging.filePath(QStringLiteral("tokenizer.json"));
-    bpe.save(tokenizerPath);
+    const QString tokenizerDir = staging.filePath(QStringLiteral("tokenizer"));
+    bpe.save(tokenizerDir);
+    const QString tokenizerPath = QDir(tokenizerDir).filePath(QStringLiteral("tokenizer.json"));
+    const QString tokenizerConfigPath =
+        QDir(tokenizerDir).filePath(QStringLiteral("tokenizer_config.json"));
     const std::unique_ptr<Tokenizer> tokenizer = Tokenizer::load(tokenizerPath);
     if (tokenizer->vocabSize() != bpe.vocabSize() || tokenizer->bosId() != bpe.bosId() ||
         tokenizer->eosId() != bpe.eosId())
@@ -439,7 +429,11 @@ int runTrainDemo(const QStringList &args)
                     .arg(result.training.firstTrainLoss, 0, 'f', 3)
                     .arg(result.training.finalTrainLoss, 0, 'f', 3)
                     .arg(result.training.finalEvalLoss, 0, 'f', 3));
-        trainer.save(staging.filePath(recipe.name), tokenizerPath);
+        const QString modelDir = staging.filePath(recipe.name);
+        trainer.save(modelDir, tokenizerPath);
+        if (!QFile::copy(tokenizerConfigPath,
+                         QDir(modelDir).filePath(QStringLiteral("tokenizer_config.json"))))
+            throw Error(QStringLiteral("cannot copy tokenizer_config.json into %1").arg(modelDir));
         results.append(result);
     }
 
@@ -451,8 +445,7 @@ int runTrainDemo(const QStringList &args)
     const QVector<QaItem> qaItems =
         loadQaSet(staging.filePath(QStringLiteral("arithmetic_qa.jsonl")));
     for (ModelResult &result : results) {
-        const LanguageModelPtr model =
-            LanguageModel::load(staging.filePath(result.recipe.name));
+        const LanguageModelPtr model = LanguageModel::load(staging.filePath(result.recipe.name));
         StageProgress evalProgress(result.recipe.name + QStringLiteral(" evaluation"));
         result.perplexity =
             evaluatePerplexity(*model, heldoutText, perplexitySettings, &evalProgress);
@@ -476,7 +469,6 @@ int runTrainDemo(const QStringList &args)
               QJsonDocument(report).toJson(QJsonDocument::Indented));
     writeFile(staging.filePath(QStringLiteral("README.md")),
               readmeText(corpus, seed, bpe.vocabSize(), results, totalSeconds, quick));
-    QFile::remove(tokenizerPath); // each model directory holds its own copy
 
     for (const QString &name :
          {QStringLiteral("student"), QStringLiteral("teacher"), QStringLiteral("heldout.txt"),
@@ -490,14 +482,19 @@ int runTrainDemo(const QStringList &args)
     out << "model     parameters  train time  tokens/s  train loss  held-out loss  perplexity"
         << "  bits/byte  QA accuracy\n";
     for (const ModelResult &r : results) {
-        out << r.recipe.name.leftJustified(9) << ' ' << QString::number(r.parameters).rightJustified(10)
-            << "  " << QString(number(r.training.seconds / 60.0, 1) + QStringLiteral(" min")).rightJustified(10)
-            << "  " << QString::number(qint64(r.training.tokensPerSecond)).rightJustified(8)
-            << "  " << number(r.training.finalTrainLoss, 3).rightJustified(10) << "  "
+        out << r.recipe.name.leftJustified(9) << ' '
+            << QString::number(r.parameters).rightJustified(10) << "  "
+            << QString(number(r.training.seconds / 60.0, 1) + QStringLiteral(" min"))
+                   .rightJustified(10)
+            << "  " << QString::number(qint64(r.training.tokensPerSecond)).rightJustified(8) << "  "
+            << number(r.training.finalTrainLoss, 3).rightJustified(10) << "  "
             << number(r.training.finalEvalLoss, 3).rightJustified(13) << "  "
             << number(r.perplexity.perplexity, 4).rightJustified(10) << "  "
             << number(r.perplexity.bitsPerByte, 4).rightJustified(9) << "  "
-            << QStringLiteral("%1/%2").arg(r.qa.correct).arg(r.qa.outcomes.size()).rightJustified(11)
+            << QStringLiteral("%1/%2")
+                   .arg(r.qa.correct)
+                   .arg(r.qa.outcomes.size())
+                   .rightJustified(11)
             << '\n';
     }
     out << "\nperplexity: " << QFileInfo(target.filePath(QStringLiteral("heldout.txt"))).fileName()

@@ -1,4 +1,5 @@
 // `nwc-workbench`: the GUI, or with --headless (or without a display) the demo job on stdout.
+#include "cli/clioutput.h"
 #include "cli/commands.h"
 #include "mainwindow.h"
 
@@ -34,9 +35,9 @@ int runHeadless(int argc, char *argv[])
     setApplicationNames();
     QStringList arguments = QCoreApplication::arguments();
     arguments.removeAll(QStringLiteral("--headless"));
-    // runDemo expects "<program> demo [options]".
+    // runDemo expects "<program> demo [options]"; errors print one line and exit non-zero.
     arguments.insert(1, QStringLiteral("demo"));
-    return nwc::cli::runDemo(arguments);
+    return nwc::cli::runGuarded([&arguments] { return nwc::cli::runDemo(arguments); });
 }
 
 } // namespace

@@ -228,8 +228,10 @@ void MainWindow::openInitialModel(const QString &spec)
 void MainWindow::openModel(const QString &spec, bool interactive)
 {
     statusBar()->showMessage(tr("Opening %1…").arg(spec));
+    const QFileInfo file(spec);
+    const QString shortName = file.exists() ? file.fileName() : spec;
     m_openJob = m_runner->start(
-        tr("Open %1").arg(spec), QStringLiteral("open-model"), this,
+        tr("Open %1").arg(shortName), QStringLiteral("open-model"), this,
         [spec](JobContext &context) { return openWorkbenchModel(spec, &context); },
         JobHandlers<WorkbenchModel>{
             [this](const WorkbenchModel &model) {

@@ -23,8 +23,7 @@ struct Window {
 };
 
 /// The text to evaluate: the first maxBytes bytes, shortened so no UTF-8 character is split.
-QByteArray evaluatedText(const QByteArray &text, qint64 maxBytes)
-{
+QByteArray evaluatedText(const QByteArray &text, qint64 maxBytes) {
     if (maxBytes < 0 || maxBytes >= text.size())
         return text;
     qint64 cut = maxBytes;
@@ -34,8 +33,7 @@ QByteArray evaluatedText(const QByteArray &text, qint64 maxBytes)
 }
 
 /// Plans the windows as documented in evaluator.h.
-std::vector<Window> planWindows(int64_t tokenCount, const PerplexitySettings &settings, bool bos)
-{
+std::vector<Window> planWindows(int64_t tokenCount, const PerplexitySettings &settings, bool bos) {
     const int64_t capacity = bos ? settings.contextLength - 1 : settings.contextLength;
     if (capacity < (bos ? 1 : 2))
         throw Error(QStringLiteral("context length %1 is too short: a window needs at least %2 "
@@ -80,8 +78,7 @@ struct Plan {
 };
 
 Plan makePlan(const LanguageModel &model, const QByteArray &fullText,
-              const PerplexitySettings &settings)
-{
+              const PerplexitySettings &settings) {
     Plan plan;
     plan.text = evaluatedText(fullText, settings.maxBytes);
     if (plan.text.isEmpty())
@@ -101,8 +98,7 @@ Plan makePlan(const LanguageModel &model, const QByteArray &fullText,
 }
 
 /// Model input of a window ([1, length] int64).
-torch::Tensor windowInput(const Plan &plan, const Window &window)
-{
+torch::Tensor windowInput(const Plan &plan, const Window &window) {
     std::vector<int64_t> ids;
     ids.reserve(size_t(window.end - window.start + 1));
     if (plan.bos)
@@ -113,24 +109,21 @@ torch::Tensor windowInput(const Plan &plan, const Window &window)
 }
 
 /// Logits [scored, vocab] of the positions that predict the window's scored tokens.
-torch::Tensor scoredLogits(TransformerImpl &module, const Plan &plan, const Window &window)
-{
+torch::Tensor scoredLogits(TransformerImpl &module, const Plan &plan, const Window &window) {
     const torch::Tensor logits = module.forward(windowInput(plan, window))[0];
     // Input position of text token i is i - start (+1 with BOS); it is predicted one earlier.
     const int64_t first = window.firstScored - window.start + (plan.bos ? 0 : -1);
     return logits.narrow(0, first, window.end - window.firstScored).to(torch::kFloat);
 }
 
-torch::Tensor scoredTargets(const Plan &plan, const Window &window, const torch::Device &device)
-{
+torch::Tensor scoredTargets(const Plan &plan, const Window &window, const torch::Device &device) {
     std::vector<int64_t> targets(plan.tokens.begin() + window.firstScored,
                                  plan.tokens.begin() + window.end);
     return torch::tensor(targets, torch::kLong).to(device);
 }
 
 /// Linear-interpolated quantile of sorted values.
-double quantile(const std::vector<double> &sorted, double q)
-{
+double quantile(const std::vector<double> &sorted, double q) {
     if (sorted.empty())
         return 0.0;
     const double position = q * double(sorted.size() - 1);
@@ -139,16 +132,14 @@ double quantile(const std::vector<double> &sorted, double q)
     return sorted[lower] + (sorted[upper] - sorted[lower]) * (position - double(lower));
 }
 
-QString windowMessage(size_t index, size_t count)
-{
+QString windowMessage(size_t index, size_t count) {
     return QStringLiteral("window %1/%2").arg(index + 1).arg(count);
 }
 
 } // namespace
 
 PerplexityResult evaluatePerplexity(const LanguageModel &model, const QByteArray &text,
-                                    const PerplexitySettings &settings, ProgressSink *progress)
-{
+                                    const PerplexitySettings &settings, ProgressSink *progress) {
     QElapsedTimer timer;
     timer.start();
     const Plan plan = makePlan(model, text, settings);
@@ -178,19 +169,17 @@ PerplexityResult evaluatePerplexity(const LanguageModel &model, const QByteArray
     result.bitsPerByte = totalNll / std::log(2.0) / double(result.bytes);
     result.windows = qint64(plan.windows.size());
     result.contextLength = settings.contextLength;
-    result.stride = settings.stride > 0 ? settings.stride
-                                        : (plan.bos ? settings.contextLength - 1
-                                                    : settings.contextLength);
+    result.stride = settings.stride > 0
+                        ? settings.stride
+                        : (plan.bos ? settings.contextLength - 1 : settings.contextLength);
     result.addBos = plan.bos;
     result.seconds = double(timer.nsecsElapsed()) / 1e9;
     return result;
 }
 
-ReferenceComparison compareWithReference(const LanguageModel &model,
-                                         const LanguageModel &reference, const QByteArray &text,
-                                         const PerplexitySettings &settings,
-                                         ProgressSink *progress)
-{
+ReferenceComparison compareWithReference(const LanguageModel &model, const LanguageModel &reference,
+                                         const QByteArray &text, const PerplexitySettings &settings,
+                                         ProgressSink *progress) {
     if (model.tokenizer().fingerprint() != reference.tokenizer().fingerprint())
         throw Error(QStringLiteral("%1 and the reference %2 use different tokenizers, so their "
                                    "next-token distributions cannot be compared; compare models "
@@ -249,9 +238,9 @@ ReferenceComparison compareWithReference(const LanguageModel &model,
     result.sameTopRate = double(sameTop) / double(result.positions);
     result.rmsDeltaP = std::sqrt(squaredSum / double(result.positions));
     result.contextLength = settings.contextLength;
-    result.stride = settings.stride > 0 ? settings.stride
-                                        : (plan.bos ? settings.contextLength - 1
-                                                    : settings.contextLength);
+    result.stride = settings.stride > 0
+                        ? settings.stride
+                        : (plan.bos ? settings.contextLength - 1 : settings.contextLength);
     return result;
 }
 

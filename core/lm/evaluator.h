@@ -19,8 +19,8 @@ class ProgressSink;
 /// than a window's text tokens is refused (nwc::Error), as is a context beyond the model's.
 struct PerplexitySettings {
     int contextLength = 256;
-    int stride = 0;         ///< 0 = non-overlapping windows
-    bool addBos = true;     ///< ignored when the tokenizer has no BOS
+    int stride = 0;     ///< 0 = non-overlapping windows
+    bool addBos = true; ///< ignored when the tokenizer has no BOS
     /// Evaluate only the first maxBytes bytes of the text (-1 = all); a UTF-8 character that
     /// would be cut is left out.
     qint64 maxBytes = -1;
@@ -42,7 +42,7 @@ struct PerplexityResult {
 
 /// Distribution-level comparison of `model` against `reference` on the same windows.
 struct ReferenceComparison {
-    double meanKl = 0;   ///< KL(reference || model), nats
+    double meanKl = 0; ///< KL(reference || model), nats
     double medianKl = 0;
     double p99Kl = 0;
     double sameTopRate = 0; ///< fraction of positions where both argmaxes agree
@@ -62,9 +62,8 @@ PerplexityResult evaluatePerplexity(const LanguageModel &model, const QByteArray
 /// Compares next-token distributions at the scored positions of the same windows. Both models
 /// must share a tokenizer (same fingerprint; nwc::Error otherwise). Median and p99 interpolate
 /// linearly between sorted per-position values.
-ReferenceComparison compareWithReference(const LanguageModel &model,
-                                         const LanguageModel &reference, const QByteArray &text,
-                                         const PerplexitySettings &settings,
+ReferenceComparison compareWithReference(const LanguageModel &model, const LanguageModel &reference,
+                                         const QByteArray &text, const PerplexitySettings &settings,
                                          ProgressSink *progress = nullptr);
 
 } // namespace nwc

@@ -19,8 +19,7 @@ namespace nwc {
 namespace {
 
 /// splitmix64: a full-period 64-bit generator, identical on every platform.
-uint64_t nextRandom(uint64_t *state)
-{
+uint64_t nextRandom(uint64_t *state) {
     *state += 0x9E3779B97F4A7C15ull;
     uint64_t z = *state;
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
@@ -29,14 +28,12 @@ uint64_t nextRandom(uint64_t *state)
 }
 
 /// Uniform double in [0, 1) with 53 random bits.
-double uniform01(uint64_t *state)
-{
+double uniform01(uint64_t *state) {
     return double(nextRandom(state) >> 11) * (1.0 / 9007199254740992.0);
 }
 
 /// Index of the largest logit, the lowest index on ties; NaN never wins.
-int32_t argmax(const float *logits, int count)
-{
+int32_t argmax(const float *logits, int count) {
     int32_t best = -1;
     for (int i = 0; i < count; ++i) {
         if (std::isnan(logits[i]))
@@ -48,8 +45,7 @@ int32_t argmax(const float *logits, int count)
 }
 
 /// Length of the longest prefix of `bytes` that does not end inside a UTF-8 sequence.
-int completeUtf8Length(const QByteArray &bytes)
-{
+int completeUtf8Length(const QByteArray &bytes) {
     const int size = int(bytes.size());
     int start = size - 1;
     while (start >= 0 && size - start < 4 && (uchar(bytes[start]) & 0xC0) == 0x80)
@@ -77,12 +73,9 @@ public:
         : m_tokenizer(tokenizer)
         , m_promptIds(promptIds)
         , m_callback(callback)
-        , m_promptBytes(tokenizer.decodeBytes(promptIds, true))
-    {
-    }
+        , m_promptBytes(tokenizer.decodeBytes(promptIds, true)) {}
 
-    void update(const std::vector<int32_t> &generated)
-    {
+    void update(const std::vector<int32_t> &generated) {
         m_text = continuation(generated);
         const int complete = completeUtf8Length(m_text);
         emitUpTo(complete);
@@ -94,8 +87,7 @@ public:
     const QByteArray &bytes() const { return m_text; }
 
 private:
-    QByteArray continuation(const std::vector<int32_t> &generated) const
-    {
+    QByteArray continuation(const std::vector<int32_t> &generated) const {
         std::vector<int32_t> all = m_promptIds;
         all.insert(all.end(), generated.begin(), generated.end());
         const QByteArray full = m_tokenizer.decodeBytes(all, true);
@@ -104,8 +96,7 @@ private:
         return m_tokenizer.decodeBytes(generated, true);
     }
 
-    void emitUpTo(int end)
-    {
+    void emitUpTo(int end) {
         if (end <= m_emitted)
             return;
         const QByteArray piece = m_text.mid(m_emitted, end - m_emitted);
@@ -124,30 +115,25 @@ private:
 
 /// Runs `ids` through the model, extending the cache; returns the last position's logits as a
 /// contiguous float32 CPU tensor.
-torch::Tensor nextLogits(TransformerImpl &module, const std::vector<int32_t> &ids, KvCache *cache)
-{
+torch::Tensor nextLogits(TransformerImpl &module, const std::vector<int32_t> &ids, KvCache *cache) {
     std::vector<int64_t> wide(ids.begin(), ids.end());
-    const torch::Tensor input =
-        torch::tensor(wide, torch::kLong).view({1, int64_t(wide.size())});
+    const torch::Tensor input = torch::tensor(wide, torch::kLong).view({1, int64_t(wide.size())});
     const torch::Tensor logits = module.forward(input, cache);
     return logits[0][logits.size(1) - 1].to(torch::kCPU, torch::kFloat).contiguous();
 }
 
 } // namespace
 
-double GenerationResult::prefillTokensPerSecond() const
-{
+double GenerationResult::prefillTokensPerSecond() const {
     return prefillSeconds > 0 ? double(promptIds.size()) / prefillSeconds : 0.0;
 }
 
-double GenerationResult::decodeTokensPerSecond() const
-{
+double GenerationResult::decodeTokensPerSecond() const {
     return decodeSeconds > 0 ? double(generatedIds.size()) / decodeSeconds : 0.0;
 }
 
 int32_t sampleToken(const float *logits, int count, const SamplingSettings &settings,
-                    uint64_t *rngState)
-{
+                    uint64_t *rngState) {
     if (count <= 0)
         throw Error(QStringLiteral("cannot sample a token from an empty distribution"));
     if (!(settings.temperature > 0))
@@ -163,8 +149,8 @@ int32_t sampleToken(const float *logits, int count, const SamplingSettings &sett
     std::vector<double> probabilities(size_t(count), 0.0);
     for (int i = 0; i < count; ++i) {
         if (!std::isnan(logits[i]))
-            probabilities[size_t(i)] = std::exp((double(logits[i]) - maxLogit) /
-                                                settings.temperature);
+            probabilities[size_t(i)] =
+                std::exp((double(logits[i]) - maxLogit) / settings.temperature);
     }
     std::vector<int32_t> candidates;
     const bool topK = settings.topK > 0 && settings.topK < count;
@@ -225,8 +211,7 @@ int32_t sampleToken(const float *logits, int count, const SamplingSettings &sett
 
 GenerationResult generate(const LanguageModel &model, const QString &prompt,
                           const SamplingSettings &settings, const TextCallback &onText,
-                          ProgressSink *progress)
-{
+                          ProgressSink *progress) {
     if (settings.maxTokens < 0 || settings.temperature < 0 || settings.topK < 0 ||
         !(settings.topP > 0) || settings.topP > 1)
         throw Error(QStringLiteral("invalid sampling settings: need max tokens >= 0, temperature "

@@ -13,8 +13,7 @@ namespace nwc {
 namespace {
 
 /// The pre-tokenizer a vocab.json / encoder.json tokenizer needs for this architecture.
-QString preTokenizerHint(const ModelConfig &config)
-{
+QString preTokenizerHint(const ModelConfig &config) {
     switch (config.architecture) {
     case Architecture::Gpt2:
         return QStringLiteral("gpt2");
@@ -28,8 +27,7 @@ QString preTokenizerHint(const ModelConfig &config)
 }
 
 /// Whether `path` names a tokenizer whose pre-tokenizer is not stored in the file itself.
-bool needsPreTokenizerHint(const QString &path)
-{
+bool needsPreTokenizerHint(const QString &path) {
     const QFileInfo info(path);
     if (info.isDir())
         return true;
@@ -38,8 +36,7 @@ bool needsPreTokenizerHint(const QString &path)
 }
 
 /// The folder a checkpoint's tokenizer is searched in, for messages.
-QString searchedFolder(const CheckpointPtr &checkpoint, const QString &spec)
-{
+QString searchedFolder(const CheckpointPtr &checkpoint, const QString &spec) {
     const QFileInfo info(Checkpoint::resolveSpec(spec));
     if (info.isDir())
         return QDir::toNativeSeparators(info.absoluteFilePath());
@@ -52,10 +49,8 @@ QString searchedFolder(const CheckpointPtr &checkpoint, const QString &spec)
 
 LanguageModel::~LanguageModel() = default;
 
-std::shared_ptr<LanguageModel> LanguageModel::load(const QString &spec,
-                                                   const QString &tokenizerPath,
-                                                   ProgressSink *progress)
-{
+std::shared_ptr<LanguageModel>
+LanguageModel::load(const QString &spec, const QString &tokenizerPath, ProgressSink *progress) {
     reportProgress(progress, 0.0, QStringLiteral("opening %1").arg(spec));
     CheckpointPtr checkpoint = Checkpoint::open(spec);
     const QString path = tokenizerPath.isEmpty() ? checkpoint->tokenizerPath() : tokenizerPath;
@@ -73,8 +68,7 @@ std::shared_ptr<LanguageModel> LanguageModel::load(const QString &spec,
 
 std::shared_ptr<LanguageModel> LanguageModel::fromParts(CheckpointPtr checkpoint,
                                                         std::shared_ptr<const Tokenizer> tokenizer,
-                                                        ProgressSink *progress)
-{
+                                                        ProgressSink *progress) {
     if (!checkpoint || !tokenizer)
         throw Error(QStringLiteral("a language model needs both a checkpoint and a tokenizer"));
     const ModelConfig &config = checkpoint->config();
@@ -97,8 +91,7 @@ std::shared_ptr<LanguageModel> LanguageModel::fromParts(CheckpointPtr checkpoint
     return model;
 }
 
-bool LanguageModel::addsBos() const
-{
+bool LanguageModel::addsBos() const {
     const Architecture architecture = config().architecture;
     const bool llamaFamily =
         architecture == Architecture::Llama || architecture == Architecture::Mistral;

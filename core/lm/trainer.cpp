@@ -16,8 +16,7 @@ namespace nwc {
 namespace {
 
 /// Uniform integer in [0, bound) from a standardized engine (platform independent).
-quint64 uniformBelow(std::mt19937_64 &rng, quint64 bound)
-{
+quint64 uniformBelow(std::mt19937_64 &rng, quint64 bound) {
     const quint64 limit = ~0ULL - (~0ULL % bound);
     quint64 bits = rng();
     while (bits >= limit)
@@ -25,19 +24,18 @@ quint64 uniformBelow(std::mt19937_64 &rng, quint64 bound)
     return bits % bound;
 }
 
-QString formatDuration(double seconds)
-{
+QString formatDuration(double seconds) {
     const qint64 total = qint64(std::llround(std::max(0.0, seconds)));
     if (total >= 3600)
-        return QStringLiteral("%1h%2m").arg(total / 3600).arg((total / 60) % 60, 2, 10,
-                                                               QLatin1Char('0'));
+        return QStringLiteral("%1h%2m")
+            .arg(total / 3600)
+            .arg((total / 60) % 60, 2, 10, QLatin1Char('0'));
     return QStringLiteral("%1m%2s").arg(total / 60).arg(total % 60, 2, 10, QLatin1Char('0'));
 }
 
 /// Copies windows [start, start + length] of `tokens` into a [count, length + 1] int64 tensor.
 torch::Tensor gatherWindows(const std::vector<int32_t> &tokens, const std::vector<qint64> &starts,
-                            int length)
-{
+                            int length) {
     torch::Tensor batch = torch::empty({qint64(starts.size()), length + 1}, torch::kLong);
     int64_t *out = batch.data_ptr<int64_t>();
     for (const qint64 start : starts) {
@@ -47,8 +45,7 @@ torch::Tensor gatherWindows(const std::vector<int32_t> &tokens, const std::vecto
     return batch;
 }
 
-void checkTokens(const std::vector<int32_t> &tokens, int vocabSize, const char *what)
-{
+void checkTokens(const std::vector<int32_t> &tokens, int vocabSize, const char *what) {
     const auto extremes = std::minmax_element(tokens.begin(), tokens.end());
     if (!tokens.empty() && (*extremes.first < 0 || *extremes.second >= vocabSize))
         throw Error(QStringLiteral("the %1 token stream holds id %2, outside the model's "
@@ -68,8 +65,7 @@ struct Trainer::State {
 
 Trainer::Trainer(const ModelConfig &config, const TrainerSettings &settings)
     : m_settings(settings)
-    , m_state(std::make_unique<State>())
-{
+    , m_state(std::make_unique<State>()) {
     if (settings.steps < 1 || settings.batchSize < 1 || settings.sequenceLength < 2 ||
         settings.warmupSteps < 0 || settings.learningRate <= 0 || settings.evalWindows < 1)
         throw Error(QStringLiteral("invalid training settings: steps, batch size and evaluation "
@@ -88,9 +84,9 @@ Trainer::Trainer(const ModelConfig &config, const TrainerSettings &settings)
     torch::optim::AdamWOptions options(settings.learningRate);
     options.betas({settings.beta1, settings.beta2}).eps(settings.epsilon);
     std::vector<torch::optim::OptimizerParamGroup> groups;
-    groups.emplace_back(decay, std::make_unique<torch::optim::AdamWOptions>(
-                                   torch::optim::AdamWOptions(options).weight_decay(
-                                       settings.weightDecay)));
+    groups.emplace_back(
+        decay, std::make_unique<torch::optim::AdamWOptions>(
+                   torch::optim::AdamWOptions(options).weight_decay(settings.weightDecay)));
     groups.emplace_back(noDecay, std::make_unique<torch::optim::AdamWOptions>(
                                      torch::optim::AdamWOptions(options).weight_decay(0.0)));
     m_state->optimizer = std::make_unique<torch::optim::AdamW>(std::move(groups), options);
@@ -98,26 +94,22 @@ Trainer::Trainer(const ModelConfig &config, const TrainerSettings &settings)
 
 Trainer::~Trainer() = default;
 
-qint64 Trainer::parameterCount() const
-{
+qint64 Trainer::parameterCount() const {
     qint64 count = 0;
     for (const torch::Tensor &parameter : m_state->parameters)
         count += parameter.numel();
     return count;
 }
 
-const ModelConfig &Trainer::config() const
-{
+const ModelConfig &Trainer::config() const {
     return m_state->model->config();
 }
 
-TransformerImpl &Trainer::module()
-{
+TransformerImpl &Trainer::module() {
     return *m_state->model;
 }
 
-double Trainer::evaluateLoss(const std::vector<int32_t> &tokens) const
-{
+double Trainer::evaluateLoss(const std::vector<int32_t> &tokens) const {
     if (tokens.size() < 2)
         throw Error(QStringLiteral("the evaluation token stream needs at least 2 tokens"));
     checkTokens(tokens, config().vocabSize, "evaluation");
@@ -135,7 +127,8 @@ double Trainer::evaluateLoss(const std::vector<int32_t> &tokens) const
     qint64 count = 0;
     for (size_t first = 0; first < starts.size(); first += size_t(m_settings.batchSize)) {
         const size_t end = std::min(starts.size(), first + size_t(m_settings.batchSize));
-        const std::vector<qint64> part(starts.begin() + qint64(first), starts.begin() + qint64(end));
+        const std::vector<qint64> part(starts.begin() + qint64(first),
+                                       starts.begin() + qint64(end));
         const torch::Tensor batch = gatherWindows(tokens, part, length).to(device);
         const torch::Tensor logits = model->forward(batch.narrow(1, 0, length));
         const torch::Tensor loss = torch::nn::functional::cross_entropy(
@@ -148,8 +141,7 @@ double Trainer::evaluateLoss(const std::vector<int32_t> &tokens) const
 }
 
 TrainingReport Trainer::train(const std::vector<int32_t> &trainTokens,
-                              const std::vector<int32_t> &evalTokens, ProgressSink *progress)
-{
+                              const std::vector<int32_t> &evalTokens, ProgressSink *progress) {
     const TrainerSettings &s = m_settings;
     const int length = s.sequenceLength;
     if (qint64(trainTokens.size()) < length + 1)
@@ -235,8 +227,8 @@ TrainingReport Trainer::train(const std::vector<int32_t> &trainTokens,
         const double elapsed = double(timer.nsecsElapsed()) * 1e-9;
         const double tokensPerSecond = double(step + 1) * s.batchSize * length / elapsed;
         const double eta = elapsed / (step + 1) * (s.steps - step - 1);
-        QString message = QStringLiteral("step %1/%2  loss %3").arg(step + 1).arg(s.steps).arg(
-            value, 0, 'f', 3);
+        QString message =
+            QStringLiteral("step %1/%2  loss %3").arg(step + 1).arg(s.steps).arg(value, 0, 'f', 3);
         if (lastEval >= 0)
             message += QStringLiteral("  eval %1").arg(lastEval, 0, 'f', 3);
         message += QStringLiteral("  lr %1  %2 tok/s  ETA %3")
@@ -259,8 +251,7 @@ TrainingReport Trainer::train(const std::vector<int32_t> &trainTokens,
     return report;
 }
 
-void Trainer::save(const QString &directory, const QString &tokenizerJsonPath) const
-{
+void Trainer::save(const QString &directory, const QString &tokenizerJsonPath) const {
     torch::NoGradGuard noGrad;
     saveHuggingFaceDirectory(*m_state->model, directory, tokenizerJsonPath);
 }

@@ -24,14 +24,12 @@ namespace {
 constexpr double kInitStd = 0.02;
 constexpr double kPi = 3.14159265358979323846;
 
-bool isGpt2(const ModelConfig &config)
-{
+bool isGpt2(const ModelConfig &config) {
     return config.architecture == Architecture::Gpt2;
 }
 
 /// Fills in what a config may leave implicit and refuses shapes the runtime cannot build.
-ModelConfig completedConfig(ModelConfig config)
-{
+ModelConfig completedConfig(ModelConfig config) {
     if (config.numKvHeads <= 0)
         config.numKvHeads = config.numHeads;
     if (config.headDim <= 0 && config.numHeads > 0)
@@ -64,8 +62,7 @@ ModelConfig completedConfig(ModelConfig config)
 
 enum class Activation { Silu, GeluTanh, GeluExact, Relu };
 
-Activation activationFor(const ModelConfig &config)
-{
+Activation activationFor(const ModelConfig &config) {
     const QString &name = config.hiddenAct;
     if (name == QLatin1String("silu") || name == QLatin1String("swish"))
         return Activation::Silu;
@@ -81,8 +78,7 @@ Activation activationFor(const ModelConfig &config)
                     .arg(name));
 }
 
-torch::Tensor activate(const torch::Tensor &x, Activation activation)
-{
+torch::Tensor activate(const torch::Tensor &x, Activation activation) {
     switch (activation) {
     case Activation::Silu:
         return torch::silu(x);
@@ -105,8 +101,7 @@ struct StepContext {
     const TransformerImpl::InputObserver *observer = nullptr;
 };
 
-void observe(const StepContext &context, const QStringList &names, const torch::Tensor &input)
-{
+void observe(const StepContext &context, const QStringList &names, const torch::Tensor &input) {
     if (context.observer && *context.observer)
         (*context.observer)(names, input);
 }
@@ -114,15 +109,13 @@ void observe(const StepContext &context, const QStringList &names, const torch::
 /// y = x Wᵀ + b with W stored [out, in].
 class ProjectionImpl : public torch::nn::Module {
 public:
-    ProjectionImpl(int64_t in, int64_t out, bool withBias)
-    {
+    ProjectionImpl(int64_t in, int64_t out, bool withBias) {
         weight = register_parameter("weight", torch::empty({out, in}));
         torch::nn::init::normal_(weight, 0.0, kInitStd);
         if (withBias)
             bias = register_parameter("bias", torch::zeros({out}));
     }
-    torch::Tensor forward(const torch::Tensor &x)
-    {
+    torch::Tensor forward(const torch::Tensor &x) {
         return torch::nn::functional::linear(x, weight, bias);
     }
     torch::Tensor weight;
@@ -135,14 +128,12 @@ class NormImpl : public torch::nn::Module {
 public:
     NormImpl(int64_t dim, double eps, bool layerNorm)
         : m_eps(eps)
-        , m_layerNorm(layerNorm)
-    {
+        , m_layerNorm(layerNorm) {
         weight = register_parameter("weight", torch::ones({dim}));
         if (layerNorm)
             bias = register_parameter("bias", torch::zeros({dim}));
     }
-    torch::Tensor forward(const torch::Tensor &x)
-    {
+    torch::Tensor forward(const torch::Tensor &x) {
         if (m_layerNorm)
             return torch::layer_norm(x, {x.size(-1)}, weight, bias, m_eps);
         return x * torch::rsqrt(x.pow(2).mean(-1, true) + m_eps) * weight;
@@ -159,8 +150,7 @@ TORCH_MODULE(Norm);
 /// A [rows, dim] lookup table (token or position embeddings).
 class EmbeddingImpl : public torch::nn::Module {
 public:
-    EmbeddingImpl(int64_t rows, int64_t dim)
-    {
+    EmbeddingImpl(int64_t rows, int64_t dim) {
         weight = register_parameter("weight", torch::empty({rows, dim}));
         torch::nn::init::normal_(weight, 0.0, kInitStd);
     }
@@ -168,8 +158,7 @@ public:
 };
 TORCH_MODULE(Embedding);
 
-torch::Tensor rotateHalf(const torch::Tensor &x)
-{
+torch::Tensor rotateHalf(const torch::Tensor &x) {
     const int64_t half = x.size(-1) / 2;
     return torch::cat({-x.narrow(-1, half, half), x.narrow(-1, 0, half)}, -1);
 }
@@ -182,8 +171,7 @@ public:
         , m_kvHeads(config.numKvHeads)
         , m_headDim(config.headDim)
         , m_layer(layer)
-        , m_rope(!isGpt2(config))
-    {
+        , m_rope(!isGpt2(config)) {
         const bool gpt2 = isGpt2(config);
         // HF's Mistral has no attention biases whatever the config says.
         const bool qkvBias =
@@ -208,8 +196,7 @@ public:
         }
     }
 
-    torch::Tensor forward(const torch::Tensor &x, const StepContext &context)
-    {
+    torch::Tensor forward(const torch::Tensor &x, const StepContext &context) {
         const int64_t batch = x.size(0);
         const int64_t time = x.size(1);
         observe(context, m_inputNames, x);
@@ -265,8 +252,7 @@ class MlpImpl : public torch::nn::Module {
 public:
     MlpImpl(const ModelConfig &config, const QString &prefix)
         : m_activation(activationFor(config))
-        , m_gated(!isGpt2(config))
-    {
+        , m_gated(!isGpt2(config)) {
         const int64_t hidden = config.hiddenSize;
         const int64_t inner = config.intermediateSize;
         if (m_gated) {
@@ -284,11 +270,10 @@ public:
         }
     }
 
-    torch::Tensor forward(const torch::Tensor &x, const StepContext &context)
-    {
+    torch::Tensor forward(const torch::Tensor &x, const StepContext &context) {
         observe(context, m_inputNames, x);
-        torch::Tensor inner = m_gated ? activate(gate(x), m_activation) * up(x)
-                                      : activate(up(x), m_activation);
+        torch::Tensor inner =
+            m_gated ? activate(gate(x), m_activation) * up(x) : activate(up(x), m_activation);
         observe(context, m_innerNames, inner);
         return down(inner);
     }
@@ -308,22 +293,21 @@ TORCH_MODULE(Mlp);
 /// Pre-norm residual block: x + attn(norm(x)), then h + mlp(norm(h)).
 class BlockImpl : public torch::nn::Module {
 public:
-    BlockImpl(const ModelConfig &config, const QString &prefix, int layer)
-    {
+    BlockImpl(const ModelConfig &config, const QString &prefix, int layer) {
         const bool gpt2 = isGpt2(config);
         const int64_t hidden = config.hiddenSize;
         norm1 = register_module(gpt2 ? "ln_1" : "input_layernorm",
                                 Norm(hidden, config.rmsNormEps, gpt2));
         attention = register_module(
             gpt2 ? "attn" : "self_attn",
-            Attention(config, prefix + (gpt2 ? QStringLiteral("attn.") : QStringLiteral("self_attn.")),
+            Attention(config,
+                      prefix + (gpt2 ? QStringLiteral("attn.") : QStringLiteral("self_attn.")),
                       layer));
         norm2 = register_module(gpt2 ? "ln_2" : "post_attention_layernorm",
                                 Norm(hidden, config.rmsNormEps, gpt2));
         mlp = register_module("mlp", Mlp(config, prefix + QStringLiteral("mlp.")));
     }
-    torch::Tensor forward(const torch::Tensor &x, const StepContext &context)
-    {
+    torch::Tensor forward(const torch::Tensor &x, const StepContext &context) {
         const torch::Tensor h = x + attention->forward(norm1(x), context);
         return h + mlp->forward(norm2(h), context);
     }
@@ -341,8 +325,7 @@ struct WeightBinding {
     std::vector<torch::Tensor> parts;
     bool transposed = false;
 
-    std::vector<int64_t> hfShape() const
-    {
+    std::vector<int64_t> hfShape() const {
         std::vector<int64_t> shape = parts.front().sizes().vec();
         shape[0] = 0;
         for (const torch::Tensor &part : parts)
@@ -353,8 +336,7 @@ struct WeightBinding {
     }
 };
 
-QString shapeText(const std::vector<int64_t> &shape)
-{
+QString shapeText(const std::vector<int64_t> &shape) {
     QStringList parts;
     for (int64_t d : shape)
         parts.append(QString::number(d));
@@ -362,8 +344,7 @@ QString shapeText(const std::vector<int64_t> &shape)
 }
 
 /// Inverse RoPE frequencies exactly as HF computes them (float32), with llama3 scaling.
-torch::Tensor ropeInverseFrequencies(const ModelConfig &config)
-{
+torch::Tensor ropeInverseFrequencies(const ModelConfig &config) {
     const int64_t dim = config.headDim;
     const torch::Tensor exponents =
         torch::arange(0, dim, 2, torch::kLong).to(torch::kFloat) / double(dim);
@@ -381,8 +362,8 @@ torch::Tensor ropeInverseFrequencies(const ModelConfig &config)
     const torch::Tensor smooth =
         (oldContext / wavelen - lowFreqFactor) / (highFreqFactor - lowFreqFactor);
     const torch::Tensor smoothed = (1 - smooth) * scaled / factor + smooth * scaled;
-    const torch::Tensor medium =
-        torch::logical_not(wavelen < highFreqWavelen) & torch::logical_not(wavelen > lowFreqWavelen);
+    const torch::Tensor medium = torch::logical_not(wavelen < highFreqWavelen) &
+                                 torch::logical_not(wavelen > lowFreqWavelen);
     return torch::where(medium, smoothed, scaled);
 }
 
@@ -402,17 +383,16 @@ struct TransformerImpl::Layers {
     InputObserver observer;
 };
 
-void initializeTorchThreads()
-{
+void initializeTorchThreads() {
     static std::once_flag once;
     std::call_once(once, [] { at::set_num_threads(1); });
 }
 
-torch::Device runtimeDevice()
-{
+torch::Device runtimeDevice() {
     const QString setting = qEnvironmentVariable("NWC_DEVICE").trimmed().toLower();
     if (setting.isEmpty() || setting == QLatin1String("auto"))
-        return torch::cuda::is_available() ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+        return torch::cuda::is_available() ? torch::Device(torch::kCUDA)
+                                           : torch::Device(torch::kCPU);
     try {
         const torch::Device device(setting.toStdString());
         if (device.is_cuda() && !torch::cuda::is_available())
@@ -429,8 +409,7 @@ torch::Device runtimeDevice()
 
 TransformerImpl::TransformerImpl(const ModelConfig &config)
     : m_config(completedConfig(config))
-    , m_layers(std::make_shared<Layers>())
-{
+    , m_layers(std::make_shared<Layers>()) {
     initializeTorchThreads();
     const ModelConfig &c = m_config;
     const bool gpt2 = isGpt2(c);
@@ -443,15 +422,16 @@ TransformerImpl::TransformerImpl(const ModelConfig &config)
     if (gpt2)
         l.positions = l.body->register_module("wpe", Embedding(c.maxPositions, c.hiddenSize));
     torch::nn::ModuleList list;
-    const QString blockPrefix = l.prefix + (gpt2 ? QStringLiteral("h.") : QStringLiteral("layers."));
+    const QString blockPrefix =
+        l.prefix + (gpt2 ? QStringLiteral("h.") : QStringLiteral("layers."));
     for (int i = 0; i < c.numLayers; ++i) {
         Block block(c, blockPrefix + QString::number(i) + QLatin1Char('.'), i);
         list->push_back(block);
         l.blocks.push_back(block);
     }
     l.body->register_module(gpt2 ? "h" : "layers", list);
-    l.finalNorm = l.body->register_module(gpt2 ? "ln_f" : "norm",
-                                          Norm(c.hiddenSize, c.rmsNormEps, gpt2));
+    l.finalNorm =
+        l.body->register_module(gpt2 ? "ln_f" : "norm", Norm(c.hiddenSize, c.rmsNormEps, gpt2));
     if (!c.tieWordEmbeddings)
         l.lmHead = register_module("lm_head", Projection(c.hiddenSize, c.vocabSize, false));
     if (!gpt2)
@@ -506,8 +486,7 @@ TransformerImpl::TransformerImpl(const ModelConfig &config)
         bind(QStringLiteral("lm_head.weight"), {l.lmHead->weight}, false);
 }
 
-QStringList TransformerImpl::weightNames() const
-{
+QStringList TransformerImpl::weightNames() const {
     QStringList names;
     for (const WeightBinding &binding : m_layers->bindings)
         names.append(binding.name);
@@ -516,8 +495,7 @@ QStringList TransformerImpl::weightNames() const
 
 namespace {
 
-const WeightBinding &findBinding(const std::vector<WeightBinding> &bindings, const QString &name)
-{
+const WeightBinding &findBinding(const std::vector<WeightBinding> &bindings, const QString &name) {
     for (const WeightBinding &binding : bindings) {
         if (binding.name == name)
             return binding;
@@ -525,8 +503,7 @@ const WeightBinding &findBinding(const std::vector<WeightBinding> &bindings, con
     throw Error(QStringLiteral("the model has no weight named '%1'").arg(name));
 }
 
-void assignBinding(const WeightBinding &binding, const torch::Tensor &hfValue)
-{
+void assignBinding(const WeightBinding &binding, const torch::Tensor &hfValue) {
     const std::vector<int64_t> expected = binding.hfShape();
     if (hfValue.sizes().vec() != expected)
         throw Error(QStringLiteral("tensor '%1' has shape %2 but the model configuration needs %3; "
@@ -545,8 +522,7 @@ void assignBinding(const WeightBinding &binding, const torch::Tensor &hfValue)
 
 } // namespace
 
-void TransformerImpl::loadWeights(const Checkpoint &checkpoint, ProgressSink *progress)
-{
+void TransformerImpl::loadWeights(const Checkpoint &checkpoint, ProgressSink *progress) {
     const std::vector<WeightBinding> &bindings = m_layers->bindings;
     const bool gpt2 = isGpt2(m_config);
     for (size_t i = 0; i < bindings.size(); ++i) {
@@ -569,11 +545,11 @@ void TransformerImpl::loadWeights(const Checkpoint &checkpoint, ProgressSink *pr
         std::vector<int64_t> shape(info->shape.begin(), info->shape.end());
         const std::vector<int64_t> expected = binding.hfShape();
         if (shape != expected)
-            throw Error(QStringLiteral("tensor '%1' in %2 has shape %3 but the model "
-                                       "configuration needs %4; the checkpoint does not match "
-                                       "its config.json")
-                            .arg(stored, checkpoint.source(), shapeText(shape),
-                                 shapeText(expected)));
+            throw Error(
+                QStringLiteral("tensor '%1' in %2 has shape %3 but the model "
+                               "configuration needs %4; the checkpoint does not match "
+                               "its config.json")
+                    .arg(stored, checkpoint.source(), shapeText(shape), shapeText(expected)));
         std::vector<float> values = checkpoint.readFloat32(stored);
         const torch::Tensor value = torch::from_blob(values.data(), shape, torch::kFloat);
         assignBinding(binding, value);
@@ -581,13 +557,11 @@ void TransformerImpl::loadWeights(const Checkpoint &checkpoint, ProgressSink *pr
     reportProgress(progress, 1.0, QStringLiteral("weights loaded"));
 }
 
-void TransformerImpl::setWeight(const QString &name, const torch::Tensor &value)
-{
+void TransformerImpl::setWeight(const QString &name, const torch::Tensor &value) {
     assignBinding(findBinding(m_layers->bindings, name), value.to(torch::kFloat));
 }
 
-torch::Tensor TransformerImpl::weight(const QString &name) const
-{
+torch::Tensor TransformerImpl::weight(const QString &name) const {
     const WeightBinding &binding = findBinding(m_layers->bindings, name);
     torch::NoGradGuard noGrad;
     torch::Tensor joined =
@@ -597,8 +571,7 @@ torch::Tensor TransformerImpl::weight(const QString &name) const
     return joined.detach().to(torch::kCPU).contiguous().clone();
 }
 
-std::vector<std::pair<QString, torch::Tensor>> TransformerImpl::exportWeights() const
-{
+std::vector<std::pair<QString, torch::Tensor>> TransformerImpl::exportWeights() const {
     std::vector<std::pair<QString, torch::Tensor>> out;
     out.reserve(m_layers->bindings.size());
     for (const WeightBinding &binding : m_layers->bindings)
@@ -606,13 +579,11 @@ std::vector<std::pair<QString, torch::Tensor>> TransformerImpl::exportWeights() 
     return out;
 }
 
-void TransformerImpl::setInputObserver(InputObserver observer)
-{
+void TransformerImpl::setInputObserver(InputObserver observer) {
     m_layers->observer = std::move(observer);
 }
 
-torch::Tensor TransformerImpl::forward(const torch::Tensor &ids, KvCache *cache)
-{
+torch::Tensor TransformerImpl::forward(const torch::Tensor &ids, KvCache *cache) {
     Layers &l = *m_layers;
     if (ids.dim() != 2 || ids.size(1) == 0)
         throw Error(QStringLiteral("the transformer expects token ids shaped [batch, time] with "
@@ -670,9 +641,9 @@ torch::Tensor TransformerImpl::forward(const torch::Tensor &ids, KvCache *cache)
         torch::Tensor allowed = keyPos <= queryPos;
         if (window > 0)
             allowed = allowed & ((queryPos - keyPos) < window);
-        context.mask = torch::zeros({time, total}, torch::TensorOptions().device(device))
-                           .masked_fill(torch::logical_not(allowed),
-                                        -std::numeric_limits<float>::infinity());
+        context.mask =
+            torch::zeros({time, total}, torch::TensorOptions().device(device))
+                .masked_fill(torch::logical_not(allowed), -std::numeric_limits<float>::infinity());
     }
     for (Block &block : l.blocks)
         x = block->forward(x, context);
@@ -693,15 +664,13 @@ torch::Tensor TransformerImpl::forward(const torch::Tensor &ids, KvCache *cache)
 
 namespace {
 
-void writeFileAtomically(const QString &path, const QByteArray &bytes)
-{
+void writeFileAtomically(const QString &path, const QByteArray &bytes) {
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
         throw Error(QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
 }
 
-QByteArray readWholeFile(const QString &path)
-{
+QByteArray readWholeFile(const QString &path) {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         throw Error(QStringLiteral("cannot read tokenizer file %1: %2; pass an existing "
@@ -713,8 +682,7 @@ QByteArray readWholeFile(const QString &path)
 } // namespace
 
 void saveHuggingFaceDirectory(const TransformerImpl &model, const QString &directory,
-                              const QString &tokenizerPath)
-{
+                              const QString &tokenizerPath) {
     if (!QDir().mkpath(directory))
         throw Error(QStringLiteral("cannot create directory %1; check the path and permissions")
                         .arg(directory));

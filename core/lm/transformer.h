@@ -31,8 +31,7 @@ struct KvCache {
     std::vector<torch::Tensor> keys;
     std::vector<torch::Tensor> values;
     int64_t length = 0;
-    void clear()
-    {
+    void clear() {
         keys.clear();
         values.clear();
         length = 0;
@@ -94,9 +93,7 @@ TORCH_MODULE(Transformer);
 class TransformerHandle {
 public:
     explicit TransformerHandle(Transformer module)
-        : m_module(std::move(module))
-    {
-    }
+        : m_module(std::move(module)) {}
     Transformer &module() { return m_module; }
 
 private:

@@ -1,5 +1,7 @@
 #include "text/bpemodel.h"
 
+#include "text/utf8.h"
+
 #include <QMutexLocker>
 #include <algorithm>
 
@@ -46,6 +48,18 @@ void BpeModel::addToken(const QByteArray &bytes, int32_t id)
 {
     if (!m_vocab.contains(bytes))
         m_vocab.insert(bytes, id);
+    if (id >= 0) {
+        if (size_t(id) >= m_idBytes.size())
+            m_idBytes.resize(size_t(id) + 1);
+        m_idBytes[size_t(id)] = bytes;
+    }
+}
+
+void BpeModel::reserve(int tokens, int merges)
+{
+    m_vocab.reserve(tokens);
+    m_idBytes.reserve(size_t(tokens));
+    m_merges.reserve(size_t(merges));
 }
 
 int32_t BpeModel::tokenId(const QByteArray &bytes) const
@@ -58,10 +72,35 @@ void BpeModel::addMerge(int32_t left, int32_t right, int32_t merged, int32_t ran
     m_merges.emplace(pairKey(left, right), Merge{rank, merged});
 }
 
+void BpeModel::setAlphabet(Alphabet alphabet)
+{
+    m_alphabet = alphabet;
+    clearCache();
+}
+
+void BpeModel::setByteFallback(bool enabled)
+{
+    m_byteFallback = enabled;
+    clearCache();
+}
+
+void BpeModel::setIgnoreMerges(bool enabled)
+{
+    m_ignoreMerges = enabled;
+    clearCache();
+}
+
 void BpeModel::setUnknown(int32_t id, bool fuse)
 {
     m_unknownId = id;
     m_fuseUnknown = fuse;
+    clearCache();
+}
+
+void BpeModel::clearCache()
+{
+    QMutexLocker lock(&m_cacheMutex);
+    m_cache.clear();
 }
 
 void BpeModel::finalize()
@@ -88,8 +127,66 @@ void BpeModel::finalize()
         const char piece[] = {'<', '0', 'x', hex[b >> 4], hex[b & 15], '>'};
         m_fallbackIds[b] = tokenId(QByteArray(piece, sizeof piece));
     }
-    QMutexLocker lock(&m_cacheMutex);
-    m_cache.clear();
+    buildJunctions();
+    clearCache();
+}
+
+void BpeModel::buildJunctions()
+{
+    m_useJunctions = false;
+    m_junctions.clear();
+    if (m_alphabet != Alphabet::Utf8Chars)
+        return;
+    m_firstChar.assign(m_idBytes.size(), 0);
+    m_lastChar.assign(m_idBytes.size(), 0);
+    for (size_t id = 0; id < m_idBytes.size(); ++id) {
+        const QByteArray &bytes = m_idBytes[id];
+        if (bytes.isEmpty())
+            continue;
+        // Pieces that are not valid UTF-8 have no well-defined characters: never cut.
+        if (!Utf8::isValid(bytes))
+            return;
+        const QString text = Utf8::decode(bytes);
+        m_firstChar[id] = text.at(0).isHighSurrogate() && text.size() > 1
+                              ? QChar::surrogateToUcs4(text.at(0), text.at(1))
+                              : text.at(0).unicode();
+        const qsizetype last = text.size() - 1;
+        m_lastChar[id] = text.at(last).isLowSurrogate() && last > 0
+                             ? QChar::surrogateToUcs4(text.at(last - 1), text.at(last))
+                             : text.at(last).unicode();
+    }
+    for (const auto &merge : m_merges) {
+        const auto left = size_t(merge.first >> 32);
+        const auto right = size_t(merge.first & 0xffffffffu);
+        if (left >= m_idBytes.size() || right >= m_idBytes.size() ||
+            m_idBytes[left].isEmpty() || m_idBytes[right].isEmpty())
+            return; // a merge of ids without bytes: cannot reason about it
+        m_junctions.insert((uint64_t(m_lastChar[left]) << 32) | m_firstChar[right]);
+    }
+    m_useJunctions = true;
+}
+
+void BpeModel::mergeSegments(std::vector<int32_t> &ids) const
+{
+    const auto crossable = [this](int32_t a, int32_t b) {
+        if (size_t(a) >= m_lastChar.size() || size_t(b) >= m_firstChar.size())
+            return true;
+        return m_junctions.count((uint64_t(m_lastChar[size_t(a)]) << 32) |
+                                 m_firstChar[size_t(b)]) > 0;
+    };
+    std::vector<int32_t> out;
+    out.reserve(ids.size());
+    std::vector<int32_t> segment;
+    size_t start = 0;
+    for (size_t i = 1; i <= ids.size(); ++i) {
+        if (i < ids.size() && crossable(ids[i - 1], ids[i]))
+            continue;
+        segment.assign(ids.begin() + std::ptrdiff_t(start), ids.begin() + std::ptrdiff_t(i));
+        mergeSymbols(segment);
+        out.insert(out.end(), segment.begin(), segment.end());
+        start = i;
+    }
+    ids.swap(out);
 }
 
 void BpeModel::pushUnknown(std::vector<int32_t> &ids, bool &lastWasUnknown) const
@@ -228,7 +325,10 @@ void BpeModel::encodeWord(const char *data, int size, std::vector<int32_t> &out)
     std::vector<int32_t> ids;
     ids.reserve(size_t(size));
     initialSymbols(data, size, ids);
-    mergeSymbols(ids);
+    if (m_useJunctions && ids.size() > 64)
+        mergeSegments(ids);
+    else
+        mergeSymbols(ids);
     out.insert(out.end(), ids.begin(), ids.end());
     if (cacheable) {
         QMutexLocker lock(&m_cacheMutex);

@@ -1,6 +1,7 @@
 #include "text/bpetokenizer.h"
 
 #include "text/bytelevel.h"
+#include "text/utf8.h"
 
 #include <QtEndian>
 
@@ -36,6 +37,14 @@ void BpeTokenizer::ensureSize(int32_t id)
         m_pieceBytes.resize(size_t(id) + 1);
         m_special.resize(size_t(id) + 1, false);
     }
+}
+
+void BpeTokenizer::reserve(int pieces, int merges)
+{
+    m_pieceIds.reserve(pieces);
+    m_pieceText.reserve(size_t(pieces));
+    m_pieceBytes.reserve(size_t(pieces));
+    m_model.reserve(pieces, merges);
 }
 
 void BpeTokenizer::addPiece(const QString &piece, int32_t id)
@@ -160,7 +169,7 @@ std::vector<int32_t> BpeTokenizer::encode(const QByteArray &utf8, bool addSpecia
     std::vector<int32_t> ids;
     if (addSpecialTokens)
         ids = m_prefix;
-    const QString text = QString::fromUtf8(utf8);
+    const QString text = Utf8::decode(utf8);
 
     // Raw text is cut on tokens matched before normalization, each remaining piece is
     // normalized and cut on the normalized tokens, and what is left goes through BPE.

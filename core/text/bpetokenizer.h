@@ -25,6 +25,8 @@ public:
     /// bytes; otherwise pieces are UTF-8 text split into characters (with byte fallback).
     explicit BpeTokenizer(bool byteLevel);
 
+    /// Prepares for about this many pieces and merges (saves rehashing while loading).
+    void reserve(int pieces, int merges);
     /// Adds vocabulary entry `piece` (as written in the file) with `id`.
     void addPiece(const QString &piece, int32_t id);
     /// The id of a vocabulary piece as written in the file, or -1.

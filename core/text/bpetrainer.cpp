@@ -3,6 +3,7 @@
 #include "jobs/error.h"
 #include "jobs/progresssink.h"
 
+#include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -16,8 +17,7 @@ namespace nwc {
 namespace {
 
 /// GPT-2's bytes_to_unicode(): printable bytes map to themselves, the rest to U+0100 onwards.
-const QVector<char16_t> &byteToUnicodeTable()
-{
+const QVector<char16_t> &byteToUnicodeTable() {
     static const QVector<char16_t> table = [] {
         QVector<char16_t> result(256, 0);
         QVector<bool> printable(256, false);
@@ -35,8 +35,7 @@ const QVector<char16_t> &byteToUnicodeTable()
     return table;
 }
 
-QJsonObject addedToken(int id, const QString &content)
-{
+QJsonObject addedToken(int id, const QString &content) {
     QJsonObject token;
     token[QStringLiteral("id")] = id;
     token[QStringLiteral("content")] = content;
@@ -48,8 +47,7 @@ QJsonObject addedToken(int id, const QString &content)
     return token;
 }
 
-QJsonObject templatePiece(const char *kind, const QString &id, int typeId)
-{
+QJsonObject templatePiece(const char *kind, const QString &id, int typeId) {
     QJsonObject inner;
     inner[QStringLiteral("id")] = id;
     inner[QStringLiteral("type_id")] = typeId;
@@ -58,16 +56,14 @@ QJsonObject templatePiece(const char *kind, const QString &id, int typeId)
     return piece;
 }
 
-quint64 pairKey(int left, int right)
-{
+quint64 pairKey(int left, int right) {
     return (quint64(quint32(left)) << 32) | quint32(right);
 }
 
 } // namespace
 
 BpeTrainer::BpeTrainer(const BpeTrainerSettings &settings)
-    : m_settings(settings)
-{
+    : m_settings(settings) {
     if (m_settings.vocabSize < 258)
         throw Error(QStringLiteral("BPE vocabulary size %1 is too small: it must hold the 256 "
                                    "byte tokens and the 2 special tokens")
@@ -81,14 +77,12 @@ BpeTrainer::BpeTrainer(const BpeTrainerSettings &settings)
     }
 }
 
-QString BpeTrainer::preTokenizerPattern()
-{
+QString BpeTrainer::preTokenizerPattern() {
     return QStringLiteral(
         "'(?:[sdmt]|ll|ve|re)| ?\\p{L}+| ?\\p{N}| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+");
 }
 
-QVector<QByteArray> BpeTrainer::preTokenize(const QByteArray &utf8)
-{
+QVector<QByteArray> BpeTrainer::preTokenize(const QByteArray &utf8) {
     static const QRegularExpression pattern(preTokenizerPattern(),
                                             QRegularExpression::UseUnicodePropertiesOption);
     const QString text = QString::fromUtf8(utf8);
@@ -108,8 +102,7 @@ QVector<QByteArray> BpeTrainer::preTokenize(const QByteArray &utf8)
     return pieces;
 }
 
-QString BpeTrainer::byteLevelEncode(const QByteArray &bytes)
-{
+QString BpeTrainer::byteLevelEncode(const QByteArray &bytes) {
     const QVector<char16_t> &table = byteToUnicodeTable();
     QString result;
     result.reserve(bytes.size());
@@ -118,16 +111,14 @@ QString BpeTrainer::byteLevelEncode(const QByteArray &bytes)
     return result;
 }
 
-void BpeTrainer::addText(const QByteArray &utf8)
-{
+void BpeTrainer::addText(const QByteArray &utf8) {
     if (m_trained)
         throw Error(QStringLiteral("BpeTrainer::addText called after train()"));
     for (const QByteArray &piece : preTokenize(utf8))
         ++m_pieceCounts[piece];
 }
 
-int BpeTrainer::tokenId(const QByteArray &bytes)
-{
+int BpeTrainer::tokenId(const QByteArray &bytes) {
     const auto it = m_ids.constFind(bytes);
     if (it != m_ids.constEnd())
         return it.value();
@@ -137,8 +128,7 @@ int BpeTrainer::tokenId(const QByteArray &bytes)
     return id;
 }
 
-void BpeTrainer::train(ProgressSink *progress)
-{
+void BpeTrainer::train(ProgressSink *progress) {
     if (m_trained)
         throw Error(QStringLiteral("BpeTrainer::train called twice"));
     m_trained = true;
@@ -177,7 +167,8 @@ void BpeTrainer::train(ProgressSink *progress)
             if (!better && entry.second == bestCount && bestLeft >= 0) {
                 const QByteArray &l = m_tokens[size_t(left)];
                 const QByteArray &bl = m_tokens[size_t(bestLeft)];
-                better = l < bl || (l == bl && m_tokens[size_t(right)] < m_tokens[size_t(bestRight)]);
+                better =
+                    l < bl || (l == bl && m_tokens[size_t(right)] < m_tokens[size_t(bestRight)]);
             }
             if (better) {
                 bestLeft = left;
@@ -195,7 +186,8 @@ void BpeTrainer::train(ProgressSink *progress)
             std::vector<int> &symbols = word.symbols;
             size_t out = 0;
             for (size_t i = 0; i < symbols.size(); ++i) {
-                if (i + 1 < symbols.size() && symbols[i] == bestLeft && symbols[i + 1] == bestRight) {
+                if (i + 1 < symbols.size() && symbols[i] == bestLeft &&
+                    symbols[i + 1] == bestRight) {
                     symbols[out++] = merged;
                     ++i;
                 } else {
@@ -208,8 +200,7 @@ void BpeTrainer::train(ProgressSink *progress)
     reportProgress(progress, 1.0, QStringLiteral("BPE vocabulary %1").arg(m_tokens.size()));
 }
 
-QByteArray BpeTrainer::tokenizerJson() const
-{
+QByteArray BpeTrainer::tokenizerJson() const {
     const QString bos = m_settings.bosToken;
     const QString eos = m_settings.eosToken;
 
@@ -265,18 +256,19 @@ QByteArray BpeTrainer::tokenizerJson() const
     specialTokens[bos] = bosEntry;
     QJsonObject postProcessor;
     postProcessor[QStringLiteral("type")] = QStringLiteral("TemplateProcessing");
-    postProcessor[QStringLiteral("single")] =
-        QJsonArray{templatePiece("SpecialToken", bos, 0), templatePiece("Sequence", QStringLiteral("A"), 0)};
-    postProcessor[QStringLiteral("pair")] =
-        QJsonArray{templatePiece("SpecialToken", bos, 0), templatePiece("Sequence", QStringLiteral("A"), 0),
-                   templatePiece("SpecialToken", bos, 1), templatePiece("Sequence", QStringLiteral("B"), 1)};
+    postProcessor[QStringLiteral("single")] = QJsonArray{
+        templatePiece("SpecialToken", bos, 0), templatePiece("Sequence", QStringLiteral("A"), 0)};
+    postProcessor[QStringLiteral("pair")] = QJsonArray{
+        templatePiece("SpecialToken", bos, 0), templatePiece("Sequence", QStringLiteral("A"), 0),
+        templatePiece("SpecialToken", bos, 1), templatePiece("Sequence", QStringLiteral("B"), 1)};
     postProcessor[QStringLiteral("special_tokens")] = specialTokens;
 
     QJsonObject root;
     root[QStringLiteral("version")] = QStringLiteral("1.0");
     root[QStringLiteral("truncation")] = QJsonValue::Null;
     root[QStringLiteral("padding")] = QJsonValue::Null;
-    root[QStringLiteral("added_tokens")] = QJsonArray{addedToken(bosId(), bos), addedToken(eosId(), eos)};
+    root[QStringLiteral("added_tokens")] =
+        QJsonArray{addedToken(bosId(), bos), addedToken(eosId(), eos)};
     root[QStringLiteral("normalizer")] = QJsonValue::Null;
     root[QStringLiteral("pre_tokenizer")] = preTokenizer;
     root[QStringLiteral("post_processor")] = postProcessor;
@@ -285,14 +277,30 @@ QByteArray BpeTrainer::tokenizerJson() const
     return QJsonDocument(root).toJson(QJsonDocument::Indented);
 }
 
-void BpeTrainer::save(const QString &path) const
-{
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        throw Error(QStringLiteral("cannot write tokenizer %1: %2").arg(path, file.errorString()));
-    const QByteArray json = tokenizerJson();
-    if (file.write(json) != json.size() || !file.commit())
-        throw Error(QStringLiteral("cannot write tokenizer %1: %2").arg(path, file.errorString()));
+QByteArray BpeTrainer::tokenizerConfigJson() const {
+    QJsonObject config;
+    config[QStringLiteral("tokenizer_class")] = QStringLiteral("PreTrainedTokenizerFast");
+    config[QStringLiteral("bos_token")] = m_settings.bosToken;
+    config[QStringLiteral("eos_token")] = m_settings.eosToken;
+    config[QStringLiteral("add_bos_token")] = true;
+    config[QStringLiteral("add_eos_token")] = false;
+    config[QStringLiteral("clean_up_tokenization_spaces")] = false;
+    return QJsonDocument(config).toJson(QJsonDocument::Indented);
+}
+
+void BpeTrainer::save(const QString &directory) const {
+    if (!QDir().mkpath(directory))
+        throw Error(QStringLiteral("cannot create tokenizer directory %1").arg(directory));
+    const QDir dir(directory);
+    for (const auto &[name, bytes] :
+         {std::make_pair(QStringLiteral("tokenizer.json"), tokenizerJson()),
+          std::make_pair(QStringLiteral("tokenizer_config.json"), tokenizerConfigJson())}) {
+        const QString path = dir.filePath(name);
+        QSaveFile file(path);
+        if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
+            throw Error(
+                QStringLiteral("cannot write tokenizer %1: %2").arg(path, file.errorString()));
+    }
 }
 
 } // namespace nwc

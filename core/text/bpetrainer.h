@@ -46,8 +46,12 @@ public:
 
     /// The Hugging Face tokenizer.json document of the trained tokenizer.
     QByteArray tokenizerJson() const;
-    /// Writes tokenizerJson() to `path` atomically; throws nwc::Error naming the file.
-    void save(const QString &path) const;
+    /// The tokenizer_config.json that names the BOS and EOS tokens (where HF loaders and
+    /// Tokenizer::load look for them).
+    QByteArray tokenizerConfigJson() const;
+    /// Writes tokenizer.json and tokenizer_config.json into `directory` (created if needed),
+    /// each atomically; throws nwc::Error naming the file.
+    void save(const QString &directory) const;
 
     /// The Split pre-tokenizer regex (GPT-2 style, digits isolated one by one).
     static QString preTokenizerPattern();

@@ -8,8 +8,7 @@
 namespace nwc {
 namespace {
 
-QStringList list(std::initializer_list<const char *> items)
-{
+QStringList list(std::initializer_list<const char *> items) {
     QStringList result;
     result.reserve(int(items.size()));
     for (const char *item : items)
@@ -18,31 +17,27 @@ QStringList list(std::initializer_list<const char *> items)
 }
 
 /// SplitMix64: derives independent stream seeds from one user seed.
-quint64 splitMix(quint64 value)
-{
+quint64 splitMix(quint64 value) {
     value += 0x9e3779b97f4a7c15ULL;
     value = (value ^ (value >> 30)) * 0xbf58476d1ce4e5b9ULL;
     value = (value ^ (value >> 27)) * 0x94d049bb133111ebULL;
     return value ^ (value >> 31);
 }
 
-QString capitalized(QString text)
-{
+QString capitalized(QString text) {
     if (!text.isEmpty())
         text[0] = text.at(0).toUpper();
     return text;
 }
 
-const QStringList &girlNames()
-{
+const QStringList &girlNames() {
     static const QStringList names =
         list({"Lily", "Mia", "Anna", "Sara", "Emma", "Lucy", "Zoe", "Ella", "Nora", "Ruby", "Amy",
               "Kim", "Rosa", "Maya", "Ivy", "Grace"});
     return names;
 }
 
-const QStringList &boyNames()
-{
+const QStringList &boyNames() {
     static const QStringList names =
         list({"Tom", "Ben", "Max", "Sam", "Leo", "Jack", "Tim", "Finn", "Omar", "Noah", "Luke",
               "Dan", "Hugo", "Eli", "Ravi", "Paul"});
@@ -51,23 +46,18 @@ const QStringList &boyNames()
 
 } // namespace
 
-QString ArithmeticProblem::document() const
-{
+QString ArithmeticProblem::document() const {
     return QStringLiteral("Question: ") + question + QStringLiteral("\nAnswer: ") + solution;
 }
 
 DemoCorpus::DemoCorpus(quint64 seed)
-    : m_rng(seed)
-{
-}
+    : m_rng(seed) {}
 
-quint64 DemoCorpus::nextBits()
-{
+quint64 DemoCorpus::nextBits() {
     return m_rng();
 }
 
-int DemoCorpus::uniformInt(int low, int high)
-{
+int DemoCorpus::uniformInt(int low, int high) {
     const quint64 range = quint64(qint64(high) - qint64(low)) + 1;
     // Largest multiple of range that fits: reject above it so every value is equally likely.
     const quint64 limit = ~0ULL - (~0ULL % range);
@@ -77,33 +67,28 @@ int DemoCorpus::uniformInt(int low, int high)
     return int(qint64(low) + qint64(bits % range));
 }
 
-bool DemoCorpus::chance(double probability)
-{
+bool DemoCorpus::chance(double probability) {
     const double unit = double(nextBits() >> 11) * (1.0 / 9007199254740992.0);
     return unit < probability;
 }
 
-QString DemoCorpus::pick(const QStringList &choices)
-{
+QString DemoCorpus::pick(const QStringList &choices) {
     return choices.at(uniformInt(0, int(choices.size()) - 1));
 }
 
-DemoCorpus::Person DemoCorpus::person()
-{
+DemoCorpus::Person DemoCorpus::person() {
     const bool female = chance(0.5);
     return {pick(female ? girlNames() : boyNames()), female};
 }
 
-DemoCorpus::Person DemoCorpus::otherPerson(const Person &person)
-{
+DemoCorpus::Person DemoCorpus::otherPerson(const Person &person) {
     Person other = this->person();
     while (other.name == person.name)
         other = this->person();
     return other;
 }
 
-QString DemoCorpus::story()
-{
+QString DemoCorpus::story() {
     switch (uniformInt(0, 4)) {
     case 0:
         return lostObjectStory();
@@ -120,51 +105,44 @@ QString DemoCorpus::story()
 
 namespace {
 
-const QStringList &openings()
-{
+const QStringList &openings() {
     static const QStringList items =
         list({"Once upon a time", "One sunny morning", "One day", "Last summer",
               "One windy afternoon", "Early one morning", "One warm evening", "Long ago"});
     return items;
 }
 
-const QStringList &places()
-{
+const QStringList &places() {
     static const QStringList items =
         list({"park", "forest", "garden", "beach", "farm", "river", "hill", "village", "meadow",
               "playground", "lake", "zoo"});
     return items;
 }
 
-const QStringList &animals()
-{
+const QStringList &animals() {
     static const QStringList items =
         list({"rabbit", "fox", "dog", "cat", "bird", "duck", "frog", "bear", "mouse", "turtle",
               "squirrel", "owl", "pony", "lamb", "puppy"});
     return items;
 }
 
-const QStringList &adjectives()
-{
+const QStringList &adjectives() {
     static const QStringList items =
         list({"little", "kind", "happy", "brave", "curious", "small", "clever", "shy", "funny"});
     return items;
 }
 
-QString he(bool female)
-{
+QString he(bool female) {
     return female ? QStringLiteral("she") : QStringLiteral("he");
 }
 
-QString his(bool female)
-{
+QString his(bool female) {
     return female ? QStringLiteral("her") : QStringLiteral("his");
 }
 
 } // namespace
 
-QString DemoCorpus::lostObjectStory()
-{
+QString DemoCorpus::lostObjectStory() {
     static const QStringList objects =
         list({"red ball", "blue kite", "toy boat", "yellow hat", "teddy bear", "book",
               "shiny shell", "toy car", "green box", "little drum", "doll", "magic stone"});
@@ -173,8 +151,8 @@ QString DemoCorpus::lostObjectStory()
               "under a bench", "behind a bush", "next to a flower bed", "in a small hole"});
     static const QStringList endings =
         list({"From that day on, they were best friends.",
-              "They played together until the sun went down.",
-              "Then they went home for dinner.", "It was the best day ever."});
+              "They played together until the sun went down.", "Then they went home for dinner.",
+              "It was the best day ever."});
     const Person hero = person();
     const Person helper = otherPerson(hero);
     const QString object = pick(objects);
@@ -198,8 +176,8 @@ QString DemoCorpus::lostObjectStory()
             pick(list({"sad", "upset", "worried"})) + QStringLiteral(". ");
     text += helper.name + QStringLiteral(" saw ") + hero.name +
             QStringLiteral(" and asked, \"Why are you sad?\" \"I lost my ") + object +
-            QStringLiteral(",\" said ") + hero.name + QStringLiteral(". \"I will help you,\" said ") +
-            helper.name + QStringLiteral(". ");
+            QStringLiteral(",\" said ") + hero.name +
+            QStringLiteral(". \"I will help you,\" said ") + helper.name + QStringLiteral(". ");
     text += QStringLiteral("They looked ") + firstSpot + QStringLiteral(" and ") + secondSpot +
             QStringLiteral(". At last, ") + helper.name + QStringLiteral(" found the ") + object +
             QLatin1Char(' ') + foundSpot + QStringLiteral(". ");
@@ -208,8 +186,7 @@ QString DemoCorpus::lostObjectStory()
     return text;
 }
 
-QString DemoCorpus::newFriendStory()
-{
+QString DemoCorpus::newFriendStory() {
     static const QStringList moods = list({"sad", "scared", "lonely", "tired", "hungry"});
     static const QStringList games =
         list({"tag", "hide and seek", "catch", "a counting game", "with a ball", "in the sand"});
@@ -230,8 +207,8 @@ QString DemoCorpus::newFriendStory()
                 QStringLiteral(" some bread, and the ") + animal +
                 QStringLiteral(" ate it all up. ");
     } else {
-        text += hero.name + QStringLiteral(" said, \"Hello! Do you want to play?\" The ") +
-                animal + QStringLiteral(" ") + pick(list({"nodded", "jumped up", "smiled"})) +
+        text += hero.name + QStringLiteral(" said, \"Hello! Do you want to play?\" The ") + animal +
+                QStringLiteral(" ") + pick(list({"nodded", "jumped up", "smiled"})) +
                 QStringLiteral(". ");
     }
     text += QStringLiteral("They played ") + pick(games) + QStringLiteral(" together. ");
@@ -244,14 +221,12 @@ QString DemoCorpus::newFriendStory()
     return text;
 }
 
-QString DemoCorpus::sharingStory()
-{
+QString DemoCorpus::sharingStory() {
     static const QStringList foods =
         list({"cookies", "apples", "grapes", "cherries", "sandwiches", "candies", "cupcakes"});
     static const QStringList counts = list({"two", "three", "four", "five", "six", "many"});
-    static const QStringList spots =
-        list({"under a big tree", "on the soft grass", "by the river", "on a wooden bench",
-              "near the garden gate"});
+    static const QStringList spots = list({"under a big tree", "on the soft grass", "by the river",
+                                           "on a wooden bench", "near the garden gate"});
     const Person hero = person();
     const Person friendPerson = otherPerson(hero);
     const QString food = pick(foods);
@@ -271,8 +246,7 @@ QString DemoCorpus::sharingStory()
     return text;
 }
 
-QString DemoCorpus::weatherStory()
-{
+QString DemoCorpus::weatherStory() {
     static const QStringList shelters =
         list({"under a big tree", "into a little hut", "under a bridge", "into a red barn",
               "under an old umbrella"});
@@ -305,8 +279,7 @@ QString DemoCorpus::weatherStory()
     return text;
 }
 
-QString DemoCorpus::neverGiveUpStory()
-{
+QString DemoCorpus::neverGiveUpStory() {
     struct Goal {
         const char *goal;
         const char *failure;
@@ -347,8 +320,7 @@ QString DemoCorpus::neverGiveUpStory()
     return text;
 }
 
-ArithmeticProblem DemoCorpus::problem()
-{
+ArithmeticProblem DemoCorpus::problem() {
     static const QStringList objects =
         list({"apples", "books", "balls", "cookies", "shells", "stickers", "flowers", "marbles",
               "pencils", "toy cars", "eggs", "stamps", "cards", "candies", "rocks", "crayons"});
@@ -384,10 +356,11 @@ ArithmeticProblem DemoCorpus::problem()
                           object + QStringLiteral(". ") + other.name + QStringLiteral(" has ") +
                           number(b) + QLatin1Char(' ') + object + QStringLiteral(". How many ") +
                           object + QStringLiteral(" do they have together?");
-        result.solution = owner.name + QStringLiteral(" has ") + number(a) + QStringLiteral(" and ") +
-                          other.name + QStringLiteral(" has ") + number(b) + QStringLiteral(". ") +
-                          number(a) + QStringLiteral(" + ") + number(b) + QStringLiteral(" = ") +
-                          number(result.answer) + QStringLiteral(".");
+        result.solution = owner.name + QStringLiteral(" has ") + number(a) +
+                          QStringLiteral(" and ") + other.name + QStringLiteral(" has ") +
+                          number(b) + QStringLiteral(". ") + number(a) + QStringLiteral(" + ") +
+                          number(b) + QStringLiteral(" = ") + number(result.answer) +
+                          QStringLiteral(".");
         break;
     }
     case 3:
@@ -433,24 +406,22 @@ ArithmeticProblem DemoCorpus::problem()
         break;
     }
     }
-    result.solution += QStringLiteral(" The answer is ") + number(result.answer) +
-                       QStringLiteral(".");
+    result.solution +=
+        QStringLiteral(" The answer is ") + number(result.answer) + QStringLiteral(".");
     return result;
 }
 
-QString DemoCorpus::document(double problemFraction)
-{
+QString DemoCorpus::document(double problemFraction) {
     if (chance(problemFraction))
         return problem().document();
     return story();
 }
 
-DemoSplits DemoCorpus::makeSplits(quint64 seed, int trainCount, int heldoutCount, int qaCount)
-{
+DemoSplits DemoCorpus::makeSplits(quint64 seed, int trainCount, int heldoutCount, int qaCount) {
     DemoSplits splits;
     DemoCorpus trainStream(splitMix(seed));
     DemoCorpus heldoutStream(splitMix(seed ^ 0x68656c646f7574ULL)); // "heldout"
-    DemoCorpus qaStream(splitMix(seed ^ 0x7161ULL));                 // "qa"
+    DemoCorpus qaStream(splitMix(seed ^ 0x7161ULL));                // "qa"
     QSet<QString> seen;
     QSet<QString> trainQuestions;
     static const QString questionPrefix = QStringLiteral("Question: ");
@@ -480,18 +451,15 @@ DemoSplits DemoCorpus::makeSplits(quint64 seed, int trainCount, int heldoutCount
     return splits;
 }
 
-QString DemoCorpus::qaPromptTemplate()
-{
+QString DemoCorpus::qaPromptTemplate() {
     return QStringLiteral("Question: {question}\nAnswer:");
 }
 
-QByteArray DemoCorpus::joinDocuments(const QStringList &documents)
-{
+QByteArray DemoCorpus::joinDocuments(const QStringList &documents) {
     return (documents.join(QStringLiteral("\n\n")) + QLatin1Char('\n')).toUtf8();
 }
 
-QByteArray DemoCorpus::qaJsonLines(const QVector<ArithmeticProblem> &problems)
-{
+QByteArray DemoCorpus::qaJsonLines(const QVector<ArithmeticProblem> &problems) {
     QByteArray result;
     for (const ArithmeticProblem &item : problems) {
         QJsonObject object;
@@ -502,8 +470,7 @@ QByteArray DemoCorpus::qaJsonLines(const QVector<ArithmeticProblem> &problems)
     return result;
 }
 
-bool DemoCorpus::checkProblemDocument(const QString &document, int *answer)
-{
+bool DemoCorpus::checkProblemDocument(const QString &document, int *answer) {
     static const QRegularExpression shape(
         QStringLiteral("^Question: [^\\n]+\\?\\nAnswer: ([^\\n]+) The answer is (\\d+)\\.$"));
     const QRegularExpressionMatch match = shape.match(document);

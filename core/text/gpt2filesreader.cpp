@@ -4,6 +4,7 @@
 #include "text/bpetokenizer.h"
 #include "text/jsonfile.h"
 #include "text/regexpattern.h"
+#include "text/utf8.h"
 
 namespace nwc {
 
@@ -44,7 +45,9 @@ std::unique_ptr<BpeTokenizer> Gpt2FilesReader::fromJson(const QJsonObject &vocab
                                                         const QString &mergesPath,
                                                         const QString &hint)
 {
+    const QByteArray merges = JsonFile::readAll(mergesPath);
     auto tokenizer = std::make_unique<BpeTokenizer>(true);
+    tokenizer->reserve(int(vocab.size()), int(merges.count('\n')) + 1);
     for (auto it = vocab.begin(); it != vocab.end(); ++it) {
         if (!it.value().isDouble())
             throw Error(QStringLiteral("%1: entry \"%2\" is not a token id; expected a "
@@ -53,7 +56,6 @@ std::unique_ptr<BpeTokenizer> Gpt2FilesReader::fromJson(const QJsonObject &vocab
         tokenizer->addPiece(it.key(), int32_t(it.value().toInt()));
     }
 
-    const QByteArray merges = JsonFile::readAll(mergesPath);
     qsizetype lineStart = 0;
     int lineNumber = 0;
     while (lineStart < merges.size()) {
@@ -69,7 +71,7 @@ std::unique_ptr<BpeTokenizer> Gpt2FilesReader::fromJson(const QJsonObject &vocab
             continue;
         const QList<QByteArray> parts = line.split(' ');
         if (parts.size() != 2 ||
-            !tokenizer->addMerge(QString::fromUtf8(parts[0]), QString::fromUtf8(parts[1])))
+            !tokenizer->addMerge(Utf8::decode(parts[0]), Utf8::decode(parts[1])))
             throw Error(QStringLiteral("%1, line %2: not a merge of two vocabulary pieces; the "
                                        "file is damaged or does not belong to %3")
                             .arg(mergesPath)

@@ -2,6 +2,7 @@
 
 #include "jobs/error.h"
 #include "text/jsonfile.h"
+#include "text/utf8.h"
 
 #include <QCryptographicHash>
 #include <QHash>
@@ -167,7 +168,7 @@ QString Llama2cTokenizer::tokenText(int32_t id) const
 {
     if (id < 0 || size_t(id) >= m_pieces.size())
         return QString();
-    return QString::fromUtf8(m_pieces[size_t(id)]);
+    return Utf8::decode(m_pieces[size_t(id)]);
 }
 
 float Llama2cTokenizer::score(int32_t id) const

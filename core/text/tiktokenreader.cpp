@@ -71,6 +71,7 @@ std::unique_ptr<BpeTokenizer> TiktokenReader::read(const QString &path, const QS
         throw Error(QStringLiteral("%1: the tiktoken vocabulary is empty").arg(path));
 
     auto tokenizer = std::make_unique<BpeTokenizer>(true);
+    tokenizer->reserve(int(tokens.size()), 3 * int(tokens.size()));
     for (size_t rank = 0; rank < tokens.size(); ++rank)
         if (!tokens[rank].isEmpty())
             tokenizer->addPiece(ByteLevel::encode(tokens[rank]), int32_t(rank));

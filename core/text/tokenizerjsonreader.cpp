@@ -198,9 +198,11 @@ std::unique_ptr<BpeTokenizer> TokenizerJsonReader::fromJson(const QJsonObject &r
     auto tokenizer = std::make_unique<BpeTokenizer>(byteLevel);
 
     const QJsonObject vocab = model.value(QLatin1String("vocab")).toObject();
+    const QJsonArray merges = model.value(QLatin1String("merges")).toArray();
+    tokenizer->reserve(int(vocab.size()), int(merges.size()));
     for (auto it = vocab.begin(); it != vocab.end(); ++it)
         tokenizer->addPiece(it.key(), int32_t(it.value().toInt(-1)));
-    readMerges(model.value(QLatin1String("merges")).toArray(), *tokenizer, path);
+    readMerges(merges, *tokenizer, path);
 
     BpeModel &bpe = tokenizer->model();
     bpe.setByteFallback(model.value(QLatin1String("byte_fallback")).toBool());

@@ -18,13 +18,11 @@ using namespace nwc;
 
 namespace {
 
-QStringList demoDocuments(int count)
-{
+QStringList demoDocuments(int count) {
     return DemoCorpus::makeSplits(5, count, 1, 1).train;
 }
 
-BpeTrainer trainOn(const QStringList &documents, int vocabSize)
-{
+BpeTrainer trainOn(const QStringList &documents, int vocabSize) {
     BpeTrainerSettings settings;
     settings.vocabSize = vocabSize;
     BpeTrainer trainer(settings);
@@ -36,8 +34,7 @@ BpeTrainer trainOn(const QStringList &documents, int vocabSize)
 
 /// Reference byte-level BPE encoder: within each pre-tokenizer piece, repeatedly merge the
 /// adjacent pair with the lowest merge rank (what HF tokenizers does).
-std::vector<int32_t> referenceEncode(const BpeTrainer &trainer, const QByteArray &utf8)
-{
+std::vector<int32_t> referenceEncode(const BpeTrainer &trainer, const QByteArray &utf8) {
     std::map<std::pair<QByteArray, QByteArray>, int> ranks;
     for (size_t i = 0; i < trainer.merges().size(); ++i)
         ranks.emplace(trainer.merges()[i], int(i));
@@ -75,19 +72,16 @@ std::vector<int32_t> referenceEncode(const BpeTrainer &trainer, const QByteArray
 class TestBpeTrainer : public QObject {
     Q_OBJECT
 private Q_SLOTS:
-    void preTokenizerIsolatesDigits()
-    {
+    void preTokenizerIsolatesDigits() {
         const QVector<QByteArray> pieces =
             BpeTrainer::preTokenize("Tom has 12 apples. 12 + 5 = 17.\nThe answer's 17.");
-        const QVector<QByteArray> expected = {"Tom", " has", " 1",  "2",  " apples", ".",
-                                              " 1",  "2",    " +",  " 5", " =",      " 1",
-                                              "7",   ".",    "\n",  "The", " answer", "'s",
-                                              " 1",  "7",    "."};
+        const QVector<QByteArray> expected = {"Tom", " has", " 1",      "2",  " apples", ".", " 1",
+                                              "2",   " +",   " 5",      " =", " 1",      "7", ".",
+                                              "\n",  "The",  " answer", "'s", " 1",      "7", "."};
         QCOMPARE(pieces, expected);
     }
 
-    void expectedFirstMerges()
-    {
+    void expectedFirstMerges() {
         // Pieces "aaa", " aaa", " aab": (a,a) occurs 5 times and is merged first; then
         // (" ", "aa") and ("aa", "a") both occur twice and the tie goes to the smaller bytes
         // (' ' < 'a'); then three pairs occur once and (" aa", "a") is the smallest.
@@ -105,19 +99,22 @@ private Q_SLOTS:
         QCOMPARE(trainer.tokens()[258], QByteArray("aa"));
         QCOMPARE(trainer.tokens()[260], QByteArray(" aaa"));
 
-        const QJsonObject model =
-            QJsonDocument::fromJson(trainer.tokenizerJson()).object().value(QLatin1String("model")).toObject();
+        const QJsonObject model = QJsonDocument::fromJson(trainer.tokenizerJson())
+                                      .object()
+                                      .value(QLatin1String("model"))
+                                      .toObject();
         const QJsonArray merges = model.value(QLatin1String("merges")).toArray();
         QCOMPARE(merges.size(), 3);
         QCOMPARE(merges.at(0).toString(), QStringLiteral("a a"));
         QCOMPARE(merges.at(1).toString(), QString(QChar(0x120)) + QStringLiteral(" aa"));
-        QCOMPARE(model.value(QLatin1String("vocab")).toObject().value(QString(QChar(0x120)) +
-                                                                       QStringLiteral("aaa")).toInt(),
+        QCOMPARE(model.value(QLatin1String("vocab"))
+                     .toObject()
+                     .value(QString(QChar(0x120)) + QStringLiteral("aaa"))
+                     .toInt(),
                  260);
     }
 
-    void minFrequencyStopsEarly()
-    {
+    void minFrequencyStopsEarly() {
         BpeTrainer trainer; // minFrequency 2
         trainer.addText("aaa aaa aab");
         trainer.train();
@@ -125,15 +122,13 @@ private Q_SLOTS:
         QCOMPARE(trainer.vocabSize(), 260);
     }
 
-    void tooSmallVocabularyThrows()
-    {
+    void tooSmallVocabularyThrows() {
         BpeTrainerSettings settings;
         settings.vocabSize = 100;
         QVERIFY_THROWS_EXCEPTION(Error, BpeTrainer trainer(settings));
     }
 
-    void deterministic()
-    {
+    void deterministic() {
         const QStringList documents = demoDocuments(600);
         const BpeTrainer a = trainOn(documents, 500);
         const BpeTrainer b = trainOn(documents, 500);
@@ -155,14 +150,14 @@ private Q_SLOTS:
         }
     }
 
-    void tokenizerJsonLoadsAndRoundTrips()
-    {
+    void tokenizerJsonLoadsAndRoundTrips() {
         const QStringList documents = demoDocuments(1500);
         const BpeTrainer trainer = trainOn(documents, 700);
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
+        trainer.save(dir.path());
         const QString path = dir.filePath(QStringLiteral("tokenizer.json"));
-        trainer.save(path);
+        QVERIFY(QFile::exists(dir.filePath(QStringLiteral("tokenizer_config.json"))));
 
         const QJsonObject root = [&] {
             QFile file(path);

@@ -11,8 +11,7 @@ using namespace nwc;
 namespace {
 
 /// Recomputes a problem's answer from the question text alone (independent of the solution).
-int answerFromQuestion(const QString &question, bool *ok)
-{
+int answerFromQuestion(const QString &question, bool *ok) {
     static const QRegularExpression numberPattern(QStringLiteral("\\d+"));
     QVector<int> numbers;
     QRegularExpressionMatchIterator it = numberPattern.globalMatch(question);
@@ -25,7 +24,8 @@ int answerFromQuestion(const QString &question, bool *ok)
          question.contains(QLatin1String("together?"))) &&
         numbers.size() == 2)
         return numbers[0] + numbers[1];
-    if ((question.contains(QLatin1String(" gives ")) || question.contains(QLatin1String(" loses ")) ||
+    if ((question.contains(QLatin1String(" gives ")) ||
+         question.contains(QLatin1String(" loses ")) ||
          question.contains(QLatin1String(" sells "))) &&
         numbers.size() == 2)
         return numbers[0] - numbers[1];
@@ -33,8 +33,7 @@ int answerFromQuestion(const QString &question, bool *ok)
     return 0;
 }
 
-QByteArray digest(const QByteArray &bytes)
-{
+QByteArray digest(const QByteArray &bytes) {
     return QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex();
 }
 
@@ -43,8 +42,7 @@ QByteArray digest(const QByteArray &bytes)
 class TestDemoCorpus : public QObject {
     Q_OBJECT
 private Q_SLOTS:
-    void sameSeedGivesIdenticalBytes()
-    {
+    void sameSeedGivesIdenticalBytes() {
         const DemoSplits a = DemoCorpus::makeSplits(7, 800, 60, 30);
         const DemoSplits b = DemoCorpus::makeSplits(7, 800, 60, 30);
         QCOMPARE(DemoCorpus::joinDocuments(a.train), DemoCorpus::joinDocuments(b.train));
@@ -55,8 +53,7 @@ private Q_SLOTS:
         QCOMPARE(a.qa.size(), 30);
     }
 
-    void bytesAreTheSameOnEveryPlatform()
-    {
+    void bytesAreTheSameOnEveryPlatform() {
         // The generator uses only std::mt19937_64 (fully specified by the standard) and our own
         // distributions, so these digests must hold on every compiler and library.
         DemoCorpus corpus(12345);
@@ -71,8 +68,7 @@ private Q_SLOTS:
                  QByteArray("6366bec744afb22da101a249ab6a20384ef286e3e478a6694c31c73d96db8e8e"));
     }
 
-    void differentSeedsDiffer()
-    {
+    void differentSeedsDiffer() {
         const DemoSplits a = DemoCorpus::makeSplits(7, 200, 20, 10);
         const DemoSplits b = DemoCorpus::makeSplits(8, 200, 20, 10);
         QVERIFY(DemoCorpus::joinDocuments(a.train) != DemoCorpus::joinDocuments(b.train));
@@ -82,8 +78,7 @@ private Q_SLOTS:
         QVERIFY(a.train.mid(0, 20) != a.heldout);
     }
 
-    void heldoutAndQaAreDisjointFromTrain()
-    {
+    void heldoutAndQaAreDisjointFromTrain() {
         const DemoSplits splits = DemoCorpus::makeSplits(3, 20000, 300, 100);
         const QSet<QString> train(splits.train.cbegin(), splits.train.cend());
         QSet<QString> heldout;
@@ -106,8 +101,7 @@ private Q_SLOTS:
         }
     }
 
-    void everyArithmeticAnswerIsCorrect()
-    {
+    void everyArithmeticAnswerIsCorrect() {
         const DemoSplits splits = DemoCorpus::makeSplits(11, 5000, 200, 200);
         static const QRegularExpression shape(
             QStringLiteral("^Question: ([^\\n]+)\\nAnswer: (.+) The answer is (\\d+)\\.$"));
@@ -157,8 +151,7 @@ private Q_SLOTS:
         QVERIFY(twoStep > problems / 10);
     }
 
-    void checkRejectsWrongAnswers()
-    {
+    void checkRejectsWrongAnswers() {
         const QString good = QStringLiteral(
             "Question: Tom has 3 apples. He buys 4 more. How many apples does Tom have now?\n"
             "Answer: Tom starts with 3 apples. 3 + 4 = 7. The answer is 7.");
@@ -173,8 +166,7 @@ private Q_SLOTS:
         QVERIFY(!DemoCorpus::checkProblemDocument(QStringLiteral("Once upon a time, a fox.")));
     }
 
-    void storiesLookLikeStories()
-    {
+    void storiesLookLikeStories() {
         DemoCorpus corpus(99);
         for (int i = 0; i < 200; ++i) {
             const QString story = corpus.story();

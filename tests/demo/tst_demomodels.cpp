@@ -27,27 +27,23 @@ constexpr double kTeacherPerplexity = 0;
 constexpr int kTeacherCorrectItem = 0;
 constexpr int kCheckedQaItems = 20;
 
-QString demoPath(const QString &name)
-{
+QString demoPath(const QString &name) {
     return QDir(QStringLiteral(NWC_SOURCE_RESOURCES "/demo")).filePath(name);
 }
 
-QByteArray readFile(const QString &path)
-{
+QByteArray readFile(const QString &path) {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         return QByteArray();
     return file.readAll();
 }
 
-QJsonObject report()
-{
+QJsonObject report() {
     return QJsonDocument::fromJson(readFile(demoPath(QStringLiteral("training_report.json"))))
         .object();
 }
 
-PerplexitySettings perplexitySettings()
-{
+PerplexitySettings perplexitySettings() {
     PerplexitySettings settings;
     settings.contextLength = 128;
     settings.stride = 64;
@@ -60,22 +56,20 @@ PerplexitySettings perplexitySettings()
 class TestDemoModels : public QObject {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase()
-    {
+    void initTestCase() {
         for (const QString &model : {QStringLiteral("student"), QStringLiteral("teacher")}) {
-            for (const QString &file : {QStringLiteral("config.json"),
-                                        QStringLiteral("model.safetensors"),
-                                        QStringLiteral("tokenizer.json")}) {
+            for (const QString &file :
+                 {QStringLiteral("config.json"), QStringLiteral("model.safetensors"),
+                  QStringLiteral("tokenizer.json"), QStringLiteral("tokenizer_config.json")}) {
                 const QString path = demoPath(model + QLatin1Char('/') + file);
-                QVERIFY2(QFile::exists(path), qPrintable(path + QStringLiteral(
-                                                             " is missing: run 'nwc train-demo'")));
+                QVERIFY2(QFile::exists(path),
+                         qPrintable(path + QStringLiteral(" is missing: run 'nwc train-demo'")));
             }
         }
         QVERIFY(!report().isEmpty());
     }
 
-    void modelsShareTokenizerAndHaveDemoSizes()
-    {
+    void modelsShareTokenizerAndHaveDemoSizes() {
         QCOMPARE(readFile(demoPath(QStringLiteral("student/tokenizer.json"))),
                  readFile(demoPath(QStringLiteral("teacher/tokenizer.json"))));
         const LanguageModelPtr student = LanguageModel::load(demoPath(QStringLiteral("student")));
@@ -94,8 +88,7 @@ private Q_SLOTS:
                  qPrintable(QString::number(teacherParameters)));
     }
 
-    void evaluationDataRegenerateFromSeed()
-    {
+    void evaluationDataRegenerateFromSeed() {
         const QJsonObject json = report();
         const quint64 seed = json.value(QLatin1String("seed")).toString().toULongLong();
         const int trainDocuments = json.value(QLatin1String("train_documents")).toInt();
@@ -110,8 +103,7 @@ private Q_SLOTS:
                  readFile(demoPath(QStringLiteral("arithmetic_qa.jsonl"))));
     }
 
-    void perplexityMatchesMeasuredValues()
-    {
+    void perplexityMatchesMeasuredValues() {
         const QByteArray heldout = readFile(demoPath(QStringLiteral("heldout.txt")));
         const LanguageModelPtr student = LanguageModel::load(demoPath(QStringLiteral("student")));
         const LanguageModelPtr teacher = LanguageModel::load(demoPath(QStringLiteral("teacher")));
@@ -128,8 +120,8 @@ private Q_SLOTS:
                  qPrintable(QString::number(t.perplexity, 'f', 6)));
         // The numbers in the training report are the same measurement.
         const QJsonObject json = report();
-        for (const auto &[name, value] : {std::make_pair("student", s.perplexity),
-                                          std::make_pair("teacher", t.perplexity)}) {
+        for (const auto &[name, value] :
+             {std::make_pair("student", s.perplexity), std::make_pair("teacher", t.perplexity)}) {
             const double recorded = json.value(QLatin1String(name))
                                         .toObject()
                                         .value(QLatin1String("evaluation"))
@@ -140,8 +132,7 @@ private Q_SLOTS:
         }
     }
 
-    void teacherAnswersArithmetic()
-    {
+    void teacherAnswersArithmetic() {
         const QVector<QaItem> qa = loadQaSet(demoPath(QStringLiteral("arithmetic_qa.jsonl")));
         const LanguageModelPtr teacher = LanguageModel::load(demoPath(QStringLiteral("teacher")));
         SamplingSettings greedy;
@@ -158,8 +149,7 @@ private Q_SLOTS:
                                                QLatin1Char('.')));
     }
 
-    void qaOutcomesMatchRecordedRun()
-    {
+    void qaOutcomesMatchRecordedRun() {
         const QVector<QaItem> qa =
             loadQaSet(demoPath(QStringLiteral("arithmetic_qa.jsonl"))).mid(0, kCheckedQaItems);
         const QJsonObject json = report();

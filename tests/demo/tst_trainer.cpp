@@ -13,8 +13,7 @@ using namespace nwc;
 
 namespace {
 
-ModelConfig tinyConfig()
-{
+ModelConfig tinyConfig() {
     ModelConfig config;
     config.hiddenSize = 32;
     config.intermediateSize = 64;
@@ -30,8 +29,7 @@ ModelConfig tinyConfig()
     return config;
 }
 
-TrainerSettings tinySettings()
-{
+TrainerSettings tinySettings() {
     TrainerSettings settings;
     settings.steps = 120;
     settings.batchSize = 8;
@@ -45,8 +43,7 @@ TrainerSettings tinySettings()
 }
 
 /// A fixed pseudo-random pattern of 11 tokens, repeated.
-std::vector<int32_t> repeatedSequence(int repeats)
-{
+std::vector<int32_t> repeatedSequence(int repeats) {
     const std::vector<int32_t> pattern = {2, 7, 3, 3, 9, 15, 4, 12, 7, 5, 10};
     std::vector<int32_t> tokens;
     for (int i = 0; i < repeats; ++i)
@@ -59,8 +56,7 @@ std::vector<int32_t> repeatedSequence(int repeats)
 class TestTrainer : public QObject {
     Q_OBJECT
 private Q_SLOTS:
-    void memorisesRepeatedSequence()
-    {
+    void memorisesRepeatedSequence() {
         QElapsedTimer timer;
         timer.start();
         Trainer trainer(tinyConfig(), tinySettings());
@@ -80,8 +76,7 @@ private Q_SLOTS:
         QVERIFY2(timer.elapsed() < 20000, "the tiny training run should take seconds");
     }
 
-    void learningRateSchedule()
-    {
+    void learningRateSchedule() {
         TrainerSettings settings = tinySettings();
         settings.steps = 40;
         settings.evalInterval = 1;
@@ -93,11 +88,10 @@ private Q_SLOTS:
         QCOMPARE(report.history[9].learningRate, 1e-2); // peak
         QVERIFY(report.history[20].learningRate < report.history[10].learningRate);
         QVERIFY(qAbs(report.history[39].learningRate - 1e-3) < 1e-9); // cosine floor 10 %
-        QCOMPARE(report.history[5].evalLoss, -1.0);                    // no held-out tokens
+        QCOMPARE(report.history[5].evalLoss, -1.0);                   // no held-out tokens
     }
 
-    void deterministicForASeed()
-    {
+    void deterministicForASeed() {
         TrainerSettings settings = tinySettings();
         settings.steps = 25;
         const std::vector<int32_t> tokens = repeatedSequence(60);
@@ -112,8 +106,7 @@ private Q_SLOTS:
         QVERIFY(c.train(tokens, tokens).finalEvalLoss != ra.finalEvalLoss);
     }
 
-    void parameterCount()
-    {
+    void parameterCount() {
         Trainer trainer(tinyConfig(), tinySettings());
         // embed 16x32 (tied) + 2 x (q 32x32, k 32x16, v 32x16, o 32x32, 3 x 32x64, 2 norms 32)
         // + final norm 32
@@ -121,8 +114,7 @@ private Q_SLOTS:
         QCOMPARE(trainer.parameterCount(), expected);
     }
 
-    void cancellation()
-    {
+    void cancellation() {
         Trainer trainer(tinyConfig(), tinySettings());
         int reports = 0;
         CallbackProgress *sink = nullptr;
@@ -138,8 +130,7 @@ private Q_SLOTS:
         QCOMPARE(reports, 3);
     }
 
-    void rejectsBadStreams()
-    {
+    void rejectsBadStreams() {
         Trainer trainer(tinyConfig(), tinySettings());
         QVERIFY_THROWS_EXCEPTION(Error, trainer.train(std::vector<int32_t>(10, 2), {}));
         std::vector<int32_t> outside = repeatedSequence(20);
@@ -150,8 +141,7 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(Error, Trainer(tinyConfig(), bad));
     }
 
-    void savesHuggingFaceDirectory()
-    {
+    void savesHuggingFaceDirectory() {
         TrainerSettings settings = tinySettings();
         settings.steps = 5;
         Trainer trainer(tinyConfig(), settings);
@@ -165,7 +155,8 @@ private Q_SLOTS:
         QCOMPARE(checkpoint->config().bosTokenId, 0);
         QCOMPARE(checkpoint->config().eosTokenId, 1);
         QVERIFY(checkpoint->config().tieWordEmbeddings);
-        const TensorInfo *embed = checkpoint->findTensor(QStringLiteral("model.embed_tokens.weight"));
+        const TensorInfo *embed =
+            checkpoint->findTensor(QStringLiteral("model.embed_tokens.weight"));
         QVERIFY(embed);
         QCOMPARE(embed->shape, (QVector<qint64>{16, 32}));
         QCOMPARE(embed->dtype, DType::F32);

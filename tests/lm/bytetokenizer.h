@@ -13,13 +13,10 @@ public:
     static constexpr int32_t Offset = 3;
 
     explicit ByteTokenizer(QByteArray fingerprintSeed = QByteArrayLiteral("bytes"))
-        : m_fingerprint(QCryptographicHash::hash(fingerprintSeed, QCryptographicHash::Sha256))
-    {
-    }
+        : m_fingerprint(QCryptographicHash::hash(fingerprintSeed, QCryptographicHash::Sha256)) {}
 
     std::vector<int32_t> encode(const QByteArray &utf8, bool addSpecialTokens = false,
-                                bool = false) const override
-    {
+                                bool = false) const override {
         std::vector<int32_t> ids;
         if (addSpecialTokens)
             ids.push_back(bosId());
@@ -27,8 +24,8 @@ public:
             ids.push_back(int32_t(uchar(c)) + Offset);
         return ids;
     }
-    QByteArray decodeBytes(const std::vector<int32_t> &ids, bool skipSpecial = false) const override
-    {
+    QByteArray decodeBytes(const std::vector<int32_t> &ids,
+                           bool skipSpecial = false) const override {
         QByteArray bytes;
         for (int32_t id : ids) {
             if (id >= Offset)
@@ -39,10 +36,7 @@ public:
         return bytes;
     }
     int vocabSize() const override { return 256 + Offset; }
-    QString tokenText(int32_t id) const override
-    {
-        return QString::fromLatin1(decodeBytes({id}));
-    }
+    QString tokenText(int32_t id) const override { return QString::fromLatin1(decodeBytes({id})); }
     int32_t bosId() const override { return 1; }
     int32_t eosId() const override { return 2; }
     QString kind() const override { return QStringLiteral("test-bytes"); }

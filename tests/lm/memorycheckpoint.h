@@ -14,13 +14,10 @@ namespace nwc::test {
 class MemoryCheckpoint : public Checkpoint {
 public:
     explicit MemoryCheckpoint(const ModelConfig &config)
-        : m_config(config)
-    {
-    }
+        : m_config(config) {}
 
     /// Adds a float32 tensor (row-major values for `shape`).
-    void add(const QString &name, const QVector<qint64> &shape, std::vector<float> values)
-    {
+    void add(const QString &name, const QVector<qint64> &shape, std::vector<float> values) {
         TensorInfo info;
         info.name = name;
         info.dtype = DType::F32;
@@ -38,23 +35,20 @@ public:
     const ModelConfig &config() const override { return m_config; }
     QByteArray configJson() const override { return QJsonDocument(m_config.toJson()).toJson(); }
     const QVector<TensorInfo> &tensors() const override { return m_infos; }
-    const TensorInfo *findTensor(const QString &name) const override
-    {
+    const TensorInfo *findTensor(const QString &name) const override {
         for (const TensorInfo &info : m_infos) {
             if (info.name == name)
                 return &info;
         }
         return nullptr;
     }
-    std::vector<float> readFloat32(const QString &name) const override
-    {
+    std::vector<float> readFloat32(const QString &name) const override {
         const auto it = m_values.constFind(name);
         if (it == m_values.constEnd())
             throw Error(QStringLiteral("no tensor %1").arg(name));
         return *it;
     }
-    QByteArray readRaw(const QString &name) const override
-    {
+    QByteArray readRaw(const QString &name) const override {
         const std::vector<float> values = readFloat32(name);
         return QByteArray(reinterpret_cast<const char *>(values.data()),
                           qsizetype(values.size() * sizeof(float)));

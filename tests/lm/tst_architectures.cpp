@@ -58,11 +58,8 @@ using Weights = QMap<QString, NaiveTensor>;
 class Random {
 public:
     explicit Random(uint64_t seed)
-        : m_state(seed)
-    {
-    }
-    float next(double scale)
-    {
+        : m_state(seed) {}
+    float next(double scale) {
         m_state = m_state * 6364136223846793005ull + 1442695040888963407ull;
         return float((double(m_state >> 11) / 9007199254740992.0 * 2 - 1) * scale);
     }
@@ -71,8 +68,7 @@ private:
     uint64_t m_state;
 };
 
-QJsonObject configJson(const NaiveConfig &c)
-{
+QJsonObject configJson(const NaiveConfig &c) {
     QJsonObject json;
     json[QStringLiteral("architectures")] = QJsonArray{c.architecture};
     json[QStringLiteral("vocab_size")] = c.vocab;
@@ -107,16 +103,14 @@ QJsonObject configJson(const NaiveConfig &c)
                         {QStringLiteral("factor"), c.factor},
                         {QStringLiteral("low_freq_factor"), c.lowFreqFactor},
                         {QStringLiteral("high_freq_factor"), c.highFreqFactor},
-                        {QStringLiteral("original_max_position_embeddings"),
-                         c.originalPositions}};
+                        {QStringLiteral("original_max_position_embeddings"), c.originalPositions}};
     }
     return json;
 }
 
 /// Random weights under HF names (GPT-2 without the "transformer." prefix, as the original
 /// checkpoints store them).
-Weights randomWeights(const NaiveConfig &c, uint64_t seed)
-{
+Weights randomWeights(const NaiveConfig &c, uint64_t seed) {
     Random random(seed);
     Weights weights;
     const auto add = [&](const QString &name, QVector<qint64> shape, double scale,
@@ -181,8 +175,7 @@ Weights randomWeights(const NaiveConfig &c, uint64_t seed)
     return weights;
 }
 
-void writeDirectory(const QString &directory, const NaiveConfig &c, const Weights &weights)
-{
+void writeDirectory(const QString &directory, const NaiveConfig &c, const Weights &weights) {
     QFile config(directory + QStringLiteral("/config.json"));
     QVERIFY(config.open(QIODevice::WriteOnly));
     config.write(QJsonDocument(configJson(c)).toJson());
@@ -196,8 +189,7 @@ void writeDirectory(const QString &directory, const NaiveConfig &c, const Weight
 // ---- the naive model -------------------------------------------------------------------------
 
 /// y = W x (+ b); W is [out, in] (Linear) or [in, out] (GPT-2 Conv1D).
-Vec linear(const NaiveTensor &w, const Vec &x, const NaiveTensor *bias, bool conv1d)
-{
+Vec linear(const NaiveTensor &w, const Vec &x, const NaiveTensor *bias, bool conv1d) {
     const qint64 out = conv1d ? w.shape[1] : w.shape[0];
     const qint64 in = conv1d ? w.shape[0] : w.shape[1];
     Vec y(size_t(out), 0.0);
@@ -211,8 +203,7 @@ Vec linear(const NaiveTensor &w, const Vec &x, const NaiveTensor *bias, bool con
     return y;
 }
 
-Vec rmsNorm(const Vec &x, const NaiveTensor &w, double eps)
-{
+Vec rmsNorm(const Vec &x, const NaiveTensor &w, double eps) {
     double meanSquare = 0;
     for (double v : x)
         meanSquare += v * v;
@@ -223,8 +214,7 @@ Vec rmsNorm(const Vec &x, const NaiveTensor &w, double eps)
     return y;
 }
 
-Vec layerNorm(const Vec &x, const NaiveTensor &w, const NaiveTensor &b, double eps)
-{
+Vec layerNorm(const Vec &x, const NaiveTensor &w, const NaiveTensor &b, double eps) {
     double mean = 0;
     for (double v : x)
         mean += v;
@@ -239,20 +229,17 @@ Vec layerNorm(const Vec &x, const NaiveTensor &w, const NaiveTensor &b, double e
     return y;
 }
 
-double geluNew(double x)
-{
+double geluNew(double x) {
     return 0.5 * x * (1 + std::tanh(std::sqrt(2 / M_PI) * (x + 0.044715 * x * x * x)));
 }
 
-double silu(double x)
-{
+double silu(double x) {
     return x / (1 + std::exp(-x));
 }
 
 /// RoPE inverse frequencies with the llama3 rule: keep high frequencies, divide low ones by
 /// `factor`, interpolate in between.
-Vec inverseFrequencies(const NaiveConfig &c)
-{
+Vec inverseFrequencies(const NaiveConfig &c) {
     const int d = c.headDim();
     Vec inv(size_t(d / 2));
     for (int i = 0; i < d / 2; ++i) {
@@ -275,8 +262,7 @@ Vec inverseFrequencies(const NaiveConfig &c)
 }
 
 /// Rotates each head's first and second halves (HF rotate-half order) by position * frequency.
-void applyRope(Vec &x, int heads, int headDim, int position, const Vec &inv)
-{
+void applyRope(Vec &x, int heads, int headDim, int position, const Vec &inv) {
     const int half = headDim / 2;
     for (int h = 0; h < heads; ++h) {
         double *v = x.data() + h * headDim;
@@ -292,8 +278,7 @@ void applyRope(Vec &x, int heads, int headDim, int position, const Vec &inv)
 
 /// Causal attention of every position over earlier ones (within the sliding window if any).
 std::vector<Vec> attend(const std::vector<Vec> &q, const std::vector<Vec> &k,
-                        const std::vector<Vec> &v, const NaiveConfig &c)
-{
+                        const std::vector<Vec> &v, const NaiveConfig &c) {
     const int d = c.headDim();
     const int group = c.heads / c.kvHeads;
     std::vector<Vec> out(q.size(), Vec(size_t(c.heads * d), 0.0));
@@ -325,33 +310,31 @@ std::vector<Vec> attend(const std::vector<Vec> &q, const std::vector<Vec> &k,
     return out;
 }
 
-const NaiveTensor &at(const Weights &w, const QString &name)
-{
+const NaiveTensor &at(const Weights &w, const QString &name) {
     const auto it = w.constFind(name);
     if (it == w.constEnd())
         qFatal("test weights lack %s", qPrintable(name));
     return it.value();
 }
 
-const NaiveTensor *optional(const Weights &w, const QString &name)
-{
+const NaiveTensor *optional(const Weights &w, const QString &name) {
     const auto it = w.constFind(name);
     return it == w.constEnd() ? nullptr : &it.value();
 }
 
 /// Logits [time][vocab] for `ids`, computed position by position.
-std::vector<Vec> naiveLogits(const NaiveConfig &c, const Weights &w, const std::vector<int> &ids)
-{
+std::vector<Vec> naiveLogits(const NaiveConfig &c, const Weights &w, const std::vector<int> &ids) {
     const size_t time = ids.size();
     const int h = c.hidden;
     std::vector<Vec> x(time, Vec(size_t(h)));
-    const NaiveTensor &embedding =
-        at(w, c.gpt2() ? QStringLiteral("wte.weight") : QStringLiteral("model.embed_tokens.weight"));
+    const NaiveTensor &embedding = at(w, c.gpt2() ? QStringLiteral("wte.weight")
+                                                  : QStringLiteral("model.embed_tokens.weight"));
     for (size_t t = 0; t < time; ++t) {
         for (int i = 0; i < h; ++i) {
             x[t][size_t(i)] = embedding.values[size_t(ids[t] * h + i)];
             if (c.gpt2())
-                x[t][size_t(i)] += at(w, QStringLiteral("wpe.weight")).values[t * size_t(h) + size_t(i)];
+                x[t][size_t(i)] +=
+                    at(w, QStringLiteral("wpe.weight")).values[t * size_t(h) + size_t(i)];
         }
     }
     const Vec inv = inverseFrequencies(c);
@@ -407,12 +390,15 @@ std::vector<Vec> naiveLogits(const NaiveConfig &c, const Weights &w, const std::
                 x[t][size_t(i)] += o[size_t(i)];
             const Vec n =
                 rmsNorm(x[t], at(w, p + QStringLiteral("post_attention_layernorm.weight")), c.eps);
-            const Vec gate = linear(at(w, p + QStringLiteral("mlp.gate_proj.weight")), n, nullptr, false);
-            const Vec up = linear(at(w, p + QStringLiteral("mlp.up_proj.weight")), n, nullptr, false);
+            const Vec gate =
+                linear(at(w, p + QStringLiteral("mlp.gate_proj.weight")), n, nullptr, false);
+            const Vec up =
+                linear(at(w, p + QStringLiteral("mlp.up_proj.weight")), n, nullptr, false);
             Vec inner(gate.size());
             for (size_t i = 0; i < gate.size(); ++i)
                 inner[i] = silu(gate[i]) * up[i];
-            const Vec m = linear(at(w, p + QStringLiteral("mlp.down_proj.weight")), inner, nullptr, false);
+            const Vec m =
+                linear(at(w, p + QStringLiteral("mlp.down_proj.weight")), inner, nullptr, false);
             for (int i = 0; i < h; ++i)
                 x[t][size_t(i)] += m[size_t(i)];
         }
@@ -422,7 +408,8 @@ std::vector<Vec> naiveLogits(const NaiveConfig &c, const Weights &w, const std::
         const Vec n = c.gpt2() ? layerNorm(x[t], at(w, QStringLiteral("ln_f.weight")),
                                            at(w, QStringLiteral("ln_f.bias")), c.eps)
                                : rmsNorm(x[t], at(w, QStringLiteral("model.norm.weight")), c.eps);
-        const NaiveTensor &head = c.tied || c.gpt2() ? embedding : at(w, QStringLiteral("lm_head.weight"));
+        const NaiveTensor &head =
+            c.tied || c.gpt2() ? embedding : at(w, QStringLiteral("lm_head.weight"));
         logits[t] = linear(head, n, nullptr, false);
     }
     return logits;
@@ -430,8 +417,7 @@ std::vector<Vec> naiveLogits(const NaiveConfig &c, const Weights &w, const std::
 
 // ---- cases ------------------------------------------------------------------------------------
 
-NaiveConfig caseConfig(const QString &name)
-{
+NaiveConfig caseConfig(const QString &name) {
     NaiveConfig c;
     if (name == QLatin1String("gpt2")) {
         c.architecture = QStringLiteral("GPT2LMHeadModel");
@@ -465,20 +451,17 @@ NaiveConfig caseConfig(const QString &name)
     return c;
 }
 
-const std::vector<int> &sequence()
-{
+const std::vector<int> &sequence() {
     static const std::vector<int> ids{3, 17, 0, 39, 22, 5, 5, 11, 30, 8, 1, 26};
     return ids;
 }
 
-torch::Tensor idsTensor(const std::vector<int> &ids)
-{
+torch::Tensor idsTensor(const std::vector<int> &ids) {
     std::vector<int64_t> wide(ids.begin(), ids.end());
     return torch::tensor(wide, torch::kLong).view({1, int64_t(wide.size())});
 }
 
-double maxDifference(const torch::Tensor &logits, const std::vector<Vec> &expected)
-{
+double maxDifference(const torch::Tensor &logits, const std::vector<Vec> &expected) {
     double worst = 0;
     const torch::Tensor cpu = logits.to(torch::kDouble).contiguous();
     for (size_t t = 0; t < expected.size(); ++t) {
@@ -495,15 +478,13 @@ class TestArchitectures : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
-    void matchesNaiveImplementation_data()
-    {
+    void matchesNaiveImplementation_data() {
         QTest::addColumn<QString>("name");
         for (const char *name : {"gpt2", "qwen2", "llama3-rope", "llama-bias", "mistral-window"})
             QTest::newRow(name) << QString::fromLatin1(name);
     }
 
-    void matchesNaiveImplementation()
-    {
+    void matchesNaiveImplementation() {
         QFETCH(QString, name);
         const NaiveConfig c = caseConfig(name);
         const Weights weights = randomWeights(c, qHash(name));
@@ -520,16 +501,16 @@ private Q_SLOTS:
         const torch::Tensor logits = model->forward(idsTensor(sequence()))[0];
         QCOMPARE(logits.size(1), int64_t(c.vocab));
         const double difference = maxDifference(logits, expected);
-        QVERIFY2(difference < 1e-4, qPrintable(QStringLiteral("max |Δlogit| = %1").arg(difference)));
+        QVERIFY2(difference < 1e-4,
+                 qPrintable(QStringLiteral("max |Δlogit| = %1").arg(difference)));
 
         // KV cache: one token at a time, then chunks, equal the full pass.
         KvCache cache;
         for (size_t t = 0; t < sequence().size(); ++t) {
             const torch::Tensor step = model->forward(idsTensor({sequence()[t]}), &cache)[0][0];
             const double stepDifference = (step - logits[int64_t(t)]).abs().max().item<double>();
-            QVERIFY2(stepDifference < 1e-5, qPrintable(QStringLiteral("position %1: %2")
-                                                           .arg(t)
-                                                           .arg(stepDifference)));
+            QVERIFY2(stepDifference < 1e-5,
+                     qPrintable(QStringLiteral("position %1: %2").arg(t).arg(stepDifference)));
         }
         KvCache chunked;
         const std::vector<int> first(sequence().begin(), sequence().begin() + 5);
@@ -540,15 +521,14 @@ private Q_SLOTS:
                 1e-5);
     }
 
-    void llama3ScalingChangesLowFrequenciesOnly()
-    {
+    void llama3ScalingChangesLowFrequenciesOnly() {
         NaiveConfig scaled = caseConfig(QStringLiteral("llama3-rope"));
         NaiveConfig plain = scaled;
         plain.llama3 = false;
         const Vec a = inverseFrequencies(scaled);
         const Vec b = inverseFrequencies(plain);
-        QCOMPARE(a[0], b[0]);                // wavelength 6.3 < 16: unchanged
-        QVERIFY(a[1] < b[1] && a[1] > b[1] / 8); // 19.9: interpolated
+        QCOMPARE(a[0], b[0]);                       // wavelength 6.3 < 16: unchanged
+        QVERIFY(a[1] < b[1] && a[1] > b[1] / 8);    // 19.9: interpolated
         QVERIFY(std::abs(a[7] - b[7] / 8) < 1e-15); // long wavelengths: divided by the factor
 
         // The runtime applies it: the same weights without scaling give different logits.
@@ -569,8 +549,7 @@ private Q_SLOTS:
 
     void exportRoundTripIsBitExact_data() { matchesNaiveImplementation_data(); }
 
-    void exportRoundTripIsBitExact()
-    {
+    void exportRoundTripIsBitExact() {
         QFETCH(QString, name);
         const NaiveConfig c = caseConfig(name);
         const Weights weights = randomWeights(c, qHash(name) + 1);
@@ -616,8 +595,7 @@ private Q_SLOTS:
         QVERIFY(torch::equal(model->forward(ids), copy->forward(ids)));
     }
 
-    void setWeightAndObserver()
-    {
+    void setWeightAndObserver() {
         const NaiveConfig c = caseConfig(QStringLiteral("qwen2"));
         const Weights weights = randomWeights(c, 3);
         QTemporaryDir directory;

@@ -14,8 +14,7 @@ using namespace nwc;
 
 namespace {
 
-SamplingSettings settingsWith(double temperature, int topK = 0, double topP = 1.0)
-{
+SamplingSettings settingsWith(double temperature, int topK = 0, double topP = 1.0) {
     SamplingSettings settings;
     settings.temperature = temperature;
     settings.topK = topK;
@@ -23,8 +22,7 @@ SamplingSettings settingsWith(double temperature, int topK = 0, double topP = 1.
     return settings;
 }
 
-std::vector<double> softmax(const std::vector<float> &logits, double temperature)
-{
+std::vector<double> softmax(const std::vector<float> &logits, double temperature) {
     double maxLogit = -std::numeric_limits<double>::infinity();
     for (float l : logits)
         maxLogit = std::max(maxLogit, double(l));
@@ -41,8 +39,7 @@ std::vector<double> softmax(const std::vector<float> &logits, double temperature
 
 /// Draw counts over `draws` samples.
 std::vector<int> histogram(const std::vector<float> &logits, const SamplingSettings &settings,
-                           int draws, uint64_t seed)
-{
+                           int draws, uint64_t seed) {
     std::vector<int> counts(logits.size(), 0);
     uint64_t state = seed;
     for (int i = 0; i < draws; ++i)
@@ -52,8 +49,7 @@ std::vector<int> histogram(const std::vector<float> &logits, const SamplingSetti
 
 /// Every observed frequency lies within 5 standard errors of its expected probability.
 void verifyFrequencies(const std::vector<int> &counts, const std::vector<double> &expected,
-                       int draws)
-{
+                       int draws) {
     QCOMPARE(counts.size(), expected.size());
     for (size_t i = 0; i < counts.size(); ++i) {
         const double p = expected[i];
@@ -81,8 +77,7 @@ class TestSampler : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
-    void greedyTakesLowestIndexOnTies()
-    {
+    void greedyTakesLowestIndexOnTies() {
         const std::vector<float> logits{1.0f, 3.0f, -2.0f, 3.0f, 2.5f};
         uint64_t state = 7;
         QCOMPARE(sampleToken(logits.data(), 5, settingsWith(0.0), &state), 1);
@@ -93,8 +88,7 @@ private Q_SLOTS:
         QCOMPARE(sampleToken(withNan.data(), 3, settingsWith(0.0), &state), 2);
     }
 
-    void topKOneEqualsGreedy()
-    {
+    void topKOneEqualsGreedy() {
         uint64_t generator = 12345;
         for (int trial = 0; trial < 200; ++trial) {
             std::vector<float> logits(50);
@@ -108,16 +102,14 @@ private Q_SLOTS:
         }
     }
 
-    void tinyTopPKeepsOnlyTheMax()
-    {
+    void tinyTopPKeepsOnlyTheMax() {
         const std::vector<float> logits{0.1f, 0.4f, 0.39f, -1.0f, 0.0f};
         uint64_t state = 99;
         for (int i = 0; i < 1000; ++i)
             QCOMPARE(sampleToken(logits.data(), 5, settingsWith(1.0, 0, 1e-9), &state), 1);
     }
 
-    void sameSeedSameTokens()
-    {
+    void sameSeedSameTokens() {
         const std::vector<float> logits{0.5f, 0.2f, 0.1f, 0.0f, -0.3f, 0.4f, 0.45f};
         for (const SamplingSettings &settings :
              {settingsWith(1.0), settingsWith(0.7, 3), settingsWith(1.3, 0, 0.8)}) {
@@ -130,8 +122,7 @@ private Q_SLOTS:
         }
     }
 
-    void differentSeedsDiffer()
-    {
+    void differentSeedsDiffer() {
         const std::vector<float> logits(10, 0.0f); // uniform over 10 tokens
         uint64_t a = 1;
         uint64_t b = 2;
@@ -145,24 +136,21 @@ private Q_SLOTS:
         QVERIFY2(differences > 800 && differences < 980, qPrintable(QString::number(differences)));
     }
 
-    void knownSequenceIsPlatformIndependent()
-    {
+    void knownSequenceIsPlatformIndependent() {
         // splitmix64 from seed 0: the first output is 0xE220A8397B1DCDAF, i.e. u = 0.88331...
         const std::vector<float> logits(100, 0.0f);
         uint64_t state = 0;
         QCOMPARE(sampleToken(logits.data(), 100, settingsWith(1.0), &state), 88);
     }
 
-    void frequenciesMatchSoftmax_data()
-    {
+    void frequenciesMatchSoftmax_data() {
         QTest::addColumn<double>("temperature");
         QTest::newRow("T=1") << 1.0;
         QTest::newRow("T=0.5") << 0.5;
         QTest::newRow("T=2") << 2.0;
     }
 
-    void frequenciesMatchSoftmax()
-    {
+    void frequenciesMatchSoftmax() {
         QFETCH(double, temperature);
         const std::vector<float> logits{1.0f, 0.0f, -1.0f, 2.0f, 0.5f, -3.0f};
         const int draws = 200000;
@@ -170,8 +158,7 @@ private Q_SLOTS:
         verifyFrequencies(counts, softmax(logits, temperature), draws);
     }
 
-    void topKRenormalizes()
-    {
+    void topKRenormalizes() {
         const std::vector<float> logits{1.0f, 0.0f, -1.0f, 2.0f, 0.5f, -3.0f};
         const int draws = 100000;
         const auto counts = histogram(logits, settingsWith(1.0, 3), draws, 5);
@@ -183,8 +170,7 @@ private Q_SLOTS:
         verifyFrequencies(counts, expected, draws);
     }
 
-    void topPKeepsTheNucleus()
-    {
+    void topPKeepsTheNucleus() {
         const std::vector<float> logits{1.0f, 0.0f, -1.0f, 2.0f, 0.5f, -3.0f};
         std::vector<double> p = softmax(logits, 1.0);
         // Sorted: 3 (0.524), 0 (0.193), 4 (0.117), 1 (0.071), ... top-p 0.7 keeps {3, 0}.
@@ -197,8 +183,7 @@ private Q_SLOTS:
         verifyFrequencies(counts, p, draws);
     }
 
-    void topKThenTopP()
-    {
+    void topKThenTopP() {
         const std::vector<float> logits{1.0f, 0.0f, -1.0f, 2.0f, 0.5f, -3.0f};
         // Top-2 renormalized: 3 -> 0.731, 0 -> 0.269; top-p 0.9 keeps both, 0.7 only token 3.
         uint64_t state = 3;
@@ -209,8 +194,7 @@ private Q_SLOTS:
         QCOMPARE(counts[0] + counts[3], 20000);
     }
 
-    void emptyDistributionIsAnError()
-    {
+    void emptyDistributionIsAnError() {
         uint64_t state = 1;
         QVERIFY_THROWS_EXCEPTION(Error, sampleToken(nullptr, 0, settingsWith(1.0), &state));
     }

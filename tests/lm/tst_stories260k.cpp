@@ -16,13 +16,11 @@ using namespace nwc;
 
 namespace {
 
-QString externalPath(const char *relative)
-{
+QString externalPath(const char *relative) {
     return QStringLiteral(NWC_EXTERNAL_DIR "/") + QLatin1String(relative);
 }
 
-QByteArray readFile(const QString &path)
-{
+QByteArray readFile(const QString &path) {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         return QByteArray();
@@ -32,8 +30,7 @@ QByteArray readFile(const QString &path)
 /// run.c's -n N counts positions, BOS and prompt tokens included: it runs the model on
 /// positions 0..N-1 and prints the token produced at each, so N - promptTokens + 1 tokens are
 /// generated.
-int generatedTokensForSteps(int steps, size_t promptTokens)
-{
+int generatedTokensForSteps(int steps, size_t promptTokens) {
     return steps - int(promptTokens) + 1;
 }
 
@@ -46,21 +43,18 @@ private:
     LanguageModelPtr m_model;
 
 private Q_SLOTS:
-    void initTestCase()
-    {
+    void initTestCase() {
         const QString checkpoint = externalPath("llama2c-stories260K/stories260K.bin");
         if (!QFileInfo::exists(checkpoint))
             QSKIP("external/llama2c-stories260K is not available");
-        m_model =
-            LanguageModel::load(checkpoint, externalPath("llama2c-stories260K/tok512.bin"));
+        m_model = LanguageModel::load(checkpoint, externalPath("llama2c-stories260K/tok512.bin"));
         QCOMPARE(m_model->config().vocabSize, 512);
         QCOMPARE(m_model->tokenizer().vocabSize(), 512);
         QVERIFY(m_model->addsBos());
         QCOMPARE(m_model->tokenizer().bosId(), 1);
     }
 
-    void greedyMatchesRunC()
-    {
+    void greedyMatchesRunC() {
         const QByteArray expected =
             readFile(externalPath("llama2c-stories260K/expected_greedy_t0_n200.txt"));
         QVERIFY(!expected.isEmpty());
@@ -68,8 +62,8 @@ private Q_SLOTS:
         settings.temperature = 0;
         settings.maxTokens = generatedTokensForSteps(200, 1);
         QString streamed;
-        const GenerationResult result = generate(
-            *m_model, QString(), settings, [&](const QString &piece) { streamed += piece; });
+        const GenerationResult result = generate(*m_model, QString(), settings,
+                                                 [&](const QString &piece) { streamed += piece; });
         QCOMPARE(result.promptIds, (std::vector<int32_t>{1}));
         QVERIFY(!result.stoppedAtEos);
         QCOMPARE(int(result.generatedIds.size()), 200);
@@ -78,8 +72,7 @@ private Q_SLOTS:
         QVERIFY(result.prefillSeconds > 0 && result.decodeSeconds > 0);
     }
 
-    void zooPromptMatchesPublishedOutput()
-    {
+    void zooPromptMatchesPublishedOutput() {
         // ./run stories260K.bin -z tok512.bin -t 0 -i "Zoo" -n 60 (ytmytm/llama2.c64 README)
         const QString expected = QStringLiteral(
             "Zoo was a little girl named Lily. She loved to play outside in the park. One day, "
@@ -91,17 +84,17 @@ private Q_SLOTS:
         settings.temperature = 0;
         settings.maxTokens = generatedTokensForSteps(60, promptTokens.size() + 1);
         QString streamed;
-        const GenerationResult result = generate(
-            *m_model, prompt, settings, [&](const QString &piece) { streamed += piece; });
+        const GenerationResult result =
+            generate(*m_model, prompt, settings, [&](const QString &piece) { streamed += piece; });
         QCOMPARE(result.promptIds.size(), promptTokens.size() + 1);
         QCOMPARE(result.promptIds.front(), 1);
         QCOMPARE(prompt + result.completion, expected);
         QCOMPARE(streamed, result.completion);
     }
 
-    void perplexityOnTinyStories()
-    {
-        const QByteArray text = readFile(externalPath("corpus-tinystories-val/tinystories_val.txt"));
+    void perplexityOnTinyStories() {
+        const QByteArray text =
+            readFile(externalPath("corpus-tinystories-val/tinystories_val.txt"));
         if (text.isEmpty())
             QSKIP("external/corpus-tinystories-val is not available");
         PerplexitySettings settings;
@@ -120,8 +113,7 @@ private Q_SLOTS:
                  qPrintable(QString::number(result.perplexity, 'f', 5)));
     }
 
-    void promptBeyondContextIsRefused()
-    {
+    void promptBeyondContextIsRefused() {
         SamplingSettings settings;
         settings.maxTokens = 1;
         const QString longPrompt = QStringLiteral("Once upon a time ").repeated(200);

@@ -1,6 +1,7 @@
 // Golden test of the Llama forward pass against transformers' logits for
 // stas/tiny-random-llama-2 (external/tiny-random-llama-2-hf/corpus.json).
 #include "io/checkpoint.h"
+#include "jobs/error.h"
 #include "lm/transformer.h"
 
 #include <QFile>
@@ -16,18 +17,15 @@ using namespace nwc;
 
 namespace {
 
-QString modelDir()
-{
+QString modelDir() {
     return QStringLiteral(NWC_EXTERNAL_DIR "/tiny-random-llama-2-hf");
 }
 
-torch::Tensor idsTensor(const std::vector<int64_t> &ids)
-{
+torch::Tensor idsTensor(const std::vector<int64_t> &ids) {
     return torch::tensor(ids, torch::kLong).view({1, int64_t(ids.size())});
 }
 
-std::vector<int64_t> toIds(const QJsonArray &array)
-{
+std::vector<int64_t> toIds(const QJsonArray &array) {
     std::vector<int64_t> ids;
     for (const QJsonValue &value : array)
         ids.push_back(value.toInteger());
@@ -44,8 +42,7 @@ private:
     QJsonObject m_corpus;
 
 private Q_SLOTS:
-    void initTestCase()
-    {
+    void initTestCase() {
         if (!QFileInfo::exists(modelDir() + QStringLiteral("/model.safetensors")))
             QSKIP("external/tiny-random-llama-2-hf is not available");
         QFile file(modelDir() + QStringLiteral("/corpus.json"));
@@ -60,8 +57,7 @@ private Q_SLOTS:
         m_model->eval();
     }
 
-    void referenceLogits_data()
-    {
+    void referenceLogits_data() {
         QTest::addColumn<int>("index");
         const QJsonArray cases = m_corpus.value(QStringLiteral("model_cases")).toArray();
         QCOMPARE(cases.size(), 3);
@@ -71,8 +67,7 @@ private Q_SLOTS:
         }
     }
 
-    void referenceLogits()
-    {
+    void referenceLogits() {
         QFETCH(int, index);
         const QJsonObject tolerance = m_corpus.value(QStringLiteral("logit_tolerance")).toObject();
         const double absolute = tolerance.value(QStringLiteral("absolute")).toDouble();
@@ -80,7 +75,8 @@ private Q_SLOTS:
         QVERIFY(absolute > 0 && absolute <= 1e-5);
         const QJsonObject testCase =
             m_corpus.value(QStringLiteral("model_cases")).toArray()[index].toObject();
-        const std::vector<int64_t> ids = toIds(testCase.value(QStringLiteral("input_ids")).toArray());
+        const std::vector<int64_t> ids =
+            toIds(testCase.value(QStringLiteral("input_ids")).toArray());
 
         torch::NoGradGuard noGrad;
         const torch::Tensor logits = m_model->forward(idsTensor(ids));
@@ -112,7 +108,8 @@ private Q_SLOTS:
         std::vector<int64_t> continuation;
         for (int step = 0; step < 4; ++step) {
             const torch::Tensor stepLogits = m_model->forward(idsTensor(sequence));
-            const int64_t next = stepLogits[0][int64_t(sequence.size()) - 1].argmax().item<int64_t>();
+            const int64_t next =
+                stepLogits[0][int64_t(sequence.size()) - 1].argmax().item<int64_t>();
             continuation.push_back(next);
             sequence.push_back(next);
         }
@@ -120,8 +117,7 @@ private Q_SLOTS:
                  toIds(testCase.value(QStringLiteral("greedy_continuation")).toArray()));
     }
 
-    void kvCacheMatchesFullSequence()
-    {
+    void kvCacheMatchesFullSequence() {
         const std::vector<int64_t> ids{1, 42, 99, 1031, 2185, 688, 2844, 7, 2999, 0};
         torch::NoGradGuard noGrad;
         const torch::Tensor full = m_model->forward(idsTensor(ids))[0];
@@ -132,9 +128,9 @@ private Q_SLOTS:
             const torch::Tensor step = m_model->forward(idsTensor({ids[i]}), &cache)[0][0];
             QCOMPARE(cache.length, int64_t(i + 1));
             const double difference = (step - full[int64_t(i)]).abs().max().item<double>();
-            QVERIFY2(difference <= 1e-5, qPrintable(QStringLiteral("position %1 differs by %2")
-                                                        .arg(i)
-                                                        .arg(difference)));
+            QVERIFY2(
+                difference <= 1e-5,
+                qPrintable(QStringLiteral("position %1 differs by %2").arg(i).arg(difference)));
         }
         QCOMPARE(int(cache.keys.size()), 2);
         QCOMPARE(cache.keys[0].sizes().vec(), (std::vector<int64_t>{1, 4, 10, 4}));
@@ -146,15 +142,16 @@ private Q_SLOTS:
             const std::vector<int64_t> chunk(ids.begin() + long(position),
                                              ids.begin() + long(position + length));
             const torch::Tensor out = m_model->forward(idsTensor(chunk), &chunked)[0];
-            const double difference =
-                (out - full.narrow(0, int64_t(position), int64_t(length))).abs().max().item<double>();
+            const double difference = (out - full.narrow(0, int64_t(position), int64_t(length)))
+                                          .abs()
+                                          .max()
+                                          .item<double>();
             QVERIFY2(difference <= 1e-5, qPrintable(QString::number(difference)));
             position += length;
         }
     }
 
-    void trainingModeHasGradients()
-    {
+    void trainingModeHasGradients() {
         Transformer model(m_model->config());
         model->train();
         const torch::Tensor ids = torch::randint(0, 3000, {2, 8}, torch::kLong);
@@ -175,8 +172,7 @@ private Q_SLOTS:
         QVERIFY(model->named_parameters().contains("lm_head.weight"));
     }
 
-    void exportMatchesCheckpoint()
-    {
+    void exportMatchesCheckpoint() {
         const CheckpointPtr checkpoint = Checkpoint::open(modelDir());
         const auto exported = m_model->exportWeights();
         QCOMPARE(int(exported.size()), checkpoint->tensors().size());
@@ -189,8 +185,7 @@ private Q_SLOTS:
         }
     }
 
-    void missingTensorIsNamed()
-    {
+    void missingTensorIsNamed() {
         ModelConfig config = m_model->config();
         config.numLayers = 3; // the checkpoint has 2
         Transformer bigger(config);

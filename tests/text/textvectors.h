@@ -12,6 +12,7 @@
 #include <QJsonObject>
 #include <QList>
 #include <QString>
+#include <QStringList>
 #include <memory>
 #include <vector>
 
@@ -94,6 +95,59 @@ inline QList<int> toList(const std::vector<int32_t> &ids)
 inline std::vector<int32_t> toVector(const QList<int> &ids)
 {
     return std::vector<int32_t>(ids.begin(), ids.end());
+}
+
+/// Meta's Llama 3 tokenizer.json layout rebuilt from ollama's encoder.json + vocab.bpe: Split
+/// with the regex written in the file, then ByteLevel without regex; ignore_merges; merges as
+/// ["a", "b"] pairs; 256 special added tokens; TemplateProcessing that prepends BOS. Empty when
+/// the files are absent.
+inline QByteArray llama3TokenizerJson(const QStringList &specialNames)
+{
+    QFile vocab(externalPath(QStringLiteral("ollama-testdata/llama3.2/encoder.json")));
+    QFile merges(externalPath(QStringLiteral("ollama-testdata/llama3.2/vocab.bpe")));
+    if (!vocab.open(QIODevice::ReadOnly) || !merges.open(QIODevice::ReadOnly))
+        return {};
+    const auto quoted = [](QByteArray text) {
+        text.replace('\\', "\\\\").replace('"', "\\\"");
+        return '"' + text + '"';
+    };
+    QByteArray added = "[";
+    for (int i = 0; i < specialNames.size(); ++i)
+        added += (i ? ",{\"id\":" : "{\"id\":") + QByteArray::number(128000 + i) +
+                 ",\"content\":" + quoted(specialNames[i].toUtf8()) +
+                 ",\"single_word\":false,\"lstrip\":false,\"rstrip\":false,"
+                 "\"normalized\":false,\"special\":true}";
+    added += "]";
+    QByteArray mergeList = "[";
+    const QList<QByteArray> lines = merges.readAll().split('\n');
+    bool first = true;
+    for (const QByteArray &line : lines) {
+        if (line.isEmpty() || line.startsWith("#version"))
+            continue;
+        const QList<QByteArray> parts = line.split(' ');
+        mergeList += (first ? "[" : ",[") + quoted(parts[0]) + ',' + quoted(parts[1]) + ']';
+        first = false;
+    }
+    mergeList += "]";
+    const QByteArray pattern =
+        "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\\\r\\\\n\\\\p{L}\\\\p{N}]?\\\\p{L}+|\\\\p{N}{1,3}| "
+        "?[^\\\\s\\\\p{L}\\\\p{N}]+[\\\\r\\\\n]*|\\\\s*[\\\\r\\\\n]+|\\\\s+(?!\\\\S)|\\\\s+";
+    return "{\"version\":\"1.0\",\"truncation\":null,\"padding\":null,\"added_tokens\":" + added +
+           ",\"normalizer\":null,\"pre_tokenizer\":{\"type\":\"Sequence\",\"pretokenizers\":["
+           "{\"type\":\"Split\",\"pattern\":{\"Regex\":\"" + pattern +
+           "\"},\"behavior\":\"Isolated\",\"invert\":false},{\"type\":\"ByteLevel\","
+           "\"add_prefix_space\":false,\"trim_offsets\":true,\"use_regex\":false}]},"
+           "\"post_processor\":{\"type\":\"Sequence\",\"processors\":[{\"type\":\"ByteLevel\","
+           "\"add_prefix_space\":true,\"trim_offsets\":false,\"use_regex\":true},"
+           "{\"type\":\"TemplateProcessing\",\"single\":[{\"SpecialToken\":{\"id\":"
+           "\"<|begin_of_text|>\",\"type_id\":0}},{\"Sequence\":{\"id\":\"A\",\"type_id\":0}}],"
+           "\"pair\":[],\"special_tokens\":{\"<|begin_of_text|>\":{\"id\":\"<|begin_of_text|>\","
+           "\"ids\":[128000],\"tokens\":[\"<|begin_of_text|>\"]}}}]},"
+           "\"decoder\":{\"type\":\"ByteLevel\",\"add_prefix_space\":true,\"trim_offsets\":true,"
+           "\"use_regex\":true},\"model\":{\"type\":\"BPE\",\"dropout\":null,\"unk_token\":null,"
+           "\"continuing_subword_prefix\":null,\"end_of_word_suffix\":null,\"fuse_unk\":false,"
+           "\"byte_fallback\":false,\"ignore_merges\":true,\"vocab\":" +
+           vocab.readAll() + ",\"merges\":" + mergeList + "}}";
 }
 
 /// Loads each (file, hint) once; null when the file is absent (the caller skips).

@@ -1,8 +1,10 @@
 // Golden token ids from llama.cpp's tokenizer tests and Meta's / ollama's Llama 3 tests,
 // checked against every tokenizer file format that holds the same vocabulary.
 
+#include "text/gpt2filesreader.h"
 #include "textvectors.h"
 
+#include <QTemporaryDir>
 #include <QtTest>
 
 using namespace nwc;
@@ -31,6 +33,8 @@ const Config kConfigs[] = {
      true},
     {"llama3 tiktoken tokenizer.model", "llama-bpe", "llama3-tokenizer/tokenizer.model", "llama3",
      true},
+    // Built by the test from the llama3.2 files in the layout of Meta's tokenizer.json.
+    {"llama3 tokenizer.json (rebuilt)", "llama-bpe", "", "", true},
 };
 
 const Config *findConfig(const QString &name)
@@ -41,9 +45,28 @@ const Config *findConfig(const QString &name)
     return nullptr;
 }
 
+const Tokenizer *rebuiltLlama3()
+{
+    static QTemporaryDir dir;
+    static std::unique_ptr<Tokenizer> tokenizer;
+    static bool tried = false;
+    if (!tried) {
+        tried = true;
+        const QByteArray json = llama3TokenizerJson(Gpt2FilesReader::llama3SpecialTokens());
+        QFile file(dir.filePath(QStringLiteral("tokenizer.json")));
+        if (!json.isEmpty() && file.open(QIODevice::WriteOnly) && file.write(json) == json.size()) {
+            file.close();
+            tokenizer = Tokenizer::load(file.fileName());
+        }
+    }
+    return tokenizer.get();
+}
+
 const Tokenizer *tokenizerFor(const QString &name)
 {
     const Config *config = findConfig(name);
+    if (!*config->path)
+        return rebuiltLlama3();
     return cachedTokenizer(QLatin1String(config->path), QLatin1String(config->hint));
 }
 
@@ -165,7 +188,8 @@ void TestTokenizerGolden::llama3Vectors_data()
     const QJsonArray specials =
         root.value(QLatin1String("encode_with_specials_in_text")).toArray();
     const QJsonArray chat = root.value(QLatin1String("chat_format")).toArray();
-    for (const char *config : {"llama3.2 encoder.json", "llama3 tiktoken tokenizer.model"}) {
+    for (const char *config : {"llama3.2 encoder.json", "llama3 tiktoken tokenizer.model",
+                               "llama3 tokenizer.json (rebuilt)"}) {
         if (encode.isEmpty()) {
             QTest::addRow("%s (vectors missing)", config)
                 << QString::fromLatin1(config) << QByteArray() << false << false << false

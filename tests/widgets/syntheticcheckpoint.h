@@ -32,7 +32,7 @@ public:
     {
         auto checkpoint = std::make_shared<SyntheticCheckpoint>();
         auto values = [](qint64 count, float scale, float offset) {
-            std::vector<float> v(size_t(count));
+            std::vector<float> v(static_cast<size_t>(count));
             for (qint64 i = 0; i < count; ++i)
                 v[size_t(i)] = offset + scale * float((i * 7919) % 101 - 50) / 50.0f;
             return v;

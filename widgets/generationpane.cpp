@@ -21,8 +21,7 @@
 namespace nwc {
 namespace {
 
-QWidget *labelled(const QString &label, QWidget *field, QWidget *parent)
-{
+QWidget *labelled(const QString &label, QWidget *field, QWidget *parent) {
     auto *box = new QWidget(parent);
     auto *layout = new QHBoxLayout(box);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -49,8 +48,7 @@ GenerationPane::GenerationPane(JobRunner *runner, QWidget *parent)
     , m_generate(new QPushButton(tr("&Generate"), this))
     , m_stop(new QPushButton(tr("&Stop"), this))
     , m_output(new QTextEdit(this))
-    , m_status(new QLabel(this))
-{
+    , m_status(new QLabel(this)) {
     QFont headerFont = m_modelLabel->font();
     headerFont.setBold(true);
     m_modelLabel->setFont(headerFont);
@@ -130,8 +128,7 @@ GenerationPane::GenerationPane(JobRunner *runner, QWidget *parent)
     setModel(nullptr, tr("No model is open."));
 }
 
-void GenerationPane::setModel(LanguageModelPtr model, const QString &unavailableReason)
-{
+void GenerationPane::setModel(LanguageModelPtr model, const QString &unavailableReason) {
     stop();
     m_model = std::move(model);
     m_unavailableReason = unavailableReason;
@@ -145,18 +142,15 @@ void GenerationPane::setModel(LanguageModelPtr model, const QString &unavailable
     updateEnabled();
 }
 
-void GenerationPane::setPrompt(const QString &prompt)
-{
+void GenerationPane::setPrompt(const QString &prompt) {
     m_prompt->setPlainText(prompt);
 }
 
-QString GenerationPane::prompt() const
-{
+QString GenerationPane::prompt() const {
     return m_prompt->toPlainText();
 }
 
-SamplingSettings GenerationPane::settings() const
-{
+SamplingSettings GenerationPane::settings() const {
     SamplingSettings settings;
     settings.maxTokens = m_maxTokens->value();
     settings.temperature = m_temperature->value();
@@ -166,8 +160,7 @@ SamplingSettings GenerationPane::settings() const
     return settings;
 }
 
-void GenerationPane::setSettings(const SamplingSettings &settings)
-{
+void GenerationPane::setSettings(const SamplingSettings &settings) {
     m_maxTokens->setValue(settings.maxTokens);
     m_temperature->setValue(settings.temperature);
     m_topK->setValue(settings.topK);
@@ -175,8 +168,7 @@ void GenerationPane::setSettings(const SamplingSettings &settings)
     m_seed->setValue(int(std::min<quint64>(settings.seed, quint64(m_seed->maximum()))));
 }
 
-void GenerationPane::generate()
-{
+void GenerationPane::generate() {
     if (!m_model || m_job != 0)
         return;
     const LanguageModelPtr model = m_model;
@@ -217,14 +209,12 @@ void GenerationPane::generate()
     updateEnabled();
 }
 
-void GenerationPane::stop()
-{
+void GenerationPane::stop() {
     if (m_job != 0)
         m_runner->cancel(m_job);
 }
 
-void GenerationPane::appendPiece(const QString &piece)
-{
+void GenerationPane::appendPiece(const QString &piece) {
     m_completion += piece;
     QTextCharFormat format;
     format.setForeground(palette().color(QPalette::Text));
@@ -235,8 +225,7 @@ void GenerationPane::appendPiece(const QString &piece)
     bar->setValue(bar->maximum());
 }
 
-void GenerationPane::finishGeneration(const GenerationResult &result)
-{
+void GenerationPane::finishGeneration(const GenerationResult &result) {
     endJob();
     m_lastResult = result;
     // The streamed pieces and the final text agree; the final text wins if they do not.
@@ -268,18 +257,16 @@ void GenerationPane::finishGeneration(const GenerationResult &result)
     Q_EMIT generationFinished();
 }
 
-void GenerationPane::endJob()
-{
+void GenerationPane::endJob() {
     m_job = 0;
     updateEnabled();
 }
 
-void GenerationPane::updateEnabled()
-{
+void GenerationPane::updateEnabled() {
     const bool usable = bool(m_model);
     const bool running = m_job != 0;
     for (QWidget *widget : std::initializer_list<QWidget *>{m_prompt, m_maxTokens, m_temperature,
-                                                           m_topK, m_topP, m_seed}) {
+                                                            m_topK, m_topP, m_seed}) {
         widget->setEnabled(usable && !running);
     }
     m_generate->setEnabled(usable && !running);

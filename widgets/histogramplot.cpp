@@ -17,8 +17,7 @@
 namespace nwc {
 namespace {
 
-QCPItemStraightLine *verticalLine(QCustomPlot *plot, double x, const QPen &pen)
-{
+QCPItemStraightLine *verticalLine(QCustomPlot *plot, double x, const QPen &pen) {
     auto *line = new QCPItemStraightLine(plot);
     line->point1->setCoords(x, 0);
     line->point2->setCoords(x, 1);
@@ -30,8 +29,7 @@ QCPItemStraightLine *verticalLine(QCustomPlot *plot, double x, const QPen &pen)
 } // namespace
 
 HistogramPlot::HistogramPlot(QWidget *parent)
-    : QWidget(parent)
-{
+    : QWidget(parent) {
     m_stack = new QStackedLayout(this);
     m_stack->setContentsMargins(0, 0, 0, 0);
 
@@ -80,8 +78,7 @@ HistogramPlot::HistogramPlot(QWidget *parent)
 
 HistogramPlot::~HistogramPlot() = default;
 
-void HistogramPlot::setStatistics(const TensorStatistics &statistics, const QString &title)
-{
+void HistogramPlot::setStatistics(const TensorStatistics &statistics, const QString &title) {
     m_statistics = statistics;
     m_title = title;
     m_hasData = statistics.binCounts.size() > 0 &&
@@ -94,8 +91,7 @@ void HistogramPlot::setStatistics(const TensorStatistics &statistics, const QStr
     m_stack->setCurrentWidget(m_plot);
 }
 
-void HistogramPlot::clear(const QString &message)
-{
+void HistogramPlot::clear(const QString &message) {
     m_hasData = false;
     m_statistics = TensorStatistics();
     m_title.clear();
@@ -105,8 +101,7 @@ void HistogramPlot::clear(const QString &message)
     m_stack->setCurrentWidget(m_message);
 }
 
-void HistogramPlot::setLogarithmic(bool logarithmic)
-{
+void HistogramPlot::setLogarithmic(bool logarithmic) {
     if (m_logarithmic == logarithmic)
         return;
     m_logarithmic = logarithmic;
@@ -114,8 +109,7 @@ void HistogramPlot::setLogarithmic(bool logarithmic)
         rebuild();
 }
 
-void HistogramPlot::rebuild()
-{
+void HistogramPlot::rebuild() {
     const QVector<double> &edges = m_statistics.binEdges;
     const QVector<double> &counts = m_statistics.binCounts;
     double lower = edges.first();
@@ -170,8 +164,7 @@ void HistogramPlot::rebuild()
     m_plot->replot();
 }
 
-bool HistogramPlot::saveImage(const QString &path)
-{
+bool HistogramPlot::saveImage(const QString &path) {
     if (!m_hasData)
         return false;
     const QString suffix = QFileInfo(path).suffix().toLower();
@@ -182,8 +175,7 @@ bool HistogramPlot::saveImage(const QString &path)
     return m_plot->savePng(path, 0, 0, 2.0);
 }
 
-bool HistogramPlot::saveCsv(const QString &path) const
-{
+bool HistogramPlot::saveCsv(const QString &path) const {
     if (!m_hasData)
         return false;
     QFile file(path);
@@ -199,8 +191,7 @@ bool HistogramPlot::saveCsv(const QString &path) const
     return file.error() == QFile::NoError;
 }
 
-void HistogramPlot::contextMenuEvent(QContextMenuEvent *event)
-{
+void HistogramPlot::contextMenuEvent(QContextMenuEvent *event) {
     QMenu menu(this);
     QAction *logAction = menu.addAction(tr("Logarithmic Counts"));
     logAction->setCheckable(true);

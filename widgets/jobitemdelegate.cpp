@@ -13,18 +13,14 @@
 namespace nwc {
 
 JobItemDelegate::JobItemDelegate(QObject *parent)
-    : QStyledItemDelegate(parent)
-{
-}
+    : QStyledItemDelegate(parent) {}
 
-QRect JobItemDelegate::buttonRect(const QRect &cell)
-{
+QRect JobItemDelegate::buttonRect(const QRect &cell) {
     return cell.adjusted(3, 2, -3, -2);
 }
 
 void JobItemDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
-                            const QModelIndex &index) const
-{
+                            const QModelIndex &index) const {
     QStyle *style = option.widget ? option.widget->style() : QApplication::style();
     if (index.column() == JobListModel::ProgressColumn) {
         // Background (selection) first, then the bar on top.
@@ -42,11 +38,13 @@ void JobItemDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
             bar.state &= ~QStyle::State_Enabled;
         bar.minimum = 0;
         bar.maximum = fraction < 0 && state == JobState::Running ? 0 : 1000;
-        bar.progress = fraction < 0 ? 0 : qRound(fraction * 1000);
+        bar.progress = fraction < 0 ? -1 : qRound(fraction * 1000);
         bar.text = index.data(Qt::DisplayRole).toString();
         bar.textVisible = true;
         bar.textAlignment = Qt::AlignCenter;
         bar.palette = option.palette;
+        if (fraction <= 0 && bar.maximum > 0) // no chunk at all, not a one-pixel sliver
+            bar.palette.setColor(QPalette::Highlight, option.palette.color(QPalette::Base));
         bar.fontMetrics = option.fontMetrics;
         style->drawControl(QStyle::CE_ProgressBar, &bar, painter, option.widget);
         return;
@@ -71,22 +69,21 @@ void JobItemDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
     QStyledItemDelegate::paint(painter, option, index);
 }
 
-QSize JobItemDelegate::sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const
-{
+QSize JobItemDelegate::sizeHint(const QStyleOptionViewItem &option,
+                                const QModelIndex &index) const {
     QSize size = QStyledItemDelegate::sizeHint(option, index);
     const int textHeight = option.fontMetrics.height();
     size.setHeight(std::max(size.height(), textHeight + 10));
     if (index.column() == JobListModel::ProgressColumn)
-        size.setWidth(std::max(size.width(), option.fontMetrics.horizontalAdvance(
-                                                 QStringLiteral("100 %")) * 3));
+        size.setWidth(std::max(size.width(),
+                               option.fontMetrics.horizontalAdvance(QStringLiteral("100 %")) * 3));
     if (index.column() == JobListModel::CancelColumn)
         size.setWidth(option.fontMetrics.horizontalAdvance(tr("Cancel")) + 28);
     return size;
 }
 
 bool JobItemDelegate::editorEvent(QEvent *event, QAbstractItemModel *model,
-                                  const QStyleOptionViewItem &option, const QModelIndex &index)
-{
+                                  const QStyleOptionViewItem &option, const QModelIndex &index) {
     if (index.column() != JobListModel::CancelColumn ||
         !index.data(JobListModel::CancellableRole).toBool())
         return QStyledItemDelegate::editorEvent(event, model, option, index);

@@ -10,8 +10,7 @@ namespace nwc {
 
 JobListModel::JobListModel(JobRunner *runner, QObject *parent)
     : QAbstractTableModel(parent)
-    , m_runner(runner)
-{
+    , m_runner(runner) {
     if (!runner)
         return;
     const QVector<JobInfo> jobs = runner->jobs();
@@ -22,13 +21,11 @@ JobListModel::JobListModel(JobRunner *runner, QObject *parent)
     connect(runner, &JobRunner::jobRemoved, this, &JobListModel::removeJob);
 }
 
-JobInfo JobListModel::jobAt(int row) const
-{
+JobInfo JobListModel::jobAt(int row) const {
     return row >= 0 && row < m_jobs.size() ? m_jobs.at(row) : JobInfo();
 }
 
-int JobListModel::rowOfJob(quint64 id) const
-{
+int JobListModel::rowOfJob(quint64 id) const {
     for (int row = 0; row < m_jobs.size(); ++row) {
         if (m_jobs.at(row).id == id)
             return row;
@@ -36,15 +33,13 @@ int JobListModel::rowOfJob(quint64 id) const
     return -1;
 }
 
-void JobListModel::addJob(const JobInfo &job)
-{
+void JobListModel::addJob(const JobInfo &job) {
     beginInsertRows(QModelIndex(), 0, 0);
     m_jobs.prepend(job);
     endInsertRows();
 }
 
-void JobListModel::updateJob(const JobInfo &job)
-{
+void JobListModel::updateJob(const JobInfo &job) {
     const int row = rowOfJob(job.id);
     if (row < 0)
         return;
@@ -52,8 +47,7 @@ void JobListModel::updateJob(const JobInfo &job)
     Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
 }
 
-void JobListModel::removeJob(quint64 id)
-{
+void JobListModel::removeJob(quint64 id) {
     const int row = rowOfJob(id);
     if (row < 0)
         return;
@@ -62,18 +56,15 @@ void JobListModel::removeJob(quint64 id)
     endRemoveRows();
 }
 
-int JobListModel::rowCount(const QModelIndex &parent) const
-{
+int JobListModel::rowCount(const QModelIndex &parent) const {
     return parent.isValid() ? 0 : int(m_jobs.size());
 }
 
-int JobListModel::columnCount(const QModelIndex &parent) const
-{
+int JobListModel::columnCount(const QModelIndex &parent) const {
     return parent.isValid() ? 0 : ColumnCount;
 }
 
-QString JobListModel::statusText(const JobInfo &job) const
-{
+QString JobListModel::statusText(const JobInfo &job) const {
     switch (job.state) {
     case JobState::Queued:
         return job.cancelRequested ? tr("Cancelling…") : tr("Waiting for a free worker");
@@ -91,8 +82,7 @@ QString JobListModel::statusText(const JobInfo &job) const
     return QString();
 }
 
-QVariant JobListModel::data(const QModelIndex &index, int role) const
-{
+QVariant JobListModel::data(const QModelIndex &index, int role) const {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
     const JobInfo &job = m_jobs.at(index.row());
@@ -154,8 +144,7 @@ QVariant JobListModel::data(const QModelIndex &index, int role) const
     }
 }
 
-QVariant JobListModel::headerData(int section, Qt::Orientation orientation, int role) const
-{
+QVariant JobListModel::headerData(int section, Qt::Orientation orientation, int role) const {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {

@@ -20,8 +20,7 @@ JobsPanel::JobsPanel(JobRunner *runner, QWidget *parent)
     , m_view(new QTreeView(this))
     , m_summary(new QLabel(this))
     , m_cancelAll(new QPushButton(tr("Cancel All"), this))
-    , m_clearFinished(new QPushButton(tr("Clear Finished"), this))
-{
+    , m_clearFinished(new QPushButton(tr("Clear Finished"), this)) {
     auto *delegate = new JobItemDelegate(this);
     m_view->setModel(m_model);
     m_view->setItemDelegate(delegate);
@@ -42,8 +41,7 @@ JobsPanel::JobsPanel(JobRunner *runner, QWidget *parent)
     header->resizeSection(JobListModel::ProgressColumn, metrics.averageCharWidth() * 20);
     header->resizeSection(JobListModel::ElapsedColumn, metrics.averageCharWidth() * 11);
     header->resizeSection(JobListModel::EtaColumn, metrics.averageCharWidth() * 11);
-    header->resizeSection(JobListModel::CancelColumn,
-                          metrics.horizontalAdvance(tr("Cancel")) + 32);
+    header->resizeSection(JobListModel::CancelColumn, metrics.horizontalAdvance(tr("Cancel")) + 32);
 
     m_cancelAll->setToolTip(tr("Stop every running job"));
     m_clearFinished->setToolTip(tr("Remove finished, failed and cancelled jobs from the list"));
@@ -69,8 +67,7 @@ JobsPanel::JobsPanel(JobRunner *runner, QWidget *parent)
     updateSummary();
 }
 
-void JobsPanel::updateSummary()
-{
+void JobsPanel::updateSummary() {
     const int active = m_runner->activeCount();
     const int total = m_model->rowCount();
     if (total == 0)
@@ -79,8 +76,7 @@ void JobsPanel::updateSummary()
     else if (active == 0)
         m_summary->setText(tr("No job running."));
     else
-        m_summary->setText(active == 1 ? tr("1 job running.")
-                                       : tr("%1 jobs running.").arg(active));
+        m_summary->setText(active == 1 ? tr("1 job running.") : tr("%1 jobs running.").arg(active));
     m_cancelAll->setEnabled(active > 0);
     m_clearFinished->setEnabled(total > active);
 }

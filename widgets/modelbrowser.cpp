@@ -19,8 +19,7 @@ namespace {
 
 constexpr int kHistogramBins = 64;
 
-QLabel *valueLabel(QWidget *parent, const QString &objectName)
-{
+QLabel *valueLabel(QWidget *parent, const QString &objectName) {
     auto *label = new QLabel(parent);
     label->setObjectName(objectName);
     label->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -28,8 +27,7 @@ QLabel *valueLabel(QWidget *parent, const QString &objectName)
     return label;
 }
 
-QLabel *keyLabel(QWidget *parent, const QString &text)
-{
+QLabel *keyLabel(QWidget *parent, const QString &text) {
     auto *label = new QLabel(text, parent);
     QPalette palette = label->palette();
     palette.setColor(QPalette::WindowText, palette.color(QPalette::PlaceholderText));
@@ -47,8 +45,7 @@ ModelBrowser::ModelBrowser(JobRunner *runner, QWidget *parent)
     , m_filter(new QLineEdit(this))
     , m_view(new QTreeView(this))
     , m_splitter(new QSplitter(Qt::Vertical, this))
-    , m_channel(QStringLiteral("statistics:%1").arg(quintptr(this), 0, 16))
-{
+    , m_channel(QStringLiteral("statistics:%1").arg(quintptr(this), 0, 16)) {
     m_proxy->setSourceModel(m_model);
     m_proxy->setRecursiveFilteringEnabled(true);
     m_proxy->setAutoAcceptChildRows(true);
@@ -161,13 +158,11 @@ ModelBrowser::ModelBrowser(JobRunner *runner, QWidget *parent)
 
 ModelBrowser::~ModelBrowser() = default;
 
-QString ModelBrowser::formatValue(double value)
-{
+QString ModelBrowser::formatValue(double value) {
     return QLocale().toString(value, 'g', 6);
 }
 
-void ModelBrowser::setCheckpoint(CheckpointPtr checkpoint)
-{
+void ModelBrowser::setCheckpoint(CheckpointPtr checkpoint) {
     m_runner->cancel(m_statisticsJob);
     m_cache.clear();
     m_checkpoint = std::move(checkpoint);
@@ -182,8 +177,7 @@ void ModelBrowser::setCheckpoint(CheckpointPtr checkpoint)
     Q_EMIT currentTensorChanged(QString());
 }
 
-bool ModelBrowser::selectTensor(const QString &name)
-{
+bool ModelBrowser::selectTensor(const QString &name) {
     const QModelIndex source = m_model->indexOfTensor(name);
     if (!source.isValid())
         return false;
@@ -193,22 +187,20 @@ bool ModelBrowser::selectTensor(const QString &name)
     if (!index.isValid())
         return false;
     m_view->expand(index.parent());
-    m_view->selectionModel()->setCurrentIndex(
-        index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_view->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect |
+                                                         QItemSelectionModel::Rows);
     m_view->scrollTo(index);
     return true;
 }
 
-std::optional<TensorStatistics> ModelBrowser::currentStatistics() const
-{
+std::optional<TensorStatistics> ModelBrowser::currentStatistics() const {
     const auto it = m_cache.constFind(m_currentTensor);
     if (m_currentTensor.isEmpty() || it == m_cache.constEnd())
         return std::nullopt;
     return it.value();
 }
 
-void ModelBrowser::onCurrentChanged(const QModelIndex &current)
-{
+void ModelBrowser::onCurrentChanged(const QModelIndex &current) {
     const QModelIndex source = m_proxy->mapToSource(current);
     const TensorInfo *info = m_model->tensorAt(source);
     const QString name = info ? info->name : QString();
@@ -241,8 +233,7 @@ void ModelBrowser::onCurrentChanged(const QModelIndex &current)
         requestStatistics(name);
 }
 
-void ModelBrowser::requestStatistics(const QString &name)
-{
+void ModelBrowser::requestStatistics(const QString &name) {
     showStatisticsMessage(tr("computing…"));
     m_histogram->clear(tr("Computing the histogram of %1…").arg(name));
     const CheckpointPtr checkpoint = m_checkpoint;
@@ -283,15 +274,13 @@ void ModelBrowser::requestStatistics(const QString &name)
             }});
 }
 
-void ModelBrowser::showTensorInfo(const TensorInfo *info)
-{
+void ModelBrowser::showTensorInfo(const TensorInfo *info) {
     m_note->clear();
     m_note->setVisible(false);
     m_title->setVisible(info != nullptr);
     m_facts->setVisible(info != nullptr);
     if (!info) {
-        m_title->setText(m_checkpoint ? tr("No tensor selected")
-                                      : tr("No model open"));
+        m_title->setText(m_checkpoint ? tr("No tensor selected") : tr("No model open"));
         for (QLabel *label : {m_shape, m_dtype, m_elements, m_size})
             label->clear();
         showStatisticsMessage(QString());
@@ -307,8 +296,7 @@ void ModelBrowser::showTensorInfo(const TensorInfo *info)
     m_size->setText(QLocale().formattedDataSize(qint64(info->byteSize), 2));
 }
 
-void ModelBrowser::showStatistics(const TensorStatistics &statistics)
-{
+void ModelBrowser::showStatistics(const TensorStatistics &statistics) {
     m_min->setText(formatValue(statistics.min));
     m_max->setText(formatValue(statistics.max));
     m_mean->setText(formatValue(statistics.mean));
@@ -324,8 +312,7 @@ void ModelBrowser::showStatistics(const TensorStatistics &statistics)
     Q_EMIT statisticsShown(m_currentTensor);
 }
 
-void ModelBrowser::showStatisticsMessage(const QString &message)
-{
+void ModelBrowser::showStatisticsMessage(const QString &message) {
     for (QLabel *label : {m_min, m_max, m_mean, m_std})
         label->setText(message);
 }

@@ -16,21 +16,18 @@ struct TopLevelKey {
     int layer = 0;
     int firstTensor = 0;
 
-    bool operator<(const TopLevelKey &other) const
-    {
+    bool operator<(const TopLevelKey &other) const {
         return std::tie(rank, prefix, layer, firstTensor) <
                std::tie(other.rank, other.prefix, other.layer, other.firstTensor);
     }
 };
 
-QString tensorCount(int count)
-{
+QString tensorCount(int count) {
     return count == 1 ? TensorTreeModel::tr("1 tensor")
                       : TensorTreeModel::tr("%1 tensors").arg(count);
 }
 
-bool isEmbeddingName(const QString &name)
-{
+bool isEmbeddingName(const QString &name) {
     return name.contains(QLatin1String("embed")) || name.contains(QLatin1String(".wte.")) ||
            name.contains(QLatin1String(".wpe.")) || name.startsWith(QLatin1String("wte.")) ||
            name.startsWith(QLatin1String("wpe."));
@@ -39,12 +36,9 @@ bool isEmbeddingName(const QString &name)
 } // namespace
 
 TensorTreeModel::TensorTreeModel(QObject *parent)
-    : QAbstractItemModel(parent)
-{
-}
+    : QAbstractItemModel(parent) {}
 
-QString TensorTreeModel::layerPrefix(const QString &tensorName, int *layer)
-{
+QString TensorTreeModel::layerPrefix(const QString &tensorName, int *layer) {
     static const QRegularExpression pattern(
         QStringLiteral("^((?:.*\\.)?(?:layers|layer|h|blocks)\\.(\\d+))\\.(.+)$"));
     const QRegularExpressionMatch match = pattern.match(tensorName);
@@ -55,16 +49,14 @@ QString TensorTreeModel::layerPrefix(const QString &tensorName, int *layer)
     return match.captured(1);
 }
 
-void TensorTreeModel::setCheckpoint(CheckpointPtr checkpoint)
-{
+void TensorTreeModel::setCheckpoint(CheckpointPtr checkpoint) {
     beginResetModel();
     m_checkpoint = std::move(checkpoint);
     build();
     endResetModel();
 }
 
-void TensorTreeModel::build()
-{
+void TensorTreeModel::build() {
     m_nodes.clear();
     m_topLevel.clear();
     m_nodeOfTensor.clear();
@@ -130,16 +122,14 @@ void TensorTreeModel::build()
     }
 }
 
-const TensorTreeModel::Node *TensorTreeModel::nodeAt(const QModelIndex &index) const
-{
+const TensorTreeModel::Node *TensorTreeModel::nodeAt(const QModelIndex &index) const {
     if (!index.isValid() || index.model() != this)
         return nullptr;
     const quintptr id = index.internalId();
     return id < quintptr(m_nodes.size()) ? &m_nodes.at(int(id)) : nullptr;
 }
 
-QModelIndex TensorTreeModel::index(int row, int column, const QModelIndex &parent) const
-{
+QModelIndex TensorTreeModel::index(int row, int column, const QModelIndex &parent) const {
     if (row < 0 || column < 0 || column >= ColumnCount)
         return {};
     if (!parent.isValid()) {
@@ -153,16 +143,14 @@ QModelIndex TensorTreeModel::index(int row, int column, const QModelIndex &paren
     return createIndex(row, column, quintptr(parentNode->children.at(row)));
 }
 
-QModelIndex TensorTreeModel::parent(const QModelIndex &child) const
-{
+QModelIndex TensorTreeModel::parent(const QModelIndex &child) const {
     const Node *node = nodeAt(child);
     if (!node || node->parent < 0)
         return {};
     return createIndex(m_nodes.at(node->parent).row, 0, quintptr(node->parent));
 }
 
-int TensorTreeModel::rowCount(const QModelIndex &parent) const
-{
+int TensorTreeModel::rowCount(const QModelIndex &parent) const {
     if (!parent.isValid())
         return int(m_topLevel.size());
     if (parent.column() != 0)
@@ -171,29 +159,25 @@ int TensorTreeModel::rowCount(const QModelIndex &parent) const
     return node ? int(node->children.size()) : 0;
 }
 
-int TensorTreeModel::columnCount(const QModelIndex &) const
-{
+int TensorTreeModel::columnCount(const QModelIndex &) const {
     return ColumnCount;
 }
 
-QModelIndex TensorTreeModel::indexOfTensor(const QString &name) const
-{
+QModelIndex TensorTreeModel::indexOfTensor(const QString &name) const {
     const auto it = m_nodeOfTensor.constFind(name);
     if (it == m_nodeOfTensor.constEnd())
         return {};
     return createIndex(m_nodes.at(it.value()).row, 0, quintptr(it.value()));
 }
 
-const TensorInfo *TensorTreeModel::tensorAt(const QModelIndex &index) const
-{
+const TensorInfo *TensorTreeModel::tensorAt(const QModelIndex &index) const {
     const Node *node = nodeAt(index);
     if (!node || node->tensor < 0 || !m_checkpoint)
         return nullptr;
     return &m_checkpoint->tensors().at(node->tensor);
 }
 
-QVariant TensorTreeModel::displayData(const Node &node, int column) const
-{
+QVariant TensorTreeModel::displayData(const Node &node, int column) const {
     const bool group = node.tensor < 0;
     switch (column) {
     case NameColumn:
@@ -211,8 +195,7 @@ QVariant TensorTreeModel::displayData(const Node &node, int column) const
     }
 }
 
-QVariant TensorTreeModel::data(const QModelIndex &index, int role) const
-{
+QVariant TensorTreeModel::data(const QModelIndex &index, int role) const {
     const Node *node = nodeAt(index);
     if (!node)
         return {};
@@ -265,8 +248,7 @@ QVariant TensorTreeModel::data(const QModelIndex &index, int role) const
     }
 }
 
-QVariant TensorTreeModel::headerData(int section, Qt::Orientation orientation, int role) const
-{
+QVariant TensorTreeModel::headerData(int section, Qt::Orientation orientation, int role) const {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {

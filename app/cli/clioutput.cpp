@@ -9,13 +9,11 @@
 
 namespace nwc::cli {
 
-void printError(const QString &message)
-{
+void printError(const QString &message) {
     QTextStream(stderr) << "nwc: error: " << message << '\n';
 }
 
-int runGuarded(const std::function<int()> &command)
-{
+int runGuarded(const std::function<int()> &command) {
     try {
         return command();
     } catch (const Cancelled &) {
@@ -31,11 +29,10 @@ int runGuarded(const std::function<int()> &command)
 }
 
 bool parseOrExit(QCommandLineParser &parser, const QStringList &args, const QString &command,
-                 const QString &description, int *exitCode)
-{
+                 const QString &description, int *exitCode) {
     parser.setApplicationDescription(description);
-    const QCommandLineOption help(
-        {QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
+    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")},
+                                  QStringLiteral("Show this help."));
     parser.addOption(help);
     QStringList rest = args;
     if (rest.size() >= 2) {
@@ -49,38 +46,37 @@ bool parseOrExit(QCommandLineParser &parser, const QStringList &args, const QStr
         return false;
     }
     if (parser.isSet(help)) {
-        QTextStream(stdout) << parser.helpText().replace(rest.at(0), QStringLiteral("nwc ") + command);
+        QTextStream(stdout) << parser.helpText().replace(rest.at(0),
+                                                         QStringLiteral("nwc ") + command);
         *exitCode = 0;
         return false;
     }
     return true;
 }
 
-int intOption(const QCommandLineParser &parser, const QString &name)
-{
+int intOption(const QCommandLineParser &parser, const QString &name) {
     bool ok = false;
     const int value = parser.value(name).toInt(&ok);
     if (!ok)
-        throw Error(QStringLiteral("--%1 expects an integer, got '%2'").arg(name, parser.value(name)));
+        throw Error(
+            QStringLiteral("--%1 expects an integer, got '%2'").arg(name, parser.value(name)));
     return value;
 }
 
-double doubleOption(const QCommandLineParser &parser, const QString &name)
-{
+double doubleOption(const QCommandLineParser &parser, const QString &name) {
     bool ok = false;
     const double value = parser.value(name).toDouble(&ok);
     if (!ok)
-        throw Error(QStringLiteral("--%1 expects a number, got '%2'").arg(name, parser.value(name)));
+        throw Error(
+            QStringLiteral("--%1 expects a number, got '%2'").arg(name, parser.value(name)));
     return value;
 }
 
-void printJson(const QJsonDocument &document)
-{
+void printJson(const QJsonDocument &document) {
     QTextStream(stdout) << document.toJson(QJsonDocument::Indented);
 }
 
-void printProgress(double fraction, const QString &message)
-{
+void printProgress(double fraction, const QString &message) {
     if (!isatty(fileno(stderr)))
         return;
     QTextStream(stderr) << QStringLiteral("\r[%1%] ").arg(int(fraction * 100), 3) << message

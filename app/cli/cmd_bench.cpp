@@ -17,15 +17,13 @@
 namespace nwc::cli {
 namespace {
 
-double median(std::vector<double> values)
-{
+double median(std::vector<double> values) {
     std::sort(values.begin(), values.end());
     return values.empty() ? 0.0 : values[values.size() / 2];
 }
 
 /// A prompt of exactly `tokens` tokens (when the tokenizer round-trips) cut from plain prose.
-QString promptOfLength(const LanguageModel &model, int tokens)
-{
+QString promptOfLength(const LanguageModel &model, int tokens) {
     const QString sentence = QStringLiteral(
         "Once upon a time, there was a little girl named Lily. She liked to play in the park "
         "with her dog and her friends, and every day she counted the birds in the big tree. ");
@@ -41,8 +39,7 @@ QString promptOfLength(const LanguageModel &model, int tokens)
 
 } // namespace
 
-int runBench(const QStringList &args)
-{
+int runBench(const QStringList &args) {
     QCommandLineParser parser;
     parser.addPositionalArgument(QStringLiteral("MODEL"),
                                  QStringLiteral("Models to measure (default: demo:teacher "
@@ -73,7 +70,8 @@ int runBench(const QStringList &args)
     const int decode = intOption(parser, decodeTokens.names().first());
     const int runs = intOption(parser, repeats.names().first());
     if (prompt < 2 || decode < 1 || runs < 1)
-        throw Error(QStringLiteral("--prompt-tokens must be >= 2, --decode-tokens and --repeats >= 1"));
+        throw Error(
+            QStringLiteral("--prompt-tokens must be >= 2, --decode-tokens and --repeats >= 1"));
 
     QTextStream out(stdout);
     QJsonArray rows;
@@ -81,7 +79,8 @@ int runBench(const QStringList &args)
         out << "prefill " << prompt << " tokens, decode " << decode << " tokens, greedy, median of "
             << runs << " runs; " << QSysInfo::currentCpuArchitecture() << ", "
             << QThread::idealThreadCount() << " hardware threads\n\n";
-        out << QStringLiteral("model").leftJustified(16) << QStringLiteral("parameters").rightJustified(12)
+        out << QStringLiteral("model").leftJustified(16)
+            << QStringLiteral("parameters").rightJustified(12)
             << QStringLiteral("prefill tok/s").rightJustified(15)
             << QStringLiteral("decode tok/s").rightJustified(14) << '\n';
         out.flush();

@@ -25,14 +25,12 @@ namespace {
 const QString kPromptTemplate = QStringLiteral("Question: {question}\nAnswer:");
 
 /// The folder holding the demo models and their evaluation data.
-QString demoDataDirectory()
-{
+QString demoDataDirectory() {
     const QString teacher = Checkpoint::resolveSpec(QStringLiteral("demo:teacher"));
     return QFileInfo(teacher).dir().path();
 }
 
-QByteArray readFile(const QString &path)
-{
+QByteArray readFile(const QString &path) {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         throw Error(QStringLiteral("cannot read %1: %2 (the demo data ships with the models in "
@@ -50,15 +48,15 @@ struct DemoRow {
 
 } // namespace
 
-int runDemo(const QStringList &args)
-{
+int runDemo(const QStringList &args) {
     QCommandLineParser parser;
-    const QCommandLineOption questions(QStringLiteral("questions"),
-                                       QStringLiteral("Arithmetic questions to answer (default 20)."),
-                                       QStringLiteral("N"), QStringLiteral("20"));
-    const QCommandLineOption maxBytes(QStringLiteral("max-bytes"),
-                                      QStringLiteral("Held-out bytes for perplexity (default 30000)."),
-                                      QStringLiteral("N"), QStringLiteral("30000"));
+    const QCommandLineOption questions(
+        QStringLiteral("questions"), QStringLiteral("Arithmetic questions to answer (default 20)."),
+        QStringLiteral("N"), QStringLiteral("20"));
+    const QCommandLineOption maxBytes(
+        QStringLiteral("max-bytes"),
+        QStringLiteral("Held-out bytes for perplexity (default 30000)."), QStringLiteral("N"),
+        QStringLiteral("30000"));
     const QCommandLineOption jsonOption(QStringLiteral("json"), QStringLiteral("Print JSON."));
     const QCommandLineOption headless(QStringLiteral("headless"),
                                       QStringLiteral("Accepted for nwc-workbench compatibility."));
@@ -130,7 +128,8 @@ int runDemo(const QStringList &args)
         return 0;
     }
 
-    out << QStringLiteral("model").leftJustified(10) << QStringLiteral("parameters").rightJustified(12)
+    out << QStringLiteral("model").leftJustified(10)
+        << QStringLiteral("parameters").rightJustified(12)
         << QStringLiteral("perplexity").rightJustified(12)
         << QStringLiteral("bits/byte").rightJustified(11)
         << QStringLiteral("arithmetic").rightJustified(14) << '\n';
@@ -139,7 +138,10 @@ int runDemo(const QStringList &args)
             << QString::number(row.parameters).rightJustified(12)
             << QString::number(row.perplexity.perplexity, 'f', 3).rightJustified(12)
             << QString::number(row.perplexity.bitsPerByte, 'f', 3).rightJustified(11)
-            << QStringLiteral("%1/%2").arg(row.qa.correct).arg(row.qa.outcomes.size()).rightJustified(14)
+            << QStringLiteral("%1/%2")
+                   .arg(row.qa.correct)
+                   .arg(row.qa.outcomes.size())
+                   .rightJustified(14)
             << '\n';
     }
     const PerplexityResult &p = rows.front().perplexity;
@@ -149,7 +151,8 @@ int runDemo(const QStringList &args)
         << " questions of arithmetic_qa.jsonl, prompt \"Question: ...\\nAnswer:\"\n\n";
     out << "Question: " << items.first().question << '\n';
     for (const DemoRow &row : rows)
-        out << "  " << row.model->displayName() << ":" << row.qa.outcomes.first().completion.trimmed()
+        out << "  " << row.model->displayName() << ":"
+            << row.qa.outcomes.first().completion.trimmed()
             << (row.qa.outcomes.first().correct ? "   [correct]" : "   [wrong]") << '\n';
     return 0;
 }

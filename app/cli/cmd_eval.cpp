@@ -16,8 +16,7 @@
 namespace nwc::cli {
 namespace {
 
-QByteArray readText(const QString &path)
-{
+QByteArray readText(const QString &path) {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         throw Error(QStringLiteral("cannot read text file %1: %2").arg(path, file.errorString()));
@@ -29,8 +28,7 @@ QByteArray readText(const QString &path)
 
 } // namespace
 
-int runEval(const QStringList &args)
-{
+int runEval(const QStringList &args) {
     QCommandLineParser parser;
     parser.addPositionalArgument(QStringLiteral("MODEL"),
                                  QStringLiteral("HF directory, llama2.c .bin, or demo:NAME"));
@@ -103,9 +101,9 @@ int runEval(const QStringList &args)
         out << "model            " << model->displayName() << '\n'
             << "text             " << parser.value(textOption) << " (" << result.bytes
             << " bytes evaluated)\n"
-            << "settings         context " << result.contextLength << ", stride "
-            << result.stride << ", BOS " << (result.addBos ? "yes" : "no") << ", "
-            << result.windows << " windows, " << result.tokensScored << " tokens scored\n"
+            << "settings         context " << result.contextLength << ", stride " << result.stride
+            << ", BOS " << (result.addBos ? "yes" : "no") << ", " << result.windows << " windows, "
+            << result.tokensScored << " tokens scored\n"
             << "perplexity       " << QString::number(result.perplexity, 'f', 4) << '\n'
             << "bits per byte    " << QString::number(result.bitsPerByte, 'f', 4) << '\n'
             << "time             " << QString::number(result.seconds, 'f', 2) << " s\n";
@@ -127,8 +125,8 @@ int runEval(const QStringList &args)
         if (!parser.isSet(jsonOption)) {
             if (isatty(2))
                 QTextStream(stderr) << '\n';
-            out << "reference        " << reference->displayName() << " ("
-                << comparison.positions << " positions)\n"
+            out << "reference        " << reference->displayName() << " (" << comparison.positions
+                << " positions)\n"
                 << "KL mean/median/p99  " << QString::number(comparison.meanKl, 'g', 5) << " / "
                 << QString::number(comparison.medianKl, 'g', 5) << " / "
                 << QString::number(comparison.p99Kl, 'g', 5) << " nats\n"

@@ -10,8 +10,7 @@
 
 namespace nwc::cli {
 
-int runGenerate(const QStringList &args)
-{
+int runGenerate(const QStringList &args) {
     QCommandLineParser parser;
     parser.addPositionalArgument(QStringLiteral("MODEL"),
                                  QStringLiteral("HF directory, llama2.c .bin, or demo:NAME"));
@@ -34,7 +33,8 @@ int runGenerate(const QStringList &args)
                                   QStringLiteral("S"), QStringLiteral("42"));
     const QCommandLineOption noStop(QStringLiteral("ignore-eos"),
                                     QStringLiteral("Keep generating after the end-of-text token."));
-    parser.addOptions({prompt, maxTokens, temperature, topK, topP, seed, noStop, tokenizerOption()});
+    parser.addOptions(
+        {prompt, maxTokens, temperature, topK, topP, seed, noStop, tokenizerOption()});
     int exitCode = 0;
     if (!parseOrExit(parser, args, QStringLiteral("generate"),
                      QStringLiteral("Generate a continuation of a prompt; the prompt and the "
@@ -68,9 +68,8 @@ int runGenerate(const QStringList &args)
     const QString promptText = parser.value(prompt);
     out << promptText;
     out.flush();
-    const GenerationResult result = generate(
-        *model, promptText, settings,
-        [&](const QString &piece) {
+    const GenerationResult result =
+        generate(*model, promptText, settings, [&](const QString &piece) {
             out << piece;
             out.flush();
         });

@@ -13,13 +13,11 @@
 namespace nwc::cli {
 namespace {
 
-QString formatBytes(quint64 bytes)
-{
+QString formatBytes(quint64 bytes) {
     return QLocale::c().formattedDataSize(qint64(bytes), 1, QLocale::DataSizeTraditionalFormat);
 }
 
-QJsonArray shapeJson(const TensorInfo &info)
-{
+QJsonArray shapeJson(const TensorInfo &info) {
     QJsonArray shape;
     for (qint64 d : info.shape)
         shape.append(double(d));
@@ -28,13 +26,13 @@ QJsonArray shapeJson(const TensorInfo &info)
 
 } // namespace
 
-int runInfo(const QStringList &args)
-{
+int runInfo(const QStringList &args) {
     QCommandLineParser parser;
     parser.addPositionalArgument(QStringLiteral("MODEL"),
                                  QStringLiteral("HF directory, llama2.c .bin, or demo:NAME"));
     const QCommandLineOption tokenizerOption(
-        QStringLiteral("tokenizer"), QStringLiteral("Tokenizer file (default: found beside the model)."),
+        QStringLiteral("tokenizer"),
+        QStringLiteral("Tokenizer file (default: found beside the model)."),
         QStringLiteral("PATH"));
     const QCommandLineOption jsonOption(QStringLiteral("json"), QStringLiteral("Print JSON."));
     parser.addOptions({tokenizerOption, jsonOption});
@@ -50,8 +48,8 @@ int runInfo(const QStringList &args)
 
     const CheckpointPtr checkpoint = Checkpoint::open(parser.positionalArguments().first());
     const ModelConfig &config = checkpoint->config();
-    const QString tokenizerPath = parser.isSet(tokenizerOption) ? parser.value(tokenizerOption)
-                                                                : checkpoint->tokenizerPath();
+    const QString tokenizerPath =
+        parser.isSet(tokenizerOption) ? parser.value(tokenizerOption) : checkpoint->tokenizerPath();
     std::unique_ptr<Tokenizer> tokenizer;
     if (!tokenizerPath.isEmpty())
         tokenizer = Tokenizer::load(tokenizerPath);

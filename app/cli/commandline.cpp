@@ -1,5 +1,5 @@
-#include "cli/commands.h"
 #include "cli/clioutput.h"
+#include "cli/commands.h"
 
 #include <QTextStream>
 
@@ -23,22 +23,20 @@ const CommandEntry kCommands[] = {
     {"bench", "prefill and decode throughput", runBench},
 };
 
-void printUsage(FILE *stream)
-{
+void printUsage(FILE *stream) {
     QTextStream out(stream);
     out << "Usage: nwc <command> [options]\n\n"
            "MODEL is a Hugging Face directory, a llama2.c .bin checkpoint, or demo:student /\n"
            "demo:teacher (the built-in demo models).\n\nCommands:\n";
     for (const CommandEntry &command : kCommands)
-        out << "  " << QString::fromLatin1(command.name).leftJustified(12) << ' '
-            << command.summary << '\n';
+        out << "  " << QString::fromLatin1(command.name).leftJustified(12) << ' ' << command.summary
+            << '\n';
     out << "\nRun 'nwc <command> --help' for a command's options.\n";
 }
 
 } // namespace
 
-int runCommandLine(const QStringList &args)
-{
+int runCommandLine(const QStringList &args) {
     if (args.size() < 2 || args.at(1) == QLatin1String("--help") ||
         args.at(1) == QLatin1String("-h") || args.at(1) == QLatin1String("help")) {
         printUsage(args.size() < 2 ? stderr : stdout);

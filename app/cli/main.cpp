@@ -3,8 +3,7 @@
 
 #include <QCoreApplication>
 
-int main(int argc, char *argv[])
-{
+int main(int argc, char *argv[]) {
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("nwc"));
     QCoreApplication::setOrganizationName(QStringLiteral("nwc-workbench"));

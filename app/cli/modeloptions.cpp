@@ -5,8 +5,7 @@
 
 namespace nwc::cli {
 
-QCommandLineOption tokenizerOption()
-{
+QCommandLineOption tokenizerOption() {
     return QCommandLineOption(
         QStringLiteral("tokenizer"),
         QStringLiteral("Tokenizer file: tokenizer.json, tokenizer.model, vocab.json or tok*.bin "
@@ -14,8 +13,7 @@ QCommandLineOption tokenizerOption()
         QStringLiteral("PATH"));
 }
 
-LanguageModelPtr loadModel(const QCommandLineParser &parser, const QString &spec)
-{
+LanguageModelPtr loadModel(const QCommandLineParser &parser, const QString &spec) {
     CallbackProgress progress(
         [&](double fraction, const QString &message) { printProgress(fraction, message); });
     return LanguageModel::load(spec, parser.value(QStringLiteral("tokenizer")), &progress);

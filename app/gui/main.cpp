@@ -10,8 +10,7 @@
 
 namespace {
 
-void setApplicationNames()
-{
+void setApplicationNames() {
     QCoreApplication::setOrganizationName(QStringLiteral("nwc-workbench"));
     QCoreApplication::setApplicationName(QStringLiteral("nwc-workbench"));
     QCoreApplication::setApplicationVersion(QStringLiteral(NWC_VERSION));
@@ -19,8 +18,7 @@ void setApplicationNames()
 
 // True with --headless, or when no display is configured at all (no platform plugin forced
 // and neither an X11 nor a Wayland display).
-bool runsHeadless(int argc, char *argv[])
-{
+bool runsHeadless(int argc, char *argv[]) {
     for (int i = 1; i < argc; ++i) {
         if (std::strcmp(argv[i], "--headless") == 0)
             return true;
@@ -29,8 +27,7 @@ bool runsHeadless(int argc, char *argv[])
            qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY");
 }
 
-int runHeadless(int argc, char *argv[])
-{
+int runHeadless(int argc, char *argv[]) {
     QCoreApplication app(argc, argv);
     setApplicationNames();
     QStringList arguments = QCoreApplication::arguments();
@@ -42,8 +39,7 @@ int runHeadless(int argc, char *argv[])
 
 } // namespace
 
-int main(int argc, char *argv[])
-{
+int main(int argc, char *argv[]) {
     if (runsHeadless(argc, argv))
         return runHeadless(argc, argv);
 

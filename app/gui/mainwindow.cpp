@@ -28,8 +28,7 @@ namespace {
 
 const QString kDefaultModel = QStringLiteral("demo:teacher");
 
-QString localPathOf(const QMimeData *mime)
-{
+QString localPathOf(const QMimeData *mime) {
     if (!mime || !mime->hasUrls())
         return QString();
     const QList<QUrl> urls = mime->urls();
@@ -40,8 +39,7 @@ QString localPathOf(const QMimeData *mime)
     return QString();
 }
 
-QString parameterText(qint64 count)
-{
+QString parameterText(qint64 count) {
     const QLocale locale;
     if (count >= 1000000000)
         return QApplication::translate("nwc::MainWindow", "%1 B parameters")
@@ -64,8 +62,7 @@ MainWindow::MainWindow(QWidget *parent)
     , m_generation(new GenerationPane(m_runner, this))
     , m_jobsPanel(new JobsPanel(m_runner, this))
     , m_modelSummary(new QLabel(this))
-    , m_jobIndicator(new QLabel(this))
-{
+    , m_jobIndicator(new QLabel(this)) {
     setWindowTitle(tr("NWC Workbench"));
     setAcceptDrops(true);
     setCentralWidget(m_generation);
@@ -82,15 +79,13 @@ MainWindow::MainWindow(QWidget *parent)
     restoreSettings();
 }
 
-MainWindow::~MainWindow()
-{
+MainWindow::~MainWindow() {
     // Stop the workers before the widgets their results would go to are destroyed.
     m_runner->cancelAll();
     m_runner->waitForDone();
 }
 
-void MainWindow::createActions()
-{
+void MainWindow::createActions() {
     m_openFolderAction = new QAction(tr("&Open Model Folder…"), this);
     m_openFolderAction->setShortcut(QKeySequence::Open);
     m_openFolderAction->setToolTip(
@@ -108,8 +103,7 @@ void MainWindow::createActions()
     connect(m_quitAction, &QAction::triggered, this, &QWidget::close);
 }
 
-void MainWindow::createDocks()
-{
+void MainWindow::createDocks() {
     m_browserDock = new QDockWidget(tr("Model Browser"), this);
     m_browserDock->setObjectName(QStringLiteral("modelBrowserDock"));
     m_browserDock->setWidget(m_browser);
@@ -126,8 +120,7 @@ void MainWindow::createDocks()
     resizeDocks({m_jobsDock}, {170}, Qt::Vertical);
 }
 
-void MainWindow::createMenus()
-{
+void MainWindow::createMenus() {
     QMenu *file = menuBar()->addMenu(tr("&File"));
     file->setToolTipsVisible(true);
     file->addAction(m_openFolderAction);
@@ -166,8 +159,7 @@ void MainWindow::createMenus()
     aboutQt->setMenuRole(QAction::AboutQtRole);
 }
 
-void MainWindow::restoreSettings()
-{
+void MainWindow::restoreSettings() {
     QSettings settings;
     settings.beginGroup(QStringLiteral("mainWindow"));
     if (!restoreGeometry(settings.value(QStringLiteral("geometry")).toByteArray()))
@@ -190,8 +182,7 @@ void MainWindow::restoreSettings()
     settings.endGroup();
 }
 
-void MainWindow::saveSettings() const
-{
+void MainWindow::saveSettings() const {
     QSettings settings;
     settings.beginGroup(QStringLiteral("mainWindow"));
     settings.setValue(QStringLiteral("geometry"), saveGeometry());
@@ -209,8 +200,7 @@ void MainWindow::saveSettings() const
     settings.endGroup();
 }
 
-void MainWindow::openInitialModel(const QString &spec)
-{
+void MainWindow::openInitialModel(const QString &spec) {
     if (!spec.isEmpty()) {
         openModel(spec, false);
         return;
@@ -225,8 +215,7 @@ void MainWindow::openInitialModel(const QString &spec)
     openModel(kDefaultModel, false);
 }
 
-void MainWindow::openModel(const QString &spec, bool interactive)
-{
+void MainWindow::openModel(const QString &spec, bool interactive) {
     statusBar()->showMessage(tr("Opening %1…").arg(spec));
     const QFileInfo file(spec);
     const QString shortName = file.exists() ? file.fileName() : spec;
@@ -262,19 +251,17 @@ void MainWindow::openModel(const QString &spec, bool interactive)
             }});
 }
 
-void MainWindow::selectTensorWhenOpen(const QString &name)
-{
+void MainWindow::selectTensorWhenOpen(const QString &name) {
     if (m_openJob == 0 && m_model.checkpoint) {
         if (!m_browser->selectTensor(name))
-            statusBar()->showMessage(tr("%1 has no tensor named %2.")
-                                         .arg(m_model.checkpoint->displayName(), name));
+            statusBar()->showMessage(
+                tr("%1 has no tensor named %2.").arg(m_model.checkpoint->displayName(), name));
         return;
     }
     m_pendingTensor = name;
 }
 
-void MainWindow::setModel(const WorkbenchModel &model)
-{
+void MainWindow::setModel(const WorkbenchModel &model) {
     m_model = model;
     m_recent.add(model.spec);
     m_browser->setCheckpoint(model.checkpoint);
@@ -285,8 +272,8 @@ void MainWindow::setModel(const WorkbenchModel &model)
     for (const TensorInfo &tensor : checkpoint->tensors())
         parameters += tensor.elementCount();
     const ModelConfig &config = checkpoint->config();
-    const QString layers = config.numLayers == 1 ? tr("1 layer")
-                                                 : tr("%1 layers").arg(config.numLayers);
+    const QString layers =
+        config.numLayers == 1 ? tr("1 layer") : tr("%1 layers").arg(config.numLayers);
     m_modelSummary->setText(tr("%1 · %2 · %3 · %4 · %5 tensors")
                                 .arg(checkpoint->displayName(), config.architectureName, layers,
                                      parameterText(parameters))
@@ -308,28 +295,25 @@ void MainWindow::setModel(const WorkbenchModel &model)
     Q_EMIT modelOpened(model.spec);
 }
 
-void MainWindow::showError(const QString &title, const QString &message)
-{
+void MainWindow::showError(const QString &title, const QString &message) {
     auto *box = new QMessageBox(QMessageBox::Warning, title, message, QMessageBox::Ok, this);
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->open();
 }
 
-void MainWindow::openFolder()
-{
+void MainWindow::openFolder() {
     QSettings settings;
     const QString start =
         settings.value(QStringLiteral("lastDirectory"), QDir::homePath()).toString();
-    const QString folder = QFileDialog::getExistingDirectory(
-        this, tr("Open Model Folder"), start, QFileDialog::ShowDirsOnly);
+    const QString folder = QFileDialog::getExistingDirectory(this, tr("Open Model Folder"), start,
+                                                             QFileDialog::ShowDirsOnly);
     if (folder.isEmpty())
         return;
     settings.setValue(QStringLiteral("lastDirectory"), QFileInfo(folder).absolutePath());
     openModel(folder);
 }
 
-void MainWindow::openFile()
-{
+void MainWindow::openFile() {
     QSettings settings;
     const QString start =
         settings.value(QStringLiteral("lastDirectory"), QDir::homePath()).toString();
@@ -343,8 +327,7 @@ void MainWindow::openFile()
     openModel(file);
 }
 
-void MainWindow::openRecent(const QString &spec)
-{
+void MainWindow::openRecent(const QString &spec) {
     if (!RecentModels::exists(spec)) {
         m_recent.remove(spec);
         rebuildRecentMenu();
@@ -355,18 +338,15 @@ void MainWindow::openRecent(const QString &spec)
     openModel(spec);
 }
 
-void MainWindow::rebuildRecentMenu()
-{
+void MainWindow::rebuildRecentMenu() {
     m_recentMenu->clear();
     const QStringList entries = m_recent.entries();
     for (int i = 0; i < entries.size(); ++i) {
         const QString &spec = entries.at(i);
-        const QString name = spec.startsWith(QLatin1String("demo:"))
-                                 ? spec
-                                 : QDir::toNativeSeparators(spec);
-        QAction *action = m_recentMenu->addAction(
-            QStringLiteral("&%1  %2").arg(i + 1).arg(name), this,
-            [this, spec] { openRecent(spec); });
+        const QString name =
+            spec.startsWith(QLatin1String("demo:")) ? spec : QDir::toNativeSeparators(spec);
+        QAction *action = m_recentMenu->addAction(QStringLiteral("&%1  %2").arg(i + 1).arg(name),
+                                                  this, [this, spec] { openRecent(spec); });
         action->setToolTip(spec);
     }
     if (entries.isEmpty()) {
@@ -381,8 +361,7 @@ void MainWindow::rebuildRecentMenu()
     });
 }
 
-void MainWindow::showAbout()
-{
+void MainWindow::showAbout() {
     QMessageBox::about(
         this, tr("About NWC Workbench"),
         tr("<h3>NWC Workbench %1</h3>"
@@ -397,27 +376,23 @@ void MainWindow::showAbout()
             .arg(QStringLiteral(NWC_VERSION)));
 }
 
-void MainWindow::updateJobIndicator(int active)
-{
+void MainWindow::updateJobIndicator(int active) {
     m_jobIndicator->setText(active == 1 ? tr("1 job running") : tr("%1 jobs running").arg(active));
     m_jobIndicator->setVisible(active > 0);
 }
 
-void MainWindow::closeEvent(QCloseEvent *event)
-{
+void MainWindow::closeEvent(QCloseEvent *event) {
     saveSettings();
     m_runner->cancelAll();
     event->accept();
 }
 
-void MainWindow::dragEnterEvent(QDragEnterEvent *event)
-{
+void MainWindow::dragEnterEvent(QDragEnterEvent *event) {
     if (!localPathOf(event->mimeData()).isEmpty())
         event->acceptProposedAction();
 }
 
-void MainWindow::dropEvent(QDropEvent *event)
-{
+void MainWindow::dropEvent(QDropEvent *event) {
     const QString path = localPathOf(event->mimeData());
     if (path.isEmpty())
         return;

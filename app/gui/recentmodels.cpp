@@ -9,15 +9,13 @@ namespace {
 
 const QString kKey = QStringLiteral("recentModels");
 
-bool isDemoSpec(const QString &spec)
-{
+bool isDemoSpec(const QString &spec) {
     return spec.startsWith(QLatin1String("demo:"));
 }
 
 } // namespace
 
-RecentModels::RecentModels()
-{
+RecentModels::RecentModels() {
     const QStringList stored = QSettings().value(kKey).toStringList();
     for (const QString &entry : stored) {
         const QString spec = normalized(entry);
@@ -26,20 +24,17 @@ RecentModels::RecentModels()
     }
 }
 
-QString RecentModels::normalized(const QString &spec)
-{
+QString RecentModels::normalized(const QString &spec) {
     if (spec.isEmpty() || isDemoSpec(spec) || spec.startsWith(QLatin1Char(':')))
         return spec;
     return QDir::cleanPath(QFileInfo(spec).absoluteFilePath());
 }
 
-bool RecentModels::exists(const QString &spec)
-{
+bool RecentModels::exists(const QString &spec) {
     return isDemoSpec(spec) || QFileInfo::exists(spec);
 }
 
-void RecentModels::add(const QString &spec)
-{
+void RecentModels::add(const QString &spec) {
     const QString entry = normalized(spec);
     m_entries.removeAll(entry);
     m_entries.prepend(entry);
@@ -48,20 +43,17 @@ void RecentModels::add(const QString &spec)
     save();
 }
 
-void RecentModels::remove(const QString &spec)
-{
+void RecentModels::remove(const QString &spec) {
     m_entries.removeAll(normalized(spec));
     save();
 }
 
-void RecentModels::clear()
-{
+void RecentModels::clear() {
     m_entries.clear();
     save();
 }
 
-void RecentModels::save() const
-{
+void RecentModels::save() const {
     QSettings().setValue(kKey, m_entries);
 }
 

@@ -9,15 +9,13 @@
 namespace nwc {
 namespace {
 
-QString translate(const char *text)
-{
+QString translate(const char *text) {
     return QCoreApplication::translate("nwc::WorkbenchModel", text);
 }
 
 } // namespace
 
-WorkbenchModel openWorkbenchModel(const QString &spec, ProgressSink *progress)
-{
+WorkbenchModel openWorkbenchModel(const QString &spec, ProgressSink *progress) {
     WorkbenchModel result;
     result.spec = spec;
     reportProgress(progress, 0.0, translate("Opening %1").arg(spec));

@@ -11,12 +11,9 @@ namespace nwc {
 
 JobContext::JobContext(JobRunner *runner, quint64 id)
     : m_runner(runner)
-    , m_id(id)
-{
-}
+    , m_id(id) {}
 
-void JobContext::report(double fraction, const QString &message)
-{
+void JobContext::report(double fraction, const QString &message) {
     {
         QMutexLocker locker(&m_mutex);
         m_fraction = qBound(0.0, fraction, 1.0);
@@ -28,13 +25,11 @@ void JobContext::report(double fraction, const QString &message)
     m_runner->wakeFromWorker(m_id);
 }
 
-void JobContext::post(std::function<void()> function)
-{
+void JobContext::post(std::function<void()> function) {
     m_runner->postFromWorker(m_id, std::move(function));
 }
 
-JobContext::Snapshot JobContext::takeSnapshot()
-{
+JobContext::Snapshot JobContext::takeSnapshot() {
     QMutexLocker locker(&m_mutex);
     m_wakePending = false;
     Snapshot snapshot;
@@ -45,8 +40,7 @@ JobContext::Snapshot JobContext::takeSnapshot()
     return snapshot;
 }
 
-void JobContext::markStarted()
-{
+void JobContext::markStarted() {
     {
         QMutexLocker locker(&m_mutex);
         m_started = true;
@@ -58,14 +52,12 @@ void JobContext::markStarted()
     m_runner->wakeFromWorker(m_id);
 }
 
-void JobContext::markSucceeded()
-{
+void JobContext::markSucceeded() {
     QMutexLocker locker(&m_mutex);
     m_succeeded = true;
 }
 
-void JobContext::recordException(std::exception_ptr exception)
-{
+void JobContext::recordException(std::exception_ptr exception) {
     QString message;
     bool workCancelled = false;
     try {
@@ -88,8 +80,7 @@ void JobContext::recordException(std::exception_ptr exception)
     m_error = message;
 }
 
-JobState JobContext::outcome() const
-{
+JobState JobContext::outcome() const {
     QMutexLocker locker(&m_mutex);
     if (m_cancelRequested.load() || m_workCancelled)
         return JobState::Cancelled;
@@ -98,8 +89,7 @@ JobState JobContext::outcome() const
     return JobState::Failed;
 }
 
-QString JobContext::error() const
-{
+QString JobContext::error() const {
     QMutexLocker locker(&m_mutex);
     if (m_cancelRequested.load() || m_workCancelled || m_succeeded)
         return QString();

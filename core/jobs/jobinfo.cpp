@@ -5,15 +5,13 @@
 
 namespace nwc {
 
-double JobInfo::estimateRemaining(double elapsedSeconds, double fraction)
-{
+double JobInfo::estimateRemaining(double elapsedSeconds, double fraction) {
     if (fraction < 0.01 || fraction > 1.0 || elapsedSeconds < 0.3)
         return -1;
     return elapsedSeconds * (1.0 - fraction) / fraction;
 }
 
-QString JobInfo::stateName(JobState state)
-{
+QString JobInfo::stateName(JobState state) {
     switch (state) {
     case JobState::Queued:
         return QCoreApplication::translate("nwc::JobInfo", "Queued");
@@ -29,8 +27,7 @@ QString JobInfo::stateName(JobState state)
     return QString();
 }
 
-QString JobInfo::formatDuration(double seconds)
-{
+QString JobInfo::formatDuration(double seconds) {
     if (seconds < 0 || !std::isfinite(seconds))
         return QString();
     if (seconds < 10)

@@ -14,11 +14,11 @@ struct JobInfo {
     quint64 id = 0;
     QString title;
     JobState state = JobState::Queued;
-    double fraction = -1;    ///< in [0, 1]; negative while the job has not reported any
-    QString message;         ///< the job's latest progress message
+    double fraction = -1;      ///< in [0, 1]; negative while the job has not reported any
+    QString message;           ///< the job's latest progress message
     double elapsedSeconds = 0; ///< time spent running (queued time not counted)
-    double etaSeconds = -1;  ///< estimated time left; negative when unknown
-    QString error;           ///< the failure message when state is Failed
+    double etaSeconds = -1;    ///< estimated time left; negative when unknown
+    QString error;             ///< the failure message when state is Failed
     bool cancelRequested = false;
 
     /// Queued or Running.

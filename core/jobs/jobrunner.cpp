@@ -6,15 +6,13 @@
 namespace nwc {
 
 JobRunner::JobRunner(QObject *parent)
-    : QObject(parent)
-{
+    : QObject(parent) {
     m_pool.setMaxThreadCount(std::max(2, QThread::idealThreadCount()));
     m_refreshTimer.setInterval(500);
     connect(&m_refreshTimer, &QTimer::timeout, this, &JobRunner::refreshRunning);
 }
 
-JobRunner::~JobRunner()
-{
+JobRunner::~JobRunner() {
     for (Job &job : m_jobs) {
         job.context->requestCancel();
         job.future.cancel();
@@ -23,8 +21,7 @@ JobRunner::~JobRunner()
 }
 
 std::shared_ptr<JobContext> JobRunner::createJob(const QString &title, const QString &channel,
-                                                 QObject *receiver)
-{
+                                                 QObject *receiver) {
     const quint64 id = m_nextId++;
     if (!channel.isEmpty()) {
         const auto previous = m_latestInChannel.constFind(channel);
@@ -46,15 +43,13 @@ std::shared_ptr<JobContext> JobRunner::createJob(const QString &title, const QSt
     return job.context;
 }
 
-void JobRunner::attachFuture(quint64 id, const QFuture<void> &future)
-{
+void JobRunner::attachFuture(quint64 id, const QFuture<void> &future) {
     const auto it = m_jobs.find(id);
     if (it != m_jobs.end())
         it->future = future;
 }
 
-void JobRunner::cancel(quint64 id)
-{
+void JobRunner::cancel(quint64 id) {
     const auto it = m_jobs.find(id);
     if (it == m_jobs.end() || !it->info.isActive() || it->info.cancelRequested)
         return;
@@ -64,20 +59,17 @@ void JobRunner::cancel(quint64 id)
     Q_EMIT jobUpdated(it->info);
 }
 
-void JobRunner::cancelAll()
-{
+void JobRunner::cancelAll() {
     const QVector<quint64> ids = m_order;
     for (quint64 id : ids)
         cancel(id);
 }
 
-bool JobRunner::waitForDone(int msecs)
-{
+bool JobRunner::waitForDone(int msecs) {
     return m_pool.waitForDone(msecs);
 }
 
-void JobRunner::clearFinished()
-{
+void JobRunner::clearFinished() {
     const QVector<quint64> ids = m_order;
     for (quint64 id : ids) {
         if (m_jobs.value(id).info.isActive())
@@ -88,13 +80,11 @@ void JobRunner::clearFinished()
     }
 }
 
-JobInfo JobRunner::job(quint64 id) const
-{
+JobInfo JobRunner::job(quint64 id) const {
     return m_jobs.value(id).info;
 }
 
-QVector<JobInfo> JobRunner::jobs() const
-{
+QVector<JobInfo> JobRunner::jobs() const {
     QVector<JobInfo> result;
     result.reserve(m_order.size());
     for (quint64 id : m_order)
@@ -102,25 +92,21 @@ QVector<JobInfo> JobRunner::jobs() const
     return result;
 }
 
-int JobRunner::activeCount() const
-{
+int JobRunner::activeCount() const {
     return int(std::count_if(m_jobs.cbegin(), m_jobs.cend(),
                              [](const Job &job) { return job.info.isActive(); }));
 }
 
-bool JobRunner::isLatest(quint64 id, const QString &channel) const
-{
+bool JobRunner::isLatest(quint64 id, const QString &channel) const {
     return channel.isEmpty() || m_latestInChannel.value(channel) == id;
 }
 
-bool JobRunner::isCurrent(quint64 id) const
-{
+bool JobRunner::isCurrent(quint64 id) const {
     const auto it = m_jobs.constFind(id);
     return it != m_jobs.constEnd() && isLatest(id, it->channel) && !it->info.cancelRequested;
 }
 
-void JobRunner::pullProgress(quint64 id)
-{
+void JobRunner::pullProgress(quint64 id) {
     const auto it = m_jobs.find(id);
     if (it == m_jobs.end() || !it->info.isActive())
         return;
@@ -135,8 +121,7 @@ void JobRunner::pullProgress(quint64 id)
     Q_EMIT jobUpdated(info);
 }
 
-void JobRunner::finishJob(quint64 id)
-{
+void JobRunner::finishJob(quint64 id) {
     const auto it = m_jobs.find(id);
     if (it == m_jobs.end())
         return;
@@ -156,8 +141,7 @@ void JobRunner::finishJob(quint64 id)
     pruneFinished();
 }
 
-void JobRunner::refreshRunning()
-{
+void JobRunner::refreshRunning() {
     const QVector<quint64> ids = m_order;
     for (quint64 id : ids) {
         if (m_jobs.value(id).info.state == JobState::Running)
@@ -165,8 +149,7 @@ void JobRunner::refreshRunning()
     }
 }
 
-void JobRunner::updateRefreshTimer()
-{
+void JobRunner::updateRefreshTimer() {
     if (activeCount() > 0) {
         if (!m_refreshTimer.isActive())
             m_refreshTimer.start();
@@ -175,8 +158,7 @@ void JobRunner::updateRefreshTimer()
     }
 }
 
-void JobRunner::pruneFinished()
-{
+void JobRunner::pruneFinished() {
     int ended = 0;
     for (quint64 id : std::as_const(m_order)) {
         if (!m_jobs.value(id).info.isActive())
@@ -194,22 +176,19 @@ void JobRunner::pruneFinished()
     }
 }
 
-void JobRunner::deliverPost(quint64 id, const std::function<void()> &function)
-{
+void JobRunner::deliverPost(quint64 id, const std::function<void()> &function) {
     const auto it = m_jobs.constFind(id);
     if (it == m_jobs.constEnd() || !it->receiver || !isCurrent(id))
         return;
     function();
 }
 
-void JobRunner::wakeFromWorker(quint64 id)
-{
+void JobRunner::wakeFromWorker(quint64 id) {
     QMetaObject::invokeMethod(
         this, [this, id] { pullProgress(id); }, Qt::QueuedConnection);
 }
 
-void JobRunner::postFromWorker(quint64 id, std::function<void()> function)
-{
+void JobRunner::postFromWorker(quint64 id, std::function<void()> function) {
     QMetaObject::invokeMethod(
         this, [this, id, function = std::move(function)] { deliverPost(id, function); },
         Qt::QueuedConnection);

@@ -21,8 +21,7 @@
 namespace nwc {
 
 /// Callbacks run on the receiver's thread when a job ends. Any may be empty.
-template <typename T>
-struct JobHandlers {
+template <typename T> struct JobHandlers {
     std::function<void(const T &)> onResult;
     std::function<void(const QString &message)> onError;
     /// The job was cancelled (not called for a job superseded by a newer one in its channel).
@@ -42,8 +41,7 @@ class JobRunner : public QObject {
     Q_OBJECT
 public:
     /// The return type of a work callable.
-    template <typename Work>
-    using ResultOf = std::invoke_result_t<Work &, JobContext &>;
+    template <typename Work> using ResultOf = std::invoke_result_t<Work &, JobContext &>;
 
     explicit JobRunner(QObject *parent = nullptr);
     ~JobRunner() override;
@@ -117,16 +115,15 @@ private:
 };
 
 template <typename Work>
-quint64 JobRunner::start(const QString &title, const QString &channel, QObject *receiver,
-                         Work work, JobHandlers<ResultOf<Work>> handlers)
-{
+quint64 JobRunner::start(const QString &title, const QString &channel, QObject *receiver, Work work,
+                         JobHandlers<ResultOf<Work>> handlers) {
     using T = ResultOf<Work>;
     static_assert(!std::is_void_v<T>, "a job's work function returns its result");
     const std::shared_ptr<JobContext> context = createJob(title, channel, receiver);
     const quint64 id = context->jobId();
 
-    QFuture<T> future = QtConcurrent::run(
-        &m_pool, [context, work = std::move(work)](QPromise<T> &promise) mutable {
+    QFuture<T> future =
+        QtConcurrent::run(&m_pool, [context, work = std::move(work)](QPromise<T> &promise) mutable {
             context->markStarted();
             try {
                 promise.addResult(work(*context));

@@ -12,8 +12,7 @@
 
 namespace nwc {
 
-QVector<QaItem> loadQaSet(const QString &path)
-{
+QVector<QaItem> loadQaSet(const QString &path) {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         throw Error(QStringLiteral("cannot read QA set %1: %2").arg(path, file.errorString()));
@@ -27,7 +26,8 @@ QVector<QaItem> loadQaSet(const QString &path)
         QJsonParseError parseError;
         const QJsonDocument document = QJsonDocument::fromJson(line, &parseError);
         const QJsonObject object = document.object();
-        if (parseError.error != QJsonParseError::NoError || !object.contains(QLatin1String("question")) ||
+        if (parseError.error != QJsonParseError::NoError ||
+            !object.contains(QLatin1String("question")) ||
             !object.contains(QLatin1String("answer")))
             throw Error(QStringLiteral("%1:%2: expected a JSON object with \"question\" and "
                                        "\"answer\"")
@@ -42,8 +42,7 @@ QVector<QaItem> loadQaSet(const QString &path)
     return items;
 }
 
-QString extractAnswer(const QString &completion)
-{
+QString extractAnswer(const QString &completion) {
     static const QRegularExpression marker(QStringLiteral("The answer is\\s*(-?[\\w.,]+)"));
     QRegularExpressionMatchIterator it = marker.globalMatch(completion);
     QString found;
@@ -55,15 +54,15 @@ QString extractAnswer(const QString &completion)
         while (numbers.hasNext())
             found = numbers.next().captured(0);
     }
-    while (!found.isEmpty() && (found.endsWith(QLatin1Char('.')) || found.endsWith(QLatin1Char(','))))
+    while (!found.isEmpty() &&
+           (found.endsWith(QLatin1Char('.')) || found.endsWith(QLatin1Char(','))))
         found.chop(1);
     found.remove(QLatin1Char(','));
     return found;
 }
 
 QaResult evaluateQa(const LanguageModel &model, const QVector<QaItem> &items,
-                    const QString &promptTemplate, int maxTokens, ProgressSink *progress)
-{
+                    const QString &promptTemplate, int maxTokens, ProgressSink *progress) {
     SamplingSettings settings;
     settings.temperature = 0;
     settings.maxTokens = maxTokens;
@@ -84,8 +83,8 @@ QaResult evaluateQa(const LanguageModel &model, const QVector<QaItem> &items,
         QaOutcome outcome;
         outcome.completion = completion;
         outcome.extracted = extractAnswer(completion);
-        outcome.correct = !outcome.extracted.isEmpty() &&
-                          outcome.extracted == items.at(i).answer.trimmed();
+        outcome.correct =
+            !outcome.extracted.isEmpty() && outcome.extracted == items.at(i).answer.trimmed();
         result.correct += outcome.correct ? 1 : 0;
         result.outcomes.append(outcome);
     }

@@ -40,7 +40,6 @@ QString extractAnswer(const QString &completion);
 /// Answers each item greedily: prompt = promptTemplate with "{question}" replaced; generation
 /// stops at EOS or after maxTokens. Compares extractAnswer(completion) with the reference answer.
 QaResult evaluateQa(const LanguageModel &model, const QVector<QaItem> &items,
-                    const QString &promptTemplate, int maxTokens,
-                    ProgressSink *progress = nullptr);
+                    const QString &promptTemplate, int maxTokens, ProgressSink *progress = nullptr);
 
 } // namespace nwc

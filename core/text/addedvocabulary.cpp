@@ -6,15 +6,13 @@ namespace nwc {
 
 namespace {
 
-bool isWordCharacter(QChar c)
-{
+bool isWordCharacter(QChar c) {
     return c.isLetterOrNumber() || c == QLatin1Char('_');
 }
 
 } // namespace
 
-void AddedVocabulary::Trie::insert(const QString &pattern, int32_t token)
-{
+void AddedVocabulary::Trie::insert(const QString &pattern, int32_t token) {
     if (pattern.isEmpty())
         return;
     if (nodes.empty())
@@ -36,19 +34,17 @@ void AddedVocabulary::Trie::insert(const QString &pattern, int32_t token)
         nodes[size_t(node)].token = token;
 }
 
-void AddedVocabulary::add(const Token &token)
-{
+void AddedVocabulary::add(const Token &token) {
     m_tokens.push_back(token);
 }
 
-void AddedVocabulary::finalize(const Normalizer *normalizer)
-{
+void AddedVocabulary::finalize(const Normalizer *normalizer) {
     for (Trie &trie : m_tries)
         trie.nodes.clear();
     for (size_t i = 0; i < m_tokens.size(); ++i) {
         const Token &token = m_tokens[i];
-        const QString pattern = token.normalized && normalizer ? normalizer->apply(token.content)
-                                                               : token.content;
+        const QString pattern =
+            token.normalized && normalizer ? normalizer->apply(token.content) : token.content;
         const int base = token.normalized ? 2 : 0;
         m_tries[base + 1].insert(pattern, int32_t(i));
         if (!token.special)
@@ -57,8 +53,7 @@ void AddedVocabulary::finalize(const Normalizer *normalizer)
 }
 
 void AddedVocabulary::split(const QString &text, bool normalizedTokens, bool parseSpecial,
-                            std::vector<Segment> &out) const
-{
+                            std::vector<Segment> &out) const {
     const Trie &trie = trieFor(normalizedTokens, parseSpecial);
     if (trie.nodes.empty() || text.isEmpty()) {
         if (!text.isEmpty())
@@ -112,8 +107,7 @@ void AddedVocabulary::split(const QString &text, bool normalizedTokens, bool par
             while (matchEnd < size && text.at(matchEnd).isSpace())
                 ++matchEnd;
         if (matchStart > textStart)
-            out.push_back(
-                Segment{text.mid(textStart, matchStart - textStart), -1, textStart == 0});
+            out.push_back(Segment{text.mid(textStart, matchStart - textStart), -1, textStart == 0});
         out.push_back(Segment{QString(), token.id, matchStart == 0});
         textStart = matchEnd;
         i = matchEnd;

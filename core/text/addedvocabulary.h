@@ -55,8 +55,7 @@ private:
         std::vector<Node> nodes;
         void insert(const QString &pattern, int32_t token);
     };
-    const Trie &trieFor(bool normalizedTokens, bool parseSpecial) const
-    {
+    const Trie &trieFor(bool normalizedTokens, bool parseSpecial) const {
         return m_tries[(normalizedTokens ? 2 : 0) + (parseSpecial ? 1 : 0)];
     }
 

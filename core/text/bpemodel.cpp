@@ -13,23 +13,20 @@ namespace {
 constexpr int kMaxCachedWordBytes = 48;
 constexpr int kMaxCacheEntries = 1 << 18;
 
-bool isContinuation(unsigned char b)
-{
+bool isContinuation(unsigned char b) {
     return (b & 0xC0) == 0x80;
 }
 
 // One "character" as llama2.c and UTF-8 define it: a byte that is not a continuation byte,
 // followed by at most three continuation bytes. Returns its length.
-int characterLength(const unsigned char *data, int size, int start)
-{
+int characterLength(const unsigned char *data, int size, int start) {
     int end = start + 1;
     while (end < size && isContinuation(data[end]) && end - start < 4)
         ++end;
     return end - start;
 }
 
-uint32_t packCharacter(const unsigned char *data, int length)
-{
+uint32_t packCharacter(const unsigned char *data, int length) {
     uint32_t key = 0;
     for (int i = 0; i < length; ++i)
         key |= uint32_t(data[i]) << (8 * i);
@@ -38,14 +35,12 @@ uint32_t packCharacter(const unsigned char *data, int length)
 
 } // namespace
 
-BpeModel::BpeModel()
-{
+BpeModel::BpeModel() {
     std::fill(std::begin(m_byteIds), std::end(m_byteIds), -1);
     std::fill(std::begin(m_fallbackIds), std::end(m_fallbackIds), -1);
 }
 
-void BpeModel::addToken(const QByteArray &bytes, int32_t id)
-{
+void BpeModel::addToken(const QByteArray &bytes, int32_t id) {
     if (!m_vocab.contains(bytes))
         m_vocab.insert(bytes, id);
     if (id >= 0) {
@@ -55,56 +50,47 @@ void BpeModel::addToken(const QByteArray &bytes, int32_t id)
     }
 }
 
-void BpeModel::reserve(int tokens, int merges)
-{
+void BpeModel::reserve(int tokens, int merges) {
     m_vocab.reserve(tokens);
     m_idBytes.reserve(size_t(tokens));
     m_merges.reserve(size_t(merges));
 }
 
-int32_t BpeModel::tokenId(const QByteArray &bytes) const
-{
+int32_t BpeModel::tokenId(const QByteArray &bytes) const {
     return m_vocab.value(bytes, -1);
 }
 
-void BpeModel::addMerge(int32_t left, int32_t right, int32_t merged, int32_t rank)
-{
+void BpeModel::addMerge(int32_t left, int32_t right, int32_t merged, int32_t rank) {
     m_merges.emplace(pairKey(left, right), Merge{rank, merged});
 }
 
-void BpeModel::setAlphabet(Alphabet alphabet)
-{
+void BpeModel::setAlphabet(Alphabet alphabet) {
     m_alphabet = alphabet;
     clearCache();
 }
 
-void BpeModel::setByteFallback(bool enabled)
-{
+void BpeModel::setByteFallback(bool enabled) {
     m_byteFallback = enabled;
     clearCache();
 }
 
-void BpeModel::setIgnoreMerges(bool enabled)
-{
+void BpeModel::setIgnoreMerges(bool enabled) {
     m_ignoreMerges = enabled;
     clearCache();
 }
 
-void BpeModel::setUnknown(int32_t id, bool fuse)
-{
+void BpeModel::setUnknown(int32_t id, bool fuse) {
     m_unknownId = id;
     m_fuseUnknown = fuse;
     clearCache();
 }
 
-void BpeModel::clearCache()
-{
+void BpeModel::clearCache() {
     QMutexLocker lock(&m_cacheMutex);
     m_cache.clear();
 }
 
-void BpeModel::finalize()
-{
+void BpeModel::finalize() {
     m_charIds.clear();
     for (auto it = m_vocab.cbegin(); it != m_vocab.cend(); ++it) {
         const QByteArray &bytes = it.key();
@@ -131,8 +117,7 @@ void BpeModel::finalize()
     clearCache();
 }
 
-void BpeModel::buildJunctions()
-{
+void BpeModel::buildJunctions() {
     m_useJunctions = false;
     m_junctions.clear();
     if (m_alphabet != Alphabet::Utf8Chars)
@@ -158,21 +143,20 @@ void BpeModel::buildJunctions()
     for (const auto &merge : m_merges) {
         const auto left = size_t(merge.first >> 32);
         const auto right = size_t(merge.first & 0xffffffffu);
-        if (left >= m_idBytes.size() || right >= m_idBytes.size() ||
-            m_idBytes[left].isEmpty() || m_idBytes[right].isEmpty())
+        if (left >= m_idBytes.size() || right >= m_idBytes.size() || m_idBytes[left].isEmpty() ||
+            m_idBytes[right].isEmpty())
             return; // a merge of ids without bytes: cannot reason about it
         m_junctions.insert((uint64_t(m_lastChar[left]) << 32) | m_firstChar[right]);
     }
     m_useJunctions = true;
 }
 
-void BpeModel::mergeSegments(std::vector<int32_t> &ids) const
-{
+void BpeModel::mergeSegments(std::vector<int32_t> &ids) const {
     const auto crossable = [this](int32_t a, int32_t b) {
         if (size_t(a) >= m_lastChar.size() || size_t(b) >= m_firstChar.size())
             return true;
-        return m_junctions.count((uint64_t(m_lastChar[size_t(a)]) << 32) |
-                                 m_firstChar[size_t(b)]) > 0;
+        return m_junctions.count((uint64_t(m_lastChar[size_t(a)]) << 32) | m_firstChar[size_t(b)]) >
+               0;
     };
     std::vector<int32_t> out;
     out.reserve(ids.size());
@@ -189,8 +173,7 @@ void BpeModel::mergeSegments(std::vector<int32_t> &ids) const
     ids.swap(out);
 }
 
-void BpeModel::pushUnknown(std::vector<int32_t> &ids, bool &lastWasUnknown) const
-{
+void BpeModel::pushUnknown(std::vector<int32_t> &ids, bool &lastWasUnknown) const {
     if (m_unknownId < 0)
         return;
     if (!(m_fuseUnknown && lastWasUnknown))
@@ -198,8 +181,7 @@ void BpeModel::pushUnknown(std::vector<int32_t> &ids, bool &lastWasUnknown) cons
     lastWasUnknown = true;
 }
 
-void BpeModel::initialSymbols(const char *data, int size, std::vector<int32_t> &ids) const
-{
+void BpeModel::initialSymbols(const char *data, int size, std::vector<int32_t> &ids) const {
     const auto *bytes = reinterpret_cast<const unsigned char *>(data);
     bool lastWasUnknown = false;
     if (m_alphabet == Alphabet::Bytes) {
@@ -236,8 +218,7 @@ void BpeModel::initialSymbols(const char *data, int size, std::vector<int32_t> &
     }
 }
 
-void BpeModel::mergeSymbols(std::vector<int32_t> &ids) const
-{
+void BpeModel::mergeSymbols(std::vector<int32_t> &ids) const {
     const int32_t n = int32_t(ids.size());
     if (n < 2 || m_merges.empty())
         return;
@@ -302,8 +283,7 @@ void BpeModel::mergeSymbols(std::vector<int32_t> &ids) const
         ids.push_back(symbols[size_t(i)].id);
 }
 
-void BpeModel::encodeWord(const char *data, int size, std::vector<int32_t> &out) const
-{
+void BpeModel::encodeWord(const char *data, int size, std::vector<int32_t> &out) const {
     if (size <= 0)
         return;
     if (m_ignoreMerges) {

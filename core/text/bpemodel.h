@@ -42,6 +42,7 @@ public:
     int mergeCount() const { return int(m_merges.size()); }
 
     /// The option setters apply to later encodeWord() calls (they empty the word cache).
+    /// The alphabet is set before finalize(), which builds tables for it.
     void setAlphabet(Alphabet alphabet);
     /// Characters missing from the vocabulary become the <0xNN> tokens of their bytes.
     void setByteFallback(bool enabled);
@@ -64,8 +65,7 @@ private:
         int32_t rank;
         int32_t merged;
     };
-    static uint64_t pairKey(int32_t left, int32_t right)
-    {
+    static uint64_t pairKey(int32_t left, int32_t right) {
         return (uint64_t(uint32_t(left)) << 32) | uint32_t(right);
     }
     void initialSymbols(const char *data, int size, std::vector<int32_t> &ids) const;

@@ -9,14 +9,12 @@ namespace nwc {
 
 namespace {
 
-void hashInt(QCryptographicHash &hash, int64_t value)
-{
+void hashInt(QCryptographicHash &hash, int64_t value) {
     const qint64 le = qToLittleEndian(qint64(value));
     hash.addData(QByteArrayView(reinterpret_cast<const char *>(&le), sizeof le));
 }
 
-void hashBytes(QCryptographicHash &hash, const QByteArray &bytes)
-{
+void hashBytes(QCryptographicHash &hash, const QByteArray &bytes) {
     hashInt(hash, bytes.size());
     hash.addData(bytes);
 }
@@ -25,13 +23,11 @@ void hashBytes(QCryptographicHash &hash, const QByteArray &bytes)
 
 BpeTokenizer::BpeTokenizer(bool byteLevel)
     : m_byteLevel(byteLevel)
-    , m_mergeHash(std::make_unique<QCryptographicHash>(QCryptographicHash::Sha256))
-{
+    , m_mergeHash(std::make_unique<QCryptographicHash>(QCryptographicHash::Sha256)) {
     m_model.setAlphabet(byteLevel ? BpeModel::Alphabet::Bytes : BpeModel::Alphabet::Utf8Chars);
 }
 
-void BpeTokenizer::ensureSize(int32_t id)
-{
+void BpeTokenizer::ensureSize(int32_t id) {
     if (size_t(id) >= m_pieceText.size()) {
         m_pieceText.resize(size_t(id) + 1);
         m_pieceBytes.resize(size_t(id) + 1);
@@ -39,16 +35,14 @@ void BpeTokenizer::ensureSize(int32_t id)
     }
 }
 
-void BpeTokenizer::reserve(int pieces, int merges)
-{
+void BpeTokenizer::reserve(int pieces, int merges) {
     m_pieceIds.reserve(pieces);
     m_pieceText.reserve(size_t(pieces));
     m_pieceBytes.reserve(size_t(pieces));
     m_model.reserve(pieces, merges);
 }
 
-void BpeTokenizer::addPiece(const QString &piece, int32_t id)
-{
+void BpeTokenizer::addPiece(const QString &piece, int32_t id) {
     if (id < 0)
         return;
     ensureSize(id);
@@ -71,16 +65,14 @@ void BpeTokenizer::addPiece(const QString &piece, int32_t id)
     }
 }
 
-int32_t BpeTokenizer::contentId(const QString &content) const
-{
+int32_t BpeTokenizer::contentId(const QString &content) const {
     for (const AddedVocabulary::Token &token : m_added.tokens())
         if (token.content == content)
             return token.id;
     return m_pieceIds.value(content, -1);
 }
 
-bool BpeTokenizer::addMerge(const QString &left, const QString &right)
-{
+bool BpeTokenizer::addMerge(const QString &left, const QString &right) {
     const int32_t leftId = m_pieceIds.value(left, -1);
     const int32_t rightId = m_pieceIds.value(right, -1);
     const int32_t mergedId = m_pieceIds.value(left + right, -1);
@@ -90,8 +82,7 @@ bool BpeTokenizer::addMerge(const QString &left, const QString &right)
     return true;
 }
 
-void BpeTokenizer::addMergeIds(int32_t left, int32_t right, int32_t merged, int32_t rank)
-{
+void BpeTokenizer::addMergeIds(int32_t left, int32_t right, int32_t merged, int32_t rank) {
     m_model.addMerge(left, right, merged, rank);
     hashInt(*m_mergeHash, left);
     hashInt(*m_mergeHash, right);
@@ -99,8 +90,7 @@ void BpeTokenizer::addMergeIds(int32_t left, int32_t right, int32_t merged, int3
     hashInt(*m_mergeHash, rank);
 }
 
-void BpeTokenizer::addAddedToken(const AddedVocabulary::Token &token)
-{
+void BpeTokenizer::addAddedToken(const AddedVocabulary::Token &token) {
     if (token.id < 0)
         return;
     ensureSize(token.id);
@@ -113,20 +103,17 @@ void BpeTokenizer::addAddedToken(const AddedVocabulary::Token &token)
     m_added.add(token);
 }
 
-void BpeTokenizer::setTemplate(std::vector<int32_t> prefix, std::vector<int32_t> suffix)
-{
+void BpeTokenizer::setTemplate(std::vector<int32_t> prefix, std::vector<int32_t> suffix) {
     m_prefix = std::move(prefix);
     m_suffix = std::move(suffix);
 }
 
-void BpeTokenizer::setBosEos(int32_t bos, int32_t eos)
-{
+void BpeTokenizer::setBosEos(int32_t bos, int32_t eos) {
     m_bos = bos;
     m_eos = eos;
 }
 
-void BpeTokenizer::finalize()
-{
+void BpeTokenizer::finalize() {
     m_model.finalize();
     m_added.finalize(m_normalizer.isEmpty() ? nullptr : &m_normalizer);
 
@@ -141,20 +128,17 @@ void BpeTokenizer::finalize()
     m_fingerprint = hash.result();
 }
 
-QString BpeTokenizer::kind() const
-{
+QString BpeTokenizer::kind() const {
     return m_byteLevel ? QStringLiteral("bpe-bytelevel") : QStringLiteral("bpe-sentencepiece");
 }
 
-QString BpeTokenizer::tokenText(int32_t id) const
-{
+QString BpeTokenizer::tokenText(int32_t id) const {
     if (id < 0 || size_t(id) >= m_pieceText.size())
         return QString();
     return m_pieceText[size_t(id)];
 }
 
-void BpeTokenizer::encodeText(const QString &text, bool atStart, std::vector<int32_t> &ids) const
-{
+void BpeTokenizer::encodeText(const QString &text, bool atStart, std::vector<int32_t> &ids) const {
     std::vector<QString> words;
     m_preTokenizer.split(text, atStart, words);
     for (const QString &word : words) {
@@ -164,8 +148,7 @@ void BpeTokenizer::encodeText(const QString &text, bool atStart, std::vector<int
 }
 
 std::vector<int32_t> BpeTokenizer::encode(const QByteArray &utf8, bool addSpecialTokens,
-                                          bool parseSpecial) const
-{
+                                          bool parseSpecial) const {
     std::vector<int32_t> ids;
     if (addSpecialTokens)
         ids = m_prefix;
@@ -195,8 +178,7 @@ std::vector<int32_t> BpeTokenizer::encode(const QByteArray &utf8, bool addSpecia
     return ids;
 }
 
-QByteArray BpeTokenizer::decodeBytes(const std::vector<int32_t> &ids, bool skipSpecial) const
-{
+QByteArray BpeTokenizer::decodeBytes(const std::vector<int32_t> &ids, bool skipSpecial) const {
     std::vector<QByteArray> pieces;
     pieces.reserve(ids.size());
     for (const int32_t id : ids) {

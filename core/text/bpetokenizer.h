@@ -75,7 +75,7 @@ private:
     PreTokenizer m_preTokenizer;
     TokenDecoder m_decoder;
     QHash<QString, int32_t> m_pieceIds;
-    std::vector<QString> m_pieceText;    // id -> piece as written in the file
+    std::vector<QString> m_pieceText;     // id -> piece as written in the file
     std::vector<QByteArray> m_pieceBytes; // id -> what the piece decodes from
     std::vector<bool> m_special;
     std::vector<int32_t> m_prefix;

@@ -11,8 +11,7 @@ struct Tables {
     // Every mapped character is below U+0144; -1 marks characters outside the table.
     std::array<int16_t, 324> charToByte{};
 
-    Tables()
-    {
+    Tables() {
         charToByte.fill(-1);
         int extra = 0;
         for (int b = 0; b < 256; ++b) {
@@ -24,21 +23,18 @@ struct Tables {
     }
 };
 
-const Tables &tables()
-{
+const Tables &tables() {
     static const Tables t;
     return t;
 }
 
 } // namespace
 
-QChar ByteLevel::charForByte(unsigned char byte)
-{
+QChar ByteLevel::charForByte(unsigned char byte) {
     return QChar(tables().byteToChar[byte]);
 }
 
-std::optional<QByteArray> ByteLevel::decode(const QString &text)
-{
+std::optional<QByteArray> ByteLevel::decode(const QString &text) {
     const Tables &t = tables();
     QByteArray out;
     out.reserve(text.size());
@@ -51,8 +47,7 @@ std::optional<QByteArray> ByteLevel::decode(const QString &text)
     return out;
 }
 
-QString ByteLevel::encode(const QByteArray &bytes)
-{
+QString ByteLevel::encode(const QByteArray &bytes) {
     const Tables &t = tables();
     QString out;
     out.reserve(bytes.size());

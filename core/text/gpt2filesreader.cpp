@@ -14,8 +14,7 @@ constexpr int32_t kLlama3FirstSpecial = 128000;
 
 } // namespace
 
-QStringList Gpt2FilesReader::llama3SpecialTokens()
-{
+QStringList Gpt2FilesReader::llama3SpecialTokens() {
     // As in meta-llama/Llama-3.2-1B tokenizer.json; the rest are reserved placeholders.
     QStringList names;
     int reserved = 0;
@@ -33,18 +32,15 @@ QStringList Gpt2FilesReader::llama3SpecialTokens()
     return names;
 }
 
-std::unique_ptr<BpeTokenizer> Gpt2FilesReader::read(const QString &vocabPath,
-                                                    const QString &mergesPath,
-                                                    const QString &hint)
-{
+std::unique_ptr<BpeTokenizer>
+Gpt2FilesReader::read(const QString &vocabPath, const QString &mergesPath, const QString &hint) {
     return fromJson(JsonFile::readObject(vocabPath), vocabPath, mergesPath, hint);
 }
 
 std::unique_ptr<BpeTokenizer> Gpt2FilesReader::fromJson(const QJsonObject &vocab,
                                                         const QString &vocabPath,
                                                         const QString &mergesPath,
-                                                        const QString &hint)
-{
+                                                        const QString &hint) {
     const QByteArray merges = JsonFile::readAll(mergesPath);
     auto tokenizer = std::make_unique<BpeTokenizer>(true);
     tokenizer->reserve(int(vocab.size()), int(merges.count('\n')) + 1);
@@ -82,8 +78,7 @@ std::unique_ptr<BpeTokenizer> Gpt2FilesReader::fromJson(const QJsonObject &vocab
     return tokenizer;
 }
 
-void Gpt2FilesReader::complete(BpeTokenizer &tokenizer, const QString &hint, const QString &path)
-{
+void Gpt2FilesReader::complete(BpeTokenizer &tokenizer, const QString &hint, const QString &path) {
     const QString patternName = hint.isEmpty() ? QStringLiteral("gpt2") : hint;
     const QString pattern = RegexPattern::builtin(patternName);
     if (pattern.isEmpty())

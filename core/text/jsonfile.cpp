@@ -8,8 +8,7 @@
 
 namespace nwc {
 
-QByteArray JsonFile::readAll(const QString &path)
-{
+QByteArray JsonFile::readAll(const QString &path) {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         throw Error(QStringLiteral("%1: cannot open the tokenizer file (%2); check the path "
@@ -18,8 +17,7 @@ QByteArray JsonFile::readAll(const QString &path)
     return file.readAll();
 }
 
-QJsonObject JsonFile::readObject(const QString &path)
-{
+QJsonObject JsonFile::readObject(const QString &path) {
     QJsonParseError error;
     const QJsonDocument document = QJsonDocument::fromJson(readAll(path), &error);
     if (error.error != QJsonParseError::NoError)

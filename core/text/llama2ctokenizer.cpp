@@ -17,21 +17,18 @@ namespace {
 // run.c starts its best score at -1e10 and only takes strictly better ones.
 constexpr float kNoMergeScore = -1e10f;
 
-int32_t readInt32(const QByteArray &data, qsizetype offset)
-{
+int32_t readInt32(const QByteArray &data, qsizetype offset) {
     return qFromLittleEndian<qint32>(data.constData() + offset);
 }
 
-float readFloat32(const QByteArray &data, qsizetype offset)
-{
+float readFloat32(const QByteArray &data, qsizetype offset) {
     const quint32 bits = qFromLittleEndian<quint32>(data.constData() + offset);
     float value;
     std::memcpy(&value, &bits, sizeof value);
     return value;
 }
 
-int byteFallbackValue(const QByteArray &piece)
-{
+int byteFallbackValue(const QByteArray &piece) {
     if (piece.size() != 6 || !piece.startsWith("<0x") || piece.at(5) != '>')
         return -1;
     bool ok = false;
@@ -41,8 +38,7 @@ int byteFallbackValue(const QByteArray &piece)
 
 } // namespace
 
-Llama2cTokenizer::Llama2cTokenizer(const QString &path)
-{
+Llama2cTokenizer::Llama2cTokenizer(const QString &path) {
     const QByteArray data = JsonFile::readAll(path);
     const auto corrupt = [&path](const QString &what) {
         return Error(QStringLiteral("%1: %2; this is not a llama2.c tokenizer file or it is "
@@ -87,9 +83,9 @@ Llama2cTokenizer::Llama2cTokenizer(const QString &path)
     std::sort(distinct.begin(), distinct.end(), std::greater<float>());
     distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
     const auto rankOf = [&distinct](float score) {
-        return int32_t(std::lower_bound(distinct.begin(), distinct.end(), score,
-                                        std::greater<float>()) -
-                       distinct.begin());
+        return int32_t(
+            std::lower_bound(distinct.begin(), distinct.end(), score, std::greater<float>()) -
+            distinct.begin());
     };
     // run.c merges the pair (a, b) when the string a + b is a piece; list every such pair.
     for (size_t id = 0; id < m_pieces.size(); ++id) {
@@ -125,8 +121,7 @@ Llama2cTokenizer::Llama2cTokenizer(const QString &path)
 }
 
 std::vector<int32_t> Llama2cTokenizer::encode(const QByteArray &utf8, bool addSpecialTokens,
-                                              bool parseSpecial) const
-{
+                                              bool parseSpecial) const {
     Q_UNUSED(parseSpecial)
     std::vector<int32_t> ids;
     if (addSpecialTokens)
@@ -138,8 +133,7 @@ std::vector<int32_t> Llama2cTokenizer::encode(const QByteArray &utf8, bool addSp
     return ids;
 }
 
-QByteArray Llama2cTokenizer::decodeBytes(const std::vector<int32_t> &ids, bool skipSpecial) const
-{
+QByteArray Llama2cTokenizer::decodeBytes(const std::vector<int32_t> &ids, bool skipSpecial) const {
     QByteArray out;
     int32_t previous = -1;
     for (const int32_t id : ids) {
@@ -164,15 +158,13 @@ QByteArray Llama2cTokenizer::decodeBytes(const std::vector<int32_t> &ids, bool s
     return out;
 }
 
-QString Llama2cTokenizer::tokenText(int32_t id) const
-{
+QString Llama2cTokenizer::tokenText(int32_t id) const {
     if (id < 0 || size_t(id) >= m_pieces.size())
         return QString();
     return Utf8::decode(m_pieces[size_t(id)]);
 }
 
-float Llama2cTokenizer::score(int32_t id) const
-{
+float Llama2cTokenizer::score(int32_t id) const {
     if (id < 0 || size_t(id) >= m_scores.size())
         return 0.0f;
     return m_scores[size_t(id)];

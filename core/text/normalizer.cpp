@@ -8,15 +8,13 @@
 
 namespace nwc {
 
-Normalizer Normalizer::fromJson(const QJsonValue &json, const QString &fileName)
-{
+Normalizer Normalizer::fromJson(const QJsonValue &json, const QString &fileName) {
     Normalizer normalizer;
     normalizer.append(json, fileName);
     return normalizer;
 }
 
-void Normalizer::append(const QJsonValue &json, const QString &fileName)
-{
+void Normalizer::append(const QJsonValue &json, const QString &fileName) {
     if (json.isNull() || json.isUndefined())
         return;
     const QJsonObject object = json.toObject();
@@ -35,8 +33,8 @@ void Normalizer::append(const QJsonValue &json, const QString &fileName)
         step.content = object.value(QLatin1String("content")).toString();
         if (pattern.contains(QLatin1String("Regex"))) {
             step.kind = Kind::ReplaceRegex;
-            step.regex = RegexPattern::compile(pattern.value(QLatin1String("Regex")).toString(),
-                                               fileName);
+            step.regex =
+                RegexPattern::compile(pattern.value(QLatin1String("Regex")).toString(), fileName);
         } else {
             step.kind = Kind::ReplaceString;
             step.text = pattern.value(QLatin1String("String")).toString();
@@ -44,8 +42,8 @@ void Normalizer::append(const QJsonValue &json, const QString &fileName)
     } else if (type == QLatin1String("NFC") || type == QLatin1String("NFD") ||
                type == QLatin1String("NFKC") || type == QLatin1String("NFKD")) {
         step.kind = Kind::Unicode;
-        step.form = type == QLatin1String("NFC")   ? QString::NormalizationForm_C
-                    : type == QLatin1String("NFD") ? QString::NormalizationForm_D
+        step.form = type == QLatin1String("NFC")    ? QString::NormalizationForm_C
+                    : type == QLatin1String("NFD")  ? QString::NormalizationForm_D
                     : type == QLatin1String("NFKC") ? QString::NormalizationForm_KC
                                                     : QString::NormalizationForm_KD;
     } else if (type == QLatin1String("Lowercase")) {
@@ -63,8 +61,7 @@ void Normalizer::append(const QJsonValue &json, const QString &fileName)
     m_steps.push_back(std::move(step));
 }
 
-QString Normalizer::apply(const QString &text) const
-{
+QString Normalizer::apply(const QString &text) const {
     QString out = text;
     for (const Step &step : m_steps) {
         switch (step.kind) {

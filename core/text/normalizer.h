@@ -25,7 +25,7 @@ private:
     enum class Kind { Prepend, ReplaceString, ReplaceRegex, Unicode, Lowercase, Strip };
     struct Step {
         Kind kind;
-        QString text;    // Prepend: prefix; Replace: pattern (String) and content
+        QString text; // Prepend: prefix; Replace: pattern (String) and content
         QString content;
         QRegularExpression regex;
         QString::NormalizationForm form = QString::NormalizationForm_C;

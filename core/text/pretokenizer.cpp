@@ -10,8 +10,7 @@ namespace nwc {
 
 namespace {
 
-PreTokenizer::Behavior behaviorFromName(const QString &name, const QString &fileName)
-{
+PreTokenizer::Behavior behaviorFromName(const QString &name, const QString &fileName) {
     if (name == QLatin1String("Removed"))
         return PreTokenizer::Behavior::Removed;
     if (name == QLatin1String("Isolated"))
@@ -34,15 +33,13 @@ struct Span {
 
 } // namespace
 
-PreTokenizer PreTokenizer::fromJson(const QJsonValue &json, const QString &fileName)
-{
+PreTokenizer PreTokenizer::fromJson(const QJsonValue &json, const QString &fileName) {
     PreTokenizer pre;
     pre.append(json, fileName);
     return pre;
 }
 
-PreTokenizer PreTokenizer::byteLevelRegex(const QString &pattern, const QString &fileName)
-{
+PreTokenizer PreTokenizer::byteLevelRegex(const QString &pattern, const QString &fileName) {
     PreTokenizer pre;
     Step step;
     step.kind = Kind::ByteLevel;
@@ -52,8 +49,7 @@ PreTokenizer PreTokenizer::byteLevelRegex(const QString &pattern, const QString 
     return pre;
 }
 
-void PreTokenizer::append(const QJsonValue &json, const QString &fileName)
-{
+void PreTokenizer::append(const QJsonValue &json, const QString &fileName) {
     if (json.isNull() || json.isUndefined())
         return;
     const QJsonObject object = json.toObject();
@@ -66,10 +62,10 @@ void PreTokenizer::append(const QJsonValue &json, const QString &fileName)
         return;
     } else if (type == QLatin1String("Split")) {
         const QJsonObject pattern = object.value(QLatin1String("pattern")).toObject();
-        const QString regex = pattern.contains(QLatin1String("Regex"))
-                                  ? pattern.value(QLatin1String("Regex")).toString()
-                                  : QRegularExpression::escape(
-                                        pattern.value(QLatin1String("String")).toString());
+        const QString regex =
+            pattern.contains(QLatin1String("Regex"))
+                ? pattern.value(QLatin1String("Regex")).toString()
+                : QRegularExpression::escape(pattern.value(QLatin1String("String")).toString());
         step.regex = RegexPattern::compile(regex, fileName);
         step.hasRegex = true;
         step.behavior =
@@ -80,8 +76,8 @@ void PreTokenizer::append(const QJsonValue &json, const QString &fileName)
         step.addPrefixSpace = object.value(QLatin1String("add_prefix_space")).toBool();
         step.hasRegex = object.value(QLatin1String("use_regex")).toBool(true);
         if (step.hasRegex)
-            step.regex = RegexPattern::compile(RegexPattern::builtin(QStringLiteral("gpt2")),
-                                               fileName);
+            step.regex =
+                RegexPattern::compile(RegexPattern::builtin(QStringLiteral("gpt2")), fileName);
     } else if (type == QLatin1String("Metaspace")) {
         step.kind = Kind::Metaspace;
         const QString replacement = object.value(QLatin1String("replacement")).toString();
@@ -98,9 +94,8 @@ void PreTokenizer::append(const QJsonValue &json, const QString &fileName)
             RegexPattern::compile(QRegularExpression::escape(QString(step.replacement)), fileName);
     } else if (type == QLatin1String("Digits")) {
         const bool individual = object.value(QLatin1String("individual_digits")).toBool();
-        step.regex = RegexPattern::compile(individual ? QStringLiteral("\\p{N}")
-                                                      : QStringLiteral("\\p{N}+"),
-                                           fileName);
+        step.regex = RegexPattern::compile(
+            individual ? QStringLiteral("\\p{N}") : QStringLiteral("\\p{N}+"), fileName);
         step.hasRegex = true;
     } else if (type == QLatin1String("WhitespaceSplit")) {
         step.regex = RegexPattern::compile(QStringLiteral("\\s+"), fileName);
@@ -127,8 +122,7 @@ void PreTokenizer::append(const QJsonValue &json, const QString &fileName)
 }
 
 void PreTokenizer::splitWith(const QRegularExpression &regex, Behavior behavior, bool invert,
-                             const Piece &piece, std::vector<Piece> &out)
-{
+                             const Piece &piece, std::vector<Piece> &out) {
     const QString &text = piece.text;
     std::vector<Span> spans;
     qsizetype pos = 0;
@@ -202,8 +196,7 @@ void PreTokenizer::splitWith(const QRegularExpression &regex, Behavior behavior,
         out.push_back(Piece{text.mid(s.start, s.end - s.start), piece.atStart && s.start == 0});
 }
 
-void PreTokenizer::applyStep(const Step &step, const Piece &piece, std::vector<Piece> &out) const
-{
+void PreTokenizer::applyStep(const Step &step, const Piece &piece, std::vector<Piece> &out) const {
     switch (step.kind) {
     case Kind::Split:
         splitWith(step.regex, step.behavior, step.invert, piece, out);
@@ -234,8 +227,7 @@ void PreTokenizer::applyStep(const Step &step, const Piece &piece, std::vector<P
     }
 }
 
-void PreTokenizer::split(const QString &text, bool atStart, std::vector<QString> &out) const
-{
+void PreTokenizer::split(const QString &text, bool atStart, std::vector<QString> &out) const {
     if (text.isEmpty())
         return;
     std::vector<Piece> pieces{Piece{text, atStart}};

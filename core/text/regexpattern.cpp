@@ -4,8 +4,7 @@
 
 namespace nwc {
 
-QString RegexPattern::builtin(const QString &name)
-{
+QString RegexPattern::builtin(const QString &name) {
     // openai/gpt-2 encoder.py; Hugging Face ByteLevel(use_regex=true) uses the same one.
     if (name == QLatin1String("gpt2"))
         return QStringLiteral("'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+"
@@ -23,8 +22,7 @@ QString RegexPattern::builtin(const QString &name)
     return QString();
 }
 
-QRegularExpression RegexPattern::compile(const QString &pattern, const QString &fileName)
-{
+QRegularExpression RegexPattern::compile(const QString &pattern, const QString &fileName) {
     QRegularExpression regex(pattern, QRegularExpression::UseUnicodePropertiesOption |
                                           QRegularExpression::MultilineOption);
     if (!regex.isValid())

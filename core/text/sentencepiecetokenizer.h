@@ -5,13 +5,11 @@
 
 #include <memory>
 
-namespace sentencepiece {
-class SentencePieceProcessor;
-}
-
 namespace nwc {
 
-/// Wraps sentencepiece::SentencePieceProcessor. BOS is the model's bos_id; encoding with
+class SentencePieceBridge;
+
+/// Wraps a SentencePiece model loaded through SentencePieceBridge. BOS is the model's bos_id; encoding with
 /// addSpecialTokens prepends it (no EOS), as Llama's tokenizers do.
 class SentencePieceTokenizer : public Tokenizer {
 public:
@@ -40,7 +38,7 @@ private:
     bool isSpecial(int32_t id) const;
 
     QString m_path;
-    std::unique_ptr<sentencepiece::SentencePieceProcessor> m_processor;
+    std::unique_ptr<SentencePieceBridge> m_processor;
     QByteArray m_fingerprint;
 };
 

@@ -13,16 +13,14 @@ namespace nwc {
 
 namespace {
 
-bool isBase64Character(char c)
-{
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '+' || c == '/' || c == '=';
+bool isBase64Character(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
+           c == '/' || c == '=';
 }
 
 } // namespace
 
-bool TiktokenReader::looksLikeTiktoken(const QByteArray &head)
-{
+bool TiktokenReader::looksLikeTiktoken(const QByteArray &head) {
     const qsizetype lineEnd = head.indexOf('\n');
     const QByteArray line = head.left(lineEnd < 0 ? head.size() : lineEnd);
     const QList<QByteArray> parts = line.split(' ');
@@ -36,8 +34,7 @@ bool TiktokenReader::looksLikeTiktoken(const QByteArray &head)
     return ok;
 }
 
-std::unique_ptr<BpeTokenizer> TiktokenReader::read(const QString &path, const QString &hint)
-{
+std::unique_ptr<BpeTokenizer> TiktokenReader::read(const QString &path, const QString &hint) {
     const QByteArray data = JsonFile::readAll(path);
     std::vector<QByteArray> tokens;
     QHash<QByteArray, int32_t> ranks;
@@ -55,8 +52,8 @@ std::unique_ptr<BpeTokenizer> TiktokenReader::read(const QString &path, const QS
         const QList<QByteArray> parts = line.split(' ');
         bool ok = false;
         const int rank = parts.size() == 2 ? parts[1].toInt(&ok) : -1;
-        const auto decoded = QByteArray::fromBase64Encoding(parts[0],
-                                                            QByteArray::AbortOnBase64DecodingErrors);
+        const auto decoded =
+            QByteArray::fromBase64Encoding(parts[0], QByteArray::AbortOnBase64DecodingErrors);
         if (!ok || rank < 0 || !decoded || decoded.decoded.isEmpty())
             throw Error(QStringLiteral("%1, line %2: expected \"base64 rank\"; the file is "
                                        "damaged or not a tiktoken vocabulary")

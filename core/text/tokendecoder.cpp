@@ -9,8 +9,7 @@ namespace nwc {
 
 namespace {
 
-int hexValue(char c)
-{
+int hexValue(char c) {
     if (c >= '0' && c <= '9')
         return c - '0';
     if (c >= 'a' && c <= 'f')
@@ -21,8 +20,7 @@ int hexValue(char c)
 }
 
 // "<0xNN>" -> NN, else -1.
-int byteFallbackValue(const QByteArray &piece)
-{
+int byteFallbackValue(const QByteArray &piece) {
     if (piece.size() != 6 || !piece.startsWith("<0x") || piece.at(5) != '>')
         return -1;
     const int high = hexValue(piece.at(3));
@@ -32,15 +30,13 @@ int byteFallbackValue(const QByteArray &piece)
 
 } // namespace
 
-TokenDecoder TokenDecoder::fromJson(const QJsonValue &json, const QString &fileName)
-{
+TokenDecoder TokenDecoder::fromJson(const QJsonValue &json, const QString &fileName) {
     TokenDecoder decoder;
     decoder.append(json, fileName);
     return decoder;
 }
 
-void TokenDecoder::append(const QJsonValue &json, const QString &fileName)
-{
+void TokenDecoder::append(const QJsonValue &json, const QString &fileName) {
     if (json.isNull() || json.isUndefined())
         return;
     const QJsonObject object = json.toObject();
@@ -90,8 +86,7 @@ void TokenDecoder::append(const QJsonValue &json, const QString &fileName)
     m_steps.push_back(std::move(step));
 }
 
-QByteArray TokenDecoder::decode(std::vector<QByteArray> pieces) const
-{
+QByteArray TokenDecoder::decode(std::vector<QByteArray> pieces) const {
     for (const Step &step : m_steps) {
         switch (step.kind) {
         case Kind::Replace:

@@ -25,10 +25,10 @@ private:
     enum class Kind { Replace, ByteFallback, Fuse, Strip, Metaspace };
     struct Step {
         Kind kind;
-        QByteArray pattern; // Replace; Strip/Metaspace: the character as UTF-8
-        QByteArray content; // Replace
-        int start = 0;      // Strip
-        int stop = 0;       // Strip
+        QByteArray pattern;  // Replace; Strip/Metaspace: the character as UTF-8
+        QByteArray content;  // Replace
+        int start = 0;       // Strip
+        int stop = 0;        // Strip
         bool prepend = true; // Metaspace: the first piece's replacement characters are dropped
     };
     void append(const QJsonValue &json, const QString &fileName);

@@ -18,8 +18,7 @@ namespace nwc {
 
 namespace {
 
-QByteArray fileHead(const QString &path)
-{
+QByteArray fileHead(const QString &path) {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         throw Error(QStringLiteral("%1: cannot open the tokenizer file (%2); check the path "
@@ -29,8 +28,7 @@ QByteArray fileHead(const QString &path)
 }
 
 // The merges file that goes with a GPT-2-layout vocabulary.
-QString mergesBeside(const QFileInfo &vocab)
-{
+QString mergesBeside(const QFileInfo &vocab) {
     const QDir dir = vocab.dir();
     const QStringList candidates =
         vocab.fileName() == QLatin1String("encoder.json")
@@ -44,8 +42,7 @@ QString mergesBeside(const QFileInfo &vocab)
                     .arg(vocab.filePath()));
 }
 
-std::unique_ptr<Tokenizer> loadJson(const QFileInfo &info, const QString &hint)
-{
+std::unique_ptr<Tokenizer> loadJson(const QFileInfo &info, const QString &hint) {
     const QString path = info.filePath();
     const QJsonObject root = JsonFile::readObject(path);
     if (root.value(QLatin1String("model")).isObject()) {
@@ -58,18 +55,21 @@ std::unique_ptr<Tokenizer> loadJson(const QFileInfo &info, const QString &hint)
         throw Error(QStringLiteral("%1: this is a tokenizer_config.json; load the "
                                    "tokenizer.json beside it")
                         .arg(path));
+    if (root.isEmpty() || !root.begin()->isDouble())
+        throw Error(QStringLiteral("%1: neither a tokenizer.json nor a vocab.json/encoder.json "
+                                   "(piece -> id); load the model's tokenizer file")
+                        .arg(path));
     return Gpt2FilesReader::fromJson(root, path, mergesBeside(info), hint);
 }
 
-std::unique_ptr<Tokenizer> loadFile(const QFileInfo &info, const QString &hint)
-{
+std::unique_ptr<Tokenizer> loadFile(const QFileInfo &info, const QString &hint) {
     const QString path = info.filePath();
     const QString name = info.fileName();
     const QString suffix = info.suffix().toLower();
     if (name == QLatin1String("merges.txt") || name == QLatin1String("vocab.bpe")) {
-        const QString vocab = info.dir().filePath(name == QLatin1String("vocab.bpe")
-                                                      ? QStringLiteral("encoder.json")
-                                                      : QStringLiteral("vocab.json"));
+        const QString vocab =
+            info.dir().filePath(name == QLatin1String("vocab.bpe") ? QStringLiteral("encoder.json")
+                                                                   : QStringLiteral("vocab.json"));
         if (!QFileInfo::exists(vocab))
             throw Error(QStringLiteral("%1: this is a merges file; load the vocabulary beside "
                                        "it (%2 is missing)")
@@ -93,16 +93,15 @@ std::unique_ptr<Tokenizer> loadFile(const QFileInfo &info, const QString &hint)
 
 } // namespace
 
-std::unique_ptr<Tokenizer> Tokenizer::load(const QString &path, const QString &preTokenizerHint)
-{
+std::unique_ptr<Tokenizer> Tokenizer::load(const QString &path, const QString &preTokenizerHint) {
     if (!preTokenizerHint.isEmpty() && RegexPattern::builtin(preTokenizerHint).isEmpty())
         throw Error(QStringLiteral("unknown pre-tokenizer \"%1\" for %2; use gpt2, llama3 or "
                                    "qwen2")
                         .arg(preTokenizerHint, path));
     const QFileInfo info(path);
     if (!info.exists())
-        throw Error(QStringLiteral("%1: no such file or folder; check the tokenizer path")
-                        .arg(path));
+        throw Error(
+            QStringLiteral("%1: no such file or folder; check the tokenizer path").arg(path));
     if (!info.isDir())
         return loadFile(info, preTokenizerHint);
 
@@ -112,8 +111,7 @@ std::unique_ptr<Tokenizer> Tokenizer::load(const QString &path, const QString &p
         if (QFileInfo::exists(candidate))
             return loadFile(QFileInfo(candidate), preTokenizerHint);
     }
-    const QStringList bins =
-        dir.entryList({QStringLiteral("tok*.bin")}, QDir::Files, QDir::Name);
+    const QStringList bins = dir.entryList({QStringLiteral("tok*.bin")}, QDir::Files, QDir::Name);
     if (!bins.isEmpty())
         return loadFile(QFileInfo(dir.filePath(bins.front())), preTokenizerHint);
     throw Error(QStringLiteral("%1: no tokenizer found in this folder; expected tokenizer.json, "

@@ -12,8 +12,7 @@ namespace nwc {
 
 namespace {
 
-bool mentionsType(const QJsonValue &value, const QString &type)
-{
+bool mentionsType(const QJsonValue &value, const QString &type) {
     if (value.isObject()) {
         const QJsonObject object = value.toObject();
         if (object.value(QLatin1String("type")).toString() == type)
@@ -31,15 +30,13 @@ bool mentionsType(const QJsonValue &value, const QString &type)
 }
 
 // bos_token / eos_token in tokenizer_config.json: a string or an AddedToken object.
-QString tokenName(const QJsonValue &value)
-{
+QString tokenName(const QJsonValue &value) {
     if (value.isString())
         return value.toString();
     return value.toObject().value(QLatin1String("content")).toString();
 }
 
-int32_t lookupSpecial(const BpeTokenizer &tokenizer, const QString &name, const QString &path)
-{
+int32_t lookupSpecial(const BpeTokenizer &tokenizer, const QString &name, const QString &path) {
     const int32_t id = tokenizer.contentId(name);
     if (id < 0)
         throw Error(QStringLiteral("%1: the post-processor names token \"%2\", which is not in "
@@ -48,10 +45,8 @@ int32_t lookupSpecial(const BpeTokenizer &tokenizer, const QString &name, const 
     return id;
 }
 
-void readPostProcessor(const QJsonValue &json, const BpeTokenizer &tokenizer,
-                       const QString &path, std::vector<int32_t> &prefix,
-                       std::vector<int32_t> &suffix)
-{
+void readPostProcessor(const QJsonValue &json, const BpeTokenizer &tokenizer, const QString &path,
+                       std::vector<int32_t> &prefix, std::vector<int32_t> &suffix) {
     if (!json.isObject())
         return;
     const QJsonObject object = json.toObject();
@@ -93,8 +88,8 @@ void readPostProcessor(const QJsonValue &json, const BpeTokenizer &tokenizer,
         if (sep.size() == 2)
             suffix.push_back(int32_t(sep.at(1).toInt()));
     } else if (type != QLatin1String("ByteLevel")) {
-        throw Error(QStringLiteral("%1: post-processor type \"%2\" is not supported")
-                        .arg(path, type));
+        throw Error(
+            QStringLiteral("%1: post-processor type \"%2\" is not supported").arg(path, type));
     }
 }
 
@@ -102,9 +97,7 @@ void readPostProcessor(const QJsonValue &json, const BpeTokenizer &tokenizer,
 // wild hold pieces that contain a space (onnxruntime-extensions' Llama 2 tokenizer.json has
 // U+00A0 rewritten as U+0020, giving merges like "   "): take the one cut whose halves and
 // their concatenation are all pieces. Ambiguous or impossible lines stay errors.
-void splitMerge(const QString &line, const BpeTokenizer &tokenizer, QString &left,
-                QString &right)
-{
+void splitMerge(const QString &line, const BpeTokenizer &tokenizer, QString &left, QString &right) {
     const qsizetype space = line.indexOf(QLatin1Char(' '));
     if (space > 0 && line.indexOf(QLatin1Char(' '), space + 1) < 0) {
         left = line.left(space);
@@ -130,8 +123,7 @@ void splitMerge(const QString &line, const BpeTokenizer &tokenizer, QString &lef
     }
 }
 
-void readMerges(const QJsonArray &merges, BpeTokenizer &tokenizer, const QString &path)
-{
+void readMerges(const QJsonArray &merges, BpeTokenizer &tokenizer, const QString &path) {
     int index = 0;
     for (const QJsonValue &merge : merges) {
         QString left;
@@ -162,8 +154,7 @@ void readMerges(const QJsonArray &merges, BpeTokenizer &tokenizer, const QString
 
 } // namespace
 
-std::unique_ptr<BpeTokenizer> TokenizerJsonReader::read(const QString &path)
-{
+std::unique_ptr<BpeTokenizer> TokenizerJsonReader::read(const QString &path) {
     const QJsonObject root = JsonFile::readObject(path);
     const QString config = QFileInfo(path).dir().filePath(QStringLiteral("tokenizer_config.json"));
     return fromJson(root, path, QFileInfo::exists(config) ? config : QString());
@@ -171,8 +162,7 @@ std::unique_ptr<BpeTokenizer> TokenizerJsonReader::read(const QString &path)
 
 std::unique_ptr<BpeTokenizer> TokenizerJsonReader::fromJson(const QJsonObject &root,
                                                             const QString &path,
-                                                            const QString &configPath)
-{
+                                                            const QString &configPath) {
     const QJsonObject model = root.value(QLatin1String("model")).toObject();
     const QString type = model.value(QLatin1String("type")).toString(QStringLiteral("BPE"));
     if (type != QLatin1String("BPE"))

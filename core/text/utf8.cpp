@@ -4,15 +4,13 @@
 
 namespace nwc {
 
-QString Utf8::decode(const QByteArray &bytes)
-{
+QString Utf8::decode(const QByteArray &bytes) {
     QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::ConvertInitialBom |
                                                      QStringDecoder::Flag::Stateless);
     return decoder.decode(bytes);
 }
 
-bool Utf8::isValid(const QByteArray &bytes)
-{
+bool Utf8::isValid(const QByteArray &bytes) {
     QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::ConvertInitialBom |
                                                      QStringDecoder::Flag::Stateless);
     decoder.decode(bytes);

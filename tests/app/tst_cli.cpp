@@ -15,8 +15,7 @@ struct Run {
     QString err;
 };
 
-Run runNwc(const QStringList &arguments)
-{
+Run runNwc(const QStringList &arguments) {
     QProcess process;
     process.start(QStringLiteral(NWC_CLI_PATH), arguments);
     if (!process.waitForFinished(300000))
@@ -25,8 +24,7 @@ Run runNwc(const QStringList &arguments)
             QString::fromUtf8(process.readAllStandardError())};
 }
 
-QString external(const QString &relative)
-{
+QString external(const QString &relative) {
     return QStringLiteral(NWC_EXTERNAL_DIR "/") + relative;
 }
 
@@ -46,8 +44,7 @@ private Q_SLOTS:
     void evalReportsSettings();
 };
 
-void TestCli::helpListsCommands()
-{
+void TestCli::helpListsCommands() {
     const Run run = runNwc({QStringLiteral("--help")});
     QCOMPARE(run.exitCode, 0);
     for (const char *command : {"demo", "info", "generate", "eval", "train-demo", "bench"})
@@ -59,31 +56,34 @@ void TestCli::helpListsCommands()
     }
 }
 
-void TestCli::unknownCommandFails()
-{
+void TestCli::unknownCommandFails() {
     const Run run = runNwc({QStringLiteral("frobnicate")});
     QCOMPARE(run.exitCode, 2);
     QVERIFY(run.err.startsWith(QLatin1String("nwc: error: unknown command")));
 }
 
-void TestCli::badInputGivesOneLineError_data()
-{
+void TestCli::badInputGivesOneLineError_data() {
     QTest::addColumn<QStringList>("arguments");
     QTest::addColumn<QString>("mentions");
-    QTest::newRow("missing dir") << QStringList{QStringLiteral("info"), QStringLiteral("/nonexistent/model")}
+    QTest::newRow("missing dir") << QStringList{QStringLiteral("info"),
+                                                QStringLiteral("/nonexistent/model")}
                                  << QStringLiteral("/nonexistent/model");
-    QTest::newRow("unknown demo") << QStringList{QStringLiteral("info"), QStringLiteral("demo:nosuch")}
+    QTest::newRow("unknown demo") << QStringList{QStringLiteral("info"),
+                                                 QStringLiteral("demo:nosuch")}
                                   << QStringLiteral("demo:teacher");
-    QTest::newRow("bad number") << QStringList{QStringLiteral("generate"), QStringLiteral("demo:student"),
-                                               QStringLiteral("--max-tokens"), QStringLiteral("many")}
+    QTest::newRow("bad number") << QStringList{QStringLiteral("generate"),
+                                               QStringLiteral("demo:student"),
+                                               QStringLiteral("--max-tokens"),
+                                               QStringLiteral("many")}
                                 << QStringLiteral("--max-tokens");
-    QTest::newRow("missing text") << QStringList{QStringLiteral("eval"), QStringLiteral("demo:student"),
-                                                 QStringLiteral("--text"), QStringLiteral("/nonexistent.txt")}
+    QTest::newRow("missing text") << QStringList{QStringLiteral("eval"),
+                                                 QStringLiteral("demo:student"),
+                                                 QStringLiteral("--text"),
+                                                 QStringLiteral("/nonexistent.txt")}
                                   << QStringLiteral("/nonexistent.txt");
 }
 
-void TestCli::badInputGivesOneLineError()
-{
+void TestCli::badInputGivesOneLineError() {
     QFETCH(QStringList, arguments);
     QFETCH(QString, mentions);
     const Run run = runNwc(arguments);
@@ -93,21 +93,28 @@ void TestCli::badInputGivesOneLineError()
     QVERIFY2(line.contains(mentions), qPrintable(line));
 }
 
-void TestCli::infoJsonOnDemoTeacher()
-{
-    const Run run = runNwc({QStringLiteral("info"), QStringLiteral("demo:teacher"), QStringLiteral("--json")});
+void TestCli::infoJsonOnDemoTeacher() {
+    const Run run =
+        runNwc({QStringLiteral("info"), QStringLiteral("demo:teacher"), QStringLiteral("--json")});
     QCOMPARE(run.exitCode, 0);
     const QJsonObject root = QJsonDocument::fromJson(run.out.toUtf8()).object();
-    QCOMPARE(root.value(QLatin1String("config")).toObject().value(QLatin1String("architectures")).toArray().first().toString(),
+    QCOMPARE(root.value(QLatin1String("config"))
+                 .toObject()
+                 .value(QLatin1String("architectures"))
+                 .toArray()
+                 .first()
+                 .toString(),
              QStringLiteral("LlamaForCausalLM"));
     const double parameters = root.value(QLatin1String("parameters")).toDouble();
     QVERIFY2(parameters >= 3e6 && parameters <= 5e6, qPrintable(QString::number(parameters)));
     QVERIFY(root.value(QLatin1String("tensors")).toArray().size() > 10);
-    QVERIFY(root.value(QLatin1String("tokenizer")).toObject().value(QLatin1String("vocab_size")).toInt() > 256);
+    QVERIFY(root.value(QLatin1String("tokenizer"))
+                .toObject()
+                .value(QLatin1String("vocab_size"))
+                .toInt() > 256);
 }
 
-void TestCli::infoTableOnLlama2c()
-{
+void TestCli::infoTableOnLlama2c() {
     const QString model = external(QStringLiteral("llama2c-stories260K/stories260K.bin"));
     if (!QFile::exists(model))
         QSKIP("../shared/external/llama2c-stories260K is not available");
@@ -119,8 +126,7 @@ void TestCli::infoTableOnLlama2c()
     QVERIFY(run.out.contains(QLatin1String("8 query / 4 key-value")));
 }
 
-void TestCli::generateAnswersArithmetic()
-{
+void TestCli::generateAnswersArithmetic() {
     QFile qa(QStringLiteral(NWC_SOURCE_RESOURCES "/demo/arithmetic_qa.jsonl"));
     QVERIFY(qa.open(QIODevice::ReadOnly));
     const QJsonObject first = QJsonDocument::fromJson(qa.readLine()).object();
@@ -129,46 +135,50 @@ void TestCli::generateAnswersArithmetic()
                                ? QString::number(first.value(QLatin1String("answer")).toDouble())
                                : first.value(QLatin1String("answer")).toString();
     const QString prompt = QStringLiteral("Question: ") + question + QStringLiteral("\nAnswer:");
-    const Run run = runNwc({QStringLiteral("generate"), QStringLiteral("demo:teacher"), QStringLiteral("--prompt"),
-                            prompt, QStringLiteral("--temperature"), QStringLiteral("0"),
-                            QStringLiteral("--max-tokens"), QStringLiteral("64")});
+    const Run run =
+        runNwc({QStringLiteral("generate"), QStringLiteral("demo:teacher"),
+                QStringLiteral("--prompt"), prompt, QStringLiteral("--temperature"),
+                QStringLiteral("0"), QStringLiteral("--max-tokens"), QStringLiteral("64")});
     QCOMPARE(run.exitCode, 0);
     QVERIFY(run.out.startsWith(prompt));
     QString completion = run.out.mid(prompt.size());
-    completion = completion.left(completion.indexOf(QLatin1String("Question:")) < 0 ? completion.size()
-                                                                                    : completion.indexOf(QLatin1String("Question:")));
+    completion = completion.left(completion.indexOf(QLatin1String("Question:")) < 0
+                                     ? completion.size()
+                                     : completion.indexOf(QLatin1String("Question:")));
     QVERIFY2(completion.contains(QStringLiteral("The answer is ") + answer + QLatin1Char('.')),
              qPrintable(completion));
     QVERIFY(run.err.contains(QLatin1String("tok/s")));
 }
 
-void TestCli::generateGoldenStories260k()
-{
+void TestCli::generateGoldenStories260k() {
     const QString model = external(QStringLiteral("llama2c-stories260K/stories260K.bin"));
     if (!QFile::exists(model))
         QSKIP("../shared/external/llama2c-stories260K is not available");
     // The "Zoo" vector: run.c -t 0 -i "Zoo" -n 60 (prompt tokens count toward the 60 positions).
-    const Run run = runNwc({QStringLiteral("generate"), model, QStringLiteral("--prompt"), QStringLiteral("Zoo"),
-                            QStringLiteral("--temperature"), QStringLiteral("0"), QStringLiteral("--max-tokens"),
-                            QStringLiteral("60")});
+    const Run run =
+        runNwc({QStringLiteral("generate"), model, QStringLiteral("--prompt"),
+                QStringLiteral("Zoo"), QStringLiteral("--temperature"), QStringLiteral("0"),
+                QStringLiteral("--max-tokens"), QStringLiteral("60")});
     QCOMPARE(run.exitCode, 0);
-    QVERIFY2(run.out.startsWith(QLatin1String(
-                 "Zoo was a little girl named Lily. She loved to play outside in the park. One day, she "
-                 "saw a big, red ball. She wanted to play with it, but she didn't want to play with")),
-             qPrintable(run.out));
+    QVERIFY2(
+        run.out.startsWith(QLatin1String(
+            "Zoo was a little girl named Lily. She loved to play outside in the park. One day, she "
+            "saw a big, red ball. She wanted to play with it, but she didn't want to play with")),
+        qPrintable(run.out));
 }
 
-void TestCli::evalReportsSettings()
-{
+void TestCli::evalReportsSettings() {
     QTemporaryDir dir;
     const QString text = dir.filePath(QStringLiteral("t.txt"));
     QFile file(text);
     QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write("Once upon a time, there was a little cat. The cat liked to play with a red ball.\n");
+    file.write(
+        "Once upon a time, there was a little cat. The cat liked to play with a red ball.\n");
     file.close();
-    const Run run = runNwc({QStringLiteral("eval"), QStringLiteral("demo:student"), QStringLiteral("--text"), text,
-                            QStringLiteral("--ctx"), QStringLiteral("32"), QStringLiteral("--json"),
-                            QStringLiteral("--reference"), QStringLiteral("demo:student")});
+    const Run run =
+        runNwc({QStringLiteral("eval"), QStringLiteral("demo:student"), QStringLiteral("--text"),
+                text, QStringLiteral("--ctx"), QStringLiteral("32"), QStringLiteral("--json"),
+                QStringLiteral("--reference"), QStringLiteral("demo:student")});
     QCOMPARE(run.exitCode, 0);
     const QJsonObject root = QJsonDocument::fromJson(run.out.toUtf8()).object();
     QCOMPARE(root.value(QLatin1String("context_length")).toInt(), 32);

@@ -27,8 +27,7 @@ namespace {
 const QString kTinyRandom = QStringLiteral(NWC_EXTERNAL_DIR "/tiny-random-llama-2-hf");
 const QString kStories = QStringLiteral(NWC_EXTERNAL_DIR "/llama2c-stories260K/stories260K.bin");
 
-QMenu *menuNamed(QMainWindow &window, const QString &text)
-{
+QMenu *menuNamed(QMainWindow &window, const QString &text) {
     const QList<QMenu *> menus = window.menuBar()->findChildren<QMenu *>();
     for (QMenu *menu : menus) {
         QString title = menu->title();
@@ -39,8 +38,7 @@ QMenu *menuNamed(QMainWindow &window, const QString &text)
     return nullptr;
 }
 
-QMessageBox *openMessageBox(QWidget &window)
-{
+QMessageBox *openMessageBox(QWidget &window) {
     const QList<QMessageBox *> boxes = window.findChildren<QMessageBox *>();
     for (QMessageBox *box : boxes) {
         if (box->isVisible())
@@ -66,8 +64,7 @@ private Q_SLOTS:
     void geometryIsSaved();
 };
 
-void TestMainWindow::initTestCase()
-{
+void TestMainWindow::initTestCase() {
     QStandardPaths::setTestModeEnabled(true);
     QCoreApplication::setOrganizationName(QStringLiteral("nwc-workbench-test"));
     QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
@@ -75,13 +72,11 @@ void TestMainWindow::initTestCase()
         QSKIP("tiny-random-llama-2-hf is not in the external test data");
 }
 
-void TestMainWindow::init()
-{
+void TestMainWindow::init() {
     QSettings().clear();
 }
 
-void TestMainWindow::hasDocksAndMenus()
-{
+void TestMainWindow::hasDocksAndMenus() {
     MainWindow window;
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
@@ -108,8 +103,7 @@ void TestMainWindow::hasDocksAndMenus()
     }
 }
 
-void TestMainWindow::opensCheckpointForBrowsing()
-{
+void TestMainWindow::opensCheckpointForBrowsing() {
     MainWindow window;
     QSignalSpy opened(&window, &MainWindow::modelOpened);
     window.openModel(kTinyRandom);
@@ -125,8 +119,7 @@ void TestMainWindow::opensCheckpointForBrowsing()
     QVERIFY(window.windowTitle().contains(model.checkpoint->displayName()));
 }
 
-void TestMainWindow::brokenModelKeepsPreviousOne()
-{
+void TestMainWindow::brokenModelKeepsPreviousOne() {
     MainWindow window;
     window.show();
     QSignalSpy opened(&window, &MainWindow::modelOpened);
@@ -152,8 +145,7 @@ void TestMainWindow::brokenModelKeepsPreviousOne()
     QCOMPARE(window.modelBrowser()->view()->model()->rowCount(), 5);
 }
 
-void TestMainWindow::missingRecentEntryIsRemoved()
-{
+void TestMainWindow::missingRecentEntryIsRemoved() {
     QTemporaryDir dir;
     const QString missing = dir.filePath(QStringLiteral("gone"));
     QSettings().setValue(QStringLiteral("recentModels"), QStringList{missing, kTinyRandom});
@@ -179,8 +171,7 @@ void TestMainWindow::missingRecentEntryIsRemoved()
     box->accept();
 }
 
-void TestMainWindow::droppedFolderOpens()
-{
+void TestMainWindow::droppedFolderOpens() {
     MainWindow window;
     window.show();
     QSignalSpy opened(&window, &MainWindow::modelOpened);
@@ -195,8 +186,7 @@ void TestMainWindow::droppedFolderOpens()
     QCOMPARE(opened.last().at(0).toString(), kTinyRandom);
 }
 
-void TestMainWindow::selectsTensorOnceOpen()
-{
+void TestMainWindow::selectsTensorOnceOpen() {
     MainWindow window;
     QSignalSpy opened(&window, &MainWindow::modelOpened);
     QSignalSpy shown(window.modelBrowser(), &ModelBrowser::statisticsShown);
@@ -208,8 +198,7 @@ void TestMainWindow::selectsTensorOnceOpen()
     QVERIFY(shown.wait(20000) || !shown.isEmpty());
 }
 
-void TestMainWindow::runnableModelEnablesGeneration()
-{
+void TestMainWindow::runnableModelEnablesGeneration() {
     if (!QFileInfo::exists(kStories))
         QSKIP("stories260K is not in the external test data");
     MainWindow window;
@@ -221,8 +210,7 @@ void TestMainWindow::runnableModelEnablesGeneration()
     QVERIFY(window.currentModel().generationUnavailable.isEmpty());
 }
 
-void TestMainWindow::geometryIsSaved()
-{
+void TestMainWindow::geometryIsSaved() {
     {
         MainWindow window;
         window.resize(1000, 700);

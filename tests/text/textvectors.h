@@ -19,8 +19,7 @@
 namespace nwc::testing {
 
 /// A file under the shared external data folder.
-inline QString externalPath(const QString &relative)
-{
+inline QString externalPath(const QString &relative) {
     return QStringLiteral(NWC_EXTERNAL_DIR "/") + relative;
 }
 
@@ -31,8 +30,7 @@ struct VocabCase {
 };
 
 /// Reads llama.cpp's models/ggml-vocab-NAME.gguf.{inp,out}; empty when the files are absent.
-inline QList<VocabCase> readLlamaCppVectors(const QString &name)
-{
+inline QList<VocabCase> readLlamaCppVectors(const QString &name) {
     QFile inp(externalPath(QStringLiteral("llamacpp-vocab/ggml-vocab-%1.gguf.inp").arg(name)));
     QFile out(externalPath(QStringLiteral("llamacpp-vocab/ggml-vocab-%1.gguf.out").arg(name)));
     if (!inp.open(QIODevice::ReadOnly) || !out.open(QIODevice::ReadOnly))
@@ -69,8 +67,7 @@ inline QList<VocabCase> readLlamaCppVectors(const QString &name)
 }
 
 /// Reads a JSON file under the external folder; null when absent.
-inline QJsonDocument readExternalJson(const QString &relative)
-{
+inline QJsonDocument readExternalJson(const QString &relative) {
     QFile file(externalPath(relative));
     if (!file.open(QIODevice::ReadOnly))
         return {};
@@ -78,8 +75,7 @@ inline QJsonDocument readExternalJson(const QString &relative)
 }
 
 /// JSON array of numbers -> ids.
-inline QList<int> toIds(const QJsonValue &value)
-{
+inline QList<int> toIds(const QJsonValue &value) {
     QList<int> ids;
     const QJsonArray array = value.toArray();
     for (const QJsonValue &v : array)
@@ -87,13 +83,11 @@ inline QList<int> toIds(const QJsonValue &value)
     return ids;
 }
 
-inline QList<int> toList(const std::vector<int32_t> &ids)
-{
+inline QList<int> toList(const std::vector<int32_t> &ids) {
     return QList<int>(ids.begin(), ids.end());
 }
 
-inline std::vector<int32_t> toVector(const QList<int> &ids)
-{
+inline std::vector<int32_t> toVector(const QList<int> &ids) {
     return std::vector<int32_t>(ids.begin(), ids.end());
 }
 
@@ -101,15 +95,16 @@ inline std::vector<int32_t> toVector(const QList<int> &ids)
 /// with the regex written in the file, then ByteLevel without regex; ignore_merges; merges as
 /// ["a", "b"] pairs; 256 special added tokens; TemplateProcessing that prepends BOS. Empty when
 /// the files are absent.
-inline QByteArray llama3TokenizerJson(const QStringList &specialNames)
-{
+inline QByteArray llama3TokenizerJson(const QStringList &specialNames) {
     QFile vocab(externalPath(QStringLiteral("ollama-testdata/llama3.2/encoder.json")));
     QFile merges(externalPath(QStringLiteral("ollama-testdata/llama3.2/vocab.bpe")));
     if (!vocab.open(QIODevice::ReadOnly) || !merges.open(QIODevice::ReadOnly))
         return {};
     const auto quoted = [](QByteArray text) {
         text.replace('\\', "\\\\").replace('"', "\\\"");
-        return '"' + text + '"';
+        QByteArray out;
+        out.append('"').append(text).append('"');
+        return out;
     };
     QByteArray added = "[";
     for (int i = 0; i < specialNames.size(); ++i)
@@ -125,7 +120,8 @@ inline QByteArray llama3TokenizerJson(const QStringList &specialNames)
         if (line.isEmpty() || line.startsWith("#version"))
             continue;
         const QList<QByteArray> parts = line.split(' ');
-        mergeList += (first ? "[" : ",[") + quoted(parts[0]) + ',' + quoted(parts[1]) + ']';
+        mergeList.append(first ? "[" : ",[").append(quoted(parts[0])).append(',');
+        mergeList.append(quoted(parts[1])).append(']');
         first = false;
     }
     mergeList += "]";
@@ -134,7 +130,8 @@ inline QByteArray llama3TokenizerJson(const QStringList &specialNames)
         "?[^\\\\s\\\\p{L}\\\\p{N}]+[\\\\r\\\\n]*|\\\\s*[\\\\r\\\\n]+|\\\\s+(?!\\\\S)|\\\\s+";
     return "{\"version\":\"1.0\",\"truncation\":null,\"padding\":null,\"added_tokens\":" + added +
            ",\"normalizer\":null,\"pre_tokenizer\":{\"type\":\"Sequence\",\"pretokenizers\":["
-           "{\"type\":\"Split\",\"pattern\":{\"Regex\":\"" + pattern +
+           "{\"type\":\"Split\",\"pattern\":{\"Regex\":\"" +
+           pattern +
            "\"},\"behavior\":\"Isolated\",\"invert\":false},{\"type\":\"ByteLevel\","
            "\"add_prefix_space\":false,\"trim_offsets\":true,\"use_regex\":false}]},"
            "\"post_processor\":{\"type\":\"Sequence\",\"processors\":[{\"type\":\"ByteLevel\","
@@ -151,8 +148,7 @@ inline QByteArray llama3TokenizerJson(const QStringList &specialNames)
 }
 
 /// Loads each (file, hint) once; null when the file is absent (the caller skips).
-inline const Tokenizer *cachedTokenizer(const QString &relative, const QString &hint = QString())
-{
+inline const Tokenizer *cachedTokenizer(const QString &relative, const QString &hint = QString()) {
     static QHash<QString, std::shared_ptr<Tokenizer>> cache;
     const QString key = relative + QLatin1Char('|') + hint;
     const auto found = cache.constFind(key);

@@ -23,8 +23,7 @@ struct Rule {
 };
 
 // The textbook loop: find the lowest-rank adjacent pair (leftmost on ties), merge, repeat.
-std::vector<int32_t> naiveMerge(std::vector<int32_t> ids, const std::vector<Rule> &rules)
-{
+std::vector<int32_t> naiveMerge(std::vector<int32_t> ids, const std::vector<Rule> &rules) {
     std::map<std::pair<int32_t, int32_t>, Rule> table;
     for (const Rule &r : rules)
         table.emplace(std::make_pair(r.left, r.right), r);
@@ -53,8 +52,7 @@ struct RandomVocab {
 
 // The last alphabet entry never takes part in a merge.
 RandomVocab randomVocab(QRandomGenerator &rng, const QList<QByteArray> &alphabet, int merges,
-                        bool tiedRanks)
-{
+                        bool tiedRanks) {
     RandomVocab v;
     for (const QByteArray &c : alphabet)
         v.pieces.push_back(c);
@@ -101,8 +99,7 @@ private Q_SLOTS:
     void addedTokens();
 };
 
-void TestBpeModel::mergeOrder_data()
-{
+void TestBpeModel::mergeOrder_data() {
     QTest::addColumn<QByteArray>("word");
     QTest::addColumn<QList<int>>("ids");
     // Vocabulary: a=0 b=1 c=2 ab=3 bc=4 abc=5 aa=6; merges by rank: ab, abc, bc, aa.
@@ -113,8 +110,7 @@ void TestBpeModel::mergeOrder_data()
     QTest::newRow("chain") << QByteArray("abcabc") << QList<int>{5, 5};
 }
 
-void TestBpeModel::mergeOrder()
-{
+void TestBpeModel::mergeOrder() {
     QFETCH(QByteArray, word);
     QFETCH(QList<int>, ids);
     BpeModel model;
@@ -131,8 +127,7 @@ void TestBpeModel::mergeOrder()
     QCOMPARE(QList<int>(out.begin(), out.end()), ids);
 }
 
-void TestBpeModel::matchesNaiveLoop_data()
-{
+void TestBpeModel::matchesNaiveLoop_data() {
     QTest::addColumn<bool>("chars");
     QTest::addColumn<bool>("tiedRanks");
     QTest::addColumn<int>("maxLength");
@@ -143,8 +138,7 @@ void TestBpeModel::matchesNaiveLoop_data()
 }
 
 // The priority-queue loop (and the cutting of long words) gives exactly the naive result.
-void TestBpeModel::matchesNaiveLoop()
-{
+void TestBpeModel::matchesNaiveLoop() {
     QFETCH(bool, chars);
     QFETCH(bool, tiedRanks);
     QFETCH(int, maxLength);
@@ -181,8 +175,7 @@ void TestBpeModel::matchesNaiveLoop()
     }
 }
 
-void TestBpeModel::byteFallbackAndUnknown()
-{
+void TestBpeModel::byteFallbackAndUnknown() {
     BpeModel model;
     model.setAlphabet(BpeModel::Alphabet::Utf8Chars);
     model.addToken("<unk>", 0);
@@ -191,7 +184,8 @@ void TestBpeModel::byteFallbackAndUnknown()
     model.addToken("<0xA9>", 3);
     model.finalize();
     std::vector<int32_t> out;
-    const QByteArray word = "a\xc3\xa9\xe2\x82\xac\xe2\x82\xac" "a"; // a é € € a
+    const QByteArray word = "a\xc3\xa9\xe2\x82\xac\xe2\x82\xac"
+                            "a"; // a é € € a
     model.setUnknown(0, false);
     model.encodeWord(word.constData(), int(word.size()), out);
     QCOMPARE(out, (std::vector<int32_t>{1, 0, 0, 0, 1})); // no byte fallback: é € € unknown
@@ -206,8 +200,7 @@ void TestBpeModel::byteFallbackAndUnknown()
     QCOMPARE(out, (std::vector<int32_t>{1, 2, 3, 0, 1}));
 }
 
-void TestBpeModel::ignoreMerges()
-{
+void TestBpeModel::ignoreMerges() {
     BpeModel model;
     model.addToken("a", 0);
     model.addToken("b", 1);
@@ -224,8 +217,7 @@ void TestBpeModel::ignoreMerges()
     QCOMPARE(out, (std::vector<int32_t>{3}));
 }
 
-void TestBpeModel::byteLevelMap()
-{
+void TestBpeModel::byteLevelMap() {
     QByteArray all;
     for (int b = 0; b < 256; ++b)
         all.append(char(b));
@@ -240,33 +232,31 @@ void TestBpeModel::byteLevelMap()
     QCOMPARE(ByteLevel::decode(QStringLiteral("a b")), std::nullopt); // a raw space is not mapped
 }
 
-void TestBpeModel::addedTokens_data()
-{
+void TestBpeModel::addedTokens_data() {
     QTest::addColumn<QString>("text");
     QTest::addColumn<bool>("parseSpecial");
     QTest::addColumn<QStringList>("segments"); // "#id" for tokens
-    QTest::newRow("longest match") << QStringLiteral("x<|ab|>y") << true
-                                   << QStringList{QStringLiteral("x"), QStringLiteral("#11"),
-                                                  QStringLiteral("y")};
-    QTest::newRow("specials need parseSpecial") << QStringLiteral("x<|ab|>y") << false
-                                                << QStringList{QStringLiteral("x<|ab|>y")};
-    QTest::newRow("non-special always") << QStringLiteral("a  b") << false
-                                        << QStringList{QStringLiteral("a"), QStringLiteral("#20"),
-                                                       QStringLiteral("b")};
-    QTest::newRow("rstrip and lstrip") << QStringLiteral("a <R>  b <L>c") << true
-                                       << QStringList{QStringLiteral("a "), QStringLiteral("#30"),
-                                                      QStringLiteral("b"), QStringLiteral("#31"),
-                                                      QStringLiteral("c")};
+    QTest::newRow("longest match")
+        << QStringLiteral("x<|ab|>y") << true
+        << QStringList{QStringLiteral("x"), QStringLiteral("#11"), QStringLiteral("y")};
+    QTest::newRow("specials need parseSpecial")
+        << QStringLiteral("x<|ab|>y") << false << QStringList{QStringLiteral("x<|ab|>y")};
+    QTest::newRow("non-special always")
+        << QStringLiteral("a  b") << false
+        << QStringList{QStringLiteral("a"), QStringLiteral("#20"), QStringLiteral("b")};
+    QTest::newRow("rstrip and lstrip")
+        << QStringLiteral("a <R>  b <L>c") << true
+        << QStringList{QStringLiteral("a "), QStringLiteral("#30"), QStringLiteral("b"),
+                       QStringLiteral("#31"), QStringLiteral("c")};
     QTest::newRow("single word") << QStringLiteral("cat ok okay") << true
                                  << QStringList{QStringLiteral("cat "), QStringLiteral("#40"),
                                                 QStringLiteral(" okay")};
-    QTest::newRow("token at both ends") << QStringLiteral("<|a|>x<|a|>") << true
-                                        << QStringList{QStringLiteral("#10"), QStringLiteral("x"),
-                                                       QStringLiteral("#10")};
+    QTest::newRow("token at both ends")
+        << QStringLiteral("<|a|>x<|a|>") << true
+        << QStringList{QStringLiteral("#10"), QStringLiteral("x"), QStringLiteral("#10")};
 }
 
-void TestBpeModel::addedTokens()
-{
+void TestBpeModel::addedTokens() {
     QFETCH(QString, text);
     QFETCH(bool, parseSpecial);
     QFETCH(QStringList, segments);

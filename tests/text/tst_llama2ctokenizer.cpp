@@ -12,8 +12,7 @@ using namespace nwc::testing;
 
 namespace {
 
-QString tok512Path()
-{
+QString tok512Path() {
     return externalPath(QStringLiteral("llama2c-stories260K/tok512.bin"));
 }
 
@@ -37,14 +36,12 @@ private:
     std::unique_ptr<Llama2cTokenizer> m_tokenizer;
 };
 
-void TestLlama2cTokenizer::initTestCase()
-{
+void TestLlama2cTokenizer::initTestCase() {
     if (QFileInfo::exists(tok512Path()))
         m_tokenizer = std::make_unique<Llama2cTokenizer>(tok512Path());
 }
 
-void TestLlama2cTokenizer::fileContents()
-{
+void TestLlama2cTokenizer::fileContents() {
     if (!m_tokenizer)
         QSKIP("llama2c-stories260K/tok512.bin is not in NWC_EXTERNAL_DIR");
     QCOMPARE(m_tokenizer->vocabSize(), 512);
@@ -60,8 +57,7 @@ void TestLlama2cTokenizer::fileContents()
     QCOMPARE(Tokenizer::load(tok512Path())->fingerprint(), m_tokenizer->fingerprint());
 }
 
-void TestLlama2cTokenizer::encode_data()
-{
+void TestLlama2cTokenizer::encode_data() {
     QTest::addColumn<QByteArray>("text");
     QTest::addColumn<QList<int>>("ids");
     // Expected ids computed with a line-by-line Python transcription of run.c's encode()
@@ -75,13 +71,12 @@ void TestLlama2cTokenizer::encode_data()
         << QByteArray("Hello w\xc3\xb6rld \xf0\x9f\xa6\x99!")
         << QList<int>{1, 346, 306, 414, 263, 198, 185, 420, 341, 410, 243, 162, 169, 156, 443};
     QTest::newRow("empty: no dummy prefix") << QByteArray() << QList<int>{1};
-    QTest::newRow("leading space") << QByteArray(" leading")
-                                   << QList<int>{1, 410, 278, 411, 380, 299};
+    QTest::newRow("leading space")
+        << QByteArray(" leading") << QList<int>{1, 410, 278, 411, 380, 299};
     QTest::newRow("newline") << QByteArray("a\nb") << QList<int>{1, 261, 13, 430};
 }
 
-void TestLlama2cTokenizer::encode()
-{
+void TestLlama2cTokenizer::encode() {
     if (!m_tokenizer)
         QSKIP("llama2c-stories260K/tok512.bin is not in NWC_EXTERNAL_DIR");
     QFETCH(QByteArray, text);
@@ -93,8 +88,7 @@ void TestLlama2cTokenizer::encode()
     QCOMPARE(m_tokenizer->decodeBytes(toVector(ids), true), text);
 }
 
-void TestLlama2cTokenizer::roundTrip_data()
-{
+void TestLlama2cTokenizer::roundTrip_data() {
     QTest::addColumn<QByteArray>("text");
     QTest::newRow("Zoo") << QByteArray("Zoo");
     QTest::newRow("dialogue") << QByteArray("\"Can I play?\" asked Tim. Mom said, \"Yes!\"\n");
@@ -105,8 +99,7 @@ void TestLlama2cTokenizer::roundTrip_data()
 }
 
 // decode(encode(s)) == s when BOS leads (run.c strips the dummy-prefix space after BOS).
-void TestLlama2cTokenizer::roundTrip()
-{
+void TestLlama2cTokenizer::roundTrip() {
     if (!m_tokenizer)
         QSKIP("llama2c-stories260K/tok512.bin is not in NWC_EXTERNAL_DIR");
     QFETCH(QByteArray, text);
@@ -116,8 +109,7 @@ void TestLlama2cTokenizer::roundTrip()
         QVERIFY(id >= 0 && id < m_tokenizer->vocabSize());
 }
 
-void TestLlama2cTokenizer::decodeFollowsRunC()
-{
+void TestLlama2cTokenizer::decodeFollowsRunC() {
     if (!m_tokenizer)
         QSKIP("llama2c-stories260K/tok512.bin is not in NWC_EXTERNAL_DIR");
     // Without BOS the dummy-prefix space stays, as run.c prints it.
@@ -129,8 +121,7 @@ void TestLlama2cTokenizer::decodeFollowsRunC()
     QCOMPARE(m_tokenizer->decodeBytes({-5, 469, 512, 347}), QByteArray("Zoo"));
 }
 
-void TestLlama2cTokenizer::corruptFiles_data()
-{
+void TestLlama2cTokenizer::corruptFiles_data() {
     QTest::addColumn<QByteArray>("contents");
     QTest::addColumn<QString>("message");
     QTest::newRow("empty") << QByteArray() << QStringLiteral("4-byte header");
@@ -145,8 +136,7 @@ void TestLlama2cTokenizer::corruptFiles_data()
     QTest::newRow("negative max length") << negative << QStringLiteral("implausible");
 }
 
-void TestLlama2cTokenizer::corruptFiles()
-{
+void TestLlama2cTokenizer::corruptFiles() {
     QFETCH(QByteArray, contents);
     QFETCH(QString, message);
     QTemporaryDir dir;

@@ -16,20 +16,17 @@ using namespace nwc;
 
 namespace {
 
-QJsonValue json(const char *text)
-{
+QJsonValue json(const char *text) {
     return QJsonDocument::fromJson(QByteArray(text)).object();
 }
 
-QStringList split(const PreTokenizer &pre, const QString &text, bool atStart = true)
-{
+QStringList split(const PreTokenizer &pre, const QString &text, bool atStart = true) {
     std::vector<QString> pieces;
     pre.split(text, atStart, pieces);
     return QStringList(pieces.begin(), pieces.end());
 }
 
-const char *splitJson(const char *behavior)
-{
+const char *splitJson(const char *behavior) {
     static QByteArray buffer;
     buffer = QByteArray("{\"type\":\"Split\",\"pattern\":{\"String\":\"-\"},\"behavior\":\"") +
              behavior + "\",\"invert\":false}";
@@ -55,8 +52,7 @@ private Q_SLOTS:
     void decoder();
 };
 
-void TestPreTokenizer::builtinPatterns_data()
-{
+void TestPreTokenizer::builtinPatterns_data() {
     QTest::addColumn<QString>("pattern");
     QTest::addColumn<QString>("text");
     QTest::addColumn<QStringList>("pieces");
@@ -99,8 +95,7 @@ void TestPreTokenizer::builtinPatterns_data()
          QStringLiteral("4")});
 }
 
-void TestPreTokenizer::builtinPatterns()
-{
+void TestPreTokenizer::builtinPatterns() {
     QFETCH(QString, pattern);
     QFETCH(QString, text);
     QFETCH(QStringList, pieces);
@@ -110,8 +105,7 @@ void TestPreTokenizer::builtinPatterns()
     QCOMPARE(split(pre, text).join(QString()), text);
 }
 
-void TestPreTokenizer::behaviors_data()
-{
+void TestPreTokenizer::behaviors_data() {
     QTest::addColumn<QString>("behavior");
     QTest::addColumn<QStringList>("pieces");
     const auto list = [](std::initializer_list<const char *> items) {
@@ -124,13 +118,12 @@ void TestPreTokenizer::behaviors_data()
     QTest::newRow("Isolated") << QStringLiteral("Isolated") << list({"a", "-", "b", "-", "-", "c"});
     QTest::newRow("MergedWithPrevious")
         << QStringLiteral("MergedWithPrevious") << list({"a-", "b-", "-", "c"});
-    QTest::newRow("MergedWithNext") << QStringLiteral("MergedWithNext")
-                                    << list({"a", "-b", "-", "-c"});
+    QTest::newRow("MergedWithNext")
+        << QStringLiteral("MergedWithNext") << list({"a", "-b", "-", "-c"});
     QTest::newRow("Contiguous") << QStringLiteral("Contiguous") << list({"a", "-", "b", "--", "c"});
 }
 
-void TestPreTokenizer::behaviors()
-{
+void TestPreTokenizer::behaviors() {
     QFETCH(QString, behavior);
     QFETCH(QStringList, pieces);
     const PreTokenizer pre =
@@ -138,8 +131,7 @@ void TestPreTokenizer::behaviors()
     QCOMPARE(split(pre, QStringLiteral("a-b--c")), pieces);
 }
 
-void TestPreTokenizer::fromJson_data()
-{
+void TestPreTokenizer::fromJson_data() {
     QTest::addColumn<QByteArray>("config");
     QTest::addColumn<QString>("text");
     QTest::addColumn<bool>("atStart");
@@ -163,15 +155,16 @@ void TestPreTokenizer::fromJson_data()
     QTest::newRow("metaspace legacy add_prefix_space, no split")
         << QByteArray("{\"type\":\"Metaspace\",\"replacement\":\"\u2581\","
                       "\"add_prefix_space\":false,\"split\":false}")
-        << QStringLiteral("a b") << true << QStringList{QStringLiteral("a") + bar + QStringLiteral("b")};
+        << QStringLiteral("a b") << true
+        << QStringList{QStringLiteral("a") + bar + QStringLiteral("b")};
     QTest::newRow("byte-level prefix space")
         << QByteArray("{\"type\":\"ByteLevel\",\"add_prefix_space\":true,\"use_regex\":true}")
         << QStringLiteral("hi there") << true
         << QStringList{QStringLiteral(" hi"), QStringLiteral(" there")};
-    QTest::newRow("digits")
-        << QByteArray("{\"type\":\"Digits\",\"individual_digits\":true}")
-        << QStringLiteral("a12") << true
-        << QStringList{QStringLiteral("a"), QStringLiteral("1"), QStringLiteral("2")};
+    QTest::newRow("digits") << QByteArray("{\"type\":\"Digits\",\"individual_digits\":true}")
+                            << QStringLiteral("a12") << true
+                            << QStringList{QStringLiteral("a"), QStringLiteral("1"),
+                                           QStringLiteral("2")};
     QTest::newRow("whitespace split")
         << QByteArray("{\"type\":\"WhitespaceSplit\"}") << QStringLiteral(" a  b\tc ") << true
         << QStringList{QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c")};
@@ -188,8 +181,7 @@ void TestPreTokenizer::fromJson_data()
                                     << QStringList{QStringLiteral("a b")};
 }
 
-void TestPreTokenizer::fromJson()
-{
+void TestPreTokenizer::fromJson() {
     QFETCH(QByteArray, config);
     QFETCH(QString, text);
     QFETCH(bool, atStart);
@@ -200,15 +192,13 @@ void TestPreTokenizer::fromJson()
     QVERIFY(split(pre, QString()).isEmpty());
 }
 
-void TestPreTokenizer::unknownHint()
-{
+void TestPreTokenizer::unknownHint() {
     QVERIFY(RegexPattern::builtin(QStringLiteral("gpt5")).isEmpty());
-    QVERIFY_THROWS_EXCEPTION(Error, RegexPattern::compile(QStringLiteral("(a"),
-                                                          QStringLiteral("test")));
+    QVERIFY_THROWS_EXCEPTION(Error,
+                             RegexPattern::compile(QStringLiteral("(a"), QStringLiteral("test")));
 }
 
-void TestPreTokenizer::normalizer_data()
-{
+void TestPreTokenizer::normalizer_data() {
     QTest::addColumn<QByteArray>("config");
     QTest::addColumn<QString>("text");
     QTest::addColumn<QString>("normalized");
@@ -230,8 +220,7 @@ void TestPreTokenizer::normalizer_data()
                                    << QStringLiteral("a   b  c") << QStringLiteral("a b c");
 }
 
-void TestPreTokenizer::normalizer()
-{
+void TestPreTokenizer::normalizer() {
     QFETCH(QByteArray, config);
     QFETCH(QString, text);
     QFETCH(QString, normalized);
@@ -239,8 +228,7 @@ void TestPreTokenizer::normalizer()
     QCOMPARE(n.apply(text), normalized);
 }
 
-void TestPreTokenizer::decoder_data()
-{
+void TestPreTokenizer::decoder_data() {
     QTest::addColumn<QByteArray>("config");
     QTest::addColumn<QList<QByteArray>>("pieces");
     QTest::addColumn<QByteArray>("text");
@@ -249,14 +237,13 @@ void TestPreTokenizer::decoder_data()
         "\"\u2581\"},\"content\":\" \"},{\"type\":\"ByteFallback\"},{\"type\":\"Fuse\"},"
         "{\"type\":\"Strip\",\"content\":\" \",\"start\":1,\"stop\":0}]}";
     const QByteArray bar = "\xe2\x96\x81";
-    QTest::newRow("llama2") << llama2
-                            << QList<QByteArray>{bar + "Hello", bar, "<0xE4>", "<0xBD>",
-                                                 "<0xA0>", bar + "world"}
+    QTest::newRow("llama2") << llama2 << QList<QByteArray>{bar + "Hello", bar,      "<0xE4>",
+                                                           "<0xBD>",      "<0xA0>", bar + "world"}
                             << QByteArray("Hello \xe4\xbd\xa0 world");
-    QTest::newRow("llama2 after BOS") << llama2 << QList<QByteArray>{"<s>", bar + "Hi"}
-                                      << QByteArray("<s> Hi");
-    QTest::newRow("llama2 strips one space") << llama2 << QList<QByteArray>{bar + bar + "x"}
-                                             << QByteArray(" x");
+    QTest::newRow("llama2 after BOS")
+        << llama2 << QList<QByteArray>{"<s>", bar + "Hi"} << QByteArray("<s> Hi");
+    QTest::newRow("llama2 strips one space")
+        << llama2 << QList<QByteArray>{bar + bar + "x"} << QByteArray(" x");
     QTest::newRow("byte fallback lowercase hex, invalid kept")
         << QByteArray("{\"type\":\"ByteFallback\"}") << QList<QByteArray>{"<0x0a>", "<0xZZ>"}
         << QByteArray("\n<0xZZ>");
@@ -269,8 +256,7 @@ void TestPreTokenizer::decoder_data()
         << QByteArray("a b");
 }
 
-void TestPreTokenizer::decoder()
-{
+void TestPreTokenizer::decoder() {
     QFETCH(QByteArray, config);
     QFETCH(QList<QByteArray>, pieces);
     QFETCH(QByteArray, text);

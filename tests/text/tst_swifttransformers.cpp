@@ -41,21 +41,19 @@ struct Model {
 
 const Model kModels[] = {
     {"distilgpt2", "gpt2_encoded_tokens.json", "gpt2_multilingual.json", kGpt2, 1},
-    {"coreml-projects/Llama-2-7b-chat-coreml", "llama_encoded.json",
-     "tinyllama_multilingual.json", kLlama2, 3},
+    {"coreml-projects/Llama-2-7b-chat-coreml", "llama_encoded.json", "tinyllama_multilingual.json",
+     kLlama2, 3},
     {"pcuenq/Llama-3.2-1B-Instruct-tokenizer", "llama_3.2_encoded.json", nullptr, kLlama3, 2},
 };
 
 // onnxruntime-extensions' Llama 2 tokenizer.json stores the four vocabulary pieces made of
 // U+00A0 (ids 8655, 17891, 20246, 30081) with U+0020 instead, so text with no-break spaces
 // falls back to bytes there. tokenizer.model and tokenizer.bin hold the real pieces.
-bool nbspDefect(const QString &format, const QString &text)
-{
+bool nbspDefect(const QString &format, const QString &text) {
     return format == QLatin1String("llama2 tokenizer.json") && text.contains(QChar(0x00A0));
 }
 
-void addColumns()
-{
+void addColumns() {
     QTest::addColumn<QString>("format");
     QTest::addColumn<QString>("path");
     QTest::addColumn<QString>("hint");
@@ -66,22 +64,19 @@ void addColumns()
 }
 
 // A row whose ids are {-1} marks a missing vector file.
-void addMissingRow(const char *what)
-{
+void addMissingRow(const char *what) {
     QTest::addRow("%s (missing)", what) << QString() << QString() << QString() << QString()
                                         << QList<int>{-1} << QStringList() << QString();
 }
 
-void addRow(const Format &format, const QString &label, const QString &text,
-            const QList<int> &ids, const QStringList &tokens, const QString &decoded)
-{
+void addRow(const Format &format, const QString &label, const QString &text, const QList<int> &ids,
+            const QStringList &tokens, const QString &decoded) {
     QTest::addRow("%s %s", format.name, qPrintable(label))
         << QString::fromLatin1(format.name) << QString::fromLatin1(format.path)
         << QString::fromLatin1(format.hint) << text << ids << tokens << decoded;
 }
 
-QStringList toStrings(const QJsonValue &value)
-{
+QStringList toStrings(const QJsonValue &value) {
     QStringList out;
     const QJsonArray array = value.toArray();
     for (const QJsonValue &v : array)
@@ -89,8 +84,7 @@ QStringList toStrings(const QJsonValue &value)
     return out;
 }
 
-const Tokenizer *fetchTokenizer(const QString &path, const QString &hint)
-{
+const Tokenizer *fetchTokenizer(const QString &path, const QString &hint) {
     return cachedTokenizer(path, hint);
 }
 
@@ -111,8 +105,7 @@ private:
     void check(bool checkDecoded);
 };
 
-void TestSwiftTransformers::check(bool checkDecoded)
-{
+void TestSwiftTransformers::check(bool checkDecoded) {
     QFETCH(QString, format);
     QFETCH(QString, path);
     QFETCH(QString, hint);
@@ -128,8 +121,7 @@ void TestSwiftTransformers::check(bool checkDecoded)
 
     const std::vector<int32_t> got = tokenizer->encode(text, true, false);
     if (nbspDefect(format, text))
-        QEXPECT_FAIL("", "this tokenizer.json has U+0020 where Llama 2 has U+00A0 pieces",
-                     Abort);
+        QEXPECT_FAIL("", "this tokenizer.json has U+0020 where Llama 2 has U+00A0 pieces", Abort);
     QCOMPARE(toList(got), ids);
     if (!tokens.isEmpty()) {
         QStringList pieces;
@@ -155,8 +147,7 @@ void TestSwiftTransformers::check(bool checkDecoded)
     QCOMPARE(tokenizer->decode(got, true), text);
 }
 
-void TestSwiftTransformers::paragraph_data()
-{
+void TestSwiftTransformers::paragraph_data() {
     addColumns();
     for (const Model &model : kModels) {
         const QJsonObject o =
@@ -174,13 +165,11 @@ void TestSwiftTransformers::paragraph_data()
     }
 }
 
-void TestSwiftTransformers::paragraph()
-{
+void TestSwiftTransformers::paragraph() {
     check(true);
 }
 
-void TestSwiftTransformers::edgeCases_data()
-{
+void TestSwiftTransformers::edgeCases_data() {
     addColumns();
     const QJsonObject root =
         readExternalJson(QLatin1String(kDir) + QLatin1String("tokenizer_tests.json")).object();
@@ -206,13 +195,11 @@ void TestSwiftTransformers::edgeCases_data()
 // decoded_with_special / decoded_without_special there went through transformers'
 // clean_up_tokenization_spaces ("A\n'll !!to" -> "A\n'll!!to"), which is not part of the
 // tokenizer; the check compares the decoded text with the input instead.
-void TestSwiftTransformers::edgeCases()
-{
+void TestSwiftTransformers::edgeCases() {
     check(false);
 }
 
-void TestSwiftTransformers::multilingual_data()
-{
+void TestSwiftTransformers::multilingual_data() {
     addColumns();
     const QJsonArray inputs =
         readExternalJson(QLatin1String(kDir) + QLatin1String("multilingual-pr360/inputs.json"))
@@ -243,8 +230,7 @@ void TestSwiftTransformers::multilingual_data()
     }
 }
 
-void TestSwiftTransformers::multilingual()
-{
+void TestSwiftTransformers::multilingual() {
     check(true);
 }
 

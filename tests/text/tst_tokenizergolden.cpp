@@ -24,29 +24,25 @@ struct Config {
 const Config kConfigs[] = {
     {"gpt2 vocab.json", "gpt-2", "ortx-tokenizers/gpt2/vocab.json", "", true},
     {"llama2 tokenizer.json", "llama-spm", "ortx-tokenizers/llama2/tokenizer.json", "", false},
-    {"llama2 tokenizer.model", "llama-spm", "llama2-tokenizer-karpathy/tokenizer.model", "",
-     false},
+    {"llama2 tokenizer.model", "llama-spm", "llama2-tokenizer-karpathy/tokenizer.model", "", false},
     {"llama2 llama2.c tokenizer.bin", "llama-spm", "llama2-tokenizer-karpathy/tokenizer.bin", "",
      false},
     {"phi-3 tokenizer.json", "phi-3", "ortx-tokenizers/phi-3-mini/tokenizer.json", "", false},
-    {"llama3.2 encoder.json", "llama-bpe", "ollama-testdata/llama3.2/encoder.json", "llama3",
-     true},
+    {"llama3.2 encoder.json", "llama-bpe", "ollama-testdata/llama3.2/encoder.json", "llama3", true},
     {"llama3 tiktoken tokenizer.model", "llama-bpe", "llama3-tokenizer/tokenizer.model", "llama3",
      true},
     // Built by the test from the llama3.2 files in the layout of Meta's tokenizer.json.
     {"llama3 tokenizer.json (rebuilt)", "llama-bpe", "", "", true},
 };
 
-const Config *findConfig(const QString &name)
-{
+const Config *findConfig(const QString &name) {
     for (const Config &config : kConfigs)
         if (name == QLatin1String(config.name))
             return &config;
     return nullptr;
 }
 
-const Tokenizer *rebuiltLlama3()
-{
+const Tokenizer *rebuiltLlama3() {
     static QTemporaryDir dir;
     static std::unique_ptr<Tokenizer> tokenizer;
     static bool tried = false;
@@ -62,8 +58,7 @@ const Tokenizer *rebuiltLlama3()
     return tokenizer.get();
 }
 
-const Tokenizer *tokenizerFor(const QString &name)
-{
+const Tokenizer *tokenizerFor(const QString &name) {
     const Config *config = findConfig(name);
     if (!*config->path)
         return rebuiltLlama3();
@@ -72,8 +67,7 @@ const Tokenizer *tokenizerFor(const QString &name)
 
 // Rows "<config> #<case>" over the llama.cpp inputs; a row with an empty case list marks a
 // missing vector file.
-void addVocabRows(bool byteLevelOnly)
-{
+void addVocabRows(bool byteLevelOnly) {
     QTest::addColumn<QString>("config");
     QTest::addColumn<QByteArray>("input");
     QTest::addColumn<QList<int>>("expected");
@@ -109,15 +103,13 @@ private Q_SLOTS:
     void llama3Vectors();
 };
 
-void TestTokenizerGolden::vectorFilesHold46Cases_data()
-{
+void TestTokenizerGolden::vectorFilesHold46Cases_data() {
     QTest::addColumn<QString>("vectors");
     for (const char *name : {"gpt-2", "llama-spm", "phi-3", "llama-bpe"})
         QTest::newRow(name) << QString::fromLatin1(name);
 }
 
-void TestTokenizerGolden::vectorFilesHold46Cases()
-{
+void TestTokenizerGolden::vectorFilesHold46Cases() {
     QFETCH(QString, vectors);
     const QList<VocabCase> cases = readLlamaCppVectors(vectors);
     if (cases.isEmpty())
@@ -127,15 +119,13 @@ void TestTokenizerGolden::vectorFilesHold46Cases()
     QVERIFY(cases[2].input.isEmpty());
 }
 
-void TestTokenizerGolden::llamaCppVectors_data()
-{
+void TestTokenizerGolden::llamaCppVectors_data() {
     addVocabRows(false);
 }
 
 // llama.cpp writes the .out files with Hugging Face tokenizers (no BOS, special tokens not
 // parsed). Every case matches for every format; no case is exempt.
-void TestTokenizerGolden::llamaCppVectors()
-{
+void TestTokenizerGolden::llamaCppVectors() {
     QFETCH(QString, config);
     QFETCH(QByteArray, input);
     QFETCH(QList<int>, expected);
@@ -144,21 +134,19 @@ void TestTokenizerGolden::llamaCppVectors()
         QSKIP("llama.cpp vector files are not in NWC_EXTERNAL_DIR/llamacpp-vocab");
     const Tokenizer *tokenizer = tokenizerFor(config);
     if (!tokenizer)
-        QSKIP(qPrintable(QStringLiteral("tokenizer file for %1 is not in NWC_EXTERNAL_DIR")
-                             .arg(config)));
+        QSKIP(qPrintable(
+            QStringLiteral("tokenizer file for %1 is not in NWC_EXTERNAL_DIR").arg(config)));
     QCOMPARE(toList(tokenizer->encode(input, false, false)), expected);
 }
 
-void TestTokenizerGolden::roundTrip_data()
-{
+void TestTokenizerGolden::roundTrip_data() {
     addVocabRows(false);
 }
 
 // decode(encode(s)) == s. Byte-level BPE is lossless by construction; the SentencePiece-style
 // formats are too for these inputs (byte fallback, no <unk>), given BOS so that the
 // dummy-prefix space is stripped.
-void TestTokenizerGolden::roundTrip()
-{
+void TestTokenizerGolden::roundTrip() {
     QFETCH(QString, config);
     QFETCH(QByteArray, input);
     QFETCH(bool, available);
@@ -166,27 +154,25 @@ void TestTokenizerGolden::roundTrip()
         QSKIP("llama.cpp vector files are not in NWC_EXTERNAL_DIR/llamacpp-vocab");
     const Tokenizer *tokenizer = tokenizerFor(config);
     if (!tokenizer)
-        QSKIP(qPrintable(QStringLiteral("tokenizer file for %1 is not in NWC_EXTERNAL_DIR")
-                             .arg(config)));
+        QSKIP(qPrintable(
+            QStringLiteral("tokenizer file for %1 is not in NWC_EXTERNAL_DIR").arg(config)));
     const std::vector<int32_t> ids = tokenizer->encode(input, true, false);
     QCOMPARE(tokenizer->decodeBytes(ids, true), input);
     if (findConfig(config)->byteLevel)
         QCOMPARE(tokenizer->decodeBytes(tokenizer->encode(input), false), input);
 }
 
-void TestTokenizerGolden::llama3Vectors_data()
-{
+void TestTokenizerGolden::llama3Vectors_data() {
     QTest::addColumn<QString>("config");
     QTest::addColumn<QByteArray>("text");
     QTest::addColumn<bool>("bos");
     QTest::addColumn<bool>("eos");
     QTest::addColumn<bool>("parseSpecial");
     QTest::addColumn<QList<int>>("ids");
-    const QJsonObject root = readExternalJson(QStringLiteral("llama3-tokenizer/test_vectors.json"))
-                                 .object();
+    const QJsonObject root =
+        readExternalJson(QStringLiteral("llama3-tokenizer/test_vectors.json")).object();
     const QJsonArray encode = root.value(QLatin1String("encode")).toArray();
-    const QJsonArray specials =
-        root.value(QLatin1String("encode_with_specials_in_text")).toArray();
+    const QJsonArray specials = root.value(QLatin1String("encode_with_specials_in_text")).toArray();
     const QJsonArray chat = root.value(QLatin1String("chat_format")).toArray();
     for (const char *config : {"llama3.2 encoder.json", "llama3 tiktoken tokenizer.model",
                                "llama3 tokenizer.json (rebuilt)"}) {
@@ -200,8 +186,7 @@ void TestTokenizerGolden::llama3Vectors_data()
         for (const QJsonValue &v : encode) {
             const QJsonObject o = v.toObject();
             QTest::addRow("%s encode #%d", config, row++)
-                << QString::fromLatin1(config)
-                << o.value(QLatin1String("text")).toString().toUtf8()
+                << QString::fromLatin1(config) << o.value(QLatin1String("text")).toString().toUtf8()
                 << o.value(QLatin1String("bos")).toBool() << o.value(QLatin1String("eos")).toBool()
                 << false << toIds(o.value(QLatin1String("ids")));
         }
@@ -209,9 +194,8 @@ void TestTokenizerGolden::llama3Vectors_data()
         for (const QJsonValue &v : specials) {
             const QJsonObject o = v.toObject();
             QTest::addRow("%s specials in text #%d", config, row++)
-                << QString::fromLatin1(config)
-                << o.value(QLatin1String("text")).toString().toUtf8() << false << false << true
-                << toIds(o.value(QLatin1String("ids")));
+                << QString::fromLatin1(config) << o.value(QLatin1String("text")).toString().toUtf8()
+                << false << false << true << toIds(o.value(QLatin1String("ids")));
         }
         // Meta's chat format, written out as text with the special tokens in it.
         const QByteArray user = "<|start_header_id|>user<|end_header_id|>\n\n"
@@ -233,8 +217,7 @@ void TestTokenizerGolden::llama3Vectors_data()
     }
 }
 
-void TestTokenizerGolden::llama3Vectors()
-{
+void TestTokenizerGolden::llama3Vectors() {
     QFETCH(QString, config);
     QFETCH(QByteArray, text);
     QFETCH(bool, bos);
@@ -245,16 +228,15 @@ void TestTokenizerGolden::llama3Vectors()
         QSKIP("llama3-tokenizer/test_vectors.json is not in NWC_EXTERNAL_DIR");
     const Tokenizer *tokenizer = tokenizerFor(config);
     if (!tokenizer)
-        QSKIP(qPrintable(QStringLiteral("tokenizer file for %1 is not in NWC_EXTERNAL_DIR")
-                             .arg(config)));
+        QSKIP(qPrintable(
+            QStringLiteral("tokenizer file for %1 is not in NWC_EXTERNAL_DIR").arg(config)));
     std::vector<int32_t> got = tokenizer->encode(text, bos, parseSpecial);
     if (eos)
         got.push_back(tokenizer->eosId());
     QCOMPARE(toList(got), ids);
     // Special tokens decode to their names; without parseSpecial they are plain text.
-    QCOMPARE(tokenizer->decodeBytes(got), bos ? "<|begin_of_text|>" + text +
-                                                    (eos ? "<|end_of_text|>" : "")
-                                              : text);
+    QCOMPARE(tokenizer->decodeBytes(got),
+             bos ? "<|begin_of_text|>" + text + (eos ? "<|end_of_text|>" : "") : text);
     if (parseSpecial)
         QVERIFY(toList(tokenizer->encode(text, false, false)) != ids);
 }

@@ -15,25 +15,23 @@ using namespace nwc::testing;
 
 namespace {
 
-bool writeFile(const QString &path, const QByteArray &contents)
-{
+bool writeFile(const QString &path, const QByteArray &contents) {
     QFile file(path);
     if (!file.open(QIODevice::WriteOnly))
         return false;
     return file.write(contents) == contents.size();
 }
 
-QByteArray readFile(const QString &path)
-{
+QByteArray readFile(const QString &path) {
     QFile file(path);
     return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
 }
 
 // GPT-2's vocab.json + merges.txt rewritten as one tokenizer.json with ["a", "b"] merges.
-QByteArray gpt2TokenizerJson()
-{
+QByteArray gpt2TokenizerJson() {
     const QJsonObject vocab =
-        QJsonDocument::fromJson(readFile(externalPath(QStringLiteral("ortx-tokenizers/gpt2/vocab.json"))))
+        QJsonDocument::fromJson(
+            readFile(externalPath(QStringLiteral("ortx-tokenizers/gpt2/vocab.json"))))
             .object();
     QJsonArray merges;
     const QList<QByteArray> lines =
@@ -78,8 +76,7 @@ private Q_SLOTS:
     void largeText();
 };
 
-void TestTokenizerLoad::formats_data()
-{
+void TestTokenizerLoad::formats_data() {
     QTest::addColumn<QString>("path");
     QTest::addColumn<QString>("hint");
     QTest::addColumn<QString>("kind");
@@ -104,20 +101,19 @@ void TestTokenizerLoad::formats_data()
         QStringLiteral("\u2581Hello"), 15043);
     row("phi-3 tokenizer.json", "ortx-tokenizers/phi-3-mini/tokenizer.json", "",
         "bpe-sentencepiece", 32011, 1, 32000, QStringLiteral("<|user|>"), 32010);
-    row("llama2 sentencepiece folder", "llama2-tokenizer-karpathy", "", "sentencepiece", 32000,
-        1, 2, QStringLiteral("<0x0A>"), 13);
-    row("llama2 tokenizer.bin", "llama2-tokenizer-karpathy/tokenizer.bin", "", "llama2c", 32000,
-        1, 2, QStringLiteral(" Hello"), 15043);
+    row("llama2 sentencepiece folder", "llama2-tokenizer-karpathy", "", "sentencepiece", 32000, 1,
+        2, QStringLiteral("<0x0A>"), 13);
+    row("llama2 tokenizer.bin", "llama2-tokenizer-karpathy/tokenizer.bin", "", "llama2c", 32000, 1,
+        2, QStringLiteral(" Hello"), 15043);
     row("stories260K folder", "llama2c-stories260K", "", "llama2c", 512, 1, 2,
         QStringLiteral(" the"), 265);
     row("llama3.2 folder", "ollama-testdata/llama3.2", "llama3", "bpe-bytelevel", 128256, 128000,
         128001, QStringLiteral("<|eot_id|>"), 128009);
-    row("llama3 tiktoken", "llama3-tokenizer/tokenizer.model", "", "bpe-bytelevel", 128256,
-        128000, 128001, QStringLiteral("<|reserved_special_token_247|>"), 128255);
+    row("llama3 tiktoken", "llama3-tokenizer/tokenizer.model", "", "bpe-bytelevel", 128256, 128000,
+        128001, QStringLiteral("<|reserved_special_token_247|>"), 128255);
 }
 
-void TestTokenizerLoad::formats()
-{
+void TestTokenizerLoad::formats() {
     QFETCH(QString, path);
     QFETCH(QString, hint);
     QFETCH(QString, kind);
@@ -138,9 +134,8 @@ void TestTokenizerLoad::formats()
     QCOMPARE(tokenizer->fingerprint().size(), 32);
 }
 
-void TestTokenizerLoad::errors_data()
-{
-    QTest::addColumn<QString>("file");     // written into a temporary folder ("" = the folder)
+void TestTokenizerLoad::errors_data() {
+    QTest::addColumn<QString>("file"); // written into a temporary folder ("" = the folder)
     QTest::addColumn<QByteArray>("contents");
     QTest::addColumn<QString>("hint");
     QTest::addColumn<QString>("message");
@@ -151,10 +146,14 @@ void TestTokenizerLoad::errors_data()
     QTest::newRow("empty folder") << QString() << QByteArray() << QString()
                                   << QStringLiteral("no tokenizer found");
     QTest::newRow("unknown hint") << QStringLiteral("tokenizer.json") << QByteArray("{}")
-                                  << QStringLiteral("gpt5") << QStringLiteral("unknown pre-tokenizer");
-    QTest::newRow("truncated json") << QStringLiteral("tokenizer.json")
-                                    << QByteArray("{\"model\": {\"type\": \"BPE\", \"vo")
-                                    << QString() << QStringLiteral("not valid JSON");
+                                  << QStringLiteral("gpt5")
+                                  << QStringLiteral("unknown pre-tokenizer");
+    QTest::newRow("truncated json")
+        << QStringLiteral("tokenizer.json") << QByteArray("{\"model\": {\"type\": \"BPE\", \"vo")
+        << QString() << QStringLiteral("not valid JSON");
+    QTest::newRow("special_tokens_map.json")
+        << QStringLiteral("special_tokens_map.json") << QByteArray("{\"bos_token\": \"<s>\"}")
+        << QString() << QStringLiteral("neither a tokenizer.json nor a vocab.json");
     QTest::newRow("tokenizer_config.json")
         << QStringLiteral("tokenizer_config.json")
         << QByteArray("{\"tokenizer_class\": \"LlamaTokenizer\", \"bos_token\": \"<s>\"}")
@@ -184,8 +183,7 @@ void TestTokenizerLoad::errors_data()
                                     << QString() << QStringLiteral("not a recognised tokenizer");
 }
 
-void TestTokenizerLoad::errors()
-{
+void TestTokenizerLoad::errors() {
     QFETCH(QString, file);
     QFETCH(QByteArray, contents);
     QFETCH(QString, hint);
@@ -207,11 +205,11 @@ void TestTokenizerLoad::errors()
     }
 }
 
-void TestTokenizerLoad::fingerprints()
-{
+void TestTokenizerLoad::fingerprints() {
     const QString gpt2Path = externalPath(QStringLiteral("ortx-tokenizers/gpt2/vocab.json"));
-    const QString phi2Path = externalPath(QStringLiteral("ortx-tokenizers/phi-2/tokenizer.json"));
-    const QString llama2Path = externalPath(QStringLiteral("ortx-tokenizers/llama2/tokenizer.json"));
+    const QString phi2Path = externalPath(QStringLiteral("ortx-tokenizers/phi-2"));
+    const QString llama2Path =
+        externalPath(QStringLiteral("ortx-tokenizers/llama2/tokenizer.json"));
     const QString phi3Path =
         externalPath(QStringLiteral("ortx-tokenizers/phi-3-mini/tokenizer.json"));
     for (const QString &path : {gpt2Path, phi2Path, llama2Path, phi3Path})
@@ -236,13 +234,12 @@ void TestTokenizerLoad::fingerprints()
     const auto fingerprint = [](const char *path) {
         return cachedTokenizer(QLatin1String(path))->fingerprint();
     };
-    QVERIFY(fingerprint("ortx-tokenizers/phi-2/tokenizer.json") != gpt2->fingerprint());
+    QVERIFY(fingerprint("ortx-tokenizers/phi-2") != gpt2->fingerprint());
     QVERIFY(fingerprint("ortx-tokenizers/phi-3-mini/tokenizer.json") !=
-            fingerprint("ortx-tokenizers/llama2/tokenizer.json"));
+            fingerprint("ortx-tokenizers/llama2"));
 }
 
-void TestTokenizerLoad::addedTokens_data()
-{
+void TestTokenizerLoad::addedTokens_data() {
     QTest::addColumn<QString>("path");
     QTest::addColumn<QString>("hint");
     QTest::addColumn<QByteArray>("text");
@@ -250,12 +247,10 @@ void TestTokenizerLoad::addedTokens_data()
     QTest::addColumn<QList<int>>("ids");
     // Non-special added tokens (Phi-2's whitespace runs) are matched even without
     // parseSpecial, longest first: 8 spaces are id 50280, 2 tabs 50294.
-    QTest::newRow("phi-2 spaces") << QStringLiteral("ortx-tokenizers/phi-2/tokenizer.json")
-                                  << QString() << QByteArray("x        y") << false
-                                  << QList<int>{87, 50280, 88};
-    QTest::newRow("phi-2 tabs") << QStringLiteral("ortx-tokenizers/phi-2/tokenizer.json")
-                                << QString() << QByteArray("\t\tif") << false
-                                << QList<int>{50294, 361};
+    QTest::newRow("phi-2 spaces") << QStringLiteral("ortx-tokenizers/phi-2") << QString()
+                                  << QByteArray("x        y") << false << QList<int>{87, 50280, 88};
+    QTest::newRow("phi-2 tabs") << QStringLiteral("ortx-tokenizers/phi-2") << QString()
+                                << QByteArray("\t\tif") << false << QList<int>{50294, 361};
     // The same text through plain GPT-2.
     QTest::newRow("gpt2 spaces") << QStringLiteral("ortx-tokenizers/gpt2/vocab.json") << QString()
                                  << QByteArray("x        y") << false
@@ -263,10 +258,9 @@ void TestTokenizerLoad::addedTokens_data()
     QTest::newRow("gpt2 endoftext parsed")
         << QStringLiteral("ortx-tokenizers/gpt2/vocab.json") << QString()
         << QByteArray("a<|endoftext|>b") << true << QList<int>{64, 50256, 65};
-    QTest::newRow("gpt2 endoftext as text")
-        << QStringLiteral("ortx-tokenizers/gpt2/vocab.json") << QString()
-        << QByteArray("a<|endoftext|>b") << false
-        << QList<int>{64, 27, 91, 437, 1659, 5239, 91, 29, 65};
+    QTest::newRow("gpt2 endoftext as text") << QStringLiteral("ortx-tokenizers/gpt2/vocab.json")
+                                            << QString() << QByteArray("a<|endoftext|>b") << false
+                                            << QList<int>{64, 27, 91, 437, 1659, 5239, 91, 29, 65};
     // Phi-3's <|user|> has rstrip: the newline after it is swallowed, and "Hi" starts a new
     // normalized segment ("▁Hi").
     QTest::newRow("phi-3 rstrip") << QStringLiteral("ortx-tokenizers/phi-3-mini/tokenizer.json")
@@ -274,8 +268,7 @@ void TestTokenizerLoad::addedTokens_data()
                                   << QList<int>{32010, 6324, 32007};
 }
 
-void TestTokenizerLoad::addedTokens()
-{
+void TestTokenizerLoad::addedTokens() {
     QFETCH(QString, path);
     QFETCH(QString, hint);
     QFETCH(QByteArray, text);
@@ -287,16 +280,14 @@ void TestTokenizerLoad::addedTokens()
     QCOMPARE(toList(tokenizer->encode(text, false, parseSpecial)), ids);
 }
 
-void TestTokenizerLoad::largeText_data()
-{
+void TestTokenizerLoad::largeText_data() {
     QTest::addColumn<QString>("path");
     QTest::addColumn<QString>("hint");
-    QTest::newRow("gpt2 vocab.json") << QStringLiteral("ortx-tokenizers/gpt2/vocab.json")
-                                     << QString();
-    QTest::newRow("llama2 tokenizer.json") << QStringLiteral("ortx-tokenizers/llama2/tokenizer.json")
-                                           << QString();
-    QTest::newRow("llama3.2 encoder.json") << QStringLiteral("ollama-testdata/llama3.2/encoder.json")
-                                           << QStringLiteral("llama3");
+    QTest::newRow("gpt2 vocab.json")
+        << QStringLiteral("ortx-tokenizers/gpt2/vocab.json") << QString();
+    QTest::newRow("llama2 tokenizer.json") << QStringLiteral("ortx-tokenizers/llama2") << QString();
+    QTest::newRow("llama3.2 encoder.json")
+        << QStringLiteral("ollama-testdata/llama3.2") << QStringLiteral("llama3");
     QTest::newRow("llama2c tokenizer.bin")
         << QStringLiteral("llama2-tokenizer-karpathy/tokenizer.bin") << QString();
 }
@@ -304,8 +295,7 @@ void TestTokenizerLoad::largeText_data()
 // 1 MB of Shakespeare: encodes in well under a few seconds and decodes back exactly. The
 // bound only catches quadratic behaviour; the timing is printed. (libsentencepiece's own
 // speed, about 2 s here, is not ours to test.)
-void TestTokenizerLoad::largeText()
-{
+void TestTokenizerLoad::largeText() {
     QFETCH(QString, path);
     QFETCH(QString, hint);
     const QByteArray text =

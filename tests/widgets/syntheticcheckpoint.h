@@ -14,8 +14,7 @@ namespace nwc::test {
 class SyntheticCheckpoint : public Checkpoint {
 public:
     /// Adds a float32 tensor.
-    void add(const QString &name, const QVector<qint64> &shape, std::vector<float> values)
-    {
+    void add(const QString &name, const QVector<qint64> &shape, std::vector<float> values) {
         TensorInfo info;
         info.name = name;
         info.dtype = DType::F32;
@@ -28,8 +27,7 @@ public:
     void fail(const QString &name) { m_failing.append(name); }
 
     /// A small Llama in Hugging Face order (alphabetical, so layer 10 sorts before 2).
-    static std::shared_ptr<SyntheticCheckpoint> llama(int layers = 3, int hidden = 8)
-    {
+    static std::shared_ptr<SyntheticCheckpoint> llama(int layers = 3, int hidden = 8) {
         auto checkpoint = std::make_shared<SyntheticCheckpoint>();
         auto values = [](qint64 count, float scale, float offset) {
             std::vector<float> v(static_cast<size_t>(count));
@@ -66,16 +64,14 @@ public:
     const ModelConfig &config() const override { return m_config; }
     QByteArray configJson() const override { return QByteArray("{}"); }
     const QVector<TensorInfo> &tensors() const override { return m_tensors; }
-    const TensorInfo *findTensor(const QString &name) const override
-    {
+    const TensorInfo *findTensor(const QString &name) const override {
         for (const TensorInfo &info : m_tensors) {
             if (info.name == name)
                 return &info;
         }
         return nullptr;
     }
-    std::vector<float> readFloat32(const QString &name) const override
-    {
+    std::vector<float> readFloat32(const QString &name) const override {
         if (m_failing.contains(name))
             throw Error(QStringLiteral("synthetic.safetensors: tensor %1 extends past the end of "
                                        "the file; the file is truncated")
@@ -85,8 +81,7 @@ public:
             throw Error(QStringLiteral("no tensor named %1").arg(name));
         return it.value();
     }
-    QByteArray readRaw(const QString &name) const override
-    {
+    QByteArray readRaw(const QString &name) const override {
         const std::vector<float> values = readFloat32(name);
         return QByteArray(reinterpret_cast<const char *>(values.data()),
                           qsizetype(values.size() * sizeof(float)));

@@ -32,16 +32,14 @@ private:
     LanguageModelPtr m_model;
 };
 
-void TestGenerationPane::initTestCase()
-{
+void TestGenerationPane::initTestCase() {
     if (!QFileInfo::exists(kModelPath))
         QSKIP("stories260K is not in the external test data");
     m_model = LanguageModel::load(kModelPath);
     QVERIFY(m_model);
 }
 
-void TestGenerationPane::disabledWithoutModel()
-{
+void TestGenerationPane::disabledWithoutModel() {
     JobRunner runner;
     GenerationPane pane(&runner);
     const QString reason = QStringLiteral("tiny-random has no tokenizer");
@@ -55,8 +53,7 @@ void TestGenerationPane::disabledWithoutModel()
     QCOMPARE(runner.jobs().size(), 0);
 }
 
-void TestGenerationPane::streamsGreedyText()
-{
+void TestGenerationPane::streamsGreedyText() {
     JobRunner runner;
     GenerationPane pane(&runner);
     pane.resize(800, 500);
@@ -79,8 +76,8 @@ void TestGenerationPane::streamsGreedyText()
     QVERIFY(!pane.isGenerating());
     QVERIFY2(updates > 5, "the text did not arrive in pieces");
 
-    QFile expectedFile(QStringLiteral(NWC_EXTERNAL_DIR
-                                      "/llama2c-stories260K/expected_greedy_t0_n200.txt"));
+    QFile expectedFile(
+        QStringLiteral(NWC_EXTERNAL_DIR "/llama2c-stories260K/expected_greedy_t0_n200.txt"));
     QVERIFY(expectedFile.open(QIODevice::ReadOnly));
     const QString expected = QString::fromUtf8(expectedFile.readAll());
     const QString completion = pane.completion().trimmed();
@@ -96,8 +93,7 @@ void TestGenerationPane::streamsGreedyText()
     QVERIFY(status.startsWith(QStringLiteral("60 tokens")));
 }
 
-void TestGenerationPane::stopCancels()
-{
+void TestGenerationPane::stopCancels() {
     JobRunner runner;
     GenerationPane pane(&runner);
     pane.setModel(m_model);

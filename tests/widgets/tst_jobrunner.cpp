@@ -14,8 +14,7 @@ using namespace nwc;
 namespace {
 
 // Waits (spinning the event loop) until the runner reports `id` in `state`.
-bool waitForState(const JobRunner &runner, quint64 id, JobState state, int timeoutMs = 5000)
-{
+bool waitForState(const JobRunner &runner, quint64 id, JobState state, int timeoutMs = 5000) {
     return QTest::qWaitFor([&] { return runner.job(id).state == state; }, timeoutMs);
 }
 
@@ -37,8 +36,7 @@ private Q_SLOTS:
     void finishedJobsArePruned();
 };
 
-void TestJobRunner::reportsProgressAndFinishes()
-{
+void TestJobRunner::reportsProgressAndFinishes() {
     JobRunner runner;
     QObject receiver;
     QSignalSpy added(&runner, &JobRunner::jobAdded);
@@ -55,7 +53,8 @@ void TestJobRunner::reportsProgressAndFinishes()
             return 42;
         },
         JobHandlers<int>{[&](const int &value) { result = value; },
-                         [&](const QString &) { errorSeen = true; }, {}});
+                         [&](const QString &) { errorSeen = true; },
+                         {}});
     QCOMPARE(added.count(), 1);
     QCOMPARE(added.at(0).at(0).value<JobInfo>().title, QStringLiteral("count"));
     QVERIFY(waitForState(runner, id, JobState::Finished));
@@ -83,8 +82,7 @@ void TestJobRunner::reportsProgressAndFinishes()
     QCOMPARE(runner.activeCount(), 0);
 }
 
-void TestJobRunner::cancelStopsTheWork()
-{
+void TestJobRunner::cancelStopsTheWork() {
     JobRunner runner;
     QObject receiver;
     std::atomic<int> iterations{0};
@@ -101,8 +99,8 @@ void TestJobRunner::cancelStopsTheWork()
             }
             return 0;
         },
-        JobHandlers<int>{[&](const int &) { resultSeen = true; }, {},
-                         [&] { cancelledSeen = true; }});
+        JobHandlers<int>{
+            [&](const int &) { resultSeen = true; }, {}, [&] { cancelledSeen = true; }});
     QVERIFY(waitForState(runner, id, JobState::Running));
     QSignalSpy updated(&runner, &JobRunner::jobUpdated);
     runner.cancel(id);
@@ -115,8 +113,7 @@ void TestJobRunner::cancelStopsTheWork()
     QCOMPARE(updated.last().at(0).value<JobInfo>().state, JobState::Cancelled);
 }
 
-void TestJobRunner::errorDeliversTheMessage()
-{
+void TestJobRunner::errorDeliversTheMessage() {
     JobRunner runner;
     QObject receiver;
     QString message;
@@ -130,8 +127,7 @@ void TestJobRunner::errorDeliversTheMessage()
     QCOMPARE(runner.job(id).error, expected);
 }
 
-void TestJobRunner::unexpectedExceptionsBecomeErrors()
-{
+void TestJobRunner::unexpectedExceptionsBecomeErrors() {
     JobRunner runner;
     QObject receiver;
     QString message;
@@ -142,8 +138,7 @@ void TestJobRunner::unexpectedExceptionsBecomeErrors()
     QTRY_COMPARE(message, QStringLiteral("index out of range"));
 }
 
-void TestJobRunner::newerJobInChannelDropsStaleResult()
-{
+void TestJobRunner::newerJobInChannelDropsStaleResult() {
     JobRunner runner;
     QObject receiver;
     auto release = std::make_shared<QSemaphore>();
@@ -155,11 +150,10 @@ void TestJobRunner::newerJobInChannelDropsStaleResult()
             release->acquire(); // ignores cancellation on purpose: its result must be dropped
             return 1;
         },
-        JobHandlers<int>{[&](const int &value) { results.append(value); }, {},
-                         [&] { firstCancelled = true; }});
+        JobHandlers<int>{
+            [&](const int &value) { results.append(value); }, {}, [&] { firstCancelled = true; }});
     const quint64 second = runner.start(
-        QStringLiteral("fast"), QStringLiteral("stats"), &receiver,
-        [](JobContext &) { return 2; },
+        QStringLiteral("fast"), QStringLiteral("stats"), &receiver, [](JobContext &) { return 2; },
         JobHandlers<int>{[&](const int &value) { results.append(value); }, {}, {}});
     QVERIFY(runner.job(first).cancelRequested);
     QVERIFY(!runner.isCurrent(first));
@@ -172,8 +166,7 @@ void TestJobRunner::newerJobInChannelDropsStaleResult()
     QVERIFY(!firstCancelled); // superseded, not cancelled by the user
 }
 
-void TestJobRunner::postsArriveInOrderBeforeTheResult()
-{
+void TestJobRunner::postsArriveInOrderBeforeTheResult() {
     JobRunner runner;
     QObject receiver;
     QStringList events;
@@ -191,8 +184,7 @@ void TestJobRunner::postsArriveInOrderBeforeTheResult()
     QCOMPARE(events.last(), QStringLiteral("done"));
 }
 
-void TestJobRunner::deletedReceiverGetsNothing()
-{
+void TestJobRunner::deletedReceiverGetsNothing() {
     JobRunner runner;
     auto receiver = std::make_unique<QObject>();
     auto release = std::make_shared<QSemaphore>();
@@ -211,8 +203,7 @@ void TestJobRunner::deletedReceiverGetsNothing()
     QVERIFY(!called);
 }
 
-void TestJobRunner::destructorCancelsAndWaits()
-{
+void TestJobRunner::destructorCancelsAndWaits() {
     auto stopped = std::make_shared<std::atomic<bool>>(false);
     auto started = std::make_shared<QSemaphore>();
     {
@@ -230,8 +221,7 @@ void TestJobRunner::destructorCancelsAndWaits()
     QVERIFY(stopped->load());
 }
 
-void TestJobRunner::etaFromElapsedTime_data()
-{
+void TestJobRunner::etaFromElapsedTime_data() {
     QTest::addColumn<double>("elapsed");
     QTest::addColumn<double>("fraction");
     QTest::addColumn<double>("expected");
@@ -243,16 +233,14 @@ void TestJobRunner::etaFromElapsedTime_data()
     QTest::newRow("too little done") << 5.0 << 0.001 << -1.0;
 }
 
-void TestJobRunner::etaFromElapsedTime()
-{
+void TestJobRunner::etaFromElapsedTime() {
     QFETCH(double, elapsed);
     QFETCH(double, fraction);
     QFETCH(double, expected);
     QCOMPARE(JobInfo::estimateRemaining(elapsed, fraction), expected);
 }
 
-void TestJobRunner::finishedJobsArePruned()
-{
+void TestJobRunner::finishedJobsArePruned() {
     JobRunner runner;
     QSignalSpy removed(&runner, &JobRunner::jobRemoved);
     const int total = JobRunner::kFinishedJobsKept + 5;

@@ -17,8 +17,7 @@ using namespace nwc;
 namespace {
 
 // Reports half done and spins until cancelled.
-int spinUntilCancelled(JobContext &context)
-{
+int spinUntilCancelled(JobContext &context) {
     for (;;) {
         context.report(0.5, QStringLiteral("halfway"));
         throwIfCancelled(&context);
@@ -37,8 +36,7 @@ private Q_SLOTS:
     void cancelAllAndClearFinished();
 };
 
-void TestJobsPanel::showsRunningJobAndCancelButtonCancels()
-{
+void TestJobsPanel::showsRunningJobAndCancelButtonCancels() {
     JobRunner runner;
     JobsPanel panel(&runner);
     panel.resize(900, 220);
@@ -54,7 +52,8 @@ void TestJobsPanel::showsRunningJobAndCancelButtonCancels()
     QCOMPARE(model->index(0, JobListModel::TitleColumn).data().toString(), QStringLiteral("Spin"));
     QCOMPARE(model->index(0, JobListModel::StatusColumn).data().toString(),
              QStringLiteral("halfway"));
-    QVERIFY(model->index(0, JobListModel::CancelColumn).data(JobListModel::CancellableRole).toBool());
+    QVERIFY(
+        model->index(0, JobListModel::CancelColumn).data(JobListModel::CancellableRole).toBool());
 
     QTreeView *view = panel.view();
     const QRect cell = view->visualRect(model->index(0, JobListModel::CancelColumn));
@@ -65,33 +64,32 @@ void TestJobsPanel::showsRunningJobAndCancelButtonCancels()
     QTRY_COMPARE(runner.job(id).state, JobState::Cancelled);
     QTRY_COMPARE(model->index(0, JobListModel::ProgressColumn).data().toString(),
                  QStringLiteral("Cancelled"));
-    QVERIFY(!model->index(0, JobListModel::CancelColumn).data(JobListModel::CancellableRole).toBool());
+    QVERIFY(
+        !model->index(0, JobListModel::CancelColumn).data(JobListModel::CancellableRole).toBool());
 }
 
-void TestJobsPanel::modelFollowsRunner()
-{
+void TestJobsPanel::modelFollowsRunner() {
     JobRunner runner;
     JobListModel model(&runner);
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    const quint64 first = runner.start(QStringLiteral("first"), QString(), nullptr,
-                                       [](JobContext &) { return 1; });
-    const quint64 second = runner.start(QStringLiteral("second"), QString(), nullptr,
-                                        spinUntilCancelled);
+    const quint64 first =
+        runner.start(QStringLiteral("first"), QString(), nullptr, [](JobContext &) { return 1; });
+    const quint64 second =
+        runner.start(QStringLiteral("second"), QString(), nullptr, spinUntilCancelled);
     QCOMPARE(model.rowCount(), 2);
     QCOMPARE(model.jobAt(0).id, second); // newest first
     QCOMPARE(model.jobAt(1).id, first);
     QTRY_COMPARE(model.jobAt(1).state, JobState::Finished);
-    QCOMPARE(model.index(1, JobListModel::ProgressColumn).data(JobListModel::FractionRole)
-                 .toDouble(),
-             1.0);
+    QCOMPARE(
+        model.index(1, JobListModel::ProgressColumn).data(JobListModel::FractionRole).toDouble(),
+        1.0);
     runner.cancel(second);
     QTRY_COMPARE(model.jobAt(0).state, JobState::Cancelled);
     runner.clearFinished();
     QCOMPARE(model.rowCount(), 0);
 }
 
-void TestJobsPanel::failedJobShowsError()
-{
+void TestJobsPanel::failedJobShowsError() {
     JobRunner runner;
     JobListModel model(&runner);
     runner.start(QStringLiteral("open broken"), QString(), nullptr, [](JobContext &) -> int {
@@ -100,12 +98,13 @@ void TestJobsPanel::failedJobShowsError()
     QTRY_COMPARE(model.jobAt(0).state, JobState::Failed);
     QCOMPARE(model.index(0, JobListModel::StatusColumn).data().toString(),
              QStringLiteral("broken.safetensors: header is not valid JSON"));
-    QVERIFY(model.index(0, JobListModel::StatusColumn).data(Qt::ToolTipRole).toString().contains(
-        QStringLiteral("header is not valid JSON")));
+    QVERIFY(model.index(0, JobListModel::StatusColumn)
+                .data(Qt::ToolTipRole)
+                .toString()
+                .contains(QStringLiteral("header is not valid JSON")));
 }
 
-void TestJobsPanel::cancelAllAndClearFinished()
-{
+void TestJobsPanel::cancelAllAndClearFinished() {
     JobRunner runner;
     JobsPanel panel(&runner);
     auto *cancelAll = panel.findChild<QPushButton *>();

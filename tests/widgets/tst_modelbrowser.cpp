@@ -24,8 +24,7 @@ struct Expected {
     double std = 0;
 };
 
-Expected expectedStatistics(const std::vector<float> &values)
-{
+Expected expectedStatistics(const std::vector<float> &values) {
     Expected e;
     e.min = *std::min_element(values.begin(), values.end());
     e.max = *std::max_element(values.begin(), values.end());
@@ -40,15 +39,13 @@ Expected expectedStatistics(const std::vector<float> &values)
     return e;
 }
 
-QString labelText(const QWidget &parent, const char *name)
-{
+QString labelText(const QWidget &parent, const char *name) {
     const auto *label = parent.findChild<QLabel *>(QString::fromLatin1(name));
     return label ? label->text() : QStringLiteral("<missing label>");
 }
 
 // Pixels clearly drawn in the bars' blue.
-int bluePixels(const QImage &image)
-{
+int bluePixels(const QImage &image) {
     int count = 0;
     for (int y = 0; y < image.height(); ++y) {
         for (int x = 0; x < image.width(); ++x) {
@@ -83,8 +80,7 @@ private:
     std::shared_ptr<test::SyntheticCheckpoint> m_checkpoint;
 };
 
-void TestModelBrowser::init()
-{
+void TestModelBrowser::init() {
     m_runner = std::make_unique<JobRunner>();
     m_browser = std::make_unique<ModelBrowser>(m_runner.get());
     m_checkpoint = test::SyntheticCheckpoint::llama(3, 16);
@@ -94,14 +90,12 @@ void TestModelBrowser::init()
     QVERIFY(QTest::qWaitForWindowExposed(m_browser.get()));
 }
 
-void TestModelBrowser::cleanup()
-{
+void TestModelBrowser::cleanup() {
     m_browser.reset();
     m_runner.reset();
 }
 
-void TestModelBrowser::selectingTensorShowsStatistics_data()
-{
+void TestModelBrowser::selectingTensorShowsStatistics_data() {
     QTest::addColumn<QString>("tensor");
     QTest::newRow("q_proj") << QStringLiteral("model.layers.1.self_attn.q_proj.weight");
     QTest::newRow("down_proj") << QStringLiteral("model.layers.2.mlp.down_proj.weight");
@@ -109,8 +103,7 @@ void TestModelBrowser::selectingTensorShowsStatistics_data()
     QTest::newRow("constant norm") << QStringLiteral("model.norm.weight");
 }
 
-void TestModelBrowser::selectingTensorShowsStatistics()
-{
+void TestModelBrowser::selectingTensorShowsStatistics() {
     QFETCH(QString, tensor);
     QSignalSpy shown(m_browser.get(), &ModelBrowser::statisticsShown);
     QVERIFY(m_browser->selectTensor(tensor));
@@ -125,8 +118,7 @@ void TestModelBrowser::selectingTensorShowsStatistics()
     QCOMPARE(labelText(*m_browser, "meanValue"), ModelBrowser::formatValue(expected.mean));
     QCOMPARE(labelText(*m_browser, "stdValue"), ModelBrowser::formatValue(expected.std));
     QCOMPARE(labelText(*m_browser, "tensorTitle"), tensor);
-    QCOMPARE(labelText(*m_browser, "shapeValue"),
-             m_checkpoint->findTensor(tensor)->shapeString());
+    QCOMPARE(labelText(*m_browser, "shapeValue"), m_checkpoint->findTensor(tensor)->shapeString());
     QCOMPARE(labelText(*m_browser, "dtypeValue"), QStringLiteral("F32"));
 
     const std::optional<TensorStatistics> statistics = m_browser->currentStatistics();
@@ -142,8 +134,7 @@ void TestModelBrowser::selectingTensorShowsStatistics()
     QCOMPARE(m_browser->histogram()->binCount(), int(statistics->binCounts.size()));
 }
 
-void TestModelBrowser::histogramIsDrawn()
-{
+void TestModelBrowser::histogramIsDrawn() {
     HistogramPlot *plot = m_browser->histogram();
     const int before = bluePixels(plot->grab().toImage());
     QCOMPARE(before, 0); // nothing selected: a message, no bars
@@ -158,8 +149,7 @@ void TestModelBrowser::histogramIsDrawn()
              qPrintable(QStringLiteral("only %1 bar pixels").arg(blue)));
 }
 
-void TestModelBrowser::cachedStatisticsNeedNoJob()
-{
+void TestModelBrowser::cachedStatisticsNeedNoJob() {
     QSignalSpy shown(m_browser.get(), &ModelBrowser::statisticsShown);
     QSignalSpy added(m_runner.get(), &JobRunner::jobAdded);
     const QString a = QStringLiteral("model.layers.0.self_attn.q_proj.weight");
@@ -175,8 +165,7 @@ void TestModelBrowser::cachedStatisticsNeedNoJob()
     QCOMPARE(shown.last().at(0).toString(), a);
 }
 
-void TestModelBrowser::newerSelectionWins()
-{
+void TestModelBrowser::newerSelectionWins() {
     QSignalSpy shown(m_browser.get(), &ModelBrowser::statisticsShown);
     const QString last = QStringLiteral("model.layers.2.self_attn.q_proj.weight");
     QVERIFY(m_browser->selectTensor(QStringLiteral("model.embed_tokens.weight")));
@@ -190,8 +179,7 @@ void TestModelBrowser::newerSelectionWins()
     QCOMPARE(labelText(*m_browser, "tensorTitle"), last);
 }
 
-void TestModelBrowser::readErrorIsShown()
-{
+void TestModelBrowser::readErrorIsShown() {
     const QString broken = QStringLiteral("model.layers.0.mlp.down_proj.weight");
     m_checkpoint->fail(broken);
     QVERIFY(m_browser->selectTensor(broken));
@@ -200,8 +188,7 @@ void TestModelBrowser::readErrorIsShown()
     QVERIFY(!m_browser->currentStatistics().has_value());
 }
 
-void TestModelBrowser::layerRowShowsSummary()
-{
+void TestModelBrowser::layerRowShowsSummary() {
     QTreeView *view = m_browser->view();
     const auto *proxy = qobject_cast<const QSortFilterProxyModel *>(view->model());
     QVERIFY(proxy);
@@ -217,14 +204,12 @@ void TestModelBrowser::layerRowShowsSummary()
     QVERIFY(!m_browser->histogram()->hasData());
 }
 
-void TestModelBrowser::unknownTensorIsRefused()
-{
+void TestModelBrowser::unknownTensorIsRefused() {
     QVERIFY(!m_browser->selectTensor(QStringLiteral("model.layers.99.mlp.up_proj.weight")));
     QCOMPARE(m_browser->currentTensor(), QString());
 }
 
-void TestModelBrowser::clearingTheCheckpoint()
-{
+void TestModelBrowser::clearingTheCheckpoint() {
     QVERIFY(m_browser->selectTensor(QStringLiteral("lm_head.weight")));
     m_browser->setCheckpoint(nullptr);
     QCOMPARE(m_browser->currentTensor(), QString());

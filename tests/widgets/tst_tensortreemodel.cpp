@@ -21,8 +21,7 @@ private Q_SLOTS:
     void filterProxyKeepsTreeValid();
 };
 
-void TestTensorTreeModel::layerPrefix_data()
-{
+void TestTensorTreeModel::layerPrefix_data() {
     QTest::addColumn<QString>("name");
     QTest::addColumn<QString>("prefix");
     QTest::addColumn<int>("layer");
@@ -35,8 +34,7 @@ void TestTensorTreeModel::layerPrefix_data()
     QTest::newRow("no number") << QStringLiteral("model.layers.weight") << QString() << -1;
 }
 
-void TestTensorTreeModel::layerPrefix()
-{
+void TestTensorTreeModel::layerPrefix() {
     QFETCH(QString, name);
     QFETCH(QString, prefix);
     QFETCH(int, layer);
@@ -45,8 +43,7 @@ void TestTensorTreeModel::layerPrefix()
     QCOMPARE(found, layer);
 }
 
-void TestTensorTreeModel::emptyModel()
-{
+void TestTensorTreeModel::emptyModel() {
     TensorTreeModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     QCOMPARE(model.rowCount(), 0);
@@ -54,8 +51,7 @@ void TestTensorTreeModel::emptyModel()
     QVERIFY(!model.indexOfTensor(QStringLiteral("anything")).isValid());
 }
 
-void TestTensorTreeModel::groupsSyntheticCheckpoint()
-{
+void TestTensorTreeModel::groupsSyntheticCheckpoint() {
     TensorTreeModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     const auto checkpoint = test::SyntheticCheckpoint::llama(12);
@@ -88,17 +84,18 @@ void TestTensorTreeModel::groupsSyntheticCheckpoint()
     QVERIFY(!model.tensorAt(model.index(1, 0)));
 }
 
-void TestTensorTreeModel::columnsAndRoles()
-{
+void TestTensorTreeModel::columnsAndRoles() {
     TensorTreeModel model;
     model.setCheckpoint(test::SyntheticCheckpoint::llama(2, 8));
-    const QModelIndex q = model.indexOfTensor(QStringLiteral("model.layers.1.self_attn.q_proj.weight"));
+    const QModelIndex q =
+        model.indexOfTensor(QStringLiteral("model.layers.1.self_attn.q_proj.weight"));
     QVERIFY(q.isValid());
     QCOMPARE(q.siblingAtColumn(TensorTreeModel::ShapeColumn).data().toString(),
              QStringLiteral("[8, 8]"));
     QCOMPARE(q.siblingAtColumn(TensorTreeModel::DTypeColumn).data().toString(),
              QStringLiteral("F32"));
-    QCOMPARE(q.siblingAtColumn(TensorTreeModel::BytesColumn).data(TensorTreeModel::SortRole)
+    QCOMPARE(q.siblingAtColumn(TensorTreeModel::BytesColumn)
+                 .data(TensorTreeModel::SortRole)
                  .toULongLong(),
              quint64(8 * 8 * 4));
     QCOMPARE(q.siblingAtColumn(TensorTreeModel::BytesColumn).data().toString(),
@@ -113,15 +110,16 @@ void TestTensorTreeModel::columnsAndRoles()
              quint64((8 + 128 + 64) * 4));
     QCOMPARE(group.siblingAtColumn(TensorTreeModel::DTypeColumn).data().toString(),
              QStringLiteral("F32"));
-    QVERIFY(group.siblingAtColumn(TensorTreeModel::ShapeColumn).data().toString().contains(
-        QLatin1Char('3')));
+    QVERIFY(group.siblingAtColumn(TensorTreeModel::ShapeColumn)
+                .data()
+                .toString()
+                .contains(QLatin1Char('3')));
     QCOMPARE(model.headerData(TensorTreeModel::NameColumn, Qt::Horizontal).toString(),
              QStringLiteral("Name"));
     QVERIFY(!q.data(Qt::ToolTipRole).toString().isEmpty());
 }
 
-void TestTensorTreeModel::resetToAnotherCheckpoint()
-{
+void TestTensorTreeModel::resetToAnotherCheckpoint() {
     TensorTreeModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     model.setCheckpoint(test::SyntheticCheckpoint::llama(3));
@@ -132,8 +130,7 @@ void TestTensorTreeModel::resetToAnotherCheckpoint()
     QCOMPARE(model.rowCount(), 0);
 }
 
-void TestTensorTreeModel::filterProxyKeepsTreeValid()
-{
+void TestTensorTreeModel::filterProxyKeepsTreeValid() {
     TensorTreeModel model;
     model.setCheckpoint(test::SyntheticCheckpoint::llama(4));
     QSortFilterProxyModel proxy;

@@ -13,8 +13,7 @@ private Q_SLOTS:
     void tinyRandomLlama();
 };
 
-void TestTensorTreeModelExternal::tinyRandomLlama()
-{
+void TestTensorTreeModelExternal::tinyRandomLlama() {
     const QString path = QStringLiteral(NWC_EXTERNAL_DIR "/tiny-random-llama-2-hf");
     if (!QFileInfo::exists(path + QStringLiteral("/model.safetensors")))
         QSKIP("tiny-random-llama-2-hf is not in the external test data");

@@ -2,6 +2,7 @@
 
 #include "jobs/error.h"
 
+#include <QCoreApplication>
 #include <QTextStream>
 
 #include <cstdio>
@@ -46,8 +47,13 @@ bool parseOrExit(QCommandLineParser &parser, const QStringList &args, const QStr
         return false;
     }
     if (parser.isSet(help)) {
-        QTextStream(stdout) << parser.helpText().replace(rest.at(0),
-                                                         QStringLiteral("nwc ") + command);
+        // Qt writes the program path into the usage line; show the command as users type it.
+        QString text = parser.helpText();
+        const QString program = QCoreApplication::arguments().value(0);
+        const qsizetype at = program.isEmpty() ? -1 : text.indexOf(program);
+        if (at >= 0)
+            text.replace(at, program.size(), QStringLiteral("nwc ") + command);
+        QTextStream(stdout) << text;
         *exitCode = 0;
         return false;
     }

@@ -9,6 +9,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
+#include <QShortcut>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QTreeView>
@@ -55,6 +56,13 @@ ModelBrowser::ModelBrowser(JobRunner *runner, QWidget *parent)
 
     m_filter->setPlaceholderText(tr("Filter tensors (e.g. q_proj, layers.3)"));
     m_filter->setClearButtonEnabled(true);
+    m_filter->setToolTip(tr("Show only tensors whose name contains this text (Ctrl+F)"));
+    auto *findShortcut = new QShortcut(QKeySequence::Find, this);
+    findShortcut->setContext(Qt::WidgetWithChildrenShortcut);
+    connect(findShortcut, &QShortcut::activated, this, [this] {
+        m_filter->setFocus();
+        m_filter->selectAll();
+    });
     connect(m_filter, &QLineEdit::textChanged, this, [this](const QString &text) {
         m_proxy->setFilterFixedString(text);
         if (!text.isEmpty())

@@ -32,11 +32,11 @@ template <typename T> struct JobHandlers {
 ///
 /// A job is a callable `T work(JobContext &)` that calls a core function with the context as
 /// its ProgressSink. Progress (fraction, message, elapsed time and ETA) is published through
-/// jobUpdated(). The result or error comes back on the receiver's thread through a
-/// QFutureWatcher parented to the receiver, so nothing is delivered to a receiver that was
-/// deleted. Jobs started with the same non-empty `channel` supersede each other: starting one
-/// cancels the previous one and its result is dropped as stale. The destructor cancels every
-/// job and waits for the workers.
+/// jobUpdated(), at least twice a second while a job runs. The result or error comes back on the
+/// receiver's thread through a QFutureWatcher parented to the receiver, so nothing is delivered to
+/// a receiver that was deleted. Jobs started with the same non-empty `channel` supersede each
+/// other: starting one cancels the previous one and its result is dropped as stale. The destructor
+/// cancels every job and waits for the workers.
 class JobRunner : public QObject {
     Q_OBJECT
 public:
@@ -75,9 +75,13 @@ public:
     static constexpr int kFinishedJobsKept = 30;
 
 Q_SIGNALS:
+    /// A job was started (state Queued).
     void jobAdded(const nwc::JobInfo &job);
+    /// A job's state, progress, message, elapsed time or ETA changed.
     void jobUpdated(const nwc::JobInfo &job);
+    /// An ended job was dropped from the list.
     void jobRemoved(quint64 id);
+    /// The number of queued and running jobs changed.
     void activeCountChanged(int count);
 
 private:

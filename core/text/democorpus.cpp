@@ -333,8 +333,8 @@ ArithmeticProblem DemoCorpus::problem() {
     switch (uniformInt(0, 5)) {
     case 0:
     case 1: {
-        const int a = uniformInt(2, 20);
-        const int b = uniformInt(1, 10);
+        const int a = uniformInt(2, 99);
+        const int b = uniformInt(2, 99);
         result.answer = a + b;
         result.question = owner.name + QStringLiteral(" has ") + number(a) + QLatin1Char(' ') +
                           object + QStringLiteral(". ") + pronoun + QLatin1Char(' ') + pick(gains) +
@@ -349,8 +349,8 @@ ArithmeticProblem DemoCorpus::problem() {
     }
     case 2: {
         const Person other = otherPerson(owner);
-        const int a = uniformInt(2, 15);
-        const int b = uniformInt(2, 15);
+        const int a = uniformInt(2, 99);
+        const int b = uniformInt(2, 99);
         result.answer = a + b;
         result.question = owner.name + QStringLiteral(" has ") + number(a) + QLatin1Char(' ') +
                           object + QStringLiteral(". ") + other.name + QStringLiteral(" has ") +
@@ -365,7 +365,7 @@ ArithmeticProblem DemoCorpus::problem() {
     }
     case 3:
     case 4: {
-        const int a = uniformInt(3, 20);
+        const int a = uniformInt(10, 99);
         const int b = uniformInt(1, a - 1);
         result.answer = a - b;
         QString loss;
@@ -386,8 +386,8 @@ ArithmeticProblem DemoCorpus::problem() {
         break;
     }
     default: {
-        const int a = uniformInt(2, 12);
-        const int b = uniformInt(1, 9);
+        const int a = uniformInt(2, 60);
+        const int b = uniformInt(2, 40);
         const int c = uniformInt(1, a + b - 1);
         const int sum = a + b;
         result.answer = sum - c;

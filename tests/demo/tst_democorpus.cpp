@@ -61,11 +61,11 @@ private Q_SLOTS:
         for (int i = 0; i < 50; ++i)
             documents.append(corpus.document());
         QCOMPARE(documents.first(),
-                 QStringLiteral("Question: Maya has 6 balls. Nora has 13 balls. How many balls do "
-                                "they have together?\nAnswer: Maya has 6 and Nora has 13. "
-                                "6 + 13 = 19. The answer is 19."));
+                 QStringLiteral("Question: Maya has 6 balls. Nora has 27 balls. How many balls do "
+                                "they have together?\nAnswer: Maya has 6 and Nora has 27. "
+                                "6 + 27 = 33. The answer is 33."));
         QCOMPARE(digest(DemoCorpus::joinDocuments(documents)),
-                 QByteArray("6366bec744afb22da101a249ab6a20384ef286e3e478a6694c31c73d96db8e8e"));
+                 QByteArray("c3d95dd663303c7dc75cc22204e16e7d6e373df3f6ef37774d2507a006aac578"));
     }
 
     void differentSeedsDiffer() {

@@ -61,6 +61,7 @@ private Q_SLOTS:
     void droppedFolderOpens();
     void selectsTensorOnceOpen();
     void runnableModelEnablesGeneration();
+    void firstStartOpensDemoTeacher();
     void geometryIsSaved();
 };
 
@@ -208,6 +209,24 @@ void TestMainWindow::runnableModelEnablesGeneration() {
     QVERIFY(window.currentModel().languageModel);
     QVERIFY(window.generationPane()->model());
     QVERIFY(window.currentModel().generationUnavailable.isEmpty());
+}
+
+void TestMainWindow::firstStartOpensDemoTeacher() {
+    MainWindow window;
+    window.show();
+    QSignalSpy opened(&window, &MainWindow::modelOpened);
+    QSignalSpy failed(&window, &MainWindow::modelOpenFailed);
+    window.openInitialModel();
+    QTRY_VERIFY_WITH_TIMEOUT(!opened.isEmpty() || !failed.isEmpty(), 60000);
+    if (!failed.isEmpty()) {
+        // Not trained yet: the window keeps working and says why, without a modal dialog.
+        QVERIFY(!openMessageBox(window));
+        QVERIFY(window.generationPane()->isEnabled());
+        QSKIP("the demo models are not built (run 'nwc train-demo')");
+    }
+    QCOMPARE(opened.last().at(0).toString(), QStringLiteral("demo:teacher"));
+    QVERIFY(window.currentModel().languageModel);
+    QCOMPARE(window.recentModels().value(0), QStringLiteral("demo:teacher"));
 }
 
 void TestMainWindow::geometryIsSaved() {

@@ -1,31 +1,15 @@
 #pragma once
-// An in-memory Checkpoint for widget tests: named float32 tensors with values the test chose.
+// An in-memory Llama-like Checkpoint for widget tests, with values the test chose.
 
-#include "io/checkpoint.h"
-#include "jobs/error.h"
+#include "memorycheckpoint.h"
 
-#include <QHash>
 #include <QStringList>
 
 namespace nwc::test {
 
-/// Llama-like tensor names with deterministic values; readFloat32 of a name listed in
-/// `failing` throws nwc::Error like a truncated file would.
-class SyntheticCheckpoint : public Checkpoint {
+/// Llama-like tensor names with deterministic values.
+class SyntheticCheckpoint : public MemoryCheckpoint {
 public:
-    /// Adds a float32 tensor.
-    void add(const QString &name, const QVector<qint64> &shape, std::vector<float> values) {
-        TensorInfo info;
-        info.name = name;
-        info.dtype = DType::F32;
-        info.shape = shape;
-        info.byteSize = quint64(values.size() * sizeof(float));
-        m_tensors.append(info);
-        m_values.insert(name, std::move(values));
-    }
-    /// Makes reading `name` fail.
-    void fail(const QString &name) { m_failing.append(name); }
-
     /// A small Llama in Hugging Face order (alphabetical, so layer 10 sorts before 2).
     static std::shared_ptr<SyntheticCheckpoint> llama(int layers = 3, int hidden = 8) {
         auto checkpoint = std::make_shared<SyntheticCheckpoint>();
@@ -57,42 +41,6 @@ public:
                         std::vector<float>(size_t(hidden), 1.0f));
         return checkpoint;
     }
-
-    CheckpointFormat format() const override { return CheckpointFormat::HuggingFace; }
-    QString source() const override { return QStringLiteral("synthetic"); }
-    QString displayName() const override { return QStringLiteral("synthetic"); }
-    const ModelConfig &config() const override { return m_config; }
-    QByteArray configJson() const override { return QByteArray("{}"); }
-    const QVector<TensorInfo> &tensors() const override { return m_tensors; }
-    const TensorInfo *findTensor(const QString &name) const override {
-        for (const TensorInfo &info : m_tensors) {
-            if (info.name == name)
-                return &info;
-        }
-        return nullptr;
-    }
-    std::vector<float> readFloat32(const QString &name) const override {
-        if (m_failing.contains(name))
-            throw Error(QStringLiteral("synthetic.safetensors: tensor %1 extends past the end of "
-                                       "the file; the file is truncated")
-                            .arg(name));
-        const auto it = m_values.constFind(name);
-        if (it == m_values.constEnd())
-            throw Error(QStringLiteral("no tensor named %1").arg(name));
-        return it.value();
-    }
-    QByteArray readRaw(const QString &name) const override {
-        const std::vector<float> values = readFloat32(name);
-        return QByteArray(reinterpret_cast<const char *>(values.data()),
-                          qsizetype(values.size() * sizeof(float)));
-    }
-    QString tokenizerPath() const override { return QString(); }
-
-private:
-    ModelConfig m_config;
-    QVector<TensorInfo> m_tensors;
-    QHash<QString, std::vector<float>> m_values;
-    QStringList m_failing;
 };
 
 } // namespace nwc::test

@@ -6,15 +6,20 @@
 
 #include <QHash>
 #include <QJsonDocument>
+#include <QStringList>
 #include <cstring>
 
 namespace nwc::test {
 
-/// An in-memory checkpoint with HF tensor names, for unit tests of the runtime.
+/// An in-memory checkpoint with HF tensor names, for unit tests of the runtime and the views.
+/// readFloat32 of a name passed to fail() throws nwc::Error as a truncated file would.
 class MemoryCheckpoint : public Checkpoint {
 public:
-    explicit MemoryCheckpoint(const ModelConfig &config)
+    explicit MemoryCheckpoint(const ModelConfig &config = ModelConfig())
         : m_config(config) {}
+
+    /// Makes reading `name` fail.
+    void fail(const QString &name) { m_failing.append(name); }
 
     /// Adds a float32 tensor (row-major values for `shape`).
     void add(const QString &name, const QVector<qint64> &shape, std::vector<float> values) {
@@ -43,6 +48,10 @@ public:
         return nullptr;
     }
     std::vector<float> readFloat32(const QString &name) const override {
+        if (m_failing.contains(name))
+            throw Error(QStringLiteral("memory.safetensors: tensor %1 extends past the end of "
+                                       "the file; the file is truncated")
+                            .arg(name));
         const auto it = m_values.constFind(name);
         if (it == m_values.constEnd())
             throw Error(QStringLiteral("no tensor %1").arg(name));
@@ -59,6 +68,7 @@ private:
     ModelConfig m_config;
     QVector<TensorInfo> m_infos;
     QHash<QString, std::vector<float>> m_values;
+    QStringList m_failing;
 };
 
 } // namespace nwc::test

@@ -151,7 +151,7 @@ int runDemo(const QStringList &args) {
         << " questions of arithmetic_qa.jsonl, prompt \"Question: ...\\nAnswer:\"\n\n";
     out << "Question: " << items.first().question << '\n';
     for (const DemoRow &row : rows)
-        out << "  " << row.model->displayName() << ":"
+        out << "  " << row.model->displayName() << ": "
             << row.qa.outcomes.first().completion.trimmed()
             << (row.qa.outcomes.first().correct ? "   [correct]" : "   [wrong]") << '\n';
     return 0;

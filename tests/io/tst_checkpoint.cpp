@@ -22,6 +22,13 @@ using namespace nwc;
 
 namespace {
 
+// QSKIP must run in the test function itself to end it, hence a macro.
+#define REQUIRE_EXTERNAL(path)                                                                    \
+    do {                                                                                          \
+        if (!QFileInfo::exists(path))                                                             \
+            QSKIP(qPrintable(QStringLiteral("external test data missing: %1").arg(path)));        \
+    } while (false)
+
 QString externalDir(const QString &name) {
     return QStringLiteral(NWC_EXTERNAL_DIR "/") + name;
 }
@@ -227,10 +234,6 @@ private Q_SLOTS:
     void demoSpecs();
 
 private:
-    void requireExternal(const QString &path) {
-        if (!QFileInfo::exists(path))
-            QSKIP(qPrintable(QStringLiteral("external test data missing: %1").arg(path)));
-    }
     /// Writes tiny-random-llama-2-hf's tensors into `directory` split over two shards.
     void writeShards(const QString &directory, QJsonObject *weightMap);
 };
@@ -265,7 +268,7 @@ void TestCheckpoint::hfDirectory_data() {
 void TestCheckpoint::hfDirectory() {
     QFETCH(QString, name);
     QFETCH(QVector<qint64>, shape);
-    requireExternal(tinyLlamaDir());
+    REQUIRE_EXTERNAL(tinyLlamaDir());
     const CheckpointPtr checkpoint = Checkpoint::open(tinyLlamaDir());
     QCOMPARE(checkpoint->format(), CheckpointFormat::HuggingFace);
     QCOMPARE(checkpoint->tensors().size(), 21);
@@ -277,7 +280,7 @@ void TestCheckpoint::hfDirectory() {
 }
 
 void TestCheckpoint::hfDirectoryValues() {
-    requireExternal(tinyLlamaDir());
+    REQUIRE_EXTERNAL(tinyLlamaDir());
     const CheckpointPtr checkpoint = Checkpoint::open(tinyLlamaDir());
     QCOMPARE(checkpoint->displayName(), QStringLiteral("tiny-random-llama-2-hf"));
     QCOMPARE(checkpoint->source(), tinyLlamaDir());
@@ -315,7 +318,7 @@ void TestCheckpoint::hfDirectoryValues() {
 }
 
 void TestCheckpoint::hfSingleFile() {
-    requireExternal(tinyLlamaDir());
+    REQUIRE_EXTERNAL(tinyLlamaDir());
     const QString file = tinyLlamaDir() + QStringLiteral("/model.safetensors");
     const CheckpointPtr checkpoint = Checkpoint::open(file);
     QCOMPARE(checkpoint->tensors().size(), 21);
@@ -350,7 +353,7 @@ void TestCheckpoint::writeShards(const QString &directory, QJsonObject *weightMa
 }
 
 void TestCheckpoint::hfSharded() {
-    requireExternal(tinyLlamaDir());
+    REQUIRE_EXTERNAL(tinyLlamaDir());
     QTemporaryDir dir;
     QJsonObject weightMap;
     writeShards(dir.path(), &weightMap);
@@ -395,7 +398,7 @@ void TestCheckpoint::hfShardedErrors_data() {
 void TestCheckpoint::hfShardedErrors() {
     QFETCH(QString, mutation);
     QFETCH(QStringList, expected);
-    requireExternal(tinyLlamaDir());
+    REQUIRE_EXTERNAL(tinyLlamaDir());
     QTemporaryDir dir;
     QJsonObject weightMap;
     writeShards(dir.path(), &weightMap);
@@ -442,7 +445,7 @@ void TestCheckpoint::hfDirectoryErrors() {
 }
 
 void TestCheckpoint::hfTokenizerPath() {
-    requireExternal(tinyLlamaDir());
+    REQUIRE_EXTERNAL(tinyLlamaDir());
     QTemporaryDir dir;
     QVERIFY(QFile::copy(tinyLlamaDir() + QStringLiteral("/config.json"),
                         dir.filePath(QStringLiteral("config.json"))));
@@ -460,7 +463,7 @@ void TestCheckpoint::hfTokenizerPath() {
 }
 
 void TestCheckpoint::llama2cStories() {
-    requireExternal(storiesPath());
+    REQUIRE_EXTERNAL(storiesPath());
     const CheckpointPtr checkpoint = Checkpoint::open(storiesPath());
     QCOMPARE(checkpoint->format(), CheckpointFormat::Llama2c);
     QCOMPARE(checkpoint->displayName(), QStringLiteral("stories260K"));
@@ -517,7 +520,7 @@ void TestCheckpoint::llama2cStories() {
 }
 
 void TestCheckpoint::llama2cStoriesPermutation() {
-    requireExternal(storiesPath());
+    REQUIRE_EXTERNAL(storiesPath());
     const CheckpointPtr checkpoint = Checkpoint::open(storiesPath());
     const QByteArray file = readFile(storiesPath());
     const qint64 dim = 64;
@@ -654,7 +657,7 @@ void TestCheckpoint::demoSpecs() {
              qPrintable(message));
     QCOMPARE(Checkpoint::resolveSpec(QStringLiteral("/some/path")), QStringLiteral("/some/path"));
 
-    requireExternal(tinyLlamaDir());
+    REQUIRE_EXTERNAL(tinyLlamaDir());
     QTemporaryDir dir;
     QVERIFY(QDir(dir.path()).mkpath(QStringLiteral("teacher")));
     for (const char *name : {"config.json", "model.safetensors"})

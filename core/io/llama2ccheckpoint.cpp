@@ -301,24 +301,25 @@ void Llama2cCheckpoint::addPermuted(const QString &name, qint64 rows, qint64 hea
 }
 
 void Llama2cCheckpoint::synthesizeConfig() {
+    // llama2.c models are Llama 2: RMSNorm eps 1e-5, RoPE theta 10000, SwiGLU, BOS 1, EOS 2.
     const Header &h = m_header;
-    QJsonObject json;
-    json[QLatin1String("architectures")] = QJsonArray{QStringLiteral("LlamaForCausalLM")};
-    json[QLatin1String("model_type")] = QStringLiteral("llama");
-    json[QLatin1String("hidden_size")] = h.dim;
-    json[QLatin1String("intermediate_size")] = h.hiddenDim;
-    json[QLatin1String("num_hidden_layers")] = h.numLayers;
-    json[QLatin1String("num_attention_heads")] = h.numHeads;
-    json[QLatin1String("num_key_value_heads")] = h.numKvHeads;
-    json[QLatin1String("vocab_size")] = h.vocabSize;
-    json[QLatin1String("max_position_embeddings")] = h.seqLen;
-    json[QLatin1String("rms_norm_eps")] = 1e-5;
-    json[QLatin1String("rope_theta")] = 10000.0;
-    json[QLatin1String("hidden_act")] = QStringLiteral("silu");
-    json[QLatin1String("tie_word_embeddings")] = h.sharedClassifier;
-    json[QLatin1String("attention_bias")] = false;
-    json[QLatin1String("bos_token_id")] = 1;
-    json[QLatin1String("eos_token_id")] = 2;
+    ModelConfig config;
+    config.architecture = Architecture::Llama;
+    config.architectureName = architectureName(Architecture::Llama);
+    config.hiddenSize = h.dim;
+    config.intermediateSize = h.hiddenDim;
+    config.numLayers = h.numLayers;
+    config.numHeads = h.numHeads;
+    config.numKvHeads = h.numKvHeads;
+    config.headDim = h.dim / h.numHeads;
+    config.vocabSize = h.vocabSize;
+    config.maxPositions = h.seqLen;
+    config.rmsNormEps = 1e-5;
+    config.ropeTheta = 10000.0;
+    config.tieWordEmbeddings = h.sharedClassifier;
+    config.bosTokenId = 1;
+    config.eosTokenId = 2;
+    QJsonObject json = config.toJson();
     json[QLatin1String("torch_dtype")] = QStringLiteral("float32");
     m_configJson = QJsonDocument(json).toJson(QJsonDocument::Indented);
     m_config = ModelConfig::fromJson(json, m_path);

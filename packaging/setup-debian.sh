@@ -9,7 +9,7 @@ packages=(
   libqt6opengl6-dev libgl-dev
   libqcustomplot-dev libqcustomplot2.1-qt6
   libtorch-dev libprotobuf-dev libopenblas0-pthread
-  libhdf5-dev
+  libhdf5-dev zlib1g-dev
   libsentencepiece-dev
   libbenchmark-dev
   xvfb xauth x11-apps imagemagick

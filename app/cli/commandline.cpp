@@ -21,6 +21,11 @@ const CommandEntry kCommands[] = {
     {"eval", "perplexity, bits per byte and divergence from a reference model", runEval},
     {"train-demo", "regenerate the demo corpus, tokenizer and the two demo models", runTrainDemo},
     {"bench", "prefill and decode throughput", runBench},
+    {"calibrate", "per-layer input statistics H and column importance", runCalibrate},
+    {"decompress", "decode a .nwc container into a Hugging Face model folder", runDecompress},
+    {"inspect", "header, per-tensor bits per weight and totals of a .nwc container", runInspect},
+    {"compress", "compress a model into a .nwc container at a target bit rate", runCompress},
+    {"train-codec", "train an NWC codec on the weights of one or more models", runTrainCodec},
 };
 
 void printUsage(FILE *stream) {

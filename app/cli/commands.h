@@ -13,6 +13,11 @@ int runGenerate(const QStringList &args);
 int runEval(const QStringList &args);
 int runTrainDemo(const QStringList &args);
 int runBench(const QStringList &args);
+int runCalibrate(const QStringList &args);
+int runDecompress(const QStringList &args);
+int runInspect(const QStringList &args);
+int runTrainCodec(const QStringList &args);
+int runCompress(const QStringList &args);
 /// The main job on the built-in demo (what `nwc-workbench --headless` runs).
 int runDemo(const QStringList &args);
 

@@ -47,6 +47,10 @@ struct CompressedTensor {
     /// Code length the entropy model predicts for the symbols (bits), for the estimate-vs-real
     /// comparison.
     double estimatedBits = 0.0;
+    /// CRC-32 of the frequency tables the coder used (derived from the codec and the step).
+    /// The decoder recomputes the tables and refuses to decode when they differ, e.g. on a
+    /// machine whose math library rounds differently.
+    uint32_t tableChecksum = 0;
 
     // --- RTN / GPTQ: asymmetric integer codes per group of `groupSize` input columns within a
     // row; value = (code - zero) * scale.

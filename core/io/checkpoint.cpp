@@ -1,11 +1,13 @@
 #include "io/checkpoint.h"
 
+#include "codec/compressedcheckpoint.h"
 #include "io/hfcheckpoint.h"
 #include "io/llama2ccheckpoint.h"
 #include "io/pickleguard.h"
 #include "jobs/error.h"
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QStringList>
 
@@ -17,6 +19,12 @@ const QLatin1String DemoPrefix("demo:");
 
 bool isDemoDirectory(const QString &directory) {
     return QFileInfo(directory + QStringLiteral("/config.json")).isFile();
+}
+
+/// Whether `path` starts with the HDF5 signature (a .nwc container under another name).
+bool isHdf5File(const QString &path) {
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) && file.read(8) == QByteArray("\x89HDF\r\n\x1a\n", 8);
 }
 
 } // namespace
@@ -74,13 +82,16 @@ std::shared_ptr<const Checkpoint> Checkpoint::open(const QString &spec) {
             base == QLatin1String("model") ? QDir(info.absolutePath()).dirName() : base;
         return HfCheckpoint::openFile(info.absoluteFilePath(), spec, name);
     }
+    if (suffix == QLatin1String("nwc") || isHdf5File(path))
+        return CompressedCheckpoint::open(info.absoluteFilePath(), spec);
     if (isPickleCheckpoint(path))
         refusePickleCheckpoint(path);
     if (suffix == QLatin1String("bin"))
         return Llama2cCheckpoint::open(info.absoluteFilePath(), spec, info.completeBaseName());
     throw Error(QStringLiteral("%1: unrecognized checkpoint. Open a Hugging Face model directory "
                                "(config.json + model.safetensors), a .safetensors file, a llama2.c "
-                               ".bin file, or demo:student / demo:teacher.")
+                               ".bin file, a compressed .nwc file, or demo:student / "
+                               "demo:teacher.")
                     .arg(path));
 }
 

@@ -13,8 +13,8 @@
 
 namespace nwc {
 
-/// Where a checkpoint came from.
-enum class CheckpointFormat { HuggingFace, Llama2c };
+/// Where a checkpoint came from (Nwc: a compressed .nwc container, decoded on demand).
+enum class CheckpointFormat { HuggingFace, Llama2c, Nwc };
 
 /// A model on disk: config + named tensors (+ where its tokenizer lives).
 ///
@@ -24,7 +24,8 @@ enum class CheckpointFormat { HuggingFace, Llama2c };
 ///  - a single .safetensors file whose directory holds config.json,
 ///  - a llama2.c checkpoint (.bin, legacy version 0 or version 1/2 with "ak42" magic);
 ///    its tensors are exposed under Hugging Face Llama names (q/k rows permuted to HF order),
-///  - `demo:student` / `demo:teacher`, the built-in demo models.
+///  - `demo:student` / `demo:teacher`, the built-in demo models,
+///  - a compressed .nwc container (CompressedCheckpoint; tensors are decoded when read).
 /// Pickle checkpoints (pytorch_model.bin, *.pt) are refused with a message saying how to
 /// convert them to safetensors. All errors are nwc::Error naming the file and the problem.
 class Checkpoint {

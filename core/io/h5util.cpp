@@ -170,7 +170,7 @@ AtomicFile::AtomicFile(const QString &finalPath)
     m_temporaryPath = info.absoluteFilePath() + QStringLiteral(".tmp-") +
                       QString::number(QRandomGenerator::global()->generate(), 16);
     try {
-        m_file = H5::H5File(toStd(m_temporaryPath), H5F_ACC_EXCL);
+        m_file = std::make_unique<H5::H5File>(toStd(m_temporaryPath), H5F_ACC_EXCL);
     } catch (const H5::Exception &error) {
         throw Error(QStringLiteral("%1: cannot create: %2").arg(m_temporaryPath, errorText(error)));
     }
@@ -180,7 +180,7 @@ AtomicFile::~AtomicFile() {
     if (m_committed)
         return;
     try {
-        m_file.close();
+        m_file->close();
     } catch (const H5::Exception &) {
     }
     QFile::remove(m_temporaryPath);
@@ -188,8 +188,8 @@ AtomicFile::~AtomicFile() {
 
 void AtomicFile::commit() {
     try {
-        m_file.flush(H5F_SCOPE_GLOBAL);
-        m_file.close();
+        m_file->flush(H5F_SCOPE_GLOBAL);
+        m_file->close();
     } catch (const H5::Exception &error) {
         throw Error(QStringLiteral("%1: cannot finish writing: %2")
                         .arg(m_temporaryPath, errorText(error)));
@@ -208,15 +208,19 @@ void AtomicFile::commit() {
 }
 
 H5::Group ensureGroup(H5::Group &parent, const QString &path) {
+    // H5 objects are chained by copy construction: their implicit copy assignment does not
+    // manage the HDF5 reference count.
     try {
-        H5::Group current = parent;
+        std::vector<H5::Group> chain;
+        chain.push_back(parent);
         for (const QString &part : path.split(QLatin1Char('/'), Qt::SkipEmptyParts)) {
+            H5::Group &current = chain.back();
             if (current.nameExists(toStd(part)))
-                current = current.openGroup(toStd(part));
+                chain.push_back(current.openGroup(toStd(part)));
             else
-                current = current.createGroup(toStd(part));
+                chain.push_back(current.createGroup(toStd(part)));
         }
-        return current;
+        return chain.back();
     } catch (const H5::Exception &error) {
         throw Error(QStringLiteral("cannot create group '%1' in %2: %3")
                         .arg(path, describe(parent), errorText(error)));
@@ -225,15 +229,17 @@ H5::Group ensureGroup(H5::Group &parent, const QString &path) {
 
 bool exists(const H5::Group &parent, const QString &path) {
     try {
-        H5::Group current = parent;
+        std::vector<H5::Group> chain;
+        chain.push_back(parent);
         const QStringList parts = path.split(QLatin1Char('/'), Qt::SkipEmptyParts);
         for (int i = 0; i < parts.size(); ++i) {
+            const H5::Group &current = chain.back();
             if (!current.nameExists(toStd(parts[i])))
                 return false;
             if (i + 1 < parts.size()) {
                 if (current.childObjType(toStd(parts[i])) != H5O_TYPE_GROUP)
                     return false;
-                current = current.openGroup(toStd(parts[i]));
+                chain.push_back(current.openGroup(toStd(parts[i])));
             }
         }
         return true;

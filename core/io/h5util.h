@@ -8,6 +8,7 @@
 #include <QByteArray>
 #include <QString>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace nwc::h5 {
@@ -28,7 +29,7 @@ public:
     ~AtomicFile();
     AtomicFile(const AtomicFile &) = delete;
     AtomicFile &operator=(const AtomicFile &) = delete;
-    H5::H5File &file() { return m_file; }
+    H5::H5File &file() { return *m_file; }
     QString temporaryPath() const { return m_temporaryPath; }
     /// Flushes, closes and renames. Throws nwc::Error naming the path on failure.
     void commit();
@@ -36,7 +37,7 @@ public:
 private:
     QString m_finalPath;
     QString m_temporaryPath;
-    H5::H5File m_file;
+    std::unique_ptr<H5::H5File> m_file;
     bool m_committed = false;
 };
 

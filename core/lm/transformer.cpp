@@ -583,57 +583,58 @@ void TransformerImpl::setInputObserver(InputObserver observer) {
     m_layers->observer = std::move(observer);
 }
 
-torch::Tensor TransformerImpl::forward(const torch::Tensor &ids, KvCache *cache) {
-    Layers &l = *m_layers;
+namespace {
+
+/// ids on `device` as int64, checked for shape and vocabulary range.
+torch::Tensor checkedIds(const torch::Tensor &ids, const torch::Device &device, int64_t vocabSize) {
     if (ids.dim() != 2 || ids.size(1) == 0)
         throw Error(QStringLiteral("the transformer expects token ids shaped [batch, time] with "
                                    "at least one token"));
-    const torch::Device device = l.embed->weight.device();
     const torch::Tensor input = ids.to(device, torch::kLong);
-    const int64_t time = input.size(1);
-    const int64_t start = cache ? cache->length : 0;
-    const int64_t total = start + time;
-    {
-        const auto extremes = torch::aminmax(input);
-        const int64_t lowest = std::get<0>(extremes).item<int64_t>();
-        const int64_t highest = std::get<1>(extremes).item<int64_t>();
-        if (lowest < 0 || highest >= m_config.vocabSize)
-            throw Error(QStringLiteral("token id %1 is outside the model's vocabulary of %2 "
-                                       "tokens; the tokenizer does not belong to this model")
-                            .arg(lowest < 0 ? lowest : highest)
-                            .arg(m_config.vocabSize));
-    }
-    if (cache) {
-        const size_t layers = size_t(m_config.numLayers);
-        if (cache->keys.size() != layers || cache->values.size() != layers) {
-            if (cache->length != 0)
-                throw Error(QStringLiteral("the KV cache belongs to a different model"));
-            cache->keys.assign(layers, torch::Tensor());
-            cache->values.assign(layers, torch::Tensor());
-        }
-    }
+    const auto extremes = torch::aminmax(input);
+    const int64_t lowest = std::get<0>(extremes).item<int64_t>();
+    const int64_t highest = std::get<1>(extremes).item<int64_t>();
+    if (lowest < 0 || highest >= vocabSize)
+        throw Error(QStringLiteral("token id %1 is outside the model's vocabulary of %2 "
+                                   "tokens; the tokenizer does not belong to this model")
+                        .arg(lowest < 0 ? lowest : highest)
+                        .arg(vocabSize));
+    return input;
+}
 
-    StepContext context;
-    context.cache = cache;
-    context.observer = &l.observer;
-    torch::Tensor x = torch::embedding(l.embed->weight, input);
-    if (isGpt2(m_config)) {
-        if (total > m_config.maxPositions)
+/// Token embeddings of `input` (+ learned positions from `start` for GPT-2).
+torch::Tensor embedTokens(const ModelConfig &config, const torch::Tensor &tokenTable,
+                          const torch::Tensor &positionTable, const torch::Tensor &input,
+                          int64_t start) {
+    const int64_t time = input.size(1);
+    torch::Tensor x = torch::embedding(tokenTable, input);
+    if (isGpt2(config)) {
+        if (start + time > config.maxPositions)
             throw Error(QStringLiteral("position %1 is beyond this GPT-2 model's %2 learned "
                                        "positions; use a shorter text or context")
-                            .arg(total - 1)
-                            .arg(m_config.maxPositions));
-        x = x + l.positions->weight.narrow(0, start, time);
-    } else {
+                            .arg(start + time - 1)
+                            .arg(config.maxPositions));
+        x = x + positionTable.narrow(0, start, time);
+    }
+    return x;
+}
+
+/// RoPE angles (not for GPT-2) and the causal, possibly sliding-window mask for `time` new
+/// positions following `start` earlier ones.
+StepContext stepContext(const ModelConfig &config, const torch::Tensor &invFreq, int64_t start,
+                        int64_t time, const torch::Device &device) {
+    StepContext context;
+    const int64_t total = start + time;
+    if (!isGpt2(config)) {
         const torch::Tensor positions =
             torch::arange(start, total, torch::TensorOptions().dtype(torch::kLong).device(device))
                 .to(torch::kFloat);
-        const torch::Tensor freqs = positions.unsqueeze(1) * l.invFreq.unsqueeze(0);
+        const torch::Tensor freqs = positions.unsqueeze(1) * invFreq.unsqueeze(0);
         const torch::Tensor angles = torch::cat({freqs, freqs}, -1);
         context.cos = angles.cos();
         context.sin = angles.sin();
     }
-    const int64_t window = m_config.slidingWindow;
+    const int64_t window = config.slidingWindow;
     if (time > 1 || (window > 0 && total > window)) {
         const auto longs = torch::TensorOptions().dtype(torch::kLong).device(device);
         const torch::Tensor queryPos = torch::arange(start, total, longs).unsqueeze(1);
@@ -645,9 +646,71 @@ torch::Tensor TransformerImpl::forward(const torch::Tensor &ids, KvCache *cache)
             torch::zeros({time, total}, torch::TensorOptions().device(device))
                 .masked_fill(torch::logical_not(allowed), -std::numeric_limits<float>::infinity());
     }
+    return context;
+}
+
+} // namespace
+
+torch::Tensor TransformerImpl::forward(const torch::Tensor &ids, KvCache *cache) {
+    Layers &l = *m_layers;
+    const torch::Device device = l.embed->weight.device();
+    const torch::Tensor input = checkedIds(ids, device, m_config.vocabSize);
+    const int64_t time = input.size(1);
+    const int64_t start = cache ? cache->length : 0;
+    if (cache) {
+        const size_t layers = size_t(m_config.numLayers);
+        if (cache->keys.size() != layers || cache->values.size() != layers) {
+            if (cache->length != 0)
+                throw Error(QStringLiteral("the KV cache belongs to a different model"));
+            cache->keys.assign(layers, torch::Tensor());
+            cache->values.assign(layers, torch::Tensor());
+        }
+    }
+
+    torch::Tensor x =
+        embedTokens(m_config, l.embed->weight, l.positions ? l.positions->weight : torch::Tensor(),
+                    input, start);
+    StepContext context = stepContext(m_config, l.invFreq, start, time, device);
+    context.cache = cache;
+    context.observer = &l.observer;
     for (Block &block : l.blocks)
         x = block->forward(x, context);
-    x = l.finalNorm(x);
+    torch::Tensor logits = head(x);
+    if (cache)
+        cache->length = start + time;
+    return logits;
+}
+
+torch::Tensor TransformerImpl::embed(const torch::Tensor &ids) {
+    Layers &l = *m_layers;
+    const torch::Tensor input = checkedIds(ids, l.embed->weight.device(), m_config.vocabSize);
+    return embedTokens(m_config, l.embed->weight,
+                       l.positions ? l.positions->weight : torch::Tensor(), input, 0);
+}
+
+int TransformerImpl::blockCount() const {
+    return int(m_layers->blocks.size());
+}
+
+torch::Tensor TransformerImpl::forwardBlock(int index, const torch::Tensor &hidden) {
+    Layers &l = *m_layers;
+    if (index < 0 || index >= blockCount())
+        throw Error(QStringLiteral("block %1 does not exist: the model has %2 blocks")
+                        .arg(index)
+                        .arg(blockCount()));
+    if (hidden.dim() != 3 || hidden.size(1) == 0 || hidden.size(2) != m_config.hiddenSize)
+        throw Error(QStringLiteral("a decoder block expects hidden states shaped [batch, time, "
+                                   "%1] with at least one position")
+                        .arg(m_config.hiddenSize));
+    const torch::Device device = l.embed->weight.device();
+    StepContext context = stepContext(m_config, l.invFreq, 0, hidden.size(1), device);
+    context.observer = &l.observer;
+    return l.blocks[size_t(index)]->forward(hidden.to(device), context);
+}
+
+torch::Tensor TransformerImpl::finalNorm(const torch::Tensor &hidden) {
+    Layers &l = *m_layers;
+    torch::Tensor x = l.finalNorm(hidden);
     if (l.observer) {
         l.observer(QStringList{l.lmHead ? QStringLiteral("lm_head.weight")
                                         : l.prefix + (isGpt2(m_config)
@@ -655,11 +718,13 @@ torch::Tensor TransformerImpl::forward(const torch::Tensor &ids, KvCache *cache)
                                                           : QStringLiteral("embed_tokens.weight"))},
                    x);
     }
-    const torch::Tensor head = l.lmHead ? l.lmHead->weight : l.embed->weight;
-    torch::Tensor logits = torch::nn::functional::linear(x, head);
-    if (cache)
-        cache->length = total;
-    return logits;
+    return x;
+}
+
+torch::Tensor TransformerImpl::head(const torch::Tensor &hidden) {
+    Layers &l = *m_layers;
+    const torch::Tensor weight = l.lmHead ? l.lmHead->weight : l.embed->weight;
+    return torch::nn::functional::linear(finalNorm(hidden), weight);
 }
 
 namespace {

@@ -64,6 +64,26 @@ public:
     /// cache->length and the cache is extended. Without a cache and in training mode autograd
     /// flows as usual. Throws nwc::Error for ids outside the vocabulary.
     torch::Tensor forward(const torch::Tensor &ids, KvCache *cache = nullptr);
+
+    // Block-wise evaluation of whole sequences (no cache, positions from 0), e.g. to collect
+    // calibration statistics one decoder block at a time:
+    // head(forwardBlock(n-1, ... forwardBlock(0, embed(ids)))) equals forward(ids).
+
+    /// Token embeddings (+ learned positions for GPT-2) of ids [batch, time] -> hidden states
+    /// [batch, time, hidden]. Throws nwc::Error as forward() does.
+    torch::Tensor embed(const torch::Tensor &ids);
+    /// Number of decoder blocks.
+    int blockCount() const;
+    /// Runs decoder block `index` (causal mask, sliding window when configured) on hidden states
+    /// [batch, time, hidden]; the input observer sees its linear-layer inputs. Throws
+    /// nwc::Error for an index or shape that does not fit.
+    torch::Tensor forwardBlock(int index, const torch::Tensor &hidden);
+    /// The final norm; the observer sees its output as the input of lm_head (or of the tied
+    /// embedding).
+    torch::Tensor finalNorm(const torch::Tensor &hidden);
+    /// finalNorm + lm_head: logits [batch, time, vocab].
+    torch::Tensor head(const torch::Tensor &hidden);
+
     /// Weights under the names a HF checkpoint of this architecture uses, in [out, in] HF
     /// layout for the architecture (Conv1D [in, out] for GPT-2). Tied lm_head omitted.
     /// Detached float32 CPU copies.

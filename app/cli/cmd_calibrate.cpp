@@ -1,0 +1,199 @@
+// nwc calibrate MODEL [--text FILE] -o calib.h5: per-layer input statistics H = Σ x xᵀ and
+// column importance diag(H), cached by model + data hash.
+#include "cli/clioutput.h"
+#include "cli/commands.h"
+#include "cli/modeloptions.h"
+
+#include "analysis/calibration.h"
+#include "jobs/error.h"
+#include "jobs/progresssink.h"
+
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QTextStream>
+
+#include <algorithm>
+#include <numeric>
+
+#include <unistd.h>
+
+namespace nwc::cli {
+namespace {
+
+constexpr int kTopColumns = 5;
+
+/// Indices of the `count` largest values, largest first.
+std::vector<int> topColumns(const std::vector<double> &values, int count) {
+    std::vector<int> order(values.size());
+    std::iota(order.begin(), order.end(), 0);
+    const int shown = std::min<int>(count, int(order.size()));
+    std::partial_sort(order.begin(), order.begin() + shown, order.end(),
+                      [&](int a, int b) { return values[size_t(a)] > values[size_t(b)]; });
+    order.resize(size_t(shown));
+    return order;
+}
+
+/// "q_proj.weight (+ k_proj, v_proj)" style label of weights sharing one input.
+QString groupLabel(const QStringList &weights) {
+    QString label = weights.first();
+    if (weights.size() > 1) {
+        QStringList others;
+        for (int i = 1; i < weights.size(); ++i)
+            others.append(weights[i].section(QLatin1Char('.'), -2, -2));
+        label += QStringLiteral(" (+ %1)").arg(others.join(QStringLiteral(", ")));
+    }
+    return label;
+}
+
+/// The inputs shown in the table: those of the first block and lm_head's.
+QList<QStringList> shownGroups(const QList<QStringList> &groups) {
+    QList<QStringList> shown;
+    if (groups.isEmpty())
+        return shown;
+    const QString firstBlock = groups.first().first().section(QLatin1Char('.'), 0, -4);
+    for (const QStringList &group : groups) {
+        if (group.first().section(QLatin1Char('.'), 0, -4) == firstBlock)
+            shown.append(group);
+    }
+    if (!shown.contains(groups.last()))
+        shown.append(groups.last());
+    return shown;
+}
+
+} // namespace
+
+int runCalibrate(const QStringList &args) {
+    QCommandLineParser parser;
+    parser.addPositionalArgument(QStringLiteral("MODEL"),
+                                 QStringLiteral("HF directory, llama2.c .bin, or demo:NAME"));
+    const QCommandLineOption textOption(
+        QStringLiteral("text"),
+        QStringLiteral("UTF-8 calibration text (default for the demo models: the training part "
+                       "of the demo corpus)."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption samplesOption(
+        QStringLiteral("samples"), QStringLiteral("Windows drawn from the text (default 32)."),
+        QStringLiteral("N"), QStringLiteral("32"));
+    const QCommandLineOption lengthOption(QStringLiteral("seq-len"),
+                                          QStringLiteral("Tokens per window (default 256)."),
+                                          QStringLiteral("L"), QStringLiteral("256"));
+    const QCommandLineOption seedOption(
+        QStringLiteral("seed"), QStringLiteral("Seed of the window offsets (default 1234)."),
+        QStringLiteral("S"), QStringLiteral("1234"));
+    const QCommandLineOption outputOption(
+        {QStringLiteral("o"), QStringLiteral("output")},
+        QStringLiteral("Calibration file to write (default: the calibration cache)."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption jsonOption(QStringLiteral("json"), QStringLiteral("Print JSON."));
+    parser.addOptions({textOption, samplesOption, lengthOption, seedOption, outputOption,
+                       jsonOption, tokenizerOption()});
+    int exitCode = 0;
+    if (!parseOrExit(parser, args, QStringLiteral("calibrate"),
+                     QStringLiteral("Run a model on calibration text one block at a time and "
+                                    "store each linear layer's input statistics H = sum x x^T "
+                                    "and column importance diag(H). A file with the same model "
+                                    "and data hash is reused."),
+                     &exitCode))
+        return exitCode;
+    if (parser.positionalArguments().size() != 1) {
+        printError(QStringLiteral("calibrate expects one MODEL (see 'nwc calibrate --help')"));
+        return 2;
+    }
+
+    CalibrationSettings settings;
+    settings.samples = intOption(parser, samplesOption.names().first());
+    settings.sequenceLength = intOption(parser, lengthOption.names().first());
+    bool seedOk = false;
+    settings.seed = parser.value(seedOption).toULongLong(&seedOk);
+    if (!seedOk)
+        throw Error(QStringLiteral("--seed expects a non-negative integer, got '%1'")
+                        .arg(parser.value(seedOption)));
+    if (settings.samples < 1 || settings.sequenceLength < 2)
+        throw Error(QStringLiteral("--samples must be at least 1 and --seq-len at least 2"));
+
+    QElapsedTimer timer;
+    timer.start();
+    const LanguageModelPtr model = loadModel(parser, parser.positionalArguments().first());
+    CallbackProgress progress(
+        [](double fraction, const QString &message) { printProgress(fraction, message); });
+    const CalibrationData data = calibrate(*model, parser.value(textOption), settings,
+                                           parser.value(outputOption), &progress);
+    const double seconds = double(timer.nsecsElapsed()) * 1e-9;
+
+    const QList<QStringList> groups = data.inputGroups();
+    QJsonObject json;
+    json[QStringLiteral("model")] = model->displayName();
+    json[QStringLiteral("text")] = data.textSource();
+    json[QStringLiteral("samples")] = data.settings().samples;
+    json[QStringLiteral("requested_samples")] = data.requestedSamples();
+    json[QStringLiteral("sequence_length")] = data.settings().sequenceLength;
+    json[QStringLiteral("seed")] = QString::number(data.settings().seed);
+    json[QStringLiteral("tokens")] = double(data.tokens());
+    json[QStringLiteral("bos")] = data.startsWithBos();
+    json[QStringLiteral("inputs")] = int(groups.size());
+    json[QStringLiteral("weights")] = int(data.weightNames().size());
+    json[QStringLiteral("model_hash")] = data.modelHash();
+    json[QStringLiteral("data_hash")] = data.dataHash();
+    json[QStringLiteral("file")] = data.path();
+    json[QStringLiteral("from_cache")] = data.fromCache();
+    json[QStringLiteral("seconds")] = seconds;
+    json[QStringLiteral("compute_seconds")] = data.seconds();
+
+    QJsonArray top;
+    QStringList lines;
+    for (const QStringList &group : shownGroups(groups)) {
+        const std::vector<double> importance = data.importance(group.first());
+        QStringList cells;
+        QJsonArray columns;
+        for (int column : topColumns(importance, kTopColumns)) {
+            const double value = importance[size_t(column)];
+            cells.append(QStringLiteral("%1: %2").arg(column).arg(value, 0, 'g', 4));
+            QJsonObject entry;
+            entry[QStringLiteral("column")] = column;
+            entry[QStringLiteral("importance")] = value;
+            columns.append(entry);
+        }
+        QJsonObject item;
+        item[QStringLiteral("weights")] = QJsonArray::fromStringList(group);
+        item[QStringLiteral("top")] = columns;
+        top.append(item);
+        QString label = groupLabel(group);
+        if (group == groups.last() && !group.first().startsWith(QLatin1String("lm_head")))
+            label += QStringLiteral(" (tied, as lm_head)");
+        lines.append(
+            QStringLiteral("  %1\n      %2").arg(label, cells.join(QStringLiteral("   "))));
+    }
+    json[QStringLiteral("top_columns")] = top;
+
+    if (parser.isSet(jsonOption)) {
+        printJson(QJsonDocument(json));
+        return 0;
+    }
+    if (isatty(2))
+        QTextStream(stderr) << '\n';
+    QTextStream out(stdout);
+    out << "model            " << model->displayName() << '\n'
+        << "text             " << data.textSource() << '\n'
+        << "windows          " << data.settings().samples << " x " << data.settings().sequenceLength
+        << " tokens = " << data.tokens() << " tokens (BOS " << (data.startsWithBos() ? "yes" : "no")
+        << ", seed " << data.settings().seed;
+    if (data.settings().samples < data.requestedSamples())
+        out << "; the text holds only " << data.settings().samples << " of the "
+            << data.requestedSamples() << " windows asked for";
+    out << ")\n"
+        << "layers           " << data.weightNames().size() << " linear weights reading "
+        << groups.size() << " distinct inputs\n"
+        << "model hash       " << data.modelHash().left(16) << '\n'
+        << "data hash        " << data.dataHash().left(16) << '\n'
+        << "file             " << data.path()
+        << (data.fromCache() ? " (reused: same model and data hash)" : "") << '\n'
+        << "time             " << QString::number(seconds, 'f', 2) << " s";
+    if (data.fromCache())
+        out << " (computed earlier in " << QString::number(data.seconds(), 'f', 2) << " s)";
+    out << "\n\nmost important input columns (column: diag(H)):\n"
+        << lines.join(QLatin1Char('\n')) << '\n';
+    return 0;
+}
+
+} // namespace nwc::cli

@@ -1,0 +1,149 @@
+// nwc compress MODEL --bits B -o F.nwc [--method nwc|rtn|gptq] [--codec FILE …] [--text FILE |
+// --calib FILE]
+#include "cli/clioutput.h"
+#include "cli/commands.h"
+
+#include "analysis/modelcompressor.h"
+#include "jobs/error.h"
+#include "jobs/progresssink.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QTextStream>
+
+namespace nwc::cli {
+namespace {
+
+QJsonObject toJson(const CompressionSummary &summary) {
+    QJsonObject root;
+    root.insert(QStringLiteral("output"), summary.outputPath);
+    root.insert(QStringLiteral("source_model"), summary.sourceModel);
+    root.insert(QStringLiteral("method"), compressionMethodName(summary.method));
+    root.insert(QStringLiteral("target_bpw"), summary.targetBitsPerWeight);
+    root.insert(QStringLiteral("achieved_bpw"), summary.achievedBitsPerWeight);
+    root.insert(QStringLiteral("compressed_weights"), double(summary.compressedWeights));
+    root.insert(QStringLiteral("counted_bytes"), double(summary.countedBytes));
+    root.insert(QStringLiteral("estimated_bitstream_bits"), summary.estimatedBitstreamBits);
+    root.insert(QStringLiteral("actual_bitstream_bits"), summary.actualBitstreamBits);
+    root.insert(QStringLiteral("passthrough_bytes"), double(summary.passthroughBytes));
+    root.insert(QStringLiteral("codec_bytes"), double(summary.codecBytes));
+    root.insert(QStringLiteral("file_bytes"), double(summary.fileBytes));
+    root.insert(QStringLiteral("seconds"), summary.seconds);
+    root.insert(QStringLiteral("peak_resident_bytes"), double(summary.peakResidentBytes));
+    QJsonArray tensors;
+    for (const CompressedTensorSummary &t : summary.tensors) {
+        QJsonObject row;
+        row.insert(QStringLiteral("name"), t.name);
+        row.insert(QStringLiteral("rows"), double(t.rows));
+        row.insert(QStringLiteral("columns"), double(t.columns));
+        row.insert(QStringLiteral("codec"), t.codecId);
+        row.insert(QStringLiteral("step"), t.step);
+        row.insert(QStringLiteral("bits"), t.bits);
+        row.insert(QStringLiteral("counted_bytes"), double(t.countedBytes));
+        row.insert(QStringLiteral("bpw"), t.bitsPerWeight);
+        row.insert(QStringLiteral("estimated_bits"), t.estimatedBits);
+        tensors.append(row);
+    }
+    root.insert(QStringLiteral("tensors"), tensors);
+    return root;
+}
+
+} // namespace
+
+int runCompress(const QStringList &args) {
+    QCommandLineParser parser;
+    parser.addPositionalArgument(QStringLiteral("MODEL"),
+                                 QStringLiteral("HF directory, llama2.c .bin, or demo:NAME"));
+    const QCommandLineOption bitsOption(
+        QStringLiteral("bits"),
+        QStringLiteral("Target bits per weight (NWC: any rate in the codecs' range, side "
+                       "information included; RTN/GPTQ: code width 2–8)."),
+        QStringLiteral("B"));
+    const QCommandLineOption outputOption({QStringLiteral("o"), QStringLiteral("output")},
+                                          QStringLiteral("Container to write (.nwc)."),
+                                          QStringLiteral("FILE"));
+    const QCommandLineOption methodOption(QStringLiteral("method"),
+                                          QStringLiteral("nwc (default), rtn or gptq."),
+                                          QStringLiteral("M"), QStringLiteral("nwc"));
+    const QCommandLineOption codecOption(
+        QStringLiteral("codec"),
+        QStringLiteral("Codec file to choose from (repeatable; default: the shipped ladder)."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption textOption(
+        QStringLiteral("text"),
+        QStringLiteral("Calibration text (default for demo models: the demo training corpus)."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption calibOption(QStringLiteral("calib"),
+                                         QStringLiteral("Calibration file from 'nwc calibrate'."),
+                                         QStringLiteral("FILE"));
+    const QCommandLineOption samplesOption(QStringLiteral("samples"),
+                                           QStringLiteral("Calibration windows (default 32)."),
+                                           QStringLiteral("N"), QStringLiteral("32"));
+    const QCommandLineOption seqLenOption(QStringLiteral("seq-len"),
+                                          QStringLiteral("Calibration window length (default 256)."),
+                                          QStringLiteral("N"), QStringLiteral("256"));
+    const QCommandLineOption groupOption(QStringLiteral("group-size"),
+                                         QStringLiteral("RTN/GPTQ group size (default 128)."),
+                                         QStringLiteral("N"), QStringLiteral("128"));
+    const QCommandLineOption jsonOption(QStringLiteral("json"), QStringLiteral("Print JSON."));
+    parser.addOptions({bitsOption, outputOption, methodOption, codecOption, textOption,
+                       calibOption, samplesOption, seqLenOption, groupOption, jsonOption});
+    int exitCode = 0;
+    if (!parseOrExit(parser, args, QStringLiteral("compress"),
+                     QStringLiteral("Compress a model's linear layers into a .nwc container."),
+                     &exitCode))
+        return exitCode;
+    if (parser.positionalArguments().size() != 1 || !parser.isSet(bitsOption) ||
+        !parser.isSet(outputOption)) {
+        printError(QStringLiteral("compress expects MODEL --bits B -o FILE (see 'nwc compress "
+                                  "--help')"));
+        return 2;
+    }
+    CompressionSettings settings;
+    if (!compressionMethodFromName(parser.value(methodOption), &settings.method))
+        throw Error(QStringLiteral("unknown method '%1' (use nwc, rtn or gptq)")
+                        .arg(parser.value(methodOption)));
+    settings.targetBitsPerWeight = doubleOption(parser, bitsOption.names().first());
+    settings.codecPaths = parser.values(codecOption);
+    settings.calibrationText = parser.value(textOption);
+    settings.calibrationFile = parser.value(calibOption);
+    settings.calibrationSamples = intOption(parser, samplesOption.names().first());
+    settings.calibrationLength = intOption(parser, seqLenOption.names().first());
+    settings.groupSize = intOption(parser, groupOption.names().first());
+
+    CallbackProgress progress(
+        [](double fraction, const QString &message) { printProgress(fraction, message); });
+    const CompressionSummary s =
+        compressModel(parser.positionalArguments().first(), settings, parser.value(outputOption),
+                      &progress);
+    if (parser.isSet(jsonOption)) {
+        printJson(QJsonDocument(toJson(s)));
+        return 0;
+    }
+    QTextStream out(stdout);
+    out << "model              " << s.sourceModel << "\n"
+        << "method             " << compressionMethodName(s.method) << "\n"
+        << "target             " << QString::number(s.targetBitsPerWeight, 'f', 3)
+        << " bits per weight\n"
+        << "achieved           " << QString::number(s.achievedBitsPerWeight, 'f', 3)
+        << " bits per weight = 8 × " << s.countedBytes << " bytes / " << s.compressedWeights
+        << " weights (bitstreams or codes + scales + levels + offsets + headers)\n";
+    if (s.method == CompressionMethod::Nwc) {
+        const double gap = s.estimatedBitstreamBits > 0
+                               ? 100.0 * (s.actualBitstreamBits / s.estimatedBitstreamBits - 1.0)
+                               : 0.0;
+        out << "bitstreams         " << QString::number(s.actualBitstreamBits / 8.0, 'f', 0)
+            << " bytes written vs " << QString::number(s.estimatedBitstreamBits / 8.0, 'f', 0)
+            << " estimated by the entropy model (" << (gap >= 0 ? "+" : "")
+            << QString::number(gap, 'f', 2) << " %)\n"
+            << "codec parameters   " << s.codecBytes << " bytes (not counted in bits per weight)\n";
+    }
+    out << "passthrough        " << s.passthroughBytes
+        << " bytes (embeddings, norms, biases, head; not counted)\n"
+        << "file               " << s.outputPath << "  " << s.fileBytes << " bytes\n"
+        << "time               " << QString::number(s.seconds, 'f', 1) << " s, peak memory "
+        << QString::number(double(s.peakResidentBytes) / 1048576.0, 'f', 0) << " MiB\n";
+    return 0;
+}
+
+} // namespace nwc::cli

@@ -1,0 +1,50 @@
+#pragma once
+// Trains an NWC codec on the weights of one or more checkpoints (DESIGN §4): normalized column
+// chunks with random quality levels, additive-noise quantization, loss
+// λ · MSE + Σ_q c_q · R_q. The job behind `nwc train-codec`. Torch-free header.
+
+#include "codec/codecparameters.h"
+
+#include <QString>
+#include <QStringList>
+#include <cstdint>
+
+namespace nwc {
+
+class ProgressSink;
+
+struct CodecTrainingSettings {
+    /// Checkpoint specs whose block linear weights form the training set.
+    QStringList models;
+    /// "identity", "fast" or "paper".
+    QString preset = QStringLiteral("fast");
+    double lambda = 400.0;
+    int64_t steps = 2000;
+    /// Chunks per training step.
+    int64_t batchChunks = 4096;
+    double learningRate = 1e-3;
+    uint64_t seed = 1;
+    /// Codec id (empty: "<preset>-l<lambda>").
+    QString id;
+    /// Codec file written every `checkpointEvery` steps and at the end (atomically).
+    QString outputPath;
+    int64_t checkpointEvery = 250;
+    /// Continue from the codec file at outputPath (its step count and weights).
+    bool resume = false;
+};
+
+struct CodecTrainingReport {
+    CodecParameters codec;
+    /// Measured at the end on held-out chunks with real quantization at step 1.
+    double bitsPerWeight = 0.0;
+    double meanSquaredError = 0.0;
+    int64_t trainingChunks = 0;
+    double seconds = 0.0;
+};
+
+/// Trains (or resumes) and writes the codec file. Throws nwc::Error for unreadable models or
+/// models without compressible tensors; nwc::Cancelled keeps the last periodic checkpoint.
+CodecTrainingReport trainCodec(const CodecTrainingSettings &settings,
+                               ProgressSink *progress = nullptr);
+
+} // namespace nwc

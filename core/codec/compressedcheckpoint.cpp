@@ -1,0 +1,254 @@
+#include "codec/compressedcheckpoint.h"
+
+#include "codec/tensordecoder.h"
+#include "io/safetensorswriter.h"
+#include "jobs/error.h"
+#include "jobs/progresssink.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSaveFile>
+#include <QTemporaryDir>
+#include <QtEndian>
+
+#include <algorithm>
+#include <cstring>
+
+namespace nwc {
+namespace {
+
+/// Bytes of `values` stored as `dtype` (a float type), little-endian.
+QByteArray floatsToBytes(const std::vector<float> &values, DType dtype, const QString &context) {
+    QByteArray bytes(qsizetype(values.size()) * dtypeSize(dtype), Qt::Uninitialized);
+    uchar *out = reinterpret_cast<uchar *>(bytes.data());
+    switch (dtype) {
+    case DType::F32:
+        for (size_t i = 0; i < values.size(); ++i) {
+            uint32_t bits;
+            std::memcpy(&bits, &values[i], sizeof bits);
+            qToLittleEndian(bits, out + 4 * i);
+        }
+        break;
+    case DType::F16:
+        for (size_t i = 0; i < values.size(); ++i)
+            qToLittleEndian(floatToHalf(values[i]), out + 2 * i);
+        break;
+    case DType::BF16:
+        for (size_t i = 0; i < values.size(); ++i)
+            qToLittleEndian(floatToBf16(values[i]), out + 2 * i);
+        break;
+    case DType::F64:
+        for (size_t i = 0; i < values.size(); ++i) {
+            const double value = values[i];
+            uint64_t bits;
+            std::memcpy(&bits, &value, sizeof bits);
+            qToLittleEndian(bits, out + 8 * i);
+        }
+        break;
+    default:
+        throw Error(QStringLiteral("%1: original dtype %2 is not a float type (the file is "
+                                   "damaged)")
+                        .arg(context, dtypeName(dtype)));
+    }
+    return bytes;
+}
+
+/// Rounds values to what `dtype` can hold (F16/BF16), in place.
+void roundToDtype(std::vector<float> &values, DType dtype) {
+    if (dtype == DType::F16) {
+        for (float &v : values)
+            v = halfToFloat(floatToHalf(v));
+    } else if (dtype == DType::BF16) {
+        for (float &v : values)
+            v = bf16ToFloat(floatToBf16(v));
+    }
+}
+
+void writeFileAtomically(const QString &path, const QByteArray &bytes) {
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
+        throw Error(QStringLiteral("%1: cannot write (%2); check the folder's permissions and "
+                                   "free space")
+                        .arg(path, file.errorString()));
+}
+
+} // namespace
+
+CompressedCheckpoint::CompressedCheckpoint(const QString &path, const QString &source)
+    : m_reader(std::make_unique<NwcReader>(path))
+    , m_source(source.isEmpty() ? path : source)
+    , m_displayName(QFileInfo(path).completeBaseName()) {}
+
+CompressedCheckpoint::~CompressedCheckpoint() = default;
+
+std::shared_ptr<const CompressedCheckpoint> CompressedCheckpoint::open(const QString &path,
+                                                                       const QString &source) {
+    std::shared_ptr<CompressedCheckpoint> checkpoint(new CompressedCheckpoint(path, source));
+    const NwcReader &reader = *checkpoint->m_reader;
+
+    checkpoint->m_configJson = reader.configJson();
+    const QString configContext = path + QStringLiteral(" (config_json)");
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(checkpoint->m_configJson, &parseError);
+    if (parseError.error != QJsonParseError::NoError || !document.isObject())
+        throw Error(QStringLiteral("%1: the stored config.json is not a JSON object (%2); the "
+                                   "file is damaged, re-export it")
+                        .arg(path, parseError.errorString()));
+    checkpoint->m_config = ModelConfig::fromJson(document.object(), configContext);
+
+    checkpoint->m_summary = reader.summary();
+    const std::vector<QString> codecIds = reader.codecIds();
+    int compressedIndex = 0;
+    for (const QString &name : reader.order()) {
+        TensorInfo info;
+        info.name = name;
+        if (reader.hasTensor(name)) {
+            const NwcTensorSummary &s = checkpoint->m_summary.tensors.at(size_t(compressedIndex++));
+            if (s.method == CompressionMethod::Nwc &&
+                std::find(codecIds.begin(), codecIds.end(), s.codecId) == codecIds.end())
+                throw Error(QStringLiteral("%1: tensor '%2' uses codec '%3', which the file does "
+                                           "not hold; the file is damaged or incomplete, "
+                                           "re-export it")
+                                .arg(path, name, s.codecId));
+            info.dtype = s.originalDtype;
+            info.shape = s.transposed ? QVector<qint64>{s.columns, s.rows}
+                                      : QVector<qint64>{s.rows, s.columns};
+        } else {
+            const PassthroughTensor p = reader.passthroughInfo(name);
+            info.dtype = p.dtype;
+            info.shape = p.shape;
+        }
+        info.byteSize = quint64(info.elementCount()) * quint64(dtypeSize(info.dtype));
+        checkpoint->m_tensorIndex.insert(name, checkpoint->m_tensors.size());
+        checkpoint->m_tensors.append(info);
+    }
+    checkpoint->extractTokenizer();
+    return checkpoint;
+}
+
+void CompressedCheckpoint::extractTokenizer() {
+    const std::vector<QString> files = m_reader->tokenizerFileNames();
+    if (files.empty())
+        return;
+    m_tokenizerDirectory =
+        std::make_unique<QTemporaryDir>(QDir::tempPath() + QStringLiteral("/nwc-tokenizer-XXXXXX"));
+    if (!m_tokenizerDirectory->isValid())
+        throw Error(QStringLiteral("%1: cannot create a temporary folder for its tokenizer (%2); "
+                                   "check that %3 is writable")
+                        .arg(path(), m_tokenizerDirectory->errorString(), QDir::tempPath()));
+    for (const QString &name : files)
+        writeFileAtomically(m_tokenizerDirectory->filePath(name), m_reader->tokenizerFile(name));
+    if (!m_reader->primaryTokenizerFile().isEmpty())
+        m_tokenizerPath = m_tokenizerDirectory->filePath(m_reader->primaryTokenizerFile());
+}
+
+const TensorInfo *CompressedCheckpoint::findTensor(const QString &name) const {
+    const auto it = m_tensorIndex.constFind(name);
+    return it == m_tensorIndex.constEnd() ? nullptr : &m_tensors.at(it.value());
+}
+
+CompressedTensor CompressedCheckpoint::compressedTensor(const QString &name) const {
+    return m_reader->tensor(name);
+}
+
+std::shared_ptr<const CodecParameters> CompressedCheckpoint::codecFor(const QString &id) const {
+    std::lock_guard<std::mutex> lock(m_codecMutex);
+    auto it = m_codecs.find(id);
+    if (it == m_codecs.end())
+        it = m_codecs.emplace(id, std::make_shared<const CodecParameters>(m_reader->codec(id)))
+                 .first;
+    return it->second;
+}
+
+std::vector<float> CompressedCheckpoint::decode(const QString &name) const {
+    const CompressedTensor tensor = m_reader->tensor(name);
+    std::shared_ptr<const CodecParameters> codec;
+    if (tensor.method == CompressionMethod::Nwc)
+        codec = codecFor(tensor.codecId);
+    std::vector<float> values = decodeCompressedTensor(tensor, codec.get());
+    if (int64_t(values.size()) != tensor.weightCount())
+        throw Error(QStringLiteral("%1: tensor '%2' decoded to %3 values instead of %4")
+                        .arg(path(), name)
+                        .arg(values.size())
+                        .arg(tensor.weightCount()));
+    roundToDtype(values, tensor.originalDtype);
+    return values;
+}
+
+std::vector<float> CompressedCheckpoint::readFloat32(const QString &name) const {
+    if (m_reader->hasTensor(name))
+        return decode(name);
+    if (!m_reader->hasPassthrough(name))
+        throw Error(
+            QStringLiteral("%1: the checkpoint has no tensor named '%2'.").arg(path(), name));
+    const PassthroughTensor p = m_reader->passthrough(name);
+    std::vector<float> values(size_t(p.bytes.size() / dtypeSize(p.dtype)));
+    convertToFloat32(p.bytes.constData(), p.dtype, values.size(), values.data());
+    return values;
+}
+
+QByteArray CompressedCheckpoint::readRaw(const QString &name) const {
+    if (m_reader->hasTensor(name)) {
+        const TensorInfo *info = findTensor(name);
+        return floatsToBytes(decode(name), info->dtype,
+                             QStringLiteral("%1: tensor '%2'").arg(path(), name));
+    }
+    if (!m_reader->hasPassthrough(name))
+        throw Error(
+            QStringLiteral("%1: the checkpoint has no tensor named '%2'.").arg(path(), name));
+    return m_reader->passthrough(name).bytes;
+}
+
+void decompressToDirectory(const CompressedCheckpoint &checkpoint, const QString &directory,
+                           bool overwrite, ProgressSink *progress) {
+    const QDir dir(directory);
+    if (dir.exists()) {
+        QStringList shadowing = dir.entryList(
+            {QStringLiteral("*.safetensors"), QStringLiteral("*.safetensors.index.json")},
+            QDir::Files, QDir::Name);
+        shadowing.removeAll(QStringLiteral("model.safetensors"));
+        if (!dir.isEmpty() && !overwrite)
+            throw Error(QStringLiteral("%1: the folder is not empty; choose an empty or new "
+                                       "folder, or pass --force to overwrite its files")
+                            .arg(directory));
+        if (!shadowing.isEmpty())
+            throw Error(QStringLiteral("%1: holds %2, which would be loaded instead of the "
+                                       "decompressed model; choose an empty folder")
+                            .arg(directory, shadowing.join(QStringLiteral(", "))));
+    }
+
+    // Decode everything before writing, so a failure or cancellation leaves nothing behind.
+    SafetensorsWriter writer;
+    writer.setMetadata(QStringLiteral("format"), QStringLiteral("pt"));
+    writer.setMetadata(QStringLiteral("nwc_source"), QFileInfo(checkpoint.path()).fileName());
+    const QVector<TensorInfo> &tensors = checkpoint.tensors();
+    for (int i = 0; i < tensors.size(); ++i) {
+        throwIfCancelled(progress);
+        const TensorInfo &info = tensors.at(i);
+        reportProgress(
+            progress, double(i) / double(tensors.size() + 1),
+            QStringLiteral("decoding %1 (%2/%3)").arg(info.name).arg(i + 1).arg(tensors.size()));
+        writer.addTensor(info.name, info.dtype, info.shape, checkpoint.readRaw(info.name));
+    }
+    std::vector<std::pair<QString, QByteArray>> tokenizerFiles;
+    for (const QString &name : checkpoint.reader().tokenizerFileNames())
+        tokenizerFiles.emplace_back(name, checkpoint.reader().tokenizerFile(name));
+    throwIfCancelled(progress);
+
+    if (!QDir().mkpath(directory))
+        throw Error(QStringLiteral("%1: cannot create the folder; check the path and "
+                                   "permissions")
+                        .arg(directory));
+    reportProgress(
+        progress, double(tensors.size()) / double(tensors.size() + 1),
+        QStringLiteral("writing %1").arg(dir.filePath(QStringLiteral("model.safetensors"))));
+    writer.write(dir.filePath(QStringLiteral("model.safetensors")));
+    writeFileAtomically(dir.filePath(QStringLiteral("config.json")), checkpoint.configJson());
+    for (const auto &file : tokenizerFiles)
+        writeFileAtomically(dir.filePath(file.first), file.second);
+    reportProgress(progress, 1.0, QStringLiteral("wrote %1").arg(directory));
+}
+
+} // namespace nwc

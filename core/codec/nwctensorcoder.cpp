@@ -1,0 +1,276 @@
+#include "codec/nwctensorcoder.h"
+
+#include "codec/factorizeddensity.h"
+#include "codec/neuralcodec.h"
+#include "codec/ransstream.h"
+#include "codec/symboltables.h"
+#include "jobs/error.h"
+
+#include <QtConcurrent/QtConcurrentMap>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <mutex>
+#include <numeric>
+
+namespace nwc {
+namespace {
+
+constexpr int64_t kBatchChunks = 16384;
+
+} // namespace
+
+struct NwcTensorCoder::Private {
+    CodecParameters codec;
+    mutable NeuralCodec network{nullptr};
+    std::unique_ptr<FactorizedDensity> density;
+    mutable std::mutex tablesMutex;
+    mutable std::map<double, std::shared_ptr<const SymbolTables>> tables;
+
+    // The prepared tensor.
+    ColumnChunks chunks;
+    std::vector<uint8_t> levels;
+    std::vector<double> importance;
+    torch::Tensor latents;     // [chunkCount, d]
+    torch::Tensor chunkLevels; // [chunkCount] int64
+
+    std::shared_ptr<const SymbolTables> tablesFor(double step, bool withFrequencies) const {
+        std::lock_guard<std::mutex> lock(tablesMutex);
+        auto it = tables.find(step);
+        if (it != tables.end() && (!withFrequencies || it->second->checksum() != 0))
+            return it->second;
+        auto built = std::make_shared<const SymbolTables>(*density, step, withFrequencies);
+        if (withFrequencies)
+            tables[step] = built;
+        return built;
+    }
+
+    torch::Tensor decodeLatents(const torch::Tensor &quantized, const torch::Tensor &levelsOfChunks) const {
+        torch::NoGradGuard noGrad;
+        std::vector<torch::Tensor> parts;
+        for (int64_t start = 0; start < quantized.size(0); start += kBatchChunks) {
+            const int64_t end = std::min(quantized.size(0), start + kBatchChunks);
+            parts.push_back(network->decode(quantized.slice(0, start, end),
+                                            levelsOfChunks.slice(0, start, end)));
+        }
+        return parts.empty() ? torch::zeros_like(quantized) : torch::cat(parts);
+    }
+};
+
+NwcTensorCoder::NwcTensorCoder(const CodecParameters &codec)
+    : d(std::make_unique<Private>()) {
+    d->codec = codec;
+    d->network = NeuralCodec(codec);
+    d->network->load(codec);
+    d->network->eval();
+    d->density = std::make_unique<FactorizedDensity>(codec);
+}
+
+NwcTensorCoder::~NwcTensorCoder() = default;
+
+const CodecParameters &NwcTensorCoder::codec() const { return d->codec; }
+
+int32_t NwcTensorCoder::columnsPerStream(int64_t rows, int32_t chunk) {
+    const int64_t symbolsPerColumn = ((rows + chunk - 1) / chunk) * chunk;
+    return int32_t(std::max<int64_t>(1, (65536 + symbolsPerColumn - 1) / symbolsPerColumn));
+}
+
+void NwcTensorCoder::setTensor(const ColumnChunks &chunks, const std::vector<uint8_t> &levels,
+                               const std::vector<double> &importance) {
+    if (chunks.chunk != d->codec.chunk)
+        throw Error(QStringLiteral("chunk length %1 does not match codec '%2' (%3)")
+                        .arg(chunks.chunk)
+                        .arg(d->codec.id)
+                        .arg(d->codec.chunk));
+    if (int64_t(levels.size()) != chunks.columns)
+        throw Error(QStringLiteral("%1 quality levels for %2 columns").arg(levels.size()).arg(chunks.columns));
+    for (uint8_t level : levels) {
+        if (level >= d->codec.levels)
+            throw Error(QStringLiteral("quality level %1 exceeds codec '%2' (%3 levels)")
+                            .arg(level)
+                            .arg(d->codec.id)
+                            .arg(d->codec.levels));
+    }
+    d->chunks = chunks;
+    d->levels = levels;
+    d->importance = importance.empty() ? std::vector<double>(size_t(chunks.columns), 1.0) : importance;
+    std::vector<int64_t> perChunk(static_cast<size_t>(chunks.chunkCount()));
+    for (int64_t j = 0; j < chunks.columns; ++j)
+        std::fill_n(perChunk.begin() + j * chunks.chunksPerColumn, chunks.chunksPerColumn,
+                    int64_t(levels[size_t(j)]));
+    d->chunkLevels = torch::tensor(perChunk, torch::kInt64);
+    const torch::Tensor x =
+        torch::from_blob(d->chunks.values.data(), {chunks.chunkCount(), chunks.chunk}, torch::kFloat32);
+    torch::NoGradGuard noGrad;
+    std::vector<torch::Tensor> parts;
+    for (int64_t start = 0; start < x.size(0); start += kBatchChunks) {
+        const int64_t end = std::min(x.size(0), start + kBatchChunks);
+        parts.push_back(d->network->encode(x.slice(0, start, end), d->chunkLevels.slice(0, start, end)));
+    }
+    d->latents = parts.empty() ? torch::zeros({0, chunks.chunk}) : torch::cat(parts).contiguous();
+}
+
+NwcTensorCoder::Trial NwcTensorCoder::evaluate(double step) const {
+    const auto tables = d->tablesFor(step, false);
+    const int64_t n = d->latents.size(0);
+    const int32_t dim = d->codec.chunk;
+    const float *y = d->latents.data_ptr<float>();
+    torch::Tensor quantized = torch::empty_like(d->latents);
+    float *q = quantized.data_ptr<float>();
+    Trial trial;
+    trial.step = step;
+    double bits = 0.0;
+    for (int64_t c = 0; c < n; ++c) {
+        const int base = int(d->chunkLevels.data_ptr<int64_t>()[c]) * dim;
+        for (int32_t i = 0; i < dim; ++i) {
+            const int channel = base + i;
+            const int64_t symbol = tables->quantize(channel, y[c * dim + i]);
+            bits += tables->bits(channel, symbol);
+            q[c * dim + i] = tables->dequantize(channel, symbol);
+        }
+    }
+    trial.estimatedBits = bits;
+    const torch::Tensor reconstructed = d->decodeLatents(quantized, d->chunkLevels).contiguous();
+    const float *r = reconstructed.data_ptr<float>();
+    const float *x = d->chunks.values.data();
+    const int64_t perColumn = d->chunks.chunksPerColumn * dim;
+    for (int64_t j = 0; j < d->chunks.columns; ++j) {
+        double error = 0.0;
+        for (int64_t k = 0; k < d->chunks.rows; ++k) {
+            const double diff = double(x[j * perColumn + k]) - double(r[j * perColumn + k]);
+            error += diff * diff;
+        }
+        const double scale = double(d->chunks.scales[size_t(j)]);
+        trial.squaredError += error * scale * scale;
+        trial.weightedError += d->importance[size_t(j)] * error * scale * scale;
+    }
+    return trial;
+}
+
+CompressedTensor NwcTensorCoder::encode(const QString &name, double step, bool transposedLayout,
+                                        DType originalDtype) const {
+    const auto tables = d->tablesFor(step, true);
+    CompressedTensor t;
+    t.name = name;
+    t.rows = d->chunks.rows;
+    t.columns = d->chunks.columns;
+    t.transposed = transposedLayout;
+    t.originalDtype = originalDtype;
+    t.method = CompressionMethod::Nwc;
+    t.codecId = d->codec.id;
+    t.step = step;
+    t.levels = d->levels;
+    t.columnScales = d->chunks.scaleBits;
+    t.tableChecksum = tables->checksum();
+    t.columnsPerStream = columnsPerStream(t.rows, d->codec.chunk);
+    const int32_t dim = d->codec.chunk;
+    const int64_t perColumn = d->chunks.chunksPerColumn * dim;
+    const float *y = d->latents.data_ptr<float>();
+    const int64_t streams = (t.columns + t.columnsPerStream - 1) / t.columnsPerStream;
+    std::vector<QByteArray> encoded(static_cast<size_t>(streams));
+    std::vector<double> streamBits(static_cast<size_t>(streams), 0.0);
+    std::vector<int64_t> indices(static_cast<size_t>(streams));
+    std::iota(indices.begin(), indices.end(), int64_t(0));
+    QtConcurrent::blockingMap(indices, [&](int64_t s) {
+        std::vector<int32_t> values;
+        std::vector<const FrequencyTable *> used;
+        const int64_t first = s * t.columnsPerStream;
+        const int64_t last = std::min(t.columns, first + t.columnsPerStream);
+        double bits = 0.0;
+        for (int64_t j = first; j < last; ++j) {
+            const int base = int(d->levels[size_t(j)]) * dim;
+            for (int64_t k = 0; k < perColumn; ++k) {
+                const int channel = base + int(k % dim);
+                const int64_t symbol = tables->quantize(channel, y[j * perColumn + k]);
+                bits += tables->bits(channel, symbol);
+                tables->appendSymbols(channel, symbol, &values, &used);
+            }
+        }
+        RansEncoder encoder;
+        for (size_t i = values.size(); i-- > 0;)
+            encoder.pushReverse(values[i], *used[i]);
+        encoded[size_t(s)] = encoder.finish();
+        streamBits[size_t(s)] = bits;
+    });
+    t.streamOffsets.push_back(0);
+    for (int64_t s = 0; s < streams; ++s) {
+        t.bitstream += encoded[size_t(s)];
+        t.streamOffsets.push_back(uint64_t(t.bitstream.size()));
+        t.estimatedBits += streamBits[size_t(s)];
+    }
+    return t;
+}
+
+std::vector<float> NwcTensorCoder::decode(const CompressedTensor &t) const {
+    const auto fail = [&](const QString &what) {
+        return Error(QStringLiteral("tensor %1: %2").arg(t.name, what));
+    };
+    if (t.method != CompressionMethod::Nwc)
+        throw fail(QStringLiteral("is not NWC-coded"));
+    if (t.codecId != d->codec.id)
+        throw fail(QStringLiteral("was coded with codec '%1', not '%2'").arg(t.codecId, d->codec.id));
+    if (t.rows <= 0 || t.columns <= 0 || int64_t(t.levels.size()) != t.columns ||
+        int64_t(t.columnScales.size()) != t.columns || t.columnsPerStream <= 0)
+        throw fail(QStringLiteral("shape, levels or scales are inconsistent (the file is damaged)"));
+    const int64_t streams = (t.columns + t.columnsPerStream - 1) / t.columnsPerStream;
+    if (int64_t(t.streamOffsets.size()) != streams + 1 || t.streamOffsets.front() != 0 ||
+        t.streamOffsets.back() != uint64_t(t.bitstream.size()))
+        throw fail(QStringLiteral("stream offsets do not match the bitstream (the file is damaged)"));
+    for (size_t s = 0; s + 1 < t.streamOffsets.size(); ++s) {
+        if (t.streamOffsets[s] > t.streamOffsets[s + 1])
+            throw fail(QStringLiteral("stream offsets are not increasing (the file is damaged)"));
+    }
+    for (uint8_t level : t.levels) {
+        if (level >= d->codec.levels)
+            throw fail(QStringLiteral("quality level %1 out of range (the file is damaged)").arg(level));
+    }
+    if (!(t.step > 0.0) || !std::isfinite(t.step))
+        throw fail(QStringLiteral("invalid latent step (the file is damaged)"));
+    const auto tables = d->tablesFor(t.step, true);
+    if (tables->checksum() != t.tableChecksum)
+        throw fail(QStringLiteral("the coding tables computed here differ from the encoder's "
+                                  "(checksum %1 vs %2): the file was made by a different codec "
+                                  "build or is damaged")
+                       .arg(tables->checksum(), 8, 16, QLatin1Char('0'))
+                       .arg(t.tableChecksum, 8, 16, QLatin1Char('0')));
+    const int32_t dim = d->codec.chunk;
+    const int64_t chunksPerColumn = (t.rows + dim - 1) / dim;
+    const int64_t perColumn = chunksPerColumn * dim;
+    torch::Tensor quantized = torch::empty({t.columns * chunksPerColumn, dim});
+    float *q = quantized.data_ptr<float>();
+    std::vector<int64_t> indices(static_cast<size_t>(streams));
+    std::iota(indices.begin(), indices.end(), int64_t(0));
+    const auto *bytes = reinterpret_cast<const uint8_t *>(t.bitstream.constData());
+    QtConcurrent::blockingMap(indices, [&](int64_t s) {
+        const uint64_t begin = t.streamOffsets[size_t(s)];
+        RansDecoder decoder(bytes + begin, size_t(t.streamOffsets[size_t(s) + 1] - begin));
+        const auto next = [&](const FrequencyTable &table) { return decoder.decode(table); };
+        const int64_t first = s * t.columnsPerStream;
+        const int64_t last = std::min(t.columns, first + t.columnsPerStream);
+        for (int64_t j = first; j < last; ++j) {
+            const int base = int(t.levels[size_t(j)]) * dim;
+            for (int64_t k = 0; k < perColumn; ++k) {
+                const int channel = base + int(k % dim);
+                q[j * perColumn + k] = tables->dequantize(channel, tables->decodeSymbol(channel, next));
+            }
+        }
+        decoder.finish();
+    });
+    std::vector<int64_t> perChunk(static_cast<size_t>(t.columns * chunksPerColumn));
+    for (int64_t j = 0; j < t.columns; ++j)
+        std::fill_n(perChunk.begin() + j * chunksPerColumn, chunksPerColumn, int64_t(t.levels[size_t(j)]));
+    const torch::Tensor reconstructed =
+        d->decodeLatents(quantized, torch::tensor(perChunk, torch::kInt64)).contiguous();
+    const float *r = reconstructed.data_ptr<float>();
+    std::vector<float> weights(static_cast<size_t>(t.rows * t.columns));
+    for (int64_t j = 0; j < t.columns; ++j) {
+        const float scale = halfToFloat(t.columnScales[size_t(j)]);
+        const float usable = std::isfinite(scale) ? scale : 0.0f;
+        for (int64_t k = 0; k < t.rows; ++k)
+            weights[size_t(k * t.columns + j)] = r[j * perColumn + k] * usable;
+    }
+    return weights;
+}
+
+} // namespace nwc

@@ -1,0 +1,60 @@
+#pragma once
+// Codes one weight matrix with one NWC codec: normalize and chunk the columns, run the
+// encoder, quantize the latents with a step, entropy-code them with rANS in independent
+// streams of column blocks; and the reverse. Torch-free header (the network lives behind a
+// pointer).
+
+#include "codec/codecparameters.h"
+#include "codec/columnchunks.h"
+#include "codec/compressedtensor.h"
+
+#include <memory>
+#include <vector>
+
+namespace nwc {
+
+class NwcTensorCoder {
+public:
+    /// Builds the codec's network and entropy model. Throws nwc::Error for incomplete
+    /// parameters.
+    explicit NwcTensorCoder(const CodecParameters &codec);
+    ~NwcTensorCoder();
+    NwcTensorCoder(const NwcTensorCoder &) = delete;
+    NwcTensorCoder &operator=(const NwcTensorCoder &) = delete;
+
+    const CodecParameters &codec() const;
+
+    /// Rate and distortion of one latent step on the tensor given to setTensor.
+    struct Trial {
+        double step = 1.0;
+        /// Model code length of all latent symbols (bits).
+        double estimatedBits = 0.0;
+        /// Σ_j importance_j · Σ_rows (w − ŵ)² over the original weights.
+        double weightedError = 0.0;
+        /// Σ (w − ŵ)² (unweighted).
+        double squaredError = 0.0;
+    };
+
+    /// Prepares `chunks` with quality `levels` (one per column) and per-column `importance`
+    /// (empty = all 1): runs the encoder once.
+    void setTensor(const ColumnChunks &chunks, const std::vector<uint8_t> &levels,
+                   const std::vector<double> &importance);
+    /// Quantizes the latents with `step`, decodes and measures (does not entropy-code).
+    Trial evaluate(double step) const;
+    /// Entropy-codes the prepared tensor at `step`. `name`, `transposed` and `originalDtype`
+    /// are copied into the result.
+    CompressedTensor encode(const QString &name, double step, bool transposed,
+                            DType originalDtype) const;
+    /// Decodes an NWC tensor made with this codec to [rows, columns] (the coding orientation).
+    /// Throws nwc::Error naming the tensor for inconsistent fields or corrupt streams.
+    std::vector<float> decode(const CompressedTensor &tensor) const;
+
+    /// Columns per rANS stream for a matrix of `rows` rows: about 64k symbols per stream.
+    static int32_t columnsPerStream(int64_t rows, int32_t chunk);
+
+private:
+    struct Private;
+    std::unique_ptr<Private> d;
+};
+
+} // namespace nwc

@@ -1,0 +1,74 @@
+#pragma once
+// Coding tables of one codec at one latent quantization step: for every latent channel the
+// range of symbols it codes directly, each symbol's code length under the learned density, and
+// the 16-bit frequency tables (plus an escape symbol for values outside the range, whose
+// offset follows as two uniformly coded 16-bit halves).
+
+#include "codec/factorizeddensity.h"
+#include "codec/frequencytable.h"
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+namespace nwc {
+
+class SymbolTables {
+public:
+    /// Frequency-table precision (bits).
+    static constexpr int kPrecision = 16;
+    /// Bits an escaped value costs on top of the escape symbol.
+    static constexpr int kEscapePayloadBits = 32;
+
+    /// Builds the tables of every channel of `density` at quantization step `step` (> 0).
+    /// With `withFrequencies` false only the code lengths are computed (for rate estimates).
+    SymbolTables(const FactorizedDensity &density, double step, bool withFrequencies);
+
+    double step() const { return m_step; }
+    int channels() const { return int(m_channels.size()); }
+    double median(int channel) const { return m_channels[size_t(channel)].median; }
+    /// The integer symbol of latent value `value` in `channel`: round((value - median) / step).
+    int64_t quantize(int channel, float value) const;
+    /// The latent value symbol `symbol` stands for.
+    float dequantize(int channel, int64_t symbol) const;
+    /// Model code length of `symbol` in bits (escape symbol + payload for out-of-range ones).
+    double bits(int channel, int64_t symbol) const;
+
+    /// Appends the rANS symbols (table index, value) coding `symbol` in `channel`, in coding
+    /// order: the range index or the escape index, then two 16-bit halves when escaped.
+    /// `tables` receives the table to use for each pushed symbol.
+    void appendSymbols(int channel, int64_t symbol, std::vector<int32_t> *values,
+                       std::vector<const FrequencyTable *> *tables) const;
+    /// Decodes one latent symbol of `channel` with `decode(table)` returning the next rANS
+    /// symbol coded with that table.
+    template <typename Decode> int64_t decodeSymbol(int channel, Decode &&decode) const {
+        const Channel &c = m_channels[size_t(channel)];
+        const int32_t index = decode(*c.table);
+        if (index < c.count)
+            return c.minimum + index;
+        const uint32_t high = uint32_t(decode(uniform16()));
+        const uint32_t low = uint32_t(decode(uniform16()));
+        const uint32_t zigzag = (high << 16) | low;
+        const int64_t offset = int64_t(zigzag >> 1) ^ -int64_t(zigzag & 1);
+        return offset >= 0 ? c.minimum + c.count + offset : c.minimum + offset;
+    }
+    /// Hash of all frequency tables (FNV-1a, 32 bits) to detect encoder/decoder table mismatch.
+    uint32_t checksum() const { return m_checksum; }
+
+    /// The uniform table over 65536 symbols used for escape payloads.
+    static const FrequencyTable &uniform16();
+
+private:
+    struct Channel {
+        double median = 0.0;
+        int64_t minimum = 0;
+        int32_t count = 0;
+        std::vector<double> bits; // count entries + escape
+        std::shared_ptr<FrequencyTable> table;
+    };
+    double m_step = 1.0;
+    std::vector<Channel> m_channels;
+    uint32_t m_checksum = 0;
+};
+
+} // namespace nwc

@@ -87,7 +87,7 @@ int runTrainCodec(const QStringList &args) {
         << report.trainingChunks << " chunks of " << report.codec.chunk << ")\n"
         << "steps            " << report.codec.steps << "\n"
         << "bits per weight  " << QString::number(report.bitsPerWeight, 'f', 3)
-        << "  (held-out chunks, real quantization at step 1, random levels)\n"
+        << "  (held-out chunks, real quantization at step 1, default level mix)\n"
         << "MSE (normalized) " << QString::number(report.meanSquaredError, 'g', 4) << "\n"
         << "time             " << QString::number(report.seconds, 'f', 1) << " s\n"
         << "file             " << settings.outputPath << "\n";

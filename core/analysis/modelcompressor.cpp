@@ -100,28 +100,6 @@ int64_t peakResidentBytes() {
     return 0;
 }
 
-/// Tokenizer files beside the checkpoint's tokenizer (the ones a HF folder carries).
-void addTokenizerFiles(NwcWriter &writer, const Checkpoint &checkpoint) {
-    const QString primary = checkpoint.tokenizerPath();
-    if (primary.isEmpty())
-        return;
-    const QFileInfo info(primary);
-    const auto readAll = [](const QString &path) {
-        QFile file(path);
-        if (!file.open(QIODevice::ReadOnly))
-            throw Error(QStringLiteral("cannot read tokenizer file %1: %2").arg(path, file.errorString()));
-        return file.readAll();
-    };
-    writer.addTokenizerFile(info.fileName(), readAll(primary), true);
-    for (const char *name : {"tokenizer_config.json", "special_tokens_map.json", "merges.txt",
-                             "vocab.json", "tokenizer.json", "tokenizer.model"}) {
-        const QString file = QString::fromLatin1(name);
-        const QString path = info.dir().filePath(file);
-        if (file != info.fileName() && QFileInfo::exists(path))
-            writer.addTokenizerFile(file, readAll(path));
-    }
-}
-
 struct LoadedCodec {
     CodecParameters parameters;
     std::unique_ptr<NwcTensorCoder> coder;
@@ -302,12 +280,22 @@ CompressionSummary compressModel(const QString &modelSpec, const CompressionSett
         summary.passthroughBytes = 0;
         summary.codecBytes = 0;
         writer.setConfigJson(checkpoint->configJson());
-        addTokenizerFiles(writer, *checkpoint);
+        const auto tokenizerFiles = collectTokenizerFiles(checkpoint->tokenizerPath());
+        for (size_t i = 0; i < tokenizerFiles.size(); ++i)
+            writer.addTokenizerFile(tokenizerFiles[i].first, tokenizerFiles[i].second, i == 0);
         std::vector<bool> codecUsed(codecs.size(), false);
         SubProgress sub(progress, 0.65, 0.98);
         QJsonArray allocationJson;
-        for (size_t t = 0; t < jobs.size(); ++t) {
+        // Tensors go into the container in the checkpoint's order.
+        size_t t = 0;
+        for (const TensorInfo &info : checkpoint->tensors()) {
             throwIfCancelled(progress);
+            if (!isCompressibleTensor(info)) {
+                const QByteArray raw = checkpoint->readRaw(info.name);
+                writer.addPassthrough(info.name, info.dtype, info.shape, raw);
+                summary.passthroughBytes += raw.size();
+                continue;
+            }
             reportProgress(&sub, double(t) / double(jobs.size()),
                            QStringLiteral("coding %1").arg(jobs[t].info.name));
             const TensorJob &job = jobs[t];
@@ -359,6 +347,7 @@ CompressionSummary compressModel(const QString &modelSpec, const CompressionSett
             row.estimatedBits = tensor.estimatedBits;
             summary.countedBytes += row.countedBytes;
             summary.tensors.push_back(row);
+            ++t;
         }
         for (size_t c = 0; c < codecs.size(); ++c) {
             if (!codecUsed[c])
@@ -366,14 +355,6 @@ CompressionSummary compressModel(const QString &modelSpec, const CompressionSett
             writer.addCodec(codecs[c].parameters);
             for (const NamedArray &array : codecs[c].parameters.arrays)
                 summary.codecBytes += int64_t(array.values.size()) * 4;
-        }
-        for (const TensorInfo &info : checkpoint->tensors()) {
-            if (isCompressibleTensor(info))
-                continue;
-            throwIfCancelled(progress);
-            const QByteArray raw = checkpoint->readRaw(info.name);
-            writer.addPassthrough(info.name, info.dtype, info.shape, raw);
-            summary.passthroughBytes += raw.size();
         }
         summary.achievedBitsPerWeight = 8.0 * double(summary.countedBytes) / double(totalWeights);
         NwcHeader header;

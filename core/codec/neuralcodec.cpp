@@ -80,8 +80,9 @@ NeuralCodecImpl::NeuralCodecImpl(const CodecParameters &architecture, uint64_t s
     }
 }
 
-torch::Tensor &NeuralCodecImpl::param(const QString &name) {
-    torch::Tensor *found = named_parameters(false).find(key(name));
+torch::Tensor NeuralCodecImpl::param(const QString &name) const {
+    const auto parameters = named_parameters(false);
+    const torch::Tensor *found = parameters.find(key(name));
     if (!found)
         throw Error(QStringLiteral("codec has no parameter '%1'").arg(name));
     return *found;

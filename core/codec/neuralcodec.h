@@ -43,7 +43,7 @@ private:
     torch::Tensor transform(const QString &side, const torch::Tensor &input,
                             const torch::Tensor &levels);
     torch::Tensor logitsCumulative(const torch::Tensor &values, const torch::Tensor &channels);
-    torch::Tensor &param(const QString &name);
+    torch::Tensor param(const QString &name) const;
 
     CodecParameters m_architecture;
 };

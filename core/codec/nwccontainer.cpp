@@ -1,5 +1,7 @@
 #include "codec/nwccontainer.h"
 
+#include "codec/codecgroup.h"
+
 #include "io/h5util.h"
 #include "jobs/error.h"
 
@@ -389,23 +391,7 @@ void NwcWriter::addCodec(const CodecParameters &codec) {
         H5::Group root = d.root();
         H5::Group codecs = h5::ensureGroup(root, kCodecsGroup);
         H5::Group group = codecs.createGroup(toStd(codec.id));
-        h5::setAttribute(group, QStringLiteral("preset"), codec.preset);
-        h5::setAttribute(group, QStringLiteral("chunk"), int64_t(codec.chunk));
-        h5::setAttribute(group, QStringLiteral("hidden"), int64_t(codec.hidden));
-        h5::setAttribute(group, QStringLiteral("blocks"), int64_t(codec.blocks));
-        h5::setAttribute(group, QStringLiteral("levels"), int64_t(codec.levels));
-        h5::setAttribute(group, QStringLiteral("lambda"), codec.lambda);
-        h5::setAttribute(group, QStringLiteral("steps"), int64_t(codec.steps));
-        h5::setAttribute(group, QStringLiteral("nominal_bpw"), codec.nominalBitsPerWeight);
-        h5::writeDoubles(group, QStringLiteral("rate_weights"), codec.rateWeights);
-        h5::writeStrings(group, QStringLiteral("trained_on"), codec.trainedOn);
-        h5::writeStrings(group, QStringLiteral("array_order"), arrayNames);
-        H5::Group arrays = group.createGroup("arrays");
-        for (const NamedArray &array : codec.arrays) {
-            h5::writeFloats(arrays, array.name, array.values, array.shape);
-            H5::DataSet dataset = arrays.openDataSet(toStd(array.name));
-            h5::setAttribute(dataset, QStringLiteral("rank"), int64_t(array.shape.size()));
-        }
+        writeCodecGroup(group, codec, context);
     } catch (const H5::Exception &error) {
         throw Error(QStringLiteral("%1: cannot write: %2").arg(context, h5::errorText(error)));
     }
@@ -764,33 +750,7 @@ CodecParameters NwcReader::codec(const QString &id) const {
                                        "incomplete; re-export it)")
                             .arg(d.path, id));
         const H5::Group group = d.child(kCodecsGroup, id);
-        CodecParameters codec;
-        codec.id = id;
-        codec.preset = h5::stringAttribute(group, QStringLiteral("preset"), context);
-        codec.chunk = int32_t(h5::intAttribute(group, QStringLiteral("chunk"), context));
-        codec.hidden = int32_t(h5::intAttribute(group, QStringLiteral("hidden"), context));
-        codec.blocks = int32_t(h5::intAttribute(group, QStringLiteral("blocks"), context));
-        codec.levels = int32_t(h5::intAttribute(group, QStringLiteral("levels"), context));
-        codec.lambda = h5::doubleAttribute(group, QStringLiteral("lambda"), context);
-        codec.steps = h5::intAttribute(group, QStringLiteral("steps"), context);
-        codec.nominalBitsPerWeight =
-            h5::doubleAttribute(group, QStringLiteral("nominal_bpw"), context);
-        codec.rateWeights = h5::readDoubles(group, QStringLiteral("rate_weights"), context);
-        codec.trainedOn = h5::readStrings(group, QStringLiteral("trained_on"), context);
-        const std::vector<QString> arrayNames =
-            h5::readStrings(group, QStringLiteral("array_order"), context);
-        const H5::Group arrays = group.openGroup("arrays");
-        for (const QString &name : arrayNames) {
-            NamedArray array;
-            array.name = name;
-            array.values = h5::readFloats(arrays, name, context, &array.shape);
-            const H5::DataSet dataset = arrays.openDataSet(toStd(name));
-            if (h5::hasAttribute(dataset, QStringLiteral("rank")) &&
-                h5::intAttribute(dataset, QStringLiteral("rank"), context) == 0)
-                array.shape.clear();
-            codec.arrays.push_back(std::move(array));
-        }
-        return codec;
+        return readCodecGroup(group, id, context);
     });
 }
 

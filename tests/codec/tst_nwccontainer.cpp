@@ -646,6 +646,7 @@ void TestNwcContainer::compressedCheckpoint() {
         writer.commit();
     }
     QCOMPARE(compressedCount, 21);
+    // NWC_TST_NWCCONTAINER_KEEP=PATH keeps a copy of the container for trying the CLI by hand.
     const QString keep = qEnvironmentVariable("NWC_TST_NWCCONTAINER_KEEP");
     if (!keep.isEmpty()) {
         QFile::remove(keep);

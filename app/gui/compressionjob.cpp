@@ -1,0 +1,184 @@
+#include "compressionjob.h"
+
+#include "io/checkpoint.h"
+#include "jobs/error.h"
+#include "jobs/progresssink.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QSaveFile>
+#include <algorithm>
+#include <new>
+#include <utility>
+
+namespace nwc {
+namespace {
+
+QString translate(const char *text) {
+    return QCoreApplication::translate("nwc::CompressionJob", text);
+}
+
+/// Maps a part of the job onto [begin, end] of the whole job's progress.
+class PhaseProgress : public ProgressSink {
+public:
+    PhaseProgress(ProgressSink *parent, double begin, double end, QString prefix = QString())
+        : m_parent(parent)
+        , m_begin(begin)
+        , m_end(end)
+        , m_prefix(std::move(prefix)) {}
+    void report(double fraction, const QString &message) override {
+        const double clamped = std::clamp(fraction, 0.0, 1.0);
+        reportProgress(m_parent, m_begin + (m_end - m_begin) * clamped,
+                       m_prefix.isEmpty() ? message : m_prefix + QStringLiteral(": ") + message);
+    }
+    bool cancelled() const override { return m_parent && m_parent->cancelled(); }
+
+private:
+    ProgressSink *m_parent;
+    double m_begin;
+    double m_end;
+    QString m_prefix;
+};
+
+QByteArray readText(const QString &path) {
+    if (path.isEmpty())
+        throw Error(translate("no evaluation text was given: choose a calibration text, or "
+                              "compress without evaluation"));
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        throw Error(translate("cannot read the evaluation text %1: %2")
+                        .arg(describeTextPath(path), file.errorString()));
+    return file.readAll();
+}
+
+CompressionEvaluation evaluate(const CompressionJobSettings &settings,
+                               const LanguageModelPtr &loadedReference, ProgressSink *progress) {
+    QElapsedTimer timer;
+    timer.start();
+    CompressionEvaluation evaluation;
+    evaluation.textPath = settings.evaluation.textPath;
+    const QByteArray text = readText(settings.evaluation.textPath);
+
+    LanguageModelPtr reference = loadedReference;
+    if (!reference) {
+        PhaseProgress phase(progress, 0.0, 0.1, translate("loading the original model"));
+        reference = LanguageModel::load(settings.modelSpec, QString(), &phase);
+    }
+    LanguageModelPtr compressed;
+    {
+        PhaseProgress phase(progress, 0.1, 0.25, translate("loading the compressed model"));
+        compressed = LanguageModel::load(settings.outputPath, QString(), &phase);
+    }
+
+    PerplexitySettings windows;
+    windows.contextLength =
+        std::max(2, std::min(settings.evaluation.contextLength, reference->config().maxPositions));
+    windows.stride = std::clamp(settings.evaluation.stride, 1, windows.contextLength - 1);
+    windows.addBos = true;
+    windows.maxBytes = settings.evaluation.maxBytes;
+    {
+        PhaseProgress phase(progress, 0.25, 0.45, translate("perplexity of the original"));
+        evaluation.original = evaluatePerplexity(*reference, text, windows, &phase);
+    }
+    {
+        PhaseProgress phase(progress, 0.45, 0.65, translate("perplexity of the compressed model"));
+        evaluation.compressed = evaluatePerplexity(*compressed, text, windows, &phase);
+    }
+    {
+        PhaseProgress phase(progress, 0.65, 1.0, translate("KL divergence"));
+        evaluation.comparison = compareWithReference(*compressed, *reference, text, windows, &phase);
+    }
+    evaluation.seconds = timer.elapsed() / 1000.0;
+    return evaluation;
+}
+
+} // namespace
+
+CompressionJobResult runCompressionJob(const CompressionJobSettings &settings,
+                                       ProgressSink *progress, const LanguageModelPtr &reference) {
+    CompressionJobResult result;
+    result.settings = settings;
+    const double compressionShare = settings.evaluate ? 0.6 : 1.0;
+    {
+        PhaseProgress phase(progress, 0.0, compressionShare);
+        result.summary =
+            compressModel(settings.modelSpec, settings.compression, settings.outputPath, &phase);
+    }
+    if (!settings.evaluate)
+        return result;
+
+    PhaseProgress phase(progress, compressionShare, 1.0);
+    try {
+        result.evaluation = evaluate(settings, reference, &phase);
+        result.evaluated = true;
+    } catch (const Cancelled &) {
+        // The whole job is cancelled: take back the file it wrote.
+        QFile::remove(settings.outputPath);
+        throw;
+    } catch (const Error &error) {
+        result.evaluationError = error.message();
+    } catch (const std::bad_alloc &) {
+        result.evaluationError =
+            translate("the original and the compressed model do not both fit in memory");
+    } catch (const std::exception &error) {
+        result.evaluationError = QString::fromLocal8Bit(error.what());
+    }
+    throwIfCancelled(progress);
+    reportProgress(progress, 1.0, translate("done"));
+    return result;
+}
+
+QString demoHeldoutTextPath() {
+    try {
+        const QString teacher = Checkpoint::resolveSpec(QStringLiteral("demo:teacher"));
+        const QString path = QFileInfo(teacher).path() + QStringLiteral("/heldout.txt");
+        return QFileInfo::exists(path) ? path : QString();
+    } catch (const Error &) {
+        return QString(); // the demo models are not installed
+    }
+}
+
+QString describeTextPath(const QString &path) {
+    if (path.isEmpty())
+        return QString();
+    const QString demo = demoHeldoutTextPath();
+    if (!demo.isEmpty() && QFileInfo(path).absoluteFilePath() == QFileInfo(demo).absoluteFilePath())
+        return translate("heldout.txt (built-in demo held-out text)");
+    return path.startsWith(QLatin1Char(':')) ? QFileInfo(path).fileName() : path;
+}
+
+qint64 copyCompressedCheckpoint(const QString &source, const QString &destination,
+                                ProgressSink *progress) {
+    QFile input(source);
+    if (!input.open(QIODevice::ReadOnly))
+        throw Error(translate("cannot read %1: %2").arg(source, input.errorString()));
+    if (QFileInfo(source).absoluteFilePath() == QFileInfo(destination).absoluteFilePath())
+        throw Error(translate("%1 is the file being exported; choose another name").arg(source));
+    QSaveFile output(destination);
+    if (!output.open(QIODevice::WriteOnly))
+        throw Error(translate("cannot write %1: %2").arg(destination, output.errorString()));
+    const qint64 total = input.size();
+    constexpr qint64 kChunk = qint64(8) << 20;
+    qint64 copied = 0;
+    while (!input.atEnd()) {
+        if (progress && progress->cancelled()) {
+            output.cancelWriting();
+            throw Cancelled();
+        }
+        const QByteArray chunk = input.read(kChunk);
+        if (chunk.isEmpty() && input.error() != QFileDevice::NoError)
+            throw Error(translate("cannot read %1: %2").arg(source, input.errorString()));
+        if (output.write(chunk) != chunk.size())
+            throw Error(translate("cannot write %1: %2").arg(destination, output.errorString()));
+        copied += chunk.size();
+        reportProgress(progress, total > 0 ? double(copied) / double(total) : 1.0,
+                       translate("copying %1").arg(QFileInfo(source).fileName()));
+    }
+    if (!output.commit())
+        throw Error(translate("cannot write %1: %2").arg(destination, output.errorString()));
+    return copied;
+}
+
+} // namespace nwc

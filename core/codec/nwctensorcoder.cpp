@@ -46,7 +46,8 @@ struct NwcTensorCoder::Private {
         return built;
     }
 
-    torch::Tensor decodeLatents(const torch::Tensor &quantized, const torch::Tensor &levelsOfChunks) const {
+    torch::Tensor decodeLatents(const torch::Tensor &quantized,
+                                const torch::Tensor &levelsOfChunks) const {
         torch::NoGradGuard noGrad;
         std::vector<torch::Tensor> parts;
         for (int64_t start = 0; start < quantized.size(0); start += kBatchChunks) {
@@ -69,7 +70,9 @@ NwcTensorCoder::NwcTensorCoder(const CodecParameters &codec)
 
 NwcTensorCoder::~NwcTensorCoder() = default;
 
-const CodecParameters &NwcTensorCoder::codec() const { return d->codec; }
+const CodecParameters &NwcTensorCoder::codec() const {
+    return d->codec;
+}
 
 int32_t NwcTensorCoder::columnsPerStream(int64_t rows, int32_t chunk) {
     const int64_t symbolsPerColumn = ((rows + chunk - 1) / chunk) * chunk;
@@ -84,7 +87,9 @@ void NwcTensorCoder::setTensor(const ColumnChunks &chunks, const std::vector<uin
                         .arg(d->codec.id)
                         .arg(d->codec.chunk));
     if (int64_t(levels.size()) != chunks.columns)
-        throw Error(QStringLiteral("%1 quality levels for %2 columns").arg(levels.size()).arg(chunks.columns));
+        throw Error(QStringLiteral("%1 quality levels for %2 columns")
+                        .arg(levels.size())
+                        .arg(chunks.columns));
     for (uint8_t level : levels) {
         if (level >= d->codec.levels)
             throw Error(QStringLiteral("quality level %1 exceeds codec '%2' (%3 levels)")
@@ -94,19 +99,21 @@ void NwcTensorCoder::setTensor(const ColumnChunks &chunks, const std::vector<uin
     }
     d->chunks = chunks;
     d->levels = levels;
-    d->importance = importance.empty() ? std::vector<double>(size_t(chunks.columns), 1.0) : importance;
+    d->importance =
+        importance.empty() ? std::vector<double>(size_t(chunks.columns), 1.0) : importance;
     std::vector<int64_t> perChunk(static_cast<size_t>(chunks.chunkCount()));
     for (int64_t j = 0; j < chunks.columns; ++j)
         std::fill_n(perChunk.begin() + j * chunks.chunksPerColumn, chunks.chunksPerColumn,
                     int64_t(levels[size_t(j)]));
     d->chunkLevels = torch::tensor(perChunk, torch::kInt64);
-    const torch::Tensor x =
-        torch::from_blob(d->chunks.values.data(), {chunks.chunkCount(), chunks.chunk}, torch::kFloat32);
+    const torch::Tensor x = torch::from_blob(d->chunks.values.data(),
+                                             {chunks.chunkCount(), chunks.chunk}, torch::kFloat32);
     torch::NoGradGuard noGrad;
     std::vector<torch::Tensor> parts;
     for (int64_t start = 0; start < x.size(0); start += kBatchChunks) {
         const int64_t end = std::min(x.size(0), start + kBatchChunks);
-        parts.push_back(d->network->encode(x.slice(0, start, end), d->chunkLevels.slice(0, start, end)));
+        parts.push_back(
+            d->network->encode(x.slice(0, start, end), d->chunkLevels.slice(0, start, end)));
     }
     d->latents = parts.empty() ? torch::zeros({0, chunks.chunk}) : torch::cat(parts).contiguous();
 }
@@ -172,27 +179,37 @@ CompressedTensor NwcTensorCoder::encode(const QString &name, double step, bool t
     std::vector<double> streamBits(static_cast<size_t>(streams), 0.0);
     std::vector<int64_t> indices(static_cast<size_t>(streams));
     std::iota(indices.begin(), indices.end(), int64_t(0));
+    std::mutex errorMutex;
+    QString firstError;
     QtConcurrent::blockingMap(indices, [&](int64_t s) {
-        std::vector<int32_t> values;
-        std::vector<const FrequencyTable *> used;
-        const int64_t first = s * t.columnsPerStream;
-        const int64_t last = std::min(t.columns, first + t.columnsPerStream);
-        double bits = 0.0;
-        for (int64_t j = first; j < last; ++j) {
-            const int base = int(d->levels[size_t(j)]) * dim;
-            for (int64_t k = 0; k < perColumn; ++k) {
-                const int channel = base + int(k % dim);
-                const int64_t symbol = tables->quantize(channel, y[j * perColumn + k]);
-                bits += tables->bits(channel, symbol);
-                tables->appendSymbols(channel, symbol, &values, &used);
+        try {
+            std::vector<int32_t> values;
+            std::vector<const FrequencyTable *> used;
+            const int64_t first = s * t.columnsPerStream;
+            const int64_t last = std::min(t.columns, first + t.columnsPerStream);
+            double bits = 0.0;
+            for (int64_t j = first; j < last; ++j) {
+                const int base = int(d->levels[size_t(j)]) * dim;
+                for (int64_t k = 0; k < perColumn; ++k) {
+                    const int channel = base + int(k % dim);
+                    const int64_t symbol = tables->quantize(channel, y[j * perColumn + k]);
+                    bits += tables->bits(channel, symbol);
+                    tables->appendSymbols(channel, symbol, &values, &used);
+                }
             }
+            RansEncoder encoder;
+            for (size_t i = values.size(); i-- > 0;)
+                encoder.pushReverse(values[i], *used[i]);
+            encoded[size_t(s)] = encoder.finish();
+            streamBits[size_t(s)] = bits;
+        } catch (const Error &error) {
+            std::lock_guard<std::mutex> lock(errorMutex);
+            if (firstError.isEmpty())
+                firstError = error.message();
         }
-        RansEncoder encoder;
-        for (size_t i = values.size(); i-- > 0;)
-            encoder.pushReverse(values[i], *used[i]);
-        encoded[size_t(s)] = encoder.finish();
-        streamBits[size_t(s)] = bits;
     });
+    if (!firstError.isEmpty())
+        throw Error(QStringLiteral("tensor %1: %2").arg(name, firstError));
     t.streamOffsets.push_back(0);
     for (int64_t s = 0; s < streams; ++s) {
         t.bitstream += encoded[size_t(s)];
@@ -209,21 +226,25 @@ std::vector<float> NwcTensorCoder::decode(const CompressedTensor &t) const {
     if (t.method != CompressionMethod::Nwc)
         throw fail(QStringLiteral("is not NWC-coded"));
     if (t.codecId != d->codec.id)
-        throw fail(QStringLiteral("was coded with codec '%1', not '%2'").arg(t.codecId, d->codec.id));
+        throw fail(
+            QStringLiteral("was coded with codec '%1', not '%2'").arg(t.codecId, d->codec.id));
     if (t.rows <= 0 || t.columns <= 0 || int64_t(t.levels.size()) != t.columns ||
         int64_t(t.columnScales.size()) != t.columns || t.columnsPerStream <= 0)
-        throw fail(QStringLiteral("shape, levels or scales are inconsistent (the file is damaged)"));
+        throw fail(
+            QStringLiteral("shape, levels or scales are inconsistent (the file is damaged)"));
     const int64_t streams = (t.columns + t.columnsPerStream - 1) / t.columnsPerStream;
     if (int64_t(t.streamOffsets.size()) != streams + 1 || t.streamOffsets.front() != 0 ||
         t.streamOffsets.back() != uint64_t(t.bitstream.size()))
-        throw fail(QStringLiteral("stream offsets do not match the bitstream (the file is damaged)"));
+        throw fail(
+            QStringLiteral("stream offsets do not match the bitstream (the file is damaged)"));
     for (size_t s = 0; s + 1 < t.streamOffsets.size(); ++s) {
         if (t.streamOffsets[s] > t.streamOffsets[s + 1])
             throw fail(QStringLiteral("stream offsets are not increasing (the file is damaged)"));
     }
     for (uint8_t level : t.levels) {
         if (level >= d->codec.levels)
-            throw fail(QStringLiteral("quality level %1 out of range (the file is damaged)").arg(level));
+            throw fail(
+                QStringLiteral("quality level %1 out of range (the file is damaged)").arg(level));
     }
     if (!(t.step > 0.0) || !std::isfinite(t.step))
         throw fail(QStringLiteral("invalid latent step (the file is damaged)"));
@@ -242,24 +263,38 @@ std::vector<float> NwcTensorCoder::decode(const CompressedTensor &t) const {
     std::vector<int64_t> indices(static_cast<size_t>(streams));
     std::iota(indices.begin(), indices.end(), int64_t(0));
     const auto *bytes = reinterpret_cast<const uint8_t *>(t.bitstream.constData());
+    // Exceptions must not leave a QtConcurrent worker (they would arrive as
+    // QUnhandledException): the first error is kept and thrown here.
+    std::mutex errorMutex;
+    QString firstError;
     QtConcurrent::blockingMap(indices, [&](int64_t s) {
-        const uint64_t begin = t.streamOffsets[size_t(s)];
-        RansDecoder decoder(bytes + begin, size_t(t.streamOffsets[size_t(s) + 1] - begin));
-        const auto next = [&](const FrequencyTable &table) { return decoder.decode(table); };
-        const int64_t first = s * t.columnsPerStream;
-        const int64_t last = std::min(t.columns, first + t.columnsPerStream);
-        for (int64_t j = first; j < last; ++j) {
-            const int base = int(t.levels[size_t(j)]) * dim;
-            for (int64_t k = 0; k < perColumn; ++k) {
-                const int channel = base + int(k % dim);
-                q[j * perColumn + k] = tables->dequantize(channel, tables->decodeSymbol(channel, next));
+        try {
+            const uint64_t begin = t.streamOffsets[size_t(s)];
+            RansDecoder decoder(bytes + begin, size_t(t.streamOffsets[size_t(s) + 1] - begin));
+            const auto next = [&](const FrequencyTable &table) { return decoder.decode(table); };
+            const int64_t first = s * t.columnsPerStream;
+            const int64_t last = std::min(t.columns, first + t.columnsPerStream);
+            for (int64_t j = first; j < last; ++j) {
+                const int base = int(t.levels[size_t(j)]) * dim;
+                for (int64_t k = 0; k < perColumn; ++k) {
+                    const int channel = base + int(k % dim);
+                    q[j * perColumn + k] =
+                        tables->dequantize(channel, tables->decodeSymbol(channel, next));
+                }
             }
+            decoder.finish();
+        } catch (const Error &error) {
+            std::lock_guard<std::mutex> lock(errorMutex);
+            if (firstError.isEmpty())
+                firstError = QStringLiteral("stream %1: %2").arg(s).arg(error.message());
         }
-        decoder.finish();
     });
+    if (!firstError.isEmpty())
+        throw fail(firstError + QStringLiteral(" (the file is damaged)"));
     std::vector<int64_t> perChunk(static_cast<size_t>(t.columns * chunksPerColumn));
     for (int64_t j = 0; j < t.columns; ++j)
-        std::fill_n(perChunk.begin() + j * chunksPerColumn, chunksPerColumn, int64_t(t.levels[size_t(j)]));
+        std::fill_n(perChunk.begin() + j * chunksPerColumn, chunksPerColumn,
+                    int64_t(t.levels[size_t(j)]));
     const torch::Tensor reconstructed =
         d->decodeLatents(quantized, torch::tensor(perChunk, torch::kInt64)).contiguous();
     const float *r = reconstructed.data_ptr<float>();

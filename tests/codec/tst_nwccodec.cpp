@@ -1,0 +1,299 @@
+// The NWC codec: learned density and its coding tables, column chunking, quality levels, tensor
+// coding round trips with bit accounting, corrupt streams, and codec training with resume.
+#include "codec/codecfile.h"
+#include "codec/codectrainer.h"
+#include "codec/columnchunks.h"
+#include "codec/factorizeddensity.h"
+#include "codec/neuralcodec.h"
+#include "codec/nwctensorcoder.h"
+#include "codec/ransstream.h"
+#include "codec/symboltables.h"
+#include "jobs/error.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <cmath>
+#include <random>
+
+using namespace nwc;
+
+namespace {
+
+CodecParameters freshCodec(const QString &preset, uint64_t seed = 3) {
+    CodecParameters architecture = codecPreset(preset);
+    architecture.id = preset + QStringLiteral("-test");
+    NeuralCodec network(architecture, seed);
+    CodecParameters parameters = network->parameters();
+    parameters.id = architecture.id;
+    return parameters;
+}
+
+/// Gaussian weights with column scales spread over two orders of magnitude.
+std::vector<float> randomWeights(int64_t rows, int64_t columns, uint64_t seed) {
+    std::mt19937_64 rng(seed);
+    std::normal_distribution<float> normal(0.0f, 1.0f);
+    std::vector<float> scales(static_cast<size_t>(columns));
+    for (float &scale : scales)
+        scale = std::pow(10.0f, std::uniform_real_distribution<float>(-2.0f, 0.0f)(rng));
+    std::vector<float> weights(size_t(rows * columns));
+    for (int64_t r = 0; r < rows; ++r)
+        for (int64_t c = 0; c < columns; ++c)
+            weights[size_t(r * columns + c)] = normal(rng) * scales[size_t(c)];
+    return weights;
+}
+
+std::vector<double> randomImportance(int64_t columns, uint64_t seed) {
+    std::mt19937_64 rng(seed);
+    std::vector<double> importance(static_cast<size_t>(columns));
+    for (double &value : importance)
+        value = std::exp(std::normal_distribution<double>(0.0, 2.0)(rng));
+    return importance;
+}
+
+} // namespace
+
+class TestNwcCodec : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void densityHasMediansAndUnitMass();
+    void symbolTablesCodeOutliersThroughEscapes();
+    void chunksNormalizeColumns();
+    void qualityLevelsFollowImportanceRanks();
+    void tensorRoundTrip_data();
+    void tensorRoundTrip();
+    void smallerStepCostsMoreBits();
+    void corruptTensorsAreRefused();
+    void trainingWritesAndResumes();
+};
+
+void TestNwcCodec::densityHasMediansAndUnitMass() {
+    const CodecParameters codec = freshCodec(QStringLiteral("identity"));
+    const FactorizedDensity density(codec);
+    QCOMPARE(density.channels(), 64);
+    for (int c = 0; c < density.channels(); c += 7) {
+        QVERIFY(std::abs(density.logit(c, density.median(c))) < 1e-9);
+        QVERIFY(std::abs(density.mass(c, -1e6, 1e6) - 1.0) < 1e-9);
+        // Mass is additive over adjacent intervals.
+        const double m = density.median(c);
+        const double whole = density.mass(c, m - 2.0, m + 3.0);
+        const double parts = density.mass(c, m - 2.0, m + 0.5) + density.mass(c, m + 0.5, m + 3.0);
+        QVERIFY(std::abs(whole - parts) < 1e-12);
+    }
+}
+
+void TestNwcCodec::symbolTablesCodeOutliersThroughEscapes() {
+    const CodecParameters codec = freshCodec(QStringLiteral("identity"));
+    const FactorizedDensity density(codec);
+    const SymbolTables tables(density, 0.5, true);
+    std::mt19937_64 rng(11);
+    std::vector<std::pair<int, int64_t>> symbols;
+    for (int i = 0; i < 5000; ++i) {
+        const int channel = int(rng() % 64);
+        int64_t symbol = int64_t(std::normal_distribution<double>(0.0, 3.0)(rng));
+        if (i % 97 == 0)
+            symbol = (i % 2 ? 1 : -1) * int64_t(100000 + i); // far outside every range
+        symbols.emplace_back(channel, symbol);
+    }
+    std::vector<int32_t> values;
+    std::vector<const FrequencyTable *> used;
+    for (const auto &[channel, symbol] : symbols)
+        tables.appendSymbols(channel, symbol, &values, &used);
+    RansEncoder encoder;
+    for (size_t i = values.size(); i-- > 0;)
+        encoder.pushReverse(values[i], *used[i]);
+    const QByteArray stream = encoder.finish();
+    RansDecoder decoder(reinterpret_cast<const uint8_t *>(stream.constData()), size_t(stream.size()));
+    const auto next = [&](const FrequencyTable &table) { return decoder.decode(table); };
+    for (const auto &[channel, symbol] : symbols)
+        QCOMPARE(tables.decodeSymbol(channel, next), symbol);
+    decoder.finish();
+    // An escape costs its table entry plus 32 payload bits.
+    QVERIFY(tables.bits(0, 1000000) > 32.0);
+    QCOMPARE(tables.quantize(3, tables.dequantize(3, 17)), int64_t(17));
+}
+
+void TestNwcCodec::chunksNormalizeColumns() {
+    const std::vector<float> weights = randomWeights(37, 5, 1);
+    const ColumnChunks chunks = makeColumnChunks(weights.data(), 37, 5, 16);
+    QCOMPARE(chunks.chunksPerColumn, int64_t(3));
+    QCOMPARE(int64_t(chunks.values.size()), int64_t(5 * 3 * 16));
+    for (int64_t j = 0; j < 5; ++j) {
+        double sum = 0.0;
+        double squares = 0.0;
+        for (int64_t r = 0; r < 37; ++r) {
+            const double x = chunks.values[size_t(j * 48 + r)];
+            const double w = weights[size_t(r * 5 + j)];
+            QVERIFY(std::abs(x * chunks.scales[size_t(j)] - w) <= 1e-6 * std::abs(w) + 1e-12);
+            sum += x;
+            squares += x * x;
+        }
+        const double variance = squares / 37 - (sum / 37) * (sum / 37);
+        QVERIFY2(std::abs(variance - 1.0) < 2e-3, qPrintable(QString::number(variance)));
+        for (int64_t r = 37; r < 48; ++r)
+            QCOMPARE(chunks.values[size_t(j * 48 + r)], 0.0f); // padding
+    }
+    const std::vector<float> t = transposed(weights.data(), 37, 5);
+    QCOMPARE(t[size_t(2 * 37 + 7)], weights[size_t(7 * 5 + 2)]);
+}
+
+void TestNwcCodec::qualityLevelsFollowImportanceRanks() {
+    std::vector<double> importance(1000);
+    for (size_t i = 0; i < importance.size(); ++i)
+        importance[i] = double((i * 7919) % 1000); // a permutation of 0..999
+    const std::vector<uint8_t> levels = qualityLevels(importance);
+    std::vector<int> counts(4, 0);
+    for (size_t i = 0; i < levels.size(); ++i) {
+        ++counts[levels[i]];
+        if (importance[i] == 999.0)
+            QCOMPARE(int(levels[i]), 3);
+        if (importance[i] >= 989.0)
+            QVERIFY(levels[i] >= 2);
+        if (importance[i] < 889.0)
+            QCOMPARE(int(levels[i]), 0);
+    }
+    QCOMPARE(counts, (std::vector<int>{889, 100, 10, 1}));
+    // Few columns: still one column per level (counts round up).
+    const std::vector<uint8_t> small = qualityLevels({1.0, 5.0, 3.0, 4.0, 2.0});
+    QCOMPARE(small, (std::vector<uint8_t>{0, 3, 1, 2, 0}));
+}
+
+void TestNwcCodec::tensorRoundTrip_data() {
+    QTest::addColumn<QString>("preset");
+    QTest::addColumn<int>("rows");
+    QTest::addColumn<int>("columns");
+    QTest::addColumn<double>("step");
+    QTest::newRow("identity 256x96 step 1") << QStringLiteral("identity") << 256 << 96 << 1.0;
+    QTest::newRow("identity 37x20 step 0.3") << QStringLiteral("identity") << 37 << 20 << 0.3;
+    QTest::newRow("fast 256x96 step 0.5") << QStringLiteral("fast") << 256 << 96 << 0.5;
+    QTest::newRow("fast 4100x40 step 2 (several streams)")
+        << QStringLiteral("fast") << 4100 << 40 << 2.0;
+}
+
+void TestNwcCodec::tensorRoundTrip() {
+    QFETCH(QString, preset);
+    QFETCH(int, rows);
+    QFETCH(int, columns);
+    QFETCH(double, step);
+    const CodecParameters codec = freshCodec(preset);
+    NwcTensorCoder coder(codec);
+    const std::vector<float> weights = randomWeights(rows, columns, 5);
+    const std::vector<double> importance = randomImportance(columns, 6);
+    const ColumnChunks chunks = makeColumnChunks(weights.data(), rows, columns, 16);
+    coder.setTensor(chunks, qualityLevels(importance), importance);
+    const NwcTensorCoder::Trial trial = coder.evaluate(step);
+    const CompressedTensor t = coder.encode(QStringLiteral("layer.weight"), step, false, DType::F32);
+    QCOMPARE(t.rows, int64_t(rows));
+    QCOMPARE(t.columns, int64_t(columns));
+    QCOMPARE(t.codecId, codec.id);
+    QVERIFY(t.streamOffsets.size() >= 2);
+    if (rows > 4096)
+        QVERIFY(t.streamOffsets.size() > 2);
+    QVERIFY(std::abs(t.estimatedBits - trial.estimatedBits) <= 1e-6 * trial.estimatedBits);
+
+    const std::vector<float> decoded = coder.decode(t);
+    QCOMPARE(decoded.size(), weights.size());
+    QCOMPARE(coder.decode(t), decoded); // deterministic
+    double squared = 0.0;
+    for (size_t i = 0; i < weights.size(); ++i)
+        squared += double(weights[i] - decoded[i]) * double(weights[i] - decoded[i]);
+    // What the decoder produces is exactly what evaluate() measured.
+    QVERIFY2(std::abs(squared - trial.squaredError) <= 1e-6 * trial.squaredError + 1e-12,
+             qPrintable(QStringLiteral("%1 vs %2").arg(squared).arg(trial.squaredError)));
+    // Bits written agree with the entropy model's estimate (4 bytes of final state per stream).
+    const double written = 8.0 * double(t.bitstream.size());
+    const double overhead = 32.0 * double(t.streamOffsets.size() - 1);
+    QVERIFY2(std::abs(written - overhead - t.estimatedBits) <= 0.01 * t.estimatedBits + 64.0,
+             qPrintable(QStringLiteral("written %1, estimated %2").arg(written).arg(t.estimatedBits)));
+    // Bit accounting: bitstream + fp16 scales + 2-bit levels + 4-byte offsets + header.
+    const int64_t expected = int64_t(t.bitstream.size()) + 2 * columns + (2 * columns + 7) / 8 +
+                             4 * int64_t(t.streamOffsets.size()) + CompressedTensor::kHeaderBytes;
+    QCOMPARE(t.countedBytes(), expected);
+    QCOMPARE(t.bitsPerWeight(), 8.0 * double(expected) / double(rows * columns));
+}
+
+void TestNwcCodec::smallerStepCostsMoreBits() {
+    const CodecParameters codec = freshCodec(QStringLiteral("identity"));
+    NwcTensorCoder coder(codec);
+    const std::vector<float> weights = randomWeights(128, 64, 9);
+    coder.setTensor(makeColumnChunks(weights.data(), 128, 64, 16), std::vector<uint8_t>(64, 0), {});
+    double previousBits = 0.0;
+    double previousError = 1e300;
+    for (double step : {2.0, 1.0, 0.5, 0.25}) {
+        const NwcTensorCoder::Trial trial = coder.evaluate(step);
+        QVERIFY(trial.estimatedBits > previousBits);
+        QVERIFY(trial.squaredError < previousError);
+        previousBits = trial.estimatedBits;
+        previousError = trial.squaredError;
+    }
+}
+
+void TestNwcCodec::corruptTensorsAreRefused() {
+    const CodecParameters codec = freshCodec(QStringLiteral("identity"));
+    NwcTensorCoder coder(codec);
+    const std::vector<float> weights = randomWeights(64, 32, 2);
+    coder.setTensor(makeColumnChunks(weights.data(), 64, 32, 16), std::vector<uint8_t>(32, 1), {});
+    const CompressedTensor good = coder.encode(QStringLiteral("blk.0.w"), 0.5, false, DType::F32);
+    const auto expectError = [&](CompressedTensor t, const QString &fragment) {
+        try {
+            coder.decode(t);
+            QFAIL(qPrintable(QStringLiteral("no error for: ") + fragment));
+        } catch (const Error &error) {
+            QVERIFY2(error.message().contains(QLatin1String("blk.0.w")), qPrintable(error.message()));
+            QVERIFY2(error.message().contains(fragment), qPrintable(error.message()));
+        }
+    };
+    CompressedTensor flipped = good;
+    flipped.bitstream[flipped.bitstream.size() / 2] =
+        char(flipped.bitstream[flipped.bitstream.size() / 2] ^ 0x5a);
+    expectError(flipped, QStringLiteral("rANS"));
+    CompressedTensor truncated = good;
+    truncated.bitstream.chop(3);
+    truncated.streamOffsets.back() -= 3;
+    expectError(truncated, QStringLiteral("rANS"));
+    CompressedTensor offsets = good;
+    offsets.streamOffsets.back() += 1;
+    expectError(offsets, QStringLiteral("offsets"));
+    CompressedTensor tables = good;
+    tables.tableChecksum ^= 1;
+    expectError(tables, QStringLiteral("coding tables"));
+    CompressedTensor levels = good;
+    levels.levels[3] = 9;
+    expectError(levels, QStringLiteral("quality level"));
+    CompressedTensor other = good;
+    other.codecId = QStringLiteral("another");
+    expectError(other, QStringLiteral("codec"));
+}
+
+void TestNwcCodec::trainingWritesAndResumes() {
+    QTemporaryDir dir;
+    CodecTrainingSettings settings;
+    settings.models = {QStringLiteral("demo:student")};
+    settings.preset = QStringLiteral("identity");
+    settings.lambda = 441.0;
+    settings.steps = 40;
+    settings.batchChunks = 1024;
+    settings.checkpointEvery = 20;
+    settings.outputPath = dir.filePath(QStringLiteral("codec.h5"));
+    const CodecTrainingReport first = trainCodec(settings);
+    QCOMPARE(first.codec.steps, int64_t(40));
+    QVERIFY(first.bitsPerWeight > 0.5 && first.bitsPerWeight < 12.0);
+    const CodecParameters saved = loadCodecFile(settings.outputPath);
+    QCOMPARE(saved.id, QStringLiteral("identity-l441"));
+    QCOMPARE(saved.steps, int64_t(40));
+    QCOMPARE(saved.trainedOn, (std::vector<QString>{QStringLiteral("demo:student")}));
+    QCOMPARE(saved.arrays.size(), first.codec.arrays.size());
+    QCOMPARE(saved.arrays.front().values, first.codec.arrays.front().values);
+
+    settings.steps = 60;
+    settings.resume = true;
+    const CodecTrainingReport resumed = trainCodec(settings);
+    QCOMPARE(resumed.codec.steps, int64_t(60));
+
+    settings.preset = QStringLiteral("fast");
+    QVERIFY_THROWS_EXCEPTION(Error, trainCodec(settings));
+    QVERIFY_THROWS_EXCEPTION(Error, loadCodecFile(dir.filePath(QStringLiteral("missing.h5"))));
+}
+
+QTEST_GUILESS_MAIN(TestNwcCodec)
+#include "tst_nwccodec.moc"

@@ -39,9 +39,9 @@ QVariant CompressedTensorModel::data(const QModelIndex &index, int role) const {
         case CodecColumn:
             return nwcMethod ? tensor.codecId : tr("—");
         case StepOrBitsColumn:
-            return nwcMethod ? tr("step %1").arg(locale.toString(tensor.step, 'g', 4))
-             : tensor.bits == 1 ? tr("1 bit")
-                                                : tr("%1 bits").arg(tensor.bits);
+            if (nwcMethod)
+                return tr("step %1").arg(locale.toString(tensor.step, 'g', 4));
+            return tensor.bits == 1 ? tr("1 bit") : tr("%1 bits").arg(tensor.bits);
         case BitsPerWeightColumn:
             return locale.toString(tensor.bitsPerWeight, 'f', 3);
         case BytesColumn:

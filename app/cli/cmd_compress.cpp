@@ -79,15 +79,15 @@ int runCompress(const QStringList &args) {
     const QCommandLineOption samplesOption(QStringLiteral("samples"),
                                            QStringLiteral("Calibration windows (default 32)."),
                                            QStringLiteral("N"), QStringLiteral("32"));
-    const QCommandLineOption seqLenOption(QStringLiteral("seq-len"),
-                                          QStringLiteral("Calibration window length (default 256)."),
-                                          QStringLiteral("N"), QStringLiteral("256"));
+    const QCommandLineOption seqLenOption(
+        QStringLiteral("seq-len"), QStringLiteral("Calibration window length (default 256)."),
+        QStringLiteral("N"), QStringLiteral("256"));
     const QCommandLineOption groupOption(QStringLiteral("group-size"),
                                          QStringLiteral("RTN/GPTQ group size (default 128)."),
                                          QStringLiteral("N"), QStringLiteral("128"));
     const QCommandLineOption jsonOption(QStringLiteral("json"), QStringLiteral("Print JSON."));
-    parser.addOptions({bitsOption, outputOption, methodOption, codecOption, textOption,
-                       calibOption, samplesOption, seqLenOption, groupOption, jsonOption});
+    parser.addOptions({bitsOption, outputOption, methodOption, codecOption, textOption, calibOption,
+                       samplesOption, seqLenOption, groupOption, jsonOption});
     int exitCode = 0;
     if (!parseOrExit(parser, args, QStringLiteral("compress"),
                      QStringLiteral("Compress a model's linear layers into a .nwc container."),
@@ -113,9 +113,8 @@ int runCompress(const QStringList &args) {
 
     CallbackProgress progress(
         [](double fraction, const QString &message) { printProgress(fraction, message); });
-    const CompressionSummary s =
-        compressModel(parser.positionalArguments().first(), settings, parser.value(outputOption),
-                      &progress);
+    const CompressionSummary s = compressModel(parser.positionalArguments().first(), settings,
+                                               parser.value(outputOption), &progress);
     if (parser.isSet(jsonOption)) {
         printJson(QJsonDocument(toJson(s)));
         return 0;

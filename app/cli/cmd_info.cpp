@@ -65,9 +65,10 @@ int runInfo(const QStringList &args) {
         QJsonObject root;
         root[QStringLiteral("source")] = checkpoint->source();
         root[QStringLiteral("name")] = checkpoint->displayName();
-        root[QStringLiteral("format")] = checkpoint->format() == CheckpointFormat::Llama2c
-                                             ? QStringLiteral("llama2.c")
-                                             : QStringLiteral("huggingface");
+        root[QStringLiteral("format")] =
+            checkpoint->format() == CheckpointFormat::Llama2c ? QStringLiteral("llama2.c")
+            : checkpoint->format() == CheckpointFormat::Nwc   ? QStringLiteral("nwc")
+                                                              : QStringLiteral("huggingface");
         root[QStringLiteral("config")] = config.toJson();
         root[QStringLiteral("parameters")] = double(storedElements);
         root[QStringLiteral("bytes")] = double(storedBytes);

@@ -31,8 +31,9 @@ const CommandEntry kCommands[] = {
 void printUsage(FILE *stream) {
     QTextStream out(stream);
     out << "Usage: nwc <command> [options]\n\n"
-           "MODEL is a Hugging Face directory, a llama2.c .bin checkpoint, or demo:student /\n"
-           "demo:teacher (the built-in demo models).\n\nCommands:\n";
+           "MODEL is a Hugging Face directory, a llama2.c .bin checkpoint, a compressed .nwc\n"
+           "container (decoded on load), or demo:student / demo:teacher (the built-in demo\n"
+           "models).\n\nCommands:\n";
     for (const CommandEntry &command : kCommands)
         out << "  " << QString::fromLatin1(command.name).leftJustified(12) << ' ' << command.summary
             << '\n';

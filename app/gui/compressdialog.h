@@ -41,6 +41,9 @@ public:
     void setTargetBitsPerWeight(double bits);
     void setCalibrationText(const QString &path);
     void setEvaluate(bool evaluate);
+    /// Marks the model as one the runtime cannot run (no tokenizer, unsupported architecture):
+    /// `reason` says why. Only RTN is accepted then, and evaluation is turned off.
+    void setModelNotRunnable(const QString &reason);
 
     /// `<model>-<bits>bpw-<method>.nwc` next to the model (folder models: beside the folder),
     /// or in the user's documents folder (home when there is none) for demo models and models
@@ -77,8 +80,10 @@ private:
     bool m_demoModel;
     bool m_outputEdited = false;
     int m_lastCodecIndex = 0;
+    int m_ladderSize = 0;
     double m_nwcTarget = 4.0;
     QString m_problem;
+    QString m_notRunnable;
 
     QComboBox *m_method;
     QDoubleSpinBox *m_target;

@@ -31,7 +31,8 @@ public:
     void report(double fraction, const QString &message) override {
         const double clamped = std::clamp(fraction, 0.0, 1.0);
         reportProgress(m_parent, m_begin + (m_end - m_begin) * clamped,
-                       m_prefix.isEmpty() ? message : m_prefix + QStringLiteral(": ") + message);
+                       m_prefix.isEmpty() ? message
+                                          : QString(m_prefix + QStringLiteral(": ") + message));
     }
     bool cancelled() const override { return m_parent && m_parent->cancelled(); }
 
@@ -88,7 +89,8 @@ CompressionEvaluation evaluate(const CompressionJobSettings &settings,
     }
     {
         PhaseProgress phase(progress, 0.65, 1.0, translate("KL divergence"));
-        evaluation.comparison = compareWithReference(*compressed, *reference, text, windows, &phase);
+        evaluation.comparison =
+            compareWithReference(*compressed, *reference, text, windows, &phase);
     }
     evaluation.seconds = timer.elapsed() / 1000.0;
     return evaluation;

@@ -1,5 +1,10 @@
 #include "mainwindow.h"
 
+#include "analysis/calibrationwindows.h"
+#include "codec/compressedcheckpoint.h"
+#include "compressdialog.h"
+#include "compressionjob.h"
+#include "compressionsummarydialog.h"
 #include "generationpane.h"
 #include "jobs/jobrunner.h"
 #include "jobspanel.h"
@@ -20,6 +25,7 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QSettings>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QUrl>
 
@@ -76,6 +82,7 @@ MainWindow::MainWindow(QWidget *parent)
     statusBar()->addPermanentWidget(m_modelSummary);
     connect(m_runner, &JobRunner::activeCountChanged, this, &MainWindow::updateJobIndicator);
     updateJobIndicator(0);
+    updateModelActions();
     restoreSettings();
 }
 
@@ -94,8 +101,19 @@ void MainWindow::createActions() {
 
     m_openFileAction = new QAction(tr("Open Model &File…"), this);
     m_openFileAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
-    m_openFileAction->setToolTip(tr("Open a .safetensors file or a llama2.c .bin checkpoint"));
+    m_openFileAction->setToolTip(
+        tr("Open a .safetensors file, a llama2.c .bin checkpoint or a compressed .nwc model"));
     connect(m_openFileAction, &QAction::triggered, this, &MainWindow::openFile);
+
+    m_compressAction = new QAction(tr("Compress at &Bit Rate…"), this);
+    m_compressAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_B));
+    connect(m_compressAction, &QAction::triggered, this, [this] { openCompressDialog(QString()); });
+
+    m_exportCompressedAction = new QAction(tr("&Export Compressed Checkpoint (.nwc)…"), this);
+    connect(m_exportCompressedAction, &QAction::triggered, this, &MainWindow::exportCompressed);
+
+    m_exportDecompressedAction = new QAction(tr("Export Decompressed &Safetensors…"), this);
+    connect(m_exportDecompressedAction, &QAction::triggered, this, &MainWindow::exportDecompressed);
 
     m_quitAction = new QAction(tr("&Quit"), this);
     m_quitAction->setShortcut(QKeySequence::Quit);
@@ -132,13 +150,16 @@ void MainWindow::createMenus() {
     connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::rebuildRecentMenu);
     rebuildRecentMenu();
     file->addSeparator();
+    file->addAction(m_exportCompressedAction);
+    file->addAction(m_exportDecompressedAction);
+    file->addSeparator();
     file->addAction(m_quitAction);
 
     QMenu *compress = menuBar()->addMenu(tr("&Compress"));
     compress->setToolTipsVisible(true);
-    const QString notYet = tr("The neural weight codec is not part of this build yet.");
-    for (const QString &text :
-         {tr("Compress at &Bit Rate…"), tr("Rate–Distortion &Sweep…"), tr("&Train Codec…")}) {
+    compress->addAction(m_compressAction);
+    const QString notYet = tr("Not part of this build yet.");
+    for (const QString &text : {tr("Rate–Distortion &Sweep…"), tr("&Train Codec…")}) {
         QAction *action = compress->addAction(text);
         action->setEnabled(false);
         action->setToolTip(notYet);
@@ -279,6 +300,7 @@ void MainWindow::setModel(const WorkbenchModel &model) {
                                      parameterText(parameters))
                                 .arg(checkpoint->tensors().size()));
     m_modelSummary->setToolTip(checkpoint->source());
+    updateModelActions();
     setWindowTitle(tr("%1 — NWC Workbench").arg(checkpoint->displayName()));
     setWindowFilePath(QFileInfo::exists(checkpoint->source()) ? checkpoint->source() : QString());
     if (model.languageModel)
@@ -319,8 +341,8 @@ void MainWindow::openFile() {
         settings.value(QStringLiteral("lastDirectory"), QDir::homePath()).toString();
     const QString file = QFileDialog::getOpenFileName(
         this, tr("Open Model File"), start,
-        tr("Model files (*.safetensors *.bin);;Safetensors (*.safetensors);;"
-           "llama2.c checkpoints (*.bin);;All files (*)"));
+        tr("Model files (*.safetensors *.bin *.nwc);;Safetensors (*.safetensors);;"
+           "Compressed models (*.nwc);;llama2.c checkpoints (*.bin);;All files (*)"));
     if (file.isEmpty())
         return;
     settings.setValue(QStringLiteral("lastDirectory"), QFileInfo(file).absolutePath());
@@ -370,7 +392,8 @@ void MainWindow::showAbout() {
            "large one steers its first tokens.</p>"
            "<p>Methods: <i>Neural Weight Compression</i> (arXiv 2510.11234) and "
            "<i>limited teacher supervision</i> (arXiv 2406.18002).</p>"
-           "<p>Opens Hugging Face model folders, .safetensors files and llama2.c checkpoints. "
+           "<p>Opens Hugging Face model folders, .safetensors files, llama2.c checkpoints and "
+           "compressed .nwc models. "
            "Every long operation runs as a cancellable job; the command-line tool "
            "<tt>nwc</tt> runs the same jobs headless.</p>")
             .arg(QStringLiteral(NWC_VERSION)));
@@ -379,6 +402,186 @@ void MainWindow::showAbout() {
 void MainWindow::updateJobIndicator(int active) {
     m_jobIndicator->setText(active == 1 ? tr("1 job running") : tr("%1 jobs running").arg(active));
     m_jobIndicator->setVisible(active > 0);
+}
+
+void MainWindow::updateModelActions() {
+    const CheckpointPtr &checkpoint = m_model.checkpoint;
+    const bool open = checkpoint != nullptr;
+    const bool compressed = open && checkpoint->format() == CheckpointFormat::Nwc;
+    const QString name = open ? checkpoint->displayName() : QString();
+    const QString openFirst = tr("Open a model first (File › Open Model Folder…, Open Model "
+                                 "File… or Open Demo Model).");
+    m_compressAction->setEnabled(open);
+    m_compressAction->setToolTip(
+        open ? tr("Compress %1 to a target number of bits per weight into a .nwc file").arg(name)
+             : openFirst);
+    m_exportCompressedAction->setEnabled(open);
+    if (!open)
+        m_exportCompressedAction->setToolTip(openFirst);
+    else if (compressed)
+        m_exportCompressedAction->setToolTip(tr("Save a copy of %1's .nwc file").arg(name));
+    else
+        m_exportCompressedAction->setToolTip(
+            tr("Compress %1 into a self-contained .nwc file").arg(name));
+    m_exportDecompressedAction->setEnabled(compressed);
+    m_exportDecompressedAction->setToolTip(
+        compressed ? tr("Decode every tensor of %1 and write a Hugging Face folder "
+                        "(model.safetensors, config.json, tokenizer)")
+                         .arg(name)
+                   : tr("Needs a compressed model open: open a .nwc file, or compress the "
+                        "current model first."));
+}
+
+void MainWindow::openCompressDialog(const QString &title) {
+    if (!m_model.checkpoint)
+        return;
+    const CheckpointPtr &checkpoint = m_model.checkpoint;
+    auto *dialog =
+        new CompressDialog(m_model.spec, checkpoint->displayName(), isDemoModel(*checkpoint), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    if (!title.isEmpty())
+        dialog->setWindowTitle(title);
+    if (!m_model.languageModel)
+        dialog->setModelNotRunnable(m_model.generationUnavailable);
+    connect(dialog, &QDialog::accepted, this,
+            [this, dialog] { startCompression(dialog->settings()); });
+    dialog->open();
+}
+
+quint64 MainWindow::startCompression(const CompressionJobSettings &settings) {
+    const QString fileName = QFileInfo(settings.outputPath).fileName();
+    // The open model serves as the evaluation reference instead of loading it a second time.
+    const LanguageModelPtr reference = settings.evaluate && settings.modelSpec == m_model.spec
+                                           ? m_model.languageModel
+                                           : LanguageModelPtr();
+    statusBar()->showMessage(tr("Compressing to %1…").arg(fileName));
+    const QString title =
+        tr("Compress to %1 (%2 bpw %3)")
+            .arg(fileName, QLocale().toString(settings.compression.targetBitsPerWeight, 'g', 4),
+                 compressionMethodName(settings.compression.method).toUpper());
+    return m_runner->start(
+        title, QString(), this,
+        [settings, reference](JobContext &context) {
+            return runCompressionJob(settings, &context, reference);
+        },
+        JobHandlers<CompressionJobResult>{
+            [this](const CompressionJobResult &result) {
+                statusBar()->showMessage(
+                    tr("Wrote %1 at %2 bits per weight.")
+                        .arg(QFileInfo(result.summary.outputPath).fileName(),
+                             QLocale().toString(result.summary.achievedBitsPerWeight, 'f', 3)),
+                    10000);
+                showCompressionSummary(result);
+                Q_EMIT compressionFinished(result.summary.outputPath);
+            },
+            [this](const QString &message) {
+                statusBar()->clearMessage();
+                showError(tr("Compress"), tr("Compression failed: %1").arg(message));
+                Q_EMIT compressionFailed(message);
+            },
+            [this, fileName] {
+                statusBar()->showMessage(
+                    tr("Compressing to %1 was cancelled; no file was written.").arg(fileName),
+                    8000);
+            }});
+}
+
+void MainWindow::showCompressionSummary(const CompressionJobResult &result) {
+    auto *dialog = new CompressionSummaryDialog(result, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &CompressionSummaryDialog::openRequested, this,
+            [this](const QString &path) { openModel(path); });
+    dialog->show();
+}
+
+void MainWindow::exportCompressed() {
+    if (!m_model.checkpoint)
+        return;
+    const auto compressed =
+        std::dynamic_pointer_cast<const CompressedCheckpoint>(m_model.checkpoint);
+    if (!compressed) {
+        openCompressDialog(tr("Export Compressed Checkpoint"));
+        return;
+    }
+    // Already compressed: the export is a copy of its file.
+    QSettings settings;
+    QString start = settings.value(QStringLiteral("exportDirectory")).toString();
+    if (start.isEmpty() || !QFileInfo(start).isDir())
+        start = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+    const QString source = compressed->path();
+    QString target = QFileDialog::getSaveFileName(
+        this, tr("Export Compressed Checkpoint"),
+        QDir(start).filePath(QFileInfo(source).fileName()), tr("Compressed models (*.nwc)"));
+    if (target.isEmpty())
+        return;
+    if (QFileInfo(target).suffix().isEmpty())
+        target += QStringLiteral(".nwc");
+    settings.setValue(QStringLiteral("exportDirectory"), QFileInfo(target).absolutePath());
+    const QString fileName = QFileInfo(target).fileName();
+    m_runner->start(
+        tr("Export %1").arg(fileName), QString(), this,
+        [source, target](JobContext &context) {
+            return copyCompressedCheckpoint(source, target, &context);
+        },
+        JobHandlers<qint64>{
+            [this, target](qint64) {
+                statusBar()->showMessage(tr("Exported %1.").arg(QDir::toNativeSeparators(target)),
+                                         10000);
+            },
+            [this](const QString &message) {
+                showError(tr("Export Compressed Checkpoint"), message);
+            },
+            [this, fileName] {
+                statusBar()->showMessage(
+                    tr("Exporting %1 was cancelled; no file was written.").arg(fileName), 8000);
+            }});
+}
+
+void MainWindow::exportDecompressed() {
+    const auto compressed =
+        std::dynamic_pointer_cast<const CompressedCheckpoint>(m_model.checkpoint);
+    if (!compressed)
+        return;
+    QSettings settings;
+    QString start = settings.value(QStringLiteral("exportDirectory")).toString();
+    if (start.isEmpty() || !QFileInfo(start).isDir())
+        start = QFileInfo(compressed->path()).absolutePath();
+    const QString folder = QFileDialog::getExistingDirectory(
+        this, tr("Export Decompressed Safetensors To Folder"), start, QFileDialog::ShowDirsOnly);
+    if (folder.isEmpty())
+        return;
+    settings.setValue(QStringLiteral("exportDirectory"), folder);
+    bool overwrite = false;
+    if (!QDir(folder).isEmpty()) {
+        const auto answer = QMessageBox::question(
+            this, tr("Export Decompressed Safetensors"),
+            tr("%1 is not empty. Files of the same names (model.safetensors, config.json, "
+               "tokenizer files) will be replaced. Continue?")
+                .arg(QDir::toNativeSeparators(folder)),
+            QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
+        if (answer != QMessageBox::Yes)
+            return;
+        overwrite = true;
+    }
+    m_runner->start(
+        tr("Decompress %1").arg(QFileInfo(compressed->path()).fileName()), QString(), this,
+        [compressed, folder, overwrite](JobContext &context) {
+            decompressToDirectory(*compressed, folder, overwrite, &context);
+            return folder;
+        },
+        JobHandlers<QString>{[this](const QString &written) {
+                                 statusBar()->showMessage(
+                                     tr("Wrote the decompressed model to %1.")
+                                         .arg(QDir::toNativeSeparators(written)),
+                                     10000);
+                             },
+                             [this](const QString &message) {
+                                 showError(tr("Export Decompressed Safetensors"), message);
+                             },
+                             [this] {
+                                 statusBar()->showMessage(
+                                     tr("Decompressing was cancelled; nothing was written."), 8000);
+                             }});
 }
 
 void MainWindow::closeEvent(QCloseEvent *event) {

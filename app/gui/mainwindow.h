@@ -15,14 +15,18 @@ namespace nwc {
 
 class GenerationPane;
 class JobRunner;
+struct CompressionJobResult;
+struct CompressionJobSettings;
 class JobsPanel;
 class ModelBrowser;
 
 /// Main window: model browser dock (left), jobs dock (bottom), generation pane (centre).
 /// Models open in a background job from File › Open…, Open Recent, or by dropping a folder or
 /// file on the window; the previous model stays open until the new one has loaded, and errors
-/// are shown with the reader's message. Geometry, dock layout, recent models and sampling
-/// settings persist in QSettings.
+/// are shown with the reader's message. Compress › Compress at Bit Rate… and File › Export
+/// Compressed Checkpoint… run a compression job and show its summary; File › Export
+/// Decompressed Safetensors… writes the open .nwc model back as a Hugging Face folder.
+/// Geometry, dock layout, recent models and sampling settings persist in QSettings.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
@@ -38,6 +42,9 @@ public:
     /// Selects tensor `name` in the model browser once the next model has opened (or now, if
     /// no model is loading).
     void selectTensorWhenOpen(const QString &name);
+    /// Runs a compression job (what the compress dialog's Compress button does); the summary
+    /// dialog opens when it finishes, errors appear in a message box. Returns the job id.
+    quint64 startCompression(const CompressionJobSettings &settings);
 
     /// The model that is open (empty spec when none).
     const WorkbenchModel &currentModel() const { return m_model; }
@@ -46,12 +53,19 @@ public:
     GenerationPane *generationPane() const { return m_generation; }
     JobsPanel *jobsPanel() const { return m_jobsPanel; }
     QStringList recentModels() const { return m_recent.entries(); }
+    QAction *compressAction() const { return m_compressAction; }
+    QAction *exportCompressedAction() const { return m_exportCompressedAction; }
+    QAction *exportDecompressedAction() const { return m_exportDecompressedAction; }
 
 Q_SIGNALS:
     /// A model finished opening and is now shown.
     void modelOpened(const QString &spec);
     /// Opening `spec` failed with `message`; the previous model is still open.
     void modelOpenFailed(const QString &spec, const QString &message);
+    /// A compression job wrote `outputPath`; its summary dialog is shown.
+    void compressionFinished(const QString &outputPath);
+    /// A compression job failed with `message` (shown in a message box).
+    void compressionFailed(const QString &message);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -72,6 +86,11 @@ private:
     void rebuildRecentMenu();
     void showAbout();
     void updateJobIndicator(int active);
+    void updateModelActions();
+    void openCompressDialog(const QString &title);
+    void showCompressionSummary(const CompressionJobResult &result);
+    void exportCompressed();
+    void exportDecompressed();
 
     JobRunner *m_runner;
     ModelBrowser *m_browser;
@@ -83,6 +102,9 @@ private:
     QAction *m_openFolderAction = nullptr;
     QAction *m_openFileAction = nullptr;
     QAction *m_quitAction = nullptr;
+    QAction *m_compressAction = nullptr;
+    QAction *m_exportCompressedAction = nullptr;
+    QAction *m_exportDecompressedAction = nullptr;
     QLabel *m_modelSummary;
     QLabel *m_jobIndicator;
     RecentModels m_recent;

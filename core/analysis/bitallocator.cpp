@@ -105,9 +105,12 @@ BitAllocation allocateBits(const std::vector<TensorRateOptions> &tensors, double
         }
         if (bestTensor == n)
             break;
-        const RateOption &now = tensors[bestTensor].options[size_t(hulls[bestTensor][positions[bestTensor]])];
+        const RateOption &now =
+            tensors[bestTensor].options[size_t(hulls[bestTensor][positions[bestTensor]])];
         ++positions[bestTensor];
-        total += tensors[bestTensor].options[size_t(hulls[bestTensor][positions[bestTensor]])].bits - now.bits;
+        total +=
+            tensors[bestTensor].options[size_t(hulls[bestTensor][positions[bestTensor]])].bits -
+            now.bits;
     }
     // Last pass over all options (not only hull points) to use leftover bits.
     BitAllocation result;

@@ -32,19 +32,20 @@
 namespace nwc {
 namespace {
 
-/// Latent steps tried per codec: quarter octaves from 2^-1.5 to 2^1.5.
+/// Latent steps tried per codec: quarter octaves from 2^-2 to 2^1.5.
 std::vector<double> stepGrid() {
     std::vector<double> steps;
-    for (int e = -6; e <= 6; ++e)
+    for (int e = -8; e <= 6; ++e)
         steps.push_back(std::exp2(double(e) / 4.0));
     return steps;
 }
 
 /// A codec is tried when its nominal rate lies within this many bits of the target.
 constexpr double kCodecWindowBits = 2.5;
-/// Stream rate reachable around a codec's nominal rate with the step grid (about one bit per
-/// octave of step).
-constexpr double kStepReachBits = 1.5;
+/// Stream rate reachable below and above a codec's nominal rate with the step grid (about one
+/// bit per octave of step).
+constexpr double kStepReachDown = 1.5;
+constexpr double kStepReachUp = 2.0;
 /// Achieved rate must land within this distance of the target (issue: ±0.05 bpw).
 constexpr double kTolerance = 0.05;
 
@@ -83,9 +84,8 @@ std::vector<float> readOriented(const Checkpoint &checkpoint, const TensorJob &j
 }
 
 int64_t sideBytes(int64_t rows, int64_t columns, int32_t chunk) {
-    const int64_t streams =
-        (columns + NwcTensorCoder::columnsPerStream(rows, chunk) - 1) /
-        NwcTensorCoder::columnsPerStream(rows, chunk);
+    const int64_t streams = (columns + NwcTensorCoder::columnsPerStream(rows, chunk) - 1) /
+                            NwcTensorCoder::columnsPerStream(rows, chunk);
     return CompressedTensor::kHeaderBytes + columns * 2 + (columns * 2 + 7) / 8 + (streams + 1) * 4;
 }
 
@@ -151,8 +151,8 @@ CompressionSummary compressModel(const QString &modelSpec, const CompressionSett
             codecs.push_back(std::move(codec));
         }
         const double sideBpw = side / double(totalWeights);
-        const double minimum = sideBpw + std::max(0.1, lowest - kStepReachBits);
-        const double maximum = sideBpw + highest + kStepReachBits;
+        const double minimum = sideBpw + std::max(0.1, lowest - kStepReachDown);
+        const double maximum = sideBpw + highest + kStepReachUp;
         if (settings.targetBitsPerWeight < minimum || settings.targetBitsPerWeight > maximum)
             throw Error(QStringLiteral("%1 bits per weight is out of reach for %2 with these "
                                        "codecs: the reachable range is %3 to %4 (side information "
@@ -210,8 +210,8 @@ CompressionSummary compressModel(const QString &modelSpec, const CompressionSett
             CalibrationSettings calibrationSettings;
             calibrationSettings.samples = settings.calibrationSamples;
             calibrationSettings.sequenceLength = settings.calibrationLength;
-            calibration = calibrate(*model, settings.calibrationText, calibrationSettings,
-                                    QString(), &sub);
+            calibration =
+                calibrate(*model, settings.calibrationText, calibrationSettings, QString(), &sub);
         }
         const double tokens = double(std::max<int64_t>(1, calibration.tokens()));
         for (TensorJob &job : jobs) {
@@ -254,7 +254,8 @@ CompressionSummary compressModel(const QString &modelSpec, const CompressionSett
             reportProgress(&sub, double(t) / double(jobs.size()),
                            QStringLiteral("measuring %1").arg(jobs[t].info.name));
             const std::vector<float> weights = readOriented(*checkpoint, jobs[t]);
-            const ColumnChunks chunks = makeColumnChunks(weights.data(), jobs[t].rows, jobs[t].columns);
+            const ColumnChunks chunks =
+                makeColumnChunks(weights.data(), jobs[t].rows, jobs[t].columns);
             levels[t] = jobs[t].importance.empty()
                             ? std::vector<uint8_t>(size_t(jobs[t].columns), 0)
                             : qualityLevels(jobs[t].importance);
@@ -308,7 +309,8 @@ CompressionSummary compressModel(const QString &modelSpec, const CompressionSett
                 codecUsed[size_t(option.codec)] = true;
                 const ColumnChunks chunks = makeColumnChunks(weights.data(), job.rows, job.columns);
                 codec.coder->setTensor(chunks, levels[t], job.importance);
-                tensor = codec.coder->encode(job.info.name, option.step, job.transposed, job.info.dtype);
+                tensor =
+                    codec.coder->encode(job.info.name, option.step, job.transposed, job.info.dtype);
                 row.weightedError = option.distortion;
                 row.levelColumns.assign(4, 0);
                 for (uint8_t level : levels[t])
@@ -334,7 +336,8 @@ CompressionSummary compressModel(const QString &modelSpec, const CompressionSett
             tensor.originalDtype = job.info.dtype;
             writer.addTensor(tensor);
             if (!job.importance.empty())
-                writer.addAnalysisArray(QStringLiteral("importance:") + job.info.name, job.importance);
+                writer.addAnalysisArray(QStringLiteral("importance:") + job.info.name,
+                                        job.importance);
             row.name = job.info.name;
             row.rows = job.rows;
             row.columns = job.columns;
@@ -368,7 +371,8 @@ CompressionSummary compressModel(const QString &modelSpec, const CompressionSett
         settingsJson.insert(QStringLiteral("group_size"), settings.groupSize);
         if (needsCalibration) {
             settingsJson.insert(QStringLiteral("calibration_source"), calibration.textSource());
-            settingsJson.insert(QStringLiteral("calibration_samples"), calibration.settings().samples);
+            settingsJson.insert(QStringLiteral("calibration_samples"),
+                                calibration.settings().samples);
             settingsJson.insert(QStringLiteral("calibration_length"),
                                 calibration.settings().sequenceLength);
             settingsJson.insert(QStringLiteral("calibration_data_hash"), calibration.dataHash());
@@ -384,7 +388,8 @@ CompressionSummary compressModel(const QString &modelSpec, const CompressionSett
         }
         // Commit only when the rate is on target (NWC); otherwise the caller retries.
         if (settings.method != CompressionMethod::Nwc ||
-            std::abs(summary.achievedBitsPerWeight - settings.targetBitsPerWeight) <= kTolerance * 0.8)
+            std::abs(summary.achievedBitsPerWeight - settings.targetBitsPerWeight) <=
+                kTolerance * 0.8)
             writer.commit();
         else
             return false;
@@ -404,12 +409,13 @@ CompressionSummary compressModel(const QString &modelSpec, const CompressionSett
             }
         }
         if (!written)
-            throw Error(QStringLiteral("could not reach %1 bits per weight within ±%2 (got %3): the "
-                                       "codec/step grid is too coarse for this model; try another "
-                                       "target or more codecs")
-                            .arg(settings.targetBitsPerWeight)
-                            .arg(kTolerance)
-                            .arg(summary.achievedBitsPerWeight, 0, 'f', 3));
+            throw Error(
+                QStringLiteral("could not reach %1 bits per weight within ±%2 (got %3): the "
+                               "codec/step grid is too coarse for this model; try another "
+                               "target or more codecs")
+                    .arg(settings.targetBitsPerWeight)
+                    .arg(kTolerance)
+                    .arg(summary.achievedBitsPerWeight, 0, 'f', 3));
     } else {
         writeContainer(nullptr, 0.0);
     }

@@ -50,7 +50,8 @@ CodecParameters loadCodecFile(const QString &path) {
         const H5::Group codecs = root.openGroup("codecs");
         const std::vector<QString> ids = h5::childNames(codecs);
         if (ids.size() != 1)
-            throw Error(QStringLiteral("%1: expected one codec, found %2").arg(path).arg(ids.size()));
+            throw Error(
+                QStringLiteral("%1: expected one codec, found %2").arg(path).arg(ids.size()));
         return readCodecGroup(codecs.openGroup(ids.front().toStdString()), ids.front(),
                               path + QStringLiteral(": codec '") + ids.front() + QLatin1Char('\''));
     } catch (const H5::Exception &error) {

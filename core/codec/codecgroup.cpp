@@ -46,7 +46,8 @@ CodecParameters readCodecGroup(const H5::Group &group, const QString &id, const 
         codec.levels = int32_t(h5::intAttribute(group, QStringLiteral("levels"), context));
         codec.lambda = h5::doubleAttribute(group, QStringLiteral("lambda"), context);
         codec.steps = h5::intAttribute(group, QStringLiteral("steps"), context);
-        codec.nominalBitsPerWeight = h5::doubleAttribute(group, QStringLiteral("nominal_bpw"), context);
+        codec.nominalBitsPerWeight =
+            h5::doubleAttribute(group, QStringLiteral("nominal_bpw"), context);
         codec.rateWeights = h5::readDoubles(group, QStringLiteral("rate_weights"), context);
         codec.trainedOn = h5::readStrings(group, QStringLiteral("trained_on"), context);
         if (codec.chunk <= 0 || codec.chunk > 1024 || codec.levels <= 0 || codec.levels > 16 ||
@@ -56,7 +57,8 @@ CodecParameters readCodecGroup(const H5::Group &group, const QString &id, const 
         const std::vector<QString> arrayNames =
             h5::readStrings(group, QStringLiteral("array_order"), context);
         if (!h5::exists(group, QStringLiteral("arrays")))
-            throw Error(QStringLiteral("%1: the codec has no arrays (the file is damaged)").arg(context));
+            throw Error(
+                QStringLiteral("%1: the codec has no arrays (the file is damaged)").arg(context));
         const H5::Group arrays = group.openGroup("arrays");
         for (const QString &name : arrayNames) {
             NamedArray array;

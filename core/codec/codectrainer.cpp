@@ -122,7 +122,8 @@ CodecTrainingReport trainCodec(const CodecTrainingSettings &settings, ProgressSi
     torch::manual_seed(int64_t(settings.seed) + step);
     // A fixed held-out sample for the final measurement.
     const torch::Tensor heldOut =
-        data.index_select(0, torch::randint(chunks, {std::min<int64_t>(chunks, 4096)}, torch::kInt64))
+        data.index_select(0,
+                          torch::randint(chunks, {std::min<int64_t>(chunks, 4096)}, torch::kInt64))
             .clone();
     // Levels of the held-out sample in the proportions compression uses by default (0.1 % of
     // columns at the top level, 1 % next, 10 % next, the rest at 0), so the nominal rate is
@@ -158,7 +159,8 @@ CodecTrainingReport trainCodec(const CodecTrainingSettings &settings, ProgressSi
         parameters.trainedOn = architecture.trainedOn;
         parameters.steps = steps;
         double mse = 0.0;
-        parameters.nominalBitsPerWeight = measuredBitsPerWeight(parameters, codec, heldOut, heldOutLevels, &mse);
+        parameters.nominalBitsPerWeight =
+            measuredBitsPerWeight(parameters, codec, heldOut, heldOutLevels, &mse);
         saveCodecFile(settings.outputPath, parameters);
         return std::make_pair(parameters, mse);
     };
@@ -170,12 +172,13 @@ CodecTrainingReport trainCodec(const CodecTrainingSettings &settings, ProgressSi
         throwIfCancelled(progress);
         if (step == settings.steps * 4 / 5) {
             for (auto &group : optimizer.param_groups())
-                static_cast<torch::optim::AdamOptions &>(group.options()).lr(
-                    static_cast<torch::optim::AdamOptions &>(group.options()).lr() * 0.1);
+                static_cast<torch::optim::AdamOptions &>(group.options())
+                    .lr(static_cast<torch::optim::AdamOptions &>(group.options()).lr() * 0.1);
         }
         const torch::Tensor index = torch::randint(chunks, {settings.batchChunks}, torch::kInt64);
         const torch::Tensor x = data.index_select(0, index);
-        const torch::Tensor levels = torch::randint(architecture.levels, {settings.batchChunks}, torch::kInt64);
+        const torch::Tensor levels =
+            torch::randint(architecture.levels, {settings.batchChunks}, torch::kInt64);
         const torch::Tensor y = codec->encode(x, levels);
         const torch::Tensor noisy = y + torch::rand_like(y) - 0.5;
         const torch::Tensor reconstructed = codec->decode(noisy, levels);
@@ -191,7 +194,8 @@ CodecTrainingReport trainCodec(const CodecTrainingSettings &settings, ProgressSi
         optimizer.step();
         const double meanBits = bits.mean().item<double>();
         smoothedBits = step == 0 ? meanBits : 0.98 * smoothedBits + 0.02 * meanBits;
-        smoothedMse = step == 0 ? mse.item<double>() : 0.98 * smoothedMse + 0.02 * mse.item<double>();
+        smoothedMse =
+            step == 0 ? mse.item<double>() : 0.98 * smoothedMse + 0.02 * mse.item<double>();
         if ((step + 1) % 50 == 0)
             reportProgress(progress, double(step + 1) / double(settings.steps),
                            QStringLiteral("step %1/%2  %3 bits/weight  MSE %4")

@@ -17,27 +17,42 @@ ColumnChunks makeColumnChunks(const float *weights, int64_t rows, int64_t column
     result.scaleBits.resize(size_t(columns));
     result.scales.resize(size_t(columns));
     result.values.assign(size_t(result.chunkCount() * chunk), 0.0f);
-    for (int64_t j = 0; j < columns; ++j) {
-        double sum = 0.0;
-        double squares = 0.0;
-        for (int64_t r = 0; r < rows; ++r) {
-            const double w = weights[r * columns + j];
-            sum += w;
-            squares += w * w;
+    // Column statistics in one pass over the rows (memory order).
+    std::vector<double> sums(static_cast<size_t>(columns), 0.0);
+    std::vector<double> squares(static_cast<size_t>(columns), 0.0);
+    for (int64_t r = 0; r < rows; ++r) {
+        const float *row = weights + r * columns;
+        for (int64_t j = 0; j < columns; ++j) {
+            const double w = row[j];
+            sums[size_t(j)] += w;
+            squares[size_t(j)] += w * w;
         }
-        const double mean = sum / double(rows);
-        const double deviation = std::sqrt(std::max(0.0, squares / double(rows) - mean * mean));
-        // Normalizing by the root mean square would also work; the standard deviation is what
-        // the paper uses. A column with a large mean still reconstructs exactly up to coding
-        // error because the mean is carried by the normalized values themselves.
-        const uint16_t bits = floatToHalf(float(deviation > 0 ? deviation : std::sqrt(squares / double(rows))));
+    }
+    for (int64_t j = 0; j < columns; ++j) {
+        const double mean = sums[size_t(j)] / double(rows);
+        const double meanSquare = squares[size_t(j)] / double(rows);
+        const double deviation = std::sqrt(std::max(0.0, meanSquare - mean * mean));
+        // A constant non-zero column has no deviation: its root mean square scales it instead.
+        const uint16_t bits = floatToHalf(float(deviation > 0 ? deviation : std::sqrt(meanSquare)));
         result.scaleBits[size_t(j)] = bits;
         const float scale = halfToFloat(bits);
         result.scales[size_t(j)] = std::isfinite(scale) ? scale : 0.0f;
-        float *out = result.values.data() + j * result.chunksPerColumn * chunk;
-        if (result.scales[size_t(j)] > 0.0f) {
-            for (int64_t r = 0; r < rows; ++r)
-                out[r] = weights[r * columns + j] / result.scales[size_t(j)];
+    }
+    // Normalize and transpose to column-major in tiles (cache-friendly for large matrices).
+    const int64_t perColumn = result.chunksPerColumn * chunk;
+    constexpr int64_t kTile = 64;
+    for (int64_t r0 = 0; r0 < rows; r0 += kTile) {
+        const int64_t r1 = std::min(rows, r0 + kTile);
+        for (int64_t j0 = 0; j0 < columns; j0 += kTile) {
+            const int64_t j1 = std::min(columns, j0 + kTile);
+            for (int64_t j = j0; j < j1; ++j) {
+                const float scale = result.scales[size_t(j)];
+                if (!(scale > 0.0f))
+                    continue;
+                float *out = result.values.data() + j * perColumn;
+                for (int64_t r = r0; r < r1; ++r)
+                    out[r] = weights[r * columns + j] / scale;
+            }
         }
     }
     return result;

@@ -1,7 +1,6 @@
 #include "codec/compressedcheckpoint.h"
 
 #include "codec/tensordecoder.h"
-#include "io/safetensorswriter.h"
 #include "jobs/error.h"
 #include "jobs/progresssink.h"
 
@@ -14,7 +13,13 @@
 #include <QtEndian>
 
 #include <algorithm>
+#include <cstdio>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <cstring>
+#include <utility>
+#include <vector>
 
 namespace nwc {
 namespace {
@@ -73,6 +78,98 @@ void writeFileAtomically(const QString &path, const QByteArray &bytes) {
                                    "free space")
                         .arg(path, file.errorString()));
 }
+
+/// JSON string literal for `text`, quotes included (as SafetensorsWriter writes it).
+QByteArray jsonString(const QString &text) {
+    QByteArray out;
+    out.reserve(text.size() + 2);
+    out.append('"');
+    for (const char c : text.toUtf8()) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (c == '"' || c == '\\') {
+            out.append('\\');
+            out.append(c);
+        } else if (byte < 0x20) {
+            char escaped[8];
+            std::snprintf(escaped, sizeof escaped, "\\u%04x", byte);
+            out.append(escaped);
+        } else {
+            out.append(c);
+        }
+    }
+    out.append('"');
+    return out;
+}
+
+/// The safetensors JSON header for `tensors` stored back to back in this order (each
+/// info.byteSize bytes), padded with spaces to a multiple of 8 bytes: the same bytes
+/// SafetensorsWriter::header() gives for the same tensors and metadata.
+QByteArray safetensorsHeader(const QVector<TensorInfo> &tensors,
+                             const std::vector<std::pair<QString, QString>> &metadata) {
+    QByteArray json = "{";
+    bool first = true;
+    if (!metadata.empty()) {
+        json += "\"__metadata__\":{";
+        for (size_t i = 0; i < metadata.size(); ++i) {
+            if (i > 0)
+                json += ',';
+            json += jsonString(metadata[i].first) + ':' + jsonString(metadata[i].second);
+        }
+        json += '}';
+        first = false;
+    }
+    quint64 offset = 0;
+    for (const TensorInfo &tensor : tensors) {
+        if (!first)
+            json += ',';
+        first = false;
+        json += jsonString(tensor.name) + ":{\"dtype\":\"" + dtypeName(tensor.dtype).toLatin1() +
+                "\",\"shape\":[";
+        for (int i = 0; i < tensor.shape.size(); ++i) {
+            if (i > 0)
+                json += ',';
+            json += QByteArray::number(tensor.shape[i]);
+        }
+        const quint64 end = offset + tensor.byteSize;
+        json += "],\"data_offsets\":[" + QByteArray::number(offset) + ',' +
+                QByteArray::number(end) + "]}";
+        offset = end;
+    }
+    json += '}';
+    const qsizetype padding = (8 - json.size() % 8) % 8;
+    json.append(padding, ' ');
+    return json;
+}
+
+/// Creates `directory` and the missing folders above it; unless keep() is called, removes
+/// again (when still empty) the folders it created, innermost first.
+class CreatedFolders {
+public:
+    explicit CreatedFolders(const QString &directory) {
+        QString path = QDir::cleanPath(QDir(directory).absolutePath());
+        while (!path.isEmpty() && !QFileInfo::exists(path)) {
+            m_created.push_back(path);
+            const QString parent = QFileInfo(path).path();
+            if (parent == path)
+                break;
+            path = parent;
+        }
+        if (!QDir().mkpath(directory))
+            throw Error(QStringLiteral("%1: cannot create the folder; check the path and "
+                                       "permissions")
+                            .arg(directory));
+    }
+    ~CreatedFolders() {
+        for (const QString &path : m_created)
+            QDir().rmdir(path);
+    }
+    CreatedFolders(const CreatedFolders &) = delete;
+    CreatedFolders &operator=(const CreatedFolders &) = delete;
+    void keep() { m_created.clear(); }
+
+private:
+    std::vector<QString> m_created; ///< innermost first
+};
 
 } // namespace
 
@@ -218,36 +315,73 @@ void decompressToDirectory(const CompressedCheckpoint &checkpoint, const QString
                                        "decompressed model; choose an empty folder")
                             .arg(directory, shadowing.join(QStringLiteral(", "))));
     }
-
-    // Decode everything before writing, so a failure or cancellation leaves nothing behind.
-    SafetensorsWriter writer;
-    writer.setMetadata(QStringLiteral("format"), QStringLiteral("pt"));
-    writer.setMetadata(QStringLiteral("nwc_source"), QFileInfo(checkpoint.path()).fileName());
-    const QVector<TensorInfo> &tensors = checkpoint.tensors();
-    for (int i = 0; i < tensors.size(); ++i) {
-        throwIfCancelled(progress);
-        const TensorInfo &info = tensors.at(i);
-        reportProgress(
-            progress, double(i) / double(tensors.size() + 1),
-            QStringLiteral("decoding %1 (%2/%3)").arg(info.name).arg(i + 1).arg(tensors.size()));
-        writer.addTensor(info.name, info.dtype, info.shape, checkpoint.readRaw(info.name));
-    }
-    std::vector<std::pair<QString, QByteArray>> tokenizerFiles;
-    for (const QString &name : checkpoint.reader().tokenizerFileNames())
-        tokenizerFiles.emplace_back(name, checkpoint.reader().tokenizerFile(name));
     throwIfCancelled(progress);
 
-    if (!QDir().mkpath(directory))
-        throw Error(QStringLiteral("%1: cannot create the folder; check the path and "
-                                   "permissions")
-                        .arg(directory));
-    reportProgress(
-        progress, double(tensors.size()) / double(tensors.size() + 1),
-        QStringLiteral("writing %1").arg(dir.filePath(QStringLiteral("model.safetensors"))));
-    writer.write(dir.filePath(QStringLiteral("model.safetensors")));
-    writeFileAtomically(dir.filePath(QStringLiteral("config.json")), checkpoint.configJson());
-    for (const auto &file : tokenizerFiles)
-        writeFileAtomically(dir.filePath(file.first), file.second);
+    // Streamed: the header is known from the shapes and dtypes, so each tensor is decoded,
+    // written and dropped before the next one (peak memory ~ one tensor, not the model). The
+    // model goes to a temporary file renamed into place at the end; on a failure or
+    // cancellation it is discarded and the folders this call created are removed again.
+    const QVector<TensorInfo> &tensors = checkpoint.tensors();
+    const QByteArray header = safetensorsHeader(
+        tensors, {{QStringLiteral("format"), QStringLiteral("pt")},
+                  {QStringLiteral("nwc_source"), QFileInfo(checkpoint.path()).fileName()}});
+    CreatedFolders created(directory);
+    const QString modelPath = dir.filePath(QStringLiteral("model.safetensors"));
+    {
+        QSaveFile file(modelPath);
+        if (!file.open(QIODevice::WriteOnly))
+            throw Error(QStringLiteral("%1: cannot create the file (%2); check the folder's "
+                                       "permissions")
+                            .arg(modelPath, file.errorString()));
+        const auto fail = [&] {
+            const QString reason = file.errorString();
+            file.cancelWriting();
+            throw Error(QStringLiteral("%1: writing failed (%2); nothing was written. Check the "
+                                       "free disk space and permissions.")
+                            .arg(modelPath, reason));
+        };
+        char length[8];
+        qToLittleEndian<quint64>(quint64(header.size()), length);
+        if (file.write(length, 8) != 8 || file.write(header) != header.size())
+            fail();
+        for (int i = 0; i < tensors.size(); ++i) {
+            throwIfCancelled(progress);
+            const TensorInfo &info = tensors.at(i);
+            reportProgress(progress, double(i) / double(tensors.size() + 1),
+                           QStringLiteral("decoding %1 (%2/%3)")
+                               .arg(info.name)
+                               .arg(i + 1)
+                               .arg(tensors.size()));
+            const QByteArray bytes = checkpoint.readRaw(info.name);
+            if (quint64(bytes.size()) != info.byteSize)
+                throw Error(QStringLiteral("%1: tensor '%2' decoded to %3 bytes instead of %4 "
+                                           "(the file is damaged)")
+                                .arg(checkpoint.path(), info.name)
+                                .arg(bytes.size())
+                                .arg(info.byteSize));
+            if (file.write(bytes) != bytes.size())
+                fail();
+#ifdef __GLIBC__
+            // The decoder's temporaries are freed by now, but glibc keeps the pages: its mmap
+            // threshold rises to the largest block freed, later blocks of tensor size come
+            // from the heap, and the holes between them stay resident, so without this the
+            // peak RSS grew with the number of tensors (bench_compress_memory).
+            malloc_trim(0);
+#endif
+        }
+        std::vector<std::pair<QString, QByteArray>> tokenizerFiles;
+        for (const QString &name : checkpoint.reader().tokenizerFileNames())
+            tokenizerFiles.emplace_back(name, checkpoint.reader().tokenizerFile(name));
+        throwIfCancelled(progress);
+        reportProgress(progress, double(tensors.size()) / double(tensors.size() + 1),
+                       QStringLiteral("writing %1").arg(modelPath));
+        if (!file.commit())
+            fail();
+        created.keep();
+        writeFileAtomically(dir.filePath(QStringLiteral("config.json")), checkpoint.configJson());
+        for (const auto &tokenizerFile : tokenizerFiles)
+            writeFileAtomically(dir.filePath(tokenizerFile.first), tokenizerFile.second);
+    }
     reportProgress(progress, 1.0, QStringLiteral("wrote %1").arg(directory));
 }
 

@@ -8,8 +8,12 @@
 namespace nwc {
 namespace {
 
-double softplus(double x) { return x > 30.0 ? x : std::log1p(std::exp(x)); }
-double sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
+double softplus(double x) {
+    return x > 30.0 ? x : std::log1p(std::exp(x));
+}
+double sigmoid(double x) {
+    return 1.0 / (1.0 + std::exp(-x));
+}
 
 } // namespace
 
@@ -30,7 +34,8 @@ FactorizedDensity::FactorizedDensity(const CodecParameters &codec) {
             return std::vector<double>(array.values.begin(), array.values.end());
         };
         const size_t c = size_t(m_channels);
-        layer.matrix = load(QStringLiteral("entropy_matrix%1").arg(i), c * size_t(layer.out * layer.in));
+        layer.matrix =
+            load(QStringLiteral("entropy_matrix%1").arg(i), c * size_t(layer.out * layer.in));
         for (double &value : layer.matrix)
             value = softplus(value);
         layer.bias = load(QStringLiteral("entropy_bias%1").arg(i), c * size_t(layer.out));

@@ -62,14 +62,44 @@ FrequencyTable FrequencyTable::fromCounts(const std::vector<uint64_t> &counts, i
             heap.emplace(gain(s), s, table.m_frequencies[s]);
     }
     table.m_starts.assign(counts.size(), 0);
-    table.m_slotSymbols.assign(target, 0);
     uint32_t cumulative = 0;
     for (size_t s = 0; s < counts.size(); ++s) {
         table.m_starts[s] = cumulative;
-        std::fill_n(table.m_slotSymbols.begin() + cumulative, table.m_frequencies[s], int32_t(s));
         cumulative += table.m_frequencies[s];
     }
+    // Buckets: the symbol holding the bucket's first slot, if it also holds the last one.
+    table.m_bucketShift = precisionBits - std::min(precisionBits, int(kBucketBits));
+    const uint32_t bucketSize = uint32_t(1) << table.m_bucketShift;
+    table.m_buckets.assign(size_t(target >> table.m_bucketShift), Bucket{0, 0, 0});
+    size_t symbol = 0;
+    for (size_t b = 0; b < table.m_buckets.size(); ++b) {
+        const uint32_t first = uint32_t(b) * bucketSize;
+        while (table.m_starts[symbol] + table.m_frequencies[symbol] <= first)
+            ++symbol;
+        const uint32_t end = table.m_starts[symbol] + table.m_frequencies[symbol];
+        if (symbol > 0xffff)
+            continue;
+        if (end >= first + bucketSize)
+            table.m_buckets[b] = Bucket{table.m_frequencies[symbol],
+                                        uint16_t(table.m_starts[symbol]), uint16_t(symbol)};
+        else
+            table.m_buckets[b].symbol = uint16_t(symbol);
+    }
     return table;
+}
+
+int FrequencyTable::searchSymbol(uint32_t slot) const {
+    // The last symbol starting at or before `slot` (symbols without frequency share the start of
+    // the next one and come before it). A shared bucket usually holds two or three symbols:
+    // look at a few after its first one before searching all.
+    const size_t first = m_buckets[slot >> m_bucketShift].symbol;
+    const size_t end = std::min(m_starts.size(), first + 4);
+    for (size_t s = first; s + 1 < end; ++s) {
+        if (m_starts[s + 1] > slot)
+            return int(s);
+    }
+    const auto it = std::upper_bound(m_starts.begin() + (end - 1), m_starts.end(), slot);
+    return int(it - m_starts.begin()) - 1;
 }
 
 double FrequencyTable::bits(int symbol) const {

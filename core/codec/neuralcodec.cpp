@@ -8,7 +8,9 @@
 namespace nwc {
 namespace {
 
-std::string key(const QString &name) { return name.toStdString(); }
+std::string key(const QString &name) {
+    return name.toStdString();
+}
 
 } // namespace
 
@@ -28,8 +30,8 @@ CodecParameters codecPreset(const QString &preset) {
         p.hidden = 512;
         p.blocks = 4;
     } else {
-        throw Error(QStringLiteral("unknown codec preset '%1' (use identity, fast or paper)")
-                        .arg(preset));
+        throw Error(
+            QStringLiteral("unknown codec preset '%1' (use identity, fast or paper)").arg(preset));
     }
     return p;
 }
@@ -76,7 +78,8 @@ NeuralCodecImpl::NeuralCodecImpl(const CodecParameters &architecture, uint64_t s
         register_parameter("entropy_bias" + std::to_string(i),
                            torch::empty({channels, out, 1}).uniform_(-0.5, 0.5));
         if (i + 1 < FactorizedDensity::kLayers)
-            register_parameter("entropy_factor" + std::to_string(i), torch::zeros({channels, out, 1}));
+            register_parameter("entropy_factor" + std::to_string(i),
+                               torch::zeros({channels, out, 1}));
     }
 }
 
@@ -98,9 +101,8 @@ void NeuralCodecImpl::load(const CodecParameters &parameters) {
                             .arg(parameters.id, name)
                             .arg(array.values.size())
                             .arg(item.value().numel()));
-        item.value().copy_(
-            torch::from_blob(const_cast<float *>(array.values.data()), item.value().sizes(),
-                             torch::kFloat32));
+        item.value().copy_(torch::from_blob(const_cast<float *>(array.values.data()),
+                                            item.value().sizes(), torch::kFloat32));
     }
     const QString id = parameters.id;
     m_architecture = parameters;
@@ -125,8 +127,9 @@ CodecParameters NeuralCodecImpl::parameters() const {
 
 torch::Tensor NeuralCodecImpl::transform(const QString &side, const torch::Tensor &input,
                                          const torch::Tensor &levels) {
-    torch::Tensor z = torch::nn::functional::linear(input, param(side + QStringLiteral("_in_weight")),
-                                                    param(side + QStringLiteral("_in_bias")));
+    torch::Tensor z =
+        torch::nn::functional::linear(input, param(side + QStringLiteral("_in_weight")),
+                                      param(side + QStringLiteral("_in_bias")));
     const int64_t h = m_architecture.hidden;
     for (int k = 0; k < m_architecture.blocks; ++k) {
         const QString b = side + QStringLiteral("_block") + QString::number(k);
@@ -141,7 +144,8 @@ torch::Tensor NeuralCodecImpl::transform(const QString &side, const torch::Tenso
 }
 
 torch::Tensor NeuralCodecImpl::encode(const torch::Tensor &x, const torch::Tensor &levels) {
-    const torch::Tensor gain = param(QStringLiteral("level_log_scale")).index_select(0, levels).exp();
+    const torch::Tensor gain =
+        param(QStringLiteral("level_log_scale")).index_select(0, levels).exp();
     const torch::Tensor y = hasNetwork() ? transform(QStringLiteral("encoder"), x, levels) : x;
     return y * gain.unsqueeze(1);
 }
@@ -161,12 +165,14 @@ torch::Tensor NeuralCodecImpl::logitsCumulative(const torch::Tensor &values,
         const std::string n = std::to_string(i);
         const torch::Tensor matrix = torch::nn::functional::softplus(
             param(QStringLiteral("entropy_matrix") + QString::number(i)).index_select(0, channels));
-        logits = torch::bmm(matrix, logits) +
-                 param(QStringLiteral("entropy_bias") + QString::number(i)).index_select(0, channels);
+        logits =
+            torch::bmm(matrix, logits) +
+            param(QStringLiteral("entropy_bias") + QString::number(i)).index_select(0, channels);
         if (i + 1 < FactorizedDensity::kLayers)
-            logits = logits + torch::tanh(param(QStringLiteral("entropy_factor") + QString::number(i))
-                                              .index_select(0, channels)) *
-                                  torch::tanh(logits);
+            logits =
+                logits + torch::tanh(param(QStringLiteral("entropy_factor") + QString::number(i))
+                                         .index_select(0, channels)) *
+                             torch::tanh(logits);
     }
     return logits.reshape({-1});
 }
@@ -180,8 +186,7 @@ torch::Tensor NeuralCodecImpl::likelihood(const torch::Tensor &latents,
     const torch::Tensor lower = logitsCumulative(values - 0.5, channels);
     const torch::Tensor upper = logitsCumulative(values + 0.5, channels);
     const torch::Tensor sign = -torch::sign(lower + upper).detach();
-    const torch::Tensor p =
-        torch::abs(torch::sigmoid(sign * upper) - torch::sigmoid(sign * lower));
+    const torch::Tensor p = torch::abs(torch::sigmoid(sign * upper) - torch::sigmoid(sign * lower));
     return p.clamp_min(1e-9).reshape(latents.sizes());
 }
 

@@ -26,7 +26,8 @@ struct NwcTensorCoder::Private {
     mutable NeuralCodec network{nullptr};
     std::unique_ptr<FactorizedDensity> density;
     mutable std::mutex tablesMutex;
-    mutable std::map<double, std::shared_ptr<const SymbolTables>> tables;
+    mutable std::map<double, std::shared_ptr<const SymbolTables>> codingTables;
+    mutable std::map<double, std::shared_ptr<const SymbolTables>> estimateTables;
 
     // The prepared tensor.
     ColumnChunks chunks;
@@ -37,12 +38,17 @@ struct NwcTensorCoder::Private {
 
     std::shared_ptr<const SymbolTables> tablesFor(double step, bool withFrequencies) const {
         std::lock_guard<std::mutex> lock(tablesMutex);
-        auto it = tables.find(step);
-        if (it != tables.end() && (!withFrequencies || it->second->checksum() != 0))
-            return it->second;
+        // Tables with frequencies also serve rate estimates.
+        auto full = codingTables.find(step);
+        if (full != codingTables.end())
+            return full->second;
+        if (!withFrequencies) {
+            auto estimate = estimateTables.find(step);
+            if (estimate != estimateTables.end())
+                return estimate->second;
+        }
         auto built = std::make_shared<const SymbolTables>(*density, step, withFrequencies);
-        if (withFrequencies)
-            tables[step] = built;
+        (withFrequencies ? codingTables : estimateTables)[step] = built;
         return built;
     }
 
@@ -190,11 +196,13 @@ CompressedTensor NwcTensorCoder::encode(const QString &name, double step, bool t
             double bits = 0.0;
             for (int64_t j = first; j < last; ++j) {
                 const int base = int(d->levels[size_t(j)]) * dim;
-                for (int64_t k = 0; k < perColumn; ++k) {
-                    const int channel = base + int(k % dim);
-                    const int64_t symbol = tables->quantize(channel, y[j * perColumn + k]);
-                    bits += tables->bits(channel, symbol);
-                    tables->appendSymbols(channel, symbol, &values, &used);
+                for (int64_t k0 = 0; k0 < perColumn; k0 += dim) {
+                    for (int32_t i = 0; i < dim; ++i) {
+                        const int channel = base + i;
+                        const int64_t symbol = tables->quantize(channel, y[j * perColumn + k0 + i]);
+                        bits += tables->bits(channel, symbol);
+                        tables->appendSymbols(channel, symbol, &values, &used);
+                    }
                 }
             }
             RansEncoder encoder;
@@ -276,10 +284,12 @@ std::vector<float> NwcTensorCoder::decode(const CompressedTensor &t) const {
             const int64_t last = std::min(t.columns, first + t.columnsPerStream);
             for (int64_t j = first; j < last; ++j) {
                 const int base = int(t.levels[size_t(j)]) * dim;
-                for (int64_t k = 0; k < perColumn; ++k) {
-                    const int channel = base + int(k % dim);
-                    q[j * perColumn + k] =
-                        tables->dequantize(channel, tables->decodeSymbol(channel, next));
+                for (int64_t k0 = 0; k0 < perColumn; k0 += dim) {
+                    for (int32_t i = 0; i < dim; ++i) {
+                        const int channel = base + i;
+                        q[j * perColumn + k0 + i] =
+                            tables->dequantize(channel, tables->decodeSymbol(channel, next));
+                    }
                 }
             }
             decoder.finish();
@@ -299,11 +309,21 @@ std::vector<float> NwcTensorCoder::decode(const CompressedTensor &t) const {
         d->decodeLatents(quantized, torch::tensor(perChunk, torch::kInt64)).contiguous();
     const float *r = reconstructed.data_ptr<float>();
     std::vector<float> weights(static_cast<size_t>(t.rows * t.columns));
+    std::vector<float> scales(static_cast<size_t>(t.columns));
     for (int64_t j = 0; j < t.columns; ++j) {
         const float scale = halfToFloat(t.columnScales[size_t(j)]);
-        const float usable = std::isfinite(scale) ? scale : 0.0f;
-        for (int64_t k = 0; k < t.rows; ++k)
-            weights[size_t(k * t.columns + j)] = r[j * perColumn + k] * usable;
+        scales[size_t(j)] = std::isfinite(scale) ? scale : 0.0f;
+    }
+    // Back to row-major in tiles (cache-friendly for large matrices).
+    constexpr int64_t kTile = 64;
+    for (int64_t j0 = 0; j0 < t.columns; j0 += kTile) {
+        const int64_t j1 = std::min(t.columns, j0 + kTile);
+        for (int64_t k0 = 0; k0 < t.rows; k0 += kTile) {
+            const int64_t k1 = std::min(t.rows, k0 + kTile);
+            for (int64_t k = k0; k < k1; ++k)
+                for (int64_t j = j0; j < j1; ++j)
+                    weights[size_t(k * t.columns + j)] = r[j * perColumn + k] * scales[size_t(j)];
+        }
     }
     return weights;
 }

@@ -16,10 +16,23 @@ std::vector<int32_t> ransDecode(const QByteArray &stream, size_t count,
     RansDecoder decoder(reinterpret_cast<const uint8_t *>(stream.constData()),
                         size_t(stream.size()));
     std::vector<int32_t> symbols(count);
-    for (size_t i = 0; i < count; ++i)
-        symbols[i] = decoder.decode(table);
+    decoder.decode(table, symbols.data(), count);
     decoder.finish();
     return symbols;
+}
+
+RansDecoder::SlowStep RansDecoder::slowStep(const FrequencyTable &table, const uint8_t *data,
+                                            size_t size, uint32_t state, size_t position) {
+    const int bits = table.precisionBits();
+    const uint32_t slot = state & ((uint32_t(1) << bits) - 1);
+    const int32_t symbol = table.symbolAt(slot);
+    state = table.frequency(symbol) * (state >> bits) + slot - table.start(symbol);
+    while (state < kLowerBound) {
+        if (position >= size)
+            throw Error(QStringLiteral("rANS stream is truncated"));
+        state = (state << 8) | data[position++];
+    }
+    return SlowStep{symbol, state, position};
 }
 
 } // namespace nwc

@@ -17,7 +17,9 @@ constexpr int64_t kMaxHalfRange = 4000;
 // Probabilities are scaled to integer counts before quantizing to 16 bits.
 constexpr double kCountScale = 1099511627776.0; // 2^40
 
-double sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
+double sigmoid(double x) {
+    return 1.0 / (1.0 + std::exp(-x));
+}
 
 void fnv(uint32_t *hash, uint32_t value) {
     for (int i = 0; i < 4; ++i) {
@@ -71,10 +73,10 @@ SymbolTables::SymbolTables(const FactorizedDensity &density, double step, bool w
         if (withFrequencies) {
             std::vector<uint64_t> counts(probabilities.size());
             for (size_t i = 0; i < probabilities.size(); ++i)
-                counts[i] = std::max<uint64_t>(1, uint64_t(std::llround(probabilities[i] / total *
-                                                                         kCountScale)));
-            channel.table = std::make_shared<FrequencyTable>(
-                FrequencyTable::fromCounts(counts, kPrecision));
+                counts[i] = std::max<uint64_t>(
+                    1, uint64_t(std::llround(probabilities[i] / total * kCountScale)));
+            channel.table =
+                std::make_shared<FrequencyTable>(FrequencyTable::fromCounts(counts, kPrecision));
             for (int i = 0; i < channel.table->symbolCount(); ++i)
                 fnv(&m_checksum, channel.table->frequency(i));
         }

@@ -16,7 +16,9 @@
 namespace nwc::h5 {
 namespace {
 
-std::string toStd(const QString &text) { return text.toStdString(); }
+std::string toStd(const QString &text) {
+    return text.toStdString();
+}
 
 QString describe(const H5::H5Object &object) {
     try {
@@ -40,7 +42,8 @@ std::vector<hsize_t> dimensions(size_t count, const std::vector<int64_t> &shape,
         dims.push_back(hsize_t(d));
     }
     if (product != int64_t(count))
-        throw Error(QStringLiteral("dataset %1: shape does not match %2 values").arg(name).arg(count));
+        throw Error(
+            QStringLiteral("dataset %1: shape does not match %2 values").arg(name).arg(count));
     return dims;
 }
 
@@ -58,7 +61,8 @@ void writeDataset(H5::Group &group, const QString &name, const T *data, size_t c
             hsize_t rowElements = 1;
             for (size_t i = 1; i < chunk.size(); ++i)
                 rowElements *= chunk[i];
-            chunk[0] = std::max<hsize_t>(1, std::min<hsize_t>(dims[0], 65536 / std::max<hsize_t>(1, rowElements)));
+            chunk[0] = std::max<hsize_t>(
+                1, std::min<hsize_t>(dims[0], 65536 / std::max<hsize_t>(1, rowElements)));
             properties.setChunk(int(chunk.size()), chunk.data());
             properties.setDeflate(4);
         }
@@ -152,8 +156,8 @@ H5::H5File openReadOnly(const QString &path) {
         throw Error(QStringLiteral("%1: no such file").arg(path));
     try {
         if (!H5::H5File::isHdf5(toStd(path)))
-            throw Error(QStringLiteral("%1: not an HDF5 file (wrong file, or it is damaged)")
-                            .arg(path));
+            throw Error(
+                QStringLiteral("%1: not an HDF5 file (wrong file, or it is damaged)").arg(path));
         return H5::H5File(toStd(path), H5F_ACC_RDONLY);
     } catch (const H5::Exception &error) {
         throw Error(QStringLiteral("%1: cannot open: %2 (the file is damaged or truncated)")
@@ -191,8 +195,8 @@ void AtomicFile::commit() {
         m_file->flush(H5F_SCOPE_GLOBAL);
         m_file->close();
     } catch (const H5::Exception &error) {
-        throw Error(QStringLiteral("%1: cannot finish writing: %2")
-                        .arg(m_temporaryPath, errorText(error)));
+        throw Error(
+            QStringLiteral("%1: cannot finish writing: %2").arg(m_temporaryPath, errorText(error)));
     }
     // fsync the data before the rename so a crash cannot leave a renamed but empty file.
     QFile file(m_temporaryPath);
@@ -203,7 +207,8 @@ void AtomicFile::commit() {
     }
     if (std::rename(QFile::encodeName(m_temporaryPath).constData(),
                     QFile::encodeName(m_finalPath).constData()) != 0)
-        throw Error(QStringLiteral("%1: cannot rename the finished file into place").arg(m_finalPath));
+        throw Error(
+            QStringLiteral("%1: cannot rename the finished file into place").arg(m_finalPath));
     m_committed = true;
 }
 
@@ -267,7 +272,8 @@ void setAttribute(H5::H5Object &object, const QString &name, const QString &valu
         const QByteArray utf8 = value.toUtf8();
         H5::StrType type(H5::PredType::C_S1, std::max<size_t>(1, size_t(utf8.size())));
         type.setCset(H5T_CSET_UTF8);
-        H5::Attribute attribute = object.createAttribute(toStd(name), type, H5::DataSpace(H5S_SCALAR));
+        H5::Attribute attribute =
+            object.createAttribute(toStd(name), type, H5::DataSpace(H5S_SCALAR));
         std::string text = utf8.toStdString();
         if (text.empty())
             text.push_back('\0');
@@ -293,8 +299,8 @@ void setAttribute(H5::H5Object &object, const QString &name, double value) {
 void setAttribute(H5::H5Object &object, const QString &name, int64_t value) {
     try {
         removeAttribute(object, name);
-        H5::Attribute attribute = object.createAttribute(toStd(name), H5::PredType::STD_I64LE,
-                                                         H5::DataSpace(H5S_SCALAR));
+        H5::Attribute attribute =
+            object.createAttribute(toStd(name), H5::PredType::STD_I64LE, H5::DataSpace(H5S_SCALAR));
         attribute.write(H5::PredType::NATIVE_INT64, &value);
     } catch (const H5::Exception &error) {
         throw Error(QStringLiteral("cannot write attribute '%1' of %2: %3")
@@ -410,12 +416,12 @@ void writeStrings(H5::Group &group, const QString &name, const std::vector<QStri
 
 std::vector<float> readFloats(const H5::Group &group, const QString &name, const QString &context,
                               std::vector<int64_t> *shape) {
-    return readDataset<float>(group, name, context, H5T_FLOAT, 4, true,
-                              H5::PredType::NATIVE_FLOAT, shape);
+    return readDataset<float>(group, name, context, H5T_FLOAT, 4, true, H5::PredType::NATIVE_FLOAT,
+                              shape);
 }
 
-std::vector<double> readDoubles(const H5::Group &group, const QString &name,
-                                const QString &context, std::vector<int64_t> *shape) {
+std::vector<double> readDoubles(const H5::Group &group, const QString &name, const QString &context,
+                                std::vector<int64_t> *shape) {
     return readDataset<double>(group, name, context, H5T_FLOAT, 8, true,
                                H5::PredType::NATIVE_DOUBLE, shape);
 }
@@ -430,14 +436,12 @@ std::vector<uint8_t> readU8(const H5::Group &group, const QString &name, const Q
                                 H5::PredType::NATIVE_UINT8, nullptr);
 }
 
-std::vector<uint16_t> readU16(const H5::Group &group, const QString &name,
-                              const QString &context) {
+std::vector<uint16_t> readU16(const H5::Group &group, const QString &name, const QString &context) {
     return readDataset<uint16_t>(group, name, context, H5T_INTEGER, 2, false,
                                  H5::PredType::NATIVE_UINT16, nullptr);
 }
 
-std::vector<uint32_t> readU32(const H5::Group &group, const QString &name,
-                              const QString &context) {
+std::vector<uint32_t> readU32(const H5::Group &group, const QString &name, const QString &context) {
     return readDataset<uint32_t>(group, name, context, H5T_INTEGER, 4, false,
                                  H5::PredType::NATIVE_UINT32, nullptr);
 }
@@ -455,7 +459,8 @@ std::vector<QString> readStrings(const H5::Group &group, const QString &name,
         H5::DataSet dataset = group.openDataSet(toStd(name));
         count = intAttribute(dataset, QStringLiteral("count"), context);
     } catch (const H5::Exception &error) {
-        throw Error(QStringLiteral("%1: cannot read '%2': %3").arg(context, name, errorText(error)));
+        throw Error(
+            QStringLiteral("%1: cannot read '%2': %3").arg(context, name, errorText(error)));
     }
     std::vector<QString> values;
     if (count == 0)

@@ -76,14 +76,12 @@ void writeStrings(H5::Group &group, const QString &name, const std::vector<QStri
 /// dataset's dimensions.
 std::vector<float> readFloats(const H5::Group &group, const QString &name, const QString &context,
                               std::vector<int64_t> *shape = nullptr);
-std::vector<double> readDoubles(const H5::Group &group, const QString &name,
-                                const QString &context, std::vector<int64_t> *shape = nullptr);
+std::vector<double> readDoubles(const H5::Group &group, const QString &name, const QString &context,
+                                std::vector<int64_t> *shape = nullptr);
 QByteArray readBytes(const H5::Group &group, const QString &name, const QString &context);
 std::vector<uint8_t> readU8(const H5::Group &group, const QString &name, const QString &context);
-std::vector<uint16_t> readU16(const H5::Group &group, const QString &name,
-                              const QString &context);
-std::vector<uint32_t> readU32(const H5::Group &group, const QString &name,
-                              const QString &context);
+std::vector<uint16_t> readU16(const H5::Group &group, const QString &name, const QString &context);
+std::vector<uint32_t> readU32(const H5::Group &group, const QString &name, const QString &context);
 std::vector<int64_t> readI64(const H5::Group &group, const QString &name, const QString &context);
 std::vector<QString> readStrings(const H5::Group &group, const QString &name,
                                  const QString &context);

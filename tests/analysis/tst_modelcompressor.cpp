@@ -74,9 +74,9 @@ void TestModelCompressor::allocatorMeetsBudget() {
         for (size_t a = 0; a < 6; ++a)
             for (size_t b = 0; b < 6; ++b)
                 for (size_t c = 0; c < 6; ++c) {
-                    double bits = tensors[0].fixedBits + tensors[1].fixedBits + tensors[2].fixedBits +
-                                  tensors[0].options[a].bits + tensors[1].options[b].bits +
-                                  tensors[2].options[c].bits;
+                    double bits = tensors[0].fixedBits + tensors[1].fixedBits +
+                                  tensors[2].fixedBits + tensors[0].options[a].bits +
+                                  tensors[1].options[b].bits + tensors[2].options[c].bits;
                     if (bits <= target)
                         best = std::min(best, tensors[0].options[a].distortion +
                                                   tensors[1].options[b].distortion +
@@ -87,7 +87,8 @@ void TestModelCompressor::allocatorMeetsBudget() {
             continue; // nothing fits; the caller reports it
         QVERIFY(allocation.totalBits <= target + 1e-9);
         QVERIFY2(allocation.totalDistortion <= best * 1.15,
-                 qPrintable(QStringLiteral("%1 vs optimum %2").arg(allocation.totalDistortion).arg(best)));
+                 qPrintable(
+                     QStringLiteral("%1 vs optimum %2").arg(allocation.totalDistortion).arg(best)));
     }
 }
 
@@ -106,14 +107,16 @@ void TestModelCompressor::nwcHitsTargetRate() {
     settings.calibrationSamples = 4;
     settings.calibrationLength = 64;
     const QString path = m_dir.filePath(QStringLiteral("student-%1.nwc").arg(bits));
-    const CompressionSummary summary = compressModel(QStringLiteral("demo:student"), settings, path);
+    const CompressionSummary summary =
+        compressModel(QStringLiteral("demo:student"), settings, path);
     QVERIFY2(std::abs(summary.achievedBitsPerWeight - bits) <= 0.05,
              qPrintable(QString::number(summary.achievedBitsPerWeight)));
     // The rate is the bytes written: the reader counts the same bytes.
     const NwcSummary stored = NwcReader(path).summary();
     QCOMPARE(stored.countedBytes, summary.countedBytes);
     QCOMPARE(stored.compressedWeights, summary.compressedWeights);
-    QCOMPARE(stored.bitsPerWeight, 8.0 * double(stored.countedBytes) / double(stored.compressedWeights));
+    QCOMPARE(stored.bitsPerWeight,
+             8.0 * double(stored.countedBytes) / double(stored.compressedWeights));
     QVERIFY(std::abs(stored.bitsPerWeight - summary.achievedBitsPerWeight) < 1e-12);
     QCOMPARE(stored.header.targetBitsPerWeight, bits);
     // Entropy-model estimate and bits written agree within 1 %.
@@ -192,8 +195,8 @@ void TestModelCompressor::cancellationLeavesNoFile() {
             self->cancel();
     });
     self = &progress;
-    QVERIFY_THROWS_EXCEPTION(Cancelled,
-                             compressModel(QStringLiteral("demo:student"), settings, path, &progress));
+    QVERIFY_THROWS_EXCEPTION(
+        Cancelled, compressModel(QStringLiteral("demo:student"), settings, path, &progress));
     QVERIFY(!QFile::exists(path));
     const QStringList leftovers = QDir(m_dir.path()).entryList({QStringLiteral("cancelled*")});
     QVERIFY2(leftovers.isEmpty(), qPrintable(leftovers.join(QLatin1Char(' '))));
@@ -220,7 +223,8 @@ void TestModelCompressor::baselinesCountScalesAndZeros() {
         const CheckpointPtr compressed = Checkpoint::open(path);
         const std::vector<float> values =
             compressed->readFloat32(QStringLiteral("model.layers.0.self_attn.q_proj.weight"));
-        QVERIFY(std::all_of(values.begin(), values.end(), [](float v) { return std::isfinite(v); }));
+        QVERIFY(
+            std::all_of(values.begin(), values.end(), [](float v) { return std::isfinite(v); }));
     }
 }
 

@@ -103,7 +103,8 @@ void TestNwcCodec::symbolTablesCodeOutliersThroughEscapes() {
     for (size_t i = values.size(); i-- > 0;)
         encoder.pushReverse(values[i], *used[i]);
     const QByteArray stream = encoder.finish();
-    RansDecoder decoder(reinterpret_cast<const uint8_t *>(stream.constData()), size_t(stream.size()));
+    RansDecoder decoder(reinterpret_cast<const uint8_t *>(stream.constData()),
+                        size_t(stream.size()));
     const auto next = [&](const FrequencyTable &table) { return decoder.decode(table); };
     for (const auto &[channel, symbol] : symbols)
         QCOMPARE(tables.decodeSymbol(channel, next), symbol);
@@ -182,7 +183,8 @@ void TestNwcCodec::tensorRoundTrip() {
     const ColumnChunks chunks = makeColumnChunks(weights.data(), rows, columns, 16);
     coder.setTensor(chunks, qualityLevels(importance), importance);
     const NwcTensorCoder::Trial trial = coder.evaluate(step);
-    const CompressedTensor t = coder.encode(QStringLiteral("layer.weight"), step, false, DType::F32);
+    const CompressedTensor t =
+        coder.encode(QStringLiteral("layer.weight"), step, false, DType::F32);
     QCOMPARE(t.rows, int64_t(rows));
     QCOMPARE(t.columns, int64_t(columns));
     QCOMPARE(t.codecId, codec.id);
@@ -203,8 +205,9 @@ void TestNwcCodec::tensorRoundTrip() {
     // Bits written agree with the entropy model's estimate (4 bytes of final state per stream).
     const double written = 8.0 * double(t.bitstream.size());
     const double overhead = 32.0 * double(t.streamOffsets.size() - 1);
-    QVERIFY2(std::abs(written - overhead - t.estimatedBits) <= 0.01 * t.estimatedBits + 64.0,
-             qPrintable(QStringLiteral("written %1, estimated %2").arg(written).arg(t.estimatedBits)));
+    QVERIFY2(
+        std::abs(written - overhead - t.estimatedBits) <= 0.01 * t.estimatedBits + 64.0,
+        qPrintable(QStringLiteral("written %1, estimated %2").arg(written).arg(t.estimatedBits)));
     // Bit accounting: bitstream + fp16 scales + 2-bit levels + 4-byte offsets + header.
     const int64_t expected = int64_t(t.bitstream.size()) + 2 * columns + (2 * columns + 7) / 8 +
                              4 * int64_t(t.streamOffsets.size()) + CompressedTensor::kHeaderBytes;
@@ -239,7 +242,8 @@ void TestNwcCodec::corruptTensorsAreRefused() {
             coder.decode(t);
             QFAIL(qPrintable(QStringLiteral("no error for: ") + fragment));
         } catch (const Error &error) {
-            QVERIFY2(error.message().contains(QLatin1String("blk.0.w")), qPrintable(error.message()));
+            QVERIFY2(error.message().contains(QLatin1String("blk.0.w")),
+                     qPrintable(error.message()));
             QVERIFY2(error.message().contains(fragment), qPrintable(error.message()));
         }
     };

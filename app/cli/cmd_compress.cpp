@@ -69,6 +69,11 @@ int runCompress(const QStringList &args) {
         QStringLiteral("codec"),
         QStringLiteral("Codec file to choose from (repeatable; default: the shipped ladder)."),
         QStringLiteral("FILE"));
+    const QCommandLineOption ladderOption(
+        QStringLiteral("ladder"),
+        QStringLiteral("Codecs of the shipped ladder to choose from when no --codec is given: "
+                       "identity (default), fast or all."),
+        QStringLiteral("SET"), QStringLiteral("identity"));
     const QCommandLineOption textOption(
         QStringLiteral("text"),
         QStringLiteral("Calibration text (default for demo models: the demo training corpus)."),
@@ -86,7 +91,7 @@ int runCompress(const QStringList &args) {
                                          QStringLiteral("RTN/GPTQ group size (default 128)."),
                                          QStringLiteral("N"), QStringLiteral("128"));
     const QCommandLineOption jsonOption(QStringLiteral("json"), QStringLiteral("Print JSON."));
-    parser.addOptions({bitsOption, outputOption, methodOption, codecOption, textOption, calibOption,
+    parser.addOptions({bitsOption, outputOption, methodOption, codecOption, ladderOption, textOption, calibOption,
                        samplesOption, seqLenOption, groupOption, jsonOption});
     int exitCode = 0;
     if (!parseOrExit(parser, args, QStringLiteral("compress"),
@@ -105,6 +110,14 @@ int runCompress(const QStringList &args) {
                         .arg(parser.value(methodOption)));
     settings.targetBitsPerWeight = doubleOption(parser, bitsOption.names().first());
     settings.codecPaths = parser.values(codecOption);
+    const QString ladder = parser.value(ladderOption);
+    if (ladder == QLatin1String("all"))
+        settings.ladderPresets.clear();
+    else if (ladder == QLatin1String("identity") || ladder == QLatin1String("fast") ||
+             ladder == QLatin1String("paper"))
+        settings.ladderPresets = {ladder};
+    else
+        throw Error(QStringLiteral("unknown --ladder '%1' (use identity, fast or all)").arg(ladder));
     settings.calibrationText = parser.value(textOption);
     settings.calibrationFile = parser.value(calibOption);
     settings.calibrationSamples = intOption(parser, samplesOption.names().first());

@@ -4,6 +4,7 @@
 #include "cli/commands.h"
 #include "cli/modeloptions.h"
 
+#include "analysis/modelcompressor.h"
 #include "io/checkpoint.h"
 #include "jobs/error.h"
 #include "jobs/progresssink.h"
@@ -15,6 +16,7 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QTemporaryDir>
 #include <QTextStream>
 
 #include <unistd.h>
@@ -46,6 +48,14 @@ struct DemoRow {
     QaResult qa;
 };
 
+struct CompressedRow {
+    CompressionSummary summary;
+    std::shared_ptr<LanguageModel> model;
+    PerplexityResult perplexity;
+    ReferenceComparison comparison;
+    QaResult qa;
+};
+
 } // namespace
 
 int runDemo(const QStringList &args) {
@@ -60,7 +70,10 @@ int runDemo(const QStringList &args) {
     const QCommandLineOption jsonOption(QStringLiteral("json"), QStringLiteral("Print JSON."));
     const QCommandLineOption headless(QStringLiteral("headless"),
                                       QStringLiteral("Accepted for nwc-workbench compatibility."));
-    parser.addOptions({questions, maxBytes, jsonOption, headless});
+    const QCommandLineOption noCompress(
+        QStringLiteral("no-compress"),
+        QStringLiteral("Skip compressing the teacher (NWC and RTN at about 4 bits per weight)."));
+    parser.addOptions({questions, maxBytes, jsonOption, headless, noCompress});
     int exitCode = 0;
     if (!parseOrExit(parser, args, QStringLiteral("demo"),
                      QStringLiteral("Run the main job on the built-in demo models: held-out "
@@ -101,6 +114,32 @@ int runDemo(const QStringList &args) {
         row.qa = evaluateQa(*row.model, items, kPromptTemplate, 64, &progress);
         rows.push_back(row);
     }
+    // The teacher's linear layers compressed at about 4 bits per weight, evaluated the same way.
+    std::vector<CompressedRow> compressed;
+    QTemporaryDir scratch;
+    if (!parser.isSet(noCompress)) {
+        if (!scratch.isValid())
+            throw Error(
+                QStringLiteral("cannot create a temporary folder for the compressed models"));
+        const LanguageModelPtr &teacher = rows.back().model;
+        for (const auto &[method, bits] : {std::make_pair(CompressionMethod::Nwc, 4.0),
+                                           std::make_pair(CompressionMethod::Rtn, 4.0)}) {
+            CompressionSettings compression;
+            compression.method = method;
+            compression.targetBitsPerWeight = bits;
+            const QString path =
+                scratch.filePath(compressionMethodName(method) + QStringLiteral(".nwc"));
+            CompressedRow row;
+            row.summary =
+                compressModel(QStringLiteral("demo:teacher"), compression, path, &progress);
+            row.model = LanguageModel::load(path, QString(), &progress);
+            row.perplexity = evaluatePerplexity(*row.model, heldout, settings, &progress);
+            row.comparison =
+                compareWithReference(*row.model, *teacher, heldout, settings, &progress);
+            row.qa = evaluateQa(*row.model, items, kPromptTemplate, 64, &progress);
+            compressed.push_back(row);
+        }
+    }
     if (isatty(2))
         QTextStream(stderr) << "\r\x1b[K";
 
@@ -124,6 +163,19 @@ int runDemo(const QStringList &args) {
         root[QStringLiteral("context_length")] = settings.contextLength;
         root[QStringLiteral("stride")] = rows.front().perplexity.stride;
         root[QStringLiteral("qa_set")] = qaPath;
+        QJsonArray compressedJson;
+        for (const CompressedRow &row : compressed) {
+            QJsonObject object;
+            object[QStringLiteral("method")] = compressionMethodName(row.summary.method);
+            object[QStringLiteral("target_bpw")] = row.summary.targetBitsPerWeight;
+            object[QStringLiteral("achieved_bpw")] = row.summary.achievedBitsPerWeight;
+            object[QStringLiteral("file_bytes")] = double(row.summary.fileBytes);
+            object[QStringLiteral("perplexity")] = row.perplexity.perplexity;
+            object[QStringLiteral("mean_kl")] = row.comparison.meanKl;
+            object[QStringLiteral("arithmetic_correct")] = row.qa.correct;
+            compressedJson.append(object);
+        }
+        root[QStringLiteral("compressed_teacher")] = compressedJson;
         printJson(QJsonDocument(root));
         return 0;
     }
@@ -143,6 +195,32 @@ int runDemo(const QStringList &args) {
                    .arg(row.qa.outcomes.size())
                    .rightJustified(14)
             << '\n';
+    }
+    if (!compressed.empty()) {
+        out << "\nteacher, linear layers compressed ("
+            << compressed.front().summary.compressedWeights
+            << " weights; embeddings, norms and head kept):\n"
+            << QStringLiteral("method").leftJustified(10)
+            << QStringLiteral("bits/weight").rightJustified(12)
+            << QStringLiteral("file bytes").rightJustified(12)
+            << QStringLiteral("perplexity").rightJustified(12)
+            << QStringLiteral("KL (nats)").rightJustified(11)
+            << QStringLiteral("arithmetic").rightJustified(14) << '\n';
+        for (const CompressedRow &row : compressed)
+            out << compressionMethodName(row.summary.method).leftJustified(10)
+                << QString::number(row.summary.achievedBitsPerWeight, 'f', 3).rightJustified(12)
+                << QString::number(row.summary.fileBytes).rightJustified(12)
+                << QString::number(row.perplexity.perplexity, 'f', 3).rightJustified(12)
+                << QString::number(row.comparison.meanKl, 'f', 4).rightJustified(11)
+                << QStringLiteral("%1/%2")
+                       .arg(row.qa.correct)
+                       .arg(row.qa.outcomes.size())
+                       .rightJustified(14)
+                << '\n';
+        out << "bits/weight = 8 x bytes written for the linear layers / their weights (NWC: "
+               "default "
+               "codec ladder,\ncalibration on the demo corpus; RTN: 4-bit codes, fp16 scale and "
+               "zero per group of 128)\n";
     }
     const PerplexityResult &p = rows.front().perplexity;
     out << "\nperplexity: first " << p.bytes << " bytes of heldout.txt, context " << p.contextLength

@@ -185,7 +185,8 @@ CompressDialog::CompressDialog(const QString &modelSpec, const QString &modelNam
 
 void CompressDialog::fillCodecs() {
     m_codec->clear();
-    const QStringList ladder = defaultCodecFiles();
+    // The default ladder is what compressModel uses without codec files: its identity codecs.
+    const QStringList ladder = defaultCodecFiles(CompressionSettings().ladderPresets);
     m_ladderSize = int(ladder.size());
     m_codec->addItem(ladder.size() == 1 ? tr("Default ladder (1 codec)")
                                         : tr("Default ladder (%1 codecs)").arg(ladder.size()));

@@ -134,7 +134,8 @@ CompressionSummary compressModel(const QString &modelSpec, const CompressionSett
     std::vector<LoadedCodec> codecs;
     if (settings.method == CompressionMethod::Nwc) {
         const QStringList paths =
-            settings.codecPaths.isEmpty() ? defaultCodecFiles() : settings.codecPaths;
+            settings.codecPaths.isEmpty() ? defaultCodecFiles(settings.ladderPresets)
+                                          : settings.codecPaths;
         if (paths.isEmpty())
             throw Error(QStringLiteral("no codecs found: pass --codec FILE (train one with 'nwc "
                                        "train-codec') or reinstall the default codecs"));
@@ -260,8 +261,17 @@ CompressionSummary compressModel(const QString &modelSpec, const CompressionSett
                             ? std::vector<uint8_t>(size_t(jobs[t].columns), 0)
                             : qualityLevels(jobs[t].importance);
             options[t].fixedBits = 8.0 * double(sideBytes(jobs[t].rows, jobs[t].columns, 16));
+            // The full input statistics make the distortion the layer's expected output error
+            // (a diagonal proxy misjudges transforms whose errors are correlated across columns).
+            std::vector<float> hessian;
+            if (!jobs[t].importance.empty()) {
+                hessian = calibration.hessian(jobs[t].info.name);
+                const float perToken = float(1.0 / double(std::max<int64_t>(1, calibration.tokens())));
+                for (float &value : hessian)
+                    value *= perToken;
+            }
             for (size_t c = 0; c < codecs.size(); ++c) {
-                codecs[c].coder->setTensor(chunks, levels[t], jobs[t].importance);
+                codecs[c].coder->setTensor(chunks, levels[t], jobs[t].importance, hessian);
                 for (double step : steps) {
                     const NwcTensorCoder::Trial trial = codecs[c].coder->evaluate(step);
                     options[t].options.push_back(

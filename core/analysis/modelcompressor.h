@@ -18,8 +18,13 @@ struct CompressionSettings {
     CompressionMethod method = CompressionMethod::Nwc;
     /// Target bits per weight over the compressed tensors (side information included).
     double targetBitsPerWeight = 4.0;
-    /// Codec files to choose from (empty: the default ladder shipped in resources/codecs).
+    /// Codec files to choose from (empty: the codecs of the default ladder shipped in
+    /// resources/codecs whose preset is in `ladderPresets`).
     QStringList codecPaths;
+    /// Presets taken from the default ladder. The default is `identity`: on the models measured
+    /// so far the learned `fast` codecs, although as good per layer, give several times the KL
+    /// divergence end to end (README, "Compression").
+    QStringList ladderPresets = {QStringLiteral("identity")};
     /// Calibration: text file (empty: the demo corpus for demo models, else required for
     /// methods that need it), sequences and their length, or a calibration file from
     /// `nwc calibrate` (takes precedence).

@@ -60,7 +60,7 @@ CodecParameters loadCodecFile(const QString &path) {
     }
 }
 
-QStringList defaultCodecFiles() {
+QStringList defaultCodecFiles(const QStringList &presets) {
     QStringList folders;
     const QString fromEnvironment = qEnvironmentVariable("NWC_CODEC_DIR");
     if (!fromEnvironment.isEmpty())
@@ -73,8 +73,11 @@ QStringList defaultCodecFiles() {
         if (files.isEmpty())
             continue;
         QStringList paths;
-        for (const QString &file : files)
-            paths << dir.absoluteFilePath(file);
+        for (const QString &file : files) {
+            const QString path = dir.absoluteFilePath(file);
+            if (presets.isEmpty() || presets.contains(loadCodecFile(path).preset))
+                paths << path;
+        }
         return paths;
     }
     return {};

@@ -16,7 +16,9 @@ void saveCodecFile(const QString &path, const CodecParameters &codec);
 /// from a newer version or damaged.
 CodecParameters loadCodecFile(const QString &path);
 /// The default ladder: every *.h5 file in the first codec folder found (NWC_CODEC_DIR, the
-/// source tree's resources/codecs, the installed share/nwc-workbench/codecs). Empty when none.
-QStringList defaultCodecFiles();
+/// source tree's resources/codecs, the installed share/nwc-workbench/codecs) whose preset is in
+/// `presets` (empty: all). Empty when none. Throws nwc::Error for an unreadable codec file when
+/// presets are given (they are read to know their preset).
+QStringList defaultCodecFiles(const QStringList &presets = {});
 
 } // namespace nwc

@@ -35,6 +35,7 @@ struct NwcTensorCoder::Private {
     std::vector<double> importance;
     torch::Tensor latents;     // [chunkCount, d]
     torch::Tensor chunkLevels; // [chunkCount] int64
+    torch::Tensor hessian;     // [columns, columns] or undefined
 
     std::shared_ptr<const SymbolTables> tablesFor(double step, bool withFrequencies) const {
         std::lock_guard<std::mutex> lock(tablesMutex);
@@ -50,6 +51,27 @@ struct NwcTensorCoder::Private {
         auto built = std::make_shared<const SymbolTables>(*density, step, withFrequencies);
         (withFrequencies ? codingTables : estimateTables)[step] = built;
         return built;
+    }
+
+    /// Stored column scales: σ_j times the gain Σx² / Σx·x̂ that makes the decoded column
+    /// unbiased (a learned decoder's MSE-optimal output shrinks toward zero, and shrinkage that
+    /// is small in every layer adds up across layers). Clamped to [0.5, 2]; 1 for an all-zero
+    /// column. x and r are the normalized and reconstructed chunks, column-major.
+    std::vector<uint16_t> storedScales(const float *x, const float *r) const {
+        const int64_t perColumn = chunks.chunksPerColumn * chunks.chunk;
+        std::vector<uint16_t> bits(static_cast<size_t>(chunks.columns));
+        for (int64_t j = 0; j < chunks.columns; ++j) {
+            double energy = 0.0;
+            double cross = 0.0;
+            for (int64_t k = 0; k < chunks.rows; ++k) {
+                const double value = x[j * perColumn + k];
+                energy += value * value;
+                cross += value * double(r[j * perColumn + k]);
+            }
+            const double gain = cross > 0.0 ? std::clamp(energy / cross, 0.5, 2.0) : 1.0;
+            bits[size_t(j)] = floatToHalf(float(double(chunks.scales[size_t(j)]) * gain));
+        }
+        return bits;
     }
 
     torch::Tensor decodeLatents(const torch::Tensor &quantized,
@@ -86,7 +108,17 @@ int32_t NwcTensorCoder::columnsPerStream(int64_t rows, int32_t chunk) {
 }
 
 void NwcTensorCoder::setTensor(const ColumnChunks &chunks, const std::vector<uint8_t> &levels,
-                               const std::vector<double> &importance) {
+                               const std::vector<double> &importance,
+                               const std::vector<float> &hessian) {
+    if (!hessian.empty() && int64_t(hessian.size()) != chunks.columns * chunks.columns)
+        throw Error(QStringLiteral("input statistics of %1 values for %2 columns")
+                        .arg(hessian.size())
+                        .arg(chunks.columns));
+    d->hessian = hessian.empty()
+                     ? torch::Tensor()
+                     : torch::from_blob(const_cast<float *>(hessian.data()),
+                                        {chunks.columns, chunks.columns}, torch::kFloat32)
+                           .to(torch::kFloat64);
     if (chunks.chunk != d->codec.chunk)
         throw Error(QStringLiteral("chunk length %1 does not match codec '%2' (%3)")
                         .arg(chunks.chunk)
@@ -148,16 +180,24 @@ NwcTensorCoder::Trial NwcTensorCoder::evaluate(double step) const {
     const float *r = reconstructed.data_ptr<float>();
     const float *x = d->chunks.values.data();
     const int64_t perColumn = d->chunks.chunksPerColumn * dim;
+    const std::vector<uint16_t> stored = d->storedScales(x, r);
+    // Errors in the original scale: w − ŵ = σ_j x − s_j x̂ with the stored scale s_j.
+    torch::Tensor errorT = torch::empty({d->chunks.columns, d->chunks.rows}, torch::kFloat64);
+    double *e = errorT.data_ptr<double>();
     for (int64_t j = 0; j < d->chunks.columns; ++j) {
+        const double sigma = double(d->chunks.scales[size_t(j)]);
+        const double scale = double(halfToFloat(stored[size_t(j)]));
         double error = 0.0;
         for (int64_t k = 0; k < d->chunks.rows; ++k) {
-            const double diff = double(x[j * perColumn + k]) - double(r[j * perColumn + k]);
+            const double diff = sigma * double(x[j * perColumn + k]) - scale * double(r[j * perColumn + k]);
+            e[j * d->chunks.rows + k] = diff;
             error += diff * diff;
         }
-        const double scale = double(d->chunks.scales[size_t(j)]);
-        trial.squaredError += error * scale * scale;
-        trial.weightedError += d->importance[size_t(j)] * error * scale * scale;
+        trial.squaredError += error;
+        trial.weightedError += d->importance[size_t(j)] * error;
     }
+    if (d->hessian.defined()) // tr(E H Eᵀ) = Σ (H Eᵀ) ∘ Eᵀ
+        trial.weightedError = (torch::mm(d->hessian, errorT) * errorT).sum().item<double>();
     return trial;
 }
 
@@ -174,8 +214,22 @@ CompressedTensor NwcTensorCoder::encode(const QString &name, double step, bool t
     t.codecId = d->codec.id;
     t.step = step;
     t.levels = d->levels;
-    t.columnScales = d->chunks.scaleBits;
     t.tableChecksum = tables->checksum();
+    {
+        // The reconstruction evaluate() measured, for the stored (unbiasing) column scales.
+        torch::Tensor quantized = torch::empty_like(d->latents);
+        float *q = quantized.data_ptr<float>();
+        const float *latents = d->latents.data_ptr<float>();
+        const int32_t width = d->codec.chunk;
+        for (int64_t c = 0; c < d->latents.size(0); ++c) {
+            const int base = int(d->chunkLevels.data_ptr<int64_t>()[c]) * width;
+            for (int32_t i = 0; i < width; ++i)
+                q[c * width + i] = tables->dequantize(
+                    base + i, tables->quantize(base + i, latents[c * width + i]));
+        }
+        const torch::Tensor reconstructed = d->decodeLatents(quantized, d->chunkLevels).contiguous();
+        t.columnScales = d->storedScales(d->chunks.values.data(), reconstructed.data_ptr<float>());
+    }
     t.columnsPerStream = columnsPerStream(t.rows, d->codec.chunk);
     const int32_t dim = d->codec.chunk;
     const int64_t perColumn = d->chunks.chunksPerColumn * dim;

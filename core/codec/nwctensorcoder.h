@@ -29,16 +29,21 @@ public:
         double step = 1.0;
         /// Model code length of all latent symbols (bits).
         double estimatedBits = 0.0;
-        /// Σ_j importance_j · Σ_rows (w − ŵ)² over the original weights.
+        /// Output-error proxy of the decoded weights: tr(E H Eᵀ) with E = W − Ŵ when a
+        /// Hessian was given to setTensor (the expected squared error of the layer's output per
+        /// token), else Σ_j importance_j · Σ_rows E_rj² (its diagonal approximation).
         double weightedError = 0.0;
         /// Σ (w − ŵ)² (unweighted).
         double squaredError = 0.0;
     };
 
-    /// Prepares `chunks` with quality `levels` (one per column) and per-column `importance`
-    /// (empty = all 1): runs the encoder once.
+    /// Prepares `chunks` with quality `levels` (one per column), per-column `importance`
+    /// (empty = all 1) and optionally the input statistics H ([columns, columns] row-major,
+    /// normalized per token; empty = diagonal approximation from `importance`): runs the
+    /// encoder once.
     void setTensor(const ColumnChunks &chunks, const std::vector<uint8_t> &levels,
-                   const std::vector<double> &importance);
+                   const std::vector<double> &importance,
+                   const std::vector<float> &hessian = {});
     /// Quantizes the latents with `step`, decodes and measures (does not entropy-code).
     Trial evaluate(double step) const;
     /// Entropy-codes the prepared tensor at `step`. `name`, `transposed` and `originalDtype`

@@ -1,7 +1,7 @@
 #!/bin/sh
-# Measures the compression table of the README: for one model, NWC (the default codec ladder,
-# identity codecs only, learned `fast` codecs only), RTN and GPTQ at 3, 4 and 5 bits, plus NWC at
-# exactly the bytes RTN used; each point compressed, then evaluated against the uncompressed
+# Measures the compression table of the README: for one model, NWC (default: the ladder's
+# identity codecs; the learned `fast` codecs; both, chosen per tensor), RTN and GPTQ at 3, 4 and 5
+# bits, plus NWC at exactly the bytes RTN used; each point compressed, then evaluated against the uncompressed
 # model (perplexity, mean KL, same top token). Prints a Markdown table.
 #
 # Usage: compression-table.sh NWC MODEL EVAL_TEXT "EVAL_OPTIONS" [CALIBRATION_TEXT]
@@ -18,7 +18,6 @@ MODEL=$2
 TEXT=$3
 EVAL_OPTIONS=$4
 CALIB=$5
-CODECS=$(dirname "$0")/../../resources/codecs
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
@@ -65,9 +64,9 @@ for bits in 3 4 5; do
   # shellcheck disable=SC2086
   point nwc "$bits" $calib_args
   # shellcheck disable=SC2086
-  point nwc-identity "$bits" $calib_args $(for f in "$CODECS"/identity-*.h5; do printf -- '--codec %s ' "$f"; done)
+  point "nwc, learned fast codecs" "$bits" $calib_args --ladder fast
   # shellcheck disable=SC2086
-  point nwc-fast "$bits" $calib_args $(for f in "$CODECS"/fast-*.h5; do printf -- '--codec %s ' "$f"; done)
+  point "nwc, fast + identity per tensor" "$bits" $calib_args --ladder all
   point rtn "$bits" --method rtn
   # shellcheck disable=SC2086
   point gptq "$bits" --method gptq $calib_args

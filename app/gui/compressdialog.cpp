@@ -188,14 +188,16 @@ void CompressDialog::fillCodecs() {
     // The default ladder is what compressModel uses without codec files: its identity codecs.
     const QStringList ladder = defaultCodecFiles(CompressionSettings().ladderPresets);
     m_ladderSize = int(ladder.size());
-    m_codec->addItem(ladder.size() == 1 ? tr("Default ladder (1 codec)")
-                                        : tr("Default ladder (%1 codecs)").arg(ladder.size()));
+    m_codec->addItem(ladder.size() == 1
+                         ? tr("Default ladder (1 identity codec)")
+                         : tr("Default ladder (%1 identity codecs)").arg(ladder.size()));
     m_codec->setItemData(0, QStringList(), kCodecPathsRole);
     m_codec->setItemData(0,
                          ladder.isEmpty() ? tr("No codec files were found in the codec folder")
                                           : ladder.join(QLatin1Char('\n')),
                          Qt::ToolTipRole);
-    for (const QString &path : ladder) {
+    // Every shipped codec can also be chosen on its own (learned ones included).
+    for (const QString &path : defaultCodecFiles()) {
         try {
             const CodecParameters codec = loadCodecFile(path);
             m_codec->addItem(codecLabel(codec));

@@ -32,10 +32,10 @@
 namespace nwc {
 namespace {
 
-/// Latent steps tried per codec: quarter octaves from 2^-2 to 2^1.5.
+/// Latent steps tried per codec: quarter octaves from 2^-3 to 2^1.5.
 std::vector<double> stepGrid() {
     std::vector<double> steps;
-    for (int e = -8; e <= 6; ++e)
+    for (int e = -12; e <= 6; ++e)
         steps.push_back(std::exp2(double(e) / 4.0));
     return steps;
 }
@@ -45,7 +45,7 @@ constexpr double kCodecWindowBits = 2.5;
 /// Stream rate reachable below and above a codec's nominal rate with the step grid (about one
 /// bit per octave of step).
 constexpr double kStepReachDown = 1.5;
-constexpr double kStepReachUp = 2.0;
+constexpr double kStepReachUp = 3.0;
 /// Achieved rate must land within this distance of the target (issue: ±0.05 bpw).
 constexpr double kTolerance = 0.05;
 

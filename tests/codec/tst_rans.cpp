@@ -1,6 +1,7 @@
 // rANS coder: encode -> decode is bit-exact for any input, the coded size is close to the
 // ideal code length, and damaged streams are refused.
 #include "codec/rans.h"
+#include "codec/ransstream.h"
 #include "jobs/error.h"
 
 #include <QtTest>
@@ -43,6 +44,8 @@ private Q_SLOTS:
     void refusesUncodableSymbol();
     void refusesDamagedStreams();
     void refusesBadTables();
+    void streamingDecodersAgreeAtEveryPrecision_data();
+    void streamingDecodersAgreeAtEveryPrecision();
 };
 
 void TestRans::tableSumsToPrecision_data() {
@@ -174,6 +177,64 @@ void TestRans::refusesBadTables() {
     QVERIFY_THROWS_EXCEPTION(Error, FrequencyTable::fromCounts({0, 0, 0}));
     QVERIFY_THROWS_EXCEPTION(Error, FrequencyTable::fromCounts(std::vector<uint64_t>(5, 1), 2));
     QVERIFY_THROWS_EXCEPTION(Error, FrequencyTable::fromCounts({1, 1}, 17));
+}
+
+void TestRans::streamingDecodersAgreeAtEveryPrecision_data() {
+    QTest::addColumn<int>("precision");
+    for (int precision = 1; precision <= 16; ++precision)
+        QTest::newRow(qPrintable(QStringLiteral("%1 bits").arg(precision))) << precision;
+}
+
+void TestRans::streamingDecodersAgreeAtEveryPrecision() {
+    // Several random tables (with absent symbols and symbols of frequency 1) used in turn; the
+    // bulk decoder, the per-symbol decoder and a mix of both must all return the input.
+    QFETCH(int, precision);
+    std::mt19937_64 rng(uint64_t(precision) * 7919);
+    std::vector<FrequencyTable> tables;
+    for (int t = 0; t < 5; ++t) {
+        const int alphabet = 1 + int(rng() % uint64_t(std::min(300, 1 << precision)));
+        std::vector<uint64_t> counts(static_cast<size_t>(alphabet));
+        for (uint64_t &count : counts)
+            count = rng() % 4 == 0 ? 0 : uint64_t(1) << (rng() % 20);
+        counts[rng() % counts.size()] = 1 + rng() % 1000; // at least one present symbol
+        tables.push_back(FrequencyTable::fromCounts(counts, precision));
+    }
+    const auto drawFrom = [&](const FrequencyTable &table) {
+        while (true) {
+            const int32_t symbol = int32_t(rng() % uint64_t(table.symbolCount()));
+            if (table.frequency(symbol) > 0)
+                return symbol;
+        }
+    };
+    // Runs of 1000 symbols per table, so the bulk decoder sees long runs too.
+    std::vector<int32_t> symbols;
+    std::vector<size_t> tableOf;
+    for (size_t run = 0; run < 20; ++run)
+        for (int i = 0; i < 1000; ++i) {
+            tableOf.push_back(run % tables.size());
+            symbols.push_back(drawFrom(tables[tableOf.back()]));
+        }
+    RansEncoder encoder;
+    for (size_t i = symbols.size(); i-- > 0;)
+        encoder.pushReverse(symbols[i], tables[tableOf[i]]);
+    const QByteArray stream = encoder.finish();
+    const auto *bytes = reinterpret_cast<const uint8_t *>(stream.constData());
+    for (int mode = 0; mode < 3; ++mode) {
+        RansDecoder decoder(bytes, size_t(stream.size()));
+        std::vector<int32_t> decoded(symbols.size());
+        for (size_t run = 0; run < 20; ++run) {
+            int32_t *out = decoded.data() + run * 1000;
+            const FrequencyTable &table = tables[run % tables.size()];
+            if (mode == 0 || (mode == 2 && run % 2 == 0)) {
+                decoder.decode(table, out, 1000);
+            } else {
+                for (int i = 0; i < 1000; ++i)
+                    out[i] = decoder.decode(table);
+            }
+        }
+        decoder.finish();
+        QCOMPARE(decoded, symbols);
+    }
 }
 
 QTEST_GUILESS_MAIN(TestRans)

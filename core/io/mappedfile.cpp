@@ -2,6 +2,9 @@
 
 #include "jobs/error.h"
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <QFileInfo>
 
 namespace nwc {
@@ -37,6 +40,16 @@ MappedFile::MappedFile(const QString &path)
 MappedFile::~MappedFile() {
     if (m_mapped)
         m_file.unmap(m_mapped);
+}
+
+void MappedFile::release(qint64 offset, qint64 length) const {
+    if (!m_mapped || offset < 0 || length <= 0 || offset + length > m_size)
+        return;
+    const auto page = quintptr(sysconf(_SC_PAGESIZE));
+    const auto begin = (quintptr(m_mapped + offset) + page - 1) / page * page;
+    const auto end = quintptr(m_mapped + offset + length) / page * page;
+    if (end > begin)
+        madvise(reinterpret_cast<void *>(begin), end - begin, MADV_DONTNEED);
 }
 
 } // namespace nwc

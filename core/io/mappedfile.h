@@ -27,6 +27,11 @@ public:
     QString path() const { return m_file.fileName(); }
     /// True when the bytes come from a memory map rather than a copy in memory.
     bool isMapped() const { return m_mapped != nullptr; }
+    /// Tells the kernel that the pages inside [offset, offset + length) are not needed now
+    /// (madvise DONTNEED on the whole pages in the range): they leave this process's resident
+    /// set and are read again from the file on the next access. Used after a tensor has been
+    /// copied out, so reading a model tensor by tensor does not keep the whole file resident.
+    void release(qint64 offset, qint64 length) const;
 
 private:
     QFile m_file;

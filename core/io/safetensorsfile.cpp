@@ -404,8 +404,10 @@ const uchar *SafetensorsFile::data(const QString &name) const {
 
 QByteArray SafetensorsFile::raw(const QString &name) const {
     const int index = indexOf(name);
-    return QByteArray(reinterpret_cast<const char *>(m_file->data() + m_offsets.at(index)),
-                      static_cast<qsizetype>(m_tensors.at(index).byteSize));
+    QByteArray bytes(reinterpret_cast<const char *>(m_file->data() + m_offsets.at(index)),
+                     static_cast<qsizetype>(m_tensors.at(index).byteSize));
+    m_file->release(qint64(m_offsets.at(index)), qint64(m_tensors.at(index).byteSize));
+    return bytes;
 }
 
 std::vector<float> SafetensorsFile::readFloat32(const QString &name) const {
@@ -414,6 +416,7 @@ std::vector<float> SafetensorsFile::readFloat32(const QString &name) const {
     std::vector<float> values(static_cast<std::size_t>(info.elementCount()));
     convertToFloat32(m_file->data() + m_offsets.at(index), info.dtype, values.size(),
                      values.data());
+    m_file->release(qint64(m_offsets.at(index)), qint64(info.byteSize));
     return values;
 }
 

@@ -91,8 +91,9 @@ int runCompress(const QStringList &args) {
                                          QStringLiteral("RTN/GPTQ group size (default 128)."),
                                          QStringLiteral("N"), QStringLiteral("128"));
     const QCommandLineOption jsonOption(QStringLiteral("json"), QStringLiteral("Print JSON."));
-    parser.addOptions({bitsOption, outputOption, methodOption, codecOption, ladderOption, textOption, calibOption,
-                       samplesOption, seqLenOption, groupOption, jsonOption});
+    parser.addOptions({bitsOption, outputOption, methodOption, codecOption, ladderOption,
+                       textOption, calibOption, samplesOption, seqLenOption, groupOption,
+                       jsonOption});
     int exitCode = 0;
     if (!parseOrExit(parser, args, QStringLiteral("compress"),
                      QStringLiteral("Compress a model's linear layers into a .nwc container."),
@@ -117,7 +118,8 @@ int runCompress(const QStringList &args) {
              ladder == QLatin1String("paper"))
         settings.ladderPresets = {ladder};
     else
-        throw Error(QStringLiteral("unknown --ladder '%1' (use identity, fast or all)").arg(ladder));
+        throw Error(
+            QStringLiteral("unknown --ladder '%1' (use identity, fast or all)").arg(ladder));
     settings.calibrationText = parser.value(textOption);
     settings.calibrationFile = parser.value(calibOption);
     settings.calibrationSamples = intOption(parser, samplesOption.names().first());

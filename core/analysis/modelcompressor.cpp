@@ -146,9 +146,9 @@ CompressionSummary compressModel(const QString &modelSpec, const CompressionSett
     int groupBits = 0;
     std::vector<LoadedCodec> codecs;
     if (settings.method == CompressionMethod::Nwc) {
-        const QStringList paths =
-            settings.codecPaths.isEmpty() ? defaultCodecFiles(settings.ladderPresets)
-                                          : settings.codecPaths;
+        const QStringList paths = settings.codecPaths.isEmpty()
+                                      ? defaultCodecFiles(settings.ladderPresets)
+                                      : settings.codecPaths;
         if (paths.isEmpty())
             throw Error(QStringLiteral("no codecs found: pass --codec FILE (train one with 'nwc "
                                        "train-codec') or reinstall the default codecs"));
@@ -279,7 +279,8 @@ CompressionSummary compressModel(const QString &modelSpec, const CompressionSett
             std::vector<float> hessian;
             if (!jobs[t].importance.empty()) {
                 hessian = calibration.hessian(jobs[t].info.name);
-                const float perToken = float(1.0 / double(std::max<int64_t>(1, calibration.tokens())));
+                const float perToken =
+                    float(1.0 / double(std::max<int64_t>(1, calibration.tokens())));
                 for (float &value : hessian)
                     value *= perToken;
             }

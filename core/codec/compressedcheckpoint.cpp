@@ -1,5 +1,7 @@
 #include "codec/compressedcheckpoint.h"
 
+#include "io/safetensorswriter.h"
+
 #include "codec/tensordecoder.h"
 #include "jobs/error.h"
 #include "jobs/progresssink.h"
@@ -77,68 +79,6 @@ void writeFileAtomically(const QString &path, const QByteArray &bytes) {
         throw Error(QStringLiteral("%1: cannot write (%2); check the folder's permissions and "
                                    "free space")
                         .arg(path, file.errorString()));
-}
-
-/// JSON string literal for `text`, quotes included (as SafetensorsWriter writes it).
-QByteArray jsonString(const QString &text) {
-    QByteArray out;
-    out.reserve(text.size() + 2);
-    out.append('"');
-    for (const char c : text.toUtf8()) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (c == '"' || c == '\\') {
-            out.append('\\');
-            out.append(c);
-        } else if (byte < 0x20) {
-            char escaped[8];
-            std::snprintf(escaped, sizeof escaped, "\\u%04x", byte);
-            out.append(escaped);
-        } else {
-            out.append(c);
-        }
-    }
-    out.append('"');
-    return out;
-}
-
-/// The safetensors JSON header for `tensors` stored back to back in this order (each
-/// info.byteSize bytes), padded with spaces to a multiple of 8 bytes: the same bytes
-/// SafetensorsWriter::header() gives for the same tensors and metadata.
-QByteArray safetensorsHeader(const QVector<TensorInfo> &tensors,
-                             const std::vector<std::pair<QString, QString>> &metadata) {
-    QByteArray json = "{";
-    bool first = true;
-    if (!metadata.empty()) {
-        json += "\"__metadata__\":{";
-        for (size_t i = 0; i < metadata.size(); ++i) {
-            if (i > 0)
-                json += ',';
-            json += jsonString(metadata[i].first) + ':' + jsonString(metadata[i].second);
-        }
-        json += '}';
-        first = false;
-    }
-    quint64 offset = 0;
-    for (const TensorInfo &tensor : tensors) {
-        if (!first)
-            json += ',';
-        first = false;
-        json += jsonString(tensor.name) + ":{\"dtype\":\"" + dtypeName(tensor.dtype).toLatin1() +
-                "\",\"shape\":[";
-        for (int i = 0; i < tensor.shape.size(); ++i) {
-            if (i > 0)
-                json += ',';
-            json += QByteArray::number(tensor.shape[i]);
-        }
-        const quint64 end = offset + tensor.byteSize;
-        json += "],\"data_offsets\":[" + QByteArray::number(offset) + ',' +
-                QByteArray::number(end) + "]}";
-        offset = end;
-    }
-    json += '}';
-    const qsizetype padding = (8 - json.size() % 8) % 8;
-    json.append(padding, ' ');
-    return json;
 }
 
 /// Creates `directory` and the missing folders above it; unless keep() is called, removes

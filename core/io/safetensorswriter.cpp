@@ -100,21 +100,22 @@ void SafetensorsWriter::addFloat32(const QString &name, const QVector<qint64> &s
     addTensor(name, dtype, shape, bytes);
 }
 
-QByteArray SafetensorsWriter::header() const {
+QByteArray safetensorsHeader(const QVector<TensorInfo> &tensors,
+                             const std::vector<std::pair<QString, QString>> &metadata) {
     QByteArray json = "{";
     bool first = true;
-    if (!m_metadata.isEmpty()) {
+    if (!metadata.empty()) {
         json += "\"__metadata__\":{";
-        for (int i = 0; i < m_metadata.size(); ++i) {
+        for (size_t i = 0; i < metadata.size(); ++i) {
             if (i > 0)
                 json += ',';
-            json += jsonString(m_metadata[i].first) + ':' + jsonString(m_metadata[i].second);
+            json += jsonString(metadata[i].first) + ':' + jsonString(metadata[i].second);
         }
         json += '}';
         first = false;
     }
     quint64 offset = 0;
-    for (const Pending &tensor : m_tensors) {
+    for (const TensorInfo &tensor : tensors) {
         if (!first)
             json += ',';
         first = false;
@@ -125,7 +126,7 @@ QByteArray SafetensorsWriter::header() const {
                 json += ',';
             json += QByteArray::number(tensor.shape[i]);
         }
-        const quint64 end = offset + static_cast<quint64>(tensor.bytes.size());
+        const quint64 end = offset + tensor.byteSize;
         json += "],\"data_offsets\":[" + QByteArray::number(offset) + ',' +
                 QByteArray::number(end) + "]}";
         offset = end;
@@ -134,6 +135,20 @@ QByteArray SafetensorsWriter::header() const {
     const qsizetype padding = (8 - json.size() % 8) % 8;
     json.append(padding, ' ');
     return json;
+}
+
+QByteArray SafetensorsWriter::header() const {
+    QVector<TensorInfo> tensors;
+    for (const Pending &pending : m_tensors) {
+        TensorInfo info;
+        info.name = pending.name;
+        info.dtype = pending.dtype;
+        info.shape = pending.shape;
+        info.byteSize = quint64(pending.bytes.size());
+        tensors.append(info);
+    }
+    return safetensorsHeader(
+        tensors, std::vector<std::pair<QString, QString>>(m_metadata.begin(), m_metadata.end()));
 }
 
 void SafetensorsWriter::write(const QString &path) const {

@@ -2,6 +2,7 @@
 // Writer for the safetensors format.
 
 #include "io/dtype.h"
+#include "io/tensorinfo.h"
 
 #include <QByteArray>
 #include <QHash>
@@ -11,6 +12,12 @@
 #include <vector>
 
 namespace nwc {
+
+/// The safetensors JSON header for `tensors` stored back to back in this order (each
+/// info.byteSize bytes), with `metadata` as `__metadata__`, padded with spaces to a multiple of
+/// 8 bytes. For writers that stream tensor data after the header.
+QByteArray safetensorsHeader(const QVector<TensorInfo> &tensors,
+                             const std::vector<std::pair<QString, QString>> &metadata);
 
 /// Collects tensors (name, dtype, shape, little-endian bytes) and `__metadata__` entries, then
 /// writes them as one .safetensors file: header padded with spaces to a multiple of 8 bytes,

@@ -189,7 +189,8 @@ NwcTensorCoder::Trial NwcTensorCoder::evaluate(double step) const {
         const double scale = double(halfToFloat(stored[size_t(j)]));
         double error = 0.0;
         for (int64_t k = 0; k < d->chunks.rows; ++k) {
-            const double diff = sigma * double(x[j * perColumn + k]) - scale * double(r[j * perColumn + k]);
+            const double diff =
+                sigma * double(x[j * perColumn + k]) - scale * double(r[j * perColumn + k]);
             e[j * d->chunks.rows + k] = diff;
             error += diff * diff;
         }
@@ -227,7 +228,8 @@ CompressedTensor NwcTensorCoder::encode(const QString &name, double step, bool t
                 q[c * width + i] = tables->dequantize(
                     base + i, tables->quantize(base + i, latents[c * width + i]));
         }
-        const torch::Tensor reconstructed = d->decodeLatents(quantized, d->chunkLevels).contiguous();
+        const torch::Tensor reconstructed =
+            d->decodeLatents(quantized, d->chunkLevels).contiguous();
         t.columnScales = d->storedScales(d->chunks.values.data(), reconstructed.data_ptr<float>());
     }
     t.columnsPerStream = columnsPerStream(t.rows, d->codec.chunk);
@@ -282,6 +284,11 @@ CompressedTensor NwcTensorCoder::encode(const QString &name, double step, bool t
 }
 
 std::vector<float> NwcTensorCoder::decode(const CompressedTensor &t) const {
+    return decodeColumns(t, 0, t.columns);
+}
+
+std::vector<float> NwcTensorCoder::decodeColumns(const CompressedTensor &t, int64_t firstColumn,
+                                                 int64_t columnCount) const {
     const auto fail = [&](const QString &what) {
         return Error(QStringLiteral("tensor %1: %2").arg(t.name, what));
     };
@@ -317,13 +324,25 @@ std::vector<float> NwcTensorCoder::decode(const CompressedTensor &t) const {
                                   "build or is damaged")
                        .arg(tables->checksum(), 8, 16, QLatin1Char('0'))
                        .arg(t.tableChecksum, 8, 16, QLatin1Char('0')));
+    if (firstColumn < 0 || columnCount < 0 || firstColumn + columnCount > t.columns)
+        throw fail(QStringLiteral("columns %1 to %2 are outside its %3 columns")
+                       .arg(firstColumn)
+                       .arg(firstColumn + columnCount)
+                       .arg(t.columns));
+    if (columnCount == 0)
+        return {};
+    // Only the streams holding the requested columns are decoded.
+    const int64_t firstStream = firstColumn / t.columnsPerStream;
+    const int64_t lastStream = (firstColumn + columnCount - 1) / t.columnsPerStream;
+    const int64_t c0 = firstStream * t.columnsPerStream;
+    const int64_t c1 = std::min(t.columns, (lastStream + 1) * t.columnsPerStream);
     const int32_t dim = d->codec.chunk;
     const int64_t chunksPerColumn = (t.rows + dim - 1) / dim;
     const int64_t perColumn = chunksPerColumn * dim;
-    torch::Tensor quantized = torch::empty({t.columns * chunksPerColumn, dim});
+    torch::Tensor quantized = torch::empty({(c1 - c0) * chunksPerColumn, dim});
     float *q = quantized.data_ptr<float>();
-    std::vector<int64_t> indices(static_cast<size_t>(streams));
-    std::iota(indices.begin(), indices.end(), int64_t(0));
+    std::vector<int64_t> indices(static_cast<size_t>(lastStream - firstStream + 1));
+    std::iota(indices.begin(), indices.end(), firstStream);
     const auto *bytes = reinterpret_cast<const uint8_t *>(t.bitstream.constData());
     // Exceptions must not leave a QtConcurrent worker (they would arrive as
     // QUnhandledException): the first error is kept and thrown here.
@@ -338,10 +357,11 @@ std::vector<float> NwcTensorCoder::decode(const CompressedTensor &t) const {
             const int64_t last = std::min(t.columns, first + t.columnsPerStream);
             for (int64_t j = first; j < last; ++j) {
                 const int base = int(t.levels[size_t(j)]) * dim;
+                float *out = q + (j - c0) * perColumn;
                 for (int64_t k0 = 0; k0 < perColumn; k0 += dim) {
                     for (int32_t i = 0; i < dim; ++i) {
                         const int channel = base + i;
-                        q[j * perColumn + k0 + i] =
+                        out[k0 + i] =
                             tables->dequantize(channel, tables->decodeSymbol(channel, next));
                     }
                 }
@@ -355,28 +375,30 @@ std::vector<float> NwcTensorCoder::decode(const CompressedTensor &t) const {
     });
     if (!firstError.isEmpty())
         throw fail(firstError + QStringLiteral(" (the file is damaged)"));
-    std::vector<int64_t> perChunk(static_cast<size_t>(t.columns * chunksPerColumn));
-    for (int64_t j = 0; j < t.columns; ++j)
-        std::fill_n(perChunk.begin() + j * chunksPerColumn, chunksPerColumn,
+    std::vector<int64_t> perChunk(static_cast<size_t>((c1 - c0) * chunksPerColumn));
+    for (int64_t j = c0; j < c1; ++j)
+        std::fill_n(perChunk.begin() + (j - c0) * chunksPerColumn, chunksPerColumn,
                     int64_t(t.levels[size_t(j)]));
     const torch::Tensor reconstructed =
         d->decodeLatents(quantized, torch::tensor(perChunk, torch::kInt64)).contiguous();
     const float *r = reconstructed.data_ptr<float>();
-    std::vector<float> weights(static_cast<size_t>(t.rows * t.columns));
-    std::vector<float> scales(static_cast<size_t>(t.columns));
-    for (int64_t j = 0; j < t.columns; ++j) {
-        const float scale = halfToFloat(t.columnScales[size_t(j)]);
+    std::vector<float> weights(static_cast<size_t>(t.rows * columnCount));
+    std::vector<float> scales(static_cast<size_t>(columnCount));
+    for (int64_t j = 0; j < columnCount; ++j) {
+        const float scale = halfToFloat(t.columnScales[size_t(firstColumn + j)]);
         scales[size_t(j)] = std::isfinite(scale) ? scale : 0.0f;
     }
     // Back to row-major in tiles (cache-friendly for large matrices).
+    const float *columns = r + (firstColumn - c0) * perColumn;
     constexpr int64_t kTile = 64;
-    for (int64_t j0 = 0; j0 < t.columns; j0 += kTile) {
-        const int64_t j1 = std::min(t.columns, j0 + kTile);
+    for (int64_t j0 = 0; j0 < columnCount; j0 += kTile) {
+        const int64_t j1 = std::min(columnCount, j0 + kTile);
         for (int64_t k0 = 0; k0 < t.rows; k0 += kTile) {
             const int64_t k1 = std::min(t.rows, k0 + kTile);
             for (int64_t k = k0; k < k1; ++k)
                 for (int64_t j = j0; j < j1; ++j)
-                    weights[size_t(k * t.columns + j)] = r[j * perColumn + k] * scales[size_t(j)];
+                    weights[size_t(k * columnCount + j)] =
+                        columns[j * perColumn + k] * scales[size_t(j)];
         }
     }
     return weights;

@@ -42,8 +42,7 @@ public:
     /// normalized per token; empty = diagonal approximation from `importance`): runs the
     /// encoder once.
     void setTensor(const ColumnChunks &chunks, const std::vector<uint8_t> &levels,
-                   const std::vector<double> &importance,
-                   const std::vector<float> &hessian = {});
+                   const std::vector<double> &importance, const std::vector<float> &hessian = {});
     /// Quantizes the latents with `step`, decodes and measures (does not entropy-code).
     Trial evaluate(double step) const;
     /// Entropy-codes the prepared tensor at `step`. `name`, `transposed` and `originalDtype`
@@ -53,6 +52,11 @@ public:
     /// Decodes an NWC tensor made with this codec to [rows, columns] (the coding orientation).
     /// Throws nwc::Error naming the tensor for inconsistent fields or corrupt streams.
     std::vector<float> decode(const CompressedTensor &tensor) const;
+    /// Decodes only columns [firstColumn, firstColumn + columnCount) to [rows, columnCount]
+    /// row-major, reading just the streams that hold them (partial decoding). Throws
+    /// nwc::Error as decode() does, and for columns outside the tensor.
+    std::vector<float> decodeColumns(const CompressedTensor &tensor, int64_t firstColumn,
+                                     int64_t columnCount) const;
 
     /// Columns per rANS stream for a matrix of `rows` rows: about 64k symbols per stream.
     static int32_t columnsPerStream(int64_t rows, int32_t chunk);

@@ -196,6 +196,14 @@ void TestNwcCodec::tensorRoundTrip() {
     const std::vector<float> decoded = coder.decode(t);
     QCOMPARE(decoded.size(), weights.size());
     QCOMPARE(coder.decode(t), decoded); // deterministic
+    // Partial decoding of a column range gives exactly the same values.
+    const int64_t first = columns / 3;
+    const int64_t count = std::max<int64_t>(1, columns / 4);
+    const std::vector<float> part = coder.decodeColumns(t, first, count);
+    for (int64_t r = 0; r < rows; ++r)
+        for (int64_t c = 0; c < count; ++c)
+            QCOMPARE(part[size_t(r * count + c)], decoded[size_t(r * columns + first + c)]);
+    QVERIFY_THROWS_EXCEPTION(Error, coder.decodeColumns(t, columns - 1, 2));
     double squared = 0.0;
     for (size_t i = 0; i < weights.size(); ++i)
         squared += double(weights[i] - decoded[i]) * double(weights[i] - decoded[i]);

@@ -18,6 +18,7 @@
 #include "codec/rans.h"
 #include "codec/ransstream.h"
 #include "codec/symboltables.h"
+#include "codecfixtures.h"
 
 #include <benchmark/benchmark.h>
 
@@ -28,6 +29,7 @@
 #include <random>
 
 using namespace nwc;
+using namespace nwc::test;
 
 namespace {
 
@@ -237,31 +239,6 @@ BENCHMARK(BM_RansDecodeTables)->Arg(16)->Arg(64)->Unit(benchmark::kMillisecond);
 // ---- NWC tensor coding --------------------------------------------------------------------------
 
 const char *const kPresets[] = {"identity", "fast", "paper"};
-
-/// Fresh parameters of `preset` (as tst_nwccodec's freshCodec): coding speed does not depend
-/// on training.
-CodecParameters freshCodec(const QString &preset) {
-    CodecParameters architecture = codecPreset(preset);
-    architecture.id = preset + QStringLiteral("-bench");
-    NeuralCodec network(architecture, 3);
-    CodecParameters parameters = network->parameters();
-    parameters.id = architecture.id;
-    return parameters;
-}
-
-/// Gaussian weights [rows, columns] with column scales spread over two orders of magnitude.
-std::vector<float> randomWeights(int64_t rows, int64_t columns, uint64_t seed) {
-    std::mt19937_64 rng(seed);
-    std::normal_distribution<float> normal(0.0f, 1.0f);
-    std::vector<float> scales(static_cast<size_t>(columns));
-    for (float &scale : scales)
-        scale = std::pow(10.0f, std::uniform_real_distribution<float>(-2.0f, 0.0f)(rng));
-    std::vector<float> weights(size_t(rows * columns));
-    for (int64_t r = 0; r < rows; ++r)
-        for (int64_t c = 0; c < columns; ++c)
-            weights[size_t(r * columns + c)] = normal(rng) * scales[size_t(c)];
-    return weights;
-}
 
 /// A square tensor with random importance and the quality levels it maps to.
 struct TensorData {

@@ -10,38 +10,18 @@
 #include "codec/symboltables.h"
 #include "jobs/error.h"
 
+#include "codecfixtures.h"
 #include <QTemporaryDir>
+
 #include <QtTest>
 
 #include <cmath>
 #include <random>
 
 using namespace nwc;
+using namespace nwc::test;
 
 namespace {
-
-CodecParameters freshCodec(const QString &preset, uint64_t seed = 3) {
-    CodecParameters architecture = codecPreset(preset);
-    architecture.id = preset + QStringLiteral("-test");
-    NeuralCodec network(architecture, seed);
-    CodecParameters parameters = network->parameters();
-    parameters.id = architecture.id;
-    return parameters;
-}
-
-/// Gaussian weights with column scales spread over two orders of magnitude.
-std::vector<float> randomWeights(int64_t rows, int64_t columns, uint64_t seed) {
-    std::mt19937_64 rng(seed);
-    std::normal_distribution<float> normal(0.0f, 1.0f);
-    std::vector<float> scales(static_cast<size_t>(columns));
-    for (float &scale : scales)
-        scale = std::pow(10.0f, std::uniform_real_distribution<float>(-2.0f, 0.0f)(rng));
-    std::vector<float> weights(size_t(rows * columns));
-    for (int64_t r = 0; r < rows; ++r)
-        for (int64_t c = 0; c < columns; ++c)
-            weights[size_t(r * columns + c)] = normal(rng) * scales[size_t(c)];
-    return weights;
-}
 
 std::vector<double> randomImportance(int64_t columns, uint64_t seed) {
     std::mt19937_64 rng(seed);

@@ -1,5 +1,5 @@
 // nwc compress MODEL --bits B -o F.nwc [--method nwc|rtn|gptq] [--codec FILE …] [--text FILE |
-// --calib FILE]
+// --calib FILE] [--compensate none|ldlq|finetune|all]
 #include "cli/clioutput.h"
 #include "cli/commands.h"
 
@@ -10,6 +10,8 @@
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QTextStream>
+
+#include <algorithm>
 
 namespace nwc::cli {
 namespace {
@@ -28,6 +30,8 @@ QJsonObject toJson(const CompressionSummary &summary) {
     root.insert(QStringLiteral("passthrough_bytes"), double(summary.passthroughBytes));
     root.insert(QStringLiteral("codec_bytes"), double(summary.codecBytes));
     root.insert(QStringLiteral("file_bytes"), double(summary.fileBytes));
+    if (!summary.compensation.empty())
+        root.insert(QStringLiteral("compensation"), compensationReportJson(summary.compensation));
     root.insert(QStringLiteral("seconds"), summary.seconds);
     root.insert(QStringLiteral("peak_resident_bytes"), double(summary.peakResidentBytes));
     QJsonArray tensors;
@@ -90,10 +94,30 @@ int runCompress(const QStringList &args) {
     const QCommandLineOption groupOption(QStringLiteral("group-size"),
                                          QStringLiteral("RTN/GPTQ group size (default 128)."),
                                          QStringLiteral("N"), QStringLiteral("128"));
+    const QCommandLineOption compensateOption(
+        QStringLiteral("compensate"),
+        QStringLiteral("NWC error compensation: none, ldlq (feedback inside each layer), "
+                       "finetune (output-guided tuning after each block) or all."),
+        QStringLiteral("MODE"), QStringLiteral("none"));
+    const QCommandLineOption ldlqBlockOption(
+        QStringLiteral("ldlq-block"),
+        QStringLiteral("Columns coded together before LDLQ feeds their error back (default 128; "
+                       "layers with fewer than 8 blocks use columns / 8)."),
+        QStringLiteral("N"), QStringLiteral("128"));
+    const QCommandLineOption epochsOption(
+        QStringLiteral("finetune-epochs"),
+        QStringLiteral("Fine-tuning: most passes over the calibration windows per stage "
+                       "(default 8)."),
+        QStringLiteral("N"), QStringLiteral("8"));
+    const QCommandLineOption rateOption(QStringLiteral("finetune-lr"),
+                                        QStringLiteral("Fine-tuning: Adam learning rate of norm "
+                                                       "weights and column scales (default "
+                                                       "0.001; weights get it times their RMS)."),
+                                        QStringLiteral("LR"), QStringLiteral("0.001"));
     const QCommandLineOption jsonOption(QStringLiteral("json"), QStringLiteral("Print JSON."));
-    parser.addOptions({bitsOption, outputOption, methodOption, codecOption, ladderOption,
-                       textOption, calibOption, samplesOption, seqLenOption, groupOption,
-                       jsonOption});
+    parser.addOptions({ldlqBlockOption, epochsOption, rateOption, bitsOption, outputOption,
+                       methodOption, codecOption, ladderOption, textOption, calibOption,
+                       samplesOption, seqLenOption, groupOption, compensateOption, jsonOption});
     int exitCode = 0;
     if (!parseOrExit(parser, args, QStringLiteral("compress"),
                      QStringLiteral("Compress a model's linear layers into a .nwc container."),
@@ -125,6 +149,10 @@ int runCompress(const QStringList &args) {
     settings.calibrationSamples = intOption(parser, samplesOption.names().first());
     settings.calibrationLength = intOption(parser, seqLenOption.names().first());
     settings.groupSize = intOption(parser, groupOption.names().first());
+    parseCompensation(parser.value(compensateOption), &settings.compensation);
+    settings.compensation.blockSize = intOption(parser, ldlqBlockOption.names().first());
+    settings.compensation.fineTuneEpochs = intOption(parser, epochsOption.names().first());
+    settings.compensation.learningRate = doubleOption(parser, rateOption.names().first());
 
     CallbackProgress progress(
         [](double fraction, const QString &message) { printProgress(fraction, message); });
@@ -151,6 +179,27 @@ int runCompress(const QStringList &args) {
             << " estimated by the entropy model (" << (gap >= 0 ? "+" : "")
             << QString::number(gap, 'f', 2) << " %)\n"
             << "codec parameters   " << s.codecBytes << " bytes (not counted in bits per weight)\n";
+    }
+    if (!s.compensation.empty()) {
+        const CompensationReport &report = s.compensation;
+        double off = 0.0;
+        double on = 0.0;
+        for (const LayerCompensation &layer : report.layers) {
+            off += layer.relativeErrorOff;
+            on += layer.relativeErrorOn;
+        }
+        const double layers = double(std::max<size_t>(1, report.layers.size()));
+        out << "compensation       " << report.mode << ": mean relative layer output error "
+            << QString::number(off / layers, 'g', 4) << " off -> "
+            << QString::number(on / layers, 'g', 4) << " on (calibration inputs)\n";
+        if (!report.blocks.empty()) {
+            out << "                   block output error off -> on (" << report.heldOutWindows
+                << " held-out windows):";
+            for (const BlockCompensation &block : report.blocks)
+                out << " " << block.block << ": " << QString::number(block.relativeErrorOff, 'g', 3)
+                    << "->" << QString::number(block.relativeErrorOn, 'g', 3);
+            out << "\n";
+        }
     }
     out << "passthrough        " << s.passthroughBytes
         << " bytes (embeddings, norms, biases, head; not counted)\n"

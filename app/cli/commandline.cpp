@@ -25,6 +25,8 @@ const CommandEntry kCommands[] = {
     {"decompress", "decode a .nwc container into a Hugging Face model folder", runDecompress},
     {"inspect", "header, per-tensor bits per weight and totals of a .nwc container", runInspect},
     {"compress", "compress a model into a .nwc container at a target bit rate", runCompress},
+    {"sweep", "compress at several bit rates with several methods and measure each (resumable)",
+     runSweep},
     {"train-codec", "train an NWC codec on the weights of one or more models", runTrainCodec},
 };
 

@@ -18,6 +18,8 @@ int runDecompress(const QStringList &args);
 int runInspect(const QStringList &args);
 int runTrainCodec(const QStringList &args);
 int runCompress(const QStringList &args);
+/// Rate–distortion sweep over methods and bit rates, resumable through a session file.
+int runSweep(const QStringList &args);
 /// The main job on the built-in demo (what `nwc-workbench --headless` runs).
 int runDemo(const QStringList &args);
 

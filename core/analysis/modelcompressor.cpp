@@ -1,10 +1,13 @@
 #include "analysis/modelcompressor.h"
 
 #include "analysis/bitallocator.h"
+#include "analysis/blockfinetuner.h"
 #include "analysis/calibration.h"
 #include "analysis/calibrationdata.h"
 #include "analysis/calibrationwindows.h"
 #include "analysis/gptqquantizer.h"
+#include "analysis/importancemap.h"
+#include "analysis/ldlqcoder.h"
 #include "analysis/rtnquantizer.h"
 #include "codec/codecfile.h"
 #include "codec/columnchunks.h"
@@ -12,6 +15,7 @@
 #include "codec/nwccontainer.h"
 #include "codec/nwctensorcoder.h"
 #include "io/checkpoint.h"
+#include "io/dtype.h"
 #include "jobs/error.h"
 #include "jobs/progresssink.h"
 #include "lm/languagemodel.h"
@@ -118,6 +122,40 @@ struct LoadedCodec {
     std::unique_ptr<NwcTensorCoder> coder;
 };
 
+/// LDLQ options are measured at steps within this many grid points of the step chosen
+/// without feedback (feedback changes the rate of a step only a little).
+constexpr int kLdlqStepWindow = 4;
+
+/// A coded tensor and its decoded weights (coding orientation).
+struct CodedTensor {
+    CompressedTensor tensor;
+    std::vector<float> decoded;
+};
+
+/// Per input column: importance_j · Σ_rows (a − b)²; a and b are [rows, columns].
+std::vector<double> columnErrors(const std::vector<float> &a, const std::vector<float> &b,
+                                 int64_t rows, int64_t columns,
+                                 const std::vector<double> &importance) {
+    std::vector<double> errors(size_t(columns), 0.0);
+    for (int64_t r = 0; r < rows; ++r) {
+        for (int64_t j = 0; j < columns; ++j) {
+            const double difference =
+                double(a[size_t(r * columns + j)]) - double(b[size_t(r * columns + j)]);
+            errors[size_t(j)] += difference * difference;
+        }
+    }
+    for (int64_t j = 0; j < columns; ++j)
+        errors[size_t(j)] *= importance.empty() ? 1.0 : importance[size_t(j)];
+    return errors;
+}
+
+/// The calibration text a calibration file was made from ("" for the demo corpus).
+QString calibrationTextOf(const CalibrationData &calibration, const CompressionSettings &settings) {
+    if (settings.calibrationFile.isEmpty())
+        return settings.calibrationText;
+    return QFileInfo::exists(calibration.textSource()) ? calibration.textSource() : QString();
+}
+
 } // namespace
 
 CompressionSummary compressModel(const QString &modelSpec, const CompressionSettings &settings,
@@ -201,6 +239,11 @@ CompressionSummary compressModel(const QString &modelSpec, const CompressionSett
         if (settings.groupSize < 1)
             throw Error(QStringLiteral("group size must be positive"));
     }
+    const CompensationSettings &compensation = settings.compensation;
+    if (compensation.any() && settings.method != CompressionMethod::Nwc)
+        throw Error(QStringLiteral("error compensation (--compensate %1) applies to NWC; GPTQ "
+                                   "feeds its error back by itself and RTN has none")
+                        .arg(compensationName(compensation)));
     if (outputPath.isEmpty())
         throw Error(QStringLiteral("no output file given"));
     if (!QFileInfo(outputPath).absoluteDir().exists())
@@ -230,7 +273,7 @@ CompressionSummary compressModel(const QString &modelSpec, const CompressionSett
         const double tokens = double(std::max<int64_t>(1, calibration.tokens()));
         for (TensorJob &job : jobs) {
             if (!calibration.has(job.info.name)) {
-                if (settings.method == CompressionMethod::Gptq)
+                if (settings.method == CompressionMethod::Gptq || compensation.any())
                     throw Error(QStringLiteral("calibration file %1 has no statistics for %2: it "
                                                "was made for another model")
                                     .arg(calibration.path(), job.info.name));
@@ -248,6 +291,15 @@ CompressionSummary compressModel(const QString &modelSpec, const CompressionSett
         }
     }
 
+    // H per token of a tensor's input (the distortion of the allocator and of LDLQ).
+    const auto hessianPerToken = [&](const QString &name) {
+        std::vector<float> hessian = calibration.hessian(name);
+        const float perToken = float(1.0 / double(std::max<int64_t>(1, calibration.tokens())));
+        for (float &value : hessian)
+            value *= perToken;
+        return hessian;
+    };
+
     CompressionSummary summary;
     summary.outputPath = outputPath;
     summary.sourceModel = modelSpec;
@@ -262,7 +314,7 @@ CompressionSummary compressModel(const QString &modelSpec, const CompressionSett
         for (LoadedCodec &codec : codecs)
             codec.coder = std::make_unique<NwcTensorCoder>(codec.parameters);
         const std::vector<double> steps = stepGrid();
-        SubProgress sub(progress, 0.25, 0.65);
+        SubProgress sub(progress, 0.25, compensation.ldlq ? 0.45 : 0.65);
         for (size_t t = 0; t < jobs.size(); ++t) {
             throwIfCancelled(progress);
             reportProgress(&sub, double(t) / double(jobs.size()),
@@ -276,14 +328,9 @@ CompressionSummary compressModel(const QString &modelSpec, const CompressionSett
             options[t].fixedBits = 8.0 * double(sideBytes(jobs[t].rows, jobs[t].columns, 16));
             // The full input statistics make the distortion the layer's expected output error
             // (a diagonal proxy misjudges transforms whose errors are correlated across columns).
-            std::vector<float> hessian;
-            if (!jobs[t].importance.empty()) {
-                hessian = calibration.hessian(jobs[t].info.name);
-                const float perToken =
-                    float(1.0 / double(std::max<int64_t>(1, calibration.tokens())));
-                for (float &value : hessian)
-                    value *= perToken;
-            }
+            const std::vector<float> hessian = jobs[t].importance.empty()
+                                                   ? std::vector<float>()
+                                                   : hessianPerToken(jobs[t].info.name);
             for (size_t c = 0; c < codecs.size(); ++c) {
                 codecs[c].coder->setTensor(chunks, levels[t], jobs[t].importance, hessian);
                 for (double step : steps) {
@@ -294,7 +341,145 @@ CompressionSummary compressModel(const QString &modelSpec, const CompressionSett
             }
             releaseFreedMemory();
         }
+        if (compensation.ldlq) {
+            // Feedback changes what each step costs and gives: measure it around the steps the
+            // allocation without feedback chose.
+            const BitAllocation plain = allocateBits(options, targetBits);
+            SubProgress ldlqProgress(progress, 0.45, 0.65);
+            for (size_t t = 0; t < jobs.size(); ++t) {
+                throwIfCancelled(progress);
+                reportProgress(&ldlqProgress, double(t) / double(jobs.size()),
+                               QStringLiteral("measuring %1 with LDLQ").arg(jobs[t].info.name));
+                const std::vector<float> weights = readOriented(*checkpoint, jobs[t]);
+                const LdlqCoder ldlq(jobs[t].info.name, hessianPerToken(jobs[t].info.name),
+                                     jobs[t].columns, compensation.blockSize,
+                                     compensation.dampening);
+                const double chosen = options[t].options[size_t(plain.choice[t])].step;
+                const auto chosenIndex =
+                    std::min_element(steps.begin(), steps.end(), [&](double a, double b) {
+                        return std::abs(std::log2(a / chosen)) < std::abs(std::log2(b / chosen));
+                    });
+                const int centre = int(chosenIndex - steps.begin());
+                TensorRateOptions compensated;
+                compensated.fixedBits = options[t].fixedBits;
+                for (size_t c = 0; c < codecs.size(); ++c) {
+                    for (int i = std::max(0, centre - kLdlqStepWindow);
+                         i <= std::min(int(steps.size()) - 1, centre + kLdlqStepWindow); ++i) {
+                        const LdlqCoder::Result result =
+                            ldlq.code(*codecs[c].coder, weights, jobs[t].rows, levels[t],
+                                      jobs[t].importance, steps[size_t(i)]);
+                        compensated.options.push_back(
+                            {int(c), steps[size_t(i)], result.estimatedBits, result.weightedError});
+                    }
+                }
+                options[t] = std::move(compensated);
+                releaseFreedMemory();
+            }
+        }
     }
+
+    // Codes tensor t with `option` from `weights` (coding orientation), with LDLQ when on; the
+    // decoded weights come back when asked for or when LDLQ computed them anyway.
+    const auto codeTensor = [&](size_t t, const RateOption &option,
+                                const std::vector<float> &weights, bool wantDecoded) {
+        const TensorJob &job = jobs[t];
+        NwcTensorCoder &coder = *codecs[size_t(option.codec)].coder;
+        CodedTensor coded;
+        if (compensation.ldlq) {
+            const LdlqCoder ldlq(job.info.name, hessianPerToken(job.info.name), job.columns,
+                                 compensation.blockSize, compensation.dampening);
+            LdlqCoder::Result result =
+                ldlq.code(coder, weights, job.rows, levels[t], job.importance, option.step);
+            coder.setTensor(makeColumnChunks(result.updated.data(), job.rows, job.columns),
+                            levels[t], job.importance);
+            coded.decoded = std::move(result.decoded);
+        } else {
+            coder.setTensor(makeColumnChunks(weights.data(), job.rows, job.columns), levels[t],
+                            job.importance);
+            if (wantDecoded)
+                coder.evaluate(option.step, &coded.decoded);
+        }
+        coded.tensor = coder.encode(job.info.name, option.step, job.transposed, job.info.dtype);
+        return coded;
+    };
+
+    // Compensation off (plain coding at the same codec and step) against `decoded` (on).
+    const auto layerCompensation = [&](size_t t, const RateOption &option,
+                                       const std::vector<float> &weights,
+                                       const std::vector<float> &decoded) {
+        const TensorJob &job = jobs[t];
+        NwcTensorCoder &coder = *codecs[size_t(option.codec)].coder;
+        coder.setTensor(makeColumnChunks(weights.data(), job.rows, job.columns), levels[t],
+                        job.importance);
+        std::vector<float> plain;
+        coder.evaluate(option.step, &plain);
+        const std::vector<float> hessian = hessianPerToken(job.info.name);
+        const std::vector<float> zeros(weights.size(), 0.0f);
+        const double energy =
+            outputErrorWithHessian(weights, zeros, job.rows, job.columns, hessian);
+        const double scale = energy > 0.0 ? 1.0 / energy : 0.0;
+        LayerCompensation layer;
+        layer.name = job.info.name;
+        layer.block = blockOfWeight(job.info.name);
+        layer.relativeErrorOff =
+            scale * outputErrorWithHessian(weights, plain, job.rows, job.columns, hessian);
+        layer.relativeErrorOn =
+            scale * outputErrorWithHessian(weights, decoded, job.rows, job.columns, hessian);
+        layer.columnErrorOff = columnErrors(weights, plain, job.rows, job.columns, job.importance);
+        layer.columnErrorOn = columnErrors(weights, decoded, job.rows, job.columns, job.importance);
+        return layer;
+    };
+
+    // Fine-tuning codes the whole model block by block before anything is written.
+    std::map<QString, CodedTensor> precoded;
+    std::map<QString, std::vector<float>> tunedNorms;
+    CompensationReport report;
+    const auto fineTune = [&](const BitAllocation &allocation) {
+        precoded.clear();
+        tunedNorms.clear();
+        SubProgress sub(progress, 0.65, 0.9);
+        reportProgress(&sub, 0.0, QStringLiteral("loading the model for fine-tuning"));
+        const LanguageModelPtr model = LanguageModel::load(modelSpec);
+        CalibrationSettings windowSettings = calibration.settings();
+        windowSettings.samples = std::max(windowSettings.samples, calibration.requestedSamples());
+        const CalibrationWindows windows =
+            calibrationWindows(*model, calibrationTextOf(calibration, settings), windowSettings);
+        BlockFineTuner tuner(*model, windows, compensation);
+        std::map<QString, size_t> indexOf;
+        QStringList names;
+        for (size_t t = 0; t < jobs.size(); ++t) {
+            indexOf[jobs[t].info.name] = t;
+            names.append(jobs[t].info.name);
+        }
+        const auto optionOf = [&](const QString &name) {
+            const size_t t = indexOf.at(name);
+            return options[t].options[size_t(allocation.choice[t])];
+        };
+        BlockFineTuner::Callbacks callbacks;
+        callbacks.code = [&](const QString &name, const std::vector<float> &weights) {
+            CodedTensor coded = codeTensor(indexOf.at(name), optionOf(name), weights, true);
+            std::vector<float> decoded = coded.decoded;
+            precoded[name] = std::move(coded);
+            return decoded;
+        };
+        callbacks.codeReference = [&](const QString &name, const std::vector<float> &weights) {
+            return codeTensor(indexOf.at(name), optionOf(name), weights, true).decoded;
+        };
+        callbacks.rescale = [&](const QString &name, const std::vector<double> &factors) {
+            CodedTensor &coded = precoded.at(name);
+            for (size_t j = 0; j < coded.tensor.columnScales.size(); ++j) {
+                const float scale = halfToFloat(coded.tensor.columnScales[j]);
+                coded.tensor.columnScales[j] = floatToHalf(float(double(scale) * factors[j]));
+            }
+            coded.decoded = codecs[size_t(optionOf(name).codec)].coder->decode(coded.tensor);
+            return coded.decoded;
+        };
+        tuner.run(names, callbacks, &sub);
+        tunedNorms = tuner.tunedNorms();
+        report.blocks = tuner.blocks();
+        report.tuneWindows = tuner.tuneWindows();
+        report.heldOutWindows = tuner.heldOutWindows();
+    };
 
     // Writes the container; returns the achieved counted bits (NWC may retry).
     const auto writeContainer = [&](const BitAllocation *allocation, double allocationTarget) {
@@ -305,6 +490,8 @@ CompressionSummary compressModel(const QString &modelSpec, const CompressionSett
         summary.actualBitstreamBits = 0.0;
         summary.passthroughBytes = 0;
         summary.codecBytes = 0;
+        report.mode = compensationName(compensation);
+        report.layers.clear();
         writer.setConfigJson(checkpoint->configJson());
         const auto tokenizerFiles = collectTokenizerFiles(checkpoint->tokenizerPath());
         for (size_t i = 0; i < tokenizerFiles.size(); ++i)
@@ -317,7 +504,16 @@ CompressionSummary compressModel(const QString &modelSpec, const CompressionSett
         for (const TensorInfo &info : checkpoint->tensors()) {
             throwIfCancelled(progress);
             if (!isCompressibleTensor(info)) {
-                const QByteArray raw = checkpoint->readRaw(info.name);
+                QByteArray raw = checkpoint->readRaw(info.name);
+                const auto tuned = tunedNorms.find(info.name);
+                if (tuned != tunedNorms.end()) {
+                    if (qsizetype(tuned->second.size()) * dtypeSize(info.dtype) != raw.size() ||
+                        !convertFromFloat32(tuned->second.data(), tuned->second.size(), info.dtype,
+                                            raw.data()))
+                        throw Error(QStringLiteral("fine-tuned %1 does not fit its stored "
+                                                   "dtype %2 and shape")
+                                        .arg(info.name, dtypeName(info.dtype)));
+                }
                 writer.addPassthrough(info.name, info.dtype, info.shape, raw);
                 summary.passthroughBytes += raw.size();
                 continue;
@@ -332,11 +528,16 @@ CompressionSummary compressModel(const QString &modelSpec, const CompressionSett
                 const RateOption &option = options[t].options[size_t(allocation->choice[t])];
                 LoadedCodec &codec = codecs[size_t(option.codec)];
                 codecUsed[size_t(option.codec)] = true;
-                const ColumnChunks chunks = makeColumnChunks(weights.data(), job.rows, job.columns);
-                codec.coder->setTensor(chunks, levels[t], job.importance);
-                tensor =
-                    codec.coder->encode(job.info.name, option.step, job.transposed, job.info.dtype);
+                CodedTensor coded;
+                const auto found = precoded.find(job.info.name);
+                if (found != precoded.end())
+                    coded = found->second;
+                else
+                    coded = codeTensor(t, option, weights, compensation.any());
+                tensor = std::move(coded.tensor);
                 row.weightedError = option.distortion;
+                if (compensation.any())
+                    report.layers.push_back(layerCompensation(t, option, weights, coded.decoded));
                 row.levelColumns.assign(4, 0);
                 for (uint8_t level : levels[t])
                     ++row.levelColumns[std::min<size_t>(level, 3)];
@@ -410,6 +611,10 @@ CompressionSummary compressModel(const QString &modelSpec, const CompressionSett
         if (!allocationJson.isEmpty()) {
             QJsonObject analysis;
             analysis.insert(QStringLiteral("allocation"), allocationJson);
+            if (compensation.any()) {
+                analysis.insert(QStringLiteral("compensation"), compensationReportJson(report));
+                addCompensationArrays(writer, report);
+            }
             writer.setAnalysisJson(QJsonDocument(analysis).toJson(QJsonDocument::Compact));
         }
         // Commit only when the rate is on target (NWC); otherwise the caller retries.
@@ -427,6 +632,8 @@ CompressionSummary compressModel(const QString &modelSpec, const CompressionSett
         bool written = false;
         for (int attempt = 0; attempt < 3 && !written; ++attempt) {
             const BitAllocation allocation = allocateBits(options, allocationTarget);
+            if (compensation.fineTune)
+                fineTune(allocation);
             written = writeContainer(&allocation, allocationTarget);
             if (!written) {
                 // Correct by the measured gap between estimate and bytes written.
@@ -445,6 +652,8 @@ CompressionSummary compressModel(const QString &modelSpec, const CompressionSett
     } else {
         writeContainer(nullptr, 0.0);
     }
+    if (compensation.any())
+        summary.compensation = report;
     summary.fileBytes = QFileInfo(outputPath).size();
     summary.seconds = timer.elapsed() / 1000.0;
     summary.peakResidentBytes = peakResidentBytes();

@@ -2,6 +2,7 @@
 // Compresses a whole model into a .nwc container (DESIGN §4, §7): the job behind
 // `nwc compress` and Compress › Compress at bit rate…. Torch-free header.
 
+#include "analysis/compensation.h"
 #include "codec/compressedtensor.h"
 
 #include <QString>
@@ -34,6 +35,8 @@ struct CompressionSettings {
     int calibrationLength = 256;
     /// RTN / GPTQ group size.
     int groupSize = 128;
+    /// Error compensation (NWC only; DESIGN §5).
+    CompensationSettings compensation;
 };
 
 /// One compressed tensor in the summary.
@@ -73,6 +76,8 @@ struct CompressionSummary {
     double seconds = 0.0;
     int64_t peakResidentBytes = 0;
     std::vector<CompressedTensorSummary> tensors;
+    /// What compensation measured (empty without compensation).
+    CompensationReport compensation;
 };
 
 /// Compresses `modelSpec` (anything Checkpoint::open accepts) into `outputPath`, atomically.

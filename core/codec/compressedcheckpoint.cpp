@@ -29,36 +29,10 @@ namespace {
 /// Bytes of `values` stored as `dtype` (a float type), little-endian.
 QByteArray floatsToBytes(const std::vector<float> &values, DType dtype, const QString &context) {
     QByteArray bytes(qsizetype(values.size()) * dtypeSize(dtype), Qt::Uninitialized);
-    uchar *out = reinterpret_cast<uchar *>(bytes.data());
-    switch (dtype) {
-    case DType::F32:
-        for (size_t i = 0; i < values.size(); ++i) {
-            uint32_t bits;
-            std::memcpy(&bits, &values[i], sizeof bits);
-            qToLittleEndian(bits, out + 4 * i);
-        }
-        break;
-    case DType::F16:
-        for (size_t i = 0; i < values.size(); ++i)
-            qToLittleEndian(floatToHalf(values[i]), out + 2 * i);
-        break;
-    case DType::BF16:
-        for (size_t i = 0; i < values.size(); ++i)
-            qToLittleEndian(floatToBf16(values[i]), out + 2 * i);
-        break;
-    case DType::F64:
-        for (size_t i = 0; i < values.size(); ++i) {
-            const double value = values[i];
-            uint64_t bits;
-            std::memcpy(&bits, &value, sizeof bits);
-            qToLittleEndian(bits, out + 8 * i);
-        }
-        break;
-    default:
+    if (!convertFromFloat32(values.data(), values.size(), dtype, bytes.data()))
         throw Error(QStringLiteral("%1: original dtype %2 is not a float type (the file is "
                                    "damaged)")
                         .arg(context, dtypeName(dtype)));
-    }
     return bytes;
 }
 

@@ -156,7 +156,7 @@ void NwcTensorCoder::setTensor(const ColumnChunks &chunks, const std::vector<uin
     d->latents = parts.empty() ? torch::zeros({0, chunks.chunk}) : torch::cat(parts).contiguous();
 }
 
-NwcTensorCoder::Trial NwcTensorCoder::evaluate(double step) const {
+NwcTensorCoder::Trial NwcTensorCoder::evaluate(double step, std::vector<float> *decoded) const {
     const auto tables = d->tablesFor(step, false);
     const int64_t n = d->latents.size(0);
     const int32_t dim = d->codec.chunk;
@@ -184,9 +184,16 @@ NwcTensorCoder::Trial NwcTensorCoder::evaluate(double step) const {
     // Errors in the original scale: w − ŵ = σ_j x − s_j x̂ with the stored scale s_j.
     torch::Tensor errorT = torch::empty({d->chunks.columns, d->chunks.rows}, torch::kFloat64);
     double *e = errorT.data_ptr<double>();
+    if (decoded)
+        decoded->assign(size_t(d->chunks.rows * d->chunks.columns), 0.0f);
     for (int64_t j = 0; j < d->chunks.columns; ++j) {
         const double sigma = double(d->chunks.scales[size_t(j)]);
         const double scale = double(halfToFloat(stored[size_t(j)]));
+        if (decoded) {
+            const float storedScale = halfToFloat(stored[size_t(j)]);
+            for (int64_t k = 0; k < d->chunks.rows; ++k)
+                (*decoded)[size_t(k * d->chunks.columns + j)] = storedScale * r[j * perColumn + k];
+        }
         double error = 0.0;
         for (int64_t k = 0; k < d->chunks.rows; ++k) {
             const double diff =

@@ -43,8 +43,10 @@ public:
     /// encoder once.
     void setTensor(const ColumnChunks &chunks, const std::vector<uint8_t> &levels,
                    const std::vector<double> &importance, const std::vector<float> &hessian = {});
-    /// Quantizes the latents with `step`, decodes and measures (does not entropy-code).
-    Trial evaluate(double step) const;
+    /// Quantizes the latents with `step`, decodes and measures (does not entropy-code). With
+    /// `decoded`, also returns the decoded weights [rows, columns] row-major, exactly what
+    /// decode() gives for the tensor encode() writes at this step.
+    Trial evaluate(double step, std::vector<float> *decoded = nullptr) const;
     /// Entropy-codes the prepared tensor at `step`. `name`, `transposed` and `originalDtype`
     /// are copied into the result.
     CompressedTensor encode(const QString &name, double step, bool transposed,

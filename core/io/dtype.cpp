@@ -200,4 +200,32 @@ void convertToFloat32(const void *src, DType type, std::size_t count, float *dst
     }
 }
 
+bool convertFromFloat32(const float *src, std::size_t count, DType type, void *dst) {
+    auto *out = static_cast<uchar *>(dst);
+    switch (type) {
+    case DType::F32:
+        for (std::size_t i = 0; i < count; ++i)
+            qToLittleEndian<quint32>(floatBits(src[i]), out + 4 * i);
+        return true;
+    case DType::F16:
+        for (std::size_t i = 0; i < count; ++i)
+            qToLittleEndian<quint16>(floatToHalf(src[i]), out + 2 * i);
+        return true;
+    case DType::BF16:
+        for (std::size_t i = 0; i < count; ++i)
+            qToLittleEndian<quint16>(floatToBf16(src[i]), out + 2 * i);
+        return true;
+    case DType::F64:
+        for (std::size_t i = 0; i < count; ++i) {
+            const double value = src[i];
+            quint64 bits;
+            std::memcpy(&bits, &value, sizeof bits);
+            qToLittleEndian<quint64>(bits, out + 8 * i);
+        }
+        return true;
+    default:
+        return false;
+    }
+}
+
 } // namespace nwc

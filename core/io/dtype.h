@@ -30,5 +30,9 @@ uint16_t floatToBf16(float value);
 
 /// Converts count elements of type `type` at src (little-endian, any alignment) to float32.
 void convertToFloat32(const void *src, DType type, std::size_t count, float *dst);
+/// Converts count float32 values to `type` (F64/F32/F16/BF16, little-endian, rounded to nearest
+/// even) at dst, which holds count × dtypeSize(type) bytes. Returns false, writing nothing, for
+/// a type that is not a float type.
+bool convertFromFloat32(const float *src, std::size_t count, DType type, void *dst);
 
 } // namespace nwc

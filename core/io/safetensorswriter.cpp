@@ -74,25 +74,10 @@ void SafetensorsWriter::addTensor(const QString &name, DType dtype, const QVecto
 void SafetensorsWriter::addFloat32(const QString &name, const QVector<qint64> &shape,
                                    const std::vector<float> &values, DType dtype) {
     QByteArray bytes;
-    switch (dtype) {
-    case DType::F32:
-        bytes.resize(static_cast<qsizetype>(values.size() * 4));
-        for (std::size_t i = 0; i < values.size(); ++i) {
-            quint32 bits;
-            std::memcpy(&bits, &values[i], 4);
-            qToLittleEndian<quint32>(bits, bytes.data() + 4 * i);
-        }
-        break;
-    case DType::F16:
-    case DType::BF16:
-        bytes.resize(static_cast<qsizetype>(values.size() * 2));
-        for (std::size_t i = 0; i < values.size(); ++i) {
-            const quint16 bits =
-                dtype == DType::F16 ? floatToHalf(values[i]) : floatToBf16(values[i]);
-            qToLittleEndian<quint16>(bits, bytes.data() + 2 * i);
-        }
-        break;
-    default:
+    if (dtype == DType::F32 || dtype == DType::F16 || dtype == DType::BF16) {
+        bytes.resize(static_cast<qsizetype>(values.size()) * dtypeSize(dtype));
+        convertFromFloat32(values.data(), values.size(), dtype, bytes.data());
+    } else {
         throw Error(QStringLiteral("safetensors writer: tensor '%1' cannot be stored as %2 from "
                                    "float values; use F32, F16 or BF16.")
                         .arg(name, dtypeName(dtype)));

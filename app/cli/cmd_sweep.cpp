@@ -1,0 +1,326 @@
+// nwc sweep MODEL --bits 2,3,4 --methods nwc,rtn --text FILE: the rate–distortion sweep, one
+// compression + evaluation per (method, bit rate), resumable through its session file.
+#include "cli/clioutput.h"
+#include "cli/commands.h"
+
+#include "analysis/sweepsession.h"
+#include "io/checkpoint.h"
+#include "jobs/error.h"
+#include "jobs/progresssink.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QSaveFile>
+#include <QTextStream>
+
+#include <algorithm>
+
+#include <unistd.h>
+
+namespace nwc::cli {
+namespace {
+
+/// The held-out text shipped with the demo models (beside demo:teacher); empty when missing.
+QString demoHeldoutText() {
+    const QString teacher = Checkpoint::resolveSpec(QStringLiteral("demo:teacher"));
+    const QString path = QFileInfo(teacher).dir().filePath(QStringLiteral("heldout.txt"));
+    return QFileInfo::exists(path) ? path : QString();
+}
+
+/// Progress as a live line on a terminal; otherwise (logs) a line every 30 seconds. Skipped
+/// points are always printed on a line of their own.
+class SweepProgress : public ProgressSink {
+public:
+    SweepProgress()
+        : m_tty(isatty(2) != 0) {
+        m_timer.start();
+    }
+    void report(double fraction, const QString &message) override {
+        if (message.contains(QLatin1String("skipped"))) {
+            printLine(message);
+            return;
+        }
+        if (m_tty) {
+            printProgress(fraction, message);
+        } else if (m_timer.elapsed() >= 30000) {
+            QTextStream(stderr) << QStringLiteral("[%1%] ").arg(int(fraction * 100), 3) << message
+                                << '\n';
+            m_timer.restart();
+        }
+    }
+    bool cancelled() const override { return false; }
+    /// A line of its own (the live line is cleared first).
+    void printLine(const QString &line) {
+        QTextStream error(stderr);
+        if (m_tty)
+            error << "\r\x1b[K";
+        error << line << '\n';
+    }
+    void finish() {
+        if (m_tty)
+            QTextStream(stderr) << "\r\x1b[K";
+    }
+
+private:
+    bool m_tty;
+    QElapsedTimer m_timer;
+};
+
+std::vector<double> parseBits(const QString &text) {
+    std::vector<double> bits;
+    for (const QString &part : text.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        bool ok = false;
+        const double value = part.trimmed().toDouble(&ok);
+        if (!ok || value <= 0.0)
+            throw Error(
+                QStringLiteral("--bits expects positive numbers separated by commas, got '%1'")
+                    .arg(text));
+        bits.push_back(value);
+    }
+    if (bits.empty())
+        throw Error(QStringLiteral("--bits is empty"));
+    return bits;
+}
+
+QStringList parseMethods(const QString &text) {
+    QStringList methods;
+    for (const QString &part : text.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        const QString name = part.trimmed().toLower();
+        if (!sweepMethodSettings(name, nullptr))
+            throw Error(QStringLiteral("unknown method '%1' in --methods (use nwc, nwc+ldlq, "
+                                       "nwc+finetune, nwc+comp, rtn or gptq)")
+                            .arg(name));
+        if (!methods.contains(name))
+            methods.append(name);
+    }
+    if (methods.isEmpty())
+        throw Error(QStringLiteral("--methods is empty"));
+    return methods;
+}
+
+/// <model name>-sweep.h5 in the current folder.
+QString defaultSessionPath(const QString &model) {
+    QString name = Checkpoint::open(model)->displayName();
+    for (QChar &c : name) {
+        if (!c.isLetterOrNumber() && c != QLatin1Char('-') && c != QLatin1Char('_') &&
+            c != QLatin1Char('.'))
+            c = QLatin1Char('_');
+    }
+    if (name.isEmpty())
+        name = QStringLiteral("model");
+    return QDir::current().filePath(name + QStringLiteral("-sweep.h5"));
+}
+
+void writeFile(const QString &path, const QByteArray &bytes) {
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
+        throw Error(QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
+}
+
+QString cell(double value, int precision) {
+    return QString::number(value, 'f', precision);
+}
+
+/// Column widths of the table; the first column is left-aligned.
+const int kWidths[] = {13, 6, 7, 8, 12, 9, 9, 7, 8, 8, 8, 8};
+
+void printRow(QTextStream &out, const QStringList &cells) {
+    QStringList padded;
+    for (int i = 0; i < cells.size(); ++i)
+        padded.append(i == 0 ? cells[i].leftJustified(kWidths[i])
+                             : cells[i].rightJustified(kWidths[i]));
+    out << padded.join(QLatin1Char(' ')) << '\n';
+}
+
+void printTable(const SweepSession &session, const QString &sessionPath, int newPoints) {
+    QTextStream out(stdout);
+    out << sweepSettingsText(session.settings) << '\n';
+    out << "session " << sessionPath << " (" << session.points.size() << " points, " << newPoints
+        << " measured in this run)\n\n";
+    printRow(out,
+             {QStringLiteral("method"), QStringLiteral("target"), QStringLiteral("bpw"),
+              QStringLiteral("MB"), QStringLiteral("weighted MSE"), QStringLiteral("ppl"),
+              QStringLiteral("ppl ratio"), QStringLiteral("bpb"), QStringLiteral("KL mean"),
+              QStringLiteral("KL p99"), QStringLiteral("same-top"), QStringLiteral("seconds")});
+    const SweepReference &r = session.reference;
+    if (session.hasReference) {
+        const QString dash = QStringLiteral("-");
+        printRow(out, {QStringLiteral("fp16"), dash, cell(16.0, 3),
+                       cell(double(r.fp16Bytes) / 1e6, 3), dash, cell(r.perplexity, 4),
+                       cell(1.0, 4), cell(r.bitsPerByte, 4), dash, dash, dash, dash});
+    }
+    // Methods in the order they were first measured, rates ascending.
+    std::vector<SweepPoint> points = session.points;
+    const QStringList methods = session.methods();
+    std::stable_sort(points.begin(), points.end(), [&](const SweepPoint &a, const SweepPoint &b) {
+        const qsizetype ia = methods.indexOf(a.method);
+        const qsizetype ib = methods.indexOf(b.method);
+        return ia != ib ? ia < ib : a.targetBits < b.targetBits;
+    });
+    for (const SweepPoint &p : points) {
+        const double ratio = r.perplexity > 0.0 ? p.perplexity / r.perplexity : 0.0;
+        printRow(out,
+                 {p.method, QString::number(p.targetBits), cell(p.bitsPerWeight, 3),
+                  cell(double(p.countedBytes) / 1e6, 3), QString::number(p.weightedMse, 'e', 3),
+                  cell(p.perplexity, 4), cell(ratio, 4), cell(p.bitsPerByte, 4), cell(p.klMean, 4),
+                  cell(p.klP99, 4), cell(p.sameTopRate, 4), cell(p.seconds, 1)});
+    }
+    out << "\nMB: bytes counted for the compressed weights (codes or bitstreams + side "
+           "information; fp16: 2 bytes per weight); ppl ratio: perplexity / the original's; KL: "
+           "KL(original || compressed) per scored token, nats\n";
+    for (const QString &line : session.skipped)
+        out << "skipped " << line << '\n';
+}
+
+} // namespace
+
+int runSweep(const QStringList &args) {
+    QCommandLineParser parser;
+    parser.addPositionalArgument(QStringLiteral("MODEL"),
+                                 QStringLiteral("HF directory, llama2.c .bin, or demo:NAME"));
+    const QCommandLineOption bitsOption(
+        QStringLiteral("bits"),
+        QStringLiteral("Target bits per weight, comma-separated (default 2,3,4,5,6,8; RTN/GPTQ "
+                       "use them as code widths 2–8)."),
+        QStringLiteral("LIST"), QStringLiteral("2,3,4,5,6,8"));
+    const QCommandLineOption methodsOption(
+        QStringLiteral("methods"),
+        QStringLiteral("Methods, comma-separated: nwc, nwc+ldlq, nwc+finetune, nwc+comp (both "
+                       "compensations), rtn, gptq (default nwc,nwc+comp,rtn,gptq)."),
+        QStringLiteral("LIST"), QStringLiteral("nwc,nwc+comp,rtn,gptq"));
+    const QCommandLineOption textOption(
+        QStringLiteral("text"),
+        QStringLiteral("UTF-8 evaluation text (default for demo models: the demo held-out "
+                       "text)."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption ctxOption(QStringLiteral("ctx"),
+                                       QStringLiteral("Context length in tokens (default 256)."),
+                                       QStringLiteral("N"), QStringLiteral("256"));
+    const QCommandLineOption strideOption(
+        QStringLiteral("stride"),
+        QStringLiteral("Tokens between window starts (default 128; 0 = non-overlapping)."),
+        QStringLiteral("N"), QStringLiteral("128"));
+    const QCommandLineOption maxBytesOption(
+        QStringLiteral("max-bytes"),
+        QStringLiteral("Evaluate only the first N bytes of the text (default: all)."),
+        QStringLiteral("N"), QStringLiteral("-1"));
+    const QCommandLineOption calibTextOption(
+        QStringLiteral("calib-text"),
+        QStringLiteral("Calibration text (default for demo models: the demo training corpus)."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption calibSamplesOption(QStringLiteral("calib-samples"),
+                                                QStringLiteral("Calibration windows (default 32)."),
+                                                QStringLiteral("N"), QStringLiteral("32"));
+    const QCommandLineOption calibLengthOption(
+        QStringLiteral("calib-length"), QStringLiteral("Calibration window length (default 256)."),
+        QStringLiteral("N"), QStringLiteral("256"));
+    const QCommandLineOption groupOption(QStringLiteral("group-size"),
+                                         QStringLiteral("RTN/GPTQ group size (default 128)."),
+                                         QStringLiteral("N"), QStringLiteral("128"));
+    const QCommandLineOption sessionOption(
+        QStringLiteral("session"),
+        QStringLiteral("Session file: measured points are kept there and a rerun resumes "
+                       "(default <model name>-sweep.h5 in the current folder)."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption keepOption(
+        QStringLiteral("keep-containers"),
+        QStringLiteral("Keep each point's .nwc container in this folder (default: deleted after "
+                       "measuring)."),
+        QStringLiteral("DIR"));
+    const QCommandLineOption csvOption(QStringLiteral("csv"),
+                                       QStringLiteral("Also write the points as CSV."),
+                                       QStringLiteral("FILE"));
+    const QCommandLineOption jsonOption(QStringLiteral("json"),
+                                        QStringLiteral("Also write the session as JSON."),
+                                        QStringLiteral("FILE"));
+    parser.addOptions({bitsOption, methodsOption, textOption, ctxOption, strideOption,
+                       maxBytesOption, calibTextOption, calibSamplesOption, calibLengthOption,
+                       groupOption, sessionOption, keepOption, csvOption, jsonOption});
+    int exitCode = 0;
+    if (!parseOrExit(parser, args, QStringLiteral("sweep"),
+                     QStringLiteral("Rate–distortion sweep: compress a model with each method at "
+                                    "each bit rate and measure size, weighted MSE, perplexity "
+                                    "and KL divergence from the original. A rerun with the same "
+                                    "settings resumes from the session file."),
+                     &exitCode))
+        return exitCode;
+    if (parser.positionalArguments().size() != 1) {
+        printError(QStringLiteral("sweep expects one MODEL (see 'nwc sweep --help')"));
+        return 2;
+    }
+
+    SweepSettings settings;
+    settings.model = parser.positionalArguments().first();
+    settings.bits = parseBits(parser.value(bitsOption));
+    settings.methods = parseMethods(parser.value(methodsOption));
+    settings.textPath = parser.value(textOption);
+    if (settings.textPath.isEmpty()) {
+        if (!settings.model.startsWith(QLatin1String("demo:")))
+            throw Error(QStringLiteral("sweep needs an evaluation text: pass --text FILE"));
+        settings.textPath = demoHeldoutText();
+        if (settings.textPath.isEmpty())
+            throw Error(QStringLiteral("the demo held-out text was not found beside the demo "
+                                       "models; pass --text FILE"));
+    }
+    settings.contextLength = intOption(parser, ctxOption.names().first());
+    settings.stride = intOption(parser, strideOption.names().first());
+    bool ok = false;
+    settings.maxBytes = parser.value(maxBytesOption).toLongLong(&ok);
+    if (!ok)
+        throw Error(QStringLiteral("--max-bytes expects an integer, got '%1'")
+                        .arg(parser.value(maxBytesOption)));
+    settings.calibrationText = parser.value(calibTextOption);
+    settings.calibrationSamples = intOption(parser, calibSamplesOption.names().first());
+    settings.calibrationLength = intOption(parser, calibLengthOption.names().first());
+    settings.groupSize = intOption(parser, groupOption.names().first());
+    settings.containerFolder = parser.value(keepOption);
+    if (settings.calibrationSamples < 1 || settings.calibrationLength < 2 ||
+        settings.groupSize < 1 || settings.contextLength < 2 || settings.stride < 0)
+        throw Error(QStringLiteral("--calib-samples, --group-size and --ctx must be positive, "
+                                   "--calib-length at least 2 and --stride not negative"));
+    const QString sessionPath = parser.isSet(sessionOption) ? parser.value(sessionOption)
+                                                            : defaultSessionPath(settings.model);
+
+    SweepProgress progress;
+    int newPoints = 0;
+    size_t known = 0;
+    bool first = true;
+    const SweepSession session =
+        nwc::runSweep(settings, sessionPath, &progress, [&](const SweepSession &current) {
+            if (first) {
+                first = false;
+                known = current.points.size();
+                if (current.hasReference)
+                    progress.printLine(QStringLiteral("fp16 reference: perplexity %1, %2 bits "
+                                                      "per byte; %3 points in the session")
+                                           .arg(current.reference.perplexity, 0, 'f', 4)
+                                           .arg(current.reference.bitsPerByte, 0, 'f', 4)
+                                           .arg(current.points.size()));
+                return;
+            }
+            for (size_t i = known; i < current.points.size(); ++i) {
+                const SweepPoint &p = current.points[i];
+                ++newPoints;
+                progress.printLine(QStringLiteral("%1: %2 bits per weight, perplexity %3, KL "
+                                                  "%4 (%5 s)")
+                                       .arg(sweepPointName(p.method, p.targetBits))
+                                       .arg(p.bitsPerWeight, 0, 'f', 3)
+                                       .arg(p.perplexity, 0, 'f', 4)
+                                       .arg(p.klMean, 0, 'f', 4)
+                                       .arg(p.seconds, 0, 'f', 1));
+            }
+            known = current.points.size();
+        });
+    progress.finish();
+
+    if (parser.isSet(csvOption))
+        writeFile(parser.value(csvOption), sweepCsv(session).toUtf8());
+    if (parser.isSet(jsonOption))
+        writeFile(parser.value(jsonOption), sweepJson(session).toJson(QJsonDocument::Indented));
+    printTable(session, sessionPath, newPoints);
+    return 0;
+}
+
+} // namespace nwc::cli

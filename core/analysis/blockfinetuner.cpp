@@ -1,0 +1,332 @@
+#include "analysis/blockfinetuner.h"
+
+#include "analysis/calibrationwindows.h"
+#include "analysis/importancemap.h"
+#include "codec/compressibletensor.h"
+#include "jobs/error.h"
+#include "jobs/progresssink.h"
+#include "lm/languagemodel.h"
+#include "lm/transformer.h"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace nwc {
+namespace {
+
+/// Windows per optimizer step and per forward pass when only measuring.
+constexpr int64_t kTuneBatchWindows = 4;
+constexpr int64_t kForwardBatchWindows = 16;
+
+torch::Tensor toTensor(const std::vector<float> &values, const torch::Tensor &like) {
+    return torch::from_blob(const_cast<float *>(values.data()), like.sizes(), torch::kFloat32)
+        .clone();
+}
+
+std::vector<float> toVector(const torch::Tensor &tensor) {
+    const torch::Tensor contiguous = tensor.detach().to(torch::kFloat32).contiguous();
+    return std::vector<float>(contiguous.data_ptr<float>(),
+                              contiguous.data_ptr<float>() + contiguous.numel());
+}
+
+bool isAttentionWeight(const QString &name) {
+    return name.contains(QLatin1String(".self_attn.")) || name.contains(QLatin1String(".attn."));
+}
+
+double relativeError(const torch::Tensor &output, const torch::Tensor &target) {
+    const double energy = target.to(torch::kFloat64).pow(2).sum().item<double>();
+    const double error = (output - target).to(torch::kFloat64).pow(2).sum().item<double>();
+    return energy > 0.0 ? error / energy : 0.0;
+}
+
+} // namespace
+
+struct BlockFineTuner::Private {
+    LanguageModel *model = nullptr;
+    TransformerImpl *module = nullptr;
+    CompensationSettings settings;
+    torch::Tensor ids; // [windows, length] int64
+    int64_t tuneCount = 0;
+    int64_t heldOutCount = 0;
+    std::map<QString, torch::Tensor> parameters;
+    std::map<QString, std::vector<float>> tunedNorms;
+    std::vector<BlockCompensation> blocks;
+
+    torch::Tensor &parameter(const QString &name) {
+        auto found = parameters.find(name);
+        if (found == parameters.end())
+            throw Error(QStringLiteral("fine-tuning: the runtime has no parameter '%1'").arg(name));
+        return found->second;
+    }
+
+    /// Runs block `index` over `input` in batches without gradients.
+    torch::Tensor forward(int index, const torch::Tensor &input) {
+        torch::NoGradGuard noGrad;
+        std::vector<torch::Tensor> parts;
+        for (int64_t start = 0; start < input.size(0); start += kForwardBatchWindows) {
+            const int64_t size = std::min(kForwardBatchWindows, input.size(0) - start);
+            parts.push_back(module->forwardBlock(index, input.narrow(0, start, size)));
+        }
+        return torch::cat(parts);
+    }
+
+    torch::Tensor heldOut(const torch::Tensor &all) const {
+        return heldOutCount > 0 ? all.narrow(0, tuneCount, heldOutCount) : all;
+    }
+
+    /// A coded layer under tuning: its decoded weights at scale factors 1 and the factors.
+    struct Coded {
+        QString name;
+        torch::Tensor base;
+        torch::Tensor factors; // [in], requires grad (set by hand)
+    };
+
+    /// Tunes norms and coded layers' factors (learning rate lr) and `freeWeights` (lr × their
+    /// RMS) on the tune windows; keeps the state with the lowest held-out loss.
+    void tune(int index, std::vector<Coded> &coded, const QStringList &freeWeights,
+              const QStringList &norms, const torch::Tensor &input, const torch::Tensor &target,
+              ProgressSink *progress) {
+        if (settings.fineTuneEpochs <= 0)
+            return;
+        std::vector<torch::optim::OptimizerParamGroup> groups;
+        std::vector<torch::Tensor> small;
+        for (const QString &name : norms)
+            small.push_back(parameter(name));
+        for (Coded &layer : coded) {
+            small.push_back(layer.factors);
+            parameter(layer.name).set_requires_grad(true);
+        }
+        groups.emplace_back(small,
+                            std::make_unique<torch::optim::AdamOptions>(settings.learningRate));
+        for (const QString &name : freeWeights) {
+            torch::Tensor &weight = parameter(name);
+            const double rms = std::sqrt(weight.detach().pow(2).mean().item<double>());
+            groups.emplace_back(std::vector<torch::Tensor>{weight},
+                                std::make_unique<torch::optim::AdamOptions>(settings.learningRate *
+                                                                            std::max(rms, 1e-8)));
+        }
+        for (const QString &name : norms + freeWeights)
+            parameter(name).set_requires_grad(true);
+        torch::optim::Adam optimizer(groups);
+
+        // The tuned state: norms, factors, free weights.
+        const auto snapshot = [&]() {
+            std::vector<torch::Tensor> state;
+            for (const QString &name : norms + freeWeights)
+                state.push_back(parameter(name).detach().clone());
+            for (const Coded &layer : coded)
+                state.push_back(layer.factors.detach().clone());
+            return state;
+        };
+        const auto applyFactors = [&]() {
+            torch::NoGradGuard noGrad;
+            for (Coded &layer : coded)
+                parameter(layer.name).copy_(layer.base * layer.factors.unsqueeze(0));
+        };
+        const auto restore = [&](const std::vector<torch::Tensor> &state) {
+            torch::NoGradGuard noGrad;
+            size_t i = 0;
+            for (const QString &name : norms + freeWeights)
+                parameter(name).copy_(state[i++]);
+            for (Coded &layer : coded)
+                layer.factors.copy_(state[i++]);
+            applyFactors();
+        };
+        const auto heldOutLoss = [&]() {
+            return relativeError(forward(index, heldOut(input)), heldOut(target));
+        };
+
+        double best = heldOutLoss();
+        std::vector<torch::Tensor> bestState = snapshot();
+        int sinceBest = 0;
+        for (int epoch = 0; epoch < settings.fineTuneEpochs; ++epoch) {
+            throwIfCancelled(progress);
+            for (int64_t start = 0; start < tuneCount; start += kTuneBatchWindows) {
+                const int64_t size = std::min(kTuneBatchWindows, tuneCount - start);
+                optimizer.zero_grad();
+                for (Coded &layer : coded)
+                    parameter(layer.name).mutable_grad() = torch::Tensor();
+                const torch::Tensor output =
+                    module->forwardBlock(index, input.narrow(0, start, size));
+                const torch::Tensor loss = torch::mse_loss(output, target.narrow(0, start, size));
+                loss.backward();
+                for (Coded &layer : coded) {
+                    torch::Tensor &weight = parameter(layer.name);
+                    // d loss / d factor_j = Σ_rows d loss / d W_rj · base_rj.
+                    layer.factors.mutable_grad() = (weight.grad() * layer.base).sum(0);
+                    weight.mutable_grad() = torch::Tensor();
+                }
+                optimizer.step();
+                applyFactors();
+            }
+            const double loss = heldOutLoss();
+            if (loss < best) {
+                best = loss;
+                bestState = snapshot();
+                sinceBest = 0;
+            } else if (++sinceBest >= settings.patience) {
+                break;
+            }
+        }
+        restore(bestState);
+        for (const QString &name : norms + freeWeights)
+            parameter(name).set_requires_grad(false);
+        for (Coded &layer : coded) {
+            parameter(layer.name).set_requires_grad(false);
+            parameter(layer.name).mutable_grad() = torch::Tensor();
+        }
+    }
+};
+
+BlockFineTuner::BlockFineTuner(LanguageModel &model, const CalibrationWindows &windows,
+                               const CompensationSettings &settings)
+    : d(std::make_unique<Private>()) {
+    if (model.config().architecture == Architecture::Gpt2)
+        throw Error(QStringLiteral("fine-tuning compensation is implemented for Llama-family "
+                                   "models, not for GPT-2 (%1); use --compensate ldlq")
+                        .arg(model.displayName()));
+    if (windows.count < 1 || windows.length < 2)
+        throw Error(QStringLiteral("fine-tuning needs at least one calibration window"));
+    d->model = &model;
+    d->module = model.runtime().module().get();
+    d->settings = settings;
+    std::vector<int64_t> ids(windows.ids.begin(), windows.ids.end());
+    d->ids = torch::tensor(ids, torch::kInt64).view({windows.count, windows.length});
+    d->heldOutCount = windows.count >= 2 ? std::max<int64_t>(1, windows.count / 4) : 0;
+    d->tuneCount = windows.count - d->heldOutCount;
+    for (const auto &item : d->module->named_parameters(true)) {
+        d->parameters[QString::fromStdString(item.key())] = item.value();
+        item.value().set_requires_grad(false);
+    }
+}
+
+BlockFineTuner::~BlockFineTuner() {
+    for (auto &item : d->parameters)
+        item.second.set_requires_grad(true);
+}
+
+void BlockFineTuner::run(const QStringList &tensors, const Callbacks &callbacks,
+                         ProgressSink *progress) {
+    TransformerImpl &module = *d->module;
+    const int blocks = module.blockCount();
+    for (const QString &name : tensors) {
+        if (isStoredTransposed(d->model->config(), name))
+            throw Error(QStringLiteral("fine-tuning: %1 is stored transposed; use --compensate "
+                                       "ldlq for this model")
+                            .arg(name));
+    }
+    torch::Tensor original;
+    {
+        torch::NoGradGuard noGrad;
+        original = module.embed(d->ids);
+    }
+    torch::Tensor compressed = original.clone();
+    torch::Tensor reference = d->heldOut(original).clone();
+    const auto weightOf = [&](const QString &name) { return toVector(d->parameter(name)); };
+    const auto setWeight = [&](const QString &name, const std::vector<float> &values) {
+        torch::NoGradGuard noGrad;
+        torch::Tensor &parameter = d->parameter(name);
+        parameter.copy_(toTensor(values, parameter));
+    };
+    for (int block = 0; block < blocks; ++block) {
+        throwIfCancelled(progress);
+        reportProgress(progress, double(block) / double(blocks),
+                       QStringLiteral("fine-tuning block %1 of %2").arg(block + 1).arg(blocks));
+        QStringList attention;
+        QStringList mlp;
+        for (const QString &name : tensors) {
+            if (blockOfWeight(name) != block)
+                continue;
+            (isAttentionWeight(name) ? attention : mlp).append(name);
+        }
+        const QString prefix = QStringLiteral("model.layers.%1.").arg(block);
+        QStringList norms;
+        for (const auto &item : d->parameters) {
+            if (item.first.startsWith(prefix) && item.second.dim() == 1 &&
+                item.first.contains(QLatin1String("norm")))
+                norms.append(item.first);
+        }
+        std::map<QString, std::vector<float>> originalValues;
+        for (const QString &name : attention + mlp + norms)
+            originalValues[name] = weightOf(name);
+        const torch::Tensor target = d->forward(block, original);
+
+        // Attention: code, then tune with the MLP still free.
+        std::vector<Private::Coded> coded;
+        std::map<QString, std::vector<float>> untuned;
+        for (const QString &name : attention) {
+            const std::vector<float> decoded = callbacks.code(name, originalValues[name]);
+            untuned[name] = decoded;
+            setWeight(name, decoded);
+            torch::Tensor &parameter = d->parameter(name);
+            coded.push_back({name, parameter.detach().clone(),
+                             torch::ones({parameter.size(1)}, torch::kFloat32)});
+        }
+        d->tune(block, coded, mlp, norms, compressed, target, progress);
+        // MLP: code the tuned weights, then tune norms and every column scale.
+        for (const QString &name : mlp) {
+            const std::vector<float> decoded = callbacks.code(name, weightOf(name));
+            setWeight(name, decoded);
+            torch::Tensor &parameter = d->parameter(name);
+            coded.push_back({name, parameter.detach().clone(),
+                             torch::ones({parameter.size(1)}, torch::kFloat32)});
+        }
+        d->tune(block, coded, QStringList(), norms, compressed, target, progress);
+        for (const Private::Coded &layer : coded) {
+            const torch::Tensor factors = layer.factors.detach().to(torch::kFloat64).contiguous();
+            const std::vector<double> values(factors.data_ptr<double>(),
+                                             factors.data_ptr<double>() + factors.numel());
+            setWeight(layer.name, callbacks.rescale(layer.name, values));
+        }
+        for (const QString &name : norms)
+            d->tunedNorms[name] = weightOf(name);
+
+        // Measure on the held-out windows, then move both chains on.
+        const torch::Tensor next = d->forward(block, compressed);
+        BlockCompensation result;
+        result.block = block;
+        result.relativeErrorOn = relativeError(d->heldOut(next), d->heldOut(target));
+        std::map<QString, std::vector<float>> tunedValues;
+        for (const QString &name : attention + mlp + norms)
+            tunedValues[name] = weightOf(name);
+        for (const QString &name : attention)
+            setWeight(name, untuned[name]);
+        for (const QString &name : mlp)
+            setWeight(name, callbacks.codeReference(name, originalValues[name]));
+        for (const QString &name : norms)
+            setWeight(name, originalValues[name]);
+        const torch::Tensor referenceNext = d->forward(block, reference);
+        result.relativeErrorOff = relativeError(referenceNext, d->heldOut(target));
+        for (const auto &item : tunedValues)
+            setWeight(item.first, item.second);
+        d->blocks.push_back(result);
+        original = target;
+        compressed = next;
+        reference = referenceNext;
+    }
+    for (const QString &name : tensors) {
+        if (blockOfWeight(name) < 0 || blockOfWeight(name) >= blocks)
+            setWeight(name, callbacks.code(name, weightOf(name)));
+    }
+    reportProgress(progress, 1.0, QStringLiteral("fine-tuning done"));
+}
+
+const std::map<QString, std::vector<float>> &BlockFineTuner::tunedNorms() const {
+    return d->tunedNorms;
+}
+
+const std::vector<BlockCompensation> &BlockFineTuner::blocks() const {
+    return d->blocks;
+}
+
+int BlockFineTuner::tuneWindows() const {
+    return int(d->tuneCount);
+}
+
+int BlockFineTuner::heldOutWindows() const {
+    return int(d->heldOutCount);
+}
+
+} // namespace nwc

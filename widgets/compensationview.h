@@ -1,0 +1,145 @@
+#pragma once
+// Compensation view (DESIGN §5, §8): what error compensation changed, measured both ways —
+// per-layer (or per-block) output error, per-column error of one layer, and the perplexity /
+// KL ablation of a sweep over the compensation variants.
+
+#include "analysis/compensation.h"
+#include "analysis/sweepsession.h"
+
+#include <QWidget>
+#include <vector>
+
+class QCheckBox;
+class QComboBox;
+class QCPBars;
+class QCPGraph;
+class QCustomPlot;
+class QLabel;
+class QTabWidget;
+
+namespace nwc {
+
+class PlotPointer;
+
+/// Three tabs:
+/// - "Layers": relative output error of every layer with compensation off and on (paired
+///   bars, ticks "3.q" = block 3, q_proj), or of every decoder block when the report has block
+///   errors (fine-tuning ran) and blocks are chosen;
+/// - "Columns": per-column error of the layer chosen in the combo box, off and on, in column
+///   order;
+/// - "Ablation": for the chosen target rate, perplexity (left axis) and KL mean (right axis) of
+///   the sweep methods nwc, nwc+ldlq, nwc+finetune and nwc+comp that are present, with the
+///   FP16 perplexity as a dashed line.
+/// Empty inputs show a message in the plot saying how to get the data. Hovering shows a
+/// tooltip; clicking shows the numbers in the read-out line and emits the matching signal.
+class CompensationView : public QWidget {
+    Q_OBJECT
+public:
+    enum class Tab { Layers = 0, Columns = 1, Ablation = 2 };
+
+    explicit CompensationView(QWidget *parent = nullptr);
+    ~CompensationView() override;
+
+    /// Replaces the report shown in the Layers and Columns tabs.
+    void setReport(const CompensationReport &report);
+    const CompensationReport &report() const { return m_report; }
+    /// Replaces the sweep shown in the Ablation tab (other methods in it are ignored).
+    void setAblation(const SweepSession &session);
+    const SweepSession &ablation() const { return m_session; }
+
+    void setCurrentTab(Tab tab);
+    Tab currentTab() const;
+    /// Layers tab: per-block bars instead of per-layer bars (only when the report has blocks).
+    void setShowBlocks(bool blocks);
+    bool showsBlocks() const { return m_showBlocks; }
+    /// Logarithmic error axis in the Layers and Columns tabs.
+    void setLogarithmic(bool logarithmic);
+    bool isLogarithmic() const { return m_logarithmic; }
+    /// Columns tab: index into report().layers (-1 when none).
+    void setCurrentLayer(int layer);
+    int currentLayer() const { return m_layer; }
+    /// Ablation tab: the target rates present in the sweep (ascending) and the chosen one.
+    std::vector<double> ablationTargets() const { return m_targets; }
+    void setAblationTarget(double bits);
+    double ablationTarget() const;
+    /// Session indices of the ablation bars, in bar order (nwc, nwc+ldlq, nwc+finetune,
+    /// nwc+comp, those present at the chosen target).
+    std::vector<int> ablationPoints() const { return m_ablationPoints; }
+
+    /// The plot currently shown, and each plot on its own.
+    QCustomPlot *plot() const;
+    QCustomPlot *layersPlot() const { return m_layersPlot; }
+    QCustomPlot *columnsPlot() const { return m_columnsPlot; }
+    QCustomPlot *ablationPlot() const { return m_ablationPlot; }
+    /// Text of the read-out line (the last click).
+    QString readoutText() const;
+
+    /// The shown plot's data as CSV. Layers: "layer,block,relative_error_off,
+    /// relative_error_on"; blocks: "block,relative_error_off,relative_error_on"; Columns:
+    /// "column,error_off,error_on"; Ablation: "method,target_bits,bits_per_weight,perplexity,
+    /// kl_mean_nats" (one row per bar pair).
+    QString csv() const;
+    /// Writes the shown plot by suffix of `path`: .png (2× scale), .pdf, or .csv (csv()).
+    /// Returns false with a message naming the file in `error` on failure.
+    bool exportTo(const QString &path, QString *error);
+
+    /// Methods of the ablation, in bar order.
+    static QStringList ablationMethods();
+
+public Q_SLOTS:
+    void resetView();
+    void exportWithDialog();
+
+Q_SIGNALS:
+    /// A layer's bars were clicked (index into report().layers).
+    void layerActivated(int layer);
+    /// A block's bars were clicked (BlockCompensation::block).
+    void blockActivated(int block);
+    /// A column of the Columns tab was clicked.
+    void columnActivated(int layer, int column);
+    /// An ablation bar was clicked (index into ablation().points).
+    void ablationPointActivated(int index);
+
+private:
+    void rebuildLayers();
+    void rebuildColumns();
+    void rebuildAblation();
+    void resetLayersView();
+    void resetColumnsView();
+    void resetAblationView();
+    void updateCaption();
+    void updateControls();
+    int keyAt(QCustomPlot *plot, const QPointF &pixel, int count) const;
+    QString describeLayer(int layer) const;
+    QString describeBlock(int block) const;
+    QString describeColumn(int column) const;
+    QString describeAblation(int bar) const;
+
+    CompensationReport m_report;
+    SweepSession m_session;
+    std::vector<double> m_targets;
+    std::vector<int> m_ablationPoints;
+    int m_layer = -1;
+    bool m_showBlocks = false;
+    bool m_logarithmic = false;
+
+    QLabel *m_caption = nullptr;
+    QComboBox *m_granularity = nullptr;
+    QComboBox *m_layerCombo = nullptr;
+    QLabel *m_targetLabel = nullptr;
+    QComboBox *m_targetCombo = nullptr;
+    QCheckBox *m_logCheck = nullptr;
+    QTabWidget *m_tabs = nullptr;
+    QCustomPlot *m_layersPlot = nullptr;
+    QCPBars *m_offBars = nullptr;
+    QCPBars *m_onBars = nullptr;
+    QCustomPlot *m_columnsPlot = nullptr;
+    QCPGraph *m_offGraph = nullptr;
+    QCPGraph *m_onGraph = nullptr;
+    QCustomPlot *m_ablationPlot = nullptr;
+    QCPBars *m_perplexityBars = nullptr;
+    QCPBars *m_klBars = nullptr;
+    QLabel *m_readout = nullptr;
+};
+
+} // namespace nwc

@@ -107,13 +107,13 @@ int runCompress(const QStringList &args) {
     const QCommandLineOption epochsOption(
         QStringLiteral("finetune-epochs"),
         QStringLiteral("Fine-tuning: most passes over the calibration windows per stage "
-                       "(default 8)."),
-        QStringLiteral("N"), QStringLiteral("8"));
+                       "(default 20)."),
+        QStringLiteral("N"), QStringLiteral("20"));
     const QCommandLineOption rateOption(QStringLiteral("finetune-lr"),
                                         QStringLiteral("Fine-tuning: Adam learning rate of norm "
                                                        "weights and column scales (default "
-                                                       "0.001; weights get it times their RMS)."),
-                                        QStringLiteral("LR"), QStringLiteral("0.001"));
+                                                       "0.003; weights get it times their RMS)."),
+                                        QStringLiteral("LR"), QStringLiteral("0.003"));
     const QCommandLineOption jsonOption(QStringLiteral("json"), QStringLiteral("Print JSON."));
     parser.addOptions({ldlqBlockOption, epochsOption, rateOption, bitsOption, outputOption,
                        methodOption, codecOption, ladderOption, textOption, calibOption,
@@ -200,6 +200,10 @@ int runCompress(const QStringList &args) {
                     << "->" << QString::number(block.relativeErrorOn, 'g', 3);
             out << "\n";
         }
+        if (report.endToEndKlBefore >= 0.0)
+            out << "                   end-to-end stage: held-out calibration KL "
+                << QString::number(report.endToEndKlBefore, 'g', 4) << " -> "
+                << QString::number(report.endToEndKlAfter, 'g', 4) << " nats\n";
     }
     out << "passthrough        " << s.passthroughBytes
         << " bytes (embeddings, norms, biases, head; not counted)\n"

@@ -19,6 +19,17 @@ namespace {
 /// Windows per optimizer step and per forward pass when only measuring.
 constexpr int64_t kTuneBatchWindows = 4;
 constexpr int64_t kForwardBatchWindows = 16;
+/// The end-to-end stage keeps the original model's log-probabilities of all calibration
+/// positions in memory; it is skipped above this many values (windows × length × vocabulary).
+constexpr int64_t kMaxReferenceValues = int64_t(1) << 27;
+/// The end-to-end stage moves every scale at once: a tenth of the per-block learning rate
+/// (measured on stories260K: the full rate stops at the first epoch without improvement).
+constexpr double kEndToEndRateFactor = 0.1;
+
+torch::Tensor unitFactors(int64_t columns) {
+    return torch::ones({columns},
+                       torch::TensorOptions().dtype(torch::kFloat32).requires_grad(true));
+}
 
 torch::Tensor toTensor(const std::vector<float> &values, const torch::Tensor &like) {
     return torch::from_blob(const_cast<float *>(values.data()), like.sizes(), torch::kFloat32)
@@ -33,6 +44,11 @@ std::vector<float> toVector(const torch::Tensor &tensor) {
 
 bool isAttentionWeight(const QString &name) {
     return name.contains(QLatin1String(".self_attn.")) || name.contains(QLatin1String(".attn."));
+}
+
+/// Mean over positions of KL(p ‖ q) from log-probabilities [..., vocab].
+torch::Tensor meanKl(const torch::Tensor &logP, const torch::Tensor &logQ) {
+    return (logP.exp() * (logP - logQ)).sum(-1).mean();
 }
 
 double relativeError(const torch::Tensor &output, const torch::Tensor &target) {
@@ -53,6 +69,8 @@ struct BlockFineTuner::Private {
     std::map<QString, torch::Tensor> parameters;
     std::map<QString, std::vector<float>> tunedNorms;
     std::vector<BlockCompensation> blocks;
+    double endToEndBefore = -1.0;
+    double endToEndAfter = -1.0;
 
     torch::Tensor &parameter(const QString &name) {
         auto found = parameters.find(name);
@@ -82,14 +100,24 @@ struct BlockFineTuner::Private {
         torch::Tensor base;
         torch::Tensor factors; // [in], requires grad (set by hand)
     };
+    /// Every coded layer after its block, for the end-to-end stage.
+    std::vector<Coded> allCoded;
+
+    /// Loss of tune windows [start, start + size) with autograd.
+    using TrainingLoss = std::function<torch::Tensor(int64_t start, int64_t size)>;
 
     /// Tunes norms and coded layers' factors (learning rate lr) and `freeWeights` (lr × their
-    /// RMS) on the tune windows; keeps the state with the lowest held-out loss.
-    void tune(int index, std::vector<Coded> &coded, const QStringList &freeWeights,
-              const QStringList &norms, const torch::Tensor &input, const torch::Tensor &target,
-              ProgressSink *progress) {
-        if (settings.fineTuneEpochs <= 0)
-            return;
+    /// RMS) on the tune windows, `batch` windows per step; keeps the state with the lowest
+    /// held-out loss. Returns the held-out loss before and after.
+    std::pair<double, double> tune(std::vector<Coded> &coded, const QStringList &freeWeights,
+                                   const QStringList &norms, int64_t batch, double learningRate,
+                                   const TrainingLoss &trainingLoss,
+                                   const std::function<double()> &heldOutLoss,
+                                   ProgressSink *progress) {
+        if (settings.fineTuneEpochs <= 0) {
+            const double loss = heldOutLoss();
+            return {loss, loss};
+        }
         std::vector<torch::optim::OptimizerParamGroup> groups;
         std::vector<torch::Tensor> small;
         for (const QString &name : norms)
@@ -98,14 +126,13 @@ struct BlockFineTuner::Private {
             small.push_back(layer.factors);
             parameter(layer.name).set_requires_grad(true);
         }
-        groups.emplace_back(small,
-                            std::make_unique<torch::optim::AdamOptions>(settings.learningRate));
+        groups.emplace_back(small, std::make_unique<torch::optim::AdamOptions>(learningRate));
         for (const QString &name : freeWeights) {
             torch::Tensor &weight = parameter(name);
             const double rms = std::sqrt(weight.detach().pow(2).mean().item<double>());
-            groups.emplace_back(std::vector<torch::Tensor>{weight},
-                                std::make_unique<torch::optim::AdamOptions>(settings.learningRate *
-                                                                            std::max(rms, 1e-8)));
+            groups.emplace_back(
+                std::vector<torch::Tensor>{weight},
+                std::make_unique<torch::optim::AdamOptions>(learningRate * std::max(rms, 1e-8)));
         }
         for (const QString &name : norms + freeWeights)
             parameter(name).set_requires_grad(true);
@@ -134,24 +161,18 @@ struct BlockFineTuner::Private {
                 layer.factors.copy_(state[i++]);
             applyFactors();
         };
-        const auto heldOutLoss = [&]() {
-            return relativeError(forward(index, heldOut(input)), heldOut(target));
-        };
-
-        double best = heldOutLoss();
+        const double initial = heldOutLoss();
+        double best = initial;
         std::vector<torch::Tensor> bestState = snapshot();
         int sinceBest = 0;
         for (int epoch = 0; epoch < settings.fineTuneEpochs; ++epoch) {
             throwIfCancelled(progress);
-            for (int64_t start = 0; start < tuneCount; start += kTuneBatchWindows) {
-                const int64_t size = std::min(kTuneBatchWindows, tuneCount - start);
+            for (int64_t start = 0; start < tuneCount; start += batch) {
+                const int64_t size = std::min(batch, tuneCount - start);
                 optimizer.zero_grad();
                 for (Coded &layer : coded)
                     parameter(layer.name).mutable_grad() = torch::Tensor();
-                const torch::Tensor output =
-                    module->forwardBlock(index, input.narrow(0, start, size));
-                const torch::Tensor loss = torch::mse_loss(output, target.narrow(0, start, size));
-                loss.backward();
+                trainingLoss(start, size).backward();
                 for (Coded &layer : coded) {
                     torch::Tensor &weight = parameter(layer.name);
                     // d loss / d factor_j = Σ_rows d loss / d W_rj · base_rj.
@@ -177,6 +198,33 @@ struct BlockFineTuner::Private {
             parameter(layer.name).set_requires_grad(false);
             parameter(layer.name).mutable_grad() = torch::Tensor();
         }
+        return {initial, best};
+    }
+
+    /// Tunes block `index` on its inputs `input` towards the original outputs `target`.
+    void tuneBlock(int index, std::vector<Coded> &coded, const QStringList &freeWeights,
+                   const QStringList &norms, const torch::Tensor &input,
+                   const torch::Tensor &target, ProgressSink *progress) {
+        tune(
+            coded, freeWeights, norms, kTuneBatchWindows, settings.learningRate,
+            [&](int64_t start, int64_t size) {
+                return torch::mse_loss(module->forwardBlock(index, input.narrow(0, start, size)),
+                                       target.narrow(0, start, size));
+            },
+            [&]() { return relativeError(forward(index, heldOut(input)), heldOut(target)); },
+            progress);
+    }
+
+    /// Log-probabilities of the next token for `windows` [count, length], in batches.
+    torch::Tensor logProbabilities(const torch::Tensor &windows) {
+        torch::NoGradGuard noGrad;
+        std::vector<torch::Tensor> parts;
+        for (int64_t start = 0; start < windows.size(0); start += kForwardBatchWindows) {
+            const int64_t size = std::min(kForwardBatchWindows, windows.size(0) - start);
+            parts.push_back(
+                torch::log_softmax(module->forward(windows.narrow(0, start, size)), -1));
+        }
+        return torch::cat(parts);
     }
 };
 
@@ -217,6 +265,11 @@ void BlockFineTuner::run(const QStringList &tensors, const Callbacks &callbacks,
                                        "ldlq for this model")
                             .arg(name));
     }
+    // The original model's predictions, for the end-to-end stage.
+    torch::Tensor referenceLogProbabilities;
+    if (d->settings.endToEnd &&
+        d->ids.numel() * int64_t(d->model->config().vocabSize) <= kMaxReferenceValues)
+        referenceLogProbabilities = d->logProbabilities(d->ids);
     torch::Tensor original;
     {
         torch::NoGradGuard noGrad;
@@ -261,24 +314,25 @@ void BlockFineTuner::run(const QStringList &tensors, const Callbacks &callbacks,
             untuned[name] = decoded;
             setWeight(name, decoded);
             torch::Tensor &parameter = d->parameter(name);
-            coded.push_back({name, parameter.detach().clone(),
-                             torch::ones({parameter.size(1)}, torch::kFloat32)});
+            coded.push_back({name, parameter.detach().clone(), unitFactors(parameter.size(1))});
         }
-        d->tune(block, coded, mlp, norms, compressed, target, progress);
+        d->tuneBlock(block, coded, mlp, norms, compressed, target, progress);
         // MLP: code the tuned weights, then tune norms and every column scale.
         for (const QString &name : mlp) {
             const std::vector<float> decoded = callbacks.code(name, weightOf(name));
             setWeight(name, decoded);
             torch::Tensor &parameter = d->parameter(name);
-            coded.push_back({name, parameter.detach().clone(),
-                             torch::ones({parameter.size(1)}, torch::kFloat32)});
+            coded.push_back({name, parameter.detach().clone(), unitFactors(parameter.size(1))});
         }
-        d->tune(block, coded, QStringList(), norms, compressed, target, progress);
+        d->tuneBlock(block, coded, QStringList(), norms, compressed, target, progress);
         for (const Private::Coded &layer : coded) {
             const torch::Tensor factors = layer.factors.detach().to(torch::kFloat64).contiguous();
             const std::vector<double> values(factors.data_ptr<double>(),
                                              factors.data_ptr<double>() + factors.numel());
             setWeight(layer.name, callbacks.rescale(layer.name, values));
+            torch::Tensor &parameter = d->parameter(layer.name);
+            d->allCoded.push_back(
+                {layer.name, parameter.detach().clone(), unitFactors(parameter.size(1))});
         }
         for (const QString &name : norms)
             d->tunedNorms[name] = weightOf(name);
@@ -307,8 +361,44 @@ void BlockFineTuner::run(const QStringList &tensors, const Callbacks &callbacks,
         reference = referenceNext;
     }
     for (const QString &name : tensors) {
-        if (blockOfWeight(name) < 0 || blockOfWeight(name) >= blocks)
-            setWeight(name, callbacks.code(name, weightOf(name)));
+        if (blockOfWeight(name) >= 0 && blockOfWeight(name) < blocks)
+            continue;
+        setWeight(name, callbacks.code(name, weightOf(name)));
+        torch::Tensor &parameter = d->parameter(name);
+        d->allCoded.push_back({name, parameter.detach().clone(), unitFactors(parameter.size(1))});
+    }
+    if (referenceLogProbabilities.defined()) {
+        // End to end: every column scale and norm weight against the original predictions.
+        reportProgress(progress, 0.95, QStringLiteral("fine-tuning the whole model"));
+        QStringList norms;
+        for (const auto &item : d->parameters) {
+            if (item.second.dim() == 1 && item.first.contains(QLatin1String("norm")))
+                norms.append(item.first);
+        }
+        const torch::Tensor heldOutIds = d->heldOut(d->ids);
+        const torch::Tensor heldOutReference = d->heldOut(referenceLogProbabilities);
+        const auto [before, after] = d->tune(
+            d->allCoded, QStringList(), norms, kTuneBatchWindows,
+            d->settings.learningRate * kEndToEndRateFactor,
+            [&](int64_t start, int64_t size) {
+                return meanKl(
+                    referenceLogProbabilities.narrow(0, start, size),
+                    torch::log_softmax(module.forward(d->ids.narrow(0, start, size)), -1));
+            },
+            [&]() {
+                return meanKl(heldOutReference, d->logProbabilities(heldOutIds)).item<double>();
+            },
+            progress);
+        d->endToEndBefore = before;
+        d->endToEndAfter = after;
+        for (const Private::Coded &layer : d->allCoded) {
+            const torch::Tensor factors = layer.factors.detach().to(torch::kFloat64).contiguous();
+            const std::vector<double> values(factors.data_ptr<double>(),
+                                             factors.data_ptr<double>() + factors.numel());
+            setWeight(layer.name, callbacks.rescale(layer.name, values));
+        }
+        for (const QString &name : norms)
+            d->tunedNorms[name] = weightOf(name);
     }
     reportProgress(progress, 1.0, QStringLiteral("fine-tuning done"));
 }
@@ -327,6 +417,14 @@ int BlockFineTuner::tuneWindows() const {
 
 int BlockFineTuner::heldOutWindows() const {
     return int(d->heldOutCount);
+}
+
+double BlockFineTuner::endToEndKlBefore() const {
+    return d->endToEndBefore;
+}
+
+double BlockFineTuner::endToEndKlAfter() const {
+    return d->endToEndAfter;
 }
 
 } // namespace nwc

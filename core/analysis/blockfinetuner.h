@@ -4,7 +4,9 @@
 // weights, the coded layers' column scales and its not-yet-coded MLP weights are tuned so the
 // block's output on calibration windows matches the original model's; then the MLP layers are
 // coded from the tuned weights and the norms and all column scales are tuned once more (Adam,
-// early stop on held-out windows). The next block sees the compressed model's outputs.
+// early stop on held-out windows). The next block sees the compressed model's outputs. A last,
+// end-to-end stage tunes every column scale and norm weight so the whole model's next-token
+// distributions match the original's (KL divergence).
 // Torch-free header.
 
 #include "analysis/compensation.h"
@@ -60,6 +62,10 @@ public:
     const std::vector<BlockCompensation> &blocks() const;
     int tuneWindows() const;
     int heldOutWindows() const;
+    /// Mean KL(original ‖ compressed) on the held-out windows before and after the end-to-end
+    /// stage; negative when it did not run.
+    double endToEndKlBefore() const;
+    double endToEndKlAfter() const;
 
 private:
     struct Private;

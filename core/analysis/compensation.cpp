@@ -68,6 +68,8 @@ QJsonObject compensationReportJson(const CompensationReport &report) {
     object.insert(QStringLiteral("mode"), report.mode);
     object.insert(QStringLiteral("tune_windows"), report.tuneWindows);
     object.insert(QStringLiteral("held_out_windows"), report.heldOutWindows);
+    object.insert(QStringLiteral("end_to_end_kl_before"), report.endToEndKlBefore);
+    object.insert(QStringLiteral("end_to_end_kl_after"), report.endToEndKlAfter);
     object.insert(QStringLiteral("layers"), layers);
     object.insert(QStringLiteral("blocks"), blocks);
     return object;
@@ -97,6 +99,8 @@ CompensationReport readCompensationReport(const QString &path) {
     report.mode = object.value(QStringLiteral("mode")).toString();
     report.tuneWindows = object.value(QStringLiteral("tune_windows")).toInt();
     report.heldOutWindows = object.value(QStringLiteral("held_out_windows")).toInt();
+    report.endToEndKlBefore = object.value(QStringLiteral("end_to_end_kl_before")).toDouble(-1.0);
+    report.endToEndKlAfter = object.value(QStringLiteral("end_to_end_kl_after")).toDouble(-1.0);
     const std::vector<QString> arrays = reader.analysisArrayNames();
     const auto hasArray = [&](const QString &name) {
         return std::find(arrays.begin(), arrays.end(), name) != arrays.end();

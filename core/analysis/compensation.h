@@ -26,9 +26,13 @@ struct CompensationSettings {
     double dampening = 0.01;
     /// Fine-tuning: at most this many passes over the calibration windows, Adam learning rate,
     /// and the number of passes without improvement on the held-out windows that stops it.
-    int fineTuneEpochs = 8;
-    double learningRate = 1e-3;
+    int fineTuneEpochs = 20;
+    double learningRate = 3e-3;
     int patience = 2;
+    /// After the blocks: tune all column scales and norm weights end to end so the model's
+    /// next-token distributions match the original's (KL divergence on the calibration
+    /// windows). Skipped for models whose calibration logits would not fit in memory.
+    bool endToEnd = true;
 
     bool any() const { return ldlq || fineTune; }
 };
@@ -72,6 +76,10 @@ struct CompensationReport {
     /// Calibration windows used to tune and windows held out to measure the block errors.
     int tuneWindows = 0;
     int heldOutWindows = 0;
+    /// Mean KL(original ‖ compressed) on the held-out calibration windows before and after the
+    /// end-to-end stage (negative when it did not run).
+    double endToEndKlBefore = -1.0;
+    double endToEndKlAfter = -1.0;
 
     bool empty() const { return layers.empty() && blocks.empty(); }
 };

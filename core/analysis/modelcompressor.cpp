@@ -479,6 +479,8 @@ CompressionSummary compressModel(const QString &modelSpec, const CompressionSett
         report.blocks = tuner.blocks();
         report.tuneWindows = tuner.tuneWindows();
         report.heldOutWindows = tuner.heldOutWindows();
+        report.endToEndKlBefore = tuner.endToEndKlBefore();
+        report.endToEndKlAfter = tuner.endToEndKlAfter();
     };
 
     // Writes the container; returns the achieved counted bits (NWC may retry).

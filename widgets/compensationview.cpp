@@ -640,10 +640,11 @@ void CompensationView::rebuildAblation() {
         setTitle(m_ablationPlot, tr("Compensation ablation"));
         m_ablationPlot->legend->setVisible(false);
         m_ablationPlot->yAxis2->setTickLabels(false);
-        setPlotEmpty(m_ablationPlot,
-                     tr("No ablation data.\nRun a sweep with the methods nwc, nwc+ldlq, "
-                        "nwc+finetune and nwc+comp\n(Compress › Sweep…, or nwc sweep "
-                        "--methods …) and open it here."));
+        setPlotEmpty(
+            m_ablationPlot,
+            tr("No ablation data.\nRun a sweep with the methods nwc, nwc+ldlq, "
+               "nwc+finetune and nwc+comp\n(Compress › Rate–Distortion Sweep…, or nwc sweep "
+               "--methods …) and open it here."));
         resetAblationView();
         m_ablationPlot->replot();
         return;

@@ -456,10 +456,12 @@ void RateDistortionView::rebuild() {
 
     if (m_series.empty()) {
         m_plot->legend->setVisible(false);
-        setPlotEmpty(m_plot, m_session.points.empty()
-                                 ? tr("No sweep results yet.\nRun Compress › Sweep…, or open "
-                                      "a sweep session.")
-                                 : tr("No point of this sweep can be drawn with these axes."));
+        setPlotEmpty(
+            m_plot,
+            m_session.points.empty()
+                ? tr("No sweep results yet.\nRun Compress › Rate–Distortion Sweep…, or open "
+                     "a sweep session.")
+                : tr("No point of this sweep can be drawn with these axes."));
     } else {
         m_plot->legend->setVisible(true);
     }

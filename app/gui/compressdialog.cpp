@@ -62,6 +62,7 @@ CompressDialog::CompressDialog(const QString &modelSpec, const QString &modelNam
     , m_target(new QDoubleSpinBox(this))
     , m_note(new QLabel(this))
     , m_codec(new QComboBox(this))
+    , m_compensation(new QComboBox(this))
     , m_calibration(new QLineEdit(this))
     , m_browseCalibration(new QPushButton(tr("Browse…"), this))
     , m_output(new QLineEdit(this))
@@ -91,6 +92,33 @@ CompressDialog::CompressDialog(const QString &modelSpec, const QString &modelNam
 
     fillCodecs();
     m_codec->setToolTip(tr("The codecs the bit allocation chooses from, per tensor"));
+
+    m_compensation->addItem(tr("None"), QStringLiteral("none"));
+    m_compensation->addItem(tr("LDLQ — feed coding errors forward within each layer"),
+                            QStringLiteral("ldlq"));
+    m_compensation->addItem(tr("Fine-tuning — tune each block against the original (slower)"),
+                            QStringLiteral("finetune"));
+    m_compensation->addItem(tr("Both — LDLQ and fine-tuning (slowest)"), QStringLiteral("all"));
+    m_compensation->setItemData(0, tr("Code every column as it is"), Qt::ToolTipRole);
+    m_compensation->setItemData(1,
+                                tr("Feed each coded column block's error onto the columns not yet "
+                                   "coded (cheap)"),
+                                Qt::ToolTipRole);
+    m_compensation->setItemData(2,
+                                tr("Tune each decoder block against the original model's outputs "
+                                   "(runs the model many times: takes considerably longer)"),
+                                Qt::ToolTipRole);
+    m_compensation->setItemData(3, tr("LDLQ, then fine-tuning (the slowest)"), Qt::ToolTipRole);
+    m_compensation->setToolTip(
+        tr("<p>Error compensation while coding with NWC (the result goes to the Compensation "
+           "view):</p><ul>"
+           "<li><b>LDLQ</b>: inside each layer, the error of every coded column block is fed "
+           "onto the columns not yet coded, through the calibration statistics (cheap).</li>"
+           "<li><b>Fine-tuning</b>: after each decoder block, norm weights, column scales and "
+           "the weights not yet coded are tuned so the block's output matches the original "
+           "model's. This runs the model many times and takes considerably longer.</li>"
+           "<li><b>Both</b>: LDLQ and fine-tuning.</li></ul>"
+           "<p>Both need calibration (the demo corpus for demo models).</p>"));
 
     m_calibration->setPlaceholderText(tr("demo corpus (demo models only)"));
     m_calibration->setClearButtonEnabled(true);
@@ -140,6 +168,7 @@ CompressDialog::CompressDialog(const QString &modelSpec, const QString &modelNam
     form->addRow(tr("&Target:"), m_target);
     form->addRow(QString(), m_note);
     form->addRow(tr("Co&dec:"), m_codec);
+    form->addRow(tr("Com&pensation:"), m_compensation);
     form->addRow(calibrationLabel, calibrationRow);
     form->addRow(outputLabel, outputRow);
     form->addRow(QString(), m_evaluate);
@@ -167,6 +196,8 @@ CompressDialog::CompressDialog(const QString &modelSpec, const QString &modelNam
     });
     connect(m_codec, &QComboBox::activated, this, &CompressDialog::codecActivated);
     connect(m_codec, &QComboBox::currentIndexChanged, this, &CompressDialog::validate);
+    connect(m_compensation, &QComboBox::currentIndexChanged, this,
+            &CompressDialog::updateDefaultOutput);
     connect(m_calibration, &QLineEdit::textChanged, this, [this] {
         updateEvaluationText();
         validate();
@@ -277,6 +308,7 @@ void CompressDialog::methodChanged() {
                            "of the target."));
     }
     m_codec->setEnabled(nwcMethod);
+    m_compensation->setEnabled(nwcMethod);
     const bool calibrates = method != CompressionMethod::Rtn;
     m_calibration->setEnabled(calibrates);
     m_browseCalibration->setEnabled(calibrates);
@@ -338,6 +370,12 @@ void CompressDialog::setEvaluate(bool evaluate) {
     m_evaluate->setChecked(evaluate);
 }
 
+void CompressDialog::setCompensation(const QString &name) {
+    const int index = m_compensation->findData(name);
+    if (index >= 0)
+        m_compensation->setCurrentIndex(index);
+}
+
 void CompressDialog::setModelNotRunnable(const QString &reason) {
     m_notRunnable = reason;
     m_evaluate->setChecked(false);
@@ -369,8 +407,12 @@ void CompressDialog::updateDefaultOutput() {
     if (m_outputEdited)
         return;
     const QSignalBlocker blocker(m_output);
-    m_output->setText(
-        defaultOutputPath(m_modelSpec, m_modelName, m_target->value(), currentMethod()));
+    QString path = defaultOutputPath(m_modelSpec, m_modelName, m_target->value(), currentMethod());
+    // Compensated runs get their own default name, so they do not replace the plain one.
+    const QString compensation = m_compensation->currentData().toString();
+    if (currentMethod() == CompressionMethod::Nwc && compensation != QLatin1String("none"))
+        path.insert(path.size() - int(qstrlen(".nwc")), QLatin1Char('-') + compensation);
+    m_output->setText(path);
     validate();
 }
 
@@ -457,8 +499,11 @@ CompressionJobSettings CompressDialog::settings() const {
     settings.modelSpec = m_modelSpec;
     settings.compression.method = currentMethod();
     settings.compression.targetBitsPerWeight = m_target->value();
-    if (settings.compression.method == CompressionMethod::Nwc)
+    if (settings.compression.method == CompressionMethod::Nwc) {
         settings.compression.codecPaths = currentCodecPaths();
+        parseCompensation(m_compensation->currentData().toString(),
+                          &settings.compression.compensation);
+    }
     if (settings.compression.method != CompressionMethod::Rtn)
         settings.compression.calibrationText = m_calibration->text().trimmed();
     const QString output = m_output->text().trimmed();

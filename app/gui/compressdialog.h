@@ -15,10 +15,11 @@ class QPushButton;
 namespace nwc {
 
 /// Asks for target bits per weight, method (NWC, RTN, GPTQ), codec (the shipped ladder, one
-/// codec file or a file chosen by the user), calibration text, output file and whether to
-/// evaluate the result. Validates as the user types: when something is missing (for example a
-/// calibration text for a model that is not a demo model) the reason is shown under the form and
-/// the Compress button is disabled. settings() returns the plain job settings.
+/// codec file or a file chosen by the user), error compensation (NWC only), calibration text,
+/// output file and whether to evaluate the result. Validates as the user types: when something is
+/// missing (for example a calibration text for a model that is not a demo model) the reason is
+/// shown under the form and the Compress button is disabled. settings() returns the plain job
+/// settings.
 class CompressDialog : public QDialog {
     Q_OBJECT
 public:
@@ -41,6 +42,8 @@ public:
     void setTargetBitsPerWeight(double bits);
     void setCalibrationText(const QString &path);
     void setEvaluate(bool evaluate);
+    /// Selects the error compensation ("none", "ldlq", "finetune" or "all"; NWC only).
+    void setCompensation(const QString &name);
     /// Marks the model as one the runtime cannot run (no tokenizer, unsupported architecture):
     /// `reason` says why. Only RTN is accepted then, and evaluation is turned off.
     void setModelNotRunnable(const QString &reason);
@@ -55,6 +58,7 @@ public:
     QDoubleSpinBox *targetBox() const { return m_target; }
     QComboBox *methodBox() const { return m_method; }
     QComboBox *codecBox() const { return m_codec; }
+    QComboBox *compensationBox() const { return m_compensation; }
     QLineEdit *calibrationEdit() const { return m_calibration; }
     QLineEdit *outputEdit() const { return m_output; }
     QCheckBox *evaluateBox() const { return m_evaluate; }
@@ -89,6 +93,7 @@ private:
     QDoubleSpinBox *m_target;
     QLabel *m_note;
     QComboBox *m_codec;
+    QComboBox *m_compensation;
     QLineEdit *m_calibration;
     QPushButton *m_browseCalibration;
     QLineEdit *m_output;

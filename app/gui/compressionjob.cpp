@@ -20,29 +20,6 @@ QString translate(const char *text) {
     return QCoreApplication::translate("nwc::CompressionJob", text);
 }
 
-/// Maps a part of the job onto [begin, end] of the whole job's progress.
-class PhaseProgress : public ProgressSink {
-public:
-    PhaseProgress(ProgressSink *parent, double begin, double end, QString prefix = QString())
-        : m_parent(parent)
-        , m_begin(begin)
-        , m_end(end)
-        , m_prefix(std::move(prefix)) {}
-    void report(double fraction, const QString &message) override {
-        const double clamped = std::clamp(fraction, 0.0, 1.0);
-        reportProgress(m_parent, m_begin + (m_end - m_begin) * clamped,
-                       m_prefix.isEmpty() ? message
-                                          : QString(m_prefix + QStringLiteral(": ") + message));
-    }
-    bool cancelled() const override { return m_parent && m_parent->cancelled(); }
-
-private:
-    ProgressSink *m_parent;
-    double m_begin;
-    double m_end;
-    QString m_prefix;
-};
-
 QByteArray readText(const QString &path) {
     if (path.isEmpty())
         throw Error(translate("no evaluation text was given: choose a calibration text, or "

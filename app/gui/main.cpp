@@ -61,8 +61,14 @@ int main(int argc, char *argv[]) {
         QApplication::translate("main", "Select tensor <name> in the model browser once the "
                                         "model is open."),
         QStringLiteral("name"));
+    const QCommandLineOption openAnalysis(
+        QStringLiteral("open-analysis"),
+        QApplication::translate("main", "Open <file> in the analysis docks: a sweep session, a "
+                                        "calibration file or a compressed .nwc model."),
+        QStringLiteral("file"));
     parser.addOption(headless);
     parser.addOption(selectTensor);
+    parser.addOption(openAnalysis);
     parser.addPositionalArgument(
         QStringLiteral("model"),
         QApplication::translate("main", "Model to open: a Hugging Face folder, a .safetensors "
@@ -77,5 +83,7 @@ int main(int argc, char *argv[]) {
     window.openInitialModel(positional.isEmpty() ? QString() : positional.first());
     if (parser.isSet(selectTensor))
         window.selectTensorWhenOpen(parser.value(selectTensor));
+    for (const QString &file : parser.values(openAnalysis))
+        window.openAnalysis(file);
     return app.exec();
 }

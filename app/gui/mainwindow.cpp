@@ -1,14 +1,19 @@
 #include "mainwindow.h"
 
 #include "analysis/calibrationwindows.h"
+#include "analysisjob.h"
 #include "codec/compressedcheckpoint.h"
+#include "compensationview.h"
 #include "compressdialog.h"
 #include "compressionjob.h"
 #include "compressionsummarydialog.h"
 #include "generationpane.h"
+#include "importanceview.h"
 #include "jobs/jobrunner.h"
 #include "jobspanel.h"
 #include "modelbrowser.h"
+#include "ratedistortionview.h"
+#include "sweepdialog.h"
 
 #include <QAction>
 #include <QApplication>
@@ -24,10 +29,15 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QPointer>
+#include <QPushButton>
+#include <QScreen>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QStatusBar>
+#include <QTimer>
 #include <QUrl>
+#include <QVBoxLayout>
 
 namespace nwc {
 namespace {
@@ -59,6 +69,11 @@ QString parameterText(qint64 count) {
     return QApplication::translate("nwc::MainWindow", "%1 parameters").arg(count);
 }
 
+QString pointsText(qsizetype count) {
+    return count == 1 ? QApplication::translate("nwc::MainWindow", "1 point")
+                      : QApplication::translate("nwc::MainWindow", "%1 points").arg(count);
+}
+
 } // namespace
 
 MainWindow::MainWindow(QWidget *parent)
@@ -67,6 +82,9 @@ MainWindow::MainWindow(QWidget *parent)
     , m_browser(new ModelBrowser(m_runner, this))
     , m_generation(new GenerationPane(m_runner, this))
     , m_jobsPanel(new JobsPanel(m_runner, this))
+    , m_importanceView(new ImportanceView(this))
+    , m_rdView(new RateDistortionView(this))
+    , m_compensationView(new CompensationView(this))
     , m_modelSummary(new QLabel(this))
     , m_jobIndicator(new QLabel(this)) {
     setWindowTitle(tr("NWC Workbench"));
@@ -78,18 +96,44 @@ MainWindow::MainWindow(QWidget *parent)
     createMenus();
 
     m_modelSummary->setText(tr("No model open"));
+    m_openContainerButton = new QPushButton(this);
+    m_openContainerButton->setFlat(true);
+    m_openContainerButton->setVisible(false);
+    connect(m_openContainerButton, &QPushButton::clicked, this, [this] {
+        if (!m_pointContainer.isEmpty())
+            openModel(m_pointContainer);
+    });
+    statusBar()->addPermanentWidget(m_openContainerButton);
     statusBar()->addPermanentWidget(m_jobIndicator);
     statusBar()->addPermanentWidget(m_modelSummary);
     connect(m_runner, &JobRunner::activeCountChanged, this, &MainWindow::updateJobIndicator);
+    connect(m_runner, &JobRunner::jobUpdated, this,
+            [this] { updateJobIndicator(m_runner->activeCount()); });
+    m_jobIndicator->setTextFormat(Qt::RichText);
+    m_jobIndicator->setToolTip(tr("Show the Jobs panel"));
+    connect(m_jobIndicator, &QLabel::linkActivated, this, [this] {
+        m_jobsDock->show();
+        m_jobsDock->raise();
+    });
+    connect(m_rdView, &RateDistortionView::pointActivated, this, &MainWindow::sweepPointActivated);
+    connect(qApp, &QApplication::focusChanged, this,
+            [this](QWidget *, QWidget *now) { noteAnalysisDockFocus(now); });
     updateJobIndicator(0);
     updateModelActions();
     restoreSettings();
+    updateAnalysisActions();
 }
 
 MainWindow::~MainWindow() {
     // Stop the workers before the widgets their results would go to are destroyed.
     m_runner->cancelAll();
     m_runner->waitForDone();
+    // Children are deleted after this body: focus and visibility changes on the way must not
+    // reach views that are already gone.
+    disconnect(qApp, nullptr, this, nullptr);
+    for (QDockWidget *dock : {m_importanceDock, m_rdDock, m_compensationDock})
+        dock->disconnect(this);
+    m_runner->disconnect(this);
 }
 
 void MainWindow::createActions() {
@@ -115,6 +159,23 @@ void MainWindow::createActions() {
     m_exportDecompressedAction = new QAction(tr("Export Decompressed &Safetensors…"), this);
     connect(m_exportDecompressedAction, &QAction::triggered, this, &MainWindow::exportDecompressed);
 
+    m_openAnalysisAction = new QAction(tr("Open &Analysis…"), this);
+    m_openAnalysisAction->setShortcut(QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_O));
+    m_openAnalysisAction->setToolTip(
+        tr("Open a sweep session (nwc sweep), a calibration file (nwc calibrate) or the "
+           "importance and compensation report of a compressed .nwc model"));
+    connect(m_openAnalysisAction, &QAction::triggered, this, &MainWindow::openAnalysisFile);
+
+    m_exportPlotAction = new QAction(tr("Export &Plot…"), this);
+    m_exportPlotAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    connect(m_exportPlotAction, &QAction::triggered, this, &MainWindow::exportPlotWithDialog);
+
+    m_computeImportanceAction = new QAction(tr("Compute &Importance…"), this);
+    connect(m_computeImportanceAction, &QAction::triggered, this, &MainWindow::requestImportance);
+
+    m_sweepAction = new QAction(tr("Rate–Distortion &Sweep…"), this);
+    connect(m_sweepAction, &QAction::triggered, this, &MainWindow::openSweepDialog);
+
     m_quitAction = new QAction(tr("&Quit"), this);
     m_quitAction->setShortcut(QKeySequence::Quit);
     m_quitAction->setMenuRole(QAction::QuitRole);
@@ -132,10 +193,56 @@ void MainWindow::createDocks() {
     m_jobsDock->setWidget(m_jobsPanel);
     addDockWidget(Qt::BottomDockWidgetArea, m_jobsDock);
 
-    // The browser spans the full height; the jobs dock sits under the generation pane only.
+    // The Importance view, with a bar above it that offers to compute the importance while
+    // the open model has none.
+    auto *importancePage = new QWidget(this);
+    m_importanceHint = new QWidget(importancePage);
+    m_importanceHintLabel = new QLabel(m_importanceHint);
+    m_importanceHintLabel->setWordWrap(true);
+    m_importanceHintButton = new QPushButton(tr("Compute Importance…"), m_importanceHint);
+    m_importanceHintButton->setObjectName(QStringLiteral("computeImportanceButton"));
+    connect(m_importanceHintButton, &QPushButton::clicked, this, &MainWindow::requestImportance);
+    auto *hintLayout = new QHBoxLayout(m_importanceHint);
+    hintLayout->setContentsMargins(6, 4, 6, 4);
+    hintLayout->addWidget(m_importanceHintLabel, 1);
+    hintLayout->addWidget(m_importanceHintButton);
+    auto *importanceLayout = new QVBoxLayout(importancePage);
+    importanceLayout->setContentsMargins(0, 0, 0, 0);
+    importanceLayout->setSpacing(0);
+    importanceLayout->addWidget(m_importanceHint);
+    importanceLayout->addWidget(m_importanceView, 1);
+
+    m_importanceDock =
+        createAnalysisDock(tr("Importance"), QStringLiteral("importanceDock"), importancePage);
+    m_rdDock =
+        createAnalysisDock(tr("Rate–Distortion"), QStringLiteral("rateDistortionDock"), m_rdView);
+    m_compensationDock = createAnalysisDock(tr("Compensation"), QStringLiteral("compensationDock"),
+                                            m_compensationView);
+    // The analysis docks share the bottom area with the jobs dock, as tabs: the generation pane
+    // and the model browser leave no room for plots beside them.
+    setTabPosition(Qt::BottomDockWidgetArea, QTabWidget::North);
+    tabifyDockWidget(m_jobsDock, m_importanceDock);
+    tabifyDockWidget(m_importanceDock, m_rdDock);
+    tabifyDockWidget(m_rdDock, m_compensationDock);
+    m_jobsDock->raise();
+
+    // The browser spans the full height; the bottom docks sit under the generation pane only.
     setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
-    resizeDocks({m_browserDock}, {520}, Qt::Horizontal);
-    resizeDocks({m_jobsDock}, {170}, Qt::Vertical);
+    resizeDocks({m_browserDock}, {460}, Qt::Horizontal);
+    resizeDocks({m_jobsDock}, {460}, Qt::Vertical);
+}
+
+QDockWidget *MainWindow::createAnalysisDock(const QString &title, const QString &objectName,
+                                            QWidget *content) {
+    auto *dock = new QDockWidget(title, this);
+    dock->setObjectName(objectName);
+    dock->setWidget(content);
+    connect(dock, &QDockWidget::visibilityChanged, this, [this, dock](bool visible) {
+        if (visible)
+            m_lastAnalysisDock = dock;
+        updateAnalysisActions();
+    });
+    return dock;
 }
 
 void MainWindow::createMenus() {
@@ -149,29 +256,32 @@ void MainWindow::createMenus() {
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::rebuildRecentMenu);
     rebuildRecentMenu();
+    file->addAction(m_openAnalysisAction);
     file->addSeparator();
     file->addAction(m_exportCompressedAction);
     file->addAction(m_exportDecompressedAction);
+    file->addAction(m_exportPlotAction);
     file->addSeparator();
     file->addAction(m_quitAction);
 
     QMenu *compress = menuBar()->addMenu(tr("&Compress"));
     compress->setToolTipsVisible(true);
     compress->addAction(m_compressAction);
-    const QString notYet = tr("Not part of this build yet.");
-    for (const QString &text : {tr("Rate–Distortion &Sweep…"), tr("&Train Codec…")}) {
-        QAction *action = compress->addAction(text);
-        action->setEnabled(false);
-        action->setToolTip(notYet);
-    }
+    compress->addAction(m_computeImportanceAction);
+    compress->addAction(m_sweepAction);
+    compress->addSeparator();
+    QAction *trainCodec = compress->addAction(tr("&Train Codec…"));
+    trainCodec->setEnabled(false);
+    trainCodec->setToolTip(tr("Not part of this build yet: use 'nwc train-codec'."));
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
-    QAction *browserToggle = m_browserDock->toggleViewAction();
-    browserToggle->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_1));
-    QAction *jobsToggle = m_jobsDock->toggleViewAction();
-    jobsToggle->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_2));
-    view->addAction(browserToggle);
-    view->addAction(jobsToggle);
+    const QList<QDockWidget *> docks = {m_browserDock, m_jobsDock, m_importanceDock, m_rdDock,
+                                        m_compensationDock};
+    for (int i = 0; i < docks.size(); ++i) {
+        QAction *toggle = docks[i]->toggleViewAction();
+        toggle->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
+        view->addAction(toggle);
+    }
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     QAction *about = help->addAction(tr("&About NWC Workbench"), this, &MainWindow::showAbout);
@@ -183,9 +293,16 @@ void MainWindow::createMenus() {
 void MainWindow::restoreSettings() {
     QSettings settings;
     settings.beginGroup(QStringLiteral("mainWindow"));
-    if (!restoreGeometry(settings.value(QStringLiteral("geometry")).toByteArray()))
-        resize(1360, 860);
-    restoreState(settings.value(QStringLiteral("state")).toByteArray());
+    if (!restoreGeometry(settings.value(QStringLiteral("geometry")).toByteArray())) {
+        // First start: as large as the screen allows up to 1600 × 1000, at least 1360 × 860.
+        QSize size(1360, 860);
+        if (const QScreen *screen = this->screen())
+            size = screen->availableGeometry().size().boundedTo(QSize(1600, 1000)).expandedTo(size);
+        resize(size);
+    }
+    // Without a saved layout the docks get their share once the window has its size.
+    m_defaultDockSizesPending =
+        !restoreState(settings.value(QStringLiteral("state")).toByteArray());
     settings.endGroup();
 
     settings.beginGroup(QStringLiteral("generation"));
@@ -301,6 +418,12 @@ void MainWindow::setModel(const WorkbenchModel &model) {
                                 .arg(checkpoint->tensors().size()));
     m_modelSummary->setToolTip(checkpoint->source());
     updateModelActions();
+    // The analysis docks follow the model: a container shows what it was written with.
+    if (const auto compressed = std::dynamic_pointer_cast<const CompressedCheckpoint>(checkpoint))
+        loadContainerAnalysis(compressed->path(), false);
+    else if (m_modelAnalysis)
+        clearModelAnalysis();
+    updateImportanceHint();
     setWindowTitle(tr("%1 — NWC Workbench").arg(checkpoint->displayName()));
     setWindowFilePath(QFileInfo::exists(checkpoint->source()) ? checkpoint->source() : QString());
     if (model.languageModel)
@@ -400,8 +523,31 @@ void MainWindow::showAbout() {
 }
 
 void MainWindow::updateJobIndicator(int active) {
-    m_jobIndicator->setText(active == 1 ? tr("1 job running") : tr("%1 jobs running").arg(active));
     m_jobIndicator->setVisible(active > 0);
+    if (active <= 0)
+        return;
+    QString text = tr("%1 jobs running").arg(active);
+    if (active == 1) {
+        // One job: its title and progress, so a sweep or calibration can be followed while
+        // an analysis view covers the Jobs panel.
+        const QVector<JobInfo> jobs = m_runner->jobs();
+        for (const JobInfo &job : jobs) {
+            if (!job.isActive())
+                continue;
+            const QString title = fontMetrics().elidedText(job.title, Qt::ElideMiddle, 260);
+            if (job.fraction < 0)
+                text = title;
+            else if (job.etaSeconds < 0)
+                text = tr("%1: %2 %").arg(title).arg(int(job.fraction * 100));
+            else
+                text = tr("%1: %2 %, %3 left")
+                           .arg(title)
+                           .arg(int(job.fraction * 100))
+                           .arg(JobInfo::formatDuration(job.etaSeconds));
+            break;
+        }
+    }
+    m_jobIndicator->setText(QStringLiteral("<a href=\"jobs\">%1</a>").arg(text.toHtmlEscaped()));
 }
 
 void MainWindow::updateModelActions() {
@@ -430,6 +576,30 @@ void MainWindow::updateModelActions() {
                          .arg(name)
                    : tr("Needs a compressed model open: open a .nwc file, or compress the "
                         "current model first."));
+
+    // Importance and sweeps run the model.
+    const bool runnable = open && m_model.languageModel != nullptr;
+    const QString notRunnable =
+        open ? tr("%1 cannot run in the workbench: %2").arg(name, m_model.generationUnavailable)
+             : openFirst;
+    m_computeImportanceAction->setEnabled(runnable);
+    m_computeImportanceAction->setToolTip(
+        !runnable ? notRunnable
+        : isDemoModel(*checkpoint)
+            ? tr("Run %1 on the demo corpus and show the importance of every weight column")
+                  .arg(name)
+            : tr("Run %1 on a text file you choose and show the importance of every weight "
+                 "column")
+                  .arg(name));
+    m_sweepAction->setEnabled(runnable && m_sweepJob == 0);
+    m_sweepAction->setToolTip(
+        !runnable         ? notRunnable
+        : m_sweepJob != 0 ? tr("A sweep is running: wait for it, or cancel it in the Jobs panel "
+                               "(its finished points are kept).")
+                          : tr("Compress %1 with several methods at several bit rates and plot "
+                               "size against perplexity and KL divergence")
+                                .arg(name));
+    updateImportanceHint();
 }
 
 void MainWindow::openCompressDialog(const QString &title) {
@@ -455,10 +625,14 @@ quint64 MainWindow::startCompression(const CompressionJobSettings &settings) {
                                            ? m_model.languageModel
                                            : LanguageModelPtr();
     statusBar()->showMessage(tr("Compressing to %1…").arg(fileName));
+    QString method = compressionMethodName(settings.compression.method).toUpper();
+    if (settings.compression.method == CompressionMethod::Nwc &&
+        settings.compression.compensation.any())
+        method += QLatin1Char('+') + compensationName(settings.compression.compensation);
     const QString title =
         tr("Compress to %1 (%2 bpw %3)")
             .arg(fileName, QLocale().toString(settings.compression.targetBitsPerWeight, 'g', 4),
-                 compressionMethodName(settings.compression.method).toUpper());
+                 method);
     return m_runner->start(
         title, QString(), this,
         [settings, reference](JobContext &context) {
@@ -466,6 +640,7 @@ quint64 MainWindow::startCompression(const CompressionJobSettings &settings) {
         },
         JobHandlers<CompressionJobResult>{
             [this](const CompressionJobResult &result) {
+                loadContainerAnalysis(result.summary.outputPath, false);
                 statusBar()->showMessage(
                     tr("Wrote %1 at %2 bits per weight.")
                         .arg(QFileInfo(result.summary.outputPath).fileName(),
@@ -582,6 +757,418 @@ void MainWindow::exportDecompressed() {
                                  statusBar()->showMessage(
                                      tr("Decompressing was cancelled; nothing was written."), 8000);
                              }});
+}
+
+void MainWindow::loadContainerAnalysis(const QString &path, bool interactive) {
+    m_runner->start(
+        tr("Read analysis of %1").arg(QFileInfo(path).fileName()), QStringLiteral("analysis"), this,
+        [path](JobContext &context) { return containerAnalysis(path, &context); },
+        JobHandlers<AnalysisData>{[this, path](const AnalysisData &data) {
+                                      showAnalysis(data, false);
+                                      Q_EMIT analysisLoaded(path);
+                                  },
+                                  [this, path, interactive](const QString &message) {
+                                      const QString text =
+                                          tr("Could not read the analysis of %1: %2")
+                                              .arg(QFileInfo(path).fileName(), message);
+                                      if (interactive)
+                                          showError(tr("Analysis"), text);
+                                      else
+                                          statusBar()->showMessage(text, 15000);
+                                      Q_EMIT analysisFailed(path, message);
+                                  },
+                                  {}});
+}
+
+void MainWindow::openAnalysis(const QString &path, bool interactive) {
+    const QString fileName = QFileInfo(path).fileName();
+    statusBar()->showMessage(tr("Opening the analysis in %1…").arg(fileName));
+    m_runner->start(
+        tr("Open analysis %1").arg(fileName), QString(), this,
+        [path](JobContext &context) { return loadAnalysisFile(path, &context); },
+        JobHandlers<AnalysisData>{
+            [this, path](const AnalysisData &data) {
+                statusBar()->clearMessage();
+                showAnalysis(data, true);
+                Q_EMIT analysisLoaded(path);
+            },
+            [this, path, interactive](const QString &message) {
+                statusBar()->clearMessage();
+                const QString text = tr("Could not open %1 as an analysis: %2")
+                                         .arg(QDir::toNativeSeparators(path), message);
+                if (interactive)
+                    showError(tr("Open Analysis"), text);
+                else
+                    statusBar()->showMessage(text, 15000);
+                Q_EMIT analysisFailed(path, message);
+            },
+            [this, fileName] {
+                statusBar()->showMessage(tr("Opening %1 was cancelled.").arg(fileName), 5000);
+            }});
+}
+
+void MainWindow::openAnalysisFile() {
+    QSettings settings;
+    QString start = settings.value(QStringLiteral("analysisDirectory")).toString();
+    if (start.isEmpty() || !QFileInfo(start).isDir())
+        start = QFileInfo(SweepDialog::defaultSessionFolder()).isDir()
+                    ? SweepDialog::defaultSessionFolder()
+                    : QDir::homePath();
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open Analysis"), start,
+        tr("Analysis files (*.h5 *.nwc);;Sweep sessions and calibration files (*.h5);;"
+           "Compressed models (*.nwc);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    settings.setValue(QStringLiteral("analysisDirectory"), QFileInfo(path).absolutePath());
+    openAnalysis(path);
+}
+
+void MainWindow::showAnalysis(const AnalysisData &data, bool explicitOpen) {
+    const QString fileName = QFileInfo(data.path).fileName();
+    switch (data.kind) {
+    case AnalysisData::Kind::SweepSession:
+        showSweepSession(data.session);
+        if (explicitOpen) {
+            m_rdDock->show();
+            m_rdDock->raise();
+            statusBar()->showMessage(tr("Opened the sweep session %1: %2.")
+                                         .arg(fileName, pointsText(data.session.points.size())),
+                                     8000);
+        }
+        break;
+    case AnalysisData::Kind::Calibration:
+        m_modelAnalysis = !explicitOpen;
+        setModelImportance(data.importance, QString());
+        if (explicitOpen) {
+            m_importanceDock->show();
+            m_importanceDock->raise();
+            statusBar()->showMessage(tr("Opened the calibration file %1.").arg(fileName), 8000);
+        }
+        break;
+    case AnalysisData::Kind::Container:
+        m_modelAnalysis = !explicitOpen;
+        setModelImportance(data.importance, data.importanceNote);
+        m_compensationView->setReport(data.compensation);
+        if (explicitOpen) {
+            QDockWidget *dock = !data.importance.layers.empty() ? m_importanceDock
+                                : !data.compensation.empty()    ? m_compensationDock
+                                                                : nullptr;
+            if (dock) {
+                dock->show();
+                dock->raise();
+                statusBar()->showMessage(tr("Opened the analysis of %1.").arg(fileName), 8000);
+            } else {
+                statusBar()->showMessage(
+                    tr("%1 holds neither importance nor a compensation report (it was "
+                       "compressed without calibration).")
+                        .arg(fileName),
+                    12000);
+            }
+        }
+        break;
+    }
+    updateAnalysisActions();
+}
+
+void MainWindow::setModelImportance(const ImportanceMap &map, const QString &emptyNote) {
+    m_importanceNote = map.layers.empty() ? emptyNote : QString();
+    m_importanceView->setImportance(map);
+    updateImportanceHint();
+    updateAnalysisActions();
+}
+
+void MainWindow::clearModelAnalysis() {
+    setModelImportance(ImportanceMap(), QString());
+    m_compensationView->setReport(CompensationReport());
+    m_modelAnalysis = true;
+    updateAnalysisActions();
+}
+
+void MainWindow::updateImportanceHint() {
+    if (!m_importanceHint)
+        return;
+    const bool empty = m_importanceView->importance().layers.empty();
+    m_importanceHint->setVisible(empty);
+    if (!empty)
+        return;
+    const bool runnable = m_model.checkpoint && m_model.languageModel;
+    const bool running = m_importanceJob != 0;
+    QString text;
+    if (running)
+        text = tr("Computing the importance… (see the Jobs panel)");
+    else if (!m_model.checkpoint)
+        text = tr("Open a model to compute its importance, or open a calibration file with "
+                  "File › Open Analysis….");
+    else if (!runnable)
+        text = tr("%1 cannot run in the workbench, so its importance cannot be computed.")
+                   .arg(m_model.checkpoint->displayName());
+    else if (!m_importanceNote.isEmpty())
+        text = m_importanceNote;
+    else
+        text = tr("No importance for %1 yet.").arg(m_model.checkpoint->displayName());
+    m_importanceHintLabel->setText(text);
+    m_importanceHintButton->setEnabled(runnable && !running);
+    m_importanceHintButton->setToolTip(m_computeImportanceAction->toolTip());
+}
+
+void MainWindow::requestImportance() {
+    if (!m_model.checkpoint || !m_model.languageModel)
+        return;
+    if (isDemoModel(*m_model.checkpoint)) {
+        computeImportance(QString());
+        return;
+    }
+    QSettings settings;
+    const QString start =
+        settings.value(QStringLiteral("calibrationDirectory"), QDir::homePath()).toString();
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Calibration Text for %1").arg(m_model.checkpoint->displayName()), start,
+        tr("Text files (*.txt *.md *.jsonl);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    settings.setValue(QStringLiteral("calibrationDirectory"), QFileInfo(path).absolutePath());
+    computeImportance(path);
+}
+
+quint64 MainWindow::computeImportance(const QString &textPath) {
+    if (!m_model.checkpoint || !m_model.languageModel)
+        return 0;
+    const QString spec = m_model.spec;
+    const QString name = m_model.checkpoint->displayName();
+    const CalibrationSettings settings;
+    statusBar()->showMessage(tr("Computing the importance of %1…").arg(name));
+    m_importanceJob = m_runner->start(
+        tr("Importance of %1").arg(name), QStringLiteral("importance"), this,
+        [spec, textPath, settings](JobContext &context) {
+            return nwc::computeImportance(spec, textPath, settings, &context);
+        },
+        JobHandlers<ImportanceMap>{
+            [this, name](const ImportanceMap &map) {
+                m_importanceJob = 0;
+                m_modelAnalysis = true;
+                setModelImportance(map, QString());
+                m_importanceDock->show();
+                m_importanceDock->raise();
+                statusBar()->showMessage(tr("Computed the importance of %1.").arg(name), 8000);
+                Q_EMIT importanceComputed();
+            },
+            [this, name](const QString &message) {
+                m_importanceJob = 0;
+                updateImportanceHint();
+                statusBar()->clearMessage();
+                showError(tr("Compute Importance"),
+                          tr("Computing the importance of %1 failed: %2").arg(name, message));
+            },
+            [this, name] {
+                m_importanceJob = 0;
+                updateImportanceHint();
+                statusBar()->showMessage(
+                    tr("Computing the importance of %1 was cancelled.").arg(name), 5000);
+            }});
+    updateImportanceHint();
+    return m_importanceJob;
+}
+
+void MainWindow::openSweepDialog() {
+    if (!m_model.checkpoint || !m_model.languageModel)
+        return;
+    const CheckpointPtr &checkpoint = m_model.checkpoint;
+    auto *dialog =
+        new SweepDialog(m_model.spec, checkpoint->displayName(), isDemoModel(*checkpoint), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setMaxContext(checkpoint->config().maxPositions);
+    connect(dialog, &QDialog::accepted, this,
+            [this, dialog] { startSweep(dialog->settings(), dialog->sessionPath()); });
+    dialog->open();
+}
+
+quint64 MainWindow::startSweep(const SweepSettings &settings, const QString &sessionPath) {
+    // The default sessions folder may not exist yet; a missing folder elsewhere is reported
+    // by the sweep itself.
+    QDir().mkpath(QFileInfo(sessionPath).absolutePath());
+    const QString fileName = QFileInfo(sessionPath).fileName();
+    m_openContainerButton->setVisible(false);
+
+    // Start from an empty plot: the session's points appear as they come.
+    SweepSession start;
+    start.settings = settings;
+    showSweepSession(start);
+    m_rdDock->show();
+    m_rdDock->raise();
+
+    const int points = int(settings.bits.size()) * int(settings.methods.size());
+    const QFileInfo model(settings.model);
+    const QString modelName = model.exists() ? model.fileName() : settings.model;
+    statusBar()->showMessage(tr("Sweeping %1 into %2…").arg(modelName, fileName), 8000);
+    const QPointer<MainWindow> guard(this);
+    MainWindow *window = this;
+    m_sweepJob = m_runner->start(
+        tr("Sweep %1 (%2)").arg(modelName, pointsText(points)), QStringLiteral("sweep"), this,
+        [settings, sessionPath, guard, window](JobContext &context) {
+            const quint64 job = context.jobId();
+            // The observer runs on this worker thread: it hands a copy of the session to the
+            // GUI thread, where the views are updated.
+            return runSweep(settings, sessionPath, &context,
+                            [guard, window, job](const SweepSession &session) {
+                                QMetaObject::invokeMethod(
+                                    window,
+                                    [guard, job, session] {
+                                        if (guard)
+                                            guard->showSweepUpdate(job, session);
+                                    },
+                                    Qt::QueuedConnection);
+                            });
+        },
+        JobHandlers<SweepSession>{
+            [this, sessionPath, fileName](const SweepSession &session) {
+                m_sweepJob = 0;
+                showSweepSession(session);
+                updateModelActions();
+                QString message = tr("Sweep finished: %1 in %2.")
+                                      .arg(pointsText(session.points.size()), fileName);
+                if (!session.skipped.isEmpty())
+                    message +=
+                        QLatin1Char(' ') + tr("Skipped %1 the methods cannot reach: %2")
+                                               .arg(pointsText(session.skipped.size()),
+                                                    session.skipped.join(QStringLiteral("; ")));
+                statusBar()->showMessage(message, 15000);
+                Q_EMIT sweepFinished(sessionPath);
+            },
+            [this, sessionPath](const QString &message) {
+                m_sweepJob = 0;
+                updateModelActions();
+                statusBar()->clearMessage();
+                showError(tr("Rate–Distortion Sweep"),
+                          tr("The sweep failed: %1\n\nThe points measured before are kept in %2; "
+                             "the same sweep started again resumes from there.")
+                              .arg(message, QDir::toNativeSeparators(sessionPath)));
+                Q_EMIT sweepFailed(message);
+            },
+            [this, sessionPath, fileName] {
+                m_sweepJob = 0;
+                updateModelActions();
+                statusBar()->showMessage(
+                    tr("Sweep cancelled: the finished points (%1) are kept in %2; start the same "
+                       "sweep again to resume.")
+                        .arg(pointsText(m_rdView->session().points.size()), fileName),
+                    15000);
+                Q_EMIT sweepCancelled(sessionPath);
+            }});
+    updateModelActions();
+    return m_sweepJob;
+}
+
+void MainWindow::showSweepUpdate(quint64 job, const SweepSession &session) {
+    if (job != m_sweepJob)
+        return; // a sweep that was cancelled or superseded
+    showSweepSession(session);
+}
+
+void MainWindow::showSweepSession(const SweepSession &session) {
+    m_rdView->setSession(session);
+    m_compensationView->setAblation(session);
+    updateAnalysisActions();
+}
+
+void MainWindow::sweepPointActivated(int index) {
+    const SweepSession &session = m_rdView->session();
+    if (index < 0 || size_t(index) >= session.points.size())
+        return;
+    const SweepPoint &point = session.points[size_t(index)];
+    if (point.containerPath.isEmpty() || !QFileInfo::exists(point.containerPath)) {
+        m_pointContainer.clear();
+        m_openContainerButton->setVisible(false);
+        return;
+    }
+    m_pointContainer = point.containerPath;
+    const QString fileName = QFileInfo(point.containerPath).fileName();
+    m_openContainerButton->setText(tr("Open %1").arg(fileName));
+    m_openContainerButton->setToolTip(tr("Open the compressed model of %1 (%2)")
+                                          .arg(sweepPointName(point.method, point.targetBits),
+                                               QDir::toNativeSeparators(point.containerPath)));
+    m_openContainerButton->setVisible(true);
+    statusBar()->showMessage(tr("%1 kept its container: click “Open %2” to open it.")
+                                 .arg(sweepPointName(point.method, point.targetBits), fileName),
+                             10000);
+}
+
+QDockWidget *MainWindow::currentAnalysisDock() const {
+    const auto showsData = [this](QDockWidget *dock) {
+        if (!dock || !dock->isVisible())
+            return false;
+        if (dock == m_importanceDock)
+            return !m_importanceView->importance().layers.empty();
+        if (dock == m_rdDock)
+            return !m_rdView->session().points.empty();
+        return !m_compensationView->report().empty() ||
+               !m_compensationView->ablation().points.empty();
+    };
+    if (showsData(m_lastAnalysisDock))
+        return m_lastAnalysisDock;
+    for (QDockWidget *dock : {m_importanceDock, m_rdDock, m_compensationDock}) {
+        if (showsData(dock))
+            return dock;
+    }
+    return nullptr;
+}
+
+bool MainWindow::exportPlot(const QString &path, QString *error) {
+    QDockWidget *dock = currentAnalysisDock();
+    if (dock == m_importanceDock)
+        return m_importanceView->exportTo(path, error);
+    if (dock == m_rdDock)
+        return m_rdView->exportTo(path, error);
+    if (dock == m_compensationDock)
+        return m_compensationView->exportTo(path, error);
+    if (error)
+        *error = tr("No analysis view with data is in front, so %1 was not written.")
+                     .arg(QDir::toNativeSeparators(path));
+    return false;
+}
+
+void MainWindow::exportPlotWithDialog() {
+    QDockWidget *dock = currentAnalysisDock();
+    if (dock == m_importanceDock)
+        m_importanceView->exportWithDialog();
+    else if (dock == m_rdDock)
+        m_rdView->exportWithDialog();
+    else if (dock == m_compensationDock)
+        m_compensationView->exportWithDialog();
+}
+
+void MainWindow::updateAnalysisActions() {
+    if (!m_exportPlotAction)
+        return;
+    QDockWidget *dock = currentAnalysisDock();
+    m_exportPlotAction->setEnabled(dock != nullptr);
+    m_exportPlotAction->setToolTip(
+        dock ? tr("Save the plot of the %1 view as PNG or PDF, or its data as CSV")
+                   .arg(dock->windowTitle())
+             : tr("No analysis view with data is in front: bring the Importance, Rate–Distortion "
+                  "or Compensation view to the front (View menu), or open an analysis (File › "
+                  "Open Analysis…), compute the importance or run a sweep first."));
+}
+
+void MainWindow::noteAnalysisDockFocus(QWidget *widget) {
+    for (QWidget *w = widget; w; w = w->parentWidget()) {
+        if (w == m_importanceDock || w == m_rdDock || w == m_compensationDock) {
+            m_lastAnalysisDock = static_cast<QDockWidget *>(w);
+            updateAnalysisActions();
+            return;
+        }
+    }
+}
+
+void MainWindow::showEvent(QShowEvent *event) {
+    QMainWindow::showEvent(event);
+    if (!m_defaultDockSizesPending)
+        return;
+    m_defaultDockSizesPending = false;
+    QTimer::singleShot(0, this, [this] {
+        resizeDocks({m_browserDock}, {width() * 3 / 10}, Qt::Horizontal);
+        resizeDocks({m_jobsDock}, {height() * 11 / 20}, Qt::Vertical);
+    });
 }
 
 void MainWindow::closeEvent(QCloseEvent *event) {

@@ -57,24 +57,6 @@ constexpr double kStepReachUp = 3.0;
 /// Achieved rate must land within this distance of the target (issue: ±0.05 bpw).
 constexpr double kTolerance = 0.05;
 
-/// Progress over a sub-range of the whole job.
-class SubProgress : public ProgressSink {
-public:
-    SubProgress(ProgressSink *parent, double begin, double end)
-        : m_parent(parent)
-        , m_begin(begin)
-        , m_end(end) {}
-    void report(double fraction, const QString &message) override {
-        reportProgress(m_parent, m_begin + (m_end - m_begin) * fraction, message);
-    }
-    bool cancelled() const override { return m_parent && m_parent->cancelled(); }
-
-private:
-    ProgressSink *m_parent;
-    double m_begin;
-    double m_end;
-};
-
 struct TensorJob {
     TensorInfo info;
     bool transposed = false;
@@ -261,7 +243,7 @@ CompressionSummary compressModel(const QString &modelSpec, const CompressionSett
                                            "(or --calib FILE from 'nwc calibrate')")
                                 .arg(checkpoint->displayName(),
                                      compressionMethodName(settings.method).toUpper()));
-            SubProgress sub(progress, 0.0, 0.25);
+            PhaseProgress sub(progress, 0.0, 0.25);
             reportProgress(&sub, 0.0, QStringLiteral("loading the model for calibration"));
             const LanguageModelPtr model = LanguageModel::load(modelSpec, QString(), &sub);
             CalibrationSettings calibrationSettings;
@@ -314,7 +296,7 @@ CompressionSummary compressModel(const QString &modelSpec, const CompressionSett
         for (LoadedCodec &codec : codecs)
             codec.coder = std::make_unique<NwcTensorCoder>(codec.parameters);
         const std::vector<double> steps = stepGrid();
-        SubProgress sub(progress, 0.25, compensation.ldlq ? 0.45 : 0.65);
+        PhaseProgress sub(progress, 0.25, compensation.ldlq ? 0.45 : 0.65);
         for (size_t t = 0; t < jobs.size(); ++t) {
             throwIfCancelled(progress);
             reportProgress(&sub, double(t) / double(jobs.size()),
@@ -345,7 +327,7 @@ CompressionSummary compressModel(const QString &modelSpec, const CompressionSett
             // Feedback changes what each step costs and gives: measure it around the steps the
             // allocation without feedback chose.
             const BitAllocation plain = allocateBits(options, targetBits);
-            SubProgress ldlqProgress(progress, 0.45, 0.65);
+            PhaseProgress ldlqProgress(progress, 0.45, 0.65);
             for (size_t t = 0; t < jobs.size(); ++t) {
                 throwIfCancelled(progress);
                 reportProgress(&ldlqProgress, double(t) / double(jobs.size()),
@@ -437,7 +419,7 @@ CompressionSummary compressModel(const QString &modelSpec, const CompressionSett
     const auto fineTune = [&](const BitAllocation &allocation) {
         precoded.clear();
         tunedNorms.clear();
-        SubProgress sub(progress, 0.65, 0.9);
+        PhaseProgress sub(progress, 0.65, 0.9);
         reportProgress(&sub, 0.0, QStringLiteral("loading the model for fine-tuning"));
         const LanguageModelPtr model = LanguageModel::load(modelSpec);
         CalibrationSettings windowSettings = calibration.settings();
@@ -499,7 +481,7 @@ CompressionSummary compressModel(const QString &modelSpec, const CompressionSett
         for (size_t i = 0; i < tokenizerFiles.size(); ++i)
             writer.addTokenizerFile(tokenizerFiles[i].first, tokenizerFiles[i].second, i == 0);
         std::vector<bool> codecUsed(codecs.size(), false);
-        SubProgress sub(progress, 0.65, 0.98);
+        PhaseProgress sub(progress, compensation.fineTune ? 0.9 : 0.65, 0.98);
         QJsonArray allocationJson;
         // Tensors go into the container in the checkpoint's order.
         size_t t = 0;

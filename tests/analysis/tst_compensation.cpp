@@ -164,6 +164,9 @@ void TestCompensation::fineTuningLowersBlockOutputError() {
                                 .arg(block.block)
                                 .arg(block.relativeErrorOff)
                                 .arg(block.relativeErrorOn)));
+    // The end-to-end stage ran and kept its best held-out state.
+    QVERIFY(report.endToEndKlBefore > 0.0);
+    QVERIFY(report.endToEndKlAfter <= report.endToEndKlBefore);
     double off = 0.0;
     double on = 0.0;
     for (const LayerCompensation &layer : report.layers) {
@@ -182,6 +185,7 @@ void TestCompensation::fineTuningLowersBlockOutputError() {
     QCOMPARE(stored.layers.back().relativeErrorOff, report.layers.back().relativeErrorOff);
     QCOMPARE(int(stored.blocks.size()), int(report.blocks.size()));
     QCOMPARE(stored.blocks.back().relativeErrorOn, report.blocks.back().relativeErrorOn);
+    QCOMPARE(stored.endToEndKlAfter, report.endToEndKlAfter);
     // Tuned norm weights are what the container holds.
     const CheckpointPtr compressed = Checkpoint::open(path);
     const QString norm = QStringLiteral("model.layers.0.input_layernorm.weight");

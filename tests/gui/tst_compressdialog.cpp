@@ -149,6 +149,7 @@ private Q_SLOTS:
     void modelThatCannotRun();
     void rtnSwitchesToWholeBits();
     void settingsStruct();
+    void compensationChoice();
     void defaultOutputPath();
     void tableModel();
     void summaryDialog();
@@ -385,6 +386,41 @@ void TestCompressDialog::settingsStruct() {
     other.setEvaluate(true);
     QCOMPARE(other.settings().evaluation.textPath, text);
     QCOMPARE(other.settings().compression.calibrationText, text);
+}
+
+void TestCompressDialog::compensationChoice() {
+    CompressDialog dialog(QStringLiteral("demo:student"), QStringLiteral("student"), true);
+    QComboBox *box = dialog.compensationBox();
+    QCOMPARE(box->count(), 4);
+    QVERIFY(box->isEnabled());
+    QVERIFY(box->toolTip().contains(QStringLiteral("longer")));
+    QVERIFY(!dialog.settings().compression.compensation.any());
+
+    // Each choice reaches CompressionSettings::compensation, and gets its own default file.
+    dialog.setCompensation(QStringLiteral("ldlq"));
+    CompensationSettings compensation = dialog.settings().compression.compensation;
+    QVERIFY(compensation.ldlq);
+    QVERIFY(!compensation.fineTune);
+    QVERIFY2(dialog.outputEdit()->text().endsWith(QStringLiteral("student-4bpw-nwc-ldlq.nwc")),
+             qPrintable(dialog.outputEdit()->text()));
+    dialog.setCompensation(QStringLiteral("finetune"));
+    compensation = dialog.settings().compression.compensation;
+    QVERIFY(!compensation.ldlq);
+    QVERIFY(compensation.fineTune);
+    dialog.setCompensation(QStringLiteral("all"));
+    compensation = dialog.settings().compression.compensation;
+    QVERIFY(compensation.ldlq && compensation.fineTune);
+    QCOMPARE(compensationName(compensation), QStringLiteral("all"));
+
+    // Only NWC compensates: other methods disable the choice and ignore it.
+    dialog.setMethod(CompressionMethod::Gptq);
+    QVERIFY(!box->isEnabled());
+    QVERIFY(!dialog.settings().compression.compensation.any());
+    QVERIFY2(dialog.outputEdit()->text().endsWith(QStringLiteral("student-4bpw-gptq.nwc")),
+             qPrintable(dialog.outputEdit()->text()));
+    dialog.setMethod(CompressionMethod::Nwc);
+    QVERIFY(box->isEnabled());
+    QVERIFY(dialog.settings().compression.compensation.any());
 }
 
 void TestCompressDialog::defaultOutputPath() {

@@ -82,12 +82,12 @@ void TestMainWindow::hasDocksAndMenus() {
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     const QList<QDockWidget *> docks = window.findChildren<QDockWidget *>();
-    QCOMPARE(docks.size(), 2);
+    QCOMPARE(docks.size(), 5); // browser, jobs, importance, rate–distortion, compensation
     for (const QString &name : {QStringLiteral("File"), QStringLiteral("View"),
                                 QStringLiteral("Help"), QStringLiteral("Open Recent")})
         QVERIFY2(menuNamed(window, name), qPrintable(name));
     QMenu *view = menuNamed(window, QStringLiteral("View"));
-    QCOMPARE(view->actions().size(), 2);
+    QCOMPARE(view->actions().size(), 5);
     QDockWidget *dock = docks.first();
     QVERIFY(dock->isVisible());
     for (QAction *action : view->actions()) {
@@ -95,10 +95,12 @@ void TestMainWindow::hasDocksAndMenus() {
             action->trigger();
     }
     QVERIFY(!dock->isVisible());
-    // Features of later milestones say so instead of pretending.
+    // Without a model (and for features of later milestones) the actions say why they are off.
     QMenu *compress = menuNamed(window, QStringLiteral("Compress"));
     QVERIFY(compress);
     for (QAction *action : compress->actions()) {
+        if (action->isSeparator())
+            continue;
         QVERIFY(!action->isEnabled());
         QVERIFY(!action->toolTip().isEmpty());
     }

@@ -91,7 +91,7 @@ RateDistortionView::RateDistortionView(QWidget *parent)
     m_xCombo = new QComboBox(this);
     m_xCombo->setObjectName(QStringLiteral("xCombo"));
     m_xCombo->addItem(tr("bits per weight"));
-    m_xCombo->addItem(tr("file size (MB)"));
+    m_xCombo->addItem(tr("compressed weights (MB)"));
     xTitle->setBuddy(m_xCombo);
     auto *yTitle = new QLabel(tr("&y:"), this);
     m_yCombo = new QComboBox(this);
@@ -298,7 +298,7 @@ void RateDistortionView::setLogY(bool logarithmic) {
 }
 
 double RateDistortionView::xValue(const SweepPoint &point) const {
-    return m_x == XQuantity::Megabytes ? double(point.fileBytes) / 1e6 : point.bitsPerWeight;
+    return m_x == XQuantity::Megabytes ? double(point.countedBytes) / 1e6 : point.bitsPerWeight;
 }
 
 double RateDistortionView::yValue(const SweepPoint &point) const {
@@ -343,7 +343,7 @@ QString RateDistortionView::yName() const {
 }
 
 QString RateDistortionView::xLabel() const {
-    return m_x == XQuantity::Megabytes ? tr("file size (MB)") : tr("bits per weight");
+    return m_x == XQuantity::Megabytes ? tr("compressed weights (MB)") : tr("bits per weight");
 }
 
 QString RateDistortionView::yLabel() const {
@@ -623,10 +623,10 @@ QString RateDistortionView::describePoint(int index) const {
         ratio = tr(" (%1× FP16)")
                     .arg(QString::number(p.perplexity / m_session.reference.perplexity, 'f', 3));
     QString text =
-        tr("%1 at %2 bpw target: %3 bpw, %4 MB (%5 bytes counted), %6 s")
+        tr("%1 at %2 bpw target: %3 bpw, %4 bytes counted, file %5 MB, %6 s")
             .arg(p.method, formatNumber(p.targetBits, 4), QString::number(p.bitsPerWeight, 'f', 3),
-                 formatNumber(double(p.fileBytes) / 1e6, 4),
-                 QLocale().toString(qlonglong(p.countedBytes)), QString::number(p.seconds, 'f', 1));
+                 QLocale().toString(qlonglong(p.countedBytes)),
+                 formatNumber(double(p.fileBytes) / 1e6, 4), QString::number(p.seconds, 'f', 1));
     if (!p.containerPath.isEmpty())
         text += tr(", container %1").arg(p.containerPath);
     text += QLatin1Char('\n');

@@ -29,7 +29,7 @@ double SweepPointTableModel::value(const SweepPoint &point, int column) const {
     case BitsPerWeight:
         return point.bitsPerWeight;
     case Megabytes:
-        return double(point.fileBytes) / 1e6;
+        return double(point.countedBytes) / 1e6;
     case WeightedMse:
         return point.weightedMse;
     case Perplexity:

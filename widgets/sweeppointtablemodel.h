@@ -17,7 +17,7 @@ public:
         Method,
         TargetBits,
         BitsPerWeight,
-        Megabytes,
+        Megabytes, ///< bytes counted for the compressed weights / 10⁶ (as the CLI)
         WeightedMse,
         Perplexity,
         PerplexityRatio, ///< perplexity / FP16 perplexity (empty without a reference)

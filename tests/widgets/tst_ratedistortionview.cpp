@@ -27,8 +27,8 @@ SweepPoint point(const char *method, double target, double bpw, int64_t bytes, d
     p.method = QString::fromLatin1(method);
     p.targetBits = target;
     p.bitsPerWeight = bpw;
-    p.fileBytes = bytes;
-    p.countedBytes = bytes - 20000;
+    p.countedBytes = bytes;
+    p.fileBytes = bytes + 20000;
     p.weightedMse = mse;
     p.perplexity = ppl;
     p.bitsPerByte = bpb;
@@ -281,7 +281,7 @@ void TestRateDistortionView::megabytesOnX() {
     combo->setCurrentIndex(1);
     QCOMPARE(m_view->xQuantity(), RateDistortionView::XQuantity::Megabytes);
     QCustomPlot *plot = m_view->plot();
-    QCOMPARE(plot->xAxis->label(), QStringLiteral("file size (MB)"));
+    QCOMPARE(plot->xAxis->label(), QStringLiteral("compressed weights (MB)"));
     QCPGraph *nwc = m_view->graph(QStringLiteral("nwc"));
     QCOMPARE(nwc->data()->at(0)->key, 0.3);
     QCOMPARE(nwc->data()->at(1)->key, 0.42);
@@ -339,7 +339,7 @@ void TestRateDistortionView::clickPointSelectsRow() {
     QCOMPARE(current.sibling(current.row(), SweepPointTableModel::TargetBits).data().toString(),
              QStringLiteral("4"));
     const QString details = m_view->detailsText();
-    QVERIFY2(details.startsWith(QStringLiteral("nwc at 4 bpw target: 4.050 bpw, 0.55 MB")),
+    QVERIFY2(details.startsWith(QStringLiteral("nwc at 4 bpw target: 4.050 bpw, 550,000 bytes counted")),
              qPrintable(details));
     QVERIFY2(details.contains(QStringLiteral("perplexity 11 (1.100× FP16)")), qPrintable(details));
     QVERIFY(details.contains(QStringLiteral("KL mean 0.05 nats")));
@@ -398,7 +398,7 @@ void TestRateDistortionView::hoverShowsTooltip() {
 void TestRateDistortionView::csvOfShownSeries() {
     // csv(): the whole session, as `nwc sweep` writes it.
     QCOMPARE(m_view->csv(), sweepCsv(fixture()));
-    QVERIFY(m_view->csv().contains(QStringLiteral("\nrtn,3,3.25,470000,")));
+    QVERIFY(m_view->csv().contains(QStringLiteral("\nrtn,3,3.25,490000,")));
     QCOMPARE(m_view->seriesCsv(), QStringLiteral("method,target_bits,bits_per_weight,perplexity\n"
                                                  "nwc,2,2.1,14\nnwc,3,3.02,12.2\nnwc,4,4.05,11\n"
                                                  "rtn,3,3.25,18\nrtn,4,4.25,12\n"

@@ -7,7 +7,6 @@
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
-#include <QPushButton>
 #include <QTabWidget>
 #include <QVBoxLayout>
 #include <algorithm>
@@ -26,20 +25,6 @@ const QColor kKlColor(230, 150, 60);
 constexpr double kAblationBarWidth = 0.36;
 constexpr double kAblationBarOffset = 0.19;
 
-QCPTextElement *addTitle(QCustomPlot *plot) {
-    plot->plotLayout()->insertRow(0);
-    auto *title =
-        new QCPTextElement(plot, QString(), QFont(plot->font().family(), -1, QFont::Bold));
-    title->setTextColor(plot->palette().color(QPalette::Text));
-    plot->plotLayout()->addElement(0, 0, title);
-    return title;
-}
-
-void setTitle(QCustomPlot *plot, const QString &text) {
-    if (auto *title = qobject_cast<QCPTextElement *>(plot->plotLayout()->element(0, 0)))
-        title->setText(text);
-}
-
 QCPBars *makeBars(QCPAxis *keyAxis, QCPAxis *valueAxis, const QString &name, const QColor &color) {
     auto *bars = new QCPBars(keyAxis, valueAxis);
     bars->setName(name);
@@ -52,20 +37,6 @@ QCPBars *makeBars(QCPAxis *keyAxis, QCPAxis *valueAxis, const QString &name, con
     bars->setAntialiased(false);
     bars->setSelectable(QCP::stNone);
     return bars;
-}
-
-void setLogAxis(QCPAxis *axis, bool logarithmic) {
-    if (logarithmic) {
-        axis->setScaleType(QCPAxis::stLogarithmic);
-        axis->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
-        axis->setNumberFormat(QStringLiteral("eb"));
-        axis->setNumberPrecision(0);
-    } else {
-        axis->setScaleType(QCPAxis::stLinear);
-        axis->setTicker(QSharedPointer<QCPAxisTicker>::create());
-        axis->setNumberFormat(QStringLiteral("gb"));
-        axis->setNumberPrecision(4);
-    }
 }
 
 // Value range over `values` (ignoring non-finite ones, and non-positive ones on log axes).
@@ -115,14 +86,9 @@ QStringList CompensationView::ablationMethods() {
 }
 
 CompensationView::CompensationView(QWidget *parent)
-    : QWidget(parent) {
+    : AnalysisView(parent) {
     auto *layout = new QVBoxLayout(this);
-
-    m_caption = new QLabel(this);
-    m_caption->setObjectName(QStringLiteral("caption"));
-    m_caption->setWordWrap(true);
-    m_caption->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    layout->addWidget(m_caption);
+    m_caption = addCaption(layout);
 
     auto *controls = new QHBoxLayout;
     m_granularity = new QComboBox(this);
@@ -141,30 +107,18 @@ CompensationView::CompensationView(QWidget *parent)
     m_targetCombo->setToolTip(tr("Target bit rate of the compared runs"));
     m_logCheck = new QCheckBox(tr("Lo&g scale"), this);
     m_logCheck->setObjectName(QStringLiteral("logCheck"));
-    auto *resetButton = new QPushButton(tr("&Reset View"), this);
-    resetButton->setToolTip(tr("Fit the plot to its data (or double-click the plot)"));
-    auto *exportButton = new QPushButton(tr("&Export…"), this);
-    exportButton->setToolTip(tr("Save the shown plot as PNG or PDF, or its data as CSV"));
     controls->addWidget(m_granularity);
     controls->addWidget(m_layerCombo, 1);
     controls->addWidget(m_targetLabel);
     controls->addWidget(m_targetCombo);
     controls->addWidget(m_logCheck);
-    controls->addStretch();
-    controls->addWidget(resetButton);
-    controls->addWidget(exportButton);
-    layout->addLayout(controls);
+    addControls(layout, controls, tr("Save the shown plot as PNG or PDF, or its data as CSV"));
 
-    m_tabs = new QTabWidget(this);
-    m_tabs->setObjectName(QStringLiteral("tabs"));
-    m_tabs->setDocumentMode(true);
+    m_tabs = createTabs();
 
     // Per-layer (or per-block) output error.
-    m_layersPlot = new QCustomPlot(this);
-    m_layersPlot->setObjectName(QStringLiteral("layersPlot"));
-    m_layersPlot->setMinimumSize(320, 220);
-    stylePlot(m_layersPlot);
-    addTitle(m_layersPlot);
+    m_layersPlot = createPlot(this, QStringLiteral("layersPlot"));
+    addPlotTitle(m_layersPlot);
     m_layersPlot->xAxis->grid()->setVisible(false);
     m_layersPlot->yAxis->setLabel(tr("relative output error tr(EHEᵀ)/tr(WHWᵀ)"));
     m_layersPlot->legend->setVisible(true);
@@ -206,11 +160,8 @@ CompensationView::CompensationView(QWidget *parent)
     m_tabs->addTab(m_layersPlot, tr("Layers"));
 
     // Per-column error of one layer.
-    m_columnsPlot = new QCustomPlot(this);
-    m_columnsPlot->setObjectName(QStringLiteral("columnsPlot"));
-    m_columnsPlot->setMinimumSize(320, 220);
-    stylePlot(m_columnsPlot);
-    addTitle(m_columnsPlot);
+    m_columnsPlot = createPlot(this, QStringLiteral("columnsPlot"));
+    addPlotTitle(m_columnsPlot);
     m_columnsPlot->xAxis->setLabel(tr("input column"));
     m_columnsPlot->yAxis->setLabel(tr("column error (importance × Σ squared error)"));
     m_columnsPlot->legend->setVisible(true);
@@ -245,11 +196,8 @@ CompensationView::CompensationView(QWidget *parent)
     m_tabs->addTab(m_columnsPlot, tr("Columns"));
 
     // Ablation over the compensation variants.
-    m_ablationPlot = new QCustomPlot(this);
-    m_ablationPlot->setObjectName(QStringLiteral("ablationPlot"));
-    m_ablationPlot->setMinimumSize(320, 220);
-    stylePlot(m_ablationPlot);
-    addTitle(m_ablationPlot);
+    m_ablationPlot = createPlot(this, QStringLiteral("ablationPlot"));
+    addPlotTitle(m_ablationPlot);
     m_ablationPlot->xAxis->grid()->setVisible(false);
     m_ablationPlot->xAxis->setLabel(tr("method"));
     m_ablationPlot->yAxis->setLabel(tr("perplexity"));
@@ -283,11 +231,7 @@ CompensationView::CompensationView(QWidget *parent)
     m_tabs->addTab(m_ablationPlot, tr("Ablation"));
     layout->addWidget(m_tabs, 1);
 
-    m_readout = new QLabel(this);
-    m_readout->setObjectName(QStringLiteral("readout"));
-    m_readout->setWordWrap(true);
-    m_readout->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    layout->addWidget(m_readout);
+    m_readout = addReadout(layout, true);
 
     connect(m_granularity, &QComboBox::currentIndexChanged, this,
             [this](int index) { setShowBlocks(index == 1); });
@@ -299,8 +243,6 @@ CompensationView::CompensationView(QWidget *parent)
     });
     connect(m_logCheck, &QCheckBox::toggled, this, &CompensationView::setLogarithmic);
     connect(m_tabs, &QTabWidget::currentChanged, this, [this] { updateControls(); });
-    connect(resetButton, &QPushButton::clicked, this, &CompensationView::resetView);
-    connect(exportButton, &QPushButton::clicked, this, &CompensationView::exportWithDialog);
 
     setReport(CompensationReport());
     setAblation(SweepSession());
@@ -370,24 +312,15 @@ CompensationView::Tab CompensationView::currentTab() const {
 void CompensationView::setShowBlocks(bool blocks) {
     if (blocks && m_report.blocks.empty())
         blocks = false;
-    if (m_granularity->currentIndex() != (blocks ? 1 : 0)) {
-        const QSignalBlocker blocker(m_granularity);
-        m_granularity->setCurrentIndex(blocks ? 1 : 0);
-    }
-    if (m_showBlocks == blocks)
-        return;
-    m_showBlocks = blocks;
-    rebuildLayers();
+    setCurrentIndexQuietly(m_granularity, blocks ? 1 : 0);
+    if (assignIfChanged(m_showBlocks, blocks))
+        rebuildLayers();
 }
 
 void CompensationView::setLogarithmic(bool logarithmic) {
-    if (m_logCheck->isChecked() != logarithmic) {
-        const QSignalBlocker blocker(m_logCheck);
-        m_logCheck->setChecked(logarithmic);
-    }
-    if (m_logarithmic == logarithmic)
+    setCheckedQuietly(m_logCheck, logarithmic);
+    if (!assignIfChanged(m_logarithmic, logarithmic))
         return;
-    m_logarithmic = logarithmic;
     rebuildLayers();
     rebuildColumns();
 }
@@ -395,25 +328,16 @@ void CompensationView::setLogarithmic(bool logarithmic) {
 void CompensationView::setCurrentLayer(int layer) {
     if (layer < 0 || layer >= int(m_report.layers.size()))
         return;
-    if (m_layerCombo->currentIndex() != layer) {
-        const QSignalBlocker blocker(m_layerCombo);
-        m_layerCombo->setCurrentIndex(layer);
-    }
-    if (m_layer == layer)
-        return;
-    m_layer = layer;
-    rebuildColumns();
+    setCurrentIndexQuietly(m_layerCombo, layer);
+    if (assignIfChanged(m_layer, layer))
+        rebuildColumns();
 }
 
 void CompensationView::setAblationTarget(double bits) {
     const auto found = std::find(m_targets.begin(), m_targets.end(), bits);
     if (found == m_targets.end())
         return;
-    const int index = int(found - m_targets.begin());
-    if (m_targetCombo->currentIndex() != index) {
-        const QSignalBlocker blocker(m_targetCombo);
-        m_targetCombo->setCurrentIndex(index);
-    }
+    setCurrentIndexQuietly(m_targetCombo, int(found - m_targets.begin()));
     rebuildAblation();
 }
 
@@ -495,7 +419,7 @@ void CompensationView::rebuildLayers() {
         }
     };
     if (m_showBlocks) {
-        setTitle(m_layersPlot, tr("Output error per decoder block (held-out windows)"));
+        setPlotTitle(m_layersPlot, tr("Output error per decoder block (held-out windows)"));
         m_layersPlot->xAxis->setLabel(tr("decoder block"));
         m_layersPlot->yAxis->setLabel(tr("relative block output error ‖Y−Ŷ‖²/‖Y‖²"));
         for (size_t i = 0; i < m_report.blocks.size(); ++i) {
@@ -504,7 +428,7 @@ void CompensationView::rebuildLayers() {
             add(int(i), block.relativeErrorOff, block.relativeErrorOn);
         }
     } else {
-        setTitle(m_layersPlot, tr("Output error per layer"));
+        setPlotTitle(m_layersPlot, tr("Output error per layer"));
         m_layersPlot->xAxis->setLabel(tr("layer (block.name)"));
         m_layersPlot->yAxis->setLabel(tr("relative output error tr(EHEᵀ)/tr(WHWᵀ)"));
         for (size_t i = 0; i < m_report.layers.size(); ++i) {
@@ -552,7 +476,7 @@ void CompensationView::rebuildColumns() {
     m_onGraph->data()->clear();
     setLogAxis(m_columnsPlot->yAxis, m_logarithmic);
     if (m_layer < 0) {
-        setTitle(m_columnsPlot, tr("Error per input column"));
+        setPlotTitle(m_columnsPlot, tr("Error per input column"));
         m_columnsPlot->legend->setVisible(false);
         setPlotEmpty(m_columnsPlot,
                      tr("No compensation data.\nCompress with --compensate ldlq|finetune|all "
@@ -563,7 +487,7 @@ void CompensationView::rebuildColumns() {
         return;
     }
     const LayerCompensation &layer = m_report.layers[size_t(m_layer)];
-    setTitle(m_columnsPlot, layer.name);
+    setPlotTitle(m_columnsPlot, layer.name);
     m_columnsPlot->legend->setVisible(true);
     auto fill = [this](QCPGraph *graph, const std::vector<double> &errors) {
         QVector<double> keys(int(errors.size()));
@@ -637,7 +561,7 @@ void CompensationView::rebuildAblation() {
     m_ablationPlot->xAxis->setSubTicks(false);
 
     if (m_ablationPoints.empty()) {
-        setTitle(m_ablationPlot, tr("Compensation ablation"));
+        setPlotTitle(m_ablationPlot, tr("Compensation ablation"));
         m_ablationPlot->legend->setVisible(false);
         m_ablationPlot->yAxis2->setTickLabels(false);
         setPlotEmpty(
@@ -649,7 +573,8 @@ void CompensationView::rebuildAblation() {
         m_ablationPlot->replot();
         return;
     }
-    setTitle(m_ablationPlot, tr("Compensation ablation at %1 bpw").arg(formatNumber(target, 4)));
+    setPlotTitle(m_ablationPlot,
+                 tr("Compensation ablation at %1 bpw").arg(formatNumber(target, 4)));
     m_ablationPlot->legend->setVisible(true);
 
     // Values above the bars: the differences are often small next to the bars' height.
@@ -676,23 +601,8 @@ void CompensationView::rebuildAblation() {
     }
     if (m_session.hasReference && m_session.reference.perplexity > 0) {
         const double reference = m_session.reference.perplexity;
-        auto *line = new QCPItemStraightLine(m_ablationPlot);
-        line->setObjectName(QStringLiteral("reference"));
-        line->point1->setTypeX(QCPItemPosition::ptAxisRectRatio);
-        line->point2->setTypeX(QCPItemPosition::ptAxisRectRatio);
-        line->point1->setCoords(0, reference);
-        line->point2->setCoords(1, reference);
-        line->setPen(QPen(QColor(90, 90, 90), 1.2, Qt::DashLine));
-        line->setSelectable(false);
-        auto *label = new QCPItemText(m_ablationPlot);
-        label->setObjectName(QStringLiteral("referenceLabel"));
-        label->position->setTypeX(QCPItemPosition::ptAxisRectRatio);
-        label->position->setTypeY(QCPItemPosition::ptPlotCoords);
-        label->position->setCoords(0.01, reference);
-        label->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom);
-        label->setText(tr("FP16 perplexity %1").arg(formatNumber(reference, 5)));
-        label->setColor(QColor(70, 70, 70));
-        label->setSelectable(false);
+        addReferenceLine(m_ablationPlot, reference,
+                         tr("FP16 perplexity %1").arg(formatNumber(reference, 5)));
     }
     resetAblationView();
     m_ablationPlot->replot();
@@ -822,19 +732,15 @@ QString CompensationView::csv() const {
     return text;
 }
 
-bool CompensationView::exportTo(const QString &path, QString *error) {
-    QString title;
-    if (auto *element = qobject_cast<QCPTextElement *>(plot()->plotLayout()->element(0, 0)))
-        title = element->text();
-    return exportPlot(plot(), path, csv(), title, error);
+QString CompensationView::exportTitle() const {
+    const QCPTextElement *title = plotTitle(plot());
+    return title ? title->text() : QString();
 }
 
-void CompensationView::exportWithDialog() {
+QString CompensationView::exportName() const {
     static const char *const names[] = {"compensation-layers", "compensation-columns",
                                         "compensation-ablation"};
-    nwc::exportWithDialog(
-        this, QString::fromLatin1(names[int(currentTab())]),
-        [this](const QString &path, QString *error) { return exportTo(path, error); });
+    return QString::fromLatin1(names[int(currentTab())]);
 }
 
 } // namespace nwc

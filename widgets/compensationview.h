@@ -5,8 +5,8 @@
 
 #include "analysis/compensation.h"
 #include "analysis/sweepsession.h"
+#include "analysisview.h"
 
-#include <QWidget>
 #include <vector>
 
 class QCheckBox;
@@ -32,7 +32,7 @@ class PlotPointer;
 ///   FP16 perplexity as a dashed line.
 /// Empty inputs show a message in the plot saying how to get the data. Hovering shows a
 /// tooltip; clicking shows the numbers in the read-out line and emits the matching signal.
-class CompensationView : public QWidget {
+class CompensationView : public AnalysisView {
     Q_OBJECT
 public:
     enum class Tab { Layers = 0, Columns = 1, Ablation = 2 };
@@ -67,7 +67,7 @@ public:
     std::vector<int> ablationPoints() const { return m_ablationPoints; }
 
     /// The plot currently shown, and each plot on its own.
-    QCustomPlot *plot() const;
+    QCustomPlot *plot() const override;
     QCustomPlot *layersPlot() const { return m_layersPlot; }
     QCustomPlot *columnsPlot() const { return m_columnsPlot; }
     QCustomPlot *ablationPlot() const { return m_ablationPlot; }
@@ -78,17 +78,13 @@ public:
     /// relative_error_on"; blocks: "block,relative_error_off,relative_error_on"; Columns:
     /// "column,error_off,error_on"; Ablation: "method,target_bits,bits_per_weight,perplexity,
     /// kl_mean_nats" (one row per bar pair).
-    QString csv() const;
-    /// Writes the shown plot by suffix of `path`: .png (2× scale), .pdf, or .csv (csv()).
-    /// Returns false with a message naming the file in `error` on failure.
-    bool exportTo(const QString &path, QString *error);
+    QString csv() const override;
 
     /// Methods of the ablation, in bar order.
     static QStringList ablationMethods();
 
 public Q_SLOTS:
-    void resetView();
-    void exportWithDialog();
+    void resetView() override;
 
 Q_SIGNALS:
     /// A layer's bars were clicked (index into report().layers).
@@ -99,6 +95,11 @@ Q_SIGNALS:
     void columnActivated(int layer, int column);
     /// An ablation bar was clicked (index into ablation().points).
     void ablationPointActivated(int index);
+
+protected:
+    /// The shown plot's title.
+    QString exportTitle() const override;
+    QString exportName() const override;
 
 private:
     void rebuildLayers();

@@ -7,7 +7,6 @@
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
-#include <QPushButton>
 #include <QTabWidget>
 #include <QVBoxLayout>
 #include <algorithm>
@@ -47,45 +46,12 @@ QCPColorGradient viridis() {
     return gradient;
 }
 
-QCPTextElement *addTitle(QCustomPlot *plot) {
-    plot->plotLayout()->insertRow(0);
-    auto *title =
-        new QCPTextElement(plot, QString(), QFont(plot->font().family(), -1, QFont::Bold));
-    title->setTextColor(plot->palette().color(QPalette::Text));
-    plot->plotLayout()->addElement(0, 0, title);
-    return title;
-}
-
-QCPTextElement *titleOf(QCustomPlot *plot) {
-    return qobject_cast<QCPTextElement *>(plot->plotLayout()->element(0, 0));
-}
-
-void setLogAxis(QCPAxis *axis, bool logarithmic) {
-    if (logarithmic) {
-        axis->setScaleType(QCPAxis::stLogarithmic);
-        auto ticker = QSharedPointer<QCPAxisTickerLog>::create();
-        axis->setTicker(ticker);
-        axis->setNumberFormat(QStringLiteral("eb"));
-        axis->setNumberPrecision(0);
-    } else {
-        axis->setScaleType(QCPAxis::stLinear);
-        axis->setTicker(QSharedPointer<QCPAxisTicker>::create());
-        axis->setNumberFormat(QStringLiteral("gb"));
-        axis->setNumberPrecision(4);
-    }
-}
-
 } // namespace
 
 ImportanceView::ImportanceView(QWidget *parent)
-    : QWidget(parent) {
+    : AnalysisView(parent) {
     auto *layout = new QVBoxLayout(this);
-
-    m_caption = new QLabel(this);
-    m_caption->setObjectName(QStringLiteral("caption"));
-    m_caption->setWordWrap(true);
-    m_caption->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    layout->addWidget(m_caption);
+    m_caption = addCaption(layout);
 
     auto *controls = new QHBoxLayout;
     auto *layerLabel = new QLabel(tr("&Layer:"), this);
@@ -99,29 +65,17 @@ ImportanceView::ImportanceView(QWidget *parent)
     m_sortedCheck->setToolTip(tr("Columns by descending importance instead of column order"));
     m_logCheck = new QCheckBox(tr("Lo&g scale"), this);
     m_logCheck->setObjectName(QStringLiteral("logCheck"));
-    auto *resetButton = new QPushButton(tr("&Reset View"), this);
-    resetButton->setToolTip(tr("Fit the plot to its data (or double-click the plot)"));
-    auto *exportButton = new QPushButton(tr("&Export…"), this);
-    exportButton->setToolTip(tr("Save the shown plot as PNG or PDF, or its data as CSV"));
     controls->addWidget(layerLabel);
     controls->addWidget(m_layerCombo, 1);
     controls->addWidget(m_sortedCheck);
     controls->addWidget(m_logCheck);
-    controls->addStretch();
-    controls->addWidget(resetButton);
-    controls->addWidget(exportButton);
-    layout->addLayout(controls);
+    addControls(layout, controls, tr("Save the shown plot as PNG or PDF, or its data as CSV"));
 
-    m_tabs = new QTabWidget(this);
-    m_tabs->setObjectName(QStringLiteral("tabs"));
-    m_tabs->setDocumentMode(true);
+    m_tabs = createTabs();
 
     // Columns of one layer.
-    m_columnPlot = new QCustomPlot(this);
-    m_columnPlot->setObjectName(QStringLiteral("columnPlot"));
-    m_columnPlot->setMinimumSize(320, 220);
-    stylePlot(m_columnPlot);
-    addTitle(m_columnPlot);
+    m_columnPlot = createPlot(this, QStringLiteral("columnPlot"));
+    addPlotTitle(m_columnPlot);
     m_columnPlot->yAxis->setLabel(tr("importance (mean x² per token)"));
     m_columnBars = new QCPBars(m_columnPlot->xAxis, m_columnPlot->yAxis);
     m_columnBars->setName(tr("importance"));
@@ -149,10 +103,7 @@ ImportanceView::ImportanceView(QWidget *parent)
     m_tabs->addTab(m_columnPlot, tr("Columns"));
 
     // Layer × column heat map.
-    m_heatPlot = new QCustomPlot(this);
-    m_heatPlot->setObjectName(QStringLiteral("heatMapPlot"));
-    m_heatPlot->setMinimumSize(320, 220);
-    stylePlot(m_heatPlot);
+    m_heatPlot = createPlot(this, QStringLiteral("heatMapPlot"));
     m_heatPlot->xAxis->grid()->setVisible(false);
     m_heatPlot->yAxis->grid()->setVisible(false);
     m_heatPlot->xAxis->setLabel(tr("input column"));
@@ -177,9 +128,8 @@ ImportanceView::ImportanceView(QWidget *parent)
     auto *margins = new QCPMarginGroup(m_heatPlot);
     m_heatPlot->axisRect()->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
     m_colorScale->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
-    addTitle(m_heatPlot);
     // The title row spans the plot only; keep the colour scale out of it.
-    titleOf(m_heatPlot)->setText(tr("Importance of every layer's input columns"));
+    addPlotTitle(m_heatPlot)->setText(tr("Importance of every layer's input columns"));
     enablePanAndZoom(m_heatPlot, [this] { resetHeatMapView(); });
     m_heatPointer = new PlotPointer(
         m_heatPlot,
@@ -197,9 +147,7 @@ ImportanceView::ImportanceView(QWidget *parent)
     m_tabs->addTab(m_heatPlot, tr("Heat Map"));
     layout->addWidget(m_tabs, 1);
 
-    m_readout = new QLabel(this);
-    m_readout->setObjectName(QStringLiteral("readout"));
-    m_readout->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_readout = addReadout(layout, false);
     m_readout->setText(tr("Click a column or a cell to read its values."));
     layout->addWidget(m_readout);
 
@@ -212,8 +160,6 @@ ImportanceView::ImportanceView(QWidget *parent)
         m_sortedCheck->setEnabled(columns);
         m_logCheck->setEnabled(columns);
     });
-    connect(resetButton, &QPushButton::clicked, this, &ImportanceView::resetView);
-    connect(exportButton, &QPushButton::clicked, this, &ImportanceView::exportWithDialog);
 
     setImportance(ImportanceMap());
 }
@@ -252,36 +198,21 @@ void ImportanceView::setImportance(const ImportanceMap &map) {
 void ImportanceView::setCurrentLayer(int layer) {
     if (layer < 0 || layer >= int(m_map.layers.size()))
         return;
-    if (m_layerCombo->currentIndex() != layer) {
-        const QSignalBlocker blocker(m_layerCombo);
-        m_layerCombo->setCurrentIndex(layer);
-    }
-    if (layer == m_layer)
-        return;
-    m_layer = layer;
-    rebuildColumnPlot();
+    setCurrentIndexQuietly(m_layerCombo, layer);
+    if (assignIfChanged(m_layer, layer))
+        rebuildColumnPlot();
 }
 
 void ImportanceView::setSorted(bool sorted) {
-    if (m_sortedCheck->isChecked() != sorted) {
-        const QSignalBlocker blocker(m_sortedCheck);
-        m_sortedCheck->setChecked(sorted);
-    }
-    if (m_sorted == sorted)
-        return;
-    m_sorted = sorted;
-    rebuildColumnPlot();
+    setCheckedQuietly(m_sortedCheck, sorted);
+    if (assignIfChanged(m_sorted, sorted))
+        rebuildColumnPlot();
 }
 
 void ImportanceView::setLogarithmic(bool logarithmic) {
-    if (m_logCheck->isChecked() != logarithmic) {
-        const QSignalBlocker blocker(m_logCheck);
-        m_logCheck->setChecked(logarithmic);
-    }
-    if (m_logarithmic == logarithmic)
-        return;
-    m_logarithmic = logarithmic;
-    rebuildColumnPlot();
+    setCheckedQuietly(m_logCheck, logarithmic);
+    if (assignIfChanged(m_logarithmic, logarithmic))
+        rebuildColumnPlot();
 }
 
 void ImportanceView::setCurrentTab(Tab tab) {
@@ -308,9 +239,8 @@ void ImportanceView::rebuildColumnPlot() {
     setLogAxis(m_columnPlot->yAxis, m_logarithmic);
     m_columnPlot->xAxis->setLabel(m_sorted ? tr("rank (columns by descending importance)")
                                            : tr("input column"));
-    QCPTextElement *title = titleOf(m_columnPlot);
     if (m_layer < 0) {
-        title->setText(tr("Importance per input column"));
+        setPlotTitle(m_columnPlot, tr("Importance per input column"));
         setPlotEmpty(m_columnPlot, tr("No importance data.\nOpen a calibration file, or a .nwc "
                                       "container compressed with calibration."));
         m_columnPlot->xAxis->setRange(0, 1);
@@ -319,7 +249,7 @@ void ImportanceView::rebuildColumnPlot() {
         return;
     }
     const LayerImportance &layer = m_map.layers[size_t(m_layer)];
-    title->setText(layer.name);
+    setPlotTitle(m_columnPlot, layer.name);
     const int count = int(layer.importance.size());
     m_order.resize(size_t(count));
     std::iota(m_order.begin(), m_order.end(), 0);
@@ -531,10 +461,7 @@ void ImportanceView::activate(int layer, int column, bool inHeatMap) {
     if (inHeatMap) {
         // Follow the clicked row in the Columns tab, and mark the cell.
         setCurrentLayer(layer);
-        for (int i = m_heatPlot->itemCount() - 1; i >= 0; --i) {
-            if (m_heatPlot->item(i)->objectName() == QLatin1String("marker"))
-                m_heatPlot->removeItem(i);
-        }
+        removeItemsNamed(m_heatPlot, {QStringLiteral("marker")});
         auto *marker = new QCPItemRect(m_heatPlot);
         marker->setObjectName(QStringLiteral("marker"));
         marker->topLeft->setCoords(column - 0.5, layer - 0.5);
@@ -543,10 +470,7 @@ void ImportanceView::activate(int layer, int column, bool inHeatMap) {
         marker->setSelectable(false);
         m_heatPlot->replot();
     } else {
-        for (int i = m_columnPlot->itemCount() - 1; i >= 0; --i) {
-            if (m_columnPlot->item(i)->objectName() == QLatin1String("marker"))
-                m_columnPlot->removeItem(i);
-        }
+        removeItemsNamed(m_columnPlot, {QStringLiteral("marker")});
         const auto position = std::find(m_order.begin(), m_order.end(), column) - m_order.begin();
         auto *marker = new QCPItemStraightLine(m_columnPlot);
         marker->setObjectName(QStringLiteral("marker"));
@@ -588,21 +512,20 @@ QString ImportanceView::csv() const {
     return text;
 }
 
-bool ImportanceView::exportTo(const QString &path, QString *error) {
+QString ImportanceView::exportTitle() const {
     QString title =
         currentTab() == Tab::HeatMap ? tr("Importance heat map") : tr("Importance per column");
     if (currentTab() == Tab::Columns && m_layer >= 0)
         title += QStringLiteral(": ") + m_map.layers[size_t(m_layer)].name;
-    return exportPlot(plot(), path, csv(), title, error);
+    return title;
 }
 
-void ImportanceView::exportWithDialog() {
+QString ImportanceView::exportName() const {
     QString name = currentTab() == Tab::HeatMap ? QStringLiteral("importance-heatmap")
                                                 : QStringLiteral("importance");
     if (currentTab() == Tab::Columns && m_layer >= 0)
         name += QLatin1Char('-') + shortLayerName(m_map.layers[size_t(m_layer)].name);
-    nwc::exportWithDialog(
-        this, name, [this](const QString &path, QString *error) { return exportTo(path, error); });
+    return name;
 }
 
 } // namespace nwc

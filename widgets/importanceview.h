@@ -3,8 +3,8 @@
 // of the whole model, with the quality-level thresholds the codec uses.
 
 #include "analysis/importancemap.h"
+#include "analysisview.h"
 
-#include <QWidget>
 #include <vector>
 
 class QCheckBox;
@@ -29,7 +29,7 @@ class PlotPointer;
 /// Hovering shows a tooltip, clicking a column or cell shows layer, column, importance and
 /// quality level in the read-out line and emits columnActivated(). Displays only; computes
 /// nothing heavier than a sort.
-class ImportanceView : public QWidget {
+class ImportanceView : public AnalysisView {
     Q_OBJECT
 public:
     enum class Tab { Columns = 0, HeatMap = 1 };
@@ -55,7 +55,7 @@ public:
     Tab currentTab() const;
 
     /// The plot currently shown, and each plot on its own (for tests and exports).
-    QCustomPlot *plot() const;
+    QCustomPlot *plot() const override;
     QCustomPlot *columnPlot() const { return m_columnPlot; }
     QCustomPlot *heatMapPlot() const { return m_heatPlot; }
     /// Text of the read-out line (the last clicked column or cell).
@@ -64,20 +64,16 @@ public:
     /// Data of the shown plot as CSV. Columns tab: the chosen layer's columns in column order,
     /// header "column,importance,level". Heat map tab: the whole map in long format, one row
     /// per (layer, column), header "layer,block,column,importance,level".
-    QString csv() const;
-    /// Writes the shown plot by suffix of `path`: .png (2× scale), .pdf, or .csv (csv()).
-    /// Returns false with a message naming the file in `error` on failure.
-    bool exportTo(const QString &path, QString *error);
-
-public Q_SLOTS:
-    /// Asks for a file name and exports the shown plot.
-    void exportWithDialog();
-    /// Rescales the shown plot to its data.
-    void resetView();
+    QString csv() const override;
+    void resetView() override;
 
 Q_SIGNALS:
     /// A column (Columns tab) or cell (heat map) was clicked: layer index, column index.
     void columnActivated(int layer, int column);
+
+protected:
+    QString exportTitle() const override;
+    QString exportName() const override;
 
 private:
     void rebuildColumnPlot();

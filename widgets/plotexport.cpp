@@ -158,6 +158,73 @@ void stylePlot(QCustomPlot *plot) {
     plot->legend->setTextColor(palette.color(QPalette::Text));
 }
 
+QCustomPlot *createPlot(QWidget *parent, const QString &objectName, const QSize &minimumSize) {
+    auto *plot = new QCustomPlot(parent);
+    plot->setObjectName(objectName);
+    plot->setMinimumSize(minimumSize);
+    stylePlot(plot);
+    return plot;
+}
+
+QCPTextElement *addPlotTitle(QCustomPlot *plot) {
+    plot->plotLayout()->insertRow(0);
+    auto *title =
+        new QCPTextElement(plot, QString(), QFont(plot->font().family(), -1, QFont::Bold));
+    title->setTextColor(plot->palette().color(QPalette::Text));
+    plot->plotLayout()->addElement(0, 0, title);
+    return title;
+}
+
+QCPTextElement *plotTitle(QCustomPlot *plot) {
+    return qobject_cast<QCPTextElement *>(plot->plotLayout()->element(0, 0));
+}
+
+void setPlotTitle(QCustomPlot *plot, const QString &text) {
+    if (QCPTextElement *title = plotTitle(plot))
+        title->setText(text);
+}
+
+void setLogAxis(QCPAxis *axis, bool logarithmic) {
+    if (logarithmic) {
+        axis->setScaleType(QCPAxis::stLogarithmic);
+        axis->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
+        axis->setNumberFormat(QStringLiteral("eb"));
+        axis->setNumberPrecision(0);
+    } else {
+        axis->setScaleType(QCPAxis::stLinear);
+        axis->setTicker(QSharedPointer<QCPAxisTicker>::create());
+        axis->setNumberFormat(QStringLiteral("gb"));
+        axis->setNumberPrecision(4);
+    }
+}
+
+void addReferenceLine(QCustomPlot *plot, double value, const QString &text) {
+    auto *line = new QCPItemStraightLine(plot);
+    line->setObjectName(QStringLiteral("reference"));
+    line->point1->setTypeX(QCPItemPosition::ptAxisRectRatio);
+    line->point2->setTypeX(QCPItemPosition::ptAxisRectRatio);
+    line->point1->setCoords(0, value);
+    line->point2->setCoords(1, value);
+    line->setPen(QPen(QColor(90, 90, 90), 1.2, Qt::DashLine));
+    line->setSelectable(false);
+    auto *label = new QCPItemText(plot);
+    label->setObjectName(QStringLiteral("referenceLabel"));
+    label->position->setTypeX(QCPItemPosition::ptAxisRectRatio);
+    label->position->setTypeY(QCPItemPosition::ptPlotCoords);
+    label->position->setCoords(0.01, value);
+    label->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom);
+    label->setText(text);
+    label->setColor(QColor(70, 70, 70));
+    label->setSelectable(false);
+}
+
+void removeItemsNamed(QCustomPlot *plot, const QStringList &objectNames) {
+    for (int i = plot->itemCount() - 1; i >= 0; --i) {
+        if (objectNames.contains(plot->item(i)->objectName()))
+            plot->removeItem(i);
+    }
+}
+
 void enablePanAndZoom(QCustomPlot *plot, std::function<void()> resetView) {
     plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     plot->axisRect()->setRangeDrag(Qt::Horizontal | Qt::Vertical);

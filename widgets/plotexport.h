@@ -1,18 +1,22 @@
 #pragma once
 // Shared plumbing of the analysis plots (importance, rate–distortion, compensation): export to
 // PNG / PDF / CSV chosen by the file suffix, pan and zoom, hover and click read-outs, a common
-// look and an in-plot message for empty states.
+// look, titles, log axes, reference lines and an in-plot message for empty states.
 //
 // Errors: every function here reports failure by returning false and filling `error` with a
 // message that names the file; nothing throws across the widget boundary.
 
 #include <QObject>
 #include <QPointF>
+#include <QSize>
 #include <QString>
+#include <QStringList>
 #include <functional>
 
+class QCPAxis;
 class QCustomPlot;
 class QCPItemText;
+class QCPTextElement;
 class QWidget;
 
 namespace nwc {
@@ -36,6 +40,24 @@ void exportWithDialog(QWidget *parent, const QString &suggestedName,
 /// Colours, fonts and pens of `plot` from the application palette, a boxed axis rect without
 /// ticks on the top and right axes, and mouse tracking on (for hover read-outs).
 void stylePlot(QCustomPlot *plot);
+/// A QCustomPlot child of `parent` named `objectName`, at least `minimumSize`, styled with
+/// stylePlot().
+QCustomPlot *createPlot(QWidget *parent, const QString &objectName,
+                        const QSize &minimumSize = QSize(320, 220));
+/// Inserts a bold title (empty until set) as a new first row of the plot layout, above the
+/// elements already in it, and returns it.
+QCPTextElement *addPlotTitle(QCustomPlot *plot);
+/// The title added by addPlotTitle() (nullptr when the plot has none).
+QCPTextElement *plotTitle(QCustomPlot *plot);
+/// Sets the text of the title added by addPlotTitle(); does nothing when there is none.
+void setPlotTitle(QCustomPlot *plot, const QString &text);
+/// Logarithmic (powers of ten, "eb" labels) or linear ("gb", 4 digits) scale on `axis`.
+void setLogAxis(QCPAxis *axis, bool logarithmic);
+/// A dashed horizontal line at `value` across the axis rect (objectName "reference") with
+/// `text` above its left end ("referenceLabel").
+void addReferenceLine(QCustomPlot *plot, double value, const QString &text);
+/// Removes the items of `plot` whose objectName is one of `objectNames`.
+void removeItemsNamed(QCustomPlot *plot, const QStringList &objectNames);
 /// Drag to pan and wheel to zoom, both axes; a double click calls `resetView`.
 void enablePanAndZoom(QCustomPlot *plot, std::function<void()> resetView);
 /// A centred message inside the axis rect of `plot` (for "no data" states); delete it or call

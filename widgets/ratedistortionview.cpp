@@ -11,7 +11,6 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
-#include <QPushButton>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QTableView>
@@ -42,20 +41,15 @@ QCPScatterStyle::ScatterShape seriesShape(int index) {
     return shapes[index % 8];
 }
 
+// setLogAxis(), but a log axis gets sub-ticks between the decades and plain numbers ("12.5",
+// not "1.25·10¹"): rates and distortions span few decades.
 void setScale(QCPAxis *axis, bool logarithmic) {
-    if (logarithmic) {
-        axis->setScaleType(QCPAxis::stLogarithmic);
-        auto ticker = QSharedPointer<QCPAxisTickerLog>::create();
-        ticker->setSubTickCount(8);
-        axis->setTicker(ticker);
-        axis->setNumberFormat(QStringLiteral("gb"));
-        axis->setNumberPrecision(3);
-    } else {
-        axis->setScaleType(QCPAxis::stLinear);
-        axis->setTicker(QSharedPointer<QCPAxisTicker>::create());
-        axis->setNumberFormat(QStringLiteral("gb"));
-        axis->setNumberPrecision(4);
-    }
+    setLogAxis(axis, logarithmic);
+    if (!logarithmic)
+        return;
+    axis->ticker().staticCast<QCPAxisTickerLog>()->setSubTickCount(8);
+    axis->setNumberFormat(QStringLiteral("gb"));
+    axis->setNumberPrecision(3);
 }
 
 // Range of `values` with a margin, in the axis' own scale.
@@ -77,14 +71,9 @@ QCPRange paddedRange(double lowest, double highest, bool logarithmic) {
 } // namespace
 
 RateDistortionView::RateDistortionView(QWidget *parent)
-    : QWidget(parent) {
+    : AnalysisView(parent) {
     auto *layout = new QVBoxLayout(this);
-
-    m_caption = new QLabel(this);
-    m_caption->setObjectName(QStringLiteral("caption"));
-    m_caption->setWordWrap(true);
-    m_caption->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    layout->addWidget(m_caption);
+    m_caption = addCaption(layout);
 
     auto *controls = new QHBoxLayout;
     auto *xTitle = new QLabel(tr("&x:"), this);
@@ -107,10 +96,6 @@ RateDistortionView::RateDistortionView(QWidget *parent)
     m_logXCheck->setObjectName(QStringLiteral("logXCheck"));
     m_logYCheck = new QCheckBox(tr("Log &y"), this);
     m_logYCheck->setObjectName(QStringLiteral("logYCheck"));
-    auto *resetButton = new QPushButton(tr("&Reset View"), this);
-    resetButton->setToolTip(tr("Fit the plot to its data (or double-click the plot)"));
-    auto *exportButton = new QPushButton(tr("&Export…"), this);
-    exportButton->setToolTip(tr("Save the plot as PNG or PDF, or the shown series as CSV"));
     controls->addWidget(xTitle);
     controls->addWidget(m_xCombo);
     controls->addSpacing(8);
@@ -119,19 +104,13 @@ RateDistortionView::RateDistortionView(QWidget *parent)
     controls->addSpacing(8);
     controls->addWidget(m_logXCheck);
     controls->addWidget(m_logYCheck);
-    controls->addStretch();
-    controls->addWidget(resetButton);
-    controls->addWidget(exportButton);
-    layout->addLayout(controls);
+    addControls(layout, controls, tr("Save the plot as PNG or PDF, or the shown series as CSV"));
 
     auto *splitter = new QSplitter(Qt::Vertical, this);
     auto *plotPane = new QWidget(splitter);
     auto *plotLayout = new QVBoxLayout(plotPane);
     plotLayout->setContentsMargins(0, 0, 0, 0);
-    m_plot = new QCustomPlot(plotPane);
-    m_plot->setObjectName(QStringLiteral("plot"));
-    m_plot->setMinimumSize(320, 240);
-    stylePlot(m_plot);
+    m_plot = createPlot(plotPane, QStringLiteral("plot"), QSize(320, 240));
     // Legend in a row under the axis rect, so it never hides a point.
     // (A spacer beside it keeps its entries together at the left.)
     m_plot->axisRect()->insetLayout()->take(m_plot->legend);
@@ -205,8 +184,6 @@ RateDistortionView::RateDistortionView(QWidget *parent)
             [this](int index) { setYQuantity(YQuantity(index)); });
     connect(m_logXCheck, &QCheckBox::toggled, this, &RateDistortionView::setLogX);
     connect(m_logYCheck, &QCheckBox::toggled, this, &RateDistortionView::setLogY);
-    connect(resetButton, &QPushButton::clicked, this, &RateDistortionView::resetView);
-    connect(exportButton, &QPushButton::clicked, this, &RateDistortionView::exportWithDialog);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex &current) {
                 if (m_syncingTable || !current.isValid())
@@ -254,47 +231,27 @@ void RateDistortionView::setSession(const SweepSession &session) {
 }
 
 void RateDistortionView::setXQuantity(XQuantity quantity) {
-    if (m_xCombo->currentIndex() != int(quantity)) {
-        const QSignalBlocker blocker(m_xCombo);
-        m_xCombo->setCurrentIndex(int(quantity));
-    }
-    if (m_x == quantity)
-        return;
-    m_x = quantity;
-    rebuild();
+    setCurrentIndexQuietly(m_xCombo, int(quantity));
+    if (assignIfChanged(m_x, quantity))
+        rebuild();
 }
 
 void RateDistortionView::setYQuantity(YQuantity quantity) {
-    if (m_yCombo->currentIndex() != int(quantity)) {
-        const QSignalBlocker blocker(m_yCombo);
-        m_yCombo->setCurrentIndex(int(quantity));
-    }
-    if (m_y == quantity)
-        return;
-    m_y = quantity;
-    rebuild();
+    setCurrentIndexQuietly(m_yCombo, int(quantity));
+    if (assignIfChanged(m_y, quantity))
+        rebuild();
 }
 
 void RateDistortionView::setLogX(bool logarithmic) {
-    if (m_logXCheck->isChecked() != logarithmic) {
-        const QSignalBlocker blocker(m_logXCheck);
-        m_logXCheck->setChecked(logarithmic);
-    }
-    if (m_logX == logarithmic)
-        return;
-    m_logX = logarithmic;
-    rebuild();
+    setCheckedQuietly(m_logXCheck, logarithmic);
+    if (assignIfChanged(m_logX, logarithmic))
+        rebuild();
 }
 
 void RateDistortionView::setLogY(bool logarithmic) {
-    if (m_logYCheck->isChecked() != logarithmic) {
-        const QSignalBlocker blocker(m_logYCheck);
-        m_logYCheck->setChecked(logarithmic);
-    }
-    if (m_logY == logarithmic)
-        return;
-    m_logY = logarithmic;
-    rebuild();
+    setCheckedQuietly(m_logYCheck, logarithmic);
+    if (assignIfChanged(m_logY, logarithmic))
+        rebuild();
 }
 
 double RateDistortionView::xValue(const SweepPoint &point) const {
@@ -470,25 +427,8 @@ void RateDistortionView::rebuild() {
     const bool measured = m_y == YQuantity::Perplexity || m_y == YQuantity::BitsPerByte;
     const QString referenceText =
         measured ? tr("FP16: %1").arg(formatNumber(reference, 5)) : tr("FP16");
-    if (std::isfinite(reference) && !m_series.empty()) {
-        auto *line = new QCPItemStraightLine(m_plot);
-        line->setObjectName(QStringLiteral("reference"));
-        line->point1->setTypeX(QCPItemPosition::ptAxisRectRatio);
-        line->point2->setTypeX(QCPItemPosition::ptAxisRectRatio);
-        line->point1->setCoords(0, reference);
-        line->point2->setCoords(1, reference);
-        line->setPen(QPen(QColor(90, 90, 90), 1.2, Qt::DashLine));
-        line->setSelectable(false);
-        auto *label = new QCPItemText(m_plot);
-        label->setObjectName(QStringLiteral("referenceLabel"));
-        label->position->setTypeX(QCPItemPosition::ptAxisRectRatio);
-        label->position->setTypeY(QCPItemPosition::ptPlotCoords);
-        label->position->setCoords(0.01, reference);
-        label->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom);
-        label->setText(referenceText);
-        label->setColor(QColor(70, 70, 70));
-        label->setSelectable(false);
-    }
+    if (std::isfinite(reference) && !m_series.empty())
+        addReferenceLine(m_plot, reference, referenceText);
 
     m_marker = new QCPItemTracer(m_plot);
     m_marker->setObjectName(QStringLiteral("selection"));
@@ -527,11 +467,7 @@ void RateDistortionView::resetView() {
     m_plot->yAxis->setRange(paddedRange(yLow, yHigh, m_logY));
 
     // The FP16 file size, when it falls inside the shown sizes.
-    for (int i = m_plot->itemCount() - 1; i >= 0; --i) {
-        const QString name = m_plot->item(i)->objectName();
-        if (name == QLatin1String("fp16Size") || name == QLatin1String("fp16SizeLabel"))
-            m_plot->removeItem(i);
-    }
+    removeItemsNamed(m_plot, {QStringLiteral("fp16Size"), QStringLiteral("fp16SizeLabel")});
     if (m_x == XQuantity::Megabytes && m_session.hasReference && !m_series.empty()) {
         const double megabytes = double(m_session.reference.fp16Bytes) / 1e6;
         if (megabytes > 0 && m_plot->xAxis->range().contains(megabytes)) {
@@ -660,15 +596,12 @@ QString RateDistortionView::seriesCsv() const {
     return text;
 }
 
-bool RateDistortionView::exportTo(const QString &path, QString *error) {
-    return exportPlot(m_plot, path, csv(),
-                      tr("Rate–distortion: %1 against %2").arg(yLabel(), xLabel()), error);
+QString RateDistortionView::exportTitle() const {
+    return tr("Rate–distortion: %1 against %2").arg(yLabel(), xLabel());
 }
 
-void RateDistortionView::exportWithDialog() {
-    nwc::exportWithDialog(
-        this, QStringLiteral("rate-distortion-") + yName(),
-        [this](const QString &path, QString *error) { return exportTo(path, error); });
+QString RateDistortionView::exportName() const {
+    return QStringLiteral("rate-distortion-") + yName();
 }
 
 } // namespace nwc

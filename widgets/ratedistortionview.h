@@ -4,8 +4,8 @@
 // every measured point under the plot.
 
 #include "analysis/sweepsession.h"
+#include "analysisview.h"
 
-#include <QWidget>
 #include <vector>
 
 class QCheckBox;
@@ -28,7 +28,7 @@ class SweepPointTableModel;
 /// the point under the pointer; clicking a point (or its table row) selects it, shows all of
 /// its numbers and emits pointActivated(). Points whose value cannot be drawn (non-finite, or
 /// not positive on a log axis) are left out of the plot but stay in the table.
-class RateDistortionView : public QWidget {
+class RateDistortionView : public AnalysisView {
     Q_OBJECT
 public:
     enum class XQuantity { BitsPerWeight = 0, Megabytes };
@@ -56,7 +56,7 @@ public:
 
     /// The plot, its graph for `method` (nullptr when the method has no drawable point), and
     /// the session index of data point `dataIndex` of that graph.
-    QCustomPlot *plot() const { return m_plot; }
+    QCustomPlot *plot() const override { return m_plot; }
     QCPGraph *graph(const QString &method) const;
     int pointIndex(const QString &method, int dataIndex) const;
     /// The table under the plot and its model (session order; the view sorts through a proxy).
@@ -69,25 +69,25 @@ public:
 
     /// The whole session as CSV, every number of every point (what the table shows):
     /// sweepCsv() of session().
-    QString csv() const;
+    QString csv() const override;
     /// Only the plotted series: header "method,target_bits,<x>,<y>" with the quantities' names
     /// (for example "bits_per_weight", "perplexity"), one row per drawn point, methods in order
     /// of first appearance, each sorted by x.
     QString seriesCsv() const;
-    /// Writes the plot by suffix of `path`: .png (2× scale), .pdf, or .csv (csv()). Returns
-    /// false with a message naming the file in `error` on failure.
-    bool exportTo(const QString &path, QString *error);
 
 public Q_SLOTS:
     /// Selects point `index` of the session (marks it, selects its table row, shows its
     /// numbers); -1 clears the selection. Does not emit pointActivated().
     void selectPoint(int index);
-    void resetView();
-    void exportWithDialog();
+    void resetView() override;
 
 Q_SIGNALS:
     /// The user clicked a point in the plot or its row in the table.
     void pointActivated(int index);
+
+protected:
+    QString exportTitle() const override;
+    QString exportName() const override;
 
 private:
     struct Series {

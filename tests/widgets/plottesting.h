@@ -2,11 +2,14 @@
 // Helpers shared by the tests of the QCustomPlot views (importance, rate–distortion,
 // compensation). Set NWC_TEST_GRABS to a folder to keep the widget grabs for a look.
 
+#include "analysisview.h"
 #include "customplot.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QImage>
+#include <QMouseEvent>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QWidget>
@@ -19,6 +22,30 @@ inline QPoint pixelOf(QCustomPlot *plot, double x, double y, QCPAxis *valueAxis 
     QCPAxis *yAxis = valueAxis ? valueAxis : plot->yAxis;
     return QPoint(int(std::lround(plot->xAxis->coordToPixel(x))),
                   int(std::lround(yAxis->coordToPixel(y))));
+}
+
+/// A left click at plot coordinates (x, y), as pixelOf() places them.
+inline void clickAt(QCustomPlot *plot, double x, double y, QCPAxis *valueAxis = nullptr) {
+    QTest::mouseClick(plot, Qt::LeftButton, {}, pixelOf(plot, x, y, valueAxis));
+}
+
+/// The pointer moving over `pixel` of `plot` with no button pressed (what hover read-outs
+/// answer).
+inline void hoverAt(QCustomPlot *plot, const QPoint &pixel) {
+    QMouseEvent move(QEvent::MouseMove, QPointF(pixel), plot->mapToGlobal(QPointF(pixel)),
+                     Qt::NoButton, Qt::NoButton, Qt::NoModifier);
+    QCoreApplication::sendEvent(plot, &move);
+}
+
+/// Resizes `view` to `size`, shows it, waits until it is exposed and redraws its shown plot
+/// so that pixelOf() matches the laid-out axes. False when the window never became exposed.
+inline bool showView(AnalysisView &view, const QSize &size) {
+    view.resize(size);
+    view.show();
+    if (!QTest::qWaitForWindowExposed(&view))
+        return false;
+    view.plot()->replot();
+    return true;
 }
 
 /// Items of type T (and with objectName `name`, when given) in `plot`.
@@ -69,7 +96,7 @@ inline void keepGrab(QWidget *widget, const QString &name) {
 }
 
 /// Also exports the view's shown plot as $NWC_TEST_GRABS/<name>.pdf when that variable is set.
-template <typename View> void keepExport(View &view, const QString &name) {
+inline void keepExport(AnalysisView &view, const QString &name) {
     const QString folder = qEnvironmentVariable("NWC_TEST_GRABS");
     if (folder.isEmpty())
         return;
@@ -81,7 +108,7 @@ template <typename View> void keepExport(View &view, const QString &name) {
 /// Checks exportTo() of a view on its shown plot: PNG at twice the plot's size, a PDF, the
 /// exact `expectedCsv`, and refusals naming the file for an unwritable path and an unknown
 /// suffix.
-template <typename View> void checkExports(View &view, const QString &expectedCsv) {
+inline void checkExports(AnalysisView &view, const QString &expectedCsv) {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     QString error;

@@ -138,12 +138,9 @@ private:
 
 void TestCompensationView::init() {
     m_view = std::make_unique<CompensationView>();
-    m_view->resize(900, 600);
     m_view->setReport(fixture());
     m_view->setAblation(ablationFixture());
-    m_view->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_view.get()));
-    m_view->plot()->replot();
+    QVERIFY(test::showView(*m_view, QSize(900, 600)));
 }
 
 void TestCompensationView::cleanup() {
@@ -287,13 +284,13 @@ void TestCompensationView::ablationTargets() {
 void TestCompensationView::clickLayerBar() {
     QSignalSpy spy(m_view.get(), &CompensationView::layerActivated);
     QCustomPlot *plot = m_view->layersPlot();
-    QTest::mouseClick(plot, Qt::LeftButton, {}, pixelOf(plot, 1, 0.01));
+    test::clickAt(plot, 1, 0.01);
     QCOMPARE(spy.count(), 1);
     QCOMPARE(spy.at(0).at(0).toInt(), 1);
     QCOMPARE(m_view->readoutText(),
              kDown0 + QStringLiteral(": relative output error off 0.04, on 0.03 (−25.0 %)"));
     QCOMPARE(m_view->currentLayer(), 1); // the Columns tab follows
-    QTest::mouseClick(plot, Qt::LeftButton, {}, pixelOf(plot, 4, 0.01));
+    test::clickAt(plot, 4, 0.01);
     QCOMPARE(spy.count(), 1);
 }
 
@@ -301,7 +298,7 @@ void TestCompensationView::clickBlockBar() {
     m_view->setShowBlocks(true);
     QSignalSpy spy(m_view.get(), &CompensationView::blockActivated);
     QCustomPlot *plot = m_view->layersPlot();
-    QTest::mouseClick(plot, Qt::LeftButton, {}, pixelOf(plot, 1.1, 0.05));
+    test::clickAt(plot, 1.1, 0.05);
     QCOMPARE(spy.count(), 1);
     QCOMPARE(spy.at(0).at(0).toInt(), 1);
     QCOMPARE(m_view->readoutText(),
@@ -313,7 +310,7 @@ void TestCompensationView::clickColumn() {
     QSignalSpy spy(m_view.get(), &CompensationView::columnActivated);
     QCustomPlot *plot = m_view->columnsPlot();
     plot->replot();
-    QTest::mouseClick(plot, Qt::LeftButton, {}, pixelOf(plot, 3, 1));
+    test::clickAt(plot, 3, 1);
     QCOMPARE(spy.count(), 1);
     QCOMPARE(spy.at(0).at(0).toInt(), 0);
     QCOMPARE(spy.at(0).at(1).toInt(), 3);
@@ -327,7 +324,7 @@ void TestCompensationView::clickAblationBar() {
     QSignalSpy spy(m_view.get(), &CompensationView::ablationPointActivated);
     QCustomPlot *plot = m_view->ablationPlot();
     plot->replot();
-    QTest::mouseClick(plot, Qt::LeftButton, {}, pixelOf(plot, 1.15, 5));
+    test::clickAt(plot, 1.15, 5);
     QCOMPARE(spy.count(), 1);
     QCOMPARE(spy.at(0).at(0).toInt(), 1);
     QCOMPARE(m_view->readoutText(),
@@ -337,10 +334,7 @@ void TestCompensationView::clickAblationBar() {
 
 void TestCompensationView::hoverShowsTooltip() {
     QCustomPlot *plot = m_view->layersPlot();
-    const QPoint pixel = pixelOf(plot, 2, 0.001);
-    QMouseEvent move(QEvent::MouseMove, QPointF(pixel), plot->mapToGlobal(QPointF(pixel)),
-                     Qt::NoButton, Qt::NoButton, Qt::NoModifier);
-    QCoreApplication::sendEvent(plot, &move);
+    test::hoverAt(plot, pixelOf(plot, 2, 0.001));
     QTRY_COMPARE(QToolTip::text(),
                  kQ1 + QStringLiteral(": relative output error off 0.05, on 0.02 (−60.0 %)"));
 }

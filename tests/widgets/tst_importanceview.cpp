@@ -130,10 +130,8 @@ private:
 
 void TestImportanceView::init() {
     m_view = std::make_unique<ImportanceView>();
-    m_view->resize(900, 620);
     m_view->setImportance(fixture());
-    m_view->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_view.get()));
+    QVERIFY(test::showView(*m_view, QSize(900, 620)));
 }
 
 void TestImportanceView::cleanup() {
@@ -320,14 +318,14 @@ void TestImportanceView::clickColumn() {
     QSignalSpy spy(m_view.get(), &ImportanceView::columnActivated);
     QCustomPlot *plot = m_view->columnPlot();
     plot->replot();
-    QTest::mouseClick(plot, Qt::LeftButton, {}, pixelOf(plot, 3, 4));
+    test::clickAt(plot, 3, 4);
     QCOMPARE(spy.count(), 1);
     QCOMPARE(spy.at(0).at(0).toInt(), 0);
     QCOMPARE(spy.at(0).at(1).toInt(), 3);
     QCOMPARE(m_view->readoutText(), kQ + QStringLiteral(" · column 3 · importance 8 · level 3"));
 
     // Outside the columns: nothing.
-    QTest::mouseClick(plot, Qt::LeftButton, {}, pixelOf(plot, 20, 4));
+    test::clickAt(plot, 20, 4);
     QCOMPARE(spy.count(), 1);
 }
 
@@ -336,7 +334,7 @@ void TestImportanceView::clickSortedColumn() {
     QSignalSpy spy(m_view.get(), &ImportanceView::columnActivated);
     QCustomPlot *plot = m_view->columnPlot();
     // Rank 1 is column 6 (importance 4, level 2).
-    QTest::mouseClick(plot, Qt::LeftButton, {}, pixelOf(plot, 1, 1));
+    test::clickAt(plot, 1, 1);
     QCOMPARE(spy.count(), 1);
     QCOMPARE(spy.at(0).at(1).toInt(), 6);
     QCOMPARE(m_view->readoutText(), kQ + QStringLiteral(" · column 6 · importance 4 · level 2"));
@@ -347,7 +345,7 @@ void TestImportanceView::clickHeatMapCell() {
     QSignalSpy spy(m_view.get(), &ImportanceView::columnActivated);
     QCustomPlot *plot = m_view->heatMapPlot();
     plot->replot();
-    QTest::mouseClick(plot, Qt::LeftButton, {}, pixelOf(plot, 11, 1));
+    test::clickAt(plot, 11, 1);
     QCOMPARE(spy.count(), 1);
     QCOMPARE(spy.at(0).at(0).toInt(), 1);
     QCOMPARE(spy.at(0).at(1).toInt(), 11);
@@ -356,23 +354,20 @@ void TestImportanceView::clickHeatMapCell() {
     QCOMPARE(m_view->currentLayer(), 1); // the Columns tab follows the clicked row
     QCOMPARE(itemsOf<QCPItemRect>(plot, QStringLiteral("marker")).size(), 1);
 
-    QTest::mouseClick(plot, Qt::LeftButton, {}, pixelOf(plot, 2, 2));
+    test::clickAt(plot, 2, 2);
     QCOMPARE(spy.count(), 2);
     QCOMPARE(m_view->readoutText(),
              kHead + QStringLiteral(" · column 2 · importance 0.1 · level 2"));
     QCOMPARE(itemsOf<QCPItemRect>(plot, QStringLiteral("marker")).size(), 1);
 
     // An empty cell (lm_head has 4 columns): nothing.
-    QTest::mouseClick(plot, Qt::LeftButton, {}, pixelOf(plot, 9, 2));
+    test::clickAt(plot, 9, 2);
     QCOMPARE(spy.count(), 2);
 }
 
 void TestImportanceView::hoverShowsTooltip() {
     QCustomPlot *plot = m_view->columnPlot();
-    const QPoint pixel = pixelOf(plot, 6, 1);
-    QMouseEvent move(QEvent::MouseMove, QPointF(pixel), plot->mapToGlobal(QPointF(pixel)),
-                     Qt::NoButton, Qt::NoButton, Qt::NoModifier);
-    QCoreApplication::sendEvent(plot, &move);
+    test::hoverAt(plot, pixelOf(plot, 6, 1));
     QTRY_COMPARE(QToolTip::text(), kQ + QStringLiteral(" · column 6 · importance 4 · level 2"));
 }
 
@@ -418,7 +413,7 @@ void TestImportanceView::plotsAreDrawn() {
 
     m_view->setCurrentTab(ImportanceView::Tab::HeatMap);
     QCustomPlot *heat = m_view->heatMapPlot();
-    QTest::mouseClick(heat, Qt::LeftButton, {}, pixelOf(heat, 37, 2));
+    test::clickAt(heat, 37, 2);
     QVERIFY(m_view->readoutText().contains(QStringLiteral("column 37")));
     QVERIFY(test::inkPixels(heat, heat->grab().toImage()) > 10000);
     test::keepGrab(m_view.get(), QStringLiteral("h2-importance-heatmap"));

@@ -96,11 +96,8 @@ private:
 
 void TestRateDistortionView::init() {
     m_view = std::make_unique<RateDistortionView>();
-    m_view->resize(900, 720);
     m_view->setSession(fixture());
-    m_view->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_view.get()));
-    m_view->plot()->replot();
+    QVERIFY(test::showView(*m_view, QSize(900, 720)));
 }
 
 void TestRateDistortionView::cleanup() {
@@ -329,7 +326,7 @@ void TestRateDistortionView::logAxisDropsNonPositive() {
 void TestRateDistortionView::clickPointSelectsRow() {
     QSignalSpy spy(m_view.get(), &RateDistortionView::pointActivated);
     QCustomPlot *plot = m_view->plot();
-    QTest::mouseClick(plot, Qt::LeftButton, {}, pixelOf(plot, 4.05, 11));
+    test::clickAt(plot, 4.05, 11);
     QCOMPARE(spy.count(), 1);
     QCOMPARE(spy.at(0).at(0).toInt(), 1);
     QCOMPARE(m_view->selectedPoint(), 1);
@@ -339,8 +336,9 @@ void TestRateDistortionView::clickPointSelectsRow() {
     QCOMPARE(current.sibling(current.row(), SweepPointTableModel::TargetBits).data().toString(),
              QStringLiteral("4"));
     const QString details = m_view->detailsText();
-    QVERIFY2(details.startsWith(QStringLiteral("nwc at 4 bpw target: 4.050 bpw, 550,000 bytes counted")),
-             qPrintable(details));
+    QVERIFY2(
+        details.startsWith(QStringLiteral("nwc at 4 bpw target: 4.050 bpw, 550,000 bytes counted")),
+        qPrintable(details));
     QVERIFY2(details.contains(QStringLiteral("perplexity 11 (1.100× FP16)")), qPrintable(details));
     QVERIFY(details.contains(QStringLiteral("KL mean 0.05 nats")));
     QVERIFY(details.contains(QStringLiteral("KL p99 0.5 nats")));
@@ -354,7 +352,7 @@ void TestRateDistortionView::clickPointSelectsRow() {
     QCOMPARE(markers[0]->position->coords(), QPointF(4.05, 11));
 
     // Far from every point: nothing.
-    QTest::mouseClick(plot, Qt::LeftButton, {}, pixelOf(plot, 2.5, 17.5));
+    test::clickAt(plot, 2.5, 17.5);
     QCOMPARE(spy.count(), 1);
     QCOMPARE(m_view->selectedPoint(), 1);
 }
@@ -386,10 +384,7 @@ void TestRateDistortionView::tableRowSelectsPoint() {
 
 void TestRateDistortionView::hoverShowsTooltip() {
     QCustomPlot *plot = m_view->plot();
-    const QPoint pixel = pixelOf(plot, 3.25, 18) + QPoint(3, -2);
-    QMouseEvent move(QEvent::MouseMove, QPointF(pixel), plot->mapToGlobal(QPointF(pixel)),
-                     Qt::NoButton, Qt::NoButton, Qt::NoModifier);
-    QCoreApplication::sendEvent(plot, &move);
+    test::hoverAt(plot, pixelOf(plot, 3.25, 18) + QPoint(3, -2));
     QTRY_VERIFY(QToolTip::text().startsWith(QStringLiteral("rtn at 3 bpw target")));
     QVERIFY(QToolTip::text().contains(QStringLiteral("bits per weight: 3.25")));
     QVERIFY(QToolTip::text().contains(QStringLiteral("perplexity: 18")));

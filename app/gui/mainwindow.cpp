@@ -2,6 +2,7 @@
 
 #include "analysis/calibrationwindows.h"
 #include "analysisjob.h"
+#include "analysisview.h"
 #include "codec/compressedcheckpoint.h"
 #include "compensationview.h"
 #include "compressdialog.h"
@@ -1114,13 +1115,8 @@ QDockWidget *MainWindow::currentAnalysisDock() const {
 }
 
 bool MainWindow::exportPlot(const QString &path, QString *error) {
-    QDockWidget *dock = currentAnalysisDock();
-    if (dock == m_importanceDock)
-        return m_importanceView->exportTo(path, error);
-    if (dock == m_rdDock)
-        return m_rdView->exportTo(path, error);
-    if (dock == m_compensationDock)
-        return m_compensationView->exportTo(path, error);
+    if (AnalysisView *view = analysisViewOf(currentAnalysisDock()))
+        return view->exportTo(path, error);
     if (error)
         *error = tr("No analysis view with data is in front, so %1 was not written.")
                      .arg(QDir::toNativeSeparators(path));
@@ -1128,13 +1124,16 @@ bool MainWindow::exportPlot(const QString &path, QString *error) {
 }
 
 void MainWindow::exportPlotWithDialog() {
-    QDockWidget *dock = currentAnalysisDock();
-    if (dock == m_importanceDock)
-        m_importanceView->exportWithDialog();
-    else if (dock == m_rdDock)
-        m_rdView->exportWithDialog();
-    else if (dock == m_compensationDock)
-        m_compensationView->exportWithDialog();
+    if (AnalysisView *view = analysisViewOf(currentAnalysisDock()))
+        view->exportWithDialog();
+}
+
+AnalysisView *MainWindow::analysisViewOf(QDockWidget *dock) const {
+    if (!dock || !dock->widget())
+        return nullptr;
+    if (auto *view = qobject_cast<AnalysisView *>(dock->widget()))
+        return view;
+    return dock->widget()->findChild<AnalysisView *>();
 }
 
 void MainWindow::updateAnalysisActions() {

@@ -18,6 +18,7 @@ struct AnalysisData;
 class CompensationView;
 class GenerationPane;
 struct ImportanceMap;
+class AnalysisView;
 class ImportanceView;
 class JobRunner;
 struct CompressionJobResult;
@@ -78,6 +79,8 @@ public:
     /// The analysis dock File › Export Plot… exports: the one last raised or focused if it is
     /// visible and shows data, else the first visible one with data; nullptr when none.
     QDockWidget *currentAnalysisDock() const;
+    /// The analysis view a dock shows (nullptr for other docks).
+    AnalysisView *analysisViewOf(QDockWidget *dock) const;
 
     /// The model that is open (empty spec when none).
     const WorkbenchModel &currentModel() const { return m_model; }

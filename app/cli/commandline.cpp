@@ -28,6 +28,10 @@ const CommandEntry kCommands[] = {
     {"sweep", "compress at several bit rates with several methods and measure each (resumable)",
      runSweep},
     {"train-codec", "train an NWC codec on the weights of one or more models", runTrainCodec},
+    {"collab", "student alone vs. student steered by a teacher for its first N tokens",
+     runCollab},
+    {"collab-bench", "QA accuracy of collaborative decoding over alpha, N and tau (resumable)",
+     runCollabBench},
 };
 
 void printUsage(FILE *stream) {

@@ -20,6 +20,10 @@ int runTrainCodec(const QStringList &args);
 int runCompress(const QStringList &args);
 /// Rate–distortion sweep over methods and bit rates, resumable through a session file.
 int runSweep(const QStringList &args);
+/// Student alone vs. student steered by a teacher for its first N tokens, with a trace.
+int runCollab(const QStringList &args);
+/// QA accuracy of the collaborative rule over an alpha x N grid (resumable).
+int runCollabBench(const QStringList &args);
 /// The main job on the built-in demo (what `nwc-workbench --headless` runs).
 int runDemo(const QStringList &args);
 

@@ -1,0 +1,221 @@
+// nwc collab-bench: QA accuracy of collaborative decoding over alpha x N (and tau for the gated
+// rule) against the student and teacher alone; resumable through an HDF5 session file.
+#include "cli/clioutput.h"
+#include "cli/commands.h"
+
+#include "decode/collabbenchmark.h"
+#include "decode/heldoutarithmetic.h"
+#include "io/checkpoint.h"
+#include "jobs/error.h"
+#include "jobs/progresssink.h"
+#include "lm/languagemodel.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QSaveFile>
+#include <QTextStream>
+
+#include <unistd.h>
+
+namespace nwc::cli {
+namespace {
+
+QString demoFile(const QString &name) {
+    const QString teacher = Checkpoint::resolveSpec(QStringLiteral("demo:teacher"));
+    return QFileInfo(teacher).dir().filePath(name);
+}
+
+void writeText(const QString &path, const QByteArray &bytes) {
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
+        throw Error(QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
+}
+
+QString percent(double fraction) {
+    return QString::number(100.0 * fraction, 'f', 1) + QStringLiteral(" %");
+}
+
+/// Writes the held-out set (see heldoutarithmetic.h) and says how many questions were excluded.
+int makeHeldOut(const QString &path) {
+    const HeldOutArithmeticRecipe recipe;
+    QSet<QString> excluded = demoTrainingQuestions(recipe.trainSeed, recipe.trainDocuments);
+    const int training = int(excluded.size());
+    for (const QaItem &item : loadQaSet(demoFile(QStringLiteral("arithmetic_qa.jsonl"))))
+        excluded.insert(item.question);
+    writeText(path, DemoCorpus::qaJsonLines(heldOutArithmetic(recipe, excluded)));
+    QTextStream(stdout) << "wrote " << recipe.count << " problems to " << path << " (excluded "
+                        << training << " training questions and the demo QA set)\n";
+    return 0;
+}
+
+} // namespace
+
+int runCollabBench(const QStringList &args) {
+    QCommandLineParser parser;
+    const QCommandLineOption student(QStringLiteral("student"),
+                                     QStringLiteral("Student model (default demo:student)."),
+                                     QStringLiteral("MODEL"), QStringLiteral("demo:student"));
+    const QCommandLineOption teacher(
+        QStringLiteral("teacher"),
+        QStringLiteral("Teacher model, may be a .nwc container (default demo:teacher)."),
+        QStringLiteral("MODEL"), QStringLiteral("demo:teacher"));
+    const QCommandLineOption data(
+        QStringLiteral("data"),
+        QStringLiteral("JSONL {question, answer} (default: the built-in held-out demo set)."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption templateOption(
+        QStringLiteral("template"),
+        QStringLiteral("File with the prompt template; {question} is replaced (default "
+                       "\"Question: {question}\\nAnswer:\")."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption alphas(QStringLiteral("alphas"),
+                                    QStringLiteral("Alpha grid, from:to:step or a list (default "
+                                                   "-1:3:0.25)."),
+                                    QStringLiteral("GRID"), QStringLiteral("-1:3:0.25"));
+    const QCommandLineOption ns(QStringLiteral("ns"),
+                                QStringLiteral("Steered-token counts (default 1,2,5)."),
+                                QStringLiteral("LIST"), QStringLiteral("1,2,5"));
+    const QCommandLineOption taus(QStringLiteral("taus"),
+                                  QStringLiteral("Gate thresholds in nats (default 0:2:0.25)."),
+                                  QStringLiteral("GRID"), QStringLiteral("0:2:0.25"));
+    const QCommandLineOption maxTokens(QStringLiteral("max-tokens"),
+                                       QStringLiteral("Tokens per answer (default 64)."),
+                                       QStringLiteral("K"), QStringLiteral("64"));
+    const QCommandLineOption limit(QStringLiteral("limit"),
+                                   QStringLiteral("Use only the first K questions."),
+                                   QStringLiteral("K"), QStringLiteral("0"));
+    const QCommandLineOption session(
+        QStringLiteral("session"),
+        QStringLiteral("HDF5 session file: results are saved per question and a rerun resumes."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption csv(QStringLiteral("csv"), QStringLiteral("Write CSV."),
+                                 QStringLiteral("FILE"));
+    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Write JSON."),
+                                  QStringLiteral("FILE"));
+    const QCommandLineOption makeHeldOutOption(
+        QStringLiteral("make-heldout"),
+        QStringLiteral("Regenerate the built-in held-out QA set into FILE and exit."),
+        QStringLiteral("FILE"));
+    parser.addOptions({student, teacher, data, templateOption, alphas, ns, taus, maxTokens, limit,
+                       session, csv, json, makeHeldOutOption});
+    int exitCode = 0;
+    if (!parseOrExit(parser, args, QStringLiteral("collab-bench"),
+                     QStringLiteral("QA accuracy of the student, the teacher, and the student "
+                                    "steered for its first N tokens by S = p_s + alpha (p_t - "
+                                    "p_s), over alpha, N and (gated) tau grids."),
+                     &exitCode))
+        return exitCode;
+    if (parser.isSet(makeHeldOutOption))
+        return makeHeldOut(parser.value(makeHeldOutOption));
+
+    CollabBenchSettings settings;
+    settings.studentName = parser.value(student);
+    settings.teacherName = parser.value(teacher);
+    settings.dataName = parser.isSet(data) ? parser.value(data)
+                                           : demoFile(QStringLiteral("collab_heldout_qa.jsonl"));
+    if (parser.isSet(templateOption)) {
+        QFile file(parser.value(templateOption));
+        if (!file.open(QIODevice::ReadOnly))
+            throw Error(QStringLiteral("cannot read the template %1: %2")
+                            .arg(file.fileName(), file.errorString()));
+        settings.promptTemplate = QString::fromUtf8(file.readAll());
+    }
+    settings.alphas = parseGrid(parser.value(alphas), QStringLiteral("--alphas"));
+    settings.ns.clear();
+    for (double n : parseGrid(parser.value(ns), QStringLiteral("--ns"))) {
+        if (n < 0 || n != std::floor(n))
+            throw Error(QStringLiteral("--ns expects non-negative integers"));
+        settings.ns.push_back(int(n));
+    }
+    settings.taus = parseGrid(parser.value(taus), QStringLiteral("--taus"));
+    settings.maxTokens = intOption(parser, maxTokens.names().first());
+    QVector<QaItem> items = loadQaSet(settings.dataName);
+    const int limitCount = intOption(parser, limit.names().first());
+    if (limitCount > 0 && limitCount < items.size())
+        items.resize(limitCount);
+
+    CallbackProgress progress(
+        [](double fraction, const QString &message) { printProgress(fraction, message); });
+    const LanguageModelPtr studentModel =
+        LanguageModel::load(settings.studentName, QString(), &progress);
+    const LanguageModelPtr teacherModel =
+        LanguageModel::load(settings.teacherName, QString(), &progress);
+    const CollabBenchResult result = runCollabBenchmark(*studentModel, *teacherModel, items,
+                                                        settings, parser.value(session), &progress);
+    if (isatty(2))
+        QTextStream(stderr) << "\r\x1b[K";
+    if (parser.isSet(csv))
+        writeText(parser.value(csv), collabBenchCsv(result));
+    if (parser.isSet(json))
+        writeText(parser.value(json), collabBenchJson(result));
+
+    QTextStream out(stdout);
+    const int total = int(result.items.size());
+    const auto count = [&](double fraction) {
+        return QStringLiteral("%1/%2").arg(std::lround(fraction * total)).arg(total);
+    };
+    out << "student " << settings.studentName << ", teacher " << settings.teacherName << '\n'
+        << "data " << settings.dataName << " (" << total << " questions), greedy, at most "
+        << settings.maxTokens << " tokens\n"
+        << "alphas " << parser.value(alphas) << ", N " << parser.value(ns) << ", taus "
+        << parser.value(taus) << " (gated: alpha_eff = 0 where H(p_s) < tau)\n\n";
+    out << QStringLiteral("%1 %2 %3\n")
+               .arg(QStringLiteral("rule").leftJustified(36),
+                    QStringLiteral("accuracy").leftJustified(10), QStringLiteral("correct"));
+    const auto line = [&](const QString &rule, double accuracy) {
+        out << rule.leftJustified(36) << ' ' << percent(accuracy).leftJustified(10) << ' '
+            << count(accuracy) << '\n';
+    };
+    line(QStringLiteral("student alone"), result.studentAccuracy);
+    line(QStringLiteral("teacher alone"), result.teacherAccuracy);
+    for (size_t n = 0; n < settings.ns.size(); ++n) {
+        const double alpha = settings.alphas[size_t(result.bestAlpha[n])];
+        line(QStringLiteral("collaborative N=%1, best alpha %2").arg(settings.ns[n]).arg(alpha),
+             result.accuracy[n][size_t(result.bestAlpha[n])]);
+        line(QStringLiteral("gated N=%1, alpha %2, tau %3")
+                 .arg(settings.ns[n])
+                 .arg(alpha)
+                 .arg(settings.taus[size_t(result.bestTau[n])]),
+             result.gatedAccuracy[n][size_t(result.bestTau[n])]);
+    }
+    out << "\naccuracy by alpha (rows N):\n" << QStringLiteral("N").leftJustified(4);
+    for (double alpha : settings.alphas)
+        out << QString::number(alpha).rightJustified(7);
+    out << '\n';
+    for (size_t n = 0; n < settings.ns.size(); ++n) {
+        out << QString::number(settings.ns[n]).leftJustified(4);
+        for (double accuracy : result.accuracy[n])
+            out << QString::number(100 * accuracy, 'f', 1).rightJustified(7);
+        out << '\n';
+    }
+    out << "\ngain over the student by the student's first-token entropy (quartiles, nats), at "
+           "each N's best alpha:\n";
+    for (const EntropyBucket &bucket : result.entropyBuckets) {
+        out << QStringLiteral("  H in [%1, %2]: %3 questions, student %4, teacher %5")
+                   .arg(bucket.low, 0, 'f', 3)
+                   .arg(bucket.high, 0, 'f', 3)
+                   .arg(bucket.count)
+                   .arg(percent(bucket.studentAccuracy), percent(bucket.teacherAccuracy));
+        for (size_t n = 0; n < settings.ns.size(); ++n)
+            out << QStringLiteral(", N=%1 %2%3 pt")
+                       .arg(settings.ns[n])
+                       .arg(bucket.gain[n] >= 0 ? QStringLiteral("+") : QString())
+                       .arg(100 * bucket.gain[n], 0, 'f', 1);
+        out << '\n';
+    }
+    out << "\nper-example best alpha (smallest |alpha| that answers correctly), N="
+        << settings.ns.back() << ":";
+    const std::vector<int> &histogram = result.bestAlphaHistogram.back();
+    for (size_t a = 0; a < histogram.size(); ++a) {
+        if (histogram[a] > 0)
+            out << ' '
+                << (a < settings.alphas.size() ? QString::number(settings.alphas[a])
+                                               : QStringLiteral("none"))
+                << ':' << histogram[a];
+    }
+    out << "\n\ncompute time " << QString::number(result.seconds, 'f', 1) << " s\n";
+    return 0;
+}
+
+} // namespace nwc::cli

@@ -1,0 +1,300 @@
+// The collaborative QA benchmark: its shared-prefix tree agrees with CollaborativeDecoder run
+// configuration by configuration, the summary follows its documented definitions, a cancelled
+// run resumes to the same result as an uninterrupted one, a session refuses other settings, and
+// the built-in held-out set is reproducible and disjoint from the demo training questions.
+#include "decode/collabbenchmark.h"
+#include "decode/collaborativedecoder.h"
+#include "decode/heldoutarithmetic.h"
+#include "io/checkpoint.h"
+#include "jobs/error.h"
+#include "jobs/progresssink.h"
+#include "lm/languagemodel.h"
+#include "lm/qabenchmark.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace nwc;
+
+namespace {
+
+QString demoFile(const QString &name) {
+    return QFileInfo(Checkpoint::resolveSpec(QStringLiteral("demo:teacher"))).dir().filePath(name);
+}
+
+/// Cancels when asked to report the start of question `stopAt` + 1.
+class CancelAfter : public ProgressSink {
+public:
+    explicit CancelAfter(int stopAt)
+        : m_stopAt(QStringLiteral("question %1/").arg(stopAt + 1)) {}
+    void report(double, const QString &message) override {
+        if (message.startsWith(m_stopAt))
+            m_cancelled = true;
+    }
+    bool cancelled() const override { return m_cancelled; }
+
+private:
+    QString m_stopAt;
+    bool m_cancelled = false;
+};
+
+QString cut(QString completion) {
+    const int next = completion.indexOf(QLatin1String("Question:"));
+    if (next >= 0)
+        completion.truncate(next);
+    return completion;
+}
+
+} // namespace
+
+class TestCollabBenchmark : public QObject {
+    Q_OBJECT
+
+private:
+    LanguageModelPtr m_student;
+    LanguageModelPtr m_teacher;
+    QVector<QaItem> m_items;
+
+    CollabBenchSettings smallGrid() const {
+        CollabBenchSettings settings;
+        settings.studentName = QStringLiteral("demo:student");
+        settings.teacherName = QStringLiteral("demo:teacher");
+        settings.alphas = {-1.0, 0.0, 0.5, 1.0, 2.5};
+        settings.ns = {1, 5};
+        settings.taus = {0.0, 0.5, 3.0};
+        settings.maxTokens = 40;
+        return settings;
+    }
+
+private Q_SLOTS:
+    void initTestCase() {
+        m_student = LanguageModel::load(QStringLiteral("demo:student"));
+        m_teacher = LanguageModel::load(QStringLiteral("demo:teacher"));
+        m_items = loadQaSet(demoFile(QStringLiteral("collab_heldout_qa.jsonl")));
+        QVERIFY(m_items.size() >= 200);
+    }
+
+    /// Every configuration's verdict equals running CollaborativeDecoder for it. The reference
+    /// answer of each question is set to what one configuration extracts, so that verdicts
+    /// differ between configurations.
+    void agreesWithDecoder() {
+        const CollabBenchSettings settings = smallGrid();
+        struct Config {
+            CollaborativeMode mode;
+            double alpha;
+            int n;
+            double tau;
+        };
+        std::vector<Config> configs;
+        for (int n : settings.ns) {
+            for (double alpha : settings.alphas)
+                configs.push_back({CollaborativeMode::FixedAlpha, alpha, n, 0});
+            for (double alpha : settings.alphas) {
+                for (double tau : settings.taus)
+                    configs.push_back({CollaborativeMode::GatedAlpha, alpha, n, tau});
+            }
+        }
+        QVector<QaItem> items;
+        std::vector<std::vector<QString>> extracted;
+        QStringList studentCompletions;
+        for (int i = 0; i < 4; ++i) {
+            QaItem item = m_items[i];
+            const QString prompt = QString(settings.promptTemplate)
+                                       .replace(QLatin1String("{question}"), item.question);
+            std::vector<QString> answers;
+            for (const Config &config : configs) {
+                CollaborativeSettings decoding;
+                decoding.mode = config.mode;
+                decoding.alpha = config.alpha;
+                decoding.steeredTokens = config.n;
+                decoding.tau = config.tau;
+                decoding.maxTokens = settings.maxTokens;
+                CollaborativeDecoder decoder(m_student, m_teacher, decoding);
+                answers.push_back(extractAnswer(cut(decoder.run(prompt).completion)));
+            }
+            // Pick as reference an answer that not every configuration gives, when there is one.
+            item.answer = answers[(size_t(i) * 7) % answers.size()];
+            for (const QString &answer : answers) {
+                if (answer != answers[0] && i % 2 == 1)
+                    item.answer = answer;
+            }
+            items.append(item);
+            extracted.push_back(answers);
+        }
+        const CollabBenchResult result =
+            runCollabBenchmark(*m_student, *m_teacher, items, settings);
+        QCOMPARE(int(result.items.size()), 4);
+        const size_t alphas = settings.alphas.size();
+        const size_t taus = settings.taus.size();
+        const QaResult student = evaluateQa(*m_student, items, settings.promptTemplate, 40);
+        const QaResult teacher = evaluateQa(*m_teacher, items, settings.promptTemplate, 40);
+        for (int i = 0; i < 4; ++i) {
+            const CollabItemResult &item = result.items[size_t(i)];
+            QCOMPARE(item.studentCompletion, student.outcomes[i].completion);
+            QCOMPARE(item.teacherCompletion, teacher.outcomes[i].completion);
+            QCOMPARE(item.studentCorrect, student.outcomes[i].correct);
+            QCOMPARE(item.teacherCorrect, teacher.outcomes[i].correct);
+            size_t c = 0;
+            for (size_t n = 0; n < settings.ns.size(); ++n) {
+                for (size_t a = 0; a < alphas; ++a, ++c) {
+                    const bool expected = !extracted[size_t(i)][c].isEmpty() &&
+                                          extracted[size_t(i)][c] == items[i].answer;
+                    QCOMPARE(bool(item.correct[n * alphas + a]), expected);
+                }
+                for (size_t a = 0; a < alphas; ++a) {
+                    for (size_t t = 0; t < taus; ++t, ++c) {
+                        const bool expected = !extracted[size_t(i)][c].isEmpty() &&
+                                              extracted[size_t(i)][c] == items[i].answer;
+                        QCOMPARE(bool(item.gatedCorrect[(n * alphas + a) * taus + t]), expected);
+                    }
+                }
+            }
+        }
+    }
+
+    void summary() {
+        CollabBenchResult result;
+        result.settings.alphas = {-1.0, 0.0, 1.0, 2.0};
+        result.settings.ns = {1};
+        result.settings.taus = {0.0, 1.0};
+        const auto item = [](bool student, std::vector<uint8_t> correct, double entropy) {
+            CollabItemResult value;
+            value.studentCorrect = student;
+            value.correct = std::move(correct);
+            value.gatedCorrect = {1, 1, 1, 1, 1, 0, 1, 1}; // [alpha][tau]
+            value.firstTokenEntropy = entropy;
+            return value;
+        };
+        result.items = {item(true, {0, 1, 1, 0}, 0.1), item(false, {0, 0, 1, 1}, 0.2),
+                        item(false, {1, 0, 0, 1}, 0.3), item(false, {0, 0, 0, 0}, 0.4)};
+        result.totalItems = 4;
+        summarize(result);
+        QCOMPARE(result.studentAccuracy, 0.25);
+        QCOMPARE(result.accuracy[0], (std::vector<double>{0.25, 0.25, 0.5, 0.5}));
+        // alpha 1 and 2 tie at 2/4: the smaller |alpha| wins.
+        QCOMPARE(result.bestAlpha[0], 2);
+        // Gated at alpha 1 (index 2): tau 0 -> 4/4, tau 1 -> 0/4 ... per item {1, 0}.
+        QCOMPARE(result.gatedAccuracy[0], (std::vector<double>{1.0, 0.0}));
+        QCOMPARE(result.bestTau[0], 0);
+        // Per-example best alpha (the smallest |alpha| that is correct): 0, 1, -1, none.
+        QCOMPARE(perExampleBestAlpha(result, result.items[0], 0), 1);
+        QCOMPARE(perExampleBestAlpha(result, result.items[1], 0), 2);
+        QCOMPARE(perExampleBestAlpha(result, result.items[2], 0), 0);
+        QCOMPARE(perExampleBestAlpha(result, result.items[3], 0), -1);
+        QCOMPARE(result.bestAlphaHistogram[0], (std::vector<int>{1, 1, 1, 0, 1}));
+        QCOMPARE(int(result.entropyBuckets.size()), 4);
+        int counted = 0;
+        for (const EntropyBucket &bucket : result.entropyBuckets)
+            counted += bucket.count;
+        QCOMPARE(counted, 4);
+        QCOMPARE(result.entropyBuckets[0].gain[0], 0.0); // item 0: student right, alpha 1 right
+        QCOMPARE(result.entropyBuckets[1].gain[0], 1.0); // item 1: alpha 1 fixes it
+        QCOMPARE(result.entropyBuckets[3].gain[0], 0.0);
+    }
+
+    /// Cancel after 2 of 5 questions, rerun: the same outcome as one uninterrupted run, and the
+    /// files round-trip.
+    void resume() {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString path = dir.filePath(QStringLiteral("session.h5"));
+        CollabBenchSettings settings = smallGrid();
+        const QVector<QaItem> items = m_items.mid(10, 5);
+        CancelAfter cancel(2);
+        QVERIFY_THROWS_EXCEPTION(
+            Cancelled, runCollabBenchmark(*m_student, *m_teacher, items, settings, path, &cancel));
+        const CollabBenchResult partial = loadCollabBench(path);
+        QCOMPARE(int(partial.items.size()), 2);
+        QVERIFY(!partial.complete());
+        const CollabBenchResult resumed =
+            runCollabBenchmark(*m_student, *m_teacher, items, settings, path);
+        const CollabBenchResult direct =
+            runCollabBenchmark(*m_student, *m_teacher, items, settings);
+        QVERIFY(resumed.complete());
+        QCOMPARE(resumed.items.size(), direct.items.size());
+        for (size_t i = 0; i < direct.items.size(); ++i) {
+            QCOMPARE(resumed.items[i].correct, direct.items[i].correct);
+            QCOMPARE(resumed.items[i].gatedCorrect, direct.items[i].gatedCorrect);
+            QCOMPARE(resumed.items[i].studentCompletion, direct.items[i].studentCompletion);
+            QCOMPARE(resumed.items[i].teacherCompletion, direct.items[i].teacherCompletion);
+            QCOMPARE(resumed.items[i].firstTokenEntropy, direct.items[i].firstTokenEntropy);
+        }
+        QCOMPARE(resumed.accuracy, direct.accuracy);
+        QCOMPARE(resumed.gatedAccuracy, direct.gatedAccuracy);
+        const CollabBenchResult loaded = loadCollabBench(path);
+        QCOMPARE(loaded.accuracy, direct.accuracy);
+        QCOMPARE(loaded.bestAlphaHistogram, direct.bestAlphaHistogram);
+        QVERIFY(collabBenchCsv(loaded).startsWith("kind,n,alpha,tau,correct,total,accuracy\n"));
+        QVERIFY(collabBenchJson(loaded).contains("\"per_n\""));
+
+        // Other settings are refused, naming the difference.
+        settings.alphas = {0.0, 1.0};
+        try {
+            runCollabBenchmark(*m_student, *m_teacher, items, settings, path);
+            QFAIL("a session with another alpha grid was resumed");
+        } catch (const Error &error) {
+            QVERIFY2(error.message().contains(QStringLiteral("alpha grid")),
+                     qPrintable(error.message()));
+        }
+        try {
+            runCollabBenchmark(*m_student, *m_teacher, m_items.mid(11, 5), smallGrid(), path);
+            QFAIL("a session with other questions was resumed");
+        } catch (const Error &error) {
+            QVERIFY2(error.message().contains(QStringLiteral("data")), qPrintable(error.message()));
+        }
+        try {
+            runCollabBenchmark(*m_student, *m_student, items, smallGrid(), path);
+            QFAIL("a session with another teacher was resumed");
+        } catch (const Error &error) {
+            QVERIFY2(error.message().contains(QStringLiteral("teacher model")),
+                     qPrintable(error.message()));
+        }
+    }
+
+    void grids() {
+        QCOMPARE(parseGrid(QStringLiteral("-1:3:0.25"), QStringLiteral("--alphas")),
+                 CollabBenchSettings::defaultAlphas());
+        QCOMPARE(parseGrid(QStringLiteral("0, 0.5,2"), QStringLiteral("--alphas")),
+                 (std::vector<double>{0, 0.5, 2}));
+        QVERIFY_THROWS_EXCEPTION(Error, parseGrid(QStringLiteral("1:0:0.5"), QStringLiteral("x")));
+        QVERIFY_THROWS_EXCEPTION(Error, parseGrid(QStringLiteral("a,b"), QStringLiteral("x")));
+        QCOMPARE(CollabBenchSettings::defaultAlphas().size(), size_t(17));
+        QCOMPARE(CollabBenchSettings::defaultTaus().back(), 2.0);
+    }
+
+    /// The shipped held-out set is what the recipe generates, and none of its questions occurs in
+    /// the demo models' training split or in arithmetic_qa.jsonl.
+    void heldOutSet() {
+        const HeldOutArithmeticRecipe recipe;
+        // The recipe names the training run the demo models came from.
+        QFile reportFile(demoFile(QStringLiteral("training_report.json")));
+        QVERIFY(reportFile.open(QIODevice::ReadOnly));
+        const QJsonObject report = QJsonDocument::fromJson(reportFile.readAll()).object();
+        QCOMPARE(report.value(QLatin1String("seed")).toString().toULongLong(), recipe.trainSeed);
+        QCOMPARE(report.value(QLatin1String("train_documents")).toInt(), recipe.trainDocuments);
+        const QSet<QString> training =
+            demoTrainingQuestions(recipe.trainSeed, recipe.trainDocuments);
+        QVERIFY(training.size() > 30000);
+        QSet<QString> excluded = training;
+        for (const QaItem &item : loadQaSet(demoFile(QStringLiteral("arithmetic_qa.jsonl"))))
+            excluded.insert(item.question);
+        const QVector<ArithmeticProblem> problems = heldOutArithmetic(recipe, excluded);
+        QCOMPARE(int(m_items.size()), recipe.count);
+        QSet<QString> seen;
+        for (int i = 0; i < m_items.size(); ++i) {
+            QCOMPARE(m_items[i].question, problems[i].question);
+            QCOMPARE(m_items[i].answer, QString::number(problems[i].answer));
+            QVERIFY(!excluded.contains(m_items[i].question));
+            QVERIFY(!seen.contains(m_items[i].question));
+            seen.insert(m_items[i].question);
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCollabBenchmark)
+#include "tst_collabbenchmark.moc"

@@ -1,25 +1,42 @@
 #include "generationpane.h"
 
+#include "collabbenchview.h"
+#include "decode/tokenizercompatibility.h"
+#include "io/checkpoint.h"
+#include "jobs/error.h"
 #include "jobs/jobrunner.h"
+#include "lm/qabenchmark.h"
+#include "tokenstreamview.h"
 
+#include <QComboBox>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QDir>
 #include <QDoubleSpinBox>
-#include <QFormLayout>
+#include <QElapsedTimer>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QKeySequence>
 #include <QLabel>
 #include <QLocale>
 #include <QPlainTextEdit>
 #include <QPushButton>
-#include <QScrollBar>
 #include <QShortcut>
+#include <QSlider>
 #include <QSpinBox>
-#include <QTextCursor>
+#include <QSplitter>
 #include <QTextEdit>
 #include <QVBoxLayout>
+#include <cmath>
 #include <limits>
 
 namespace nwc {
 namespace {
+
+constexpr double kAlphaStep = 0.05;
+const QString kChooseFile = QStringLiteral("::file");
+const QString kChooseFolder = QStringLiteral("::folder");
 
 QWidget *labelled(const QString &label, QWidget *field, QWidget *parent) {
     auto *box = new QWidget(parent);
@@ -33,11 +50,34 @@ QWidget *labelled(const QString &label, QWidget *field, QWidget *parent) {
     return box;
 }
 
+GenerationResult toGenerationResult(const CollaborativeResult &result, double prefillSeconds,
+                                    double decodeSeconds) {
+    GenerationResult generation;
+    generation.prompt = result.prompt;
+    generation.completion = result.completion;
+    generation.promptIds = result.promptIds;
+    generation.generatedIds = result.generatedIds;
+    generation.stoppedAtEos = result.stoppedAtEos;
+    generation.prefillSeconds = prefillSeconds;
+    generation.decodeSeconds = decodeSeconds;
+    return generation;
+}
+
 } // namespace
+
+/// What one generation job hands back: both columns' results and the student's timing.
+struct GenerationPane::Outcome {
+    CollaborativeResult alone;
+    std::optional<CollaborativeResult> together;
+    QString togetherError; ///< why the collaborative column stopped or never ran
+    double prefillSeconds = 0;
+    double decodeSeconds = 0;
+};
 
 GenerationPane::GenerationPane(JobRunner *runner, QWidget *parent)
     : QWidget(parent)
     , m_runner(runner)
+    , m_teacherSpec(QStringLiteral("demo:teacher"))
     , m_modelLabel(new QLabel(this))
     , m_prompt(new QPlainTextEdit(this))
     , m_maxTokens(new QSpinBox(this))
@@ -45,9 +85,18 @@ GenerationPane::GenerationPane(JobRunner *runner, QWidget *parent)
     , m_topK(new QSpinBox(this))
     , m_topP(new QDoubleSpinBox(this))
     , m_seed(new QSpinBox(this))
+    , m_teacherCombo(new QComboBox(this))
+    , m_alphaSlider(new QSlider(Qt::Horizontal, this))
+    , m_alpha(new QDoubleSpinBox(this))
+    , m_steered(new QSpinBox(this))
+    , m_rule(new QComboBox(this))
+    , m_tau(new QDoubleSpinBox(this))
     , m_generate(new QPushButton(tr("&Generate"), this))
     , m_stop(new QPushButton(tr("&Stop"), this))
-    , m_output(new QTextEdit(this))
+    , m_benchmark(new QPushButton(tr("Run &Benchmark…"), this))
+    , m_studentView(new TokenStreamView(tr("Student alone"), QStringLiteral("output"), this))
+    , m_collaborativeView(
+          new TokenStreamView(QString(), QStringLiteral("collaborativeOutput"), this))
     , m_status(new QLabel(this)) {
     QFont headerFont = m_modelLabel->font();
     headerFont.setBold(true);
@@ -57,17 +106,21 @@ GenerationPane::GenerationPane(JobRunner *runner, QWidget *parent)
     m_prompt->setPlaceholderText(tr("Prompt (Ctrl+Return generates)"));
     m_prompt->setTabChangesFocus(true);
     m_prompt->setPlainText(tr("Once upon a time"));
-    m_prompt->setFixedHeight(m_prompt->fontMetrics().lineSpacing() * 4 + 12);
+    m_prompt->setFixedHeight(m_prompt->fontMetrics().lineSpacing() * 3 + 12);
 
+    m_maxTokens->setObjectName(QStringLiteral("maxTokens"));
     m_maxTokens->setRange(1, 8192);
     m_maxTokens->setValue(128);
     m_maxTokens->setToolTip(tr("Stop after this many new tokens"));
+    m_temperature->setObjectName(QStringLiteral("temperature"));
     m_temperature->setRange(0.0, 5.0);
     m_temperature->setSingleStep(0.05);
     m_temperature->setDecimals(2);
     m_temperature->setValue(0.8);
     m_temperature->setSpecialValueText(tr("greedy"));
-    m_temperature->setToolTip(tr("Sampling temperature; 0 always picks the most likely token"));
+    m_temperature->setToolTip(tr("Sampling temperature of the student (both columns, after the "
+                                 "first N tokens on the right); 0 always picks the most likely "
+                                 "token"));
     m_topK->setRange(0, 100000);
     m_topK->setValue(0);
     m_topK->setSpecialValueText(tr("off"));
@@ -78,13 +131,57 @@ GenerationPane::GenerationPane(JobRunner *runner, QWidget *parent)
     m_topP->setValue(1.0);
     m_topP->setToolTip(tr("Nucleus sampling: the smallest set of tokens whose probability "
                           "reaches p (1 = off)"));
+    m_seed->setObjectName(QStringLiteral("seed"));
     m_seed->setRange(0, std::numeric_limits<int>::max());
     m_seed->setValue(42);
     m_seed->setToolTip(tr("Random seed; the same seed and settings give the same text"));
 
+    m_teacherCombo->setObjectName(QStringLiteral("teacherCombo"));
+    m_teacherCombo->setToolTip(tr("The model that steers the student's first N tokens; it must "
+                                  "share the student's tokenizer (a .nwc container works too)"));
+    m_teacherCombo->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_teacherCombo->addItem(QStringLiteral("demo:teacher"), QStringLiteral("demo:teacher"));
+    m_teacherCombo->addItem(QStringLiteral("demo:student"), QStringLiteral("demo:student"));
+    m_teacherCombo->insertSeparator(m_teacherCombo->count());
+    m_teacherCombo->addItem(tr("Model file or .nwc…"), kChooseFile);
+    m_teacherCombo->addItem(tr("Model folder…"), kChooseFolder);
+
+    m_alphaSlider->setObjectName(QStringLiteral("alphaSlider"));
+    m_alphaSlider->setRange(int(std::lround(-1 / kAlphaStep)), int(std::lround(3 / kAlphaStep)));
+    m_alphaSlider->setPageStep(int(std::lround(0.25 / kAlphaStep)));
+    m_alphaSlider->setMinimumWidth(140);
+    m_alphaSlider->setToolTip(tr("S = p_s + α (p_t − p_s): 0 = student, 1 = teacher's token, "
+                                 "> 1 over-trusts the teacher, < 0 pushes away from it"));
+    m_alpha->setObjectName(QStringLiteral("alpha"));
+    m_alpha->setRange(-10, 10);
+    m_alpha->setSingleStep(kAlphaStep);
+    m_alpha->setDecimals(2);
+    m_alpha->setToolTip(m_alphaSlider->toolTip());
+    m_steered->setObjectName(QStringLiteral("steeredTokens"));
+    m_steered->setRange(0, 4096);
+    m_steered->setToolTip(tr("N: how many first tokens the teacher steers; the student goes on "
+                             "alone afterwards"));
+    m_rule->setObjectName(QStringLiteral("ruleCombo"));
+    m_rule->addItem(tr("fixed α"), collaborativeModeName(CollaborativeMode::FixedAlpha));
+    m_rule->addItem(tr("gated α"), collaborativeModeName(CollaborativeMode::GatedAlpha));
+    m_rule->setToolTip(tr("Gated: α_eff = 0 (the student decides) where its entropy H(p_s) is "
+                          "below τ"));
+    m_tau->setObjectName(QStringLiteral("tau"));
+    m_tau->setRange(0, 20);
+    m_tau->setSingleStep(0.05);
+    m_tau->setDecimals(2);
+    m_tau->setSuffix(tr(" nats"));
+    m_tau->setToolTip(m_rule->toolTip());
+
+    CollaborativeSettings defaults;
+    defaults.steeredTokens = 5;
+    setCollaborativeSettings(defaults);
+
+    m_generate->setObjectName(QStringLiteral("generateButton"));
     m_generate->setDefault(true);
-    m_generate->setToolTip(tr("Generate a continuation of the prompt (Ctrl+Return)"));
+    m_stop->setObjectName(QStringLiteral("stopButton"));
     m_stop->setToolTip(tr("Stop the running generation (Esc)"));
+    m_benchmark->setObjectName(QStringLiteral("benchmarkButton"));
 
     auto *controls = new QHBoxLayout;
     controls->setSpacing(12);
@@ -97,27 +194,45 @@ GenerationPane::GenerationPane(JobRunner *runner, QWidget *parent)
     controls->addWidget(m_generate);
     controls->addWidget(m_stop);
 
-    m_output->setObjectName(QStringLiteral("output"));
-    m_output->setReadOnly(true);
-    m_output->setAcceptRichText(false);
-    m_output->setPlaceholderText(tr("The generated text appears here as it is produced."));
-    QFont outputFont = m_output->font();
-    outputFont.setPointSizeF(outputFont.pointSizeF() * 1.1);
-    m_output->setFont(outputFont);
+    auto *alphaBox = new QWidget(this);
+    auto *alphaLayout = new QHBoxLayout(alphaBox);
+    alphaLayout->setContentsMargins(0, 0, 0, 0);
+    alphaLayout->setSpacing(4);
+    alphaLayout->addWidget(m_alphaSlider);
+    alphaLayout->addWidget(m_alpha);
+
+    auto *collabControls = new QHBoxLayout;
+    collabControls->setSpacing(12);
+    collabControls->addWidget(labelled(tr("Teacher"), m_teacherCombo, this));
+    collabControls->addWidget(labelled(tr("α"), alphaBox, this));
+    collabControls->addWidget(labelled(tr("N"), m_steered, this));
+    collabControls->addWidget(labelled(tr("Rule"), m_rule, this));
+    collabControls->addWidget(labelled(tr("τ"), m_tau, this));
+    collabControls->addStretch(1);
+    collabControls->addWidget(m_benchmark);
+
+    auto *columns = new QSplitter(Qt::Horizontal, this);
+    columns->setChildrenCollapsible(false);
+    columns->addWidget(m_studentView);
+    columns->addWidget(m_collaborativeView);
 
     m_status->setObjectName(QStringLiteral("generationStatus"));
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_status->setWordWrap(true);
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(8, 8, 8, 8);
     layout->addWidget(m_modelLabel);
     layout->addWidget(m_prompt);
     layout->addLayout(controls);
-    layout->addWidget(m_output, 1);
+    layout->addLayout(collabControls);
+    layout->addWidget(createTokenLegend(this));
+    layout->addWidget(columns, 1);
     layout->addWidget(m_status);
 
     connect(m_generate, &QPushButton::clicked, this, &GenerationPane::generate);
     connect(m_stop, &QPushButton::clicked, this, &GenerationPane::stop);
+    connect(m_benchmark, &QPushButton::clicked, this, &GenerationPane::runBenchmark);
     auto *generateShortcut = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), this);
     generateShortcut->setContext(Qt::WidgetWithChildrenShortcut);
     connect(generateShortcut, &QShortcut::activated, this, &GenerationPane::generate);
@@ -125,21 +240,133 @@ GenerationPane::GenerationPane(JobRunner *runner, QWidget *parent)
     stopShortcut->setContext(Qt::WidgetWithChildrenShortcut);
     connect(stopShortcut, &QShortcut::activated, this, &GenerationPane::stop);
 
+    connect(m_alphaSlider, &QSlider::valueChanged, this,
+            [this](int value) { m_alpha->setValue(value * kAlphaStep); });
+    connect(m_alpha, &QDoubleSpinBox::valueChanged, this, [this](double value) {
+        setAlphaQuietly(value);
+        updateTitles();
+    });
+    connect(m_steered, &QSpinBox::valueChanged, this, [this] { updateTitles(); });
+    connect(m_tau, &QDoubleSpinBox::valueChanged, this, [this] { updateTitles(); });
+    connect(m_rule, &QComboBox::currentIndexChanged, this, [this] {
+        updateTitles();
+        updateEnabled();
+    });
+    connect(m_teacherCombo, &QComboBox::activated, this, [this](int index) {
+        const QString data = m_teacherCombo->itemData(index).toString();
+        if (data == kChooseFile)
+            chooseTeacherFile();
+        else if (data == kChooseFolder)
+            chooseTeacherFolder();
+        else if (data != m_teacherSpec || (!m_teacher && m_teacherJob == 0))
+            setTeacherSpec(data);
+        // The combo shows the teacher in use, also after a cancelled file dialog.
+        const int current = m_teacherCombo->findData(m_teacherSpec);
+        if (current >= 0)
+            m_teacherCombo->setCurrentIndex(current);
+    });
+
     setModel(nullptr, tr("No model is open."));
 }
+
+GenerationPane::~GenerationPane() = default;
 
 void GenerationPane::setModel(LanguageModelPtr model, const QString &unavailableReason) {
     stop();
     m_model = std::move(model);
     m_unavailableReason = unavailableReason;
     if (m_model) {
-        m_modelLabel->setText(tr("Generate with %1").arg(m_model->displayName()));
         m_status->setText(tr("Ready."));
+        if (!m_teacher && m_teacherJob == 0 && m_teacherError.isEmpty())
+            setTeacherSpec(m_teacherSpec);
     } else {
-        m_modelLabel->setText(tr("Generation unavailable"));
         m_status->clear();
     }
+    checkCompatibility();
+}
+
+void GenerationPane::setTeacherSpec(const QString &spec) {
+    if (spec.isEmpty())
+        return;
+    stop();
+    m_teacherSpec = spec;
+    m_teacher.reset();
+    m_teacherError.clear();
+    if (m_teacherCombo->findData(spec) < 0) {
+        const QFileInfo file(spec);
+        const int separator = m_teacherCombo->findData(kChooseFile) - 1;
+        m_teacherCombo->insertItem(separator, file.exists() ? file.fileName() : spec, spec);
+        m_teacherCombo->setItemData(separator, QDir::toNativeSeparators(spec), Qt::ToolTipRole);
+    }
+    m_teacherCombo->setCurrentIndex(m_teacherCombo->findData(spec));
+    const QFileInfo file(spec);
+    m_teacherJob = m_runner->start(
+        tr("Load teacher %1").arg(file.exists() ? file.fileName() : spec),
+        QStringLiteral("teacher:%1").arg(quintptr(this), 0, 16), this,
+        [spec](JobContext &context) {
+            return LanguageModelPtr(LanguageModel::load(spec, QString(), &context));
+        },
+        JobHandlers<LanguageModelPtr>{[this](const LanguageModelPtr &teacher) {
+                                          m_teacherJob = 0;
+                                          m_teacher = teacher;
+                                          checkCompatibility();
+                                          Q_EMIT teacherLoaded();
+                                      },
+                                      [this](const QString &message) {
+                                          m_teacherJob = 0;
+                                          m_teacherError = message;
+                                          checkCompatibility();
+                                          Q_EMIT teacherLoadFailed(message);
+                                      },
+                                      [this] {
+                                          m_teacherJob = 0;
+                                          m_teacherError = tr("loading was cancelled");
+                                          checkCompatibility();
+                                          Q_EMIT teacherLoadFailed(m_teacherError);
+                                      }});
+    checkCompatibility();
+}
+
+void GenerationPane::chooseTeacherFile() {
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Choose Teacher Model"), QString(),
+        tr("Models (*.nwc *.safetensors *.bin *.gguf *.pt);;All files (*)"));
+    if (!path.isEmpty())
+        setTeacherSpec(path);
+}
+
+void GenerationPane::chooseTeacherFolder() {
+    const QString path = QFileDialog::getExistingDirectory(this, tr("Choose Teacher Model Folder"));
+    if (!path.isEmpty())
+        setTeacherSpec(path);
+}
+
+void GenerationPane::checkCompatibility() {
+    m_incompatibility.clear();
+    if (m_model && m_teacher) {
+        try {
+            requireCompatibleTokenizers(m_model->tokenizer(), m_teacher->tokenizer(),
+                                        m_model->displayName(), m_teacher->displayName());
+        } catch (const Error &error) {
+            m_incompatibility = error.message();
+        }
+    }
+    updateTitles();
     updateEnabled();
+}
+
+QString GenerationPane::collaborativeUnavailableReason() const {
+    if (!m_model)
+        return m_unavailableReason;
+    if (m_teacherJob != 0)
+        return tr("Loading the teacher %1…").arg(m_teacherSpec);
+    if (!m_teacher)
+        return tr("The teacher %1 could not be loaded: %2. Choose another teacher above.")
+            .arg(m_teacherSpec, m_teacherError);
+    if (!m_incompatibility.isEmpty())
+        return tr("Cannot steer %1 with %2: %3. Choose a teacher with the same tokenizer.")
+            .arg(m_model->displayName(), m_teacher->displayName(), m_incompatibility);
+    return QString();
 }
 
 void GenerationPane::setPrompt(const QString &prompt) {
@@ -168,44 +395,127 @@ void GenerationPane::setSettings(const SamplingSettings &settings) {
     m_seed->setValue(int(std::min<quint64>(settings.seed, quint64(m_seed->maximum()))));
 }
 
+CollaborativeSettings GenerationPane::collaborativeSettings() const {
+    CollaborativeSettings settings;
+    settings.mode = parseCollaborativeMode(m_rule->currentData().toString());
+    settings.alpha = m_alpha->value();
+    settings.steeredTokens = m_steered->value();
+    settings.tau = m_tau->value();
+    settings.sampling = this->settings();
+    settings.maxTokens = m_maxTokens->value();
+    return settings;
+}
+
+void GenerationPane::setCollaborativeSettings(const CollaborativeSettings &settings) {
+    m_alpha->setValue(settings.alpha);
+    setAlphaQuietly(settings.alpha);
+    m_steered->setValue(settings.steeredTokens);
+    m_tau->setValue(settings.tau);
+    m_rule->setCurrentIndex(settings.mode == CollaborativeMode::GatedAlpha ? 1 : 0);
+    updateTitles();
+}
+
+void GenerationPane::setAlphaQuietly(double alpha) {
+    const QSignalBlocker blocker(m_alphaSlider);
+    m_alphaSlider->setValue(int(std::lround(alpha / kAlphaStep)));
+}
+
+QString GenerationPane::completion() const {
+    return m_studentView->completion();
+}
+
+QString GenerationPane::collaborativeCompletion() const {
+    return m_collaborativeView->completion();
+}
+
+const std::vector<StepTrace> &GenerationPane::studentSteps() const {
+    return m_studentView->steps();
+}
+
+const std::vector<StepTrace> &GenerationPane::collaborativeSteps() const {
+    return m_collaborativeView->steps();
+}
+
 void GenerationPane::generate() {
     if (!m_model || m_job != 0)
         return;
     const LanguageModelPtr model = m_model;
+    const LanguageModelPtr teacher =
+        collaborativeUnavailableReason().isEmpty() ? m_teacher : nullptr;
     const QString prompt = m_prompt->toPlainText();
-    const SamplingSettings settings = this->settings();
+    const CollaborativeSettings collaborative = collaborativeSettings();
 
-    m_completion.clear();
-    m_output->clear();
-    QTextCharFormat promptFormat;
-    promptFormat.setForeground(palette().color(QPalette::PlaceholderText));
-    QTextCursor cursor(m_output->document());
-    cursor.insertText(prompt, promptFormat);
+    m_studentView->start(prompt);
+    m_collaborativeView->start(teacher ? prompt : QString());
     m_status->setText(tr("Generating…"));
 
+    QPointer<GenerationPane> self(this);
     m_job = m_runner->start(
-        tr("Generate up to %1 tokens with %2").arg(settings.maxTokens).arg(model->displayName()),
+        tr("Generate up to %1 tokens with %2")
+            .arg(collaborative.maxTokens)
+            .arg(model->displayName()),
         QStringLiteral("generation:%1").arg(quintptr(this), 0, 16), this,
-        [this, model, prompt, settings](JobContext &context) {
-            return nwc::generate(
-                *model, prompt, settings,
-                [this, &context](const QString &piece) {
-                    context.post([this, piece] { appendPiece(piece); });
-                },
-                &context);
+        [self, model, teacher, prompt, collaborative](JobContext &context) {
+            Outcome outcome;
+            CollaborativeSettings aloneSettings = collaborative;
+            aloneSettings.mode = CollaborativeMode::StudentOnly;
+            CollaborativeDecoder alone(model, nullptr, aloneSettings);
+            std::unique_ptr<CollaborativeDecoder> together;
+            QElapsedTimer timer;
+            timer.start();
+            alone.start(prompt);
+            outcome.prefillSeconds = timer.nsecsElapsed() * 1e-9;
+            if (teacher) {
+                try {
+                    together =
+                        std::make_unique<CollaborativeDecoder>(model, teacher, collaborative);
+                    together->start(prompt);
+                } catch (const Cancelled &) {
+                    throw;
+                } catch (const Error &error) {
+                    together.reset();
+                    outcome.togetherError = error.message();
+                }
+            }
+            const auto post = [&context, self](bool collaborativeColumn, const StepTrace &step) {
+                context.post([self, collaborativeColumn, step] {
+                    if (self)
+                        self->appendStep(collaborativeColumn, step);
+                });
+            };
+            // One token of each column in turn, so that both stream side by side.
+            int generated = 0;
+            while (!alone.finished() || (together && !together->finished())) {
+                if (context.cancelled())
+                    throw Cancelled();
+                if (!alone.finished()) {
+                    timer.restart();
+                    const StepTrace step = alone.step();
+                    outcome.decodeSeconds += timer.nsecsElapsed() * 1e-9;
+                    post(false, step);
+                    ++generated;
+                }
+                if (together && !together->finished())
+                    post(true, together->step());
+                context.report(double(generated) / double(std::max(1, collaborative.maxTokens)),
+                               QString());
+            }
+            outcome.alone = alone.result();
+            if (together)
+                outcome.together = together->result();
+            return outcome;
         },
-        JobHandlers<GenerationResult>{
-            [this](const GenerationResult &result) { finishGeneration(result); },
-            [this](const QString &message) {
-                endJob();
-                m_status->setText(tr("Generation failed: %1").arg(message));
-                Q_EMIT generationFailed(message);
-            },
-            [this] {
-                endJob();
-                m_status->setText(tr("Stopped."));
-                Q_EMIT generationStopped();
-            }});
+        JobHandlers<Outcome>{[this](const Outcome &outcome) { finishGeneration(outcome); },
+                             [this](const QString &message) {
+                                 endJob();
+                                 m_status->setText(tr("Generation failed: %1").arg(message));
+                                 Q_EMIT generationFailed(message);
+                             },
+                             [this] {
+                                 endJob();
+                                 m_status->setText(tr("Stopped."));
+                                 Q_EMIT generationStopped();
+                             }});
     updateEnabled();
 }
 
@@ -214,31 +524,22 @@ void GenerationPane::stop() {
         m_runner->cancel(m_job);
 }
 
-void GenerationPane::appendPiece(const QString &piece) {
-    m_completion += piece;
-    QTextCharFormat format;
-    format.setForeground(palette().color(QPalette::Text));
-    QTextCursor cursor(m_output->document());
-    cursor.movePosition(QTextCursor::End);
-    cursor.insertText(piece, format);
-    QScrollBar *bar = m_output->verticalScrollBar();
-    bar->setValue(bar->maximum());
+void GenerationPane::appendStep(bool collaborative, const StepTrace &step) {
+    (collaborative ? m_collaborativeView : m_studentView)->appendStep(step);
 }
 
-void GenerationPane::finishGeneration(const GenerationResult &result) {
+void GenerationPane::finishGeneration(const Outcome &outcome) {
     endJob();
+    const GenerationResult result =
+        toGenerationResult(outcome.alone, outcome.prefillSeconds, outcome.decodeSeconds);
     m_lastResult = result;
     // The streamed pieces and the final text agree; the final text wins if they do not.
-    if (result.completion != m_completion) {
-        m_completion.clear();
-        QTextCursor cursor(m_output->document());
-        cursor.select(QTextCursor::Document);
-        cursor.removeSelectedText();
-        QTextCharFormat promptFormat;
-        promptFormat.setForeground(palette().color(QPalette::PlaceholderText));
-        cursor.insertText(result.prompt, promptFormat);
-        appendPiece(result.completion);
-    }
+    if (result.completion != m_studentView->completion())
+        m_studentView->replaceCompletion(result.prompt, result.completion);
+    if (outcome.together && outcome.together->completion != m_collaborativeView->completion())
+        m_collaborativeView->replaceCompletion(outcome.together->prompt,
+                                               outcome.together->completion);
+
     const QLocale locale;
     const int generated = int(result.generatedIds.size());
     const int promptTokens = int(result.promptIds.size());
@@ -253,6 +554,12 @@ void GenerationPane::finishGeneration(const GenerationResult &result) {
                   .arg(locale.toString(result.prefillSeconds * 1000, 'f', 1));
     if (result.stoppedAtEos)
         status += tr(" · stopped at end of text");
+    if (outcome.together)
+        status += tr(" · steered: the teacher ran at %1 step(s), %2 token(s) flipped")
+                      .arg(outcome.together->teacherSteps())
+                      .arg(outcome.together->flippedCount());
+    else if (!outcome.togetherError.isEmpty())
+        status += tr(" · collaborative column: %1").arg(outcome.togetherError);
     m_status->setText(status);
     Q_EMIT generationFinished();
 }
@@ -262,20 +569,135 @@ void GenerationPane::endJob() {
     updateEnabled();
 }
 
+void GenerationPane::updateTitles() {
+    m_modelLabel->setText(m_model ? tr("Student: %1 · teacher: %2")
+                                        .arg(m_model->displayName(),
+                                             m_teacher ? m_teacher->displayName() : m_teacherSpec)
+                                  : tr("Generation unavailable"));
+    m_studentView->setTitle(m_model ? tr("Student alone (%1)").arg(m_model->displayName())
+                                    : tr("Student alone"));
+    const QLocale locale;
+    QString title = tr("Student + teacher (first %1 tokens, α = %2")
+                        .arg(m_steered->value())
+                        .arg(locale.toString(m_alpha->value(), 'f', 2));
+    if (m_rule->currentIndex() == 1)
+        title += tr(", gated at τ = %1 nats").arg(locale.toString(m_tau->value(), 'f', 2));
+    title += QLatin1Char(')');
+    m_collaborativeView->setTitle(title);
+}
+
 void GenerationPane::updateEnabled() {
     const bool usable = bool(m_model);
     const bool running = m_job != 0;
-    for (QWidget *widget : std::initializer_list<QWidget *>{m_prompt, m_maxTokens, m_temperature,
-                                                            m_topK, m_topP, m_seed}) {
+    const QString collaborativeReason = collaborativeUnavailableReason();
+    for (QWidget *widget : std::initializer_list<QWidget *>{
+             m_prompt, m_maxTokens, m_temperature, m_topK, m_topP, m_seed, m_teacherCombo,
+             m_alphaSlider, m_alpha, m_steered, m_rule}) {
         widget->setEnabled(usable && !running);
     }
+    m_tau->setEnabled(usable && !running && m_rule->currentIndex() == 1);
     m_generate->setEnabled(usable && !running);
     m_stop->setEnabled(running);
+    m_benchmark->setEnabled(usable && collaborativeReason.isEmpty() && m_benchJob == 0);
+    m_benchmark->setToolTip(
+        collaborativeReason.isEmpty()
+            ? tr("Measure QA accuracy of the student, the teacher and the steered student over α "
+                 "and N on the built-in held-out demo arithmetic set (takes minutes)")
+            : collaborativeReason);
     m_generate->setToolTip(usable ? tr("Generate a continuation of the prompt (Ctrl+Return)")
                                   : m_unavailableReason);
-    m_output->setPlaceholderText(usable ? tr("The generated text appears here as it is "
-                                             "produced.")
-                                        : m_unavailableReason);
+    m_studentView->setPlaceholderText(usable ? tr("The generated text appears here as it is "
+                                                  "produced.")
+                                             : m_unavailableReason);
+    m_collaborativeView->setPlaceholderText(
+        collaborativeReason.isEmpty()
+            ? tr("The steered continuation appears here: the teacher decides with the student "
+                 "for the first N tokens.")
+            : collaborativeReason);
+}
+
+void GenerationPane::ensureBenchmarkDialog() {
+    if (m_benchDialog)
+        return;
+    auto *dialog = new QDialog(this);
+    dialog->setObjectName(QStringLiteral("benchmarkDialog"));
+    dialog->setWindowTitle(tr("Collaborative Decoding Benchmark"));
+    dialog->resize(900, 620);
+    m_benchView = new CollabBenchView(dialog);
+    m_benchStatus = new QLabel(dialog);
+    m_benchStatus->setObjectName(QStringLiteral("benchmarkStatus"));
+    m_benchStatus->setWordWrap(true);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, dialog);
+    m_benchCancel = buttons->addButton(tr("Cancel Run"), QDialogButtonBox::ActionRole);
+    connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::hide);
+    connect(m_benchCancel, &QPushButton::clicked, this, [this] {
+        if (m_benchJob != 0)
+            m_runner->cancel(m_benchJob);
+    });
+    auto *layout = new QVBoxLayout(dialog);
+    layout->addWidget(m_benchView, 1);
+    layout->addWidget(m_benchStatus);
+    layout->addWidget(buttons);
+    connect(m_runner, &JobRunner::jobUpdated, m_benchStatus, [this](const JobInfo &job) {
+        if (job.id != m_benchJob || m_benchJob == 0 || job.fraction < 0)
+            return;
+        QString text = tr("Running: %1 % · %2").arg(int(100 * job.fraction)).arg(job.message);
+        if (job.etaSeconds >= 0)
+            text += tr(" · about %1 left").arg(JobInfo::formatDuration(job.etaSeconds));
+        m_benchStatus->setText(text);
+    });
+    m_benchDialog = dialog;
+}
+
+void GenerationPane::runBenchmark() {
+    if (!m_model || !collaborativeUnavailableReason().isEmpty() || m_benchJob != 0)
+        return;
+    ensureBenchmarkDialog();
+    const LanguageModelPtr student = m_model;
+    const LanguageModelPtr teacher = m_teacher;
+    const QString studentName = student->displayName();
+    const QString teacherName = m_teacherSpec;
+    m_benchStatus->setText(tr("Starting…"));
+    m_benchCancel->setEnabled(true);
+    m_benchDialog->show();
+    m_benchDialog->raise();
+    m_benchJob = m_runner->start(
+        tr("Collaborative benchmark: %1 steered by %2").arg(studentName, teacherName),
+        QStringLiteral("collab-bench:%1").arg(quintptr(this), 0, 16), this,
+        [student, teacher, studentName, teacherName](JobContext &context) {
+            CollabBenchSettings settings;
+            settings.studentName = studentName;
+            settings.teacherName = teacherName;
+            const QString demoTeacher = Checkpoint::resolveSpec(QStringLiteral("demo:teacher"));
+            settings.dataName =
+                QFileInfo(demoTeacher).dir().filePath(QStringLiteral("collab_heldout_qa.jsonl"));
+            const QVector<QaItem> items = loadQaSet(settings.dataName);
+            return runCollabBenchmark(*student, *teacher, items, settings, QString(), &context);
+        },
+        JobHandlers<CollabBenchResult>{
+            [this](const CollabBenchResult &result) {
+                m_benchJob = 0;
+                m_benchCancel->setEnabled(false);
+                m_benchView->setResult(result);
+                m_benchStatus->setText(tr("Done: %1 questions in %2.")
+                                           .arg(result.items.size())
+                                           .arg(JobInfo::formatDuration(result.seconds)));
+                updateEnabled();
+                Q_EMIT benchmarkFinished();
+            },
+            [this](const QString &message) {
+                m_benchJob = 0;
+                m_benchCancel->setEnabled(false);
+                m_benchStatus->setText(tr("The benchmark failed: %1").arg(message));
+                updateEnabled();
+            },
+            [this] {
+                m_benchJob = 0;
+                m_benchCancel->setEnabled(false);
+                m_benchStatus->setText(tr("The benchmark was cancelled."));
+                updateEnabled();
+            }});
+    updateEnabled();
 }
 
 } // namespace nwc

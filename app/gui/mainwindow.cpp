@@ -254,6 +254,10 @@ void MainWindow::createMenus() {
     QMenu *demo = file->addMenu(tr("Open &Demo Model"));
     demo->addAction(tr("&Teacher"), this, [this] { openModel(QStringLiteral("demo:teacher")); });
     demo->addAction(tr("&Student"), this, [this] { openModel(QStringLiteral("demo:student")); });
+    QAction *chooseTeacher = file->addAction(tr("Choose Teac&her Model…"), m_generation,
+                                             &GenerationPane::chooseTeacherFile);
+    chooseTeacher->setToolTip(tr("The model (file or .nwc) that steers the open model's first N "
+                                 "tokens in the generation pane"));
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::rebuildRecentMenu);
     rebuildRecentMenu();
@@ -1166,7 +1170,7 @@ void MainWindow::showEvent(QShowEvent *event) {
     m_defaultDockSizesPending = false;
     QTimer::singleShot(0, this, [this] {
         resizeDocks({m_browserDock}, {width() * 3 / 10}, Qt::Horizontal);
-        resizeDocks({m_jobsDock}, {height() * 11 / 20}, Qt::Vertical);
+        resizeDocks({m_jobsDock}, {height() * 2 / 5}, Qt::Vertical);
     });
 }
 

@@ -73,7 +73,7 @@ int main(int argc, char *argv[]) {
         QStringLiteral("model"),
         QApplication::translate("main", "Model to open: a Hugging Face folder, a .safetensors "
                                         "file, a llama2.c .bin or demo:teacher / demo:student. "
-                                        "Default: the last model opened, else demo:teacher."),
+                                        "Default: the last model opened, else demo:student."),
         QStringLiteral("[model]"));
     parser.process(app);
 

@@ -43,7 +43,9 @@
 namespace nwc {
 namespace {
 
-const QString kDefaultModel = QStringLiteral("demo:teacher");
+// The student: at a first start the generation pane then shows it alone and steered by the
+// demo teacher (the pane's default teacher) side by side.
+const QString kDefaultModel = QStringLiteral("demo:student");
 
 QString localPathOf(const QMimeData *mime) {
     if (!mime || !mime->hasUrls())

@@ -61,7 +61,7 @@ private Q_SLOTS:
     void droppedFolderOpens();
     void selectsTensorOnceOpen();
     void runnableModelEnablesGeneration();
-    void firstStartOpensDemoTeacher();
+    void firstStartOpensDemoStudent();
     void geometryIsSaved();
 };
 
@@ -213,7 +213,7 @@ void TestMainWindow::runnableModelEnablesGeneration() {
     QVERIFY(window.currentModel().generationUnavailable.isEmpty());
 }
 
-void TestMainWindow::firstStartOpensDemoTeacher() {
+void TestMainWindow::firstStartOpensDemoStudent() {
     MainWindow window;
     window.show();
     QSignalSpy opened(&window, &MainWindow::modelOpened);
@@ -226,9 +226,11 @@ void TestMainWindow::firstStartOpensDemoTeacher() {
         QVERIFY(window.generationPane()->isEnabled());
         QSKIP("the demo models are not built (run 'nwc train-demo')");
     }
-    QCOMPARE(opened.last().at(0).toString(), QStringLiteral("demo:teacher"));
+    QCOMPARE(opened.last().at(0).toString(), QStringLiteral("demo:student"));
     QVERIFY(window.currentModel().languageModel);
-    QCOMPARE(window.recentModels().value(0), QStringLiteral("demo:teacher"));
+    QCOMPARE(window.recentModels().value(0), QStringLiteral("demo:student"));
+    // The generation pane steers it with the demo teacher, with no setup.
+    QCOMPARE(window.generationPane()->teacherSpec(), QStringLiteral("demo:teacher"));
 }
 
 void TestMainWindow::geometryIsSaved() {

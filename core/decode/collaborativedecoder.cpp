@@ -19,25 +19,6 @@ namespace {
 
 constexpr int kTraceTopK = 5;
 
-/// Length of the longest prefix of `bytes` that does not end inside a UTF-8 sequence.
-int completeUtf8Length(const QByteArray &bytes) {
-    const int size = int(bytes.size());
-    int start = size - 1;
-    while (start >= 0 && size - start < 4 && (uchar(bytes[start]) & 0xC0) == 0x80)
-        --start;
-    if (start < 0)
-        return size;
-    const uchar lead = uchar(bytes[start]);
-    int needed = 1;
-    if ((lead >> 5) == 0x6)
-        needed = 2;
-    else if ((lead >> 4) == 0xE)
-        needed = 3;
-    else if ((lead >> 3) == 0x1E)
-        needed = 4;
-    return size - start < needed ? start : size;
-}
-
 QVector<TokenProbability> describeTop(const Tokenizer &tokenizer,
                                       const std::vector<double> &values) {
     QVector<TokenProbability> result;

@@ -7,27 +7,6 @@
 
 namespace nwc {
 
-std::vector<int32_t> encodePrompt(const LanguageModel &model, const QString &prompt) {
-    const Tokenizer &tokenizer = model.tokenizer();
-    std::vector<int32_t> ids = tokenizer.encode(prompt.toUtf8(), false, false);
-    if (model.addsBos())
-        ids.insert(ids.begin(), tokenizer.bosId());
-    if (ids.empty()) {
-        const int32_t start = tokenizer.bosId() >= 0 ? tokenizer.bosId() : tokenizer.eosId();
-        if (start < 0)
-            throw Error(QStringLiteral("the prompt is empty and the tokenizer has no BOS or EOS "
-                                       "token to start from; give a prompt"));
-        ids.push_back(start);
-    }
-    if (int64_t(ids.size()) > model.config().maxPositions)
-        throw Error(QStringLiteral("the prompt has %1 tokens but %2 holds at most %3 positions; "
-                                   "shorten the prompt")
-                        .arg(ids.size())
-                        .arg(model.displayName())
-                        .arg(model.config().maxPositions));
-    return ids;
-}
-
 int sharedVocabulary(const LanguageModel &student, const LanguageModel *teacher) {
     int count = std::min(student.tokenizer().vocabSize(), student.config().vocabSize);
     if (teacher)

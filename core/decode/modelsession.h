@@ -3,6 +3,7 @@
 // time. Copies share the cached tensors; the cache grows by concatenation (new tensors), so a
 // copy can be extended independently of its original (used to branch decoding trees).
 
+#include "lm/generator.h"
 #include "lm/transformer.h"
 
 #include <QString>
@@ -12,11 +13,6 @@
 namespace nwc {
 
 class LanguageModel;
-
-/// The prompt as generate() encodes it: no special tokens, BOS first when the model adds it;
-/// an empty prompt starts from BOS (else EOS). Throws nwc::Error when it cannot start or the
-/// prompt does not fit the model's context.
-std::vector<int32_t> encodePrompt(const LanguageModel &model, const QString &prompt);
 
 /// Number of token ids both distributions are over: the tokenizer's vocabulary and every given
 /// model's embedding, whichever is smallest.

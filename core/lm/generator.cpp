@@ -44,25 +44,6 @@ int32_t argmax(const float *logits, int count) {
     return best < 0 ? 0 : best;
 }
 
-/// Length of the longest prefix of `bytes` that does not end inside a UTF-8 sequence.
-int completeUtf8Length(const QByteArray &bytes) {
-    const int size = int(bytes.size());
-    int start = size - 1;
-    while (start >= 0 && size - start < 4 && (uchar(bytes[start]) & 0xC0) == 0x80)
-        --start;
-    if (start < 0)
-        return size;
-    const uchar lead = uchar(bytes[start]);
-    int needed = 1;
-    if ((lead >> 5) == 0x6)
-        needed = 2;
-    else if ((lead >> 4) == 0xE)
-        needed = 3;
-    else if ((lead >> 3) == 0x1E)
-        needed = 4;
-    return size - start < needed ? start : size;
-}
-
 /// Turns the growing list of generated ids into text pieces. Decodes prompt + continuation and
 /// keeps what follows the decoded prompt, so SentencePiece's leading-space rule applies to the
 /// sequence start only and a continuation's leading space survives.
@@ -219,25 +200,9 @@ GenerationResult generate(const LanguageModel &model, const QString &prompt,
     const Tokenizer &tokenizer = model.tokenizer();
     GenerationResult result;
     result.prompt = prompt;
-    std::vector<int32_t> ids = tokenizer.encode(prompt.toUtf8(), false, false);
-    if (model.addsBos())
-        ids.insert(ids.begin(), tokenizer.bosId());
-    if (ids.empty()) {
-        // An unconditional sample starts from the document separator.
-        const int32_t start = tokenizer.bosId() >= 0 ? tokenizer.bosId() : tokenizer.eosId();
-        if (start < 0)
-            throw Error(QStringLiteral("the prompt is empty and the tokenizer has no BOS or EOS "
-                                       "token to start from; give a prompt"));
-        ids.push_back(start);
-    }
+    const std::vector<int32_t> ids = encodePrompt(model, prompt);
     result.promptIds = ids;
     const int64_t maxPositions = model.config().maxPositions;
-    if (int64_t(ids.size()) > maxPositions)
-        throw Error(QStringLiteral("the prompt has %1 tokens but %2 holds at most %3 positions; "
-                                   "shorten the prompt")
-                        .arg(ids.size())
-                        .arg(model.displayName())
-                        .arg(maxPositions));
     if (settings.maxTokens == 0)
         return result;
 
@@ -279,6 +244,46 @@ GenerationResult generate(const LanguageModel &model, const QString &prompt,
     result.decodeSeconds = double(timer.nsecsElapsed()) / 1e9;
     result.completion = QString::fromUtf8(stream.bytes());
     return result;
+}
+
+int completeUtf8Length(const QByteArray &bytes) {
+    const int size = int(bytes.size());
+    int start = size - 1;
+    while (start >= 0 && size - start < 4 && (uchar(bytes[start]) & 0xC0) == 0x80)
+        --start;
+    if (start < 0)
+        return size;
+    const uchar lead = uchar(bytes[start]);
+    int needed = 1;
+    if ((lead >> 5) == 0x6)
+        needed = 2;
+    else if ((lead >> 4) == 0xE)
+        needed = 3;
+    else if ((lead >> 3) == 0x1E)
+        needed = 4;
+    return size - start < needed ? start : size;
+}
+
+std::vector<int32_t> encodePrompt(const LanguageModel &model, const QString &prompt) {
+    const Tokenizer &tokenizer = model.tokenizer();
+    std::vector<int32_t> ids = tokenizer.encode(prompt.toUtf8(), false, false);
+    if (model.addsBos())
+        ids.insert(ids.begin(), tokenizer.bosId());
+    if (ids.empty()) {
+        // An unconditional sample starts from the document separator.
+        const int32_t start = tokenizer.bosId() >= 0 ? tokenizer.bosId() : tokenizer.eosId();
+        if (start < 0)
+            throw Error(QStringLiteral("the prompt is empty and the tokenizer has no BOS or EOS "
+                                       "token to start from; give a prompt"));
+        ids.push_back(start);
+    }
+    if (int64_t(ids.size()) > model.config().maxPositions)
+        throw Error(QStringLiteral("the prompt has %1 tokens but %2 holds at most %3 positions; "
+                                   "shorten the prompt")
+                        .arg(ids.size())
+                        .arg(model.displayName())
+                        .arg(model.config().maxPositions));
+    return ids;
 }
 
 } // namespace nwc

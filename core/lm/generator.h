@@ -1,6 +1,7 @@
 #pragma once
 // Text generation with streaming: greedy, temperature, top-k, top-p, seeded.
 
+#include <QByteArray>
 #include <QString>
 #include <cstdint>
 #include <functional>
@@ -49,6 +50,15 @@ using TextCallback = std::function<void(const QString &piece)>;
 GenerationResult generate(const LanguageModel &model, const QString &prompt,
                           const SamplingSettings &settings, const TextCallback &onText = {},
                           ProgressSink *progress = nullptr);
+
+/// The prompt's token ids as generate() runs them: encoded without special tokens, BOS first when
+/// model.addsBos(), an empty prompt starting from BOS (else EOS). Throws nwc::Error when there is
+/// nothing to start from or the prompt is longer than the model's positions.
+std::vector<int32_t> encodePrompt(const LanguageModel &model, const QString &prompt);
+
+/// Length of the longest prefix of `bytes` that does not end inside a UTF-8 sequence (what can
+/// be shown of a token stream so far).
+int completeUtf8Length(const QByteArray &bytes);
 
 /// Picks a token from logits[0..count) under `settings`. Temperature 0 is argmax (lowest index
 /// on ties, draws nothing); otherwise softmax(logits / T), then top-k, then top-p over the

@@ -8,10 +8,12 @@
 #include "compressdialog.h"
 #include "compressionjob.h"
 #include "compressionsummarydialog.h"
+#include "customplot.h"
 #include "generationpane.h"
 #include "importanceview.h"
 #include "jobs/jobrunner.h"
 #include "jobspanel.h"
+#include "lm/libraryversions.h"
 #include "modelbrowser.h"
 #include "ratedistortionview.h"
 #include "sweepdialog.h"
@@ -45,6 +47,18 @@ namespace {
 
 // The student: at a first start the generation pane then shows it alone and steered by the
 // demo teacher (the pane's default teacher) side by side.
+/// The libraries this build runs on, as an HTML paragraph for the About dialog.
+QString libraryVersionsHtml() {
+    QList<QPair<QString, QString>> versions = coreLibraryVersions();
+    versions.append({QStringLiteral("QCustomPlot"), QStringLiteral(QCUSTOMPLOT_VERSION_STR)});
+    QStringList parts;
+    for (const auto &entry : versions)
+        parts.append(
+            QStringLiteral("%1 %2").arg(entry.first.toHtmlEscaped(), entry.second.toHtmlEscaped()));
+    return QStringLiteral("<p><small>") + parts.join(QStringLiteral(" · ")) +
+           QStringLiteral("</small></p>");
+}
+
 const QString kDefaultModel = QStringLiteral("demo:student");
 
 QString localPathOf(const QMimeData *mime) {
@@ -525,8 +539,8 @@ void MainWindow::showAbout() {
            "<p>Opens Hugging Face model folders, .safetensors files, llama2.c checkpoints and "
            "compressed .nwc models. "
            "Every long operation runs as a cancellable job; the command-line tool "
-           "<tt>nwc</tt> runs the same jobs headless.</p>")
-            .arg(QStringLiteral(NWC_VERSION)));
+           "<tt>nwc</tt> runs the same jobs headless.</p>%2")
+            .arg(QStringLiteral(NWC_VERSION), libraryVersionsHtml()));
 }
 
 void MainWindow::updateJobIndicator(int active) {

@@ -4,18 +4,23 @@
 #include "codec/nwccontainerformat.h"
 
 #include "codec/codecgroup.h"
+#include "codec/compressibletensor.h"
 #include "io/h5util.h"
+#include "io/modelconfig.h"
 #include "jobs/error.h"
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSet>
 #include <QtEndian>
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <mutex>
+#include <optional>
 #include <zlib.h>
 
 namespace nwc {
@@ -53,6 +58,26 @@ struct NwcReader::Impl {
         return names;
     }
     CompressedTensor readTensorAttributes(const H5::Group &group, const QString &name) const;
+    /// The stored model configuration, parsed once; nullptr when it is absent or not one this
+    /// build reads (tensor layout is then not cross-checked). Call with the mutex held.
+    const ModelConfig *modelConfig() const {
+        if (!configTried) {
+            configTried = true;
+            try {
+                const QJsonDocument document = QJsonDocument::fromJson(
+                    readCheckedBytes(root, QStringLiteral("config_json"), path));
+                if (document.isObject())
+                    config = ModelConfig::fromJson(document.object(), path);
+            } catch (const Error &) {
+                config.reset();
+            } catch (const H5::Exception &) {
+                config.reset();
+            }
+        }
+        return config ? &*config : nullptr;
+    }
+    mutable bool configTried = false;
+    mutable std::optional<ModelConfig> config;
     void requireTensor(const QString &name) const {
         if (!tensors.contains(name))
             throw Error(QStringLiteral("%1: has no compressed tensor named '%2'").arg(path, name));
@@ -70,7 +95,22 @@ CompressedTensor NwcReader::Impl::readTensorAttributes(const H5::Group &group,
     t.name = name;
     t.rows = h5::intAttribute(group, QStringLiteral("rows"), context);
     t.columns = h5::intAttribute(group, QStringLiteral("columns"), context);
-    t.transposed = h5::intAttribute(group, QStringLiteral("transposed"), context) != 0;
+    // The flag is outside the payload checksum: anything but 0 or 1 is damage, not "true".
+    const int64_t transposed = h5::intAttribute(group, QStringLiteral("transposed"), context);
+    if (transposed != 0 && transposed != 1)
+        throw Error(QStringLiteral("%1: invalid transposed flag %2 (the file is damaged; "
+                                   "re-export it)")
+                        .arg(context)
+                        .arg(transposed));
+    t.transposed = transposed == 1;
+    // The layout follows from the architecture: a flag that contradicts it would silently
+    // transpose the decoded weights.
+    if (const ModelConfig *config = modelConfig()) {
+        if (t.transposed != isStoredTransposed(*config, name))
+            throw Error(QStringLiteral("%1: the transposed flag contradicts the model "
+                                       "configuration (the file is damaged; re-export it)")
+                            .arg(context));
+    }
     const QString dtype = h5::stringAttribute(group, QStringLiteral("original_dtype"), context);
     if (!dtypeFromName(dtype, &t.originalDtype))
         throw Error(QStringLiteral("%1: unknown original dtype '%2' (the file is damaged or from "

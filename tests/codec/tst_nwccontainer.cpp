@@ -78,7 +78,7 @@ CompressedTensor nwcTensor(const QString &name, uint64_t seed) {
     t.name = name;
     t.rows = 7;
     t.columns = 10;
-    t.transposed = true;
+    t.transposed = false; // Llama layout (the reader checks the flag against the config)
     t.originalDtype = DType::BF16;
     t.method = CompressionMethod::Nwc;
     t.codecId = QStringLiteral("fast-l300");
@@ -119,6 +119,14 @@ CodecParameters codecParameters() {
     codec.arrays.push_back({QStringLiteral("entropy.scale"), {}, {0.25f}});
     codec.arrays.push_back({QStringLiteral("empty"), {0, 3}, {}});
     return codec;
+}
+
+/// A small GPT-2 configuration (Conv1D weights are stored transposed).
+QByteArray gpt2ConfigJson() {
+    return QByteArrayLiteral(
+        R"({"architectures":["GPT2LMHeadModel"],"n_embd":4,"n_layer":1,"n_head":1,)"
+        R"("n_positions":16,"vocab_size":32,"layer_norm_epsilon":1e-05,)"
+        R"("activation_function":"gelu_new","bos_token_id":0,"eos_token_id":0})");
 }
 
 QByteArray smallConfigJson() {
@@ -584,14 +592,16 @@ void TestNwcContainer::existingFileSurvivesFailedWrite() {
 }
 
 void TestNwcContainer::transposedHalfTensor() {
-    // A [6, 4] F16 tensor coded as 4 x 6 (transposed), read back in the file layout and dtype.
-    CompressedTensor t = rtnTensor(QStringLiteral("h.weight"), 4, 6, 8, 3, 11);
+    // A [6, 4] F16 GPT-2 Conv1D weight coded as 4 x 6 (transposed), read back in the file layout
+    // and dtype.
+    const QString name = QStringLiteral("h.0.mlp.c_fc.weight");
+    CompressedTensor t = rtnTensor(name, 4, 6, 8, 3, 11);
     t.transposed = true;
     t.originalDtype = DType::F16;
     const QString file = path(QStringLiteral("half.nwc"));
     {
         NwcWriter writer(file);
-        writer.setConfigJson(smallConfigJson());
+        writer.setConfigJson(gpt2ConfigJson());
         writer.addTensor(t);
         writer.commit();
     }
@@ -599,7 +609,7 @@ void TestNwcContainer::transposedHalfTensor() {
     QCOMPARE(checkpoint->format(), CheckpointFormat::Nwc);
     QCOMPARE(checkpoint->displayName(), QStringLiteral("half"));
     QCOMPARE(checkpoint->tokenizerPath(), QString());
-    const TensorInfo *info = checkpoint->findTensor(QStringLiteral("h.weight"));
+    const TensorInfo *info = checkpoint->findTensor(name);
     QVERIFY(info);
     QCOMPARE(info->dtype, DType::F16);
     QCOMPARE(info->shape, (QVector<qint64>{6, 4}));
@@ -610,8 +620,8 @@ void TestNwcContainer::transposedHalfTensor() {
     for (int r = 0; r < 4; ++r)
         for (int c = 0; c < 6; ++c)
             expected[size_t(c * 4 + r)] = halfToFloat(floatToHalf(coded[size_t(r * 6 + c)]));
-    QCOMPARE(checkpoint->readFloat32(QStringLiteral("h.weight")), expected);
-    const QByteArray raw = checkpoint->readRaw(QStringLiteral("h.weight"));
+    QCOMPARE(checkpoint->readFloat32(name), expected);
+    const QByteArray raw = checkpoint->readRaw(name);
     QCOMPARE(raw.size(), qsizetype(48));
     std::vector<float> fromRaw(24);
     convertToFloat32(raw.constData(), DType::F16, 24, fromRaw.data());

@@ -1,0 +1,278 @@
+// Corruption suite for .nwc containers: truncations at many offsets and seeded single-bit flips
+// anywhere in the file never crash the reader or throw anything but nwc::Error, every error
+// names the file, and a file that still reads gives exactly the values that were written — the
+// payload of every tensor is covered by a CRC-32, so a flip there must be refused, and a flip in
+// HDF5 free space or unused bytes must not change anything. Both NwcReader (every compressed and
+// passthrough tensor) and Checkpoint::open + readFloat32 (every tensor) are exercised.
+#include "analysis/rtnquantizer.h"
+#include "codec/nwccontainer.h"
+#include "io/checkpoint.h"
+#include "jobs/error.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <algorithm>
+#include <cstring>
+#include <random>
+#include <vector>
+
+using namespace nwc;
+
+namespace {
+
+const char kConfigJson[] = R"({
+    "architectures": ["LlamaForCausalLM"],
+    "model_type": "llama",
+    "hidden_size": 8,
+    "intermediate_size": 16,
+    "num_attention_heads": 2,
+    "num_key_value_heads": 2,
+    "num_hidden_layers": 1,
+    "vocab_size": 16,
+    "max_position_embeddings": 32,
+    "rms_norm_eps": 1e-05,
+    "rope_theta": 10000,
+    "tie_word_embeddings": true
+})";
+
+bool writeFile(const QString &path, const QByteArray &bytes) {
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly | QIODevice::Truncate) &&
+           file.write(bytes) == bytes.size();
+}
+
+std::vector<float> randomFloats(int count, std::mt19937_64 &rng) {
+    std::normal_distribution<float> normal(0.0f, 0.5f);
+    std::vector<float> values(size_t(count), 0.0f);
+    for (float &v : values)
+        v = normal(rng);
+    return values;
+}
+
+QByteArray bytesOf(const std::vector<float> &values) {
+    return QByteArray(reinterpret_cast<const char *>(values.data()),
+                      qsizetype(values.size() * sizeof(float)));
+}
+
+bool sameBits(const std::vector<float> &a, const std::vector<float> &b) {
+    return a.size() == b.size() &&
+           (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0);
+}
+
+/// Everything that determines the values of a container's tensors, as read back.
+struct Snapshot {
+    std::vector<QString> order;
+    std::vector<CompressedTensor> compressed;
+    std::vector<PassthroughTensor> passthrough;
+    QStringList checkpointNames;
+    QVector<DType> checkpointDtypes;
+    QVector<QVector<qint64>> checkpointShapes;
+    std::vector<std::vector<float>> checkpointValues;
+};
+
+Snapshot readAll(const QString &path) {
+    Snapshot snapshot;
+    {
+        const NwcReader reader(path);
+        snapshot.order = reader.order();
+        for (const QString &name : reader.tensorNames())
+            snapshot.compressed.push_back(reader.tensor(name));
+        for (const QString &name : reader.passthroughNames())
+            snapshot.passthrough.push_back(reader.passthrough(name));
+    }
+    const CheckpointPtr checkpoint = Checkpoint::open(path);
+    for (const TensorInfo &info : checkpoint->tensors()) {
+        snapshot.checkpointNames.append(info.name);
+        snapshot.checkpointDtypes.append(info.dtype);
+        snapshot.checkpointShapes.append(info.shape);
+        snapshot.checkpointValues.push_back(checkpoint->readFloat32(info.name));
+    }
+    return snapshot;
+}
+
+/// Whether the fields that decide a compressed tensor's values agree.
+bool sameValues(const CompressedTensor &a, const CompressedTensor &b) {
+    return a.name == b.name && a.rows == b.rows && a.columns == b.columns &&
+           a.transposed == b.transposed && a.originalDtype == b.originalDtype &&
+           a.method == b.method && a.bits == b.bits && a.groupSize == b.groupSize &&
+           a.packedCodes == b.packedCodes && a.groupScales == b.groupScales &&
+           a.groupZeros == b.groupZeros;
+}
+
+/// Empty when `got` holds the same tensors and values as `expected`; else what differs.
+QString difference(const Snapshot &got, const Snapshot &expected) {
+    if (got.order != expected.order)
+        return QStringLiteral("tensor order");
+    if (got.compressed.size() != expected.compressed.size())
+        return QStringLiteral("compressed tensor count");
+    for (size_t i = 0; i < got.compressed.size(); ++i)
+        if (!sameValues(got.compressed[i], expected.compressed[i]))
+            return QStringLiteral("compressed tensor ") + expected.compressed[i].name;
+    if (got.passthrough.size() != expected.passthrough.size())
+        return QStringLiteral("passthrough tensor count");
+    for (size_t i = 0; i < got.passthrough.size(); ++i) {
+        const PassthroughTensor &a = got.passthrough[i];
+        const PassthroughTensor &b = expected.passthrough[i];
+        if (a.name != b.name || a.dtype != b.dtype || a.shape != b.shape || a.bytes != b.bytes)
+            return QStringLiteral("passthrough tensor ") + b.name;
+    }
+    if (got.checkpointNames != expected.checkpointNames ||
+        got.checkpointDtypes != expected.checkpointDtypes ||
+        got.checkpointShapes != expected.checkpointShapes)
+        return QStringLiteral("checkpoint tensor list");
+    for (size_t i = 0; i < got.checkpointValues.size(); ++i)
+        if (!sameBits(got.checkpointValues[i], expected.checkpointValues[i]))
+            return QStringLiteral("readFloat32 of ") + expected.checkpointNames[int(i)];
+    return QString();
+}
+
+enum class Outcome { Error, Read };
+
+/// Reads `path` completely. Outcome::Error for an nwc::Error naming the file; fills `snapshot`
+/// on success; appends to `failures` (prefixed by `what`) for anything else.
+Outcome attempt(const QString &path, const QString &what, Snapshot *snapshot,
+                QStringList *failures) {
+    try {
+        *snapshot = readAll(path);
+        return Outcome::Read;
+    } catch (const Error &error) {
+        if (!error.message().contains(path) &&
+            !error.message().contains(QFileInfo(path).fileName()))
+            failures->append(what + QStringLiteral(": error does not name the file: ") +
+                             error.message());
+        return Outcome::Error;
+    } catch (const std::exception &error) {
+        failures->append(what + QStringLiteral(": non-nwc exception: ") +
+                         QString::fromLocal8Bit(error.what()));
+    } catch (...) {
+        failures->append(what + QStringLiteral(": unknown exception"));
+    }
+    return Outcome::Error;
+}
+
+} // namespace
+
+class TestCorruptionNwc : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void truncations();
+    void bitFlips();
+
+private:
+    QString install(const QByteArray &bytes);
+    QString fail(const QStringList &failures, int cases) const;
+
+    QTemporaryDir m_dir;
+    QString m_path;
+    QByteArray m_original;
+    Snapshot m_expected;
+};
+
+void TestCorruptionNwc::initTestCase() {
+    QVERIFY(m_dir.isValid());
+    const QString written = m_dir.filePath(QStringLiteral("written.nwc"));
+    std::mt19937_64 rng(6003);
+    {
+        NwcWriter writer(written);
+        NwcHeader header;
+        header.sourceModel = QStringLiteral("synthetic");
+        header.method = QStringLiteral("rtn");
+        header.targetBitsPerWeight = 4.0;
+        writer.setHeader(header);
+        writer.setConfigJson(QByteArray(kConfigJson));
+        const std::vector<float> embed = randomFloats(128, rng);
+        writer.addPassthrough(QStringLiteral("model.embed_tokens.weight"), DType::F32, {16, 8},
+                              bytesOf(embed));
+        const std::vector<float> q = randomFloats(64, rng);
+        writer.addTensor(rtnCompress(QStringLiteral("model.layers.0.self_attn.q_proj.weight"),
+                                     q.data(), 8, 8, 4, 4));
+        const std::vector<float> down = randomFloats(128, rng);
+        writer.addTensor(rtnCompress(QStringLiteral("model.layers.0.mlp.down_proj.weight"),
+                                     down.data(), 8, 16, 3, 8));
+        writer.addPassthrough(QStringLiteral("model.norm.weight"), DType::F32, {8},
+                              bytesOf(randomFloats(8, rng)));
+        writer.commit();
+    }
+    QFile file(written);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    m_original = file.readAll();
+    m_path = m_dir.filePath(QStringLiteral("model.nwc"));
+    // NWC_TST_CORRUPTION_KEEP=PATH keeps a copy of the intact fixture for looking at offsets.
+    const QString keep = qEnvironmentVariable("NWC_TST_CORRUPTION_KEEP");
+    if (!keep.isEmpty())
+        QVERIFY(writeFile(keep, m_original));
+    m_expected = readAll(written);
+    QCOMPARE(m_expected.compressed.size(), size_t(2));
+    QCOMPARE(m_expected.passthrough.size(), size_t(2));
+    QCOMPARE(m_expected.checkpointNames.size(), 4);
+    qInfo("fixture: %d bytes", int(m_original.size()));
+}
+
+QString TestCorruptionNwc::install(const QByteArray &bytes) {
+    if (!writeFile(m_path, bytes))
+        qFatal("cannot write %s", qPrintable(m_path));
+    return m_path;
+}
+
+QString TestCorruptionNwc::fail(const QStringList &failures, int cases) const {
+    return QStringLiteral("%1 of %2 cases failed:\n").arg(failures.size()).arg(cases) +
+           failures.mid(0, 20).join(QLatin1Char('\n'));
+}
+
+void TestCorruptionNwc::truncations() {
+    const qsizetype size = m_original.size();
+    QVector<qsizetype> offsets;
+    for (int i = 0; i < 64; ++i)
+        offsets.append(size * i / 64);
+    // The superblock and root object header, and the last bytes (the end-of-file address).
+    for (qsizetype o = 0; o <= 128; o += 4)
+        offsets.append(o);
+    for (qsizetype o = size - 16; o < size; ++o)
+        offsets.append(o);
+    std::sort(offsets.begin(), offsets.end());
+    offsets.erase(std::unique(offsets.begin(), offsets.end()), offsets.end());
+
+    QStringList failures;
+    for (qsizetype offset : std::as_const(offsets)) {
+        const QString what = QStringLiteral("truncated to %1 of %2 bytes").arg(offset).arg(size);
+        Snapshot got;
+        if (attempt(install(m_original.left(offset)), what, &got, &failures) == Outcome::Read)
+            failures.append(what + QStringLiteral(": read without an error"));
+    }
+    QVERIFY2(failures.isEmpty(), qPrintable(fail(failures, int(offsets.size()))));
+    qInfo("%d truncations", int(offsets.size()));
+}
+
+void TestCorruptionNwc::bitFlips() {
+    std::mt19937_64 rng(6004);
+    std::uniform_int_distribution<qsizetype> byteAt(0, m_original.size() - 1);
+    std::uniform_int_distribution<int> bitAt(0, 7);
+    const int cases = 2000;
+    QStringList failures;
+    int errors = 0;
+    for (int i = 0; i < cases; ++i) {
+        const qsizetype at = byteAt(rng);
+        const int bit = bitAt(rng);
+        QByteArray bytes = m_original;
+        bytes[at] = char(bytes[at] ^ (1 << bit));
+        const QString what = QStringLiteral("bit %1 of byte %2").arg(bit).arg(at);
+        Snapshot got;
+        if (attempt(install(bytes), what, &got, &failures) == Outcome::Error) {
+            ++errors;
+            continue;
+        }
+        const QString differs = difference(got, m_expected);
+        if (!differs.isEmpty())
+            failures.append(what + QStringLiteral(": silent wrong result in ") + differs);
+    }
+    QVERIFY2(failures.isEmpty(), qPrintable(fail(failures, cases)));
+    qInfo("%d flips, %d refused, %d read back identical", cases, errors, cases - errors);
+}
+
+QTEST_GUILESS_MAIN(TestCorruptionNwc)
+#include "tst_corruption_nwc.moc"

@@ -1,0 +1,253 @@
+// Corruption suite for .safetensors checkpoints: truncations at many offsets and seeded single-bit
+// flips never crash the reader or throw anything but nwc::Error, and every error names the file.
+//
+// safetensors has no checksum. A flip inside tensor data therefore legitimately changes values
+// (the reader cannot tell), and so does a flip inside a tensor name or a __metadata__ value that
+// keeps the JSON valid. What is checked:
+//  - truncation anywhere: always an error naming the file (the file must end at the last tensor);
+//  - a flip in the length prefix or the JSON header: an error naming the file, or a checkpoint
+//    whose tensors have the original dtypes, shapes and bit-identical values in the original
+//    order (only the names may differ, see above);
+//  - a flip in the data: an error naming the file or a successful read with the original
+//    dtypes and shapes (values may differ).
+#include "io/checkpoint.h"
+#include "io/safetensorswriter.h"
+#include "jobs/error.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QTemporaryDir>
+#include <QtEndian>
+#include <QtTest>
+
+#include <cstring>
+#include <random>
+#include <vector>
+
+using namespace nwc;
+
+namespace {
+
+/// A small Llama config; Checkpoint::open needs one beside the .safetensors file.
+const char kConfigJson[] = R"({
+    "architectures": ["LlamaForCausalLM"],
+    "model_type": "llama",
+    "hidden_size": 8,
+    "intermediate_size": 16,
+    "num_attention_heads": 2,
+    "num_key_value_heads": 2,
+    "num_hidden_layers": 1,
+    "vocab_size": 16,
+    "max_position_embeddings": 32,
+    "rms_norm_eps": 1e-05,
+    "rope_theta": 10000,
+    "tie_word_embeddings": true
+})";
+
+bool writeFile(const QString &path, const QByteArray &bytes) {
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly | QIODevice::Truncate) &&
+           file.write(bytes) == bytes.size();
+}
+
+/// What a checkpoint holds, in file order.
+struct Snapshot {
+    QStringList names;
+    QVector<DType> dtypes;
+    QVector<QVector<qint64>> shapes;
+    std::vector<std::vector<float>> values;
+};
+
+Snapshot readAll(const QString &path) {
+    const CheckpointPtr checkpoint = Checkpoint::open(path);
+    Snapshot snapshot;
+    for (const TensorInfo &info : checkpoint->tensors()) {
+        snapshot.names.append(info.name);
+        snapshot.dtypes.append(info.dtype);
+        snapshot.shapes.append(info.shape);
+        snapshot.values.push_back(checkpoint->readFloat32(info.name));
+    }
+    return snapshot;
+}
+
+bool sameBits(const std::vector<float> &a, const std::vector<float> &b) {
+    return a.size() == b.size() &&
+           (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0);
+}
+
+enum class Outcome { Error, Read };
+
+/// Opens and reads `path`. Returns Outcome::Error for an nwc::Error naming the file and fills
+/// `snapshot` on success; appends to `failures` (prefixed by `what`) for anything else.
+Outcome attempt(const QString &path, const QString &what, Snapshot *snapshot,
+                QStringList *failures) {
+    try {
+        *snapshot = readAll(path);
+        return Outcome::Read;
+    } catch (const Error &error) {
+        if (!error.message().contains(path) &&
+            !error.message().contains(QFileInfo(path).fileName()))
+            failures->append(what + QStringLiteral(": error does not name the file: ") +
+                             error.message());
+        return Outcome::Error;
+    } catch (const std::exception &error) {
+        failures->append(what + QStringLiteral(": non-nwc exception: ") +
+                         QString::fromLocal8Bit(error.what()));
+    } catch (...) {
+        failures->append(what + QStringLiteral(": unknown exception"));
+    }
+    return Outcome::Error;
+}
+
+} // namespace
+
+class TestCorruptionSafetensors : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void truncations();
+    void headerBitFlips();
+    void dataBitFlips();
+
+private:
+    /// Writes `bytes` as the model file and returns its path.
+    QString install(const QByteArray &bytes);
+    QString fail(const QStringList &failures, int cases) const;
+
+    QTemporaryDir m_dir;
+    QString m_path;
+    QByteArray m_original;
+    qsizetype m_headerEnd = 0;
+    Snapshot m_expected;
+};
+
+void TestCorruptionSafetensors::initTestCase() {
+    QVERIFY(m_dir.isValid());
+    QVERIFY(writeFile(m_dir.filePath(QStringLiteral("config.json")), QByteArray(kConfigJson)));
+    m_path = m_dir.filePath(QStringLiteral("model.safetensors"));
+
+    std::mt19937_64 rng(20240607);
+    std::normal_distribution<float> normal(0.0f, 0.5f);
+    auto values = [&](int count) {
+        std::vector<float> v(size_t(count), 0.0f);
+        for (float &x : v)
+            x = normal(rng);
+        return v;
+    };
+    SafetensorsWriter writer;
+    writer.setMetadata(QStringLiteral("format"), QStringLiteral("pt"));
+    writer.addFloat32(QStringLiteral("model.embed_tokens.weight"), {16, 8}, values(128),
+                      DType::F16);
+    writer.addFloat32(QStringLiteral("model.layers.0.input_layernorm.weight"), {8}, values(8),
+                      DType::BF16);
+    writer.addFloat32(QStringLiteral("model.layers.0.self_attn.q_proj.weight"), {8, 8}, values(64));
+    writer.addFloat32(QStringLiteral("model.layers.0.mlp.down_proj.weight"), {8, 16}, values(128),
+                      DType::F16);
+    writer.addFloat32(QStringLiteral("model.norm.weight"), {8}, values(8));
+    writer.write(m_path);
+
+    QFile file(m_path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    m_original = file.readAll();
+    m_headerEnd = qsizetype(8 + qFromLittleEndian<quint64>(m_original.constData()));
+    QVERIFY(m_headerEnd > 8 && m_headerEnd < m_original.size());
+    m_expected = readAll(m_path);
+    QCOMPARE(m_expected.names.size(), 5);
+}
+
+QString TestCorruptionSafetensors::install(const QByteArray &bytes) {
+    if (!writeFile(m_path, bytes))
+        qFatal("cannot write %s", qPrintable(m_path));
+    return m_path;
+}
+
+QString TestCorruptionSafetensors::fail(const QStringList &failures, int cases) const {
+    return QStringLiteral("%1 of %2 cases failed:\n").arg(failures.size()).arg(cases) +
+           failures.mid(0, 20).join(QLatin1Char('\n'));
+}
+
+void TestCorruptionSafetensors::truncations() {
+    const qsizetype size = m_original.size();
+    QVector<qsizetype> offsets;
+    for (int i = 0; i < 64; ++i)
+        offsets.append(size * i / 64);
+    for (qsizetype o = 0; o <= 16; ++o)
+        offsets.append(o);
+    for (qsizetype o = m_headerEnd - 8; o <= m_headerEnd + 8; ++o)
+        offsets.append(o);
+    for (qsizetype o = size - 16; o < size; ++o)
+        offsets.append(o);
+    std::sort(offsets.begin(), offsets.end());
+    offsets.erase(std::unique(offsets.begin(), offsets.end()), offsets.end());
+
+    QStringList failures;
+    for (qsizetype offset : std::as_const(offsets)) {
+        QVERIFY(offset >= 0 && offset < size);
+        const QString what = QStringLiteral("truncated to %1 of %2 bytes").arg(offset).arg(size);
+        Snapshot snapshot;
+        if (attempt(install(m_original.left(offset)), what, &snapshot, &failures) == Outcome::Read)
+            failures.append(what + QStringLiteral(": read without an error"));
+    }
+    QVERIFY2(failures.isEmpty(), qPrintable(fail(failures, int(offsets.size()))));
+    qInfo("%d truncations", int(offsets.size()));
+}
+
+void TestCorruptionSafetensors::headerBitFlips() {
+    std::mt19937_64 rng(6001);
+    std::uniform_int_distribution<qsizetype> byteAt(0, m_headerEnd - 1);
+    std::uniform_int_distribution<int> bitAt(0, 7);
+    const int cases = 2000;
+    QStringList failures;
+    int errors = 0;
+    for (int i = 0; i < cases; ++i) {
+        const qsizetype at = byteAt(rng);
+        const int bit = bitAt(rng);
+        QByteArray bytes = m_original;
+        bytes[at] = char(bytes[at] ^ (1 << bit));
+        const QString what = QStringLiteral("bit %1 of header byte %2 ('%3')")
+                                 .arg(bit)
+                                 .arg(at)
+                                 .arg(QLatin1Char(m_original[at]));
+        Snapshot got;
+        if (attempt(install(bytes), what, &got, &failures) == Outcome::Error) {
+            ++errors;
+            continue;
+        }
+        // Read without an error: everything but the names must be as written.
+        bool same = got.names.size() == m_expected.names.size() &&
+                    got.dtypes == m_expected.dtypes && got.shapes == m_expected.shapes;
+        for (size_t t = 0; same && t < got.values.size(); ++t)
+            same = sameBits(got.values[t], m_expected.values[t]);
+        if (!same)
+            failures.append(what + QStringLiteral(": silent wrong result"));
+    }
+    QVERIFY2(failures.isEmpty(), qPrintable(fail(failures, cases)));
+    qInfo("%d header flips, %d refused, %d read back identical", cases, errors, cases - errors);
+}
+
+void TestCorruptionSafetensors::dataBitFlips() {
+    std::mt19937_64 rng(6002);
+    std::uniform_int_distribution<qsizetype> byteAt(m_headerEnd, m_original.size() - 1);
+    std::uniform_int_distribution<int> bitAt(0, 7);
+    const int cases = 100;
+    QStringList failures;
+    for (int i = 0; i < cases; ++i) {
+        const qsizetype at = byteAt(rng);
+        const int bit = bitAt(rng);
+        QByteArray bytes = m_original;
+        bytes[at] = char(bytes[at] ^ (1 << bit));
+        const QString what = QStringLiteral("bit %1 of data byte %2").arg(bit).arg(at);
+        Snapshot got;
+        if (attempt(install(bytes), what, &got, &failures) == Outcome::Error)
+            continue;
+        // No checksum: values may change, the layout may not.
+        if (got.names != m_expected.names || got.dtypes != m_expected.dtypes ||
+            got.shapes != m_expected.shapes)
+            failures.append(what + QStringLiteral(": layout changed"));
+    }
+    QVERIFY2(failures.isEmpty(), qPrintable(fail(failures, cases)));
+}
+
+QTEST_GUILESS_MAIN(TestCorruptionSafetensors)
+#include "tst_corruption_safetensors.moc"

@@ -6,6 +6,7 @@
 // passthrough tensor) and Checkpoint::open + readFloat32 (every tensor) are exercised.
 #include "analysis/rtnquantizer.h"
 #include "codec/nwccontainer.h"
+#include "corruptiontesting.h"
 #include "io/checkpoint.h"
 #include "jobs/error.h"
 
@@ -55,11 +56,6 @@ std::vector<float> randomFloats(int count, std::mt19937_64 &rng) {
 QByteArray bytesOf(const std::vector<float> &values) {
     return QByteArray(reinterpret_cast<const char *>(values.data()),
                       qsizetype(values.size() * sizeof(float)));
-}
-
-bool sameBits(const std::vector<float> &a, const std::vector<float> &b) {
-    return a.size() == b.size() &&
-           (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0);
 }
 
 /// Everything that determines the values of a container's tensors, as read back.
@@ -124,33 +120,17 @@ QString difference(const Snapshot &got, const Snapshot &expected) {
         got.checkpointShapes != expected.checkpointShapes)
         return QStringLiteral("checkpoint tensor list");
     for (size_t i = 0; i < got.checkpointValues.size(); ++i)
-        if (!sameBits(got.checkpointValues[i], expected.checkpointValues[i]))
+        if (!test::sameBits(got.checkpointValues[i], expected.checkpointValues[i]))
             return QStringLiteral("readFloat32 of ") + expected.checkpointNames[int(i)];
     return QString();
 }
 
-enum class Outcome { Error, Read };
+using test::Outcome;
 
-/// Reads `path` completely. Outcome::Error for an nwc::Error naming the file; fills `snapshot`
-/// on success; appends to `failures` (prefixed by `what`) for anything else.
+/// Reads `path` completely (see test::attemptRead).
 Outcome attempt(const QString &path, const QString &what, Snapshot *snapshot,
                 QStringList *failures) {
-    try {
-        *snapshot = readAll(path);
-        return Outcome::Read;
-    } catch (const Error &error) {
-        if (!error.message().contains(path) &&
-            !error.message().contains(QFileInfo(path).fileName()))
-            failures->append(what + QStringLiteral(": error does not name the file: ") +
-                             error.message());
-        return Outcome::Error;
-    } catch (const std::exception &error) {
-        failures->append(what + QStringLiteral(": non-nwc exception: ") +
-                         QString::fromLocal8Bit(error.what()));
-    } catch (...) {
-        failures->append(what + QStringLiteral(": unknown exception"));
-    }
-    return Outcome::Error;
+    return test::attemptRead(path, what, readAll, snapshot, failures);
 }
 
 } // namespace

@@ -10,6 +10,7 @@
 //    order (only the names may differ, see above);
 //  - a flip in the data: an error naming the file or a successful read with the original
 //    dtypes and shapes (values may differ).
+#include "corruptiontesting.h"
 #include "io/checkpoint.h"
 #include "io/safetensorswriter.h"
 #include "jobs/error.h"
@@ -70,33 +71,13 @@ Snapshot readAll(const QString &path) {
     return snapshot;
 }
 
-bool sameBits(const std::vector<float> &a, const std::vector<float> &b) {
-    return a.size() == b.size() &&
-           (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0);
-}
+using test::Outcome;
+using test::sameBits;
 
-enum class Outcome { Error, Read };
-
-/// Opens and reads `path`. Returns Outcome::Error for an nwc::Error naming the file and fills
-/// `snapshot` on success; appends to `failures` (prefixed by `what`) for anything else.
+/// Reads `path` completely (see test::attemptRead).
 Outcome attempt(const QString &path, const QString &what, Snapshot *snapshot,
                 QStringList *failures) {
-    try {
-        *snapshot = readAll(path);
-        return Outcome::Read;
-    } catch (const Error &error) {
-        if (!error.message().contains(path) &&
-            !error.message().contains(QFileInfo(path).fileName()))
-            failures->append(what + QStringLiteral(": error does not name the file: ") +
-                             error.message());
-        return Outcome::Error;
-    } catch (const std::exception &error) {
-        failures->append(what + QStringLiteral(": non-nwc exception: ") +
-                         QString::fromLocal8Bit(error.what()));
-    } catch (...) {
-        failures->append(what + QStringLiteral(": unknown exception"));
-    }
-    return Outcome::Error;
+    return test::attemptRead(path, what, readAll, snapshot, failures);
 }
 
 } // namespace

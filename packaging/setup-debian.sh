@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config git
   qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
+  qt6-translations-l10n
   libqt6opengl6-dev libgl-dev
   libqcustomplot-dev libqcustomplot2.1-qt6
   libtorch-dev libprotobuf-dev libopenblas0-pthread
@@ -14,6 +15,7 @@ packages=(
   libbenchmark-dev
   xvfb xauth x11-apps imagemagick
   qt6-qpa-plugins fonts-dejavu-core
+  file appstream desktop-file-utils
 )
 
 missing=()

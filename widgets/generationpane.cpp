@@ -3,9 +3,11 @@
 #include "collabbenchview.h"
 #include "decode/tokenizercompatibility.h"
 #include "io/checkpoint.h"
-#include "jobs/error.h"
+#include "joberrordialog.h"
+#include "jobs/mismatcherror.h"
 #include "jobs/jobrunner.h"
 #include "lm/qabenchmark.h"
+#include "presentationscale.h"
 #include "tokenstreamview.h"
 
 #include <QComboBox>
@@ -105,8 +107,15 @@ GenerationPane::GenerationPane(JobRunner *runner, QWidget *parent)
     m_prompt->setObjectName(QStringLiteral("prompt"));
     m_prompt->setPlaceholderText(tr("Prompt (Ctrl+Return generates)"));
     m_prompt->setTabChangesFocus(true);
-    m_prompt->setPlainText(tr("Once upon a time"));
-    m_prompt->setFixedHeight(m_prompt->fontMetrics().lineSpacing() * 3 + 12);
+    // Model input, not interface text: the demo models know English stories only.
+    m_prompt->setPlainText(QStringLiteral("Once upon a time"));
+    const auto fitPrompt = [this] {
+        m_prompt->setFixedHeight(m_prompt->fontMetrics().lineSpacing() * 3 + 12);
+    };
+    fitPrompt();
+    // Queued: the widgets get the new application font through posted events.
+    connect(PresentationScale::instance(), &PresentationScale::factorChanged, this, fitPrompt,
+            Qt::QueuedConnection);
 
     m_maxTokens->setObjectName(QStringLiteral("maxTokens"));
     m_maxTokens->setRange(1, 8192);
@@ -259,7 +268,7 @@ GenerationPane::GenerationPane(JobRunner *runner, QWidget *parent)
         else if (data == kChooseFolder)
             chooseTeacherFolder();
         else if (data != m_teacherSpec || (!m_teacher && m_teacherJob == 0))
-            setTeacherSpec(data);
+            chooseTeacher(data);
         // The combo shows the teacher in use, also after a cancelled file dialog.
         const int current = m_teacherCombo->findData(m_teacherSpec);
         if (current >= 0)
@@ -288,6 +297,7 @@ void GenerationPane::setModel(LanguageModelPtr model, const QString &unavailable
 void GenerationPane::setTeacherSpec(const QString &spec) {
     if (spec.isEmpty())
         return;
+    m_reportTeacherProblems = false;
     stop();
     m_teacherSpec = spec;
     m_teacher.reset();
@@ -310,13 +320,15 @@ void GenerationPane::setTeacherSpec(const QString &spec) {
                                           m_teacherJob = 0;
                                           m_teacher = teacher;
                                           checkCompatibility();
+                                          reportTeacherProblem(JobError());
                                           Q_EMIT teacherLoaded();
                                       },
-                                      [this](const QString &message) {
+                                      [this](const JobError &error) {
                                           m_teacherJob = 0;
-                                          m_teacherError = message;
+                                          m_teacherError = error.message;
                                           checkCompatibility();
-                                          Q_EMIT teacherLoadFailed(message);
+                                          reportTeacherProblem(error);
+                                          Q_EMIT teacherLoadFailed(error.message);
                                       },
                                       [this] {
                                           m_teacherJob = 0;
@@ -332,21 +344,51 @@ void GenerationPane::chooseTeacherFile() {
         this, tr("Choose Teacher Model"), QString(),
         tr("Models (*.nwc *.safetensors *.bin *.gguf *.pt);;All files (*)"));
     if (!path.isEmpty())
-        setTeacherSpec(path);
+        chooseTeacher(path);
 }
 
 void GenerationPane::chooseTeacherFolder() {
     const QString path = QFileDialog::getExistingDirectory(this, tr("Choose Teacher Model Folder"));
     if (!path.isEmpty())
-        setTeacherSpec(path);
+        chooseTeacher(path);
+}
+
+void GenerationPane::chooseTeacher(const QString &spec) {
+    setTeacherSpec(spec);
+    m_reportTeacherProblems = m_teacherJob != 0;
+}
+
+void GenerationPane::reportTeacherProblem(const JobError &loadError) {
+    if (!m_reportTeacherProblems)
+        return;
+    m_reportTeacherProblems = false;
+    if (!loadError.message.isEmpty()) {
+        JobErrorDialog::show(this, tr("Teacher Model"),
+                             tr("Could not load the teacher %1: %2").arg(m_teacherSpec, loadError),
+                             loadError);
+    } else if (!m_incompatibility.isEmpty() && m_model && m_teacher) {
+        JobError mismatch;
+        mismatch.message = m_incompatibility;
+        mismatch.mismatch = MismatchKind::TokenizerMismatch;
+        mismatch.details = m_incompatibilityDetails;
+        JobErrorDialog::show(this, tr("Teacher Model"),
+                             tr("%1 cannot steer %2: %3")
+                                 .arg(m_teacher->displayName(), m_model->displayName(),
+                                      m_incompatibility),
+                             mismatch);
+    }
 }
 
 void GenerationPane::checkCompatibility() {
     m_incompatibility.clear();
+    m_incompatibilityDetails.clear();
     if (m_model && m_teacher) {
         try {
             requireCompatibleTokenizers(m_model->tokenizer(), m_teacher->tokenizer(),
                                         m_model->displayName(), m_teacher->displayName());
+        } catch (const MismatchError &error) {
+            m_incompatibility = error.message();
+            m_incompatibilityDetails = error.details();
         } catch (const Error &error) {
             m_incompatibility = error.message();
         }

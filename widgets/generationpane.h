@@ -6,6 +6,7 @@
 #include "decode/collabbenchmark.h"
 #include "decode/collaborativedecoder.h"
 #include "lm/generator.h"
+#include "jobs/joberror.h"
 #include "lm/languagemodel.h"
 
 #include <QPointer>
@@ -51,6 +52,9 @@ public:
 
     /// Loads the teacher `spec` (folder, file, .nwc or demo:NAME) in a job.
     void setTeacherSpec(const QString &spec);
+    /// As the user picking `spec` in the teacher combo: like setTeacherSpec(), and if the teacher
+    /// cannot be loaded or tokenizes differently, a dialog with the details says so.
+    void chooseTeacher(const QString &spec);
     QString teacherSpec() const { return m_teacherSpec; }
     /// The loaded teacher (null while loading or after a failure).
     LanguageModelPtr teacher() const { return m_teacher; }
@@ -119,6 +123,7 @@ private:
     void updateEnabled();
     void updateTitles();
     void checkCompatibility();
+    void reportTeacherProblem(const JobError &loadError);
     void ensureBenchmarkDialog();
     void setAlphaQuietly(double alpha);
 
@@ -129,6 +134,8 @@ private:
     LanguageModelPtr m_teacher;
     QString m_teacherError;
     QString m_incompatibility; ///< why the teacher cannot steer the open model ("" = it can)
+    QString m_incompatibilityDetails; ///< both tokenizers' properties when they differ
+    bool m_reportTeacherProblems = false; ///< the user chose the teacher being loaded
     quint64 m_teacherJob = 0;
     QLabel *m_modelLabel;
     QPlainTextEdit *m_prompt;

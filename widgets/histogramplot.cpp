@@ -1,6 +1,7 @@
 #include "histogramplot.h"
 
 #include "customplot.h"
+#include "presentationscale.h"
 
 #include <QContextMenuEvent>
 #include <QFile>
@@ -71,6 +72,7 @@ HistogramPlot::HistogramPlot(QWidget *parent)
     m_bars->setBrush(fill);
     m_bars->setAntialiased(false);
     m_bars->setSelectable(QCP::stNone);
+    PresentationScale::attach(m_plot);
     m_stack->addWidget(m_plot);
 
     clear(tr("Select a tensor to see its histogram."));

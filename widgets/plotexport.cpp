@@ -2,6 +2,7 @@
 
 #include "analysis/importancemap.h"
 #include "customplot.h"
+#include "presentationscale.h"
 
 #include <QCoreApplication>
 #include <QFileDialog>
@@ -43,6 +44,33 @@ bool writeAtomically(const QString &path, const std::function<bool(QIODevice *)>
                                .arg(path, file.errorString()));
     return true;
 }
+
+/// A log ticker that also works over less than two decades: there QCPAxisTickerLog falls back
+/// to evenly spaced ticks, whose labels pile up at the top of a log axis; this one puts them at
+/// 1, 2 and 5 times the powers of ten instead.
+class LogTicker : public QCPAxisTickerLog {
+protected:
+    QVector<double> createTickVector(double tickStep, const QCPRange &range) override {
+        if (range.lower > 0 && range.upper > 0 && std::log10(range.upper / range.lower) < 1.6) {
+            QVector<double> ticks;
+            const int first = int(std::floor(std::log10(range.lower)));
+            const int last = int(std::floor(std::log10(range.upper)));
+            int inside = 0;
+            // One tick beyond each end (the axis trims them; sub-ticks need them).
+            for (int exponent = first; exponent <= last + 1; ++exponent) {
+                for (const double mantissa : {1.0, 2.0, 5.0}) {
+                    const double tick = mantissa * std::pow(10.0, exponent);
+                    ticks.append(tick);
+                    if (tick >= range.lower && tick <= range.upper)
+                        ++inside;
+                }
+            }
+            if (inside >= 2)
+                return ticks;
+        }
+        return QCPAxisTickerLog::createTickVector(tickStep, range);
+    }
+};
 
 } // namespace
 
@@ -163,13 +191,18 @@ QCustomPlot *createPlot(QWidget *parent, const QString &objectName, const QSize 
     plot->setObjectName(objectName);
     plot->setMinimumSize(minimumSize);
     stylePlot(plot);
+    PresentationScale::attach(plot);
     return plot;
 }
 
 QCPTextElement *addPlotTitle(QCustomPlot *plot) {
     plot->plotLayout()->insertRow(0);
-    auto *title =
-        new QCPTextElement(plot, QString(), QFont(plot->font().family(), -1, QFont::Bold));
+    // Relative to the widget font, so that presentation mode scales it with the axes.
+    QFont font = plot->font();
+    font.setBold(true);
+    if (font.pointSizeF() > 0)
+        font.setPointSizeF(font.pointSizeF() * 1.3);
+    auto *title = new QCPTextElement(plot, QString(), font);
     title->setTextColor(plot->palette().color(QPalette::Text));
     plot->plotLayout()->addElement(0, 0, title);
     return title;
@@ -187,7 +220,7 @@ void setPlotTitle(QCustomPlot *plot, const QString &text) {
 void setLogAxis(QCPAxis *axis, bool logarithmic) {
     if (logarithmic) {
         axis->setScaleType(QCPAxis::stLogarithmic);
-        axis->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
+        axis->setTicker(QSharedPointer<LogTicker>::create());
         axis->setNumberFormat(QStringLiteral("eb"));
         axis->setNumberPrecision(0);
     } else {

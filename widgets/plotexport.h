@@ -41,7 +41,7 @@ void exportWithDialog(QWidget *parent, const QString &suggestedName,
 /// ticks on the top and right axes, and mouse tracking on (for hover read-outs).
 void stylePlot(QCustomPlot *plot);
 /// A QCustomPlot child of `parent` named `objectName`, at least `minimumSize`, styled with
-/// stylePlot().
+/// stylePlot() and following presentation mode (PresentationScale::attach()).
 QCustomPlot *createPlot(QWidget *parent, const QString &objectName,
                         const QSize &minimumSize = QSize(320, 220));
 /// Inserts a bold title (empty until set) as a new first row of the plot layout, above the

@@ -2,6 +2,7 @@
 
 #include "customplot.h"
 #include "plotexport.h"
+#include "presentationscale.h"
 #include "sweeppointtablemodel.h"
 
 #include <QCheckBox>
@@ -152,7 +153,6 @@ RateDistortionView::RateDistortionView(QWidget *parent)
     m_details->setObjectName(QStringLiteral("details"));
     m_details->setWordWrap(true);
     m_details->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_details->setMinimumHeight(2 * fontMetrics().lineSpacing() + 4);
     m_details->setAlignment(Qt::AlignLeft | Qt::AlignTop);
     plotLayout->addWidget(m_details);
 
@@ -170,7 +170,15 @@ RateDistortionView::RateDistortionView(QWidget *parent)
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setAlternatingRowColors(true);
     m_table->verticalHeader()->setVisible(false);
-    m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
+    // The details line and the rows follow the font (presentation mode enlarges it).
+    const auto fitText = [this] {
+        m_details->setMinimumHeight(2 * fontMetrics().lineSpacing() + 4);
+        m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
+    };
+    fitText();
+    // Queued: the widgets get the new application font through posted events.
+    connect(PresentationScale::instance(), &PresentationScale::factorChanged, this, fitText,
+            Qt::QueuedConnection);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     splitter->addWidget(plotPane);
     splitter->addWidget(m_table);

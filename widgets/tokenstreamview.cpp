@@ -1,5 +1,7 @@
 #include "tokenstreamview.h"
 
+#include "presentationscale.h"
+
 #include <QAbstractTextDocumentLayout>
 #include <QApplication>
 #include <QHBoxLayout>
@@ -20,10 +22,6 @@ namespace {
 
 /// The char-format property holding a span's step index.
 constexpr int kStepProperty = QTextFormat::UserProperty + 1;
-
-QString tr(const char *text) {
-    return QApplication::translate("nwc::TokenStreamView", text);
-}
 
 /// A token for display: escaped for HTML, newlines and tabs made visible, quoted.
 QString shownToken(const QString &text) {
@@ -50,13 +48,14 @@ QString topColumn(const QVector<TokenProbability> &entries, int row) {
 QString sourceText(const StepTrace &step) {
     switch (step.source) {
     case TokenSource::Student:
-        return step.teacherRan ? tr("student (gate closed: α_eff = 0)") : tr("student");
+        return step.teacherRan ? TokenStreamView::tr("student (gate closed: α_eff = 0)")
+                               : TokenStreamView::tr("student");
     case TokenSource::TeacherSteered:
-        return tr("teacher-steered");
+        return TokenStreamView::tr("teacher-steered");
     case TokenSource::StudentAfterN:
-        return tr("student (after the first N tokens)");
+        return TokenStreamView::tr("student (after the first N tokens)");
     case TokenSource::Teacher:
-        return tr("teacher alone");
+        return TokenStreamView::tr("teacher alone");
     }
     return QString();
 }
@@ -97,19 +96,22 @@ QColor tokenBackground(TokenCategory category) {
 
 QString stepToolTip(const StepTrace &step) {
     QString html = QStringLiteral("<b>%1</b> · %2 %3<br>")
-                       .arg(shownToken(step.tokenText), tr("token"))
+                       .arg(shownToken(step.tokenText), TokenStreamView::tr("token"))
                        .arg(step.index + 1);
-    html += tr("Decided by: %1").arg(sourceText(step));
+    html += TokenStreamView::tr("Decided by: %1").arg(sourceText(step));
     if (step.flipped)
-        html += QStringLiteral("<br>") + tr("Flipped: the student alone would have chosen %1")
-                                             .arg(step.studentTop.isEmpty()
-                                                      ? QString::number(step.studentChoice)
-                                                      : shownToken(step.studentTop.first().text));
+        html += QStringLiteral("<br>") +
+                TokenStreamView::tr("Flipped: the student alone would have chosen %1")
+                    .arg(step.studentTop.isEmpty() ? QString::number(step.studentChoice)
+                                                   : shownToken(step.studentTop.first().text));
     html += QStringLiteral("<table cellspacing=\"0\" cellpadding=\"2\"><tr>");
-    html += QStringLiteral("<th colspan=\"2\" align=\"left\">%1</th>").arg(tr("top-5 p_s"));
+    html += QStringLiteral("<th colspan=\"2\" align=\"left\">%1</th>")
+                .arg(TokenStreamView::tr("top-5 p_s"));
     if (step.teacherRan) {
-        html += QStringLiteral("<th colspan=\"2\" align=\"left\">%1</th>").arg(tr("top-5 p_t"));
-        html += QStringLiteral("<th colspan=\"2\" align=\"left\">%1</th>").arg(tr("top-5 S"));
+        html += QStringLiteral("<th colspan=\"2\" align=\"left\">%1</th>")
+                    .arg(TokenStreamView::tr("top-5 p_t"));
+        html += QStringLiteral("<th colspan=\"2\" align=\"left\">%1</th>")
+                    .arg(TokenStreamView::tr("top-5 S"));
     }
     html += QStringLiteral("</tr>");
     int rows = step.studentTop.size();
@@ -122,12 +124,14 @@ QString stepToolTip(const StepTrace &step) {
         html += QStringLiteral("</tr>");
     }
     html += QStringLiteral("</table>");
-    html += tr("H(p_s) = %1 nats").arg(number(step.studentEntropy));
+    html += TokenStreamView::tr("H(p_s) = %1 nats").arg(number(step.studentEntropy));
     if (step.teacherRan) {
-        html += QStringLiteral(" · ") + tr("H(p_t) = %1 nats").arg(number(step.teacherEntropy));
+        html += QStringLiteral(" · ") +
+                TokenStreamView::tr("H(p_t) = %1 nats").arg(number(step.teacherEntropy));
         html += QStringLiteral("<br>") +
-                tr("KL(p_t ‖ p_s) = %1 nats").arg(number(step.klTeacherStudent));
-        html += QStringLiteral(" · ") + tr("α_eff = %1").arg(number(step.alphaEffective, 2));
+                TokenStreamView::tr("KL(p_t ‖ p_s) = %1 nats").arg(number(step.klTeacherStudent));
+        html += QStringLiteral(" · ") +
+                TokenStreamView::tr("α_eff = %1").arg(number(step.alphaEffective, 2));
     }
     return html;
 }
@@ -150,18 +154,22 @@ QWidget *createTokenLegend(QWidget *parent) {
         label->setToolTip(toolTip);
         layout->addWidget(label);
     };
-    add(TokenCategory::Student, tr("student"), tr("Chosen by the student alone"));
-    add(TokenCategory::Steered, tr("teacher-steered"),
-        tr("One of the first N tokens, chosen by argmax S = p_s + α (p_t − p_s) and equal to the "
-           "student's own choice"));
-    add(TokenCategory::Flipped, tr("flipped"),
-        tr("Steering changed the student's choice: argmax S differs from argmax p_s"));
-    auto *hint = new QLabel(tr("Hover a token for p_s, p_t and S; the strip under each column is "
-                               "H(p_s) per token."),
-                            legend);
+    add(TokenCategory::Student, TokenStreamView::tr("student"),
+        TokenStreamView::tr("Chosen by the student alone"));
+    add(TokenCategory::Steered, TokenStreamView::tr("teacher-steered"),
+        TokenStreamView::tr(
+            "One of the first N tokens, chosen by argmax S = p_s + α (p_t − p_s) and equal to the "
+            "student's own choice"));
+    add(TokenCategory::Flipped, TokenStreamView::tr("flipped"),
+        TokenStreamView::tr(
+            "Steering changed the student's choice: argmax S differs from argmax p_s"));
+    auto *hint = new QLabel(
+        TokenStreamView::tr("Hover a token for p_s, p_t and S; the strip under each column is "
+                            "H(p_s) per token."),
+        legend);
     hint->setForegroundRole(QPalette::PlaceholderText);
-    layout->addWidget(hint);
-    layout->addStretch(1);
+    hint->setWordWrap(true); // so that the pane stays narrow with large (presentation) fonts
+    layout->addWidget(hint, 1);
     return legend;
 }
 
@@ -173,6 +181,10 @@ EntropyStrip::EntropyStrip(QWidget *parent)
     setMouseTracking(true);
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
     setToolTip(tr("H(p_s), the student's entropy, per generated token"));
+    connect(PresentationScale::instance(), &PresentationScale::factorChanged, this, [this] {
+        updateGeometry();
+        update();
+    });
 }
 
 void EntropyStrip::clear() {
@@ -188,13 +200,13 @@ void EntropyStrip::append(const StepTrace &step) {
 }
 
 QSize EntropyStrip::sizeHint() const {
-    return QSize(200, 30);
+    return QSize(200, int(PresentationScale::scaled(30)));
 }
 
 double EntropyStrip::barWidth() const {
     if (m_values.empty())
         return 0;
-    return std::min(8.0, double(width()) / double(m_values.size()));
+    return std::min(PresentationScale::scaled(8.0), double(width()) / double(m_values.size()));
 }
 
 int EntropyStrip::indexAt(int x) const {
@@ -263,9 +275,14 @@ TokenStreamView::TokenStreamView(const QString &title, const QString &textObject
     m_text->setObjectName(textObjectName);
     m_text->setReadOnly(true);
     m_text->setAcceptRichText(false);
-    QFont font = m_text->font();
-    font.setPointSizeF(font.pointSizeF() * 1.1);
-    m_text->setFont(font);
+    // The text is 1.1 × the application font, also after presentation mode changed that.
+    const auto updateTextFont = [this] {
+        QFont font = QApplication::font(m_text);
+        font.setPointSizeF(font.pointSizeF() * 1.1);
+        m_text->setFont(font);
+    };
+    updateTextFont();
+    connect(PresentationScale::instance(), &PresentationScale::factorChanged, this, updateTextFont);
     m_text->viewport()->installEventFilter(this);
 
     auto *layout = new QVBoxLayout(this);

@@ -1,6 +1,6 @@
 #include "cli/clioutput.h"
 
-#include "jobs/error.h"
+#include "jobs/mismatcherror.h"
 
 #include <QCoreApplication>
 #include <QTextStream>
@@ -20,6 +20,12 @@ int runGuarded(const std::function<int()> &command) {
     } catch (const Cancelled &) {
         printError(QStringLiteral("cancelled"));
         return 130;
+    } catch (const MismatchError &error) {
+        printError(error.message());
+        QTextStream err(stderr);
+        for (const QString &line : error.details().split(QLatin1Char('\n'), Qt::SkipEmptyParts))
+            err << "  " << line << '\n';
+        return 1;
     } catch (const Error &error) {
         printError(error.message());
         return 1;

@@ -16,17 +16,19 @@
 namespace nwc {
 namespace {
 
-QString translate(const char *text) {
-    return QCoreApplication::translate("nwc::CompressionJob", text);
-}
+// The translation context of this file's messages (lupdate reads it from the macro).
+struct CompressionJobText {
+    Q_DECLARE_TR_FUNCTIONS(nwc::CompressionJob)
+};
 
 QByteArray readText(const QString &path) {
     if (path.isEmpty())
-        throw Error(translate("no evaluation text was given: choose a calibration text, or "
-                              "compress without evaluation"));
+        throw Error(
+            CompressionJobText::tr("no evaluation text was given: choose a calibration text, or "
+                                   "compress without evaluation"));
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
-        throw Error(translate("cannot read the evaluation text %1: %2")
+        throw Error(CompressionJobText::tr("cannot read the evaluation text %1: %2")
                         .arg(describeTextPath(path), file.errorString()));
     return file.readAll();
 }
@@ -41,12 +43,14 @@ CompressionEvaluation evaluate(const CompressionJobSettings &settings,
 
     LanguageModelPtr reference = loadedReference;
     if (!reference) {
-        PhaseProgress phase(progress, 0.0, 0.1, translate("loading the original model"));
+        PhaseProgress phase(progress, 0.0, 0.1,
+                            CompressionJobText::tr("loading the original model"));
         reference = LanguageModel::load(settings.modelSpec, QString(), &phase);
     }
     LanguageModelPtr compressed;
     {
-        PhaseProgress phase(progress, 0.1, 0.25, translate("loading the compressed model"));
+        PhaseProgress phase(progress, 0.1, 0.25,
+                            CompressionJobText::tr("loading the compressed model"));
         compressed = LanguageModel::load(settings.outputPath, QString(), &phase);
     }
 
@@ -57,15 +61,17 @@ CompressionEvaluation evaluate(const CompressionJobSettings &settings,
     windows.addBos = true;
     windows.maxBytes = settings.evaluation.maxBytes;
     {
-        PhaseProgress phase(progress, 0.25, 0.45, translate("perplexity of the original"));
+        PhaseProgress phase(progress, 0.25, 0.45,
+                            CompressionJobText::tr("perplexity of the original"));
         evaluation.original = evaluatePerplexity(*reference, text, windows, &phase);
     }
     {
-        PhaseProgress phase(progress, 0.45, 0.65, translate("perplexity of the compressed model"));
+        PhaseProgress phase(progress, 0.45, 0.65,
+                            CompressionJobText::tr("perplexity of the compressed model"));
         evaluation.compressed = evaluatePerplexity(*compressed, text, windows, &phase);
     }
     {
-        PhaseProgress phase(progress, 0.65, 1.0, translate("KL divergence"));
+        PhaseProgress phase(progress, 0.65, 1.0, CompressionJobText::tr("KL divergence"));
         evaluation.comparison =
             compareWithReference(*compressed, *reference, text, windows, &phase);
     }
@@ -99,13 +105,13 @@ CompressionJobResult runCompressionJob(const CompressionJobSettings &settings,
     } catch (const Error &error) {
         result.evaluationError = error.message();
     } catch (const std::bad_alloc &) {
-        result.evaluationError =
-            translate("the original and the compressed model do not both fit in memory");
+        result.evaluationError = CompressionJobText::tr(
+            "the original and the compressed model do not both fit in memory");
     } catch (const std::exception &error) {
         result.evaluationError = QString::fromLocal8Bit(error.what());
     }
     throwIfCancelled(progress);
-    reportProgress(progress, 1.0, translate("done"));
+    reportProgress(progress, 1.0, CompressionJobText::tr("done"));
     return result;
 }
 
@@ -124,7 +130,7 @@ QString describeTextPath(const QString &path) {
         return QString();
     const QString demo = demoHeldoutTextPath();
     if (!demo.isEmpty() && QFileInfo(path).absoluteFilePath() == QFileInfo(demo).absoluteFilePath())
-        return translate("heldout.txt (built-in demo held-out text)");
+        return CompressionJobText::tr("heldout.txt (built-in demo held-out text)");
     return path.startsWith(QLatin1Char(':')) ? QFileInfo(path).fileName() : path;
 }
 
@@ -132,12 +138,14 @@ qint64 copyCompressedCheckpoint(const QString &source, const QString &destinatio
                                 ProgressSink *progress) {
     QFile input(source);
     if (!input.open(QIODevice::ReadOnly))
-        throw Error(translate("cannot read %1: %2").arg(source, input.errorString()));
+        throw Error(CompressionJobText::tr("cannot read %1: %2").arg(source, input.errorString()));
     if (QFileInfo(source).absoluteFilePath() == QFileInfo(destination).absoluteFilePath())
-        throw Error(translate("%1 is the file being exported; choose another name").arg(source));
+        throw Error(CompressionJobText::tr("%1 is the file being exported; choose another name")
+                        .arg(source));
     QSaveFile output(destination);
     if (!output.open(QIODevice::WriteOnly))
-        throw Error(translate("cannot write %1: %2").arg(destination, output.errorString()));
+        throw Error(
+            CompressionJobText::tr("cannot write %1: %2").arg(destination, output.errorString()));
     const qint64 total = input.size();
     constexpr qint64 kChunk = qint64(8) << 20;
     qint64 copied = 0;
@@ -148,15 +156,18 @@ qint64 copyCompressedCheckpoint(const QString &source, const QString &destinatio
         }
         const QByteArray chunk = input.read(kChunk);
         if (chunk.isEmpty() && input.error() != QFileDevice::NoError)
-            throw Error(translate("cannot read %1: %2").arg(source, input.errorString()));
+            throw Error(
+                CompressionJobText::tr("cannot read %1: %2").arg(source, input.errorString()));
         if (output.write(chunk) != chunk.size())
-            throw Error(translate("cannot write %1: %2").arg(destination, output.errorString()));
+            throw Error(CompressionJobText::tr("cannot write %1: %2")
+                            .arg(destination, output.errorString()));
         copied += chunk.size();
         reportProgress(progress, total > 0 ? double(copied) / double(total) : 1.0,
-                       translate("copying %1").arg(QFileInfo(source).fileName()));
+                       CompressionJobText::tr("copying %1").arg(QFileInfo(source).fileName()));
     }
     if (!output.commit())
-        throw Error(translate("cannot write %1: %2").arg(destination, output.errorString()));
+        throw Error(
+            CompressionJobText::tr("cannot write %1: %2").arg(destination, output.errorString()));
     return copied;
 }
 

@@ -1,11 +1,13 @@
 // `nwc-workbench`: the GUI, or with --headless (or without a display) the demo job on stdout.
 #include "cli/clioutput.h"
 #include "cli/commands.h"
+#include "languagesetup.h"
 #include "mainwindow.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QIcon>
 #include <cstring>
 
 namespace {
@@ -46,6 +48,14 @@ int main(int argc, char *argv[]) {
     QApplication app(argc, argv);
     setApplicationNames();
     QApplication::setApplicationDisplayName(QStringLiteral("NWC Workbench"));
+    // Lets desktops match windows to nwc-workbench.desktop (and its hicolor icon).
+    QGuiApplication::setDesktopFileName(QStringLiteral("nwc-workbench"));
+    QIcon icon;
+    for (const int size : {16, 32, 64, 256})
+        icon.addFile(QStringLiteral(":/icons/nwc-workbench-%1.png").arg(size), QSize(size, size));
+    QApplication::setWindowIcon(icon);
+    // The language chosen in Settings, else the system's; before any translated text is built.
+    nwc::installTranslators(nwc::interfaceLocale());
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QApplication::translate(

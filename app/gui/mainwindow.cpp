@@ -10,13 +10,18 @@
 #include "compressionsummarydialog.h"
 #include "customplot.h"
 #include "generationpane.h"
+#include "guidedtour.h"
 #include "importanceview.h"
+#include "joberrordialog.h"
 #include "jobs/jobrunner.h"
 #include "jobspanel.h"
 #include "lm/libraryversions.h"
 #include "modelbrowser.h"
+#include "presentationscale.h"
 #include "ratedistortionview.h"
+#include "settingsdialog.h"
 #include "sweepdialog.h"
+#include "tourpanel.h"
 
 #include <QAction>
 #include <QApplication>
@@ -193,6 +198,25 @@ void MainWindow::createActions() {
     m_sweepAction = new QAction(tr("Rate–Distortion &Sweep…"), this);
     connect(m_sweepAction, &QAction::triggered, this, &MainWindow::openSweepDialog);
 
+    m_settingsAction = new QAction(tr("Se&ttings…"), this);
+    m_settingsAction->setShortcut(QKeySequence::Preferences);
+    m_settingsAction->setMenuRole(QAction::PreferencesRole);
+    m_settingsAction->setToolTip(tr("Choose the language of the interface"));
+    connect(m_settingsAction, &QAction::triggered, this, &MainWindow::openSettings);
+
+    m_presentationAction = new QAction(tr("&Presentation Mode"), this);
+    m_presentationAction->setCheckable(true);
+    m_presentationAction->setShortcuts(
+        {QKeySequence(Qt::Key_F5), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P)});
+    m_presentationAction->setToolTip(
+        tr("Larger text, lines and markers everywhere, for a projector (F5)"));
+    connect(m_presentationAction, &QAction::toggled, this, &MainWindow::setPresentationMode);
+
+    m_tourAction = new QAction(tr("&Guided Tour…"), this);
+    m_tourAction->setToolTip(tr("Walk through the built-in demo step by step: the workbench "
+                                "does each step while a panel explains it"));
+    connect(m_tourAction, &QAction::triggered, this, &MainWindow::showGuidedTour);
+
     m_quitAction = new QAction(tr("&Quit"), this);
     m_quitAction->setShortcut(QKeySequence::Quit);
     m_quitAction->setMenuRole(QAction::QuitRole);
@@ -283,6 +307,8 @@ void MainWindow::createMenus() {
     file->addAction(m_exportDecompressedAction);
     file->addAction(m_exportPlotAction);
     file->addSeparator();
+    file->addAction(m_settingsAction);
+    file->addSeparator();
     file->addAction(m_quitAction);
 
     QMenu *compress = menuBar()->addMenu(tr("&Compress"));
@@ -303,8 +329,12 @@ void MainWindow::createMenus() {
         toggle->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
         view->addAction(toggle);
     }
+    view->addSeparator();
+    view->addAction(m_presentationAction);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(m_tourAction);
+    help->addSeparator();
     QAction *about = help->addAction(tr("&About NWC Workbench"), this, &MainWindow::showAbout);
     about->setMenuRole(QAction::AboutRole);
     QAction *aboutQt = help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
@@ -339,6 +369,10 @@ void MainWindow::restoreSettings() {
     if (!prompt.isEmpty())
         m_generation->setPrompt(prompt);
     settings.endGroup();
+
+    const bool presentation = settings.value(QStringLiteral("view/presentationMode")).toBool();
+    m_presentationAction->setChecked(presentation);
+    setPresentationMode(presentation);
 }
 
 void MainWindow::saveSettings() const {
@@ -386,13 +420,13 @@ void MainWindow::openModel(const QString &spec, bool interactive) {
                 m_openJob = 0;
                 setModel(model);
             },
-            [this, spec, interactive](const QString &message) {
+            [this, spec, interactive](const JobError &message) {
                 m_openJob = 0;
                 m_pendingTensor.clear();
                 const QString text = tr("Could not open %1: %2").arg(spec, message);
                 if (interactive) {
                     statusBar()->clearMessage();
-                    showError(tr("Open Model"), text);
+                    showError(tr("Open Model"), text, message);
                 } else {
                     statusBar()->showMessage(text);
                     if (!m_model.checkpoint)
@@ -453,6 +487,11 @@ void MainWindow::setModel(const WorkbenchModel &model) {
         statusBar()->showMessage(tr("Opened %1 for browsing only: %2")
                                      .arg(checkpoint->displayName(), model.generationUnavailable),
                                  15000);
+    if (model.generationMismatch.mismatch)
+        showError(tr("Open Model"),
+                  tr("%1 is open for browsing and compression only; it cannot generate text: %2")
+                      .arg(checkpoint->displayName(), model.generationMismatch.message),
+                  model.generationMismatch);
     if (!m_pendingTensor.isEmpty()) {
         const QString name = m_pendingTensor;
         m_pendingTensor.clear();
@@ -461,10 +500,8 @@ void MainWindow::setModel(const WorkbenchModel &model) {
     Q_EMIT modelOpened(model.spec);
 }
 
-void MainWindow::showError(const QString &title, const QString &message) {
-    auto *box = new QMessageBox(QMessageBox::Warning, title, message, QMessageBox::Ok, this);
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    box->open();
+void MainWindow::showError(const QString &title, const QString &message, const JobError &error) {
+    JobErrorDialog::show(this, title, message, error);
 }
 
 void MainWindow::openFolder() {
@@ -543,11 +580,17 @@ void MainWindow::showAbout() {
             .arg(QStringLiteral(NWC_VERSION), libraryVersionsHtml()));
 }
 
+void MainWindow::openSettings() {
+    auto *dialog = new SettingsDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+}
+
 void MainWindow::updateJobIndicator(int active) {
     m_jobIndicator->setVisible(active > 0);
     if (active <= 0)
         return;
-    QString text = tr("%1 jobs running").arg(active);
+    QString text = active == 1 ? tr("1 job running") : tr("%1 jobs running").arg(active);
     if (active == 1) {
         // One job: its title and progress, so a sweep or calibration can be followed while
         // an analysis view covers the Jobs panel.
@@ -639,7 +682,7 @@ void MainWindow::openCompressDialog(const QString &title) {
     dialog->open();
 }
 
-quint64 MainWindow::startCompression(const CompressionJobSettings &settings) {
+quint64 MainWindow::startCompression(const CompressionJobSettings &settings, bool showSummary) {
     const QString fileName = QFileInfo(settings.outputPath).fileName();
     // The open model serves as the evaluation reference instead of loading it a second time.
     const LanguageModelPtr reference = settings.evaluate && settings.modelSpec == m_model.spec
@@ -660,19 +703,21 @@ quint64 MainWindow::startCompression(const CompressionJobSettings &settings) {
             return runCompressionJob(settings, &context, reference);
         },
         JobHandlers<CompressionJobResult>{
-            [this](const CompressionJobResult &result) {
+            [this, showSummary](const CompressionJobResult &result) {
                 loadContainerAnalysis(result.summary.outputPath, false);
                 statusBar()->showMessage(
                     tr("Wrote %1 at %2 bits per weight.")
                         .arg(QFileInfo(result.summary.outputPath).fileName(),
                              QLocale().toString(result.summary.achievedBitsPerWeight, 'f', 3)),
                     10000);
-                showCompressionSummary(result);
+                if (showSummary)
+                    showCompressionSummary(result);
+                Q_EMIT compressionCompleted(result);
                 Q_EMIT compressionFinished(result.summary.outputPath);
             },
-            [this](const QString &message) {
+            [this](const JobError &message) {
                 statusBar()->clearMessage();
-                showError(tr("Compress"), tr("Compression failed: %1").arg(message));
+                showError(tr("Compress"), tr("Compression failed: %1").arg(message), message);
                 Q_EMIT compressionFailed(message);
             },
             [this, fileName] {
@@ -974,12 +1019,13 @@ quint64 MainWindow::computeImportance(const QString &textPath) {
                 statusBar()->showMessage(tr("Computed the importance of %1.").arg(name), 8000);
                 Q_EMIT importanceComputed();
             },
-            [this, name](const QString &message) {
+            [this, name](const JobError &message) {
                 m_importanceJob = 0;
                 updateImportanceHint();
                 statusBar()->clearMessage();
                 showError(tr("Compute Importance"),
-                          tr("Computing the importance of %1 failed: %2").arg(name, message));
+                          tr("Computing the importance of %1 failed: %2").arg(name, message),
+                          message);
             },
             [this, name] {
                 m_importanceJob = 0;
@@ -1056,14 +1102,15 @@ quint64 MainWindow::startSweep(const SweepSettings &settings, const QString &ses
                 statusBar()->showMessage(message, 15000);
                 Q_EMIT sweepFinished(sessionPath);
             },
-            [this, sessionPath](const QString &message) {
+            [this, sessionPath](const JobError &message) {
                 m_sweepJob = 0;
                 updateModelActions();
                 statusBar()->clearMessage();
                 showError(tr("Rate–Distortion Sweep"),
                           tr("The sweep failed: %1\n\nThe points measured before are kept in %2; "
                              "the same sweep started again resumes from there.")
-                              .arg(message, QDir::toNativeSeparators(sessionPath)));
+                              .arg(message, QDir::toNativeSeparators(sessionPath)),
+                          message);
                 Q_EMIT sweepFailed(message);
             },
             [this, sessionPath, fileName] {
@@ -1177,6 +1224,29 @@ void MainWindow::noteAnalysisDockFocus(QWidget *widget) {
             return;
         }
     }
+}
+
+void MainWindow::setPresentationMode(bool on) {
+    PresentationScale::setFactor(on ? PresentationScale::kPresentationFactor : 1.0);
+    QSettings().setValue(QStringLiteral("view/presentationMode"), on);
+}
+
+GuidedTour *MainWindow::guidedTour() {
+    if (!m_tour)
+        m_tour = new GuidedTour(this, this);
+    return m_tour;
+}
+
+GuidedTour *MainWindow::showGuidedTour() {
+    GuidedTour *tour = guidedTour();
+    if (!m_tourDock)
+        m_tourDock = TourPanel::createDock(tour, this);
+    if (!m_tourDock->isVisible()) {
+        m_tourDock->show();
+        tour->goTo(GuidedTour::Welcome);
+    }
+    m_tourDock->raise();
+    return tour;
 }
 
 void MainWindow::showEvent(QShowEvent *event) {

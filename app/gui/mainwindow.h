@@ -4,6 +4,8 @@
 #include "recentmodels.h"
 #include "workbenchmodel.h"
 
+#include "jobs/joberror.h"
+
 #include <QMainWindow>
 
 class QAction;
@@ -24,6 +26,7 @@ class JobRunner;
 struct CompressionJobResult;
 struct CompressionJobSettings;
 class JobsPanel;
+class GuidedTour;
 class ModelBrowser;
 class RateDistortionView;
 struct SweepSession;
@@ -60,8 +63,9 @@ public:
     /// no model is loading).
     void selectTensorWhenOpen(const QString &name);
     /// Runs a compression job (what the compress dialog's Compress button does); the summary
-    /// dialog opens when it finishes, errors appear in a message box. Returns the job id.
-    quint64 startCompression(const CompressionJobSettings &settings);
+    /// dialog opens when it finishes (unless `showSummary` is false), errors appear in a message
+    /// box. Returns the job id.
+    quint64 startCompression(const CompressionJobSettings &settings, bool showSummary = true);
     /// Runs a rate–distortion sweep of `settings` into `sessionPath` (what the sweep dialog's
     /// OK does; the session's folder is created when missing). The Rate–Distortion view and
     /// the Compensation view's ablation follow the points as they are measured; errors appear
@@ -96,6 +100,8 @@ public:
     QAction *exportPlotAction() const { return m_exportPlotAction; }
     QAction *computeImportanceAction() const { return m_computeImportanceAction; }
     QAction *sweepAction() const { return m_sweepAction; }
+    /// File › Settings…: opens the SettingsDialog (the interface language).
+    QAction *settingsAction() const { return m_settingsAction; }
     ImportanceView *importanceView() const { return m_importanceView; }
     RateDistortionView *rateDistortionView() const { return m_rdView; }
     CompensationView *compensationView() const { return m_compensationView; }
@@ -105,6 +111,16 @@ public:
     /// The status-bar button that opens the container of the last clicked sweep point (hidden
     /// when that point kept none).
     QPushButton *openContainerButton() const { return m_openContainerButton; }
+    /// Help › Guided Tour…: shows the tour panel (a dock on the right) on the tour's first step,
+    /// or where the tour stands while the panel is open. Returns the tour.
+    GuidedTour *showGuidedTour();
+    /// The guided tour (created on first use) and the dock of its panel (nullptr until shown).
+    GuidedTour *guidedTour();
+    QDockWidget *guidedTourDock() const { return m_tourDock; }
+    QAction *guidedTourAction() const { return m_tourAction; }
+    /// View › Presentation Mode: larger fonts, lines and markers (PresentationScale); the
+    /// state is kept in QSettings.
+    QAction *presentationModeAction() const { return m_presentationAction; }
 
 Q_SIGNALS:
     /// A model finished opening and is now shown.
@@ -126,6 +142,8 @@ Q_SIGNALS:
     void sweepFinished(const QString &sessionPath);
     void sweepFailed(const QString &message);
     void sweepCancelled(const QString &sessionPath);
+    /// A compression job finished with `result` (emitted before compressionFinished()).
+    void compressionCompleted(const nwc::CompressionJobResult &result);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -142,12 +160,14 @@ private:
     void restoreSettings();
     void saveSettings() const;
     void setModel(const WorkbenchModel &model);
-    void showError(const QString &title, const QString &message);
+    /// A warning dialog; a failed job's `error` adds the mismatch title, advice and details.
+    void showError(const QString &title, const QString &message, const nwc::JobError &error = {});
     void openFolder();
     void openFile();
     void openRecent(const QString &spec);
     void rebuildRecentMenu();
     void showAbout();
+    void openSettings();
     void updateJobIndicator(int active);
     void updateModelActions();
     void openCompressDialog(const QString &title);
@@ -168,6 +188,7 @@ private:
     void updateAnalysisActions();
     void updateImportanceHint();
     void noteAnalysisDockFocus(QWidget *widget);
+    void setPresentationMode(bool on);
 
     JobRunner *m_runner;
     ModelBrowser *m_browser;
@@ -179,6 +200,7 @@ private:
     QAction *m_openFolderAction = nullptr;
     QAction *m_openFileAction = nullptr;
     QAction *m_quitAction = nullptr;
+    QAction *m_settingsAction = nullptr;
     QAction *m_compressAction = nullptr;
     QAction *m_exportCompressedAction = nullptr;
     QAction *m_exportDecompressedAction = nullptr;
@@ -213,6 +235,10 @@ private:
     /// No saved dock layout: size the docks in proportion to the window when it first shows.
     bool m_defaultDockSizesPending = false;
     QString m_pendingTensor;
+    QAction *m_presentationAction = nullptr;
+    QAction *m_tourAction = nullptr;
+    GuidedTour *m_tour = nullptr;
+    QDockWidget *m_tourDock = nullptr;
 };
 
 } // namespace nwc

@@ -9,24 +9,26 @@
 namespace nwc {
 namespace {
 
-QString translate(const char *text) {
-    return QCoreApplication::translate("nwc::WorkbenchModel", text);
-}
+// The translation context of this file's messages (lupdate reads it from the macro).
+struct WorkbenchModelText {
+    Q_DECLARE_TR_FUNCTIONS(nwc::WorkbenchModel)
+};
 
 } // namespace
 
 WorkbenchModel openWorkbenchModel(const QString &spec, ProgressSink *progress) {
     WorkbenchModel result;
     result.spec = spec;
-    reportProgress(progress, 0.0, translate("Opening %1").arg(spec));
+    reportProgress(progress, 0.0, WorkbenchModelText::tr("Opening %1").arg(spec));
     // A broken checkpoint throws here with the reader's message.
     result.checkpoint = Checkpoint::open(spec);
     throwIfCancelled(progress);
     if (result.checkpoint->tokenizerPath().isEmpty()) {
         result.generationUnavailable =
-            translate("%1 has no tokenizer beside it (tokenizer.json, tokenizer.model, "
-                      "vocab.json + merges.txt or tok*.bin), so it cannot generate text. Its "
-                      "tensors can still be browsed.")
+            WorkbenchModelText::tr(
+                "%1 has no tokenizer beside it (tokenizer.json, tokenizer.model, "
+                "vocab.json + merges.txt or tok*.bin), so it cannot generate text. Its "
+                "tensors can still be browsed.")
                 .arg(result.checkpoint->displayName());
         return result;
     }
@@ -35,11 +37,15 @@ WorkbenchModel openWorkbenchModel(const QString &spec, ProgressSink *progress) {
         result.checkpoint = result.languageModel->checkpoint();
     } catch (const Cancelled &) {
         throw;
+    } catch (const MismatchError &error) {
+        result.generationUnavailable = error.message();
+        result.generationMismatch = JobError{error.message(), error.kind(), error.details()};
     } catch (const Error &error) {
         result.generationUnavailable = error.message();
     } catch (const std::bad_alloc &) {
-        result.generationUnavailable = translate("The model does not fit in memory for "
-                                                 "generation. Its tensors can still be browsed.");
+        result.generationUnavailable =
+            WorkbenchModelText::tr("The model does not fit in memory for "
+                                   "generation. Its tensors can still be browsed.");
     } catch (const std::exception &error) {
         result.generationUnavailable = QString::fromLocal8Bit(error.what());
     }

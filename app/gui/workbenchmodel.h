@@ -2,6 +2,7 @@
 // What the workbench opens: a checkpoint to browse and, when possible, a runnable model.
 
 #include "io/checkpoint.h"
+#include "jobs/joberror.h"
 #include "lm/languagemodel.h"
 
 #include <QString>
@@ -18,6 +19,9 @@ struct WorkbenchModel {
     CheckpointPtr checkpoint;
     LanguageModelPtr languageModel;
     QString generationUnavailable;
+    /// Set when the runtime refused the model for a mismatch (too large for the memory,
+    /// unsupported architecture): the GUI shows it in a dialog with details.
+    JobError generationMismatch;
 };
 
 /// Opens `spec` (anything Checkpoint::open accepts) for the workbench. Throws nwc::Error when

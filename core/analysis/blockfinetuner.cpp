@@ -8,6 +8,8 @@
 #include "lm/languagemodel.h"
 #include "lm/transformer.h"
 
+#include <QScopeGuard>
+
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -71,6 +73,8 @@ struct BlockFineTuner::Private {
     std::vector<BlockCompensation> blocks;
     double endToEndBefore = -1.0;
     double endToEndAfter = -1.0;
+    /// The sink of the running run(): forward passes check it per batch.
+    ProgressSink *progress = nullptr;
 
     torch::Tensor &parameter(const QString &name) {
         auto found = parameters.find(name);
@@ -84,6 +88,7 @@ struct BlockFineTuner::Private {
         torch::NoGradGuard noGrad;
         std::vector<torch::Tensor> parts;
         for (int64_t start = 0; start < input.size(0); start += kForwardBatchWindows) {
+            throwIfCancelled(progress);
             const int64_t size = std::min(kForwardBatchWindows, input.size(0) - start);
             parts.push_back(module->forwardBlock(index, input.narrow(0, start, size)));
         }
@@ -168,6 +173,8 @@ struct BlockFineTuner::Private {
         for (int epoch = 0; epoch < settings.fineTuneEpochs; ++epoch) {
             throwIfCancelled(progress);
             for (int64_t start = 0; start < tuneCount; start += batch) {
+                // An epoch of the end-to-end stage runs the whole model many times.
+                throwIfCancelled(progress);
                 const int64_t size = std::min(batch, tuneCount - start);
                 optimizer.zero_grad();
                 for (Coded &layer : coded)
@@ -220,6 +227,7 @@ struct BlockFineTuner::Private {
         torch::NoGradGuard noGrad;
         std::vector<torch::Tensor> parts;
         for (int64_t start = 0; start < windows.size(0); start += kForwardBatchWindows) {
+            throwIfCancelled(progress);
             const int64_t size = std::min(kForwardBatchWindows, windows.size(0) - start);
             parts.push_back(
                 torch::log_softmax(module->forward(windows.narrow(0, start, size)), -1));
@@ -259,6 +267,8 @@ void BlockFineTuner::run(const QStringList &tensors, const Callbacks &callbacks,
                          ProgressSink *progress) {
     TransformerImpl &module = *d->module;
     const int blocks = module.blockCount();
+    d->progress = progress;
+    const auto forgetProgress = qScopeGuard([this] { d->progress = nullptr; });
     for (const QString &name : tensors) {
         if (isStoredTransposed(d->model->config(), name))
             throw Error(QStringLiteral("fine-tuning: %1 is stored transposed; use --compensate "
@@ -310,6 +320,7 @@ void BlockFineTuner::run(const QStringList &tensors, const Callbacks &callbacks,
         std::vector<Private::Coded> coded;
         std::map<QString, std::vector<float>> untuned;
         for (const QString &name : attention) {
+            throwIfCancelled(progress);
             const std::vector<float> decoded = callbacks.code(name, originalValues[name]);
             untuned[name] = decoded;
             setWeight(name, decoded);
@@ -319,6 +330,7 @@ void BlockFineTuner::run(const QStringList &tensors, const Callbacks &callbacks,
         d->tuneBlock(block, coded, mlp, norms, compressed, target, progress);
         // MLP: code the tuned weights, then tune norms and every column scale.
         for (const QString &name : mlp) {
+            throwIfCancelled(progress);
             const std::vector<float> decoded = callbacks.code(name, weightOf(name));
             setWeight(name, decoded);
             torch::Tensor &parameter = d->parameter(name);
@@ -363,6 +375,7 @@ void BlockFineTuner::run(const QStringList &tensors, const Callbacks &callbacks,
     for (const QString &name : tensors) {
         if (blockOfWeight(name) >= 0 && blockOfWeight(name) < blocks)
             continue;
+        throwIfCancelled(progress);
         setWeight(name, callbacks.code(name, weightOf(name)));
         torch::Tensor &parameter = d->parameter(name);
         d->allCoded.push_back({name, parameter.detach().clone(), unitFactors(parameter.size(1))});

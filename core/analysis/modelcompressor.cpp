@@ -316,6 +316,7 @@ CompressionSummary compressModel(const QString &modelSpec, const CompressionSett
             for (size_t c = 0; c < codecs.size(); ++c) {
                 codecs[c].coder->setTensor(chunks, levels[t], jobs[t].importance, hessian);
                 for (double step : steps) {
+                    throwIfCancelled(progress);
                     const NwcTensorCoder::Trial trial = codecs[c].coder->evaluate(step);
                     options[t].options.push_back(
                         {int(c), step, trial.estimatedBits, trial.weightedError});
@@ -347,6 +348,7 @@ CompressionSummary compressModel(const QString &modelSpec, const CompressionSett
                 for (size_t c = 0; c < codecs.size(); ++c) {
                     for (int i = std::max(0, centre - kLdlqStepWindow);
                          i <= std::min(int(steps.size()) - 1, centre + kLdlqStepWindow); ++i) {
+                        throwIfCancelled(progress);
                         const LdlqCoder::Result result =
                             ldlq.code(*codecs[c].coder, weights, jobs[t].rows, levels[t],
                                       jobs[t].importance, steps[size_t(i)]);
@@ -421,11 +423,13 @@ CompressionSummary compressModel(const QString &modelSpec, const CompressionSett
         tunedNorms.clear();
         PhaseProgress sub(progress, 0.65, 0.9);
         reportProgress(&sub, 0.0, QStringLiteral("loading the model for fine-tuning"));
-        const LanguageModelPtr model = LanguageModel::load(modelSpec);
+        PhaseProgress loading(&sub, 0.0, 0.02);
+        const LanguageModelPtr model = LanguageModel::load(modelSpec, QString(), &loading);
         CalibrationSettings windowSettings = calibration.settings();
         windowSettings.samples = std::max(windowSettings.samples, calibration.requestedSamples());
         const CalibrationWindows windows =
             calibrationWindows(*model, calibrationTextOf(calibration, settings), windowSettings);
+        throwIfCancelled(progress);
         BlockFineTuner tuner(*model, windows, compensation);
         std::map<QString, size_t> indexOf;
         QStringList names;
@@ -456,7 +460,8 @@ CompressionSummary compressModel(const QString &modelSpec, const CompressionSett
             coded.decoded = codecs[size_t(optionOf(name).codec)].coder->decode(coded.tensor);
             return coded.decoded;
         };
-        tuner.run(names, callbacks, &sub);
+        PhaseProgress tuning(&sub, 0.02, 1.0);
+        tuner.run(names, callbacks, &tuning);
         tunedNorms = tuner.tunedNorms();
         report.blocks = tuner.blocks();
         report.tuneWindows = tuner.tuneWindows();

@@ -2,7 +2,8 @@
 
 #include "codec/codecgroup.h"
 #include "io/h5util.h"
-#include "jobs/error.h"
+#include "jobs/installpaths.h"
+#include "jobs/mismatcherror.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -40,11 +41,19 @@ CodecParameters loadCodecFile(const QString &path) {
             throw Error(QStringLiteral("%1: not an NWC codec file").arg(path));
         const int64_t version = h5::intAttribute(root, QStringLiteral("format_version"), path);
         if (version > kCodecFileVersion)
-            throw Error(QStringLiteral("%1: codec file format version %2 is newer than this build "
-                                       "reads (%3); update NWC Workbench")
-                            .arg(path)
-                            .arg(version)
-                            .arg(kCodecFileVersion));
+            throw MismatchError(
+                MismatchKind::NewerFormat,
+                QStringLiteral("%1: codec file format version %2 is newer than this build reads "
+                               "(%3); update NWC Workbench")
+                    .arg(path)
+                    .arg(version)
+                    .arg(kCodecFileVersion),
+                QStringLiteral("file: %1\ncodec file format version: %2\nthis build: NWC "
+                               "Workbench %3, reads codec file format versions 1 to %4")
+                    .arg(path)
+                    .arg(version)
+                    .arg(QStringLiteral(NWC_VERSION))
+                    .arg(kCodecFileVersion));
         if (!h5::exists(root, QStringLiteral("codecs")))
             throw Error(QStringLiteral("%1: holds no codec (the file is damaged)").arg(path));
         const H5::Group codecs = root.openGroup("codecs");
@@ -65,8 +74,8 @@ QStringList defaultCodecFiles(const QStringList &presets) {
     const QString fromEnvironment = qEnvironmentVariable("NWC_CODEC_DIR");
     if (!fromEnvironment.isEmpty())
         folders << fromEnvironment;
-    folders << QStringLiteral(NWC_SOURCE_RESOURCES "/codecs")
-            << QStringLiteral(NWC_INSTALLED_RESOURCES "/codecs");
+    for (const QString &folder : resourceDirectories())
+        folders << folder + QStringLiteral("/codecs");
     for (const QString &folder : folders) {
         const QDir dir(folder);
         const QStringList files = dir.entryList({QStringLiteral("*.h5")}, QDir::Files, QDir::Name);

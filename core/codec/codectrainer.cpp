@@ -168,6 +168,9 @@ CodecTrainingReport trainCodec(const CodecTrainingSettings &settings, ProgressSi
     codec->train();
     double smoothedBits = 0.0;
     double smoothedMse = 0.0;
+    // Training proper starts (reports follow every 50 steps).
+    reportProgress(progress, double(step) / double(settings.steps),
+                   QStringLiteral("step %1/%2").arg(step).arg(settings.steps));
     for (; step < settings.steps; ++step) {
         throwIfCancelled(progress);
         if (step == settings.steps * 4 / 5) {

@@ -119,10 +119,7 @@ std::shared_ptr<const CompressedCheckpoint> CompressedCheckpoint::open(const QSt
             const NwcTensorSummary &s = checkpoint->m_summary.tensors.at(size_t(compressedIndex++));
             if (s.method == CompressionMethod::Nwc &&
                 std::find(codecIds.begin(), codecIds.end(), s.codecId) == codecIds.end())
-                throw Error(QStringLiteral("%1: tensor '%2' uses codec '%3', which the file does "
-                                           "not hold; the file is damaged or incomplete, "
-                                           "re-export it")
-                                .arg(path, name, s.codecId));
+                throwMissingCodec(path, name, s.codecId, codecIds);
             info.dtype = s.originalDtype;
             info.shape = s.transposed ? QVector<qint64>{s.columns, s.rows}
                                       : QVector<qint64>{s.rows, s.columns};

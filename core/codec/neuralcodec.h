@@ -24,6 +24,7 @@ class NeuralCodecImpl : public torch::nn::Module {
 public:
     /// A fresh codec with the architecture of `architecture` (its arrays are ignored).
     explicit NeuralCodecImpl(const CodecParameters &architecture, uint64_t seed = 1);
+    using torch::nn::Module::load; // torch's archive overload stays visible (-Woverloaded-virtual)
     /// Loads every array from `parameters`; throws nwc::Error naming a missing/mis-sized one.
     void load(const CodecParameters &parameters);
     /// The architecture fields of the construction argument plus all current weights.

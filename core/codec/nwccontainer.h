@@ -41,6 +41,12 @@ namespace nwc {
 /// The container format version this build writes and the newest it reads.
 constexpr int64_t kNwcFormatVersion = 1;
 
+/// Throws MismatchError(CodecMissing): the container at `path` lacks codec `codecId`, which
+/// `tensor` (may be empty) is coded with; `codecsInFile` lists those it does hold.
+[[noreturn]] void throwMissingCodec(const QString &path, const QString &tensor,
+                                    const QString &codecId,
+                                    const std::vector<QString> &codecsInFile);
+
 /// Root attributes of a container.
 struct NwcHeader {
     /// Model spec or path the container was compressed from.

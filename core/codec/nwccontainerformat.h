@@ -128,15 +128,14 @@ inline int64_t datasetLength(const H5::Group &group, const QString &name, const 
                                    "damaged; re-export it)")
                         .arg(context, name));
     const H5::DataSet dataset = group.openDataSet(toStd(name));
-    const H5::DataSpace space = dataset.getSpace();
-    const int rank = space.getSimpleExtentNdims();
-    if (rank != 1)
+    // Every element takes at least a byte, whatever a damaged type claims.
+    const size_t elementSize = std::max<size_t>(1, dataset.getDataType().getSize());
+    const std::vector<hsize_t> dims = h5::checkedDimensions(dataset, elementSize, context, name);
+    if (dims.size() != 1)
         throw Error(QStringLiteral("%1: dataset '%2' is not one-dimensional (the file is "
                                    "damaged; re-export it)")
                         .arg(context, name));
-    hsize_t length = 0;
-    space.getSimpleExtentDims(&length);
-    return int64_t(length);
+    return int64_t(dims.front());
 }
 
 inline void writeCheckedBytes(H5::Group &group, const QString &name, const QByteArray &bytes) {

@@ -7,7 +7,7 @@
 #include "codec/compressibletensor.h"
 #include "io/h5util.h"
 #include "io/modelconfig.h"
-#include "jobs/error.h"
+#include "jobs/mismatcherror.h"
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
@@ -15,6 +15,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSet>
+#include <QStringList>
 #include <QtEndian>
 #include <algorithm>
 #include <cmath>
@@ -118,9 +119,12 @@ CompressedTensor NwcReader::Impl::readTensorAttributes(const H5::Group &group,
                         .arg(context, dtype));
     const QString method = h5::stringAttribute(group, QStringLiteral("method"), context);
     if (!compressionMethodFromName(method, &t.method))
-        throw Error(QStringLiteral("%1: unknown method '%2'; this version reads %3 (update NWC "
-                                   "Workbench)")
-                        .arg(context, method, methodList()));
+        throw MismatchError(MismatchKind::NewerFormat,
+                            QStringLiteral("%1: unknown method '%2'; this version reads %3 "
+                                           "(update NWC Workbench)")
+                                .arg(context, method, methodList()),
+                            QStringLiteral("tensor: %1\nmethod: %2\nthis build (%3) reads: %4")
+                                .arg(context, method, QStringLiteral(NWC_VERSION), methodList()));
     t.codecId = h5::stringAttribute(group, QStringLiteral("codec_id"), context);
     t.step = h5::doubleAttribute(group, QStringLiteral("step"), context);
     t.columnsPerStream =
@@ -157,13 +161,23 @@ NwcReader::NwcReader(const QString &path)
                             ? h5::stringAttribute(d.root, QStringLiteral("tool_version"), path)
                             : QString();
         if (h.formatVersion > kNwcFormatVersion)
-            throw Error(QStringLiteral("%1: written by a newer NWC Workbench (%2) in container "
-                                       "format version %3; this version (%4) reads format "
-                                       "version %5 and older. Update NWC Workbench to open it.")
-                            .arg(path, h.toolVersion)
-                            .arg(h.formatVersion)
-                            .arg(QStringLiteral(NWC_VERSION))
-                            .arg(kNwcFormatVersion));
+            throw MismatchError(
+                MismatchKind::NewerFormat,
+                QStringLiteral("%1: written by a newer NWC Workbench (%2) in container format "
+                               "version %3; this version (%4) reads format version %5 and older. "
+                               "Update NWC Workbench to open it.")
+                    .arg(path, h.toolVersion)
+                    .arg(h.formatVersion)
+                    .arg(QStringLiteral(NWC_VERSION))
+                    .arg(kNwcFormatVersion),
+                QStringLiteral("file: %1\ncontainer format version: %2\nwritten by: NWC "
+                               "Workbench %3\nthis build: NWC Workbench %4, reads container "
+                               "format versions 1 to %5")
+                    .arg(path)
+                    .arg(h.formatVersion)
+                    .arg(h.toolVersion.isEmpty() ? QStringLiteral("(unknown)") : h.toolVersion,
+                         QStringLiteral(NWC_VERSION))
+                    .arg(kNwcFormatVersion));
         if (h.formatVersion < 1)
             throw Error(QStringLiteral("%1: invalid container format version %2 (the file is "
                                        "damaged)")
@@ -244,6 +258,23 @@ QByteArray NwcReader::tokenizerFile(const QString &fileName) const {
     });
 }
 
+void throwMissingCodec(const QString &path, const QString &tensor, const QString &codecId,
+                       const std::vector<QString> &codecsInFile) {
+    QStringList present;
+    for (const QString &codec : codecsInFile)
+        present << codec;
+    const QString user = tensor.isEmpty() ? QString() : QStringLiteral("tensor '%1' uses ").arg(tensor);
+    throw MismatchError(
+        MismatchKind::CodecMissing,
+        QStringLiteral("%1: %2codec '%3', which the file does not hold; the file is damaged or "
+                       "incomplete, re-export it")
+            .arg(path, user, codecId),
+        QStringLiteral("file: %1\n%2codec needed: %3\ncodecs in the file: %4")
+            .arg(path, tensor.isEmpty() ? QString() : QStringLiteral("tensor: %1\n").arg(tensor),
+                 codecId,
+                 present.isEmpty() ? QStringLiteral("(none)") : present.join(QStringLiteral(", "))));
+}
+
 std::vector<QString> NwcReader::codecIds() const {
     const Impl &d = *m_impl;
     std::lock_guard<std::mutex> lock(d.mutex);
@@ -257,9 +288,7 @@ CodecParameters NwcReader::codec(const QString &id) const {
     return guarded(context, [&] {
         if (id.contains(QLatin1Char('/')) ||
             !h5::exists(d.root, kCodecsGroup + QLatin1Char('/') + id))
-            throw Error(QStringLiteral("%1: has no codec '%2' (the file is damaged or "
-                                       "incomplete; re-export it)")
-                            .arg(d.path, id));
+            throwMissingCodec(d.path, QString(), id, d.childrenOf(kCodecsGroup));
         const H5::Group group = d.child(kCodecsGroup, id);
         return readCodecGroup(group, id, context);
     });

@@ -324,6 +324,13 @@ std::vector<float> NwcTensorCoder::decodeColumns(const CompressedTensor &t, int6
     }
     if (!(t.step > 0.0) || !std::isfinite(t.step))
         throw fail(QStringLiteral("invalid latent step (the file is damaged)"));
+    // The shape is outside the payload checksum: the encoder's stream layout follows from the
+    // row count, so a damaged row count shows here.
+    if (t.columnsPerStream != columnsPerStream(t.rows, d->codec.chunk))
+        throw fail(QStringLiteral("%1 columns per stream do not match its %2 rows (the file is "
+                                  "damaged)")
+                       .arg(t.columnsPerStream)
+                       .arg(t.rows));
     const auto tables = d->tablesFor(t.step, true);
     if (tables->checksum() != t.tableChecksum)
         throw fail(QStringLiteral("the coding tables computed here differ from the encoder's "
@@ -346,6 +353,30 @@ std::vector<float> NwcTensorCoder::decodeColumns(const CompressedTensor &t, int6
     const int32_t dim = d->codec.chunk;
     const int64_t chunksPerColumn = (t.rows + dim - 1) / dim;
     const int64_t perColumn = chunksPerColumn * dim;
+    // Before allocating for the rows: every latent takes at least its channel's cheapest code
+    // (less 0.0113 bits, what rANS can gain on the ideal length with a state >= 2^23), and a
+    // stream of n bytes holds at most 8n bits, so a row count that the streams cannot hold
+    // (one larger than written, where the stream layout cannot tell) is refused here.
+    std::vector<double> chunkBits(size_t(d->codec.levels), 0.0); // per level, one chunk
+    for (int32_t level = 0; level < d->codec.levels; ++level)
+        for (int32_t i = 0; i < dim; ++i)
+            chunkBits[size_t(level)] +=
+                std::max(0.0, tables->cheapestBits(level * dim + i) - 0.0113);
+    for (int64_t s = firstStream; s <= lastStream; ++s) {
+        double bits = 0.0;
+        const int64_t first = s * t.columnsPerStream;
+        const int64_t last = std::min(t.columns, first + t.columnsPerStream);
+        for (int64_t j = first; j < last; ++j)
+            bits += double(chunksPerColumn) * chunkBits[t.levels[size_t(j)]];
+        const uint64_t bytes = t.streamOffsets[size_t(s) + 1] - t.streamOffsets[size_t(s)];
+        if (bits > 8.0 * double(bytes) + 1.0)
+            throw fail(QStringLiteral("stream %1 of %2 bytes cannot hold %3 rows of %4 columns "
+                                      "(the file is damaged)")
+                           .arg(s)
+                           .arg(bytes)
+                           .arg(t.rows)
+                           .arg(last - first));
+    }
     torch::Tensor quantized = torch::empty({(c1 - c0) * chunksPerColumn, dim});
     float *q = quantized.data_ptr<float>();
     std::vector<int64_t> indices(static_cast<size_t>(lastStream - firstStream + 1));

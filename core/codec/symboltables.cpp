@@ -101,6 +101,16 @@ double SymbolTables::bits(int channel, int64_t symbol) const {
     return c.bits.back();
 }
 
+double SymbolTables::cheapestBits(int channel) const {
+    const Channel &c = m_channels[size_t(channel)];
+    if (!c.table)
+        return 0.0;
+    uint32_t highest = 1;
+    for (int i = 0; i < c.table->symbolCount(); ++i)
+        highest = std::max(highest, c.table->frequency(i));
+    return double(c.table->precisionBits()) - std::log2(double(highest));
+}
+
 void SymbolTables::appendSymbols(int channel, int64_t symbol, std::vector<int32_t> *values,
                                  std::vector<const FrequencyTable *> *tables) const {
     const Channel &c = m_channels[size_t(channel)];

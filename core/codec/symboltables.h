@@ -52,6 +52,9 @@ public:
         const int64_t offset = int64_t(zigzag >> 1) ^ -int64_t(zigzag & 1);
         return offset >= 0 ? c.minimum + c.count + offset : c.minimum + offset;
     }
+    /// Fewest bits a latent of `channel` can take in a rANS stream: the code length of its most
+    /// frequent table entry (0 without frequency tables).
+    double cheapestBits(int channel) const;
     /// Hash of all frequency tables (FNV-1a, 32 bits) to detect encoder/decoder table mismatch.
     uint32_t checksum() const { return m_checksum; }
 

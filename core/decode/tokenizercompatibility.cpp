@@ -1,7 +1,9 @@
 #include "decode/tokenizercompatibility.h"
 
-#include "jobs/error.h"
+#include "jobs/mismatcherror.h"
 #include "text/tokenizer.h"
+
+#include <QStringList>
 
 namespace nwc {
 
@@ -32,6 +34,20 @@ QString tokenizerDifference(const Tokenizer &student, const Tokenizer &teacher) 
     return QString();
 }
 
+namespace {
+
+QString tokenizerFacts(const QString &role, const QString &name, const Tokenizer &tokenizer) {
+    return QStringLiteral("%1%2: %3, %4 tokens, BOS %5, EOS %6, fingerprint %7")
+        .arg(role, name.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(name),
+             tokenizer.kind())
+        .arg(tokenizer.vocabSize())
+        .arg(tokenizer.bosId())
+        .arg(tokenizer.eosId())
+        .arg(QString::fromLatin1(tokenizer.fingerprint().toHex().left(16)));
+}
+
+} // namespace
+
 void requireCompatibleTokenizers(const Tokenizer &student, const Tokenizer &teacher,
                                  const QString &studentName, const QString &teacherName) {
     const QString difference = tokenizerDifference(student, teacher);
@@ -40,9 +56,15 @@ void requireCompatibleTokenizers(const Tokenizer &student, const Tokenizer &teac
     QString who;
     if (!studentName.isEmpty() || !teacherName.isEmpty())
         who = QStringLiteral(" (student %1, teacher %2)").arg(studentName, teacherName);
-    throw Error(QStringLiteral("the student's and teacher's tokenizers differ%1: %2; "
-                               "collaborative decoding needs one shared tokenizer")
-                    .arg(who, difference));
+    const QString details = QStringList{tokenizerFacts(QStringLiteral("student"), studentName, student),
+                                        tokenizerFacts(QStringLiteral("teacher"), teacherName, teacher),
+                                        QStringLiteral("first difference: %1").arg(difference)}
+                                .join(QLatin1Char('\n'));
+    throw MismatchError(MismatchKind::TokenizerMismatch,
+                        QStringLiteral("the student's and teacher's tokenizers differ%1: %2; "
+                                       "collaborative decoding needs one shared tokenizer")
+                            .arg(who, difference),
+                        details);
 }
 
 } // namespace nwc

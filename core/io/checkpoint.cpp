@@ -5,6 +5,7 @@
 #include "io/llama2ccheckpoint.h"
 #include "io/pickleguard.h"
 #include "jobs/error.h"
+#include "jobs/installpaths.h"
 
 #include <QDir>
 #include <QFile>
@@ -43,8 +44,8 @@ QString Checkpoint::resolveSpec(const QString &spec) {
     if (!environment.isEmpty())
         candidates.append(environment + QLatin1Char('/') + name);
     candidates.append(QStringLiteral(":/demo/") + name);
-    candidates.append(QStringLiteral(NWC_SOURCE_RESOURCES "/demo/") + name);
-    candidates.append(QStringLiteral(NWC_INSTALLED_RESOURCES "/demo/") + name);
+    for (const QString &folder : resourceDirectories())
+        candidates.append(folder + QStringLiteral("/demo/") + name);
     for (const QString &candidate : candidates) {
         if (isDemoDirectory(candidate))
             return candidate;

@@ -154,7 +154,9 @@ void convertToFloat32(const void *src, DType type, std::size_t count, float *dst
     switch (type) {
     case DType::F32:
 #if Q_BYTE_ORDER == Q_LITTLE_ENDIAN
-        std::memcpy(dst, bytes, count * sizeof(float));
+        // An empty tensor may come with null pointers, which memcpy must not see.
+        if (count > 0)
+            std::memcpy(dst, bytes, count * sizeof(float));
 #else
         for (std::size_t i = 0; i < count; ++i)
             dst[i] = bitsToFloat(qFromLittleEndian<quint32>(bytes + 4 * i));

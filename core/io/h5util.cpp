@@ -94,18 +94,10 @@ std::vector<T> readDataset(const H5::Group &group, const QString &name, const QS
         if (!ok)
             throw Error(QStringLiteral("%1: dataset '%2' has an unexpected element type")
                             .arg(context, name));
-        const H5::DataSpace space = dataset.getSpace();
-        const int rank = space.getSimpleExtentNdims();
-        std::vector<hsize_t> dims(size_t(std::max(rank, 0)));
-        if (rank > 0)
-            space.getSimpleExtentDims(dims.data());
+        const std::vector<hsize_t> dims = checkedDimensions(dataset, elementSize, context, name);
         hsize_t count = 1;
         for (hsize_t d : dims)
             count *= d;
-        if (rank == 0)
-            count = 1;
-        if (count > (hsize_t(1) << 34))
-            throw Error(QStringLiteral("%1: dataset '%2' is implausibly large").arg(context, name));
         std::vector<T> values(static_cast<size_t>(count));
         if (count > 0)
             dataset.read(values.data(), memType);
@@ -140,6 +132,35 @@ void removeAttribute(H5::H5Object &object, const QString &name) {
 void silenceErrors() {
     static std::once_flag once;
     std::call_once(once, [] { H5::Exception::dontPrint(); });
+}
+
+std::vector<hsize_t> checkedDimensions(const H5::DataSet &dataset, size_t elementSize,
+                                       const QString &context, const QString &name) {
+    const H5::DataSpace space = dataset.getSpace();
+    const int rank = space.getSimpleExtentNdims();
+    std::vector<hsize_t> dims(size_t(std::max(rank, 0)));
+    if (rank > 0)
+        space.getSimpleExtentDims(dims.data());
+    const hid_t file = H5Iget_file_id(dataset.getId());
+    hsize_t fileBytes = 0;
+    const herr_t status = file < 0 ? herr_t(-1) : H5Fget_filesize(file, &fileBytes);
+    if (file >= 0)
+        H5Fclose(file);
+    if (status < 0)
+        throw Error(QStringLiteral("%1: cannot read dataset '%2': the file size is unknown")
+                        .arg(context, name));
+    // zlib's deflate never compresses better than 1032:1.
+    const hsize_t capacity =
+        dataset.getCreatePlist().getNfilters() > 0 ? fileBytes * 1032 : fileBytes;
+    hsize_t bytes = elementSize;
+    for (hsize_t d : dims) {
+        if (__builtin_mul_overflow(bytes, d, &bytes) || bytes > capacity)
+            throw Error(QStringLiteral("%1: dataset '%2' claims more data than the %3-byte file "
+                                       "can hold (the file is damaged)")
+                            .arg(context, name)
+                            .arg(fileBytes));
+    }
+    return dims;
 }
 
 QString errorText(const H5::Exception &error) {

@@ -86,6 +86,14 @@ std::vector<int64_t> readI64(const H5::Group &group, const QString &name, const 
 std::vector<QString> readStrings(const H5::Group &group, const QString &name,
                                  const QString &context);
 
+/// The dimensions `dataset` declares, checked before anything is allocated for them: a damaged
+/// dataspace can claim any size, so the element count (of `elementSize` bytes each) must not
+/// overflow and must fit in the file's bytes (times 1032, deflate's largest ratio, when the
+/// dataset is compressed). Throws nwc::Error naming `context` and `name` otherwise; may throw
+/// H5::Exception.
+std::vector<hsize_t> checkedDimensions(const H5::DataSet &dataset, size_t elementSize,
+                                       const QString &context, const QString &name);
+
 /// Text of an HDF5 exception for messages.
 QString errorText(const H5::Exception &error);
 

@@ -1,6 +1,6 @@
 #include "io/modelconfig.h"
 
-#include "jobs/error.h"
+#include "jobs/mismatcherror.h"
 
 #include <QJsonArray>
 #include <QStringList>
@@ -95,7 +95,13 @@ public:
                 return fallback;
             id = array.first();
         }
-        return toInt(id, key);
+        const int result = toInt(id, key);
+        // -1 stands for "none" inside and is written back as null, which reads as the default.
+        if (result < 0)
+            fail(QStringLiteral("\"%1\" must be a token id (0 or more), not %2.")
+                     .arg(QLatin1String(key))
+                     .arg(result));
+        return result;
     }
 
 private:
@@ -204,7 +210,14 @@ void readGpt2(const ConfigReader &reader, ModelConfig *config) {
     config->numLayers = reader.positive("n_layer", 12);
     config->numHeads = reader.positive("n_head", 12);
     config->numKvHeads = config->numHeads;
-    config->intermediateSize = reader.positive("n_inner", 4 * config->hiddenSize);
+    if (reader.has("n_inner")) {
+        config->intermediateSize = reader.positive("n_inner", 0);
+    } else if (config->hiddenSize > std::numeric_limits<int>::max() / 4) {
+        reader.fail(QStringLiteral("n_embd %1 is too large for the default n_inner (4 x n_embd).")
+                        .arg(config->hiddenSize));
+    } else {
+        config->intermediateSize = 4 * config->hiddenSize;
+    }
     config->vocabSize = reader.positive("vocab_size", 50257);
     config->maxPositions = reader.positive("n_positions", 1024);
     if (config->hiddenSize % config->numHeads != 0)
@@ -219,6 +232,42 @@ void readGpt2(const ConfigReader &reader, ModelConfig *config) {
     config->mlpBias = true;
     config->bosTokenId = reader.tokenId("bos_token_id", 50256);
     config->eosTokenId = reader.tokenId("eos_token_id", 50256);
+}
+
+/// More parameters than any model has (about 10^15); larger sizes come from damaged files.
+constexpr double kMaxParameters = double(qint64(1) << 50);
+
+/// The parameters a configuration implies, computed in `Number` (qint64 for the count; double
+/// to check, without overflow, that a configuration read from a file stays below
+/// kMaxParameters, which also keeps every qint64 product here in range).
+template <typename Number> Number countParameters(const ModelConfig &config) {
+    const Number hidden = config.hiddenSize;
+    const Number inner = config.intermediateSize;
+    const Number embeddings = Number(config.vocabSize) * hidden;
+    if (config.architecture == Architecture::Gpt2) {
+        const Number perLayer = 2 * hidden                         // ln_1
+                                + hidden * 3 * hidden + 3 * hidden // c_attn
+                                + hidden * hidden + hidden         // attn.c_proj
+                                + 2 * hidden                       // ln_2
+                                + hidden * inner + inner           // mlp.c_fc
+                                + inner * hidden + hidden;         // mlp.c_proj
+        return embeddings + Number(config.maxPositions) * hidden +
+               Number(config.numLayers) * perLayer + 2 * hidden;
+    }
+    const Number qDim = Number(config.numHeads) * config.headDim;
+    const Number kvDim = Number(config.numKvHeads) * config.headDim;
+    Number attention = hidden * qDim + 2 * hidden * kvDim + qDim * hidden;
+    if (config.attentionBias) {
+        attention += qDim + 2 * kvDim;
+        if (config.architecture != Architecture::Qwen2) // Qwen2's o_proj never has a bias
+            attention += hidden;
+    }
+    Number mlp = 3 * hidden * inner;
+    if (config.mlpBias)
+        mlp += 2 * inner + hidden;
+    const Number perLayer = attention + mlp + 2 * hidden;
+    return embeddings + Number(config.numLayers) * perLayer + hidden +
+           (config.tieWordEmbeddings ? 0 : embeddings);
 }
 
 QJsonValue tokenIdValue(int id) {
@@ -265,14 +314,25 @@ ModelConfig ModelConfig::fromJson(const QJsonObject &json, const QString &source
         const QString what = !name.isEmpty()   ? name
                              : !type.isEmpty() ? QStringLiteral("model_type ") + type
                                                : QStringLiteral("(no \"architectures\")");
-        throw Error(QStringLiteral("%1: architecture %2 is not supported. Supported "
-                                   "architectures: %3.")
-                        .arg(source, what, supportedArchitectures()));
+        throw MismatchError(
+            MismatchKind::UnsupportedArchitecture,
+            QStringLiteral("%1: architecture %2 is not supported. Supported architectures: %3.")
+                .arg(source, what, supportedArchitectures()),
+            QStringLiteral("config: %1\n\"architectures\": %2\n\"model_type\": %3\n"
+                           "supported: %4")
+                .arg(source, name.isEmpty() ? QStringLiteral("(absent)") : name,
+                     type.isEmpty() ? QStringLiteral("(absent)") : type,
+                     supportedArchitectures()));
     }
     if (config.architecture == Architecture::Gpt2)
         readGpt2(reader, &config);
     else
         readLlamaFamily(reader, &config);
+    const double parameters = countParameters<double>(config);
+    if (parameters > kMaxParameters)
+        reader.fail(QStringLiteral("the sizes describe a model of %1 parameters, more than any "
+                                   "real model; the file is damaged.")
+                        .arg(parameters, 0, 'g', 3));
     return config;
 }
 
@@ -329,32 +389,7 @@ QJsonObject ModelConfig::toJson() const {
 }
 
 qint64 ModelConfig::parameterCount() const {
-    const qint64 hidden = hiddenSize;
-    const qint64 inner = intermediateSize;
-    const qint64 embeddings = static_cast<qint64>(vocabSize) * hidden;
-    if (architecture == Architecture::Gpt2) {
-        const qint64 perLayer = 2 * hidden                         // ln_1
-                                + hidden * 3 * hidden + 3 * hidden // c_attn
-                                + hidden * hidden + hidden         // attn.c_proj
-                                + 2 * hidden                       // ln_2
-                                + hidden * inner + inner           // mlp.c_fc
-                                + inner * hidden + hidden;         // mlp.c_proj
-        return embeddings + static_cast<qint64>(maxPositions) * hidden + numLayers * perLayer +
-               2 * hidden;
-    }
-    const qint64 qDim = static_cast<qint64>(numHeads) * headDim;
-    const qint64 kvDim = static_cast<qint64>(numKvHeads) * headDim;
-    qint64 attention = hidden * qDim + 2 * hidden * kvDim + qDim * hidden;
-    if (attentionBias) {
-        attention += qDim + 2 * kvDim;
-        if (architecture != Architecture::Qwen2) // Qwen2's o_proj never has a bias
-            attention += hidden;
-    }
-    qint64 mlp = 3 * hidden * inner;
-    if (mlpBias)
-        mlp += 2 * inner + hidden;
-    const qint64 perLayer = attention + mlp + 2 * hidden;
-    return embeddings + numLayers * perLayer + hidden + (tieWordEmbeddings ? 0 : embeddings);
+    return countParameters<qint64>(*this);
 }
 
 bool ModelConfig::operator==(const ModelConfig &o) const {

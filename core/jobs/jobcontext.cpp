@@ -60,10 +60,16 @@ void JobContext::markSucceeded() {
 void JobContext::recordException(std::exception_ptr exception) {
     QString message;
     bool workCancelled = false;
+    std::optional<MismatchKind> mismatch;
+    QString details;
     try {
         std::rethrow_exception(exception);
     } catch (const Cancelled &) {
         workCancelled = true;
+    } catch (const MismatchError &error) {
+        message = error.message();
+        mismatch = error.kind();
+        details = error.details();
     } catch (const Error &error) {
         message = error.message();
     } catch (const std::bad_alloc &) {
@@ -78,6 +84,8 @@ void JobContext::recordException(std::exception_ptr exception) {
     QMutexLocker locker(&m_mutex);
     m_workCancelled = workCancelled;
     m_error = message;
+    m_mismatch = mismatch;
+    m_details = details;
 }
 
 JobState JobContext::outcome() const {
@@ -96,6 +104,17 @@ QString JobContext::error() const {
     if (m_error.isEmpty())
         return QCoreApplication::translate("nwc::JobContext", "The job ended without a result.");
     return m_error;
+}
+
+JobError JobContext::failure() const {
+    JobError failure;
+    failure.message = error();
+    if (!failure.message.isEmpty()) {
+        QMutexLocker locker(&m_mutex);
+        failure.mismatch = m_mismatch;
+        failure.details = m_details;
+    }
+    return failure;
 }
 
 } // namespace nwc

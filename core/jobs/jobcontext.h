@@ -1,6 +1,7 @@
 #pragma once
 // The ProgressSink a JobRunner hands to a job's work function on its worker thread.
 
+#include "jobs/joberror.h"
 #include "jobs/jobinfo.h"
 #include "jobs/progresssink.h"
 
@@ -56,6 +57,8 @@ public:
     JobState outcome() const;
     /// The failure message (empty unless outcome() is Failed).
     QString error() const;
+    /// The failure with its mismatch kind and details (message empty unless Failed).
+    JobError failure() const;
 
 private:
     JobRunner *m_runner;
@@ -70,6 +73,8 @@ private:
     double m_fraction = -1;
     QString m_message;
     QString m_error;
+    std::optional<MismatchKind> m_mismatch;
+    QString m_details;
 };
 
 } // namespace nwc

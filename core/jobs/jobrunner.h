@@ -23,7 +23,8 @@ namespace nwc {
 /// Callbacks run on the receiver's thread when a job ends. Any may be empty.
 template <typename T> struct JobHandlers {
     std::function<void(const T &)> onResult;
-    std::function<void(const QString &message)> onError;
+    /// Gets a JobError; a handler taking `const QString &` receives its message.
+    std::function<void(const JobError &error)> onError;
     /// The job was cancelled (not called for a job superseded by a newer one in its channel).
     std::function<void()> onCancelled;
 };
@@ -162,7 +163,7 @@ quint64 JobRunner::start(const QString &title, const QString &channel, QObject *
                              break;
                          case JobState::Failed:
                              if (handlers.onError)
-                                 handlers.onError(context->error());
+                                 handlers.onError(context->failure());
                              break;
                          default:
                              if (handlers.onCancelled)

@@ -2,11 +2,13 @@
 #include "lm/languagemodel.h"
 
 #include "jobs/error.h"
+#include "jobs/memorybudget.h"
 #include "jobs/progresssink.h"
 #include "lm/transformer.h"
 
 #include <QDir>
 #include <QFileInfo>
+#include <algorithm>
 
 namespace nwc {
 
@@ -33,6 +35,22 @@ bool needsPreTokenizerHint(const QString &path) {
         return true;
     const QString name = info.fileName();
     return name == QLatin1String("vocab.json") || name == QLatin1String("encoder.json");
+}
+
+int64_t parameterCount(const Checkpoint &checkpoint) {
+    int64_t count = 0;
+    for (const TensorInfo &tensor : checkpoint.tensors())
+        count += tensor.elementCount();
+    return count;
+}
+
+/// Memory the float32 runtime needs: every weight, plus the largest tensor twice while it is
+/// converted (the decoded values and the tensor made from them).
+int64_t runtimeBytes(const Checkpoint &checkpoint) {
+    int64_t largest = 0;
+    for (const TensorInfo &tensor : checkpoint.tensors())
+        largest = std::max<int64_t>(largest, tensor.elementCount());
+    return (parameterCount(checkpoint) + 2 * largest) * int64_t(sizeof(float));
 }
 
 /// The folder a checkpoint's tokenizer is searched in, for messages.
@@ -79,6 +97,10 @@ std::shared_ptr<LanguageModel> LanguageModel::fromParts(CheckpointPtr checkpoint
                         .arg(tokenizer->vocabSize())
                         .arg(checkpoint->source())
                         .arg(config.vocabSize));
+    requireAvailableMemory(runtimeBytes(*checkpoint),
+                           QStringLiteral("%1 (%2 parameters as float32)")
+                               .arg(checkpoint->source())
+                               .arg(parameterCount(*checkpoint)));
     Transformer module(config);
     module->loadWeights(*checkpoint, progress);
     module->eval();

@@ -76,8 +76,9 @@ public:
     /// stream is shorter than one window or holds ids outside the vocabulary.
     TrainingReport train(const std::vector<int32_t> &trainTokens,
                          const std::vector<int32_t> &evalTokens, ProgressSink *progress = nullptr);
-    /// Mean next-token cross-entropy (nats) over evalWindows fixed windows of `tokens`.
-    double evaluateLoss(const std::vector<int32_t> &tokens) const;
+    /// Mean next-token cross-entropy (nats) over evalWindows fixed windows of `tokens`; checks
+    /// `progress` for cancellation between forward passes (throws nwc::Cancelled).
+    double evaluateLoss(const std::vector<int32_t> &tokens, ProgressSink *progress = nullptr) const;
     /// Writes the model as a Hugging Face directory (config.json, model.safetensors,
     /// tokenizer.json copied from tokenizerJsonPath).
     void save(const QString &directory, const QString &tokenizerJsonPath) const;

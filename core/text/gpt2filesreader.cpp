@@ -49,7 +49,8 @@ std::unique_ptr<BpeTokenizer> Gpt2FilesReader::fromJson(const QJsonObject &vocab
             throw Error(QStringLiteral("%1: entry \"%2\" is not a token id; expected a "
                                        "vocab.json/encoder.json mapping pieces to ids")
                             .arg(vocabPath, it.key()));
-        tokenizer->addPiece(it.key(), int32_t(it.value().toInt()));
+        tokenizer->addPiece(it.key(), JsonFile::tokenId(it.value(), vocab.size(), vocabPath,
+                                                        QStringLiteral("piece"), it.key()));
     }
 
     qsizetype lineStart = 0;

@@ -1,6 +1,7 @@
 #include "text/sentencepiecebridge.h"
 
 #include "jobs/error.h"
+#include "jobs/installpaths.h"
 #include "text/spmbridge/spmbridge.h"
 
 #include <QCoreApplication>
@@ -33,9 +34,11 @@ QStringList candidatePaths() {
     const QString fromEnvironment = qEnvironmentVariable("NWC_SPM_BRIDGE");
     if (!fromEnvironment.isEmpty())
         paths << fromEnvironment;
+    for (const QString &folder : moduleDirectories())
+        paths << folder + QLatin1Char('/') + fileName;
     if (QCoreApplication::instance())
         paths << QCoreApplication::applicationDirPath() + QLatin1Char('/') + fileName;
-    paths << QStringLiteral(NWC_SPM_BRIDGE_INSTALLED) << QStringLiteral(NWC_SPM_BRIDGE_BUILD);
+    paths << QStringLiteral(NWC_SPM_BRIDGE_BUILD);
     return paths;
 }
 

@@ -8,6 +8,8 @@
 #include <QFileInfo>
 #include <QJsonArray>
 
+#include <cmath>
+
 namespace nwc {
 
 namespace {
@@ -45,6 +47,19 @@ int32_t lookupSpecial(const BpeTokenizer &tokenizer, const QString &name, const 
     return id;
 }
 
+// An id the post-processor adds: it must name a token of the vocabulary.
+int32_t postProcessorId(const QJsonValue &value, const BpeTokenizer &tokenizer,
+                        const QString &path) {
+    const double id = value.toDouble(-1.0);
+    if (!value.isDouble() || id != std::floor(id) || id < 0 || id >= tokenizer.vocabSize())
+        throw Error(QStringLiteral("%1: the post-processor adds the id %2, which is not a token of "
+                                   "the vocabulary (0 to %3); the file is damaged")
+                        .arg(path, value.isDouble() ? QString::number(id, 'g', 17)
+                                                    : QStringLiteral("(not a number)"))
+                        .arg(tokenizer.vocabSize() - 1));
+    return int32_t(id);
+}
+
 void readPostProcessor(const QJsonValue &json, const BpeTokenizer &tokenizer, const QString &path,
                        std::vector<int32_t> &prefix, std::vector<int32_t> &suffix) {
     if (!json.isObject())
@@ -73,7 +88,7 @@ void readPostProcessor(const QJsonValue &json, const BpeTokenizer &tokenizer, co
             const QJsonArray listed =
                 specials.value(name).toObject().value(QLatin1String("ids")).toArray();
             for (const QJsonValue &id : listed)
-                ids.push_back(int32_t(id.toInt()));
+                ids.push_back(postProcessorId(id, tokenizer, path));
             if (ids.empty())
                 ids.push_back(lookupSpecial(tokenizer, name, path));
             auto &target = afterSequence ? suffix : prefix;
@@ -84,9 +99,9 @@ void readPostProcessor(const QJsonValue &json, const BpeTokenizer &tokenizer, co
         const QJsonArray cls = object.value(QLatin1String("cls")).toArray();
         const QJsonArray sep = object.value(QLatin1String("sep")).toArray();
         if (cls.size() == 2)
-            prefix.push_back(int32_t(cls.at(1).toInt()));
+            prefix.push_back(postProcessorId(cls.at(1), tokenizer, path));
         if (sep.size() == 2)
-            suffix.push_back(int32_t(sep.at(1).toInt()));
+            suffix.push_back(postProcessorId(sep.at(1), tokenizer, path));
     } else if (type != QLatin1String("ByteLevel")) {
         throw Error(
             QStringLiteral("%1: post-processor type \"%2\" is not supported").arg(path, type));
@@ -189,9 +204,12 @@ std::unique_ptr<BpeTokenizer> TokenizerJsonReader::fromJson(const QJsonObject &r
 
     const QJsonObject vocab = model.value(QLatin1String("vocab")).toObject();
     const QJsonArray merges = model.value(QLatin1String("merges")).toArray();
+    const QJsonArray added = root.value(QLatin1String("added_tokens")).toArray();
+    const qsizetype entries = vocab.size() + added.size();
     tokenizer->reserve(int(vocab.size()), int(merges.size()));
     for (auto it = vocab.begin(); it != vocab.end(); ++it)
-        tokenizer->addPiece(it.key(), int32_t(it.value().toInt(-1)));
+        tokenizer->addPiece(it.key(), JsonFile::tokenId(it.value(), entries, path,
+                                                        QStringLiteral("piece"), it.key()));
     readMerges(merges, *tokenizer, path);
 
     BpeModel &bpe = tokenizer->model();
@@ -201,21 +219,20 @@ std::unique_ptr<BpeTokenizer> TokenizerJsonReader::fromJson(const QJsonObject &r
     bpe.setUnknown(unknown.isEmpty() ? -1 : tokenizer->pieceId(unknown),
                    model.value(QLatin1String("fuse_unk")).toBool());
 
-    const QJsonArray added = root.value(QLatin1String("added_tokens")).toArray();
     for (const QJsonValue &value : added) {
         const QJsonObject object = value.toObject();
         AddedVocabulary::Token token;
         token.content = object.value(QLatin1String("content")).toString();
-        token.id = int32_t(object.value(QLatin1String("id")).toInt(-1));
+        if (token.content.isEmpty())
+            throw Error(
+                QStringLiteral("%1: an added token has no content; the file is damaged").arg(path));
+        token.id = JsonFile::tokenId(object.value(QLatin1String("id")), entries, path,
+                                     QStringLiteral("added token"), token.content);
         token.special = object.value(QLatin1String("special")).toBool();
         token.lstrip = object.value(QLatin1String("lstrip")).toBool();
         token.rstrip = object.value(QLatin1String("rstrip")).toBool();
         token.singleWord = object.value(QLatin1String("single_word")).toBool();
         token.normalized = object.value(QLatin1String("normalized")).toBool(!token.special);
-        if (token.id < 0 || token.content.isEmpty())
-            throw Error(QStringLiteral("%1: an added token has no id or no content; the file "
-                                       "is damaged")
-                            .arg(path));
         tokenizer->addAddedToken(token);
     }
 

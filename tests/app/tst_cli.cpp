@@ -15,8 +15,10 @@ struct Run {
     QString err;
 };
 
-Run runNwc(const QStringList &arguments) {
+Run runNwc(const QStringList &arguments,
+           const QProcessEnvironment &environment = QProcessEnvironment::systemEnvironment()) {
     QProcess process;
+    process.setProcessEnvironment(environment);
     process.start(QStringLiteral(NWC_CLI_PATH), arguments);
     if (!process.waitForFinished(300000))
         qFatal("nwc did not finish");
@@ -37,6 +39,7 @@ private Q_SLOTS:
     void unknownCommandFails();
     void badInputGivesOneLineError_data();
     void badInputGivesOneLineError();
+    void mismatchPrintsDetails();
     void infoJsonOnDemoTeacher();
     void infoTableOnLlama2c();
     void generateAnswersArithmetic();
@@ -91,6 +94,24 @@ void TestCli::badInputGivesOneLineError() {
     const QString line = run.err.trimmed().split(QLatin1Char('\n')).last();
     QVERIFY2(line.startsWith(QLatin1String("nwc: error: ")), qPrintable(run.err));
     QVERIFY2(line.contains(mentions), qPrintable(line));
+}
+
+void TestCli::mismatchPrintsDetails() {
+    // A model larger than the memory the job may use: the one-line error, then its details.
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("NWC_MEMORY_LIMIT"), QStringLiteral("4M"));
+    const Run run = runNwc({QStringLiteral("generate"), QStringLiteral("demo:teacher"),
+                            QStringLiteral("--prompt"), QStringLiteral("2+2=")},
+                           environment);
+    QCOMPARE(run.exitCode, 1);
+    const QStringList lines = run.err.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), 4);
+    QVERIFY2(lines[0].startsWith(QLatin1String("nwc: error: demo:teacher")) &&
+                 lines[0].contains(QLatin1String("needs 14.75 MB")),
+             qPrintable(run.err));
+    QCOMPARE(lines[2], QStringLiteral("  memory needed: 14.75 MB (14754816 bytes)"));
+    QCOMPARE(lines[3],
+             QStringLiteral("  memory available: 4.19 MB (4194304 bytes), set by NWC_MEMORY_LIMIT"));
 }
 
 void TestCli::infoJsonOnDemoTeacher() {

@@ -255,6 +255,22 @@ void TestNwcCodec::corruptTensorsAreRefused() {
     CompressedTensor other = good;
     other.codecId = QStringLiteral("another");
     expectError(other, QStringLiteral("codec"));
+    // The shape is outside the payload checksum. Found with fuzz_nwc (a .nwc whose "rows"
+    // attribute claimed 2^32 rows made the decoder allocate for all of them before reading a
+    // byte): a wrong row count shows in the stream layout ...
+    CompressedTensor rows = good;
+    rows.rows = int64_t(1) << 32;
+    expectError(rows, QStringLiteral("columns per stream"));
+
+    // ... and where the layout cannot tell (one column per stream from 32768 rows on), the
+    // streams' size bounds the rows they can hold.
+    const std::vector<float> tall = randomWeights(65536, 2, 3);
+    coder.setTensor(makeColumnChunks(tall.data(), 65536, 2, 16), std::vector<uint8_t>(2, 0), {});
+    CompressedTensor taller = coder.encode(QStringLiteral("blk.0.w"), 0.5, false, DType::F32);
+    QCOMPARE(taller.columnsPerStream, 1);
+    QCOMPARE(coder.decode(taller).size(), tall.size());
+    taller.rows = int64_t(1) << 34;
+    expectError(taller, QStringLiteral("cannot hold"));
 }
 
 void TestNwcCodec::trainingWritesAndResumes() {

@@ -57,6 +57,7 @@ private Q_SLOTS:
     void hasDocksAndMenus();
     void opensCheckpointForBrowsing();
     void brokenModelKeepsPreviousOne();
+    void mismatchesShowDialogsWithDetails();
     void missingRecentEntryIsRemoved();
     void droppedFolderOpens();
     void selectsTensorOnceOpen();
@@ -87,7 +88,8 @@ void TestMainWindow::hasDocksAndMenus() {
                                 QStringLiteral("Help"), QStringLiteral("Open Recent")})
         QVERIFY2(menuNamed(window, name), qPrintable(name));
     QMenu *view = menuNamed(window, QStringLiteral("View"));
-    QCOMPARE(view->actions().size(), 5);
+    QCOMPARE(view->actions().size(), 7); // the five docks, a separator, Presentation Mode
+    QVERIFY(view->actions().contains(window.presentationModeAction()));
     QDockWidget *dock = docks.first();
     QVERIFY(dock->isVisible());
     for (QAction *action : view->actions()) {
@@ -146,6 +148,52 @@ void TestMainWindow::brokenModelKeepsPreviousOne() {
     box->accept();
     QCOMPARE(window.currentModel().spec, kTinyRandom); // still open
     QCOMPARE(window.modelBrowser()->view()->model()->rowCount(), 5);
+}
+
+void TestMainWindow::mismatchesShowDialogsWithDetails() {
+    MainWindow window;
+    window.show();
+    QSignalSpy opened(&window, &MainWindow::modelOpened);
+    QSignalSpy failed(&window, &MainWindow::modelOpenFailed);
+
+    // Too large for the memory available: opened for browsing, and a dialog says why.
+    qputenv("NWC_MEMORY_LIMIT", "4M");
+    window.openModel(QStringLiteral("demo:teacher"));
+    const bool openedInTime = opened.wait(20000);
+    qunsetenv("NWC_MEMORY_LIMIT");
+    QVERIFY(openedInTime);
+    QVERIFY(window.currentModel().checkpoint);
+    QVERIFY(!window.currentModel().languageModel);
+    QMessageBox *box = nullptr;
+    QTRY_VERIFY((box = openMessageBox(window)) != nullptr);
+    QCOMPARE(box->windowTitle(), QStringLiteral("Not Enough Memory"));
+    QVERIFY2(box->text().contains(QLatin1String("needs 14.75 MB")), qPrintable(box->text()));
+    QVERIFY(box->informativeText().contains(QLatin1String("one tensor at a time")));
+    QVERIFY2(box->detailedText().contains(QLatin1String("memory available: 4.19 MB")),
+             qPrintable(box->detailedText()));
+    box->accept();
+    QTRY_VERIFY(!openMessageBox(window));
+
+    // An architecture the runtime lacks: the model stays closed, the dialog lists the supported.
+    QTemporaryDir dir;
+    QFile config(dir.filePath(QStringLiteral("config.json")));
+    QVERIFY(config.open(QIODevice::WriteOnly));
+    config.write(R"({"architectures": ["MambaForCausalLM"], "model_type": "mamba"})");
+    config.close();
+    QFile weights(dir.filePath(QStringLiteral("model.safetensors")));
+    QVERIFY(weights.open(QIODevice::WriteOnly));
+    weights.write(QByteArray("\x02\x00\x00\x00\x00\x00\x00\x00{}", 10));
+    weights.close();
+    window.openModel(dir.path());
+    QVERIFY(failed.wait(20000));
+    QTRY_VERIFY((box = openMessageBox(window)) != nullptr);
+    QCOMPARE(box->windowTitle(), QStringLiteral("Unsupported Architecture"));
+    QVERIFY2(box->text().contains(QLatin1String("MambaForCausalLM")), qPrintable(box->text()));
+    QVERIFY2(box->detailedText().contains(QLatin1String("\"model_type\": mamba")) &&
+                 box->detailedText().contains(QLatin1String("LlamaForCausalLM")),
+             qPrintable(box->detailedText()));
+    box->accept();
+    QCOMPARE(window.currentModel().spec, QStringLiteral("demo:teacher"));
 }
 
 void TestMainWindow::missingRecentEntryIsRemoved() {

@@ -233,6 +233,20 @@ void TestModelConfig::refused_data() {
     gqa.replace("\"num_key_value_heads\":32", "\"num_key_value_heads\":5");
     QTest::newRow("heads not a multiple of kv heads")
         << gqa << QStringList{QStringLiteral("num_key_value_heads")};
+    // Found by fuzz_modelconfig (fuzz/corpus/modelconfig/): a negative id was written back as
+    // null, which GPT-2 reads as 50256; 4 x n_embd overflowed int; products of the sizes
+    // overflowed the parameter count.
+    QTest::newRow("negative token id")
+        << QByteArray(R"({"architectures":["GPT2LMHeadModel"],"bos_token_id":-4140})")
+        << QStringList{QStringLiteral("bos_token_id"), QStringLiteral("-4140")};
+    QTest::newRow("n_embd too large for the default n_inner")
+        << QByteArray(R"({"architectures":["GPT2LMHeadModel"],"n_embd":725184166})")
+        << QStringList{QStringLiteral("n_embd"), QStringLiteral("n_inner")};
+    QByteArray huge = Llama2_7b;
+    huge.replace("\"hidden_size\":4096", "\"hidden_size\":2147483520")
+        .replace("\"num_hidden_layers\":32", "\"num_hidden_layers\":2147483647");
+    QTest::newRow("sizes beyond any model")
+        << huge << QStringList{QStringLiteral("parameters"), QStringLiteral("damaged")};
 }
 
 void TestModelConfig::refused() {

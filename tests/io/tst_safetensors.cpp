@@ -47,6 +47,7 @@ private Q_SLOTS:
     void roundTrip();
     void roundTripFloat32Conversions();
     void emptyAndPaddedHeaders();
+    void emptyTensorsReadAsFloat32();
     void violations_data();
     void violations();
     void writerRejects();
@@ -199,6 +200,23 @@ void TestSafetensors::emptyAndPaddedHeaders() {
     QCOMPARE(file->tensors().size(), 2);
     QCOMPARE(file->tensors().at(0).name, QStringLiteral("a")); // file order = data order
     QCOMPARE(file->raw(QStringLiteral("b")), QByteArray("cd"));
+}
+
+void TestSafetensors::emptyTensorsReadAsFloat32() {
+    // Found by fuzz_safetensors (fuzz/corpus/safetensors/): an empty F32 tensor passed null
+    // pointers to memcpy (undefined behaviour, reported by UBSan).
+    const QByteArray header =
+        "{\"empty\":{\"dtype\":\"F32\",\"shape\":[0,3],\"data_offsets\":[0,0]},"
+        "\"one\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}";
+    const QString path = m_dir.filePath(QStringLiteral("empty-tensor.safetensors"));
+    QFile out(path);
+    QVERIFY(out.open(QIODevice::WriteOnly));
+    out.write(rawFile(header, QByteArray("\0\0\x80?", 4)));
+    out.close();
+    const auto file = SafetensorsFile::open(path);
+    QVERIFY(file->readFloat32(QStringLiteral("empty")).empty());
+    QVERIFY(file->raw(QStringLiteral("empty")).isEmpty());
+    QCOMPARE(file->readFloat32(QStringLiteral("one")), std::vector<float>{1.0f});
 }
 
 void TestSafetensors::violations_data() {

@@ -181,6 +181,22 @@ void TestTokenizerLoad::errors_data() {
         << QStringLiteral("not a SentencePiece model");
     QTest::newRow("unknown format") << QStringLiteral("weights.dat") << QByteArray("\x00\x01", 2)
                                     << QString() << QStringLiteral("not a recognised tokenizer");
+    // Found by fuzz_tokenizerjson (fuzz/corpus/tokenizerjson/): an id near 2^31 made the id
+    // tables take 2 GB, and a negative post-processor id came out of encode().
+    QTest::newRow("id far beyond the vocabulary")
+        << QStringLiteral("tokenizer.json")
+        << QByteArray("{\"model\":{\"type\":\"BPE\",\"vocab\":{\"a\":0,\"b\":2080000000},"
+                      "\"merges\":[]}}")
+        << QString() << QStringLiteral("piece \"b\" has the id 2080000000");
+    QTest::newRow("added token id beyond the vocabulary")
+        << QStringLiteral("tokenizer.json")
+        << bpeHead + "\"added_tokens\":[{\"id\":99999,\"content\":\"<s>\"}]}" << QString()
+        << QStringLiteral("added token \"<s>\" has the id 99999");
+    QTest::newRow("negative post-processor id")
+        << QStringLiteral("tokenizer.json")
+        << bpeHead + "\"post_processor\":{\"type\":\"RobertaProcessing\",\"cls\":[\"a\",0],"
+                     "\"sep\":[\"b\",-2]}}"
+        << QString() << QStringLiteral("post-processor adds the id -2");
 }
 
 void TestTokenizerLoad::errors() {

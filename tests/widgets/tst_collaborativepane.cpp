@@ -3,7 +3,11 @@
 #include "generationpane.h"
 #include "jobs/jobrunner.h"
 #include "lm/languagemodel.h"
+#include "swappedtokenizermodel.h"
 #include "tokenstreamview.h"
+
+#include <QMessageBox>
+#include <QTemporaryDir>
 
 #include <QLabel>
 #include <QPushButton>
@@ -18,6 +22,7 @@ class TestCollaborativePane : public QObject {
 private Q_SLOTS:
     void studentAndSteeredColumns();
     void incompatibleTeacherKeepsTheStudentColumn();
+    void chosenTeacherWithOtherTokenizerShowsDetails();
 };
 
 void TestCollaborativePane::studentAndSteeredColumns() {
@@ -96,6 +101,54 @@ void TestCollaborativePane::incompatibleTeacherKeepsTheStudentColumn() {
     QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty(), 30000);
     QVERIFY(!pane.completion().isEmpty());
     QVERIFY(pane.collaborativeSteps().empty());
+}
+
+void TestCollaborativePane::chosenTeacherWithOtherTokenizerShowsDetails() {
+    QTemporaryDir dir;
+    const QString swapped = testing::writeSwappedTokenizerModel(
+        QStringLiteral("demo:student"), dir.filePath(QStringLiteral("swapped")));
+    QVERIFY(!swapped.isEmpty());
+    JobRunner runner;
+    GenerationPane pane(&runner);
+    pane.setModel(LanguageModel::load(QStringLiteral("demo:student")));
+    QSignalSpy loaded(&pane, &GenerationPane::teacherLoaded);
+
+    // Set by the program (a restored setting): the column says why, without a dialog.
+    pane.setTeacherSpec(swapped);
+    QTRY_VERIFY_WITH_TIMEOUT(!loaded.isEmpty(), 30000);
+    QVERIFY(pane.collaborativeUnavailableReason().contains(QLatin1String("tokenizers differ")));
+    QVERIFY(!pane.findChild<QMessageBox *>(QStringLiteral("jobErrorDialog")));
+
+    // Chosen by the user: a dialog names the mismatch and lists both tokenizers.
+    pane.chooseTeacher(QStringLiteral("demo:teacher"));
+    QTRY_COMPARE_WITH_TIMEOUT(loaded.size(), 2, 30000);
+    QVERIFY(pane.collaborativeUnavailableReason().isEmpty());
+    QVERIFY(!pane.findChild<QMessageBox *>(QStringLiteral("jobErrorDialog")));
+    pane.chooseTeacher(swapped);
+    QTRY_COMPARE_WITH_TIMEOUT(loaded.size(), 3, 30000);
+    auto *dialog = pane.findChild<QMessageBox *>(QStringLiteral("jobErrorDialog"));
+    QVERIFY(dialog);
+    QVERIFY(dialog->isVisible());
+    QCOMPARE(dialog->windowTitle(), QStringLiteral("Tokenizers Do Not Match"));
+    QVERIFY2(dialog->text().contains(QLatin1String("swapped cannot steer student")) &&
+                 dialog->text().contains(QLatin1String("the token at index 100")),
+             qPrintable(dialog->text()));
+    QVERIFY(dialog->informativeText().contains(QLatin1String("same tokenizer")));
+    const QString details = dialog->detailedText();
+    QVERIFY2(details.contains(QLatin1String("student (student):")) &&
+                 details.contains(QLatin1String("first difference: the token at index 100")),
+             qPrintable(details));
+    dialog->close();
+
+    // A teacher that cannot be loaded, chosen by the user: the load error in a dialog.
+    QSignalSpy failed(&pane, &GenerationPane::teacherLoadFailed);
+    pane.chooseTeacher(dir.filePath(QStringLiteral("missing")));
+    QTRY_VERIFY_WITH_TIMEOUT(!failed.isEmpty(), 30000);
+    QTRY_VERIFY(pane.findChild<QMessageBox *>(QStringLiteral("jobErrorDialog")));
+    dialog = pane.findChild<QMessageBox *>(QStringLiteral("jobErrorDialog"));
+    QCOMPARE(dialog->windowTitle(), QStringLiteral("Teacher Model"));
+    QVERIFY2(dialog->text().contains(dir.filePath(QStringLiteral("missing"))),
+             qPrintable(dialog->text()));
 }
 
 QTEST_MAIN(TestCollaborativePane)

@@ -1393,10 +1393,6 @@ Führen Sie eine Messreihe mit den Verfahren nwc, nwc+ldlq, nwc+finetune und nwc
         <translation>Ein Sprachmodell ist eine Menge benannter Gewichtstensoren. Das Öffnen von demo:teacher listet sie im Modell-Browser auf: die Token-Embeddings und in jeder der 4 Schichten die Attention-Matrizen (q, k, v, o) und die MLP-Matrizen (gate, up, down). Diese Matrizen enthalten fast alle Parameter, daher setzt die Kompression bei ihnen an.</translation>
     </message>
     <message>
-        <source>This is the first layer&apos;s query projection. Its values pile up around zero in a bell shape with long, thin tails: most weights are small and a few are large. A quantizer must spend its levels where the values are, yet the rare large weights are the ones that do the most damage when rounded badly.</source>
-        <translation>Das ist die Query-Projektion der ersten Schicht. Ihre Werte häufen sich glockenförmig um null, mit langen, dünnen Ausläufern: Die meisten Gewichte sind klein, einige wenige groß. Ein Quantisierer muss seine Stufen dort einsetzen, wo die Werte liegen, doch gerade die seltenen großen Gewichte richten den meisten Schaden an, wenn sie schlecht gerundet werden.</translation>
-    </message>
-    <message>
         <source>Not every input of a layer matters equally. The workbench runs the teacher on calibration text (32 windows of 256 tokens of the demo corpus) and measures how much signal enters each input column of each matrix: the mean x² per token. In the heat map a few bright columns carry far more signal than the rest; NWC codes those columns at a higher quality level.</source>
         <translation>Nicht jeder Eingang einer Schicht ist gleich wichtig. Die Workbench führt den Lehrer auf Kalibrierungstext aus (32 Fenster zu 256 Tokens aus dem Demokorpus) und misst, wie viel Signal in jede Eingabespalte jeder Matrix fließt: das mittlere x² je Token. In der Heatmap tragen einige helle Spalten weit mehr Signal als der Rest; NWC kodiert diese Spalten mit einer höheren Qualitätsstufe.</translation>
     </message>
@@ -1457,10 +1453,6 @@ Führen Sie eine Messreihe mit den Verfahren nwc, nwc+ldlq, nwc+finetune und nwc
         <translation>&lt;b&gt;%1&lt;/b&gt;: %2 Parameter in %3 Tensoren; die %4 Matrizen in den Schichten enthalten %5 davon (%6 %).</translation>
     </message>
     <message>
-        <source>&lt;b&gt;%1&lt;/b&gt;: %2 values, mean %3, standard deviation %4, from %5 to %6. The largest weight lies %7 standard deviations from the mean: a Gaussian of this size would hardly reach 5.</source>
-        <translation>&lt;b&gt;%1&lt;/b&gt;: %2 Werte, Mittelwert %3, Standardabweichung %4, von %5 bis %6. Das größte Gewicht liegt %7 Standardabweichungen vom Mittelwert entfernt: Eine Normalverteilung dieser Größe würde kaum 5 erreichen.</translation>
-    </message>
-    <message>
         <source>Importance of %1 matrices. In &lt;b&gt;%2&lt;/b&gt; the strongest input column carries %3× the signal of the median column.</source>
         <translation>Wichtigkeit von %1 Matrizen. In &lt;b&gt;%2&lt;/b&gt; trägt die stärkste Eingabespalte das %3-Fache des Signals der Median-Spalte.</translation>
     </message>
@@ -1485,10 +1477,6 @@ Führen Sie eine Messreihe mit den Verfahren nwc, nwc+ldlq, nwc+finetune und nwc
         <translation>Perplexität</translation>
     </message>
     <message>
-        <source>%1 (original %2)</source>
-        <translation>%1 (Original %2)</translation>
-    </message>
-    <message>
         <source>mean KL (nats)</source>
         <translation>mittlere KL (nats)</translation>
     </message>
@@ -1499,10 +1487,6 @@ Führen Sie eine Messreihe mit den Verfahren nwc, nwc+ldlq, nwc+finetune und nwc
     <message>
         <source>details</source>
         <translation>Details</translation>
-    </message>
-    <message>
-        <source>&lt;p&gt;Original: %1 weights at 32 bits = %2 bytes. Perplexity and KL: %3 tokens of the demo held-out text.&lt;/p&gt;</source>
-        <translation>&lt;p&gt;Original: %1 Gewichte zu 32 Bits = %2 Bytes. Perplexität und KL: %3 Tokens des zurückgehaltenen Demotexts.&lt;/p&gt;</translation>
     </message>
     <message>
         <source>method</source>
@@ -1521,10 +1505,6 @@ Führen Sie eine Messreihe mit den Verfahren nwc, nwc+ldlq, nwc+finetune und nwc
         <translation>&lt;p&gt;Perplexität des Originals %1 auf denselben %2 Tokens.&lt;/p&gt;</translation>
     </message>
     <message>
-        <source>&lt;p&gt;&lt;i&gt;%1&lt;/i&gt;&lt;br&gt;Reference answer: &lt;b&gt;%2&lt;/b&gt;&lt;/p&gt;</source>
-        <translation>&lt;p&gt;&lt;i&gt;%1&lt;/i&gt;&lt;br&gt;Referenzantwort: &lt;b&gt;%2&lt;/b&gt;&lt;/p&gt;</translation>
-    </message>
-    <message>
         <source>answer</source>
         <translation>Antwort</translation>
     </message>
@@ -1535,10 +1515,6 @@ Führen Sie eine Messreihe mit den Verfahren nwc, nwc+ldlq, nwc+finetune und nwc
     <message>
         <source>student alone</source>
         <translation>Schüler allein</translation>
-    </message>
-    <message>
-        <source>α = %1, N = %2</source>
-        <translation>α = %1, N = %2</translation>
     </message>
     <message>
         <source>Starting…</source>
@@ -1583,6 +1559,26 @@ Führen Sie eine Messreihe mit den Verfahren nwc, nwc+ldlq, nwc+finetune und nwc
     <message>
         <source>Token %1: the student would write %2 (p&lt;sub&gt;s&lt;/sub&gt; %3, p&lt;sub&gt;t&lt;/sub&gt; %4, S %5); S chose %6 (p&lt;sub&gt;s&lt;/sub&gt; %7, p&lt;sub&gt;t&lt;/sub&gt; %8, S %9).</source>
         <translation>Token %1: Der Schüler würde %2 schreiben (p&lt;sub&gt;s&lt;/sub&gt; %3, p&lt;sub&gt;t&lt;/sub&gt; %4, S %5); S wählte %6 (p&lt;sub&gt;s&lt;/sub&gt; %7, p&lt;sub&gt;t&lt;/sub&gt; %8, S %9).</translation>
+    </message>
+    <message>
+        <source>This is the last layer&apos;s MLP down projection, with the counts on a logarithmic axis. Its values pile up around zero in a bell shape, but the tails reach further out than a Gaussian&apos;s. A quantizer must spend its levels where most values are, yet these rare large weights do the most damage when they are rounded badly.</source>
+        <translation>Das ist die MLP-Abwärtsprojektion der letzten Schicht, mit den Häufigkeiten auf einer logarithmischen Achse. Ihre Werte häufen sich glockenförmig um null, doch die Ränder reichen weiter hinaus als bei einer Gaußverteilung. Ein Quantisierer muss seine Stufen dort setzen, wo die meisten Werte liegen – gerade diese seltenen großen Gewichte richten aber den größten Schaden an, wenn sie schlecht gerundet werden.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt;: %2 values, mean %3, standard deviation %4, from %5 to %6. The largest weight lies %7 standard deviations from the mean; among as many values drawn from a Gaussian the largest would lie about %8 out.</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt;: %2 Werte, Mittelwert %3, Standardabweichung %4, von %5 bis %6. Das größte Gewicht liegt %7 Standardabweichungen vom Mittelwert entfernt; unter ebenso vielen gaußverteilten Werten läge das größte etwa %8 entfernt.</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Original: %1 weights at 32 bits = %2 bytes, perplexity %3. Perplexity and KL are measured on %4 tokens of the demo held-out text.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;Original: %1 Gewichte zu 32 Bit = %2 Bytes, Perplexität %3. Perplexität und KL sind auf %4 Tokens des zurückgehaltenen Demo-Texts gemessen.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;&lt;i&gt;%1&lt;/i&gt;&lt;br&gt;Reference answer: &lt;b&gt;%2&lt;/b&gt;. The teacher steers the first %3 tokens.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;i&gt;%1&lt;/i&gt;&lt;br&gt;Richtige Antwort: &lt;b&gt;%2&lt;/b&gt;. Der Lehrer steuert die ersten %3 Tokens.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>α = %1</source>
+        <translation>α = %1</translation>
     </message>
 </context>
 <context>

@@ -156,6 +156,9 @@ MainWindow::~MainWindow() {
     for (QDockWidget *dock : {m_importanceDock, m_rdDock, m_compensationDock})
         dock->disconnect(this);
     m_runner->disconnect(this);
+    // The tour reads the window's state when jobs end: it goes before the window's members.
+    delete m_tourDock;
+    delete m_tour;
 }
 
 void MainWindow::createActions() {

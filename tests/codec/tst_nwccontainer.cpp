@@ -24,6 +24,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <random>
 #include <thread>
 
@@ -266,6 +267,7 @@ private Q_SLOTS:
     void garbage();
     void foreignHdf5();
     void newerVersionRefused();
+    void damagedSizesRefused();
     void writerRefusesBadInput();
     void abandonedWriterLeavesNothing();
     void existingFileSurvivesFailedWrite();
@@ -520,6 +522,45 @@ void TestNwcContainer::newerVersionRefused() {
                  message.contains(QLatin1String("version 1")) &&
                  message.contains(QLatin1String("Update")),
              qPrintable(message));
+}
+
+void TestNwcContainer::damagedSizesRefused() {
+    // Found by fuzz_nwc (fuzz/corpus/nwc/): a level count near 2^63 overflowed the check of the
+    // packed levels' size, and a dataset whose extent claims more data than the file holds was
+    // allocated in full before HDF5 found the data missing.
+    const Sample sample;
+    const std::string tensor = sample.nwc.name.toStdString();
+    h5::silenceErrors();
+    const QString levels = path(QStringLiteral("levels.nwc"));
+    sample.writeFile(levels);
+    {
+        H5::H5File h5(levels.toStdString(), H5F_ACC_RDWR);
+        H5::Group group = h5.openGroup("tensors").openGroup(tensor);
+        h5::setAttribute(group, QStringLiteral("level_count"), std::numeric_limits<int64_t>::max());
+    }
+    for (const QString &message : {errorOf([&] { NwcReader(levels).tensor(sample.nwc.name); }),
+                                   errorOf([&] { NwcReader(levels).summary(); })})
+        QVERIFY2(message.contains(levels) && message.contains(QLatin1String("levels")),
+                 qPrintable(message));
+
+    const QString extent = path(QStringLiteral("extent.nwc"));
+    sample.writeFile(extent);
+    {
+        H5::H5File h5(extent.toStdString(), H5F_ACC_RDWR);
+        H5::Group group = h5.openGroup("tensors").openGroup(tensor);
+        group.unlink("column_scales");
+        const hsize_t dims[1] = {hsize_t(1) << 40};
+        const hsize_t chunk[1] = {4096};
+        H5::DSetCreatPropList properties;
+        properties.setChunk(1, chunk);
+        properties.setDeflate(4);
+        group.createDataSet("column_scales", H5::PredType::STD_U16LE, H5::DataSpace(1, dims),
+                            properties);
+    }
+    for (const QString &message : {errorOf([&] { NwcReader(extent).tensor(sample.nwc.name); }),
+                                   errorOf([&] { NwcReader(extent).summary(); })})
+        QVERIFY2(message.contains(extent) && message.contains(QLatin1String("claims more data")),
+                 qPrintable(message));
 }
 
 void TestNwcContainer::writerRefusesBadInput() {

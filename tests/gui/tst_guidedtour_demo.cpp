@@ -2,7 +2,7 @@
 // tensor's histogram, importance, NWC at 3 and 5 bits per weight (cancelled first, then failing
 // on an unwritable folder, then for real), a rate–distortion sweep, and demo:student steered by
 // demo:teacher at α = 0.5, 1 and 2. Asserts on what the workbench shows after each step.
-// About 1.5–3.5 minutes on two shared cores (labelled slow).
+// 70 s to 3.5 minutes on two shared cores, depending on their load (labelled slow).
 #include "compressionsummarydialog.h"
 #include "customplot.h"
 #include "generationpane.h"

@@ -71,7 +71,7 @@ for target in "${targets[@]}"; do
     status=1
     continue
   fi
-  grep -E '^#[0-9]+ +DONE' "$dir/log.txt" || true
+  grep -E '^#[0-9]+[[:space:]]+DONE' "$dir/log.txt" || true
   grep -E '^stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)' "$dir/log.txt" |
     tr '\n' ' '
   echo

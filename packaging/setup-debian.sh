@@ -13,6 +13,7 @@ packages=(
   libhdf5-dev zlib1g-dev
   libsentencepiece-dev
   libbenchmark-dev
+  clang libclang-rt-14-dev
   xvfb xauth x11-apps imagemagick
   qt6-qpa-plugins fonts-dejavu-core
   file appstream desktop-file-utils

@@ -89,6 +89,17 @@ struct NwcReader::Impl {
     }
 };
 
+namespace {
+
+/// Whether `packed` holds exactly the 2-bit levels of `count` columns (`count` is read from the
+/// file, so no arithmetic on it that could overflow).
+bool levelsFit(int64_t count, const std::vector<uint8_t> &packed) {
+    const int64_t bytes = int64_t(packed.size());
+    return count >= 0 && count <= 4 * bytes && count > 4 * (bytes - 1);
+}
+
+} // namespace
+
 CompressedTensor NwcReader::Impl::readTensorAttributes(const H5::Group &group,
                                                        const QString &name) const {
     const QString context = tensorContext(name);
@@ -316,7 +327,7 @@ CompressedTensor NwcReader::tensor(const QString &name) const {
                 h5::intAttribute(group, QStringLiteral("level_count"), context);
             const std::vector<uint8_t> packed =
                 h5::readU8(group, QStringLiteral("levels"), context);
-            if (levelCount < 0 || int64_t(packed.size()) != (levelCount + 3) / 4)
+            if (!levelsFit(levelCount, packed))
                 throw Error(QStringLiteral("%1 is corrupt (%2 bytes of levels for %3 columns) — "
                                            "the file is damaged; re-export it")
                                 .arg(context)
@@ -360,7 +371,7 @@ NwcTensorSummary NwcReader::tensorSummary(const QString &name) const {
                 h5::intAttribute(group, QStringLiteral("level_count"), context);
             const std::vector<uint8_t> packed =
                 h5::readU8(group, QStringLiteral("levels"), context);
-            if (levelCount < 0 || int64_t(packed.size()) != (levelCount + 3) / 4)
+            if (!levelsFit(levelCount, packed))
                 throw Error(QStringLiteral("%1 is corrupt (levels do not match its columns) — "
                                            "the file is damaged; re-export it")
                                 .arg(context));

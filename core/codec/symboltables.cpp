@@ -125,7 +125,8 @@ void SymbolTables::appendSymbols(int channel, int64_t symbol, std::vector<int32_
     values->push_back(c.count);
     tables->push_back(c.table.get());
     const int64_t offset = index >= c.count ? index - c.count : index; // below: < 0
-    const uint32_t zigzag = uint32_t((offset << 1) ^ (offset >> 63));
+    // In unsigned arithmetic: shifting a negative offset left is undefined behaviour.
+    const uint32_t zigzag = uint32_t((uint64_t(offset) << 1) ^ uint64_t(offset >> 63));
     values->push_back(int32_t(zigzag >> 16));
     tables->push_back(&uniform16());
     values->push_back(int32_t(zigzag & 0xffff));

@@ -16,6 +16,9 @@ namespace {
 struct BridgeApi {
     QString path;
     QString error;
+    /// The loaded module. Never unloaded nor deleted: it lives as long as the process (held
+    /// here, in static storage, so that leak checkers see it as reachable).
+    QLibrary *library = nullptr;
     decltype(&nwcSpmLoad) load = nullptr;
     decltype(&nwcSpmFree) free = nullptr;
     decltype(&nwcSpmPieceSize) pieceSize = nullptr;
@@ -84,8 +87,11 @@ const BridgeApi &bridgeApi() {
         if (!complete) {
             api.load = nullptr;
             tried << path + QStringLiteral(" (missing entry points)");
+            library->unload();
+            delete library;
             continue;
         }
+        api.library = library;
         api.path = path;
         return api;
     }

@@ -561,6 +561,22 @@ void TestNwcContainer::damagedSizesRefused() {
                                    errorOf([&] { NwcReader(extent).summary(); })})
         QVERIFY2(message.contains(extent) && message.contains(QLatin1String("claims more data")),
                  qPrintable(message));
+
+    // Found while triaging the fuzz findings: H5Aread writes every element of an attribute, so
+    // one whose dataspace was damaged into several values overran the one-value buffer.
+    const QString values = path(QStringLiteral("values.nwc"));
+    sample.writeFile(values);
+    {
+        H5::H5File h5(values.toStdString(), H5F_ACC_RDWR);
+        h5.removeAttr("format_version");
+        const hsize_t dims[1] = {2};
+        const int64_t two[2] = {1, 1};
+        h5.createAttribute("format_version", H5::PredType::STD_I64LE, H5::DataSpace(1, dims))
+            .write(H5::PredType::NATIVE_INT64, two);
+    }
+    const QString message = errorOf([&] { NwcReader reader(values); });
+    QVERIFY2(message.contains(values) && message.contains(QLatin1String("holds 2 values")),
+             qPrintable(message));
 }
 
 void TestNwcContainer::writerRefusesBadInput() {

@@ -40,7 +40,8 @@
 #endif
 #endif
 #ifdef NWC_TEST_ASAN
-#include <sanitizer/allocator_interface.h>
+// From the sanitizer runtime (GCC does not install <sanitizer/allocator_interface.h>).
+extern "C" size_t __sanitizer_get_current_allocated_bytes();
 #endif
 
 using namespace nwc;

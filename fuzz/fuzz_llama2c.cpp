@@ -16,8 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         return 0;
     const QString path = nwc::fuzz::writeInput(data, size, QStringLiteral("model.bin"));
     nwc::fuzz::expectOnlyNwcErrors([&] {
-        const auto checkpoint =
-            nwc::Llama2cCheckpoint::open(path, path, QStringLiteral("model"));
+        const auto checkpoint = nwc::Llama2cCheckpoint::open(path, path, QStringLiteral("model"));
         for (const nwc::TensorInfo &info : checkpoint->tensors()) {
             const std::vector<float> values = checkpoint->readFloat32(info.name);
             nwc::fuzz::require(qint64(values.size()) == info.elementCount(),

@@ -31,8 +31,9 @@ QStringList inputsOf(const QString &path) {
 
 int main(int argc, char **argv) {
     if (argc < 2) {
-        std::fprintf(stderr, "usage: %s FILE_OR_FOLDER...\nRuns each input through the fuzz "
-                             "target once (a crash or an abort is a failure).\n",
+        std::fprintf(stderr,
+                     "usage: %s FILE_OR_FOLDER...\nRuns each input through the fuzz "
+                     "target once (a crash or an abort is a failure).\n",
                      argv[0]);
         return 2;
     }

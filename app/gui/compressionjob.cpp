@@ -1,5 +1,6 @@
 #include "compressionjob.h"
 
+#include "analysis/compressedevaluation.h"
 #include "io/checkpoint.h"
 #include "jobs/error.h"
 #include "jobs/progresssink.h"
@@ -47,34 +48,23 @@ CompressionEvaluation evaluate(const CompressionJobSettings &settings,
                             CompressionJobText::tr("loading the original model"));
         reference = LanguageModel::load(settings.modelSpec, QString(), &phase);
     }
-    LanguageModelPtr compressed;
-    {
-        PhaseProgress phase(progress, 0.1, 0.25,
-                            CompressionJobText::tr("loading the compressed model"));
-        compressed = LanguageModel::load(settings.outputPath, QString(), &phase);
-    }
-
     PerplexitySettings windows;
     windows.contextLength =
         std::max(2, std::min(settings.evaluation.contextLength, reference->config().maxPositions));
     windows.stride = std::clamp(settings.evaluation.stride, 1, windows.contextLength - 1);
     windows.addBos = true;
     windows.maxBytes = settings.evaluation.maxBytes;
-    {
-        PhaseProgress phase(progress, 0.25, 0.45,
-                            CompressionJobText::tr("perplexity of the original"));
-        evaluation.original = evaluatePerplexity(*reference, text, windows, &phase);
-    }
-    {
-        PhaseProgress phase(progress, 0.45, 0.65,
-                            CompressionJobText::tr("perplexity of the compressed model"));
-        evaluation.compressed = evaluatePerplexity(*compressed, text, windows, &phase);
-    }
-    {
-        PhaseProgress phase(progress, 0.65, 1.0, CompressionJobText::tr("KL divergence"));
-        evaluation.comparison =
-            compareWithReference(*compressed, *reference, text, windows, &phase);
-    }
+    EvaluationPhaseNames names;
+    names.loading = CompressionJobText::tr("loading the compressed model");
+    names.original = CompressionJobText::tr("perplexity of the original");
+    names.compressed = CompressionJobText::tr("perplexity of the compressed model");
+    names.divergence = CompressionJobText::tr("KL divergence");
+    PhaseProgress phase(progress, 0.1, 1.0);
+    const CompressedModelEvaluation measured = evaluateCompressedModel(
+        *reference, settings.outputPath, text, windows, true, &phase, names);
+    evaluation.original = measured.original;
+    evaluation.compressed = measured.compressed;
+    evaluation.comparison = measured.comparison;
     evaluation.seconds = timer.elapsed() / 1000.0;
     return evaluation;
 }

@@ -1,8 +1,10 @@
 #pragma once
-// Compresses a whole model into a .nwc container (DESIGN §4, §7): the job behind
-// `nwc compress` and Compress › Compress at bit rate…. Torch-free header.
+// Compresses a whole model into a .nwc container: the job behind `nwc compress` and
+// Compress › Compress at bit rate…. compressModel runs the stages of docs/architecture.md
+// ("Compression stages") in one process; each stage has its own header. Torch-free header.
 
 #include "analysis/compensation.h"
+#include "analysis/compressionsummary.h"
 #include "codec/compressedtensor.h"
 
 #include <QString>
@@ -39,48 +41,8 @@ struct CompressionSettings {
     CompensationSettings compensation;
 };
 
-/// One compressed tensor in the summary.
-struct CompressedTensorSummary {
-    QString name;
-    int64_t rows = 0;
-    int64_t columns = 0;
-    CompressionMethod method = CompressionMethod::Nwc;
-    QString codecId;
-    double step = 0.0;
-    int bits = 0;
-    int64_t countedBytes = 0;
-    double bitsPerWeight = 0.0;
-    double estimatedBits = 0.0;
-    /// Importance-weighted squared error of the decoded weights.
-    double weightedError = 0.0;
-    /// Weights per quality level 0..3 (columns × rows).
-    std::vector<int64_t> levelColumns;
-};
-
-/// What was done, from the bytes written.
-struct CompressionSummary {
-    QString outputPath;
-    QString sourceModel;
-    CompressionMethod method = CompressionMethod::Nwc;
-    double targetBitsPerWeight = 0.0;
-    /// 8 × counted bytes / compressed weights.
-    double achievedBitsPerWeight = 0.0;
-    int64_t compressedWeights = 0;
-    int64_t countedBytes = 0;
-    /// Bits the entropy model predicted for the bitstreams vs. the bits written for them.
-    double estimatedBitstreamBits = 0.0;
-    double actualBitstreamBits = 0.0;
-    int64_t passthroughBytes = 0;
-    int64_t codecBytes = 0;
-    int64_t fileBytes = 0;
-    double seconds = 0.0;
-    int64_t peakResidentBytes = 0;
-    std::vector<CompressedTensorSummary> tensors;
-    /// What compensation measured (empty without compensation).
-    CompensationReport compensation;
-};
-
-/// Compresses `modelSpec` (anything Checkpoint::open accepts) into `outputPath`, atomically.
+/// Compresses `modelSpec` (anything Checkpoint::open accepts) into `outputPath`, atomically:
+/// plan → calibrate → measure → allocate → (fine-tune) → code → write.
 /// A target the codecs cannot reach is refused before any work with the reachable range in the
 /// message. Reports per tensor; cancellation leaves no file behind. Throws nwc::Error.
 CompressionSummary compressModel(const QString &modelSpec, const CompressionSettings &settings,

@@ -5,6 +5,7 @@
 #include "analysis/calibration.h"
 #include "analysis/calibrationdata.h"
 #include "analysis/calibrationwindows.h"
+#include "analysis/compressedevaluation.h"
 #include "analysis/modelcompressor.h"
 #include "codec/compressedcheckpoint.h"
 #include "codec/compressibletensor.h"
@@ -429,33 +430,18 @@ SweepSession runSweep(const SweepSettings &settings, const QString &sessionPath,
         point.fileBytes = summary.fileBytes;
         point.countedBytes = summary.countedBytes;
         {
-            LanguageModelPtr compressed;
-            {
-                PhaseProgress phase(&pointProgress, 0.6, 0.65,
-                                    QStringLiteral("loading the compressed model"));
-                compressed = LanguageModel::load(containerPath, QString(), &phase);
-            }
-            {
-                PhaseProgress phase(&pointProgress, 0.65, 0.7);
-                point.weightedMse =
-                    weightedSquaredError(*original->checkpoint(), *compressed->checkpoint(),
-                                         calibrated ? &calibration : nullptr, &phase);
-            }
-            {
-                PhaseProgress phase(&pointProgress, 0.7, 0.85, QStringLiteral("perplexity"));
-                const PerplexityResult result =
-                    evaluatePerplexity(*compressed, text, windows, &phase);
-                point.perplexity = result.perplexity;
-                point.bitsPerByte = result.bitsPerByte;
-            }
-            {
-                PhaseProgress phase(&pointProgress, 0.85, 1.0, QStringLiteral("KL divergence"));
-                const ReferenceComparison comparison =
-                    compareWithReference(*compressed, *original, text, windows, &phase);
-                point.klMean = comparison.meanKl;
-                point.klP99 = comparison.p99Kl;
-                point.sameTopRate = comparison.sameTopRate;
-            }
+            PhaseProgress phase(&pointProgress, 0.6, 0.95);
+            const CompressedModelEvaluation evaluation =
+                evaluateCompressedModel(*original, containerPath, text, windows, false, &phase);
+            point.perplexity = evaluation.compressed.perplexity;
+            point.bitsPerByte = evaluation.compressed.bitsPerByte;
+            point.klMean = evaluation.comparison.meanKl;
+            point.klP99 = evaluation.comparison.p99Kl;
+            point.sameTopRate = evaluation.comparison.sameTopRate;
+            PhaseProgress mse(&pointProgress, 0.95, 1.0, QStringLiteral("weighted MSE"));
+            point.weightedMse =
+                weightedSquaredError(*original->checkpoint(), *evaluation.compressedModel->checkpoint(),
+                                     calibrated ? &calibration : nullptr, &mse);
         }
         point.seconds = double(timer.elapsed()) / 1000.0;
         if (keep)

@@ -1,0 +1,119 @@
+#include "analysis/tensormeasurement.h"
+
+#include "analysis/compressioncalibration.h"
+#include "analysis/compressionplan.h"
+#include "analysis/ldlqcoder.h"
+#include "codec/columnchunks.h"
+#include "codec/nwctensorcoder.h"
+#include "jobs/progresssink.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace nwc {
+namespace {
+
+/// LDLQ options are measured at steps within this many grid points of the step chosen
+/// without feedback.
+constexpr int kLdlqStepWindow = 4;
+
+/// The grid index nearest (in octaves) to `step`.
+int nearestStepIndex(const std::vector<double> &steps, double step) {
+    const auto nearest = std::min_element(steps.begin(), steps.end(), [&](double a, double b) {
+        return std::abs(std::log2(a / step)) < std::abs(std::log2(b / step));
+    });
+    return int(nearest - steps.begin());
+}
+
+} // namespace
+
+std::vector<double> latentStepGrid() {
+    std::vector<double> steps;
+    for (int e = -12; e <= 6; ++e)
+        steps.push_back(std::exp2(double(e) / 4.0));
+    return steps;
+}
+
+std::vector<TensorMeasurement> measureTensors(const CompressionPlan &plan, CodecBank &codecs,
+                                              const CalibrationData &calibration,
+                                              const std::vector<size_t> &tensors,
+                                              ProgressSink *progress) {
+    const std::vector<double> steps = latentStepGrid();
+    std::vector<TensorMeasurement> measurements(tensors.size());
+    for (size_t i = 0; i < tensors.size(); ++i) {
+        const TensorJob &job = plan.jobs[tensors[i]];
+        throwIfCancelled(progress);
+        reportProgress(progress, double(i) / double(tensors.size()),
+                       QStringLiteral("measuring %1").arg(job.info.name));
+        const std::vector<float> weights = readOrientedWeights(*plan.checkpoint, job);
+        const ColumnChunks chunks = makeColumnChunks(weights.data(), job.rows, job.columns);
+        TensorMeasurement &measurement = measurements[i];
+        measurement.levels = job.importance.empty()
+                                 ? std::vector<uint8_t>(size_t(job.columns), 0)
+                                 : qualityLevels(job.importance);
+        measurement.rate.fixedBits = 8.0 * double(nwcSideBytes(job.rows, job.columns, 16));
+        // The full input statistics make the distortion the layer's expected output error
+        // (a diagonal proxy misjudges transforms whose errors are correlated across columns).
+        const std::vector<float> hessian = job.importance.empty()
+                                               ? std::vector<float>()
+                                               : hessianPerToken(calibration, job.info.name);
+        for (size_t c = 0; c < codecs.size(); ++c) {
+            NwcTensorCoder &coder = codecs.coder(int(c));
+            coder.setTensor(chunks, measurement.levels, job.importance, hessian);
+            for (double step : steps) {
+                throwIfCancelled(progress);
+                const NwcTensorCoder::Trial trial = coder.evaluate(step);
+                measurement.rate.options.push_back(
+                    {int(c), step, trial.estimatedBits, trial.weightedError});
+            }
+        }
+        releaseFreedMemory();
+    }
+    return measurements;
+}
+
+void remeasureWithLdlq(const CompressionPlan &plan, CodecBank &codecs,
+                       const CalibrationData &calibration, const BitAllocation &plain,
+                       const std::vector<size_t> &tensors,
+                       std::vector<TensorMeasurement> &measurements, ProgressSink *progress) {
+    const CompensationSettings &compensation = plan.settings.compensation;
+    const std::vector<double> steps = latentStepGrid();
+    for (size_t i = 0; i < tensors.size(); ++i) {
+        const size_t t = tensors[i];
+        const TensorJob &job = plan.jobs[t];
+        TensorMeasurement &measurement = measurements[t];
+        throwIfCancelled(progress);
+        reportProgress(progress, double(i) / double(tensors.size()),
+                       QStringLiteral("measuring %1 with LDLQ").arg(job.info.name));
+        const std::vector<float> weights = readOrientedWeights(*plan.checkpoint, job);
+        const LdlqCoder ldlq(job.info.name, hessianPerToken(calibration, job.info.name),
+                             job.columns, compensation.blockSize, compensation.dampening);
+        const double chosen = measurement.rate.options[size_t(plain.choice[t])].step;
+        const int centre = nearestStepIndex(steps, chosen);
+        TensorRateOptions compensated;
+        compensated.fixedBits = measurement.rate.fixedBits;
+        for (size_t c = 0; c < codecs.size(); ++c) {
+            for (int s = std::max(0, centre - kLdlqStepWindow);
+                 s <= std::min(int(steps.size()) - 1, centre + kLdlqStepWindow); ++s) {
+                throwIfCancelled(progress);
+                const LdlqCoder::Result result =
+                    ldlq.code(codecs.coder(int(c)), weights, job.rows, measurement.levels,
+                              job.importance, steps[size_t(s)]);
+                compensated.options.push_back(
+                    {int(c), steps[size_t(s)], result.estimatedBits, result.weightedError});
+            }
+        }
+        measurement.rate = std::move(compensated);
+        releaseFreedMemory();
+    }
+}
+
+std::vector<TensorRateOptions> rateOptions(const std::vector<TensorMeasurement> &measurements) {
+    std::vector<TensorRateOptions> options;
+    options.reserve(measurements.size());
+    for (const TensorMeasurement &measurement : measurements)
+        options.push_back(measurement.rate);
+    return options;
+}
+
+} // namespace nwc

@@ -1,0 +1,248 @@
+// The compressor's stages one by one: the plan's checks, measurement and coding on a subset of
+// tensors equal to the same tensors of a whole-model run, a container assembled from the stages
+// equal to compressModel's, the summary JSON, and the one evaluation of a compressed model.
+#include "analysis/calibrationdata.h"
+#include "analysis/compressedevaluation.h"
+#include "analysis/compressioncalibration.h"
+#include "analysis/compressionplan.h"
+#include "analysis/containerassembly.h"
+#include "analysis/modelcompressor.h"
+#include "analysis/tensorcoding.h"
+#include "analysis/tensormeasurement.h"
+#include "codec/codectrainer.h"
+#include "codec/nwccontainer.h"
+#include "io/checkpoint.h"
+#include "jobs/error.h"
+#include "lm/evaluator.h"
+#include "lm/languagemodel.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace nwc;
+
+class TestCompressionStages : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void planListsLinearLayersInOrder();
+    void planRefusesBeforeWork();
+    void measurementOfSubsetEqualsWholeRun();
+    void codingOfSubsetEqualsWholeRun();
+    void stagesAssembleWhatCompressModelWrites();
+    void summaryJsonHasTotalsAndRows();
+    void evaluationMatchesDirectMeasurement();
+
+private:
+    CompressionSettings nwcSettings() const;
+    QTemporaryDir m_dir;
+    QString m_codec;
+};
+
+void TestCompressionStages::initTestCase() {
+    QVERIFY(m_dir.isValid());
+    CodecTrainingSettings settings;
+    settings.models = {QStringLiteral("demo:student")};
+    settings.preset = QStringLiteral("identity");
+    settings.lambda = 441.0;
+    settings.steps = 150;
+    settings.batchChunks = 2048;
+    settings.checkpointEvery = 0;
+    settings.outputPath = m_dir.filePath(QStringLiteral("codec.h5"));
+    trainCodec(settings);
+    m_codec = settings.outputPath;
+}
+
+CompressionSettings TestCompressionStages::nwcSettings() const {
+    CompressionSettings settings;
+    settings.targetBitsPerWeight = 4.0;
+    settings.codecPaths = {m_codec};
+    settings.calibrationSamples = 4;
+    settings.calibrationLength = 64;
+    return settings;
+}
+
+void TestCompressionStages::planListsLinearLayersInOrder() {
+    const QString output = m_dir.filePath(QStringLiteral("plan.nwc"));
+    const CompressionPlan plan = planCompression(QStringLiteral("demo:student"), nwcSettings(), output);
+    QCOMPARE(int(plan.jobs.size()), 21);
+    int64_t weights = 0;
+    int previous = -1;
+    for (const TensorJob &job : plan.jobs) {
+        QCOMPARE(job.rows * job.columns, job.info.elementCount());
+        QVERIFY(!job.transposed); // Llama layout
+        weights += job.rows * job.columns;
+        // Checkpoint order.
+        int index = 0;
+        for (const TensorInfo &info : plan.checkpoint->tensors()) {
+            if (info.name == job.info.name)
+                break;
+            ++index;
+        }
+        QVERIFY(index > previous);
+        previous = index;
+    }
+    QCOMPARE(plan.totalWeights, weights);
+    QCOMPARE(plan.targetBits, 4.0 * double(weights));
+    QCOMPARE(int(plan.codecs.size()), 1);
+    QVERIFY(plan.needsCalibration());
+    QCOMPARE(plan.allTensors().size(), plan.jobs.size());
+    QVERIFY(!QFile::exists(output));
+}
+
+void TestCompressionStages::planRefusesBeforeWork() {
+    const QString output = m_dir.filePath(QStringLiteral("refused.nwc"));
+    CompressionSettings unreachable = nwcSettings();
+    unreachable.targetBitsPerWeight = 40.0;
+    try {
+        planCompression(QStringLiteral("demo:student"), unreachable, output);
+        QFAIL("an unreachable rate was accepted");
+    } catch (const Error &error) {
+        QVERIFY2(error.message().contains(QStringLiteral("reachable range")),
+                 qPrintable(error.message()));
+    }
+    CompressionSettings rtn;
+    rtn.method = CompressionMethod::Rtn;
+    rtn.targetBitsPerWeight = 3.5;
+    QVERIFY_THROWS_EXCEPTION(Error, planCompression(QStringLiteral("demo:student"), rtn, output));
+    rtn.targetBitsPerWeight = 4.0;
+    rtn.compensation.ldlq = true;
+    QVERIFY_THROWS_EXCEPTION(Error, planCompression(QStringLiteral("demo:student"), rtn, output));
+    QVERIFY_THROWS_EXCEPTION(
+        Error, planCompression(QStringLiteral("demo:student"), nwcSettings(),
+                               m_dir.filePath(QStringLiteral("no-such-folder/x.nwc"))));
+    QVERIFY(!QFile::exists(output));
+}
+
+void TestCompressionStages::measurementOfSubsetEqualsWholeRun() {
+    CompressionPlan plan = planCompression(QStringLiteral("demo:student"), nwcSettings(),
+                                           m_dir.filePath(QStringLiteral("m.nwc")));
+    const CalibrationData calibration = calibrateForCompression(plan, nullptr);
+    attachImportance(plan, calibration);
+    CodecBank bank(plan.codecs);
+    const std::vector<TensorMeasurement> all =
+        measureTensors(plan, bank, calibration, plan.allTensors(), nullptr);
+    const std::vector<size_t> subset = {5, 0, 17};
+    CodecBank otherBank(plan.codecs);
+    const std::vector<TensorMeasurement> part =
+        measureTensors(plan, otherBank, calibration, subset, nullptr);
+    QCOMPARE(part.size(), subset.size());
+    for (size_t i = 0; i < subset.size(); ++i) {
+        const TensorMeasurement &expected = all[subset[i]];
+        QCOMPARE(part[i].levels, expected.levels);
+        QCOMPARE(part[i].rate.fixedBits, expected.rate.fixedBits);
+        QCOMPARE(part[i].rate.options.size(), expected.rate.options.size());
+        for (size_t o = 0; o < expected.rate.options.size(); ++o) {
+            QCOMPARE(part[i].rate.options[o].step, expected.rate.options[o].step);
+            QCOMPARE(part[i].rate.options[o].bits, expected.rate.options[o].bits);
+            QCOMPARE(part[i].rate.options[o].distortion, expected.rate.options[o].distortion);
+        }
+    }
+}
+
+void TestCompressionStages::codingOfSubsetEqualsWholeRun() {
+    CompressionPlan plan = planCompression(QStringLiteral("demo:student"), nwcSettings(),
+                                           m_dir.filePath(QStringLiteral("c.nwc")));
+    const CalibrationData calibration = calibrateForCompression(plan, nullptr);
+    attachImportance(plan, calibration);
+    CodecBank bank(plan.codecs);
+    const std::vector<TensorMeasurement> measurements =
+        measureTensors(plan, bank, calibration, plan.allTensors(), nullptr);
+    const BitAllocation allocation = allocateBits(rateOptions(measurements), plan.targetBits);
+    const std::vector<TensorCodingResult> all = codeTensors(
+        plan, &bank, calibration, measurements, &allocation, {}, plan.allTensors(), nullptr);
+    const std::vector<size_t> subset = {20, 3};
+    CodecBank otherBank(plan.codecs);
+    const std::vector<TensorCodingResult> part = codeTensors(
+        plan, &otherBank, calibration, measurements, &allocation, {}, subset, nullptr);
+    for (size_t i = 0; i < subset.size(); ++i) {
+        const CompressedTensor &expected = all[subset[i]].tensor;
+        QCOMPARE(part[i].tensor.name, expected.name);
+        QVERIFY(part[i].tensor.bitstream == expected.bitstream);
+        QCOMPARE(part[i].tensor.columnScales, expected.columnScales);
+        QCOMPARE(part[i].row.countedBytes, all[subset[i]].row.countedBytes);
+    }
+}
+
+void TestCompressionStages::stagesAssembleWhatCompressModelWrites() {
+    const QString direct = m_dir.filePath(QStringLiteral("direct.nwc"));
+    const CompressionSummary expected =
+        compressModel(QStringLiteral("demo:student"), nwcSettings(), direct);
+
+    const QString staged = m_dir.filePath(QStringLiteral("staged.nwc"));
+    CompressionPlan plan = planCompression(QStringLiteral("demo:student"), nwcSettings(), staged);
+    const CalibrationData calibration = calibrateForCompression(plan, nullptr);
+    attachImportance(plan, calibration);
+    CodecBank bank(plan.codecs);
+    const std::vector<TensorMeasurement> measurements =
+        measureTensors(plan, bank, calibration, plan.allTensors(), nullptr);
+    const BitAllocation allocation = allocateBits(rateOptions(measurements), plan.targetBits);
+    const std::vector<TensorCodingResult> coded = codeTensors(
+        plan, &bank, calibration, measurements, &allocation, {}, plan.allTensors(), nullptr);
+    CompressionSummary summary;
+    summarizeCoding(plan, coded, summary);
+    // compressModel hit the rate on its first attempt at this setting (checked here).
+    QCOMPARE(summary.countedBytes, expected.countedBytes);
+    ContainerExtras extras;
+    extras.allocationTargetBits = plan.targetBits;
+    writeContainer(plan, calibration, coded, extras, staged, summary, nullptr);
+    QCOMPARE(summary.passthroughBytes, expected.passthroughBytes);
+    QCOMPARE(summary.codecBytes, expected.codecBytes);
+
+    const CheckpointPtr a = Checkpoint::open(direct);
+    const CheckpointPtr b = Checkpoint::open(staged);
+    QCOMPARE(a->tensors().size(), b->tensors().size());
+    for (const TensorInfo &info : a->tensors())
+        QCOMPARE(b->readFloat32(info.name), a->readFloat32(info.name));
+}
+
+void TestCompressionStages::summaryJsonHasTotalsAndRows() {
+    CompressionSettings settings;
+    settings.method = CompressionMethod::Rtn;
+    settings.targetBitsPerWeight = 4.0;
+    const QString path = m_dir.filePath(QStringLiteral("rtn.nwc"));
+    const CompressionSummary summary =
+        compressModel(QStringLiteral("demo:student"), settings, path);
+    const QJsonObject json = compressionSummaryJson(summary);
+    QCOMPARE(json.value(QStringLiteral("method")).toString(), QStringLiteral("rtn"));
+    QCOMPARE(json.value(QStringLiteral("output")).toString(), path);
+    QCOMPARE(json.value(QStringLiteral("counted_bytes")).toDouble(), double(summary.countedBytes));
+    QCOMPARE(json.value(QStringLiteral("achieved_bpw")).toDouble(), summary.achievedBitsPerWeight);
+    const QJsonArray rows = json.value(QStringLiteral("tensors")).toArray();
+    QCOMPARE(rows.size(), qsizetype(summary.tensors.size()));
+    double bytes = 0.0;
+    for (const QJsonValue &row : rows)
+        bytes += row.toObject().value(QStringLiteral("counted_bytes")).toDouble();
+    QCOMPARE(bytes, double(summary.countedBytes));
+    QVERIFY(!json.contains(QStringLiteral("compensation")));
+}
+
+void TestCompressionStages::evaluationMatchesDirectMeasurement() {
+    CompressionSettings settings;
+    settings.method = CompressionMethod::Rtn;
+    settings.targetBitsPerWeight = 3.0;
+    const QString path = m_dir.filePath(QStringLiteral("rtn3.nwc"));
+    compressModel(QStringLiteral("demo:student"), settings, path);
+    const LanguageModelPtr original = LanguageModel::load(QStringLiteral("demo:student"));
+    const QByteArray text = "Tom has 3 apples. He buys 4 more. Now Tom has 7 apples. "
+                            "The cat sat on the mat and looked at the bird in the tree.";
+    PerplexitySettings windows;
+    windows.contextLength = 32;
+    windows.stride = 16;
+    const CompressedModelEvaluation evaluation =
+        evaluateCompressedModel(*original, path, text, windows, true, nullptr);
+    const LanguageModelPtr compressed = LanguageModel::load(path);
+    QCOMPARE(evaluation.original.perplexity, evaluatePerplexity(*original, text, windows).perplexity);
+    QCOMPARE(evaluation.compressed.perplexity,
+             evaluatePerplexity(*compressed, text, windows).perplexity);
+    const ReferenceComparison direct = compareWithReference(*compressed, *original, text, windows);
+    QCOMPARE(evaluation.comparison.meanKl, direct.meanKl);
+    QVERIFY(evaluation.comparison.meanKl > 0.0);
+    QVERIFY(evaluation.compressed.perplexity != evaluation.original.perplexity);
+    QVERIFY(evaluation.compressedModel);
+}
+
+QTEST_GUILESS_MAIN(TestCompressionStages)
+#include "tst_compressionstages.moc"

@@ -24,9 +24,17 @@ QJsonObject JsonFile::readObject(const QString &path) {
     return parseObject(readAll(path), path);
 }
 
+QByteArray JsonFile::escapeByteOrderMarks(const QByteArray &bytes) {
+    static const QByteArray mark("\xef\xbb\xbf");
+    if (!bytes.contains(mark))
+        return bytes;
+    QByteArray escaped = bytes.startsWith(mark) ? bytes.mid(mark.size()) : bytes;
+    return escaped.replace(mark, QByteArrayLiteral("\\ufeff"));
+}
+
 QJsonObject JsonFile::parseObject(const QByteArray &bytes, const QString &path) {
     QJsonParseError error;
-    const QJsonDocument document = QJsonDocument::fromJson(bytes, &error);
+    const QJsonDocument document = QJsonDocument::fromJson(escapeByteOrderMarks(bytes), &error);
     if (error.error != QJsonParseError::NoError)
         throw Error(QStringLiteral("%1: not valid JSON (%2 at byte %3); the file is damaged or "
                                    "incomplete, download it again")

@@ -16,6 +16,10 @@ public:
     static QByteArray readAll(const QString &path);
     /// The file parsed as a JSON object.
     static QJsonObject readObject(const QString &path);
+    /// `bytes` with every raw U+FEFF inside the text written as the escape \ufeff (a leading
+    /// byte-order mark dropped): Qt's JSON parser silently drops raw U+FEFF characters, even
+    /// inside strings, where tokenizers hold it as a piece (Gemma 3 merges "▁" + U+FEFF).
+    static QByteArray escapeByteOrderMarks(const QByteArray &bytes);
     /// `bytes` (the contents of `path`) parsed as a JSON object.
     static QJsonObject parseObject(const QByteArray &bytes, const QString &path);
     /// The token id `value` given for the `kind` ("piece", "added token") named `name`, in a

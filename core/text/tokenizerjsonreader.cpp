@@ -3,6 +3,7 @@
 #include "jobs/error.h"
 #include "text/bpetokenizer.h"
 #include "text/jsonfile.h"
+#include "text/specialtokens.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -29,13 +30,6 @@ bool mentionsType(const QJsonValue &value, const QString &type) {
                 return true;
     }
     return false;
-}
-
-// bos_token / eos_token in tokenizer_config.json: a string or an AddedToken object.
-QString tokenName(const QJsonValue &value) {
-    if (value.isString())
-        return value.toString();
-    return value.toObject().value(QLatin1String("content")).toString();
 }
 
 int32_t lookupSpecial(const BpeTokenizer &tokenizer, const QString &name, const QString &path) {
@@ -245,28 +239,8 @@ std::unique_ptr<BpeTokenizer> TokenizerJsonReader::fromJson(const QJsonObject &r
     readPostProcessor(root.value(QLatin1String("post_processor")), *tokenizer, path, prefix,
                       suffix);
 
-    int32_t bos = -1;
-    int32_t eos = -1;
-    if (!configPath.isEmpty()) {
-        const QJsonObject config = JsonFile::readObject(configPath);
-        const QString bosName = tokenName(config.value(QLatin1String("bos_token")));
-        const QString eosName = tokenName(config.value(QLatin1String("eos_token")));
-        if (!bosName.isEmpty())
-            bos = tokenizer->contentId(bosName);
-        if (!eosName.isEmpty())
-            eos = tokenizer->contentId(eosName);
-    }
-    if (bos < 0 && !prefix.empty())
-        bos = prefix.front();
-    if (eos < 0 && !suffix.empty())
-        eos = suffix.back();
-    for (const char *name : {"<s>", "<|begin_of_text|>", "<bos>", "<|endoftext|>"})
-        if (bos < 0)
-            bos = tokenizer->contentId(QLatin1String(name));
-    for (const char *name : {"</s>", "<|end_of_text|>", "<eos>", "<|endoftext|>"})
-        if (eos < 0)
-            eos = tokenizer->contentId(QLatin1String(name));
-    tokenizer->setBosEos(bos, eos);
+    const SpecialTokenIds special = resolveSpecialTokens(*tokenizer, path, configPath, prefix, suffix);
+    tokenizer->setBosEos(special.bos, special.eos);
     tokenizer->setTemplate(std::move(prefix), std::move(suffix));
     tokenizer->finalize();
     return tokenizer;

@@ -18,9 +18,25 @@ bool isPickleCheckpoint(const QString &path) {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         return false;
-    const QByteArray start = file.read(2);
-    return start == QByteArrayLiteral("PK") ||
-           (!start.isEmpty() && static_cast<unsigned char>(start.at(0)) == 0x80);
+    return hasPickleSignature(file.read(4));
+}
+
+bool hasPickleSignature(const QByteArray &start) {
+    // torch.save since PyTorch 1.6: a zip archive (local file header "PK\3\4").
+    if (start.startsWith(QByteArrayLiteral("PK\x03\x04")))
+        return true;
+    // A raw pickle: PROTO (0x80) with protocol 2–5, then the opcode torch.save begins with:
+    // LONG1 (0x8a, the legacy magic number), FRAME (0x95), EMPTY_DICT '}', EMPTY_LIST ']', MARK
+    // '(', GLOBAL 'c' or SHORT_BINUNICODE (0x8c). A llama2.c header can start with 0x80 too (dim
+    // 128, 384, 640, 896 … as a little-endian int32), but its third byte is a high byte of dim,
+    // 0 for every dim below 65536.
+    if (start.size() < 3 || static_cast<unsigned char>(start.at(0)) != 0x80)
+        return false;
+    const int protocol = static_cast<unsigned char>(start.at(1));
+    const unsigned char opcode = static_cast<unsigned char>(start.at(2));
+    const bool knownOpcode = opcode == 0x8a || opcode == 0x95 || opcode == '}' || opcode == ']' ||
+                             opcode == '(' || opcode == 'c' || opcode == 0x8c;
+    return protocol >= 2 && protocol <= 5 && knownOpcode;
 }
 
 void refusePickleCheckpoint(const QString &path) {

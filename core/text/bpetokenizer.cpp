@@ -66,10 +66,15 @@ void BpeTokenizer::addPiece(const QString &piece, int32_t id) {
 }
 
 int32_t BpeTokenizer::contentId(const QString &content) const {
+    const int32_t added = addedTokenId(content);
+    return added >= 0 ? added : m_pieceIds.value(content, -1);
+}
+
+int32_t BpeTokenizer::addedTokenId(const QString &content) const {
     for (const AddedVocabulary::Token &token : m_added.tokens())
         if (token.content == content)
             return token.id;
-    return m_pieceIds.value(content, -1);
+    return -1;
 }
 
 bool BpeTokenizer::addMerge(const QString &left, const QString &right) {

@@ -33,6 +33,8 @@ public:
     int32_t pieceId(const QString &piece) const { return m_pieceIds.value(piece, -1); }
     /// The id of an added token or vocabulary piece with this content, or -1.
     int32_t contentId(const QString &content) const;
+    /// The id of an added (special or user-defined) token with this content, or -1.
+    int32_t addedTokenId(const QString &content) const;
     /// Appends the merge `left` + `right` (next rank). Returns false when `left`, `right` or
     /// their concatenation is not in the vocabulary.
     bool addMerge(const QString &left, const QString &right);

@@ -71,8 +71,9 @@ int32_t resolveOne(const BpeTokenizer &tokenizer, const QJsonObject &config,
         if (numbered.decided)
             return numbered.id;
     }
+    // Only added tokens: a plain vocabulary piece spelled "<s>" (Qwen's 128245) is text.
     for (const char *name : names) {
-        const int32_t id = tokenizer.contentId(QLatin1String(name));
+        const int32_t id = tokenizer.addedTokenId(QLatin1String(name));
         if (id >= 0)
             return id;
     }

@@ -23,8 +23,8 @@ struct SpecialTokenIds {
 /// 2. the post-processor template: the first token it puts before a sequence, the last after;
 /// 3. `bos_token_id` / `eos_token_id` (a number or a list) of generation_config.json, then of
 ///    config.json, beside the tokenizer;
-/// 4. the conventional names <s>, <|begin_of_text|>, <bos>, <|endoftext|> (and their EOS
-///    counterparts).
+/// 4. an added token with a conventional name: <s>, <|begin_of_text|>, <bos>, <|endoftext|>
+///    (and their EOS counterparts) — never a plain vocabulary piece of that spelling.
 SpecialTokenIds resolveSpecialTokens(const BpeTokenizer &tokenizer, const QString &tokenizerPath,
                                      const QString &configPath,
                                      const std::vector<int32_t> &templatePrefix,

@@ -1,6 +1,7 @@
 #pragma once
-// Compresses a whole model into a .nwc container (DESIGN §4, §7): the job behind
-// `nwc compress` and Compress › Compress at bit rate…. Torch-free header.
+// Compresses a whole model into a .nwc container (docs/architecture.md, Compression;
+// docs/formats.md, The .nwc container): the job behind `nwc compress` and Compress › Compress at
+// bit rate…. Torch-free header.
 
 #include "analysis/compensation.h"
 #include "codec/compressedtensor.h"
@@ -35,7 +36,7 @@ struct CompressionSettings {
     int calibrationLength = 256;
     /// RTN / GPTQ group size.
     int groupSize = 128;
-    /// Error compensation (NWC only; DESIGN §5).
+    /// Error compensation (NWC only; docs/architecture.md, Error compensation).
     CompensationSettings compensation;
 };
 

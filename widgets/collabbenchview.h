@@ -1,7 +1,7 @@
 #pragma once
-// Results of the collaborative QA benchmark (DESIGN §6, §8): accuracy against alpha for each N
-// with the student and teacher alone as lines, the per-example best-alpha histogram, and the
-// accuracy gain bucketed by the student's first-token entropy.
+// Results of the collaborative QA benchmark (docs/architecture.md, Collaborative decoding and GUI):
+// accuracy against alpha for each N with the student and teacher alone as lines, the per-example
+// best-alpha histogram, and the accuracy gain bucketed by the student's first-token entropy.
 
 #include "analysisview.h"
 #include "decode/collabbenchmark.h"

@@ -1,7 +1,7 @@
 #pragma once
-// Compensation view (DESIGN §5, §8): what error compensation changed, measured both ways —
-// per-layer (or per-block) output error, per-column error of one layer, and the perplexity /
-// KL ablation of a sweep over the compensation variants.
+// Compensation view (docs/architecture.md, Error compensation and GUI): what error compensation
+// changed, measured both ways — per-layer (or per-block) output error, per-column error of one
+// layer, and the perplexity / KL ablation of a sweep over the compensation variants.
 
 #include "analysis/compensation.h"
 #include "analysis/sweepsession.h"

@@ -1,7 +1,8 @@
 #pragma once
-// The generation pane (DESIGN §8): one prompt, two columns streamed side by side — the open
-// model alone ("student alone") and the same model steered by a teacher for its first N tokens
-// (DESIGN §6) — with the tokens coloured by who decided them and an entropy strip per column.
+// The generation pane (docs/architecture.md, GUI): one prompt, two columns streamed side by side —
+// the open model alone ("student alone") and the same model steered by a teacher for its first N
+// tokens (docs/architecture.md, Collaborative decoding) — with the tokens coloured by who decided
+// them and an entropy strip per column.
 
 #include "decode/collabbenchmark.h"
 #include "decode/collaborativedecoder.h"

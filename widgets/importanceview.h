@@ -1,6 +1,6 @@
 #pragma once
-// Importance view (DESIGN §8): per-column importance of one layer and a layer × column heat map
-// of the whole model, with the quality-level thresholds the codec uses.
+// Importance view (docs/architecture.md, GUI): per-column importance of one layer and a layer ×
+// column heat map of the whole model, with the quality-level thresholds the codec uses.
 
 #include "analysis/importancemap.h"
 #include "analysisview.h"

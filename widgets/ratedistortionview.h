@@ -1,7 +1,7 @@
 #pragma once
-// Rate–distortion view (DESIGN §8): one curve per compression method of a sweep, rate (bits per
-// weight or file size) against a distortion measure, with the FP16 reference and a table of
-// every measured point under the plot.
+// Rate–distortion view (docs/architecture.md, GUI): one curve per compression method of a sweep,
+// rate (bits per weight or file size) against a distortion measure, with the FP16 reference and a
+// table of every measured point under the plot.
 
 #include "analysis/sweepsession.h"
 #include "analysisview.h"

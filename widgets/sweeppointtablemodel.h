@@ -1,5 +1,6 @@
 #pragma once
-// Table of a rate–distortion sweep's measured points (DESIGN §8), under the RD plot.
+// Table of a rate–distortion sweep's measured points (docs/architecture.md, GUI), under the RD
+// plot.
 
 #include "analysis/sweepsession.h"
 

@@ -1,7 +1,7 @@
 #pragma once
-// One column of the generation pane (DESIGN §8): a continuation streamed token by token, each
-// token coloured by who decided it, with the step's numbers in a tooltip and the student's
-// entropy per token in a strip underneath.
+// One column of the generation pane (docs/architecture.md, GUI): a continuation streamed token by
+// token, each token coloured by who decided it, with the step's numbers in a tooltip and the
+// student's entropy per token in a strip underneath.
 
 #include "decode/collaborativedecoder.h"
 

@@ -1,5 +1,5 @@
 // nwc collab: the student alone next to the student steered by a teacher for its first N
-// tokens (DESIGN §6), with an optional per-step trace.
+// tokens (docs/architecture.md, Collaborative decoding), with an optional per-step trace.
 #include "cli/clioutput.h"
 #include "cli/commands.h"
 

@@ -1,9 +1,9 @@
 #pragma once
-// Global bit allocation across tensors (DESIGN §4 "Rate"): every tensor offers options (codec,
-// latent step) with a rate and an importance-weighted distortion; one option per tensor is
-// chosen so that total distortion is minimal for a total rate at or just below a target —
-// equal distortion-per-bit slopes across tensors (Lagrangian), then a greedy fill of what is
-// left. Torch-free, pure.
+// Global bit allocation across tensors (docs/architecture.md, Rate control): every tensor offers
+// options (codec, latent step) with a rate and an importance-weighted distortion; one option per
+// tensor is chosen so that total distortion is minimal for a total rate at or just below a target —
+// equal distortion-per-bit slopes across tensors (Lagrangian), then a greedy fill of what is left.
+// Torch-free, pure.
 
 #include <cstdint>
 #include <vector>

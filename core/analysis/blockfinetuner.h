@@ -1,13 +1,12 @@
 #pragma once
-// Output-guided fine-tuning across layers (DESIGN §5 "across layers"): the model is coded one
-// decoder block at a time; after a block's attention layers are coded, the block's norm
+// Output-guided fine-tuning across layers (docs/architecture.md, Across layers): the model is coded
+// one decoder block at a time; after a block's attention layers are coded, the block's norm
 // weights, the coded layers' column scales and its not-yet-coded MLP weights are tuned so the
-// block's output on calibration windows matches the original model's; then the MLP layers are
-// coded from the tuned weights and the norms and all column scales are tuned once more (Adam,
-// early stop on held-out windows). The next block sees the compressed model's outputs. A last,
-// end-to-end stage tunes every column scale and norm weight so the whole model's next-token
-// distributions match the original's (KL divergence).
-// Torch-free header.
+// block's output on calibration windows matches the original model's; then the MLP layers are coded
+// from the tuned weights and the norms and all column scales are tuned once more (Adam, early stop
+// on held-out windows). The next block sees the compressed model's outputs. A last, end-to-end
+// stage tunes every column scale and norm weight so the whole model's next-token distributions
+// match the original's (KL divergence). Torch-free header.
 
 #include "analysis/compensation.h"
 

@@ -1,7 +1,8 @@
 #pragma once
-// Calibration (DESIGN §2, §4): runs a model on calibration text one decoder block at a time and
-// stores, per linear-layer input x, H = Σ x xᵀ and importance = diag(H) in an HDF5 file keyed by
-// model hash + data hash. The job behind `nwc calibrate`. Torch-free header.
+// Calibration (docs/architecture.md, Data flow and Importance): runs a model on calibration text
+// one decoder block at a time and stores, per linear-layer input x, H = Σ x xᵀ and importance =
+// diag(H) in an HDF5 file keyed by model hash + data hash. The job behind `nwc calibrate`.
+// Torch-free header.
 
 #include "analysis/calibrationdata.h"
 

@@ -1,7 +1,8 @@
 #pragma once
-// The statistics of a calibration run (DESIGN §2, §4): per linear-layer input x, H = Σ x xᵀ over
-// every token position of the calibration windows, and importance = diag(H). Backed by the HDF5
-// file `nwc calibrate` writes; H is read from it lazily, one input at a time. Torch-free header.
+// The statistics of a calibration run (docs/architecture.md, Data flow and Importance): per
+// linear-layer input x, H = Σ x xᵀ over every token position of the calibration windows, and
+// importance = diag(H). Backed by the HDF5 file `nwc calibrate` writes; H is read from it lazily,
+// one input at a time. Torch-free header.
 
 #include <QString>
 #include <QStringList>

@@ -1,7 +1,7 @@
 #pragma once
-// Error compensation settings and what it measured (DESIGN §5). Plain value types: the
-// compressor fills them in, the container stores them under /analysis, the Compensation view
-// shows them. Torch-free header.
+// Error compensation settings and what it measured (docs/architecture.md, Error compensation).
+// Plain value types: the compressor fills them in, the container stores them under /analysis, the
+// Compensation view shows them. Torch-free header.
 
 #include <QJsonObject>
 #include <QString>

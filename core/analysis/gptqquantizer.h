@@ -1,7 +1,8 @@
 #pragma once
-// GPTQ baseline (Frantar et al. 2022, DESIGN §5): group quantization like RTN, but each column's
-// rounding error is pushed onto the not-yet-quantized columns through the inverse Hessian of the
-// layer's inputs, so the layer's *output* error is minimized. Torch-free header.
+// GPTQ baseline (Frantar et al. 2022, docs/architecture.md, Baselines): group quantization like
+// RTN, but each column's rounding error is pushed onto the not-yet-quantized columns through the
+// inverse Hessian of the layer's inputs, so the layer's *output* error is minimized. Torch-free
+// header.
 
 #include "codec/compressedtensor.h"
 

@@ -1,7 +1,7 @@
 #pragma once
-// Per-column importance of every linear layer (DESIGN §4, §8): what the Importance view shows.
-// Plain value types, read from a calibration file or from a .nwc container's /analysis.
-// Torch-free header.
+// Per-column importance of every linear layer (docs/architecture.md, Importance and GUI): what the
+// Importance view shows. Plain value types, read from a calibration file or from a .nwc container's
+// /analysis. Torch-free header.
 
 #include <QString>
 #include <cstdint>

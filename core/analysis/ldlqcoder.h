@@ -1,7 +1,7 @@
 #pragma once
-// LDLQ error feedback for NWC (DESIGN §5 "inside a layer"): the columns of a weight matrix are
-// coded in blocks, and after each block its coding error is pushed onto the columns not yet
-// coded through the LDL factor of the damped input statistics H, so that the layer's output
+// LDLQ error feedback for NWC (docs/architecture.md, Inside a layer): the columns of a weight
+// matrix are coded in blocks, and after each block its coding error is pushed onto the columns not
+// yet coded through the LDL factor of the damped input statistics H, so that the layer's output
 // error, not its weight error, is what coding minimizes. Torch-free header.
 
 #include <QString>

@@ -1,7 +1,8 @@
 #pragma once
-// Compresses a whole model into a .nwc container: the job behind `nwc compress` and
-// Compress › Compress at bit rate…. compressModel runs the stages of docs/architecture.md
-// ("Compression stages") in one process; each stage has its own header. Torch-free header.
+// Compresses a whole model into a .nwc container (docs/formats.md, The .nwc container): the job
+// behind `nwc compress` and Compress › Compress at bit rate…. compressModel runs the stages of
+// docs/architecture.md ("Compression stages") in one process; each stage has its own header.
+// Torch-free header.
 
 #include "analysis/compensation.h"
 #include "analysis/compressionsummary.h"
@@ -37,7 +38,7 @@ struct CompressionSettings {
     int calibrationLength = 256;
     /// RTN / GPTQ group size.
     int groupSize = 128;
-    /// Error compensation (NWC only; DESIGN §5).
+    /// Error compensation (NWC only; docs/architecture.md, Error compensation).
     CompensationSettings compensation;
 };
 

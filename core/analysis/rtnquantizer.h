@@ -1,6 +1,6 @@
 #pragma once
-// Round-to-nearest baseline (DESIGN §5 baselines): asymmetric integer codes per group of input
-// columns within each row, no calibration. Torch-free header.
+// Round-to-nearest baseline (docs/architecture.md, Baselines): asymmetric integer codes per group
+// of input columns within each row, no calibration. Torch-free header.
 
 #include "codec/compressedtensor.h"
 

@@ -1,8 +1,8 @@
 #pragma once
-// Rate–distortion sweep (DESIGN §8, `nwc sweep`, Compress › Sweep…): one compression +
-// evaluation per (method, bit rate), results kept in an HDF5 session file so a stopped sweep
-// resumes where it left off. Plain value types for the RD and Compensation views; torch-free
-// header.
+// Rate–distortion sweep (`nwc sweep`, Compress › Sweep…; docs/formats.md, Sweep sessions): one
+// compression + evaluation per (method, bit rate), results kept in an HDF5 session file so a
+// stopped sweep resumes where it left off. Plain value types for the RD and Compensation views;
+// torch-free header.
 
 #include <QJsonDocument>
 #include <QString>

@@ -1,6 +1,7 @@
 #pragma once
-// A trained codec in torch-free form: what a codec file and the container's /codecs/<id> group
-// hold (DESIGN §4, §7). NeuralCodec builds its network from it and exports back to it.
+// A trained codec in torch-free form: what a codec file and the container's /codecs/<id> group hold
+// (docs/architecture.md, Codec network; docs/formats.md, Codec files). NeuralCodec builds its
+// network from it and exports back to it.
 
 #include <QString>
 #include <cstdint>

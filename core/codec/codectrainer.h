@@ -1,7 +1,7 @@
 #pragma once
-// Trains an NWC codec on the weights of one or more checkpoints (DESIGN §4): normalized column
-// chunks with random quality levels, additive-noise quantization, loss
-// λ · MSE + Σ_q c_q · R_q. The job behind `nwc train-codec`. Torch-free header.
+// Trains an NWC codec on the weights of one or more checkpoints (docs/architecture.md, Training
+// loss): normalized column chunks with random quality levels, additive-noise quantization, loss λ ·
+// MSE + Σ_q c_q · R_q. The job behind `nwc train-codec`. Torch-free header.
 
 #include "codec/codecparameters.h"
 

@@ -1,7 +1,7 @@
 #pragma once
-// Column normalization and chunking (DESIGN §4): each column W[:, j] of a [rows, columns]
-// matrix is divided by its standard deviation (kept as IEEE half) and cut into chunks of d
-// values, the last one zero-padded. Torch-free.
+// Column normalization and chunking (docs/architecture.md, Columns and chunks): each column W[:, j]
+// of a [rows, columns] matrix is divided by its standard deviation (kept as IEEE half) and cut into
+// chunks of d values, the last one zero-padded. Torch-free.
 
 #include <cstdint>
 #include <vector>
@@ -29,9 +29,10 @@ ColumnChunks makeColumnChunks(const float *weights, int64_t rows, int64_t column
                               int32_t chunk = 16);
 
 /// Quality level per column from importance ranks: the top `fractions[0]` of columns get level
-/// fractions.size(), the next `fractions[1]` one less, and so on; the rest level 0 (DESIGN §4
-/// default: 0.1 % → 3, next 1 % → 2, next 10 % → 1). Counts are rounded up, so a layer with
-/// few columns still has one column at each level. Ties keep column order.
+/// fractions.size(), the next `fractions[1]` one less, and so on; the rest level 0
+/// (docs/architecture.md, Importance; default: 0.1 % → 3, next 1 % → 2, next 10 % → 1). Counts are
+/// rounded up, so a layer with few columns still has one column at each level. Ties keep column
+/// order.
 std::vector<uint8_t> qualityLevels(const std::vector<double> &importance,
                                    const std::vector<double> &fractions = {0.001, 0.01, 0.1});
 

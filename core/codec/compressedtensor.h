@@ -1,6 +1,7 @@
 #pragma once
-// One compressed weight matrix as stored in a .nwc container (DESIGN §7). Torch-free value
-// type: the codec fills it, the container writes and reads it, CompressedCheckpoint decodes it.
+// One compressed weight matrix as stored in a .nwc container (docs/formats.md, The .nwc container).
+// Torch-free value type: the codec fills it, the container writes and reads it,
+// CompressedCheckpoint decodes it.
 
 #include "io/dtype.h"
 

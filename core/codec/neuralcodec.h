@@ -1,5 +1,6 @@
 #pragma once
-// The NWC codec network (DESIGN §4) as a LibTorch module. Core-internal header: includes torch.
+// The NWC codec network (docs/architecture.md, Codec network) as a LibTorch module. Core-internal
+// header: includes torch.
 //
 // Encoder: y = (x + Linear(h→d)(blocks(Linear(d→h)(x)))) · exp(γ_q), each of the K residual
 // blocks z ← (z + ReLU(LayerNorm(Linear(z)))) ⊙ e_q with a learned quality embedding e_q.

@@ -1,7 +1,7 @@
 #pragma once
-// The .nwc container (DESIGN §7): one HDF5 file holding everything needed to rebuild a model —
-// header, config.json, tokenizer files, codecs, compressed tensors, passthrough tensors and
-// optional analysis results. Torch-free and HDF5-free header.
+// The .nwc container (docs/formats.md, The .nwc container): one HDF5 file holding everything needed
+// to rebuild a model — header, config.json, tokenizer files, codecs, compressed tensors,
+// passthrough tensors and optional analysis results. Torch-free and HDF5-free header.
 //
 // Layout (format_version 1):
 //   /                      attributes format="nwc", format_version, tool_version, source_model,

@@ -1,8 +1,8 @@
 #pragma once
-// QA benchmark of collaborative decoding (DESIGN §6): for each question, the student alone, the
-// teacher alone and the rule S = p_s + alpha (p_t - p_s) for the first N tokens (greedy) over an
-// alpha x N grid, plus the gated rule over a tau grid. Resumable through an HDF5 session file.
-// Torch-free: plain value types for the CLI and a GUI.
+// QA benchmark of collaborative decoding (docs/architecture.md, Collaborative decoding): for each
+// question, the student alone, the teacher alone and the rule S = p_s + alpha (p_t - p_s) for the
+// first N tokens (greedy) over an alpha x N grid, plus the gated rule over a tau grid. Resumable
+// through an HDF5 session file. Torch-free: plain value types for the CLI and a GUI.
 
 #include "lm/qabenchmark.h"
 

@@ -1,6 +1,7 @@
 #pragma once
-// The probability arithmetic of collaborative decoding (DESIGN §6), as pure functions over plain
-// vectors so that it can be checked against hand-computed distributions. Torch-free.
+// The probability arithmetic of collaborative decoding (docs/architecture.md, Collaborative
+// decoding), as pure functions over plain vectors so that it can be checked against hand-computed
+// distributions. Torch-free.
 
 #include <cstdint>
 #include <vector>

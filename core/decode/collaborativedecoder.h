@@ -1,9 +1,9 @@
 #pragma once
-// Collaborative decoding with limited teacher supervision (DESIGN §6, arXiv 2406.18002): for the
-// first N generated tokens the student's and teacher's next-token distributions are mixed as
-// S = p_s + alpha (p_t - p_s) and the token is argmax S; afterwards the student continues alone.
-// Torch-free header: the KV caches live behind a pointer, so a GUI can hold a decoder and call
-// step() one token at a time.
+// Collaborative decoding with limited teacher supervision (docs/architecture.md, Collaborative
+// decoding; arXiv 2406.18002): for the first N generated tokens the student's and teacher's
+// next-token distributions are mixed as S = p_s + alpha (p_t - p_s) and the token is argmax S;
+// afterwards the student continues alone. Torch-free header: the KV caches live behind a pointer,
+// so a GUI can hold a decoder and call step() one token at a time.
 
 #include "decode/collabmath.h"
 #include "lm/generator.h"

@@ -1,6 +1,6 @@
 #pragma once
 // Whether a student and a teacher share a tokenizer, so that their next-token distributions are
-// over the same tokens (DESIGN §6). Torch-free.
+// over the same tokens (docs/architecture.md, Collaborative decoding). Torch-free.
 
 #include <QString>
 

@@ -1,14 +1,12 @@
 #include "io/checkpoint.h"
 
-#include "codec/compressedcheckpoint.h"
+#include "io/checkpointregistry.h"
 #include "io/hfcheckpoint.h"
-#include "io/llama2ccheckpoint.h"
+#include "io/nwcsignature.h"
 #include "io/pickleguard.h"
 #include "jobs/error.h"
 #include "jobs/installpaths.h"
 
-#include <QDir>
-#include <QFile>
 #include <QFileInfo>
 #include <QStringList>
 
@@ -22,10 +20,22 @@ bool isDemoDirectory(const QString &directory) {
     return QFileInfo(directory + QStringLiteral("/config.json")).isFile();
 }
 
-/// Whether `path` starts with the HDF5 signature (a .nwc container under another name).
-bool isHdf5File(const QString &path) {
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) && file.read(8) == QByteArray("\x89HDF\r\n\x1a\n", 8);
+/// The error for a path no registered format recognizes.
+[[noreturn]] void refuseUnrecognized(const QFileInfo &info, const QString &path) {
+    if (recognizeNwcContainer(info) != Recognition::No)
+        throw Error(QStringLiteral("%1: this is a compressed .nwc container, and this program was "
+                                   "built without the NWC codec that reads it. Open it with nwc "
+                                   "or nwc-workbench (programs that link nwc_core_codec do).")
+                        .arg(path));
+    if (isPickleCheckpoint(path))
+        refusePickleCheckpoint(path);
+    QStringList choices;
+    for (const CheckpointOpener *opener : CheckpointRegistry::instance().formats())
+        choices.append(opener->description());
+    choices.append(QStringLiteral("demo:student / demo:teacher"));
+    const QString last = choices.takeLast();
+    throw Error(QStringLiteral("%1: unrecognized checkpoint. Open %2, or %3.")
+                    .arg(path, choices.join(QStringLiteral(", ")), last));
 }
 
 } // namespace
@@ -64,36 +74,10 @@ std::shared_ptr<const Checkpoint> Checkpoint::open(const QString &spec) {
     if (spec.startsWith(DemoPrefix))
         return HfCheckpoint::openDirectory(path, spec, spec.mid(DemoPrefix.size()));
 
-    if (info.isDir()) {
-        const QString name = QDir(info.absoluteFilePath()).dirName();
-        return HfCheckpoint::openDirectory(info.absoluteFilePath(), spec, name);
-    }
-
-    const QString fileName = info.fileName();
-    const QString suffix = info.suffix().toLower();
-    if (fileName == QLatin1String("config.json"))
-        return HfCheckpoint::openDirectory(info.absolutePath(), spec,
-                                           QDir(info.absolutePath()).dirName());
-    if (fileName.endsWith(QLatin1String(".safetensors.index.json")))
-        return HfCheckpoint::openIndex(info.absoluteFilePath(), spec,
-                                       QDir(info.absolutePath()).dirName());
-    if (suffix == QLatin1String("safetensors")) {
-        const QString base = info.completeBaseName();
-        const QString name =
-            base == QLatin1String("model") ? QDir(info.absolutePath()).dirName() : base;
-        return HfCheckpoint::openFile(info.absoluteFilePath(), spec, name);
-    }
-    if (suffix == QLatin1String("nwc") || isHdf5File(path))
-        return CompressedCheckpoint::open(info.absoluteFilePath(), spec);
-    if (isPickleCheckpoint(path))
-        refusePickleCheckpoint(path);
-    if (suffix == QLatin1String("bin"))
-        return Llama2cCheckpoint::open(info.absoluteFilePath(), spec, info.completeBaseName());
-    throw Error(QStringLiteral("%1: unrecognized checkpoint. Open a Hugging Face model directory "
-                               "(config.json + model.safetensors), a .safetensors file, a llama2.c "
-                               ".bin file, a compressed .nwc file, or demo:student / "
-                               "demo:teacher.")
-                    .arg(path));
+    const CheckpointOpener *opener = CheckpointRegistry::instance().formatFor(info);
+    if (!opener)
+        refuseUnrecognized(info, path);
+    return opener->open(info, spec);
 }
 
 } // namespace nwc

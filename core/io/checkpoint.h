@@ -25,9 +25,12 @@ enum class CheckpointFormat { HuggingFace, Llama2c, Nwc };
 ///  - a llama2.c checkpoint (.bin, legacy version 0 or version 1/2 with "ak42" magic);
 ///    its tensors are exposed under Hugging Face Llama names (q/k rows permuted to HF order),
 ///  - `demo:student` / `demo:teacher`, the built-in demo models,
-///  - a compressed .nwc container (CompressedCheckpoint; tensors are decoded when read).
-/// Pickle checkpoints (pytorch_model.bin, *.pt) are refused with a message saying how to
-/// convert them to safetensors. All errors are nwc::Error naming the file and the problem.
+///  - a compressed .nwc container (tensors are decoded when read), in programs that link
+///    core/codec, which registers that format.
+/// The formats other than demo: specs are chosen through CheckpointRegistry (see
+/// docs/architecture.md, Checkpoint formats). Pickle checkpoints (pytorch_model.bin, *.pt) are
+/// refused with a message saying how to convert them to safetensors. All errors are nwc::Error
+/// naming the file and the problem.
 class Checkpoint {
 public:
     virtual ~Checkpoint() = default;

@@ -18,7 +18,7 @@ namespace nwc {
 class ProgressSink;
 
 /// Sets LibTorch's intra-op threads to 1 once per process (OpenBLAS uses the cores; see
-/// DESIGN §1). Called by every Transformer constructor.
+/// docs/architecture.md, Threads and BLAS). Called by every Transformer constructor.
 void initializeTorchThreads();
 
 /// The device the runtime uses: the NWC_DEVICE environment setting ("cpu", "cuda", "cuda:N";

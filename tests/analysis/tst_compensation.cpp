@@ -1,7 +1,7 @@
-// Error compensation (DESIGN §5): LDLQ lowers a layer's output error at the same latent step and
-// its container decodes to exactly what it measured; block fine-tuning lowers every block's
-// output error; the report travels through the container; the switches parse and are refused
-// where they do not apply.
+// Error compensation (docs/architecture.md, Error compensation): LDLQ lowers a layer's output error
+// at the same latent step and its container decodes to exactly what it measured; block fine-tuning
+// lowers every block's output error; the report travels through the container; the switches parse
+// and are refused where they do not apply.
 #include "analysis/compensation.h"
 #include "analysis/ldlqcoder.h"
 #include "analysis/modelcompressor.h"

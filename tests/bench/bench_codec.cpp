@@ -471,8 +471,8 @@ int main(int argc, char **argv) {
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv))
         return 1;
-    // As in the app (DESIGN §1): one LibTorch intra-op thread, OpenBLAS and QtConcurrent use
-    // the cores.
+    // As in the app (docs/architecture.md, Threads and BLAS): one LibTorch intra-op thread,
+    // OpenBLAS and QtConcurrent use the cores.
     at::set_num_threads(1);
     registerNwcBenchmarks();
     registerBaselineBenchmarks();

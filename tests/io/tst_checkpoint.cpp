@@ -5,6 +5,7 @@
 #include "io/safetensorsfile.h"
 #include "io/safetensorswriter.h"
 #include "jobs/error.h"
+#include "testfiles.h"
 
 #include <QDir>
 #include <QFile>
@@ -19,6 +20,8 @@
 #include <map>
 
 using namespace nwc;
+using nwc::test::errorOf;
+using nwc::test::writeFile;
 
 namespace {
 
@@ -41,27 +44,11 @@ QString storiesPath() {
     return externalDir(QStringLiteral("llama2c-stories260K/stories260K.bin"));
 }
 
-void writeFile(const QString &path, const QByteArray &bytes) {
-    QFile file(path);
-    QVERIFY2(file.open(QIODevice::WriteOnly), qPrintable(path));
-    QCOMPARE(file.write(bytes), bytes.size());
-}
-
 QByteArray readFile(const QString &path) {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         return {};
     return file.readAll();
-}
-
-/// Runs `action`, which must throw nwc::Error; returns its message (empty if none was thrown).
-QString errorOf(const std::function<void()> &action) {
-    try {
-        action();
-    } catch (const Error &error) {
-        return error.message();
-    }
-    return QString();
 }
 
 /// Float at float index `index` of the data after a llama2.c header of `headerBytes`.

@@ -3,6 +3,7 @@
 #include "analysis/calibrationwindows.h"
 #include "analysis/importancemap.h"
 #include "codec/compressibletensor.h"
+#include "compute/torchcompute.h"
 #include "jobs/error.h"
 #include "jobs/progresssink.h"
 #include "lm/languagemodel.h"
@@ -28,20 +29,21 @@ constexpr int64_t kMaxReferenceValues = int64_t(1) << 27;
 /// (measured on stories260K: the full rate stops at the first epoch without improvement).
 constexpr double kEndToEndRateFactor = 0.1;
 
-torch::Tensor unitFactors(int64_t columns) {
-    return torch::ones({columns},
-                       torch::TensorOptions().dtype(torch::kFloat32).requires_grad(true));
-}
-
-torch::Tensor toTensor(const std::vector<float> &values, const torch::Tensor &like) {
-    return torch::from_blob(const_cast<float *>(values.data()), like.sizes(), torch::kFloat32)
-        .clone();
+/// Column scale factors of `weight` [out, in], all 1: float32 (Adam state stays precise whatever
+/// the compute dtype) on the weight's device.
+torch::Tensor unitFactors(const torch::Tensor &weight) {
+    return torch::ones({weight.size(1)},
+                       weight.options().dtype(torch::kFloat32).requires_grad(true));
 }
 
 std::vector<float> toVector(const torch::Tensor &tensor) {
-    const torch::Tensor contiguous = tensor.detach().to(torch::kFloat32).contiguous();
-    return std::vector<float>(contiguous.data_ptr<float>(),
-                              contiguous.data_ptr<float>() + contiguous.numel());
+    const torch::Tensor host = toHost(tensor, torch::kFloat32);
+    return std::vector<float>(host.data_ptr<float>(), host.data_ptr<float>() + host.numel());
+}
+
+std::vector<double> factorValues(const torch::Tensor &factors) {
+    const torch::Tensor host = toHost(factors, torch::kFloat64);
+    return std::vector<double>(host.data_ptr<double>(), host.data_ptr<double>() + host.numel());
 }
 
 bool isAttentionWeight(const QString &name) {
@@ -183,7 +185,8 @@ struct BlockFineTuner::Private {
                 for (Coded &layer : coded) {
                     torch::Tensor &weight = parameter(layer.name);
                     // d loss / d factor_j = Σ_rows d loss / d W_rj · base_rj.
-                    layer.factors.mutable_grad() = (weight.grad() * layer.base).sum(0);
+                    layer.factors.mutable_grad() =
+                        (weight.grad() * layer.base).sum(0).to(layer.factors.scalar_type());
                     weight.mutable_grad() = torch::Tensor();
                 }
                 optimizer.step();
@@ -249,7 +252,9 @@ BlockFineTuner::BlockFineTuner(LanguageModel &model, const CalibrationWindows &w
     d->module = model.runtime().module().get();
     d->settings = settings;
     std::vector<int64_t> ids(windows.ids.begin(), windows.ids.end());
-    d->ids = torch::tensor(ids, torch::kInt64).view({windows.count, windows.length});
+    d->ids = torch::tensor(ids, torch::kInt64)
+                 .view({windows.count, windows.length})
+                 .to(d->module->device());
     d->heldOutCount = windows.count >= 2 ? std::max<int64_t>(1, windows.count / 4) : 0;
     d->tuneCount = windows.count - d->heldOutCount;
     for (const auto &item : d->module->named_parameters(true)) {
@@ -291,7 +296,7 @@ void BlockFineTuner::run(const QStringList &tensors, const Callbacks &callbacks,
     const auto setWeight = [&](const QString &name, const std::vector<float> &values) {
         torch::NoGradGuard noGrad;
         torch::Tensor &parameter = d->parameter(name);
-        parameter.copy_(toTensor(values, parameter));
+        parameter.copy_(hostView(values.data(), parameter.sizes()));
     };
     for (int block = 0; block < blocks; ++block) {
         throwIfCancelled(progress);
@@ -325,7 +330,7 @@ void BlockFineTuner::run(const QStringList &tensors, const Callbacks &callbacks,
             untuned[name] = decoded;
             setWeight(name, decoded);
             torch::Tensor &parameter = d->parameter(name);
-            coded.push_back({name, parameter.detach().clone(), unitFactors(parameter.size(1))});
+            coded.push_back({name, parameter.detach().clone(), unitFactors(parameter)});
         }
         d->tuneBlock(block, coded, mlp, norms, compressed, target, progress);
         // MLP: code the tuned weights, then tune norms and every column scale.
@@ -334,17 +339,13 @@ void BlockFineTuner::run(const QStringList &tensors, const Callbacks &callbacks,
             const std::vector<float> decoded = callbacks.code(name, weightOf(name));
             setWeight(name, decoded);
             torch::Tensor &parameter = d->parameter(name);
-            coded.push_back({name, parameter.detach().clone(), unitFactors(parameter.size(1))});
+            coded.push_back({name, parameter.detach().clone(), unitFactors(parameter)});
         }
         d->tuneBlock(block, coded, QStringList(), norms, compressed, target, progress);
         for (const Private::Coded &layer : coded) {
-            const torch::Tensor factors = layer.factors.detach().to(torch::kFloat64).contiguous();
-            const std::vector<double> values(factors.data_ptr<double>(),
-                                             factors.data_ptr<double>() + factors.numel());
-            setWeight(layer.name, callbacks.rescale(layer.name, values));
+            setWeight(layer.name, callbacks.rescale(layer.name, factorValues(layer.factors)));
             torch::Tensor &parameter = d->parameter(layer.name);
-            d->allCoded.push_back(
-                {layer.name, parameter.detach().clone(), unitFactors(parameter.size(1))});
+            d->allCoded.push_back({layer.name, parameter.detach().clone(), unitFactors(parameter)});
         }
         for (const QString &name : norms)
             d->tunedNorms[name] = weightOf(name);
@@ -378,7 +379,7 @@ void BlockFineTuner::run(const QStringList &tensors, const Callbacks &callbacks,
         throwIfCancelled(progress);
         setWeight(name, callbacks.code(name, weightOf(name)));
         torch::Tensor &parameter = d->parameter(name);
-        d->allCoded.push_back({name, parameter.detach().clone(), unitFactors(parameter.size(1))});
+        d->allCoded.push_back({name, parameter.detach().clone(), unitFactors(parameter)});
     }
     if (referenceLogProbabilities.defined()) {
         // End to end: every column scale and norm weight against the original predictions.
@@ -404,12 +405,8 @@ void BlockFineTuner::run(const QStringList &tensors, const Callbacks &callbacks,
             progress);
         d->endToEndBefore = before;
         d->endToEndAfter = after;
-        for (const Private::Coded &layer : d->allCoded) {
-            const torch::Tensor factors = layer.factors.detach().to(torch::kFloat64).contiguous();
-            const std::vector<double> values(factors.data_ptr<double>(),
-                                             factors.data_ptr<double>() + factors.numel());
-            setWeight(layer.name, callbacks.rescale(layer.name, values));
-        }
+        for (const Private::Coded &layer : d->allCoded)
+            setWeight(layer.name, callbacks.rescale(layer.name, factorValues(layer.factors)));
         for (const QString &name : norms)
             d->tunedNorms[name] = weightOf(name);
     }

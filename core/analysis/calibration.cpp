@@ -2,6 +2,7 @@
 #include "analysis/calibration.h"
 
 #include "analysis/calibrationwindows.h"
+#include "compute/torchcompute.h"
 #include "io/checkpoint.h"
 #include "io/h5util.h"
 #include "jobs/error.h"
@@ -76,8 +77,9 @@ void copyAtomically(const QString &source, const QString &target) {
     }
 }
 
-/// Sums x xᵀ of every linear-layer input reported by the model's observer, in float64 on the
-/// CPU, in the order the inputs were first seen. Calls from other threads are ignored.
+/// Sums x xᵀ of every linear-layer input reported by the model's observer, in float64 (by
+/// design, whatever the compute dtype) on the model's device, in the order the inputs were first
+/// seen. Calls from other threads are ignored.
 class InputStatistics {
 public:
     struct Sum {
@@ -90,11 +92,10 @@ public:
             return;
         const QString key = weights.join(QLatin1Char(','));
         auto it = m_index.find(key);
-        const torch::Tensor x =
-            input.detach().reshape({-1, input.size(-1)}).to(torch::kCPU, torch::kDouble);
+        const torch::Tensor x = input.detach().reshape({-1, input.size(-1)}).to(torch::kDouble);
         if (it == m_index.end()) {
             it = m_index.emplace(key, m_sums.size()).first;
-            m_sums.push_back({weights, torch::zeros({x.size(1), x.size(1)}, torch::kDouble)});
+            m_sums.push_back({weights, torch::zeros({x.size(1), x.size(1)}, x.options())});
         }
         m_sums[it->second].hessian.addmm_(x.t(), x);
     }
@@ -143,10 +144,11 @@ void writeSums(H5::H5File &file, std::vector<InputStatistics::Sum> sums, int blo
         h5::setAttribute(group, QStringLiteral("block"), int64_t(block));
         h5::writeStrings(group, QStringLiteral("weights"),
                          std::vector<QString>(sum.weights.begin(), sum.weights.end()));
-        const torch::Tensor diagonal = sum.hessian.diagonal().contiguous();
+        const torch::Tensor diagonal = toHost(sum.hessian.diagonal());
         const double *d = diagonal.data_ptr<double>();
         h5::writeDoubles(group, QStringLiteral("importance"), std::vector<double>(d, d + in));
-        torch::Tensor single = sum.hessian.to(torch::kFloat).contiguous();
+        // Stored as float32 (the file format); summed in float64 above.
+        torch::Tensor single = toHost(sum.hessian, torch::kFloat32);
         sum.hessian = torch::Tensor(); // free the float64 copy before the next one is made
         const float *h = single.data_ptr<float>();
         h5::writeFloats(group, QStringLiteral("hessian"),
@@ -283,7 +285,7 @@ CalibrationData calibrate(const LanguageModel &model, const QString &textPath,
     };
     std::vector<int64_t> ids(windows.ids.begin(), windows.ids.end());
     torch::Tensor hidden =
-        module.embed(torch::from_blob(ids.data(), {count, int64_t(windows.length)}, torch::kLong));
+        module.embed(hostView(ids.data(), {count, int64_t(windows.length)}));
     int nextInput = 0;
     for (int block = 0; block < blocks; ++block) {
         throwIfCancelled(progress);

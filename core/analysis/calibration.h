@@ -22,7 +22,7 @@ class ProgressSink;
 ///
 /// The model runs block by block: all windows are embedded, then each block runs on the
 /// previous block's outputs in mini-batches while the inputs of its linear layers are summed
-/// into H (float64 on the CPU); each block's H is written and freed before the next block, so
+/// into H (float64 on the model's device); each block's H is written and freed before the next block, so
 /// memory does not grow with depth. The final norm's output is the input of lm_head (or of the
 /// tied embedding). Installs an input observer on the model's runtime for the duration of the
 /// call (removed on return, also on errors): do not run the same LanguageModel on another

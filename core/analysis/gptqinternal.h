@@ -7,7 +7,8 @@
 
 namespace nwc {
 
-/// inverseHessianFactor on tensors: `hessian` is [n, n] of any floating dtype (not modified).
+/// inverseHessianFactor on tensors: `hessian` is [n, n] of any floating dtype (not modified); the
+/// factor lives on the Hessian's device.
 struct TorchInverseHessianFactor {
     /// Upper triangular U (float64) with (H' + damping * I)^-1 = Uᵀ U.
     torch::Tensor upper;

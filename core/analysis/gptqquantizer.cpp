@@ -2,6 +2,7 @@
 
 #include "analysis/gptqinternal.h"
 #include "codec/groupquantization.h"
+#include "compute/torchcompute.h"
 #include "jobs/error.h"
 #include "jobs/progresssink.h"
 
@@ -31,9 +32,10 @@ void checkHessianSize(const QString &name, const std::vector<float> &hessian, in
                                      .arg(columns));
 }
 
-/// Wraps a caller's buffer without copying; callers only read through it.
-torch::Tensor wrap(const float *data, int64_t rows, int64_t columns) {
-    return torch::from_blob(const_cast<float *>(data), {rows, columns}, torch::kFloat32);
+/// A caller's host buffer on the options' device (no copy on the host; callers only read it).
+torch::Tensor onDevice(const float *data, int64_t rows, int64_t columns,
+                       const torch::Device &device) {
+    return hostView(data, {rows, columns}).to(device);
 }
 
 } // namespace
@@ -47,11 +49,11 @@ inverseHessianFactorTensor(const QString &name, const torch::Tensor &hessian, do
         throw hessianError(
             name, QStringLiteral("dampening %1 must be a finite number >= 0").arg(dampening));
     const int64_t n = hessian.size(0);
-    const auto float64 = torch::TensorOptions().dtype(torch::kFloat64);
+    const auto float64 = hessian.options().dtype(torch::kFloat64);
     TorchInverseHessianFactor factor;
     if (n == 0) {
         factor.upper = torch::zeros({0, 0}, float64);
-        factor.dead = torch::zeros({0}, torch::TensorOptions().dtype(torch::kBool));
+        factor.dead = torch::zeros({0}, hessian.options().dtype(torch::kBool));
         return factor;
     }
     torch::Tensor h = hessian.to(torch::kFloat64, /*non_blocking=*/false, /*copy=*/true);
@@ -104,14 +106,17 @@ inverseHessianFactorTensor(const QString &name, const torch::Tensor &hessian, do
 }
 
 InverseHessianFactor inverseHessianFactor(const QString &name, const std::vector<float> &hessian,
-                                          int64_t columns, double dampening) {
+                                          int64_t columns, double dampening,
+                                          const ComputeOptions &options) {
     checkHessianSize(name, hessian, columns);
-    const TorchInverseHessianFactor factor =
-        inverseHessianFactorTensor(name, wrap(hessian.data(), columns, columns), dampening);
+    const torch::Device device = torchDevice(options);
+    const TorchInverseHessianFactor factor = inverseHessianFactorTensor(
+        name, onDevice(hessian.data(), columns, columns, device), dampening);
     InverseHessianFactor result;
-    const double *upper = factor.upper.data_ptr<double>();
+    const torch::Tensor upperOnHost = toHost(factor.upper);
+    const double *upper = upperOnHost.data_ptr<double>();
     result.upper.assign(upper, upper + columns * columns);
-    const torch::Tensor dead = factor.dead.to(torch::kUInt8).contiguous();
+    const torch::Tensor dead = toHost(factor.dead, torch::kUInt8);
     const uint8_t *deadData = dead.data_ptr<uint8_t>();
     result.deadColumns.assign(deadData, deadData + columns);
     result.damping = factor.damping;
@@ -121,7 +126,7 @@ InverseHessianFactor inverseHessianFactor(const QString &name, const std::vector
 CompressedTensor gptqCompress(const QString &name, const float *weights, int64_t rows,
                               int64_t columns, const std::vector<float> &hessian, int bits,
                               int groupSize, int blockSize, double dampening,
-                              ProgressSink *progress) {
+                              ProgressSink *progress, const ComputeOptions &options) {
     checkGroupQuantizerInput(name, weights, rows, columns, bits, groupSize);
     if (blockSize < 1)
         throw Error(QStringLiteral("Cannot quantize tensor '%1': GPTQ block size %2 (it must be "
@@ -137,11 +142,12 @@ CompressedTensor gptqCompress(const QString &name, const float *weights, int64_t
                                   codes, parameters);
 
     torch::NoGradGuard noGrad;
+    const torch::Device device = torchDevice(options);
     torch::Tensor inverse;
-    torch::Tensor current = wrap(weights, rows, columns).clone();
+    torch::Tensor current = onDevice(weights, rows, columns, device).clone();
     {
-        const TorchInverseHessianFactor factor =
-            inverseHessianFactorTensor(name, wrap(hessian.data(), columns, columns), dampening);
+        const TorchInverseHessianFactor factor = inverseHessianFactorTensor(
+            name, onDevice(hessian.data(), columns, columns, device), dampening);
         // The reference implementation runs the column loop in float32; so do we.
         inverse = factor.upper.to(torch::kFloat32).contiguous();
         current.masked_fill_(factor.dead.unsqueeze(0), 0.0);
@@ -155,10 +161,11 @@ CompressedTensor gptqCompress(const QString &name, const float *weights, int64_t
         const int64_t count = end - first;
         // The block transposed, [count, rows], so that a column is contiguous; it receives the
         // updates from its own columns at once, later columns get them in one product below.
-        torch::Tensor block = current.slice(1, first, end).t().contiguous();
-        torch::Tensor errors = torch::zeros({count, rows}, torch::kFloat32);
-        const torch::Tensor blockInverse =
-            inverse.slice(0, first, end).slice(1, first, end).contiguous();
+        // The column loop reads and writes them through pointers: host copies (no copy when the
+        // device is the host).
+        torch::Tensor block = toHost(current.slice(1, first, end).t());
+        torch::Tensor errors = torch::zeros({count, rows}, block.options());
+        const torch::Tensor blockInverse = toHost(inverse.slice(0, first, end).slice(1, first, end));
         float *blockData = block.data_ptr<float>();
         float *errorData = errors.data_ptr<float>();
         const float *u = blockInverse.data_ptr<float>();
@@ -173,9 +180,9 @@ CompressedTensor gptqCompress(const QString &name, const float *weights, int64_t
                 torch::Tensor beyond;
                 if (groupEnd > end) {
                     beyond = current.slice(1, end, groupEnd) -
-                             errors.slice(0, 0, i).t().matmul(
+                             errors.slice(0, 0, i).to(device).t().matmul(
                                  inverse.slice(0, first, column).slice(1, end, groupEnd));
-                    beyond = beyond.contiguous();
+                    beyond = toHost(beyond);
                 }
                 const float *beyondData = beyond.defined() ? beyond.data_ptr<float>() : nullptr;
                 groupValues.resize(size_t(groupEnd - column));
@@ -209,7 +216,8 @@ CompressedTensor gptqCompress(const QString &name, const float *weights, int64_t
         }
         if (end < columns)
             current.slice(1, end, columns)
-                .sub_(errors.t().matmul(inverse.slice(0, first, end).slice(1, end, columns)));
+                .sub_(errors.to(device).t().matmul(
+                    inverse.slice(0, first, end).slice(1, end, columns)));
         reportProgress(progress, double(end) / double(columns),
                        QStringLiteral("GPTQ %1: %2 of %3 columns").arg(name).arg(end).arg(columns));
     }

@@ -5,6 +5,7 @@
 // header.
 
 #include "codec/compressedtensor.h"
+#include "jobs/computeoptions.h"
 
 #include <QString>
 #include <cstdint>
@@ -26,11 +27,13 @@ struct InverseHessianFactor {
 };
 
 /// Factors `hessian` ([columns, columns] row-major, H = Σ x xᵀ over calibration inputs) as
-/// above, in float64. When the Cholesky factorization fails the damping is raised tenfold, up
-/// to four times. Throws nwc::Error naming tensor `name` for a wrong size, non-finite entries,
-/// a negative diagonal entry, or a matrix that no tried damping makes positive definite.
+/// above, in float64 (by design, whatever the compute dtype) on the options' device. When the
+/// Cholesky factorization fails the damping is raised tenfold, up to four times. Throws
+/// nwc::Error naming tensor `name` for a wrong size, non-finite entries, a negative diagonal
+/// entry, or a matrix that no tried damping makes positive definite.
 InverseHessianFactor inverseHessianFactor(const QString &name, const std::vector<float> &hessian,
-                                          int64_t columns, double dampening = 0.01);
+                                          int64_t columns, double dampening = 0.01,
+                                          const ComputeOptions &options = {});
 
 /// GPTQ as in its reference implementation, without act-order: dead columns are zeroed, the
 /// damped Hessian is factored (inverseHessianFactor), columns are quantized in order in blocks
@@ -39,11 +42,14 @@ InverseHessianFactor inverseHessianFactor(const QString &name, const std::vector
 /// (error-updated) weights when its first column is reached. `weights` is [rows, columns]
 /// row-major (rows = outputs, columns = inputs), `hessian` [columns, columns]. Returns a
 /// CompressionMethod::Gptq tensor with the same layout as rtnCompress, decoded by
-/// dequantizeGroups. Reports and checks cancellation once per block. Throws nwc::Error naming
-/// the tensor for bad arguments or an unusable Hessian, nwc::Cancelled when cancelled.
+/// dequantizeGroups. The factorization and the lazy batch updates run on the options' device;
+/// the column loop runs in host memory on one block at a time, in float32 as the reference
+/// implementation does. Reports and checks cancellation once per block. Throws nwc::Error naming
+/// the tensor for bad arguments or an unusable Hessian or options, nwc::Cancelled when cancelled.
 CompressedTensor gptqCompress(const QString &name, const float *weights, int64_t rows,
                               int64_t columns, const std::vector<float> &hessian, int bits,
                               int groupSize = 128, int blockSize = 128, double dampening = 0.01,
-                              ProgressSink *progress = nullptr);
+                              ProgressSink *progress = nullptr,
+                              const ComputeOptions &options = {});
 
 } // namespace nwc

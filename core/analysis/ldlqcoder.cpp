@@ -3,6 +3,7 @@
 #include "analysis/gptqinternal.h"
 #include "codec/columnchunks.h"
 #include "codec/nwctensorcoder.h"
+#include "compute/torchcompute.h"
 #include "jobs/error.h"
 
 #include <torch/torch.h>
@@ -15,12 +16,13 @@ namespace {
 /// Layers are cut into at least this many column blocks.
 constexpr int64_t kMinBlocks = 8;
 
+/// A host buffer [rows, columns] (no copy on the host; only read).
 torch::Tensor wrap(const float *data, int64_t rows, int64_t columns) {
-    return torch::from_blob(const_cast<float *>(data), {rows, columns}, torch::kFloat32);
+    return hostView(data, {rows, columns});
 }
 
 double traceError(const torch::Tensor &error, const torch::Tensor &hessian) {
-    const torch::Tensor e = error.to(torch::kFloat64);
+    const torch::Tensor e = error.to(hessian.device(), torch::kFloat64);
     return (torch::mm(e, hessian) * e).sum().item<double>();
 }
 
@@ -30,6 +32,7 @@ struct LdlqCoder::Private {
     QString name;
     int64_t columns = 0;
     int blockSize = 128;
+    torch::Device device = torch::kCPU;
     torch::Tensor hessian; // float64 [n, n]
     torch::Tensor dead;    // bool [n]
     /// Per block starting at b · blockSize: U_BB⁻¹ U_B,rest (float32 [count, n − end]).
@@ -37,7 +40,7 @@ struct LdlqCoder::Private {
 };
 
 LdlqCoder::LdlqCoder(const QString &name, const std::vector<float> &hessian, int64_t columns,
-                     int blockSize, double dampening)
+                     int blockSize, double dampening, const ComputeOptions &options)
     : d(std::make_unique<Private>()) {
     if (columns <= 0 || int64_t(hessian.size()) != columns * columns)
         throw Error(QStringLiteral("Cannot compensate tensor '%1': its input statistics have %2 "
@@ -52,7 +55,8 @@ LdlqCoder::LdlqCoder(const QString &name, const std::vector<float> &hessian, int
     d->columns = columns;
     // Feedback needs several blocks per layer: narrow layers get narrower blocks.
     d->blockSize = int(std::max<int64_t>(1, std::min<int64_t>(blockSize, columns / kMinBlocks)));
-    const torch::Tensor h = wrap(hessian.data(), columns, columns);
+    d->device = torchDevice(options);
+    const torch::Tensor h = wrap(hessian.data(), columns, columns).to(d->device);
     d->hessian = h.to(torch::kFloat64, false, true);
     const TorchInverseHessianFactor factor = inverseHessianFactorTensor(name, h, dampening);
     d->dead = factor.dead;
@@ -87,7 +91,7 @@ LdlqCoder::Result LdlqCoder::code(NwcTensorCoder &coder, const std::vector<float
                         .arg(importance.size())
                         .arg(n));
     torch::NoGradGuard noGrad;
-    torch::Tensor current = wrap(weights.data(), rows, n).clone();
+    torch::Tensor current = wrap(weights.data(), rows, n).to(d->device).clone();
     current.masked_fill_(d->dead.unsqueeze(0), 0.0);
     Result result;
     result.decoded.assign(size_t(rows * n), 0.0f);
@@ -98,8 +102,9 @@ LdlqCoder::Result LdlqCoder::code(NwcTensorCoder &coder, const std::vector<float
         const int64_t end = std::min(n, first + int64_t(d->blockSize));
         const int64_t count = end - first;
         const torch::Tensor block = current.slice(1, first, end).contiguous();
+        const torch::Tensor blockOnHost = toHost(block);
         const ColumnChunks chunks =
-            makeColumnChunks(block.data_ptr<float>(), rows, count, coder.codec().chunk);
+            makeColumnChunks(blockOnHost.data_ptr<float>(), rows, count, coder.codec().chunk);
         const std::vector<uint8_t> blockLevels(levels.begin() + first, levels.begin() + end);
         const std::vector<double> blockImportance =
             importance.empty()
@@ -111,9 +116,10 @@ LdlqCoder::Result LdlqCoder::code(NwcTensorCoder &coder, const std::vector<float
         decoded.slice(1, first, end).copy_(blockResult);
         const torch::Tensor &feedback = d->feedback[blockIndex];
         if (feedback.defined())
-            current.slice(1, end, n).sub_(torch::mm(block - blockResult, feedback));
+            current.slice(1, end, n).sub_(torch::mm(block - blockResult.to(d->device), feedback));
     }
-    result.updated.assign(current.data_ptr<float>(), current.data_ptr<float>() + rows * n);
+    const torch::Tensor updated = toHost(current);
+    result.updated.assign(updated.data_ptr<float>(), updated.data_ptr<float>() + rows * n);
     result.weightedError = traceError(wrap(weights.data(), rows, n) - decoded, d->hessian);
     return result;
 }
@@ -137,6 +143,7 @@ double outputErrorWithHessian(const std::vector<float> &a, const std::vector<flo
                         .arg(rows)
                         .arg(columns)
                         .arg(hessian.size()));
+    // A one-off on host buffers: computed in host memory, in float64 by design.
     return traceError(wrap(a.data(), rows, columns) - wrap(b.data(), rows, columns),
                       wrap(hessian.data(), columns, columns).to(torch::kFloat64));
 }

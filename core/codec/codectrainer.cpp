@@ -6,6 +6,7 @@
 #include "codec/factorizeddensity.h"
 #include "codec/neuralcodec.h"
 #include "codec/symboltables.h"
+#include "compute/torchcompute.h"
 #include "io/checkpoint.h"
 #include "jobs/error.h"
 #include "jobs/progresssink.h"
@@ -53,17 +54,19 @@ std::vector<float> collectChunks(const QStringList &models, int32_t chunk, Progr
     return pool;
 }
 
+/// x and levels are on the network's device; quantization runs in host memory.
 double measuredBitsPerWeight(const CodecParameters &codec, NeuralCodec &network,
                              const torch::Tensor &x, const torch::Tensor &levels, double *mse) {
     torch::NoGradGuard noGrad;
     const FactorizedDensity density(codec);
     const SymbolTables tables(density, 1.0, false);
-    const torch::Tensor y = network->encode(x, levels).contiguous();
+    const torch::Tensor y = toHost(network->encode(x, levels));
+    const torch::Tensor levelsOnHost = toHost(levels);
     torch::Tensor quantized = torch::empty_like(y);
     const int64_t n = y.size(0);
     const int32_t d = codec.chunk;
     const float *values = y.data_ptr<float>();
-    const int64_t *levelOf = levels.data_ptr<int64_t>();
+    const int64_t *levelOf = levelsOnHost.data_ptr<int64_t>();
     float *out = quantized.data_ptr<float>();
     double bits = 0.0;
     for (int64_t c = 0; c < n; ++c) {
@@ -74,17 +77,20 @@ double measuredBitsPerWeight(const CodecParameters &codec, NeuralCodec &network,
             out[c * d + i] = tables.dequantize(base + i, symbol);
         }
     }
-    const torch::Tensor reconstructed = network->decode(quantized, levels);
+    const torch::Tensor reconstructed = network->decode(quantized.to(x.device()), levels);
     *mse = (reconstructed - x).pow(2).mean().item<double>();
     return bits / double(n * d);
 }
 
 } // namespace
 
-CodecTrainingReport trainCodec(const CodecTrainingSettings &settings, ProgressSink *progress) {
+CodecTrainingReport trainCodec(const CodecTrainingSettings &settings, ProgressSink *progress,
+                               const ComputeOptions &options) {
     QElapsedTimer timer;
     timer.start();
-    at::set_num_threads(1);
+    requireUsableComputeOptions(options);
+    applyComputeThreads(options);
+    const torch::Device device = torchDevice(options);
     if (settings.models.isEmpty())
         throw Error(QStringLiteral("train-codec needs at least one model"));
     if (settings.outputPath.isEmpty())
@@ -99,7 +105,7 @@ CodecTrainingReport trainCodec(const CodecTrainingSettings &settings, ProgressSi
     for (const QString &model : settings.models)
         architecture.trainedOn.push_back(model);
 
-    NeuralCodec codec(architecture, settings.seed);
+    NeuralCodec codec(architecture, settings.seed, options);
     int64_t step = 0;
     if (settings.resume && QFileInfo::exists(settings.outputPath)) {
         const CodecParameters saved = loadCodecFile(settings.outputPath);
@@ -118,7 +124,8 @@ CodecTrainingReport trainCodec(const CodecTrainingSettings &settings, ProgressSi
     std::vector<float> pool = collectChunks(settings.models, architecture.chunk, progress);
     const int64_t d = architecture.chunk;
     const int64_t chunks = int64_t(pool.size()) / d;
-    const torch::Tensor data = torch::from_blob(pool.data(), {chunks, d}, torch::kFloat32);
+    // The training chunks stay in host memory; each batch is drawn there and moved.
+    const torch::Tensor data = hostView(pool.data(), {chunks, d});
     torch::manual_seed(int64_t(settings.seed) + step);
     // A fixed held-out sample for the final measurement.
     const torch::Tensor heldOut =
@@ -132,7 +139,9 @@ CodecTrainingReport trainCodec(const CodecTrainingSettings &settings, ProgressSi
     const torch::Tensor heldOutLevels =
         ((uniform < 0.111).to(torch::kInt64) + (uniform < 0.011).to(torch::kInt64) +
          (uniform < 0.001).to(torch::kInt64))
-            .clamp_max(architecture.levels - 1);
+            .clamp_max(architecture.levels - 1)
+            .to(device);
+    const torch::Tensor heldOutOnDevice = heldOut.to(device);
 
     std::vector<torch::Tensor> networkParameters;
     std::vector<torch::Tensor> densityParameters;
@@ -160,7 +169,7 @@ CodecTrainingReport trainCodec(const CodecTrainingSettings &settings, ProgressSi
         parameters.steps = steps;
         double mse = 0.0;
         parameters.nominalBitsPerWeight =
-            measuredBitsPerWeight(parameters, codec, heldOut, heldOutLevels, &mse);
+            measuredBitsPerWeight(parameters, codec, heldOutOnDevice, heldOutLevels, &mse);
         saveCodecFile(settings.outputPath, parameters);
         return std::make_pair(parameters, mse);
     };
@@ -179,16 +188,18 @@ CodecTrainingReport trainCodec(const CodecTrainingSettings &settings, ProgressSi
                     .lr(static_cast<torch::optim::AdamOptions &>(group.options()).lr() * 0.1);
         }
         const torch::Tensor index = torch::randint(chunks, {settings.batchChunks}, torch::kInt64);
-        const torch::Tensor x = data.index_select(0, index);
+        const torch::Tensor x = data.index_select(0, index).to(device);
         const torch::Tensor levels =
-            torch::randint(architecture.levels, {settings.batchChunks}, torch::kInt64);
+            torch::randint(architecture.levels, {settings.batchChunks}, torch::kInt64).to(device);
         const torch::Tensor y = codec->encode(x, levels);
-        const torch::Tensor noisy = y + torch::rand_like(y) - 0.5;
+        // The noise is drawn in host memory too (same draws on every device).
+        const torch::Tensor noise = torch::rand(y.sizes(), torch::kFloat32).to(device);
+        const torch::Tensor noisy = y + noise - 0.5;
         const torch::Tensor reconstructed = codec->decode(noisy, levels);
         const torch::Tensor bits = -torch::log2(codec->likelihood(noisy, levels));
         const torch::Tensor mse = (reconstructed - x).pow(2).mean();
         const double elements = double(settings.batchChunks * d);
-        torch::Tensor rate = torch::zeros({});
+        torch::Tensor rate = torch::zeros({}, bits.options());
         for (int q = 0; q < architecture.levels; ++q)
             rate = rate + c[size_t(q)] * (bits * (levels == q).unsqueeze(1)).sum() / elements;
         const torch::Tensor loss = settings.lambda * mse + rate;

@@ -4,6 +4,7 @@
 // MSE + Σ_q c_q · R_q. The job behind `nwc train-codec`. Torch-free header.
 
 #include "codec/codecparameters.h"
+#include "jobs/computeoptions.h"
 
 #include <QString>
 #include <QStringList>
@@ -42,9 +43,13 @@ struct CodecTrainingReport {
     double seconds = 0.0;
 };
 
-/// Trains (or resumes) and writes the codec file. Throws nwc::Error for unreadable models or
-/// models without compressible tensors; nwc::Cancelled keeps the last periodic checkpoint.
+/// Trains (or resumes) and writes the codec file. The network trains on the options' device in
+/// float32; samples, levels and noise are drawn in host memory from the seed, so a seed gives the
+/// same training data on every device. Sets the intra-op threads (applyComputeThreads). Throws
+/// nwc::Error for unreadable models, models without compressible tensors or unusable options;
+/// nwc::Cancelled keeps the last periodic checkpoint.
 CodecTrainingReport trainCodec(const CodecTrainingSettings &settings,
-                               ProgressSink *progress = nullptr);
+                               ProgressSink *progress = nullptr,
+                               const ComputeOptions &options = {});
 
 } // namespace nwc

@@ -1,6 +1,7 @@
 #include "codec/neuralcodec.h"
 
 #include "codec/factorizeddensity.h"
+#include "compute/torchcompute.h"
 #include "jobs/error.h"
 
 #include <cmath>
@@ -36,8 +37,10 @@ CodecParameters codecPreset(const QString &preset) {
     return p;
 }
 
-NeuralCodecImpl::NeuralCodecImpl(const CodecParameters &architecture, uint64_t seed)
+NeuralCodecImpl::NeuralCodecImpl(const CodecParameters &architecture, uint64_t seed,
+                                 const ComputeOptions &options)
     : m_architecture(architecture) {
+    const torch::Device device = torchDevice(options);
     m_architecture.arrays.clear();
     torch::manual_seed(seed);
     const int64_t d = architecture.chunk;
@@ -81,6 +84,8 @@ NeuralCodecImpl::NeuralCodecImpl(const CodecParameters &architecture, uint64_t s
             register_parameter("entropy_factor" + std::to_string(i),
                                torch::zeros({channels, out, 1}));
     }
+    if (!device.is_cpu())
+        to(device);
 }
 
 torch::Tensor NeuralCodecImpl::param(const QString &name) const {
@@ -101,8 +106,7 @@ void NeuralCodecImpl::load(const CodecParameters &parameters) {
                             .arg(parameters.id, name)
                             .arg(array.values.size())
                             .arg(item.value().numel()));
-        item.value().copy_(torch::from_blob(const_cast<float *>(array.values.data()),
-                                            item.value().sizes(), torch::kFloat32));
+        item.value().copy_(hostView(array.values.data(), item.value().sizes()));
     }
     const QString id = parameters.id;
     m_architecture = parameters;
@@ -116,7 +120,7 @@ CodecParameters NeuralCodecImpl::parameters() const {
     for (const auto &item : named_parameters(false)) {
         NamedArray array;
         array.name = QString::fromStdString(item.key());
-        const torch::Tensor value = item.value().detach().to(torch::kCPU).contiguous();
+        const torch::Tensor value = toHost(item.value(), torch::kFloat32);
         for (int64_t size : value.sizes())
             array.shape.push_back(size);
         array.values.assign(value.data_ptr<float>(), value.data_ptr<float>() + value.numel());

@@ -10,6 +10,7 @@
 // entropy model). Latent channel of position i at level q is q·d + i.
 
 #include "codec/codecparameters.h"
+#include "jobs/computeoptions.h"
 
 #include <torch/torch.h>
 
@@ -23,10 +24,15 @@ CodecParameters codecPreset(const QString &preset);
 
 class NeuralCodecImpl : public torch::nn::Module {
 public:
-    /// A fresh codec with the architecture of `architecture` (its arrays are ignored).
-    explicit NeuralCodecImpl(const CodecParameters &architecture, uint64_t seed = 1);
+    /// A fresh codec with the architecture of `architecture` (its arrays are ignored): drawn
+    /// after torch::manual_seed(seed) in host memory (so a seed gives the same codec on every
+    /// device), then moved to the options' device. Codec parameters are float32 whatever the
+    /// compute dtype (they are stored so, and the entropy model's tables depend on them).
+    explicit NeuralCodecImpl(const CodecParameters &architecture, uint64_t seed = 1,
+                             const ComputeOptions &options = {});
     using torch::nn::Module::load; // torch's archive overload stays visible (-Woverloaded-virtual)
-    /// Loads every array from `parameters`; throws nwc::Error naming a missing/mis-sized one.
+    /// Loads every array from `parameters` onto the parameters' device; throws nwc::Error naming
+    /// a missing/mis-sized one.
     void load(const CodecParameters &parameters);
     /// The architecture fields of the construction argument plus all current weights.
     CodecParameters parameters() const;

@@ -4,6 +4,7 @@
 #include "codec/neuralcodec.h"
 #include "codec/ransstream.h"
 #include "codec/symboltables.h"
+#include "compute/torchcompute.h"
 #include "jobs/error.h"
 
 #include <QtConcurrent/QtConcurrentMap>
@@ -23,19 +24,20 @@ constexpr int64_t kBatchChunks = 16384;
 
 struct NwcTensorCoder::Private {
     CodecParameters codec;
+    torch::Device device = torch::kCPU;
     mutable NeuralCodec network{nullptr};
     std::unique_ptr<FactorizedDensity> density;
     mutable std::mutex tablesMutex;
     mutable std::map<double, std::shared_ptr<const SymbolTables>> codingTables;
     mutable std::map<double, std::shared_ptr<const SymbolTables>> estimateTables;
 
-    // The prepared tensor.
+    // The prepared tensor. Latents and levels are read through pointers: host memory.
     ColumnChunks chunks;
     std::vector<uint8_t> levels;
     std::vector<double> importance;
-    torch::Tensor latents;     // [chunkCount, d]
-    torch::Tensor chunkLevels; // [chunkCount] int64
-    torch::Tensor hessian;     // [columns, columns] or undefined
+    torch::Tensor latents;     // [chunkCount, d], host
+    torch::Tensor chunkLevels; // [chunkCount] int64, host
+    torch::Tensor hessian;     // [columns, columns] float64 on the device, or undefined
 
     std::shared_ptr<const SymbolTables> tablesFor(double step, bool withFrequencies) const {
         std::lock_guard<std::mutex> lock(tablesMutex);
@@ -74,23 +76,25 @@ struct NwcTensorCoder::Private {
         return bits;
     }
 
+    /// Runs the decoder on the device over host latents [N, d]; the result is in host memory.
     torch::Tensor decodeLatents(const torch::Tensor &quantized,
                                 const torch::Tensor &levelsOfChunks) const {
         torch::NoGradGuard noGrad;
         std::vector<torch::Tensor> parts;
         for (int64_t start = 0; start < quantized.size(0); start += kBatchChunks) {
             const int64_t end = std::min(quantized.size(0), start + kBatchChunks);
-            parts.push_back(network->decode(quantized.slice(0, start, end),
-                                            levelsOfChunks.slice(0, start, end)));
+            parts.push_back(toHost(network->decode(quantized.slice(0, start, end).to(device),
+                                                   levelsOfChunks.slice(0, start, end).to(device))));
         }
         return parts.empty() ? torch::zeros_like(quantized) : torch::cat(parts);
     }
 };
 
-NwcTensorCoder::NwcTensorCoder(const CodecParameters &codec)
+NwcTensorCoder::NwcTensorCoder(const CodecParameters &codec, const ComputeOptions &options)
     : d(std::make_unique<Private>()) {
     d->codec = codec;
-    d->network = NeuralCodec(codec);
+    d->device = torchDevice(options);
+    d->network = NeuralCodec(codec, 1, options);
     d->network->load(codec);
     d->network->eval();
     d->density = std::make_unique<FactorizedDensity>(codec);
@@ -114,11 +118,9 @@ void NwcTensorCoder::setTensor(const ColumnChunks &chunks, const std::vector<uin
         throw Error(QStringLiteral("input statistics of %1 values for %2 columns")
                         .arg(hessian.size())
                         .arg(chunks.columns));
-    d->hessian = hessian.empty()
-                     ? torch::Tensor()
-                     : torch::from_blob(const_cast<float *>(hessian.data()),
-                                        {chunks.columns, chunks.columns}, torch::kFloat32)
-                           .to(torch::kFloat64);
+    d->hessian = hessian.empty() ? torch::Tensor()
+                                 : hostView(hessian.data(), {chunks.columns, chunks.columns})
+                                       .to(d->device, torch::kFloat64);
     if (chunks.chunk != d->codec.chunk)
         throw Error(QStringLiteral("chunk length %1 does not match codec '%2' (%3)")
                         .arg(chunks.chunk)
@@ -144,14 +146,14 @@ void NwcTensorCoder::setTensor(const ColumnChunks &chunks, const std::vector<uin
         std::fill_n(perChunk.begin() + j * chunks.chunksPerColumn, chunks.chunksPerColumn,
                     int64_t(levels[size_t(j)]));
     d->chunkLevels = torch::tensor(perChunk, torch::kInt64);
-    const torch::Tensor x = torch::from_blob(d->chunks.values.data(),
-                                             {chunks.chunkCount(), chunks.chunk}, torch::kFloat32);
+    const torch::Tensor x =
+        hostView(d->chunks.values.data(), {chunks.chunkCount(), int64_t(chunks.chunk)});
     torch::NoGradGuard noGrad;
     std::vector<torch::Tensor> parts;
     for (int64_t start = 0; start < x.size(0); start += kBatchChunks) {
         const int64_t end = std::min(x.size(0), start + kBatchChunks);
-        parts.push_back(
-            d->network->encode(x.slice(0, start, end), d->chunkLevels.slice(0, start, end)));
+        parts.push_back(toHost(d->network->encode(x.slice(0, start, end).to(d->device),
+                                                  d->chunkLevels.slice(0, start, end).to(d->device))));
     }
     d->latents = parts.empty() ? torch::zeros({0, chunks.chunk}) : torch::cat(parts).contiguous();
 }
@@ -204,8 +206,10 @@ NwcTensorCoder::Trial NwcTensorCoder::evaluate(double step, std::vector<float> *
         trial.squaredError += error;
         trial.weightedError += d->importance[size_t(j)] * error;
     }
-    if (d->hessian.defined()) // tr(E H Eᵀ) = Σ (H Eᵀ) ∘ Eᵀ
-        trial.weightedError = (torch::mm(d->hessian, errorT) * errorT).sum().item<double>();
+    if (d->hessian.defined()) { // tr(E H Eᵀ) = Σ (H Eᵀ) ∘ Eᵀ
+        const torch::Tensor errors = errorT.to(d->device);
+        trial.weightedError = (torch::mm(d->hessian, errors) * errors).sum().item<double>();
+    }
     return trial;
 }
 

@@ -7,6 +7,7 @@
 #include "codec/codecparameters.h"
 #include "codec/columnchunks.h"
 #include "codec/compressedtensor.h"
+#include "jobs/computeoptions.h"
 
 #include <memory>
 #include <vector>
@@ -15,9 +16,10 @@ namespace nwc {
 
 class NwcTensorCoder {
 public:
-    /// Builds the codec's network and entropy model. Throws nwc::Error for incomplete
-    /// parameters.
-    explicit NwcTensorCoder(const CodecParameters &codec);
+    /// Builds the codec's network and entropy model. The network runs on the options' device (in
+    /// float32, the codec's stored precision); latents, quantization and entropy coding stay in
+    /// host memory. Throws nwc::Error for incomplete parameters or unusable options.
+    explicit NwcTensorCoder(const CodecParameters &codec, const ComputeOptions &options = {});
     ~NwcTensorCoder();
     NwcTensorCoder(const NwcTensorCoder &) = delete;
     NwcTensorCoder &operator=(const NwcTensorCoder &) = delete;

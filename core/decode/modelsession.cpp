@@ -1,5 +1,6 @@
 #include "decode/modelsession.h"
 
+#include "compute/torchcompute.h"
 #include "jobs/error.h"
 #include "lm/languagemodel.h"
 
@@ -20,13 +21,8 @@ ModelSession::ModelSession(const LanguageModel &model, int vocabulary)
 
 void ModelSession::feed(const std::vector<int32_t> &ids) {
     torch::NoGradGuard noGrad;
-    std::vector<int64_t> wide(ids.begin(), ids.end());
-    const torch::Tensor input = torch::tensor(wide, torch::kLong).view({1, int64_t(wide.size())});
-    const torch::Tensor logits = m_model->runtime().module()->forward(input, &m_cache);
-    m_logits = logits[0][logits.size(1) - 1]
-                   .narrow(0, 0, m_vocabulary)
-                   .to(torch::kCPU, torch::kFloat)
-                   .contiguous();
+    const torch::Tensor logits = m_model->runtime().module()->forward(hostTokenRow(ids), &m_cache);
+    m_logits = toHost(logits[0][logits.size(1) - 1].narrow(0, 0, m_vocabulary), torch::kFloat32);
 }
 
 int64_t ModelSession::maxPositions() const {

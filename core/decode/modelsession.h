@@ -25,7 +25,7 @@ public:
     /// Runs `ids` through the model from the current state.
     void feed(const std::vector<int32_t> &ids);
     void feed(int32_t id) { feed(std::vector<int32_t>{id}); }
-    /// Next-token logits after the fed tokens: vocabulary() floats.
+    /// Next-token logits after the fed tokens: vocabulary() floats in host memory.
     const float *logits() const { return m_logits.data_ptr<float>(); }
     int vocabulary() const { return m_vocabulary; }
     /// Tokens fed so far.

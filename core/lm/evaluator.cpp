@@ -1,6 +1,7 @@
 // Perplexity, bits per byte and distribution comparison over sliding windows.
 #include "lm/evaluator.h"
 
+#include "compute/torchcompute.h"
 #include "jobs/error.h"
 #include "jobs/progresssink.h"
 #include "lm/languagemodel.h"
@@ -97,7 +98,7 @@ Plan makePlan(const LanguageModel &model, const QByteArray &fullText,
     return plan;
 }
 
-/// Model input of a window ([1, length] int64).
+/// Model input of a window ([1, length] int64 in host memory; the model moves it).
 torch::Tensor windowInput(const Plan &plan, const Window &window) {
     std::vector<int64_t> ids;
     ids.reserve(size_t(window.end - window.start + 1));
@@ -108,7 +109,8 @@ torch::Tensor windowInput(const Plan &plan, const Window &window) {
     return torch::tensor(ids, torch::kLong).view({1, int64_t(ids.size())});
 }
 
-/// Logits [scored, vocab] of the positions that predict the window's scored tokens.
+/// Logits [scored, vocab] of the positions that predict the window's scored tokens, in float32
+/// on the model's device: the statistics are float32 (or float64) whatever the compute dtype.
 torch::Tensor scoredLogits(TransformerImpl &module, const Plan &plan, const Window &window) {
     const torch::Tensor logits = module.forward(windowInput(plan, window))[0];
     // Input position of text token i is i - start (+1 with BOS); it is predicted one earlier.
@@ -217,7 +219,7 @@ ReferenceComparison compareWithReference(const LanguageModel &model, const Langu
             const torch::Tensor q = logQ.exp();
             const torch::Tensor terms =
                 torch::where(q > 0, q * (logQ - logP), torch::zeros_like(q));
-            const torch::Tensor kl = terms.sum(-1).to(torch::kCPU).contiguous();
+            const torch::Tensor kl = toHost(terms.sum(-1));
             const double *values = kl.data_ptr<double>();
             kls.insert(kls.end(), values, values + rows);
             squaredSum += (logP.exp() - q).pow(2).sum().item<double>();

@@ -2,6 +2,7 @@
 // streaming.
 #include "lm/generator.h"
 
+#include "compute/torchcompute.h"
 #include "jobs/error.h"
 #include "jobs/progresssink.h"
 #include "lm/languagemodel.h"
@@ -95,12 +96,10 @@ private:
 };
 
 /// Runs `ids` through the model, extending the cache; returns the last position's logits as a
-/// contiguous float32 CPU tensor.
+/// contiguous float32 tensor in host memory (sampling reads it there).
 torch::Tensor nextLogits(TransformerImpl &module, const std::vector<int32_t> &ids, KvCache *cache) {
-    std::vector<int64_t> wide(ids.begin(), ids.end());
-    const torch::Tensor input = torch::tensor(wide, torch::kLong).view({1, int64_t(wide.size())});
-    const torch::Tensor logits = module.forward(input, cache);
-    return logits[0][logits.size(1) - 1].to(torch::kCPU, torch::kFloat).contiguous();
+    const torch::Tensor logits = module.forward(hostTokenRow(ids), cache);
+    return toHost(logits[0][logits.size(1) - 1], torch::kFloat32);
 }
 
 } // namespace

@@ -1,6 +1,7 @@
 // Loading a model: checkpoint + tokenizer + runtime weights.
 #include "lm/languagemodel.h"
 
+#include "compute/torchcompute.h"
 #include "jobs/error.h"
 #include "jobs/memorybudget.h"
 #include "jobs/progresssink.h"
@@ -68,7 +69,9 @@ QString searchedFolder(const CheckpointPtr &checkpoint, const QString &spec) {
 LanguageModel::~LanguageModel() = default;
 
 std::shared_ptr<LanguageModel>
-LanguageModel::load(const QString &spec, const QString &tokenizerPath, ProgressSink *progress) {
+LanguageModel::load(const QString &spec, const QString &tokenizerPath, ProgressSink *progress,
+                    const ComputeOptions &options) {
+    requireUsableComputeOptions(options);
     reportProgress(progress, 0.0, QStringLiteral("opening %1").arg(spec));
     CheckpointPtr checkpoint = Checkpoint::open(spec);
     const QString path = tokenizerPath.isEmpty() ? checkpoint->tokenizerPath() : tokenizerPath;
@@ -81,12 +84,13 @@ LanguageModel::load(const QString &spec, const QString &tokenizerPath, ProgressS
     const QString hint =
         needsPreTokenizerHint(path) ? preTokenizerHint(checkpoint->config()) : QString();
     std::shared_ptr<const Tokenizer> tokenizer = Tokenizer::load(path, hint);
-    return fromParts(std::move(checkpoint), std::move(tokenizer), progress);
+    return fromParts(std::move(checkpoint), std::move(tokenizer), progress, options);
 }
 
 std::shared_ptr<LanguageModel> LanguageModel::fromParts(CheckpointPtr checkpoint,
                                                         std::shared_ptr<const Tokenizer> tokenizer,
-                                                        ProgressSink *progress) {
+                                                        ProgressSink *progress,
+                                                        const ComputeOptions &options) {
     if (!checkpoint || !tokenizer)
         throw Error(QStringLiteral("a language model needs both a checkpoint and a tokenizer"));
     const ModelConfig &config = checkpoint->config();
@@ -101,15 +105,14 @@ std::shared_ptr<LanguageModel> LanguageModel::fromParts(CheckpointPtr checkpoint
                            QStringLiteral("%1 (%2 parameters as float32)")
                                .arg(checkpoint->source())
                                .arg(parameterCount(*checkpoint)));
-    Transformer module(config);
-    module->loadWeights(*checkpoint, progress);
+    Transformer module(*checkpoint, options, progress);
     module->eval();
-    module->to(runtimeDevice());
 
     std::shared_ptr<LanguageModel> model(new LanguageModel);
     model->m_checkpoint = std::move(checkpoint);
     model->m_tokenizer = std::move(tokenizer);
     model->m_runtime = std::make_unique<TransformerHandle>(std::move(module));
+    model->m_options = options;
     return model;
 }
 

@@ -3,6 +3,7 @@
 // (the runtime lives behind a pointer) so widgets and the CLI can hold one.
 
 #include "io/checkpoint.h"
+#include "jobs/computeoptions.h"
 #include "text/tokenizer.h"
 
 #include <QString>
@@ -18,15 +19,19 @@ class TransformerHandle;
 class LanguageModel {
 public:
     /// Opens `spec` (anything Checkpoint::open accepts) with the tokenizer found beside it, or
-    /// `tokenizerPath` when given. Throws nwc::Error when no tokenizer is found or its vocabulary
-    /// does not fit the model's embedding.
+    /// `tokenizerPath` when given. The runtime is built directly with the checkpoint's weights on
+    /// the device and in the compute dtype of `options` (which also set the intra-op threads).
+    /// Throws nwc::Error when no tokenizer is found, its vocabulary does not fit the model's
+    /// embedding, or the options are unusable (e.g. a CUDA device on a CPU build of LibTorch).
     static std::shared_ptr<LanguageModel> load(const QString &spec,
                                                const QString &tokenizerPath = QString(),
-                                               ProgressSink *progress = nullptr);
-    /// Builds from parts already opened.
+                                               ProgressSink *progress = nullptr,
+                                               const ComputeOptions &options = {});
+    /// Builds from parts already opened, as load() does.
     static std::shared_ptr<LanguageModel> fromParts(CheckpointPtr checkpoint,
                                                     std::shared_ptr<const Tokenizer> tokenizer,
-                                                    ProgressSink *progress = nullptr);
+                                                    ProgressSink *progress = nullptr,
+                                                    const ComputeOptions &options = {});
     ~LanguageModel();
 
     CheckpointPtr checkpoint() const { return m_checkpoint; }
@@ -34,6 +39,9 @@ public:
     std::shared_ptr<const Tokenizer> sharedTokenizer() const { return m_tokenizer; }
     const ModelConfig &config() const { return m_checkpoint->config(); }
     QString displayName() const { return m_checkpoint->displayName(); }
+    /// Where and how the runtime computes (what load() was given). Evaluation, generation,
+    /// calibration and fine-tuning of this model run there.
+    const ComputeOptions &computeOptions() const { return m_options; }
     /// Whether prompts should start with BOS (Llama-family models with a BOS token).
     bool addsBos() const;
 
@@ -45,6 +53,7 @@ private:
     CheckpointPtr m_checkpoint;
     std::shared_ptr<const Tokenizer> m_tokenizer;
     std::unique_ptr<TransformerHandle> m_runtime;
+    ComputeOptions m_options;
 };
 
 using LanguageModelPtr = std::shared_ptr<LanguageModel>;

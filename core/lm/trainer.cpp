@@ -1,5 +1,6 @@
 #include "lm/trainer.h"
 
+#include "compute/torchcompute.h"
 #include "jobs/error.h"
 #include "jobs/progresssink.h"
 #include "lm/transformer.h"
@@ -33,7 +34,8 @@ QString formatDuration(double seconds) {
     return QStringLiteral("%1m%2s").arg(total / 60).arg(total % 60, 2, 10, QLatin1Char('0'));
 }
 
-/// Copies windows [start, start + length] of `tokens` into a [count, length + 1] int64 tensor.
+/// Copies windows [start, start + length] of `tokens` into a [count, length + 1] int64 tensor in
+/// host memory (callers move it to the model's device).
 torch::Tensor gatherWindows(const std::vector<int32_t> &tokens, const std::vector<qint64> &starts,
                             int length) {
     torch::Tensor batch = torch::empty({qint64(starts.size()), length + 1}, torch::kLong);
@@ -75,16 +77,16 @@ struct Trainer::State {
     std::unique_ptr<torch::optim::AdamW> optimizer;
 };
 
-Trainer::Trainer(const ModelConfig &config, const TrainerSettings &settings)
+Trainer::Trainer(const ModelConfig &config, const TrainerSettings &settings,
+                 const ComputeOptions &computeOptions)
     : m_settings(settings)
     , m_state(std::make_unique<State>()) {
     if (settings.steps < 1 || settings.batchSize < 1 || settings.sequenceLength < 2 ||
         settings.warmupSteps < 0 || settings.learningRate <= 0 || settings.evalWindows < 1)
         throw Error(QStringLiteral("invalid training settings: steps, batch size and evaluation "
                                    "windows must be positive, the sequence length at least 2"));
-    at::set_num_threads(1);
     torch::manual_seed(settings.seed);
-    m_state->model = Transformer(config);
+    m_state->model = Transformer(config, computeOptions); // sets the intra-op threads
     m_state->model->train();
 
     std::vector<torch::Tensor> decay;
@@ -166,7 +168,7 @@ TrainingReport Trainer::train(const std::vector<int32_t> &trainTokens,
     checkTokens(trainTokens, config().vocabSize, "training");
     if (!evalTokens.empty())
         checkTokens(evalTokens, config().vocabSize, "evaluation");
-    at::set_num_threads(1);
+    applyComputeThreads(m_state->model->computeOptions());
 
     Transformer model = m_state->model;
     model->train();

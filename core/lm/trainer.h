@@ -3,6 +3,7 @@
 // Torch-free header: the module and optimizer live behind a pointer.
 
 #include "io/modelconfig.h"
+#include "jobs/computeoptions.h"
 
 #include <QString>
 #include <QVector>
@@ -56,11 +57,15 @@ struct TrainingReport {
 };
 
 /// Owns a model being trained and its optimizer. Deterministic for a given seed, settings,
-/// data and thread count. Intra-op threads are set to 1 (OpenBLAS uses the cores).
+/// data, compute options and thread count. Intra-op threads are set by applyComputeThreads (1
+/// unless the options say otherwise; OpenBLAS uses the cores).
 class Trainer {
 public:
-    /// Creates the model from `config` with weights drawn after torch::manual_seed(seed).
-    Trainer(const ModelConfig &config, const TrainerSettings &settings);
+    /// Creates the model from `config` with weights drawn after torch::manual_seed(seed), placed
+    /// on the device and in the compute dtype of `options`. Throws nwc::Error for invalid
+    /// settings or unusable options.
+    Trainer(const ModelConfig &config, const TrainerSettings &settings,
+            const ComputeOptions &options = {});
     ~Trainer();
     Trainer(const Trainer &) = delete;
     Trainer &operator=(const Trainer &) = delete;

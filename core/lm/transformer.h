@@ -4,6 +4,10 @@
 
 #include "io/checkpoint.h"
 #include "io/modelconfig.h"
+#include "jobs/computeoptions.h"
+#include "lm/hfexport.h"
+#include "lm/kvcache.h"
+#include "lm/transformerlayers.h"
 
 #include <torch/torch.h>
 
@@ -17,48 +21,34 @@ namespace nwc {
 
 class ProgressSink;
 
-/// Sets LibTorch's intra-op threads to 1 once per process (OpenBLAS uses the cores; see
-/// docs/architecture.md, Threads and BLAS). Called by every Transformer constructor.
-void initializeTorchThreads();
-
-/// The device the runtime uses: the NWC_DEVICE environment setting ("cpu", "cuda", "cuda:N";
-/// unset or "auto" = CUDA when this LibTorch build has a device, else CPU). Throws nwc::Error
-/// for a setting LibTorch does not know or CUDA that is not there.
-torch::Device runtimeDevice();
-
-/// Per-layer keys and values of the tokens seen so far: [batch, kvHeads, length, headDim].
-struct KvCache {
-    std::vector<torch::Tensor> keys;
-    std::vector<torch::Tensor> values;
-    int64_t length = 0;
-    void clear() {
-        keys.clear();
-        values.clear();
-        length = 0;
-    }
-};
-
 /// Decoder-only transformer for Llama / Mistral / Qwen2 / GPT-2 configurations.
 /// Parameter names follow Hugging Face (model.layers.N.self_attn.q_proj.weight, ...; for GPT-2
 /// weights are stored transposed to [out, in] internally and transposed back on export).
 /// Submodules are registered under HF's names (model.layers.N.self_attn.q_proj, ...;
 /// transformer.h.N.attn.{q,k,v}_proj for GPT-2, whose fused c_attn is split), so parameters()
-/// and named_parameters() serve an optimizer directly. Weights are float32; move the module with
-/// to(runtimeDevice()).
+/// and named_parameters() serve an optimizer directly. Parameters live on the device and in the
+/// compute dtype of the ComputeOptions the module was built with.
 class TransformerImpl : public torch::nn::Module {
 public:
     /// Receives the input of linear layers during forward: the HF names of the weights that
     /// consume it (q/k/v share one input, gate/up another) and the activations [batch, time, in].
-    using InputObserver =
-        std::function<void(const QStringList &weightNames, const torch::Tensor &input)>;
+    using InputObserver = LinearInputObserver;
 
     /// Randomly initialised (std 0.02 for matrices and embeddings, norms 1, biases 0, as HF) for
-    /// training. Throws nwc::Error for configurations it cannot build (heads not dividing, odd
-    /// RoPE head dimension, unsupported activation or rope scaling).
-    explicit TransformerImpl(const ModelConfig &config);
-    /// Copies weights from a checkpoint (converted to float32); throws nwc::Error naming a
-    /// missing tensor or a shape mismatch. GPT-2 names are accepted with or without the
-    /// "transformer." prefix. Reports per tensor and honours cancellation.
+    /// training: drawn in float32 in host memory (so a seed gives the same model on every
+    /// device), then placed as `options` say. Sets the intra-op threads (applyComputeThreads).
+    /// Throws nwc::Error for configurations it cannot build (heads not dividing, odd RoPE head
+    /// dimension, unsupported activation or rope scaling) and for unusable options.
+    explicit TransformerImpl(const ModelConfig &config, const ComputeOptions &options = {});
+    /// Built directly with the weights of `checkpoint` (its config): parameters are allocated
+    /// on the options' device in the compute dtype and filled from the checkpoint, with no
+    /// random initialisation. Throws as the other constructor and as loadWeights().
+    explicit TransformerImpl(const Checkpoint &checkpoint, const ComputeOptions &options = {},
+                             ProgressSink *progress = nullptr);
+    /// Copies weights from a checkpoint (read as float32, converted to the parameters' device
+    /// and dtype); throws nwc::Error naming a missing tensor or a shape mismatch. GPT-2 names
+    /// are accepted with or without the "transformer." prefix. Reports per tensor and honours
+    /// cancellation.
     void loadWeights(const Checkpoint &checkpoint, ProgressSink *progress = nullptr);
     /// ids: [batch, time] int64 -> logits [batch, time, vocab]. With a cache, positions start at
     /// cache->length and the cache is extended. Without a cache and in training mode autograd
@@ -86,11 +76,11 @@ public:
 
     /// Weights under the names a HF checkpoint of this architecture uses, in [out, in] HF
     /// layout for the architecture (Conv1D [in, out] for GPT-2). Tied lm_head omitted.
-    /// Detached float32 CPU copies.
+    /// Detached float32 copies in host memory.
     std::vector<std::pair<QString, torch::Tensor>> exportWeights() const;
     /// The names exportWeights() produces, in the same order.
     QStringList weightNames() const;
-    /// One weight by its HF name, in HF layout (detached float32 CPU copy). Throws nwc::Error
+    /// One weight by its HF name, in HF layout (detached float32 host copy). Throws nwc::Error
     /// for an unknown name.
     torch::Tensor weight(const QString &name) const;
     /// Replaces one weight given in HF layout (e.g. a decompressed tensor). Throws nwc::Error for
@@ -100,10 +90,18 @@ public:
     /// for calibration statistics. Not thread-safe: use a module of its own for calibration.
     void setInputObserver(InputObserver observer);
     const ModelConfig &config() const { return m_config; }
+    /// The options the module was built with.
+    const ComputeOptions &computeOptions() const { return m_options; }
+    /// Where the parameters live.
+    torch::Device device() const;
 
 private:
+    /// Registers the modules (parameters from `factory`) and the weight bindings.
+    void build(const ParameterFactory &factory);
+
     ModelConfig m_config;
-    // Layer submodules are declared in transformer.cpp's helper structs.
+    ComputeOptions m_options;
+    // The registered layers and the weight bindings (transformer.cpp).
     struct Layers;
     std::shared_ptr<Layers> m_layers;
 };
@@ -119,12 +117,5 @@ public:
 private:
     Transformer m_module;
 };
-
-/// Writes a module as a HF directory: config.json, model.safetensors (float32) and, when
-/// given, a copy of the tokenizer: a *.json file as tokenizer.json (vocab.json keeps its name and
-/// brings merges.txt along), any other tokenizer file under its own name. Atomic per file;
-/// throws nwc::Error naming the path that could not be read or written.
-void saveHuggingFaceDirectory(const TransformerImpl &model, const QString &directory,
-                              const QString &tokenizerJsonPath);
 
 } // namespace nwc

@@ -1,4 +1,4 @@
-#include "lm/torchcompute.h"
+#include "compute/torchcompute.h"
 
 #include "jobs/error.h"
 
@@ -72,8 +72,20 @@ void requireUsableComputeOptions(const ComputeOptions &options) {
 }
 
 void applyComputeThreads(const ComputeOptions &options) {
-    if (options.threads > 0)
-        at::set_num_threads(options.threads);
+    at::set_num_threads(options.threads > 0 ? options.threads : kDefaultIntraOpThreads);
+}
+
+torch::Tensor toHost(const torch::Tensor &tensor) {
+    return tensor.detach().to(torch::kCPU).contiguous();
+}
+
+torch::Tensor toHost(const torch::Tensor &tensor, torch::ScalarType dtype) {
+    return tensor.detach().to(torch::kCPU, dtype).contiguous();
+}
+
+torch::Tensor hostTokenRow(const std::vector<int32_t> &ids) {
+    const std::vector<int64_t> wide(ids.begin(), ids.end());
+    return torch::tensor(wide, torch::kLong).view({1, int64_t(wide.size())});
 }
 
 } // namespace nwc

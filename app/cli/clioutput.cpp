@@ -2,7 +2,7 @@
 
 #include "jobs/mismatcherror.h"
 
-#include <QCoreApplication>
+#include <QSaveFile>
 #include <QTextStream>
 
 #include <cstdio>
@@ -35,57 +35,10 @@ int runGuarded(const std::function<int()> &command) {
     }
 }
 
-bool parseOrExit(QCommandLineParser &parser, const QStringList &args, const QString &command,
-                 const QString &description, int *exitCode) {
-    parser.setApplicationDescription(description);
-    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")},
-                                  QStringLiteral("Show this help."));
-    parser.addOption(help);
-    QStringList rest = args;
-    if (rest.size() >= 2) {
-        // "nwc generate ..." -> parse as if the program were "nwc generate".
-        rest[0] = rest.at(0) + QLatin1Char(' ') + rest.at(1);
-        rest.removeAt(1);
-    }
-    if (!parser.parse(rest)) {
-        printError(parser.errorText() + QStringLiteral(" (see 'nwc %1 --help')").arg(command));
-        *exitCode = 2;
-        return false;
-    }
-    if (parser.isSet(help)) {
-        // Qt writes the program path into the usage line; show the command as users type it.
-        QString text = parser.helpText();
-        const QString program = QCoreApplication::arguments().value(0);
-        const qsizetype at = program.isEmpty() ? -1 : text.indexOf(program);
-        if (at >= 0)
-            text.replace(at, program.size(), QStringLiteral("nwc ") + command);
-        QTextStream(stdout) << text;
-        *exitCode = 0;
-        return false;
-    }
-    return true;
-}
-
-int intOption(const QCommandLineParser &parser, const QString &name) {
-    bool ok = false;
-    const int value = parser.value(name).toInt(&ok);
-    if (!ok)
-        throw Error(
-            QStringLiteral("--%1 expects an integer, got '%2'").arg(name, parser.value(name)));
-    return value;
-}
-
-double doubleOption(const QCommandLineParser &parser, const QString &name) {
-    bool ok = false;
-    const double value = parser.value(name).toDouble(&ok);
-    if (!ok)
-        throw Error(
-            QStringLiteral("--%1 expects a number, got '%2'").arg(name, parser.value(name)));
-    return value;
-}
-
-void printJson(const QJsonDocument &document) {
-    QTextStream(stdout) << document.toJson(QJsonDocument::Indented);
+void writeFileAtomically(const QString &path, const QByteArray &bytes) {
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
+        throw Error(QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
 }
 
 void printProgress(double fraction, const QString &message) {

@@ -1,7 +1,9 @@
 // nwc bench [MODEL ...]: prefill and decode throughput, median over repeats.
 #include "cli/clioutput.h"
 #include "cli/commands.h"
-#include "cli/modeloptions.h"
+#include "cli/computegroup.h"
+#include "cli/modelgroup.h"
+#include "cli/outputgroup.h"
 
 #include "jobs/error.h"
 #include "lm/generator.h"
@@ -37,45 +39,64 @@ QString promptOfLength(const LanguageModel &model, int tokens) {
     return model.tokenizer().decode(ids);
 }
 
+/// Everything `nwc bench` was asked to do.
+struct BenchCommand {
+    QStringList models;
+    int promptTokens = 128;
+    int decodeTokens = 128;
+    int repeats = 5;
+    ModelOptions model;
+    ComputeOptions compute;
+    OutputOptions output;
+};
+
 } // namespace
 
 int runBench(const QStringList &args) {
-    QCommandLineParser parser;
-    parser.addPositionalArgument(QStringLiteral("MODEL"),
-                                 QStringLiteral("Models to measure (default: demo:teacher "
-                                                "demo:student)."),
-                                 QStringLiteral("[MODEL...]"));
-    const QCommandLineOption promptTokens(QStringLiteral("prompt-tokens"),
-                                          QStringLiteral("Prompt length (default 128)."),
-                                          QStringLiteral("N"), QStringLiteral("128"));
-    const QCommandLineOption decodeTokens(QStringLiteral("decode-tokens"),
-                                          QStringLiteral("Tokens to decode (default 128)."),
-                                          QStringLiteral("N"), QStringLiteral("128"));
-    const QCommandLineOption repeats(QStringLiteral("repeats"),
-                                     QStringLiteral("Runs per model; the median is reported "
-                                                    "(default 5)."),
-                                     QStringLiteral("N"), QStringLiteral("5"));
-    const QCommandLineOption jsonOption(QStringLiteral("json"), QStringLiteral("Print JSON."));
-    parser.addOptions({promptTokens, decodeTokens, repeats, jsonOption, tokenizerOption()});
+    CommandOptions options(QStringLiteral("bench"),
+                           QStringLiteral("Measure prefill and decode tokens per second (greedy, "
+                                          "one sequence, KV cache)."));
+    options.addPositional(QStringLiteral("MODEL"),
+                          QStringLiteral("Models to measure (default: demo:teacher "
+                                         "demo:student)."),
+                          QStringLiteral("[MODEL...]"));
+    options.add(QCommandLineOption(QStringLiteral("prompt-tokens"),
+                                   QStringLiteral("Prompt length (default 128)."),
+                                   QStringLiteral("N"), QStringLiteral("128")));
+    options.add(QCommandLineOption(QStringLiteral("decode-tokens"),
+                                   QStringLiteral("Tokens to decode (default 128)."),
+                                   QStringLiteral("N"), QStringLiteral("128")));
+    options.add(QCommandLineOption(QStringLiteral("repeats"),
+                                   QStringLiteral("Runs per model; the median is reported "
+                                                  "(default 5)."),
+                                   QStringLiteral("N"), QStringLiteral("5")));
+    addModelOptions(options);
+    addComputeOptions(options);
+    addOutputOptions(options);
     int exitCode = 0;
-    if (!parseOrExit(parser, args, QStringLiteral("bench"),
-                     QStringLiteral("Measure prefill and decode tokens per second (greedy, one "
-                                    "sequence, KV cache)."),
-                     &exitCode))
+    if (!options.parse(args, &exitCode))
         return exitCode;
-    QStringList specs = parser.positionalArguments();
-    if (specs.isEmpty())
-        specs = {QStringLiteral("demo:teacher"), QStringLiteral("demo:student")};
-    const int prompt = intOption(parser, promptTokens.names().first());
-    const int decode = intOption(parser, decodeTokens.names().first());
-    const int runs = intOption(parser, repeats.names().first());
-    if (prompt < 2 || decode < 1 || runs < 1)
+    BenchCommand command;
+    command.models = options.positionalArguments();
+    if (command.models.isEmpty())
+        command.models = {QStringLiteral("demo:teacher"), QStringLiteral("demo:student")};
+    command.promptTokens = options.intValue(QStringLiteral("prompt-tokens"));
+    command.decodeTokens = options.intValue(QStringLiteral("decode-tokens"));
+    command.repeats = options.intValue(QStringLiteral("repeats"));
+    if (command.promptTokens < 2 || command.decodeTokens < 1 || command.repeats < 1)
         throw Error(
             QStringLiteral("--prompt-tokens must be >= 2, --decode-tokens and --repeats >= 1"));
+    command.model = readModelOptions(options);
+    command.compute = useComputeOptions(options);
+    command.output = readOutputOptions(options);
+    const int prompt = command.promptTokens;
+    const int decode = command.decodeTokens;
+    const int runs = command.repeats;
+    const bool text = command.output.textOnStdout();
 
     QTextStream out(stdout);
     QJsonArray rows;
-    if (!parser.isSet(jsonOption)) {
+    if (text) {
         out << "prefill " << prompt << " tokens, decode " << decode << " tokens, greedy, median of "
             << runs << " runs; " << QSysInfo::currentCpuArchitecture() << ", "
             << QThread::idealThreadCount() << " hardware threads\n\n";
@@ -85,8 +106,8 @@ int runBench(const QStringList &args) {
             << QStringLiteral("decode tok/s").rightJustified(14) << '\n';
         out.flush();
     }
-    for (const QString &spec : specs) {
-        const LanguageModelPtr model = loadModel(parser, spec);
+    for (const QString &spec : std::as_const(command.models)) {
+        const LanguageModelPtr model = loadModel(command.model, spec);
         if (prompt + decode > model->config().maxPositions)
             throw Error(QStringLiteral("%1 has a context of %2 tokens; lower --prompt-tokens or "
                                        "--decode-tokens")
@@ -118,7 +139,7 @@ int runBench(const QStringList &args) {
         row[QStringLiteral("prefill_tokens_per_second")] = median(prefill);
         row[QStringLiteral("decode_tokens_per_second")] = median(decodeRates);
         rows.append(row);
-        if (!parser.isSet(jsonOption)) {
+        if (text) {
             out << model->displayName().leftJustified(16)
                 << QString::number(parameters).rightJustified(12)
                 << QString::number(median(prefill), 'f', 0).rightJustified(15)
@@ -126,8 +147,7 @@ int runBench(const QStringList &args) {
             out.flush();
         }
     }
-    if (parser.isSet(jsonOption))
-        printJson(QJsonDocument(rows));
+    command.output.writeJson(QJsonDocument(rows));
     return 0;
 }
 

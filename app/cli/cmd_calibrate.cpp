@@ -1,8 +1,11 @@
 // nwc calibrate MODEL [--text FILE] -o calib.h5: per-layer input statistics H = Σ x xᵀ and
 // column importance diag(H), cached by model + data hash.
+#include "cli/calibrationgroup.h"
 #include "cli/clioutput.h"
 #include "cli/commands.h"
-#include "cli/modeloptions.h"
+#include "cli/computegroup.h"
+#include "cli/modelgroup.h"
+#include "cli/outputgroup.h"
 
 #include "analysis/calibration.h"
 #include "jobs/error.h"
@@ -61,64 +64,63 @@ QList<QStringList> shownGroups(const QList<QStringList> &groups) {
     return shown;
 }
 
+/// Everything `nwc calibrate` was asked to do.
+struct CalibrateCommand {
+    ModelOptions model;
+    CalibrationOptions calibration;
+    quint64 seed = 1234;
+    ComputeOptions compute;
+    OutputOptions output;
+};
+
 } // namespace
 
 int runCalibrate(const QStringList &args) {
-    QCommandLineParser parser;
-    parser.addPositionalArgument(QStringLiteral("MODEL"),
-                                 QStringLiteral("HF directory, llama2.c .bin, or demo:NAME"));
-    const QCommandLineOption textOption(
-        QStringLiteral("text"),
-        QStringLiteral("UTF-8 calibration text (default for the demo models: the training part "
-                       "of the demo corpus)."),
-        QStringLiteral("FILE"));
-    const QCommandLineOption samplesOption(
-        QStringLiteral("samples"), QStringLiteral("Windows drawn from the text (default 32)."),
-        QStringLiteral("N"), QStringLiteral("32"));
-    const QCommandLineOption lengthOption(QStringLiteral("seq-len"),
-                                          QStringLiteral("Tokens per window (default 256)."),
-                                          QStringLiteral("L"), QStringLiteral("256"));
-    const QCommandLineOption seedOption(
-        QStringLiteral("seed"), QStringLiteral("Seed of the window offsets (default 1234)."),
-        QStringLiteral("S"), QStringLiteral("1234"));
-    const QCommandLineOption outputOption(
-        {QStringLiteral("o"), QStringLiteral("output")},
+    CommandOptions options(QStringLiteral("calibrate"),
+                           QStringLiteral("Run a model on calibration text one block at a time "
+                                          "and store each linear layer's input statistics H = "
+                                          "sum x x^T and column importance diag(H). A file with "
+                                          "the same model and data hash is reused."));
+    options.addPositional(QStringLiteral("MODEL"),
+                          QStringLiteral("HF directory, llama2.c .bin, or demo:NAME"));
+    const CalibrationSpec calibrationSpec{false, true};
+    addCalibrationOptions(options, calibrationSpec);
+    options.add(QCommandLineOption(QStringLiteral("seed"),
+                                   QStringLiteral("Seed of the window offsets (default 1234)."),
+                                   QStringLiteral("S"), QStringLiteral("1234")));
+    const OutputSpec outputSpec{
         QStringLiteral("Calibration file to write (default: the calibration cache)."),
-        QStringLiteral("FILE"));
-    const QCommandLineOption jsonOption(QStringLiteral("json"), QStringLiteral("Print JSON."));
-    parser.addOptions({textOption, samplesOption, lengthOption, seedOption, outputOption,
-                       jsonOption, tokenizerOption()});
+        QStringLiteral("FILE"), QString(), false};
+    addModelOptions(options);
+    addComputeOptions(options);
+    addOutputOptions(options, outputSpec);
     int exitCode = 0;
-    if (!parseOrExit(parser, args, QStringLiteral("calibrate"),
-                     QStringLiteral("Run a model on calibration text one block at a time and "
-                                    "store each linear layer's input statistics H = sum x x^T "
-                                    "and column importance diag(H). A file with the same model "
-                                    "and data hash is reused."),
-                     &exitCode))
+    if (!options.parse(args, &exitCode))
         return exitCode;
-    if (parser.positionalArguments().size() != 1) {
+    if (options.positionalArguments().size() != 1) {
         printError(QStringLiteral("calibrate expects one MODEL (see 'nwc calibrate --help')"));
         return 2;
     }
 
+    CalibrateCommand command;
+    command.calibration = readCalibrationOptions(options, calibrationSpec);
+    command.seed = options.uint64Value(QStringLiteral("seed"));
+    command.model = readModelOptions(options);
+    command.compute = useComputeOptions(options);
+    command.output = readOutputOptions(options, outputSpec);
     CalibrationSettings settings;
-    settings.samples = intOption(parser, samplesOption.names().first());
-    settings.sequenceLength = intOption(parser, lengthOption.names().first());
-    bool seedOk = false;
-    settings.seed = parser.value(seedOption).toULongLong(&seedOk);
-    if (!seedOk)
-        throw Error(QStringLiteral("--seed expects a non-negative integer, got '%1'")
-                        .arg(parser.value(seedOption)));
-    if (settings.samples < 1 || settings.sequenceLength < 2)
-        throw Error(QStringLiteral("--samples must be at least 1 and --seq-len at least 2"));
+    settings.samples = command.calibration.samples;
+    settings.sequenceLength = command.calibration.length;
+    settings.seed = command.seed;
+    const OutputOptions &output = command.output;
 
     QElapsedTimer timer;
     timer.start();
-    const LanguageModelPtr model = loadModel(parser, parser.positionalArguments().first());
+    const LanguageModelPtr model = loadModel(command.model, options.positionalArguments().first());
     CallbackProgress progress(
         [](double fraction, const QString &message) { printProgress(fraction, message); });
-    const CalibrationData data = calibrate(*model, parser.value(textOption), settings,
-                                           parser.value(outputOption), &progress);
+    const CalibrationData data =
+        calibrate(*model, command.calibration.text, settings, output.output, &progress);
     const double seconds = double(timer.nsecsElapsed()) * 1e-9;
 
     const QList<QStringList> groups = data.inputGroups();
@@ -166,10 +168,9 @@ int runCalibrate(const QStringList &args) {
     }
     json[QStringLiteral("top_columns")] = top;
 
-    if (parser.isSet(jsonOption)) {
-        printJson(QJsonDocument(json));
+    output.writeJson(QJsonDocument(json));
+    if (output.jsonOnStdout())
         return 0;
-    }
     if (isatty(2))
         QTextStream(stderr) << '\n';
     QTextStream out(stdout);

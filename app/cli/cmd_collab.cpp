@@ -2,6 +2,10 @@
 // tokens (docs/architecture.md, Collaborative decoding), with an optional per-step trace.
 #include "cli/clioutput.h"
 #include "cli/commands.h"
+#include "cli/computegroup.h"
+#include "cli/outputgroup.h"
+#include "cli/pairgroup.h"
+#include "cli/samplinggroup.h"
 
 #include "decode/collaborativedecoder.h"
 #include "jobs/error.h"
@@ -65,97 +69,99 @@ QString topCell(const QVector<TokenProbability> &entries) {
     return parts.join(QStringLiteral(", "));
 }
 
+/// Everything `nwc collab` was asked to do.
+struct CollabCommand {
+    PairOptions pair;
+    QString prompt;
+    CollaborativeSettings collaboration;
+    bool trace = false;
+    ComputeOptions compute;
+    OutputOptions output;
+};
+
 } // namespace
 
 int runCollab(const QStringList &args) {
-    QCommandLineParser parser;
-    const QCommandLineOption student(QStringLiteral("student"),
-                                     QStringLiteral("Student model (default demo:student)."),
-                                     QStringLiteral("MODEL"), QStringLiteral("demo:student"));
-    const QCommandLineOption teacher(
-        QStringLiteral("teacher"),
-        QStringLiteral("Teacher model, may be a .nwc container (default demo:teacher)."),
-        QStringLiteral("MODEL"), QStringLiteral("demo:teacher"));
-    const QCommandLineOption prompt(QStringLiteral("prompt"), QStringLiteral("Prompt text."),
-                                    QStringLiteral("TEXT"));
-    const QCommandLineOption alpha(QStringLiteral("alpha"),
+    CommandOptions options(QStringLiteral("collab"),
+                           QStringLiteral("Generate with the student alone and with the student "
+                                          "steered by the teacher for its first N tokens: "
+                                          "S = p_s + alpha (p_t - p_s), token = argmax S."));
+    addPairOptions(options);
+    options.add(QCommandLineOption(QStringLiteral("prompt"), QStringLiteral("Prompt text."),
+                                   QStringLiteral("TEXT")));
+    options.add(QCommandLineOption(QStringLiteral("alpha"),
                                    QStringLiteral("Mixing coefficient, any real (default 1)."),
-                                   QStringLiteral("A"), QStringLiteral("1"));
-    const QCommandLineOption steered(QStringLiteral("n"),
-                                     QStringLiteral("Tokens steered by the rule (default 5)."),
-                                     QStringLiteral("N"), QStringLiteral("5"));
-    const QCommandLineOption tau(QStringLiteral("tau"),
-                                 QStringLiteral("Gate: alpha_eff = 0 while the student's entropy "
-                                                "is below tau nats (implies --mode gated)."),
-                                 QStringLiteral("T"));
-    const QCommandLineOption mode(QStringLiteral("mode"),
-                                  QStringLiteral("student, teacher, fixed or gated (default "
-                                                 "fixed, gated when --tau is given)."),
-                                  QStringLiteral("MODE"));
-    const QCommandLineOption maxTokens(QStringLiteral("max-tokens"),
-                                       QStringLiteral("Tokens to generate (default 64)."),
-                                       QStringLiteral("K"), QStringLiteral("64"));
-    const QCommandLineOption temperature(
-        QStringLiteral("temperature"),
-        QStringLiteral("Student temperature after N tokens (default 0 = greedy)."),
-        QStringLiteral("T"), QStringLiteral("0"));
-    const QCommandLineOption seed(QStringLiteral("seed"), QStringLiteral("Random seed."),
-                                  QStringLiteral("S"), QStringLiteral("42"));
-    const QCommandLineOption trace(QStringLiteral("trace"),
-                                   QStringLiteral("Print every step the teacher took part in."));
-    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print JSON."));
-    parser.addOptions({student, teacher, prompt, alpha, steered, tau, mode, maxTokens, temperature,
-                       seed, trace, json});
+                                   QStringLiteral("A"), QStringLiteral("1")));
+    options.add(QCommandLineOption(QStringLiteral("n"),
+                                   QStringLiteral("Tokens steered by the rule (default 5)."),
+                                   QStringLiteral("N"), QStringLiteral("5")));
+    options.add(QCommandLineOption(QStringLiteral("tau"),
+                                   QStringLiteral("Gate: alpha_eff = 0 while the student's "
+                                                  "entropy is below tau nats (implies --mode "
+                                                  "gated)."),
+                                   QStringLiteral("T")));
+    options.add(QCommandLineOption(QStringLiteral("mode"),
+                                   QStringLiteral("student, teacher, fixed or gated (default "
+                                                  "fixed, gated when --tau is given)."),
+                                   QStringLiteral("MODE")));
+    SamplingSpec samplingSpec;
+    samplingSpec.defaults = greedySampling();
+    samplingSpec.defaults.maxTokens = CollaborativeSettings().maxTokens;
+    samplingSpec.temperatureNote = QStringLiteral("Applies to the student after its first N "
+                                                  "tokens.");
+    addSamplingOptions(options, samplingSpec);
+    options.add(QCommandLineOption(QStringLiteral("trace"),
+                                   QStringLiteral("Print every step the teacher took part in.")));
+    addComputeOptions(options);
+    addOutputOptions(options);
     int exitCode = 0;
-    if (!parseOrExit(parser, args, QStringLiteral("collab"),
-                     QStringLiteral("Generate with the student alone and with the student "
-                                    "steered by the teacher for its first N tokens: "
-                                    "S = p_s + alpha (p_t - p_s), token = argmax S."),
-                     &exitCode))
+    if (!options.parse(args, &exitCode))
         return exitCode;
-    if (!parser.isSet(prompt))
+    if (!options.isSet(QStringLiteral("prompt")))
         throw Error(QStringLiteral("collab needs --prompt TEXT"));
 
-    CollaborativeSettings settings;
-    settings.alpha = doubleOption(parser, alpha.names().first());
-    settings.steeredTokens = intOption(parser, steered.names().first());
-    settings.maxTokens = intOption(parser, maxTokens.names().first());
-    settings.sampling.temperature = doubleOption(parser, temperature.names().first());
-    bool seedOk = false;
-    settings.sampling.seed = parser.value(seed).toULongLong(&seedOk);
-    if (!seedOk)
-        throw Error(QStringLiteral("--seed expects a non-negative integer, got '%1'")
-                        .arg(parser.value(seed)));
-    if (parser.isSet(tau)) {
-        settings.tau = doubleOption(parser, tau.names().first());
+    CollabCommand command;
+    command.pair = readPairOptions(options);
+    command.prompt = options.value(QStringLiteral("prompt"));
+    command.trace = options.isSet(QStringLiteral("trace"));
+    CollaborativeSettings &settings = command.collaboration;
+    settings.alpha = options.doubleValue(QStringLiteral("alpha"));
+    settings.steeredTokens = options.intValue(QStringLiteral("n"));
+    settings.sampling = readSamplingOptions(options, samplingSpec);
+    settings.maxTokens = settings.sampling.maxTokens;
+    if (options.isSet(QStringLiteral("tau"))) {
+        settings.tau = options.doubleValue(QStringLiteral("tau"));
         settings.mode = CollaborativeMode::GatedAlpha;
     }
-    if (parser.isSet(mode))
-        settings.mode = parseCollaborativeMode(parser.value(mode));
+    if (options.isSet(QStringLiteral("mode")))
+        settings.mode = parseCollaborativeMode(options.value(QStringLiteral("mode")));
+    command.compute = useComputeOptions(options);
+    command.output = readOutputOptions(options);
+    const OutputOptions &output = command.output;
 
     CallbackProgress progress(
         [](double fraction, const QString &message) { printProgress(fraction, message); });
     const LanguageModelPtr studentModel =
-        LanguageModel::load(parser.value(student), QString(), &progress);
+        LanguageModel::load(command.pair.student, QString(), &progress);
     LanguageModelPtr teacherModel;
     if (settings.mode != CollaborativeMode::StudentOnly)
-        teacherModel = LanguageModel::load(parser.value(teacher), QString(), &progress);
+        teacherModel = LanguageModel::load(command.pair.teacher, QString(), &progress);
 
     CollaborativeSettings aloneSettings = settings;
     aloneSettings.mode = CollaborativeMode::StudentOnly;
     CollaborativeDecoder aloneDecoder(studentModel, nullptr, aloneSettings);
-    const CollaborativeResult alone = aloneDecoder.run(parser.value(prompt));
+    const CollaborativeResult alone = aloneDecoder.run(command.prompt);
     CollaborativeDecoder decoder(studentModel, teacherModel, settings);
-    const CollaborativeResult together = decoder.run(parser.value(prompt));
+    const CollaborativeResult together = decoder.run(command.prompt);
     printProgress(1.0, QString());
 
     QTextStream out(stdout);
     const QString modeName = collaborativeModeName(settings.mode);
-    if (parser.isSet(json)) {
+    if (output.json) {
         QJsonObject object;
-        object[QStringLiteral("student")] = parser.value(student);
-        object[QStringLiteral("teacher")] = teacherModel ? parser.value(teacher) : QString();
-        object[QStringLiteral("prompt")] = parser.value(prompt);
+        object[QStringLiteral("student")] = command.pair.student;
+        object[QStringLiteral("teacher")] = teacherModel ? command.pair.teacher : QString();
+        object[QStringLiteral("prompt")] = command.prompt;
         object[QStringLiteral("mode")] = modeName;
         object[QStringLiteral("alpha")] = settings.alpha;
         object[QStringLiteral("n")] = settings.steeredTokens;
@@ -164,14 +170,15 @@ int runCollab(const QStringList &args) {
         object[QStringLiteral("collaborative")] = together.completion;
         object[QStringLiteral("flipped")] = together.flippedCount();
         object[QStringLiteral("teacher_steps")] = together.teacherSteps();
-        if (parser.isSet(trace)) {
+        if (command.trace) {
             QJsonArray steps;
             for (const StepTrace &step : together.steps)
                 steps.append(stepJson(step));
             object[QStringLiteral("trace")] = steps;
         }
-        printJson(QJsonDocument(object));
-        return 0;
+        output.writeJson(QJsonDocument(object));
+        if (output.jsonOnStdout())
+            return 0;
     }
     out << "student alone:  " << alone.completion << '\n';
     out << "collaborative (" << modeName;
@@ -183,7 +190,7 @@ int runCollab(const QStringList &args) {
     out << "): " << together.completion << '\n';
     out << "teacher ran at " << together.teacherSteps() << " step(s); " << together.flippedCount()
         << " token(s) differ from the student's own choice\n";
-    if (parser.isSet(trace)) {
+    if (command.trace) {
         out << "\nstep  source           token        flip  a_eff   H(p_s)  H(p_t)  "
                "KL(t||s)  top p_s | top p_t | top S\n";
         for (const StepTrace &step : together.steps) {

@@ -2,6 +2,10 @@
 // rule) against the student and teacher alone; resumable through an HDF5 session file.
 #include "cli/clioutput.h"
 #include "cli/commands.h"
+#include "cli/computegroup.h"
+#include "cli/outputgroup.h"
+#include "cli/pairgroup.h"
+#include "cli/samplinggroup.h"
 
 #include "decode/collabbenchmark.h"
 #include "decode/heldoutarithmetic.h"
@@ -13,7 +17,6 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QSaveFile>
 #include <QTextStream>
 
 #include <unistd.h>
@@ -24,12 +27,6 @@ namespace {
 QString demoFile(const QString &name) {
     const QString teacher = Checkpoint::resolveSpec(QStringLiteral("demo:teacher"));
     return QFileInfo(teacher).dir().filePath(name);
-}
-
-void writeText(const QString &path, const QByteArray &bytes) {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
-        throw Error(QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
 }
 
 QString percent(double fraction) {
@@ -43,97 +40,107 @@ int makeHeldOut(const QString &path) {
     const int training = int(excluded.size());
     for (const QaItem &item : loadQaSet(demoFile(QStringLiteral("arithmetic_qa.jsonl"))))
         excluded.insert(item.question);
-    writeText(path, DemoCorpus::qaJsonLines(heldOutArithmetic(recipe, excluded)));
+    writeFileAtomically(path, DemoCorpus::qaJsonLines(heldOutArithmetic(recipe, excluded)));
     QTextStream(stdout) << "wrote " << recipe.count << " problems to " << path << " (excluded "
                         << training << " training questions and the demo QA set)\n";
     return 0;
 }
 
+/// Everything `nwc collab-bench` was asked to do.
+struct CollabBenchCommand {
+    CollabBenchSettings bench;
+    ComputeOptions compute;
+    OutputOptions output;
+};
+
 } // namespace
 
 int runCollabBench(const QStringList &args) {
-    QCommandLineParser parser;
-    const QCommandLineOption student(QStringLiteral("student"),
-                                     QStringLiteral("Student model (default demo:student)."),
-                                     QStringLiteral("MODEL"), QStringLiteral("demo:student"));
-    const QCommandLineOption teacher(
-        QStringLiteral("teacher"),
-        QStringLiteral("Teacher model, may be a .nwc container (default demo:teacher)."),
-        QStringLiteral("MODEL"), QStringLiteral("demo:teacher"));
-    const QCommandLineOption data(
+    CommandOptions options(QStringLiteral("collab-bench"),
+                           QStringLiteral("QA accuracy of the student, the teacher, and the "
+                                          "student steered for its first N tokens by S = p_s + "
+                                          "alpha (p_t - p_s), over alpha, N and (gated) tau "
+                                          "grids."));
+    addPairOptions(options);
+    options.add(QCommandLineOption(
         QStringLiteral("data"),
         QStringLiteral("JSONL {question, answer} (default: the built-in held-out demo set)."),
-        QStringLiteral("FILE"));
-    const QCommandLineOption templateOption(
+        QStringLiteral("FILE")));
+    options.add(QCommandLineOption(
         QStringLiteral("template"),
         QStringLiteral("File with the prompt template; {question} is replaced (default "
                        "\"Question: {question}\\nAnswer:\")."),
-        QStringLiteral("FILE"));
-    const QCommandLineOption alphas(QStringLiteral("alphas"),
-                                    QStringLiteral("Alpha grid, from:to:step or a list (default "
-                                                   "-1:3:0.25)."),
-                                    QStringLiteral("GRID"), QStringLiteral("-1:3:0.25"));
-    const QCommandLineOption ns(QStringLiteral("ns"),
-                                QStringLiteral("Steered-token counts (default 1,2,5)."),
-                                QStringLiteral("LIST"), QStringLiteral("1,2,5"));
-    const QCommandLineOption taus(QStringLiteral("taus"),
-                                  QStringLiteral("Gate thresholds in nats (default 0:2:0.25)."),
-                                  QStringLiteral("GRID"), QStringLiteral("0:2:0.25"));
-    const QCommandLineOption maxTokens(QStringLiteral("max-tokens"),
-                                       QStringLiteral("Tokens per answer (default 64)."),
-                                       QStringLiteral("K"), QStringLiteral("64"));
-    const QCommandLineOption limit(QStringLiteral("limit"),
+        QStringLiteral("FILE")));
+    options.add(QCommandLineOption(QStringLiteral("alphas"),
+                                   QStringLiteral("Alpha grid, from:to:step or a list (default "
+                                                  "-1:3:0.25)."),
+                                   QStringLiteral("GRID"), QStringLiteral("-1:3:0.25")));
+    options.add(QCommandLineOption(QStringLiteral("ns"),
+                                   QStringLiteral("Steered-token counts (default 1,2,5)."),
+                                   QStringLiteral("LIST"), QStringLiteral("1,2,5")));
+    options.add(QCommandLineOption(QStringLiteral("taus"),
+                                   QStringLiteral("Gate thresholds in nats (default 0:2:0.25)."),
+                                   QStringLiteral("GRID"), QStringLiteral("0:2:0.25")));
+    SamplingSpec samplingSpec;
+    samplingSpec.defaults.maxTokens = CollabBenchSettings().maxTokens;
+    // Answers are greedy: only --max-tokens.
+    samplingSpec.sampling = false;
+    addSamplingOptions(options, samplingSpec);
+    options.add(QCommandLineOption(QStringLiteral("limit"),
                                    QStringLiteral("Use only the first K questions."),
-                                   QStringLiteral("K"), QStringLiteral("0"));
-    const QCommandLineOption session(
+                                   QStringLiteral("K"), QStringLiteral("0")));
+    options.add(QCommandLineOption(
         QStringLiteral("session"),
         QStringLiteral("HDF5 session file: results are saved per question and a rerun resumes."),
-        QStringLiteral("FILE"));
-    const QCommandLineOption csv(QStringLiteral("csv"), QStringLiteral("Write CSV."),
-                                 QStringLiteral("FILE"));
-    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Write JSON."),
-                                  QStringLiteral("FILE"));
-    const QCommandLineOption makeHeldOutOption(
+        QStringLiteral("FILE")));
+    options.add(QCommandLineOption(QStringLiteral("csv"), QStringLiteral("Write CSV."),
+                                   QStringLiteral("FILE")));
+    options.add(QCommandLineOption(
         QStringLiteral("make-heldout"),
         QStringLiteral("Regenerate the built-in held-out QA set into FILE and exit."),
-        QStringLiteral("FILE"));
-    parser.addOptions({student, teacher, data, templateOption, alphas, ns, taus, maxTokens, limit,
-                       session, csv, json, makeHeldOutOption});
+        QStringLiteral("FILE")));
+    const OutputSpec outputSpec{QString(), QString(), QString(), true};
+    addComputeOptions(options);
+    addOutputOptions(options, outputSpec);
     int exitCode = 0;
-    if (!parseOrExit(parser, args, QStringLiteral("collab-bench"),
-                     QStringLiteral("QA accuracy of the student, the teacher, and the student "
-                                    "steered for its first N tokens by S = p_s + alpha (p_t - "
-                                    "p_s), over alpha, N and (gated) tau grids."),
-                     &exitCode))
+    if (!options.parse(args, &exitCode))
         return exitCode;
-    if (parser.isSet(makeHeldOutOption))
-        return makeHeldOut(parser.value(makeHeldOutOption));
+    if (options.isSet(QStringLiteral("make-heldout")))
+        return makeHeldOut(options.value(QStringLiteral("make-heldout")));
 
-    CollabBenchSettings settings;
-    settings.studentName = parser.value(student);
-    settings.teacherName = parser.value(teacher);
-    settings.dataName = parser.isSet(data) ? parser.value(data)
-                                           : demoFile(QStringLiteral("collab_heldout_qa.jsonl"));
-    if (parser.isSet(templateOption)) {
-        QFile file(parser.value(templateOption));
+    CollabBenchCommand command;
+    CollabBenchSettings &settings = command.bench;
+    const PairOptions pair = readPairOptions(options);
+    settings.studentName = pair.student;
+    settings.teacherName = pair.teacher;
+    settings.dataName = options.isSet(QStringLiteral("data"))
+                            ? options.value(QStringLiteral("data"))
+                            : demoFile(QStringLiteral("collab_heldout_qa.jsonl"));
+    if (options.isSet(QStringLiteral("template"))) {
+        QFile file(options.value(QStringLiteral("template")));
         if (!file.open(QIODevice::ReadOnly))
             throw Error(QStringLiteral("cannot read the template %1: %2")
                             .arg(file.fileName(), file.errorString()));
         settings.promptTemplate = QString::fromUtf8(file.readAll());
     }
-    settings.alphas = parseGrid(parser.value(alphas), QStringLiteral("--alphas"));
+    const QString alphas = options.value(QStringLiteral("alphas"));
+    const QString ns = options.value(QStringLiteral("ns"));
+    const QString taus = options.value(QStringLiteral("taus"));
+    settings.alphas = parseGrid(alphas, QStringLiteral("--alphas"));
     settings.ns.clear();
-    for (double n : parseGrid(parser.value(ns), QStringLiteral("--ns"))) {
+    for (double n : parseGrid(ns, QStringLiteral("--ns"))) {
         if (n < 0 || n != std::floor(n))
             throw Error(QStringLiteral("--ns expects non-negative integers"));
         settings.ns.push_back(int(n));
     }
-    settings.taus = parseGrid(parser.value(taus), QStringLiteral("--taus"));
-    settings.maxTokens = intOption(parser, maxTokens.names().first());
+    settings.taus = parseGrid(taus, QStringLiteral("--taus"));
+    settings.maxTokens = readSamplingOptions(options, samplingSpec).maxTokens;
     QVector<QaItem> items = loadQaSet(settings.dataName);
-    const int limitCount = intOption(parser, limit.names().first());
+    const int limitCount = options.intValue(QStringLiteral("limit"));
     if (limitCount > 0 && limitCount < items.size())
         items.resize(limitCount);
+    command.compute = useComputeOptions(options);
+    command.output = readOutputOptions(options, outputSpec);
 
     CallbackProgress progress(
         [](double fraction, const QString &message) { printProgress(fraction, message); });
@@ -141,14 +148,16 @@ int runCollabBench(const QStringList &args) {
         LanguageModel::load(settings.studentName, QString(), &progress);
     const LanguageModelPtr teacherModel =
         LanguageModel::load(settings.teacherName, QString(), &progress);
-    const CollabBenchResult result = runCollabBenchmark(*studentModel, *teacherModel, items,
-                                                        settings, parser.value(session), &progress);
+    const CollabBenchResult result =
+        runCollabBenchmark(*studentModel, *teacherModel, items, settings,
+                           options.value(QStringLiteral("session")), &progress);
     if (isatty(2))
         QTextStream(stderr) << "\r\x1b[K";
-    if (parser.isSet(csv))
-        writeText(parser.value(csv), collabBenchCsv(result));
-    if (parser.isSet(json))
-        writeText(parser.value(json), collabBenchJson(result));
+    if (options.isSet(QStringLiteral("csv")))
+        writeFileAtomically(options.value(QStringLiteral("csv")), collabBenchCsv(result));
+    command.output.writeJson(collabBenchJson(result));
+    if (command.output.jsonOnStdout())
+        return 0;
 
     QTextStream out(stdout);
     const int total = int(result.items.size());
@@ -158,8 +167,8 @@ int runCollabBench(const QStringList &args) {
     out << "student " << settings.studentName << ", teacher " << settings.teacherName << '\n'
         << "data " << settings.dataName << " (" << total << " questions), greedy, at most "
         << settings.maxTokens << " tokens\n"
-        << "alphas " << parser.value(alphas) << ", N " << parser.value(ns) << ", taus "
-        << parser.value(taus) << " (gated: alpha_eff = 0 where H(p_s) < tau)\n\n";
+        << "alphas " << alphas << ", N " << ns << ", taus " << taus
+        << " (gated: alpha_eff = 0 where H(p_s) < tau)\n\n";
     out << QStringLiteral("%1 %2 %3\n")
                .arg(QStringLiteral("rule").leftJustified(36),
                     QStringLiteral("accuracy").leftJustified(10), QStringLiteral("correct"));

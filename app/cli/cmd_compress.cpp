@@ -1,9 +1,13 @@
-// nwc compress MODEL --bits B -o F.nwc [--method nwc|rtn|gptq] [--codec FILE …] [--text FILE |
-// --calib FILE] [--compensate none|ldlq|finetune|all]
+// nwc compress MODEL --bits B -o F.nwc [--method nwc|rtn|gptq] [--codec FILE …] [--calib-text
+// FILE | --calib-file FILE] [--compensate none|ldlq|finetune|all]
+#include "cli/calibrationgroup.h"
 #include "cli/clioutput.h"
 #include "cli/commands.h"
+#include "cli/computegroup.h"
+#include "cli/outputgroup.h"
 
 #include "analysis/modelcompressor.h"
+#include "codec/codecfile.h"
 #include "jobs/error.h"
 #include "jobs/progresssink.h"
 
@@ -13,115 +17,126 @@
 #include <algorithm>
 
 namespace nwc::cli {
+namespace {
+
+/// Everything `nwc compress` was asked to do.
+struct CompressCommand {
+    CompressionSettings compression;
+    ComputeOptions compute;
+    OutputOptions output;
+};
+
+/// The shipped ladder presets --ladder names. "paper" is refused while no paper-preset codec
+/// ships (`usesLadder`: no --codec was given, so the ladder is what compress will use).
+QStringList ladderPresets(const QString &ladder, bool usesLadder) {
+    if (ladder == QLatin1String("all"))
+        return {};
+    if (ladder == QLatin1String("identity") || ladder == QLatin1String("fast"))
+        return {ladder};
+    if (ladder == QLatin1String("paper")) {
+        if (usesLadder && defaultCodecFiles({ladder}).isEmpty())
+            throw Error(QStringLiteral("--ladder paper: no codec of the paper preset ships with "
+                                       "this installation; use --ladder identity, fast or all, "
+                                       "or pass --codec FILE (e.g. one trained with 'nwc "
+                                       "train-codec --preset paper')"));
+        return {ladder};
+    }
+    throw Error(QStringLiteral("unknown --ladder '%1' (use identity, fast or all)").arg(ladder));
+}
+
+} // namespace
 
 int runCompress(const QStringList &args) {
-    QCommandLineParser parser;
-    parser.addPositionalArgument(QStringLiteral("MODEL"),
-                                 QStringLiteral("HF directory, llama2.c .bin, or demo:NAME"));
-    const QCommandLineOption bitsOption(
+    CommandOptions options(QStringLiteral("compress"),
+                           QStringLiteral("Compress a model's linear layers into a .nwc "
+                                          "container."));
+    options.addPositional(QStringLiteral("MODEL"),
+                          QStringLiteral("HF directory, llama2.c .bin, or demo:NAME"));
+    options.add(QCommandLineOption(
         QStringLiteral("bits"),
         QStringLiteral("Target bits per weight (NWC: any rate in the codecs' range, side "
                        "information included; RTN/GPTQ: code width 2–8)."),
-        QStringLiteral("B"));
-    const QCommandLineOption outputOption({QStringLiteral("o"), QStringLiteral("output")},
-                                          QStringLiteral("Container to write (.nwc)."),
-                                          QStringLiteral("FILE"));
-    const QCommandLineOption methodOption(QStringLiteral("method"),
-                                          QStringLiteral("nwc (default), rtn or gptq."),
-                                          QStringLiteral("M"), QStringLiteral("nwc"));
-    const QCommandLineOption codecOption(
+        QStringLiteral("B")));
+    options.add(QCommandLineOption(QStringLiteral("method"),
+                                   QStringLiteral("nwc (default), rtn or gptq."),
+                                   QStringLiteral("M"), QStringLiteral("nwc")));
+    options.add(QCommandLineOption(
         QStringLiteral("codec"),
         QStringLiteral("Codec file to choose from (repeatable; default: the shipped ladder)."),
-        QStringLiteral("FILE"));
-    const QCommandLineOption ladderOption(
+        QStringLiteral("FILE")));
+    options.add(QCommandLineOption(
         QStringLiteral("ladder"),
         QStringLiteral("Codecs of the shipped ladder to choose from when no --codec is given: "
-                       "identity (default), fast or all."),
-        QStringLiteral("SET"), QStringLiteral("identity"));
-    const QCommandLineOption textOption(
-        QStringLiteral("text"),
-        QStringLiteral("Calibration text (default for demo models: the demo training corpus)."),
-        QStringLiteral("FILE"));
-    const QCommandLineOption calibOption(QStringLiteral("calib"),
-                                         QStringLiteral("Calibration file from 'nwc calibrate'."),
-                                         QStringLiteral("FILE"));
-    const QCommandLineOption samplesOption(QStringLiteral("samples"),
-                                           QStringLiteral("Calibration windows (default 32)."),
-                                           QStringLiteral("N"), QStringLiteral("32"));
-    const QCommandLineOption seqLenOption(
-        QStringLiteral("seq-len"), QStringLiteral("Calibration window length (default 256)."),
-        QStringLiteral("N"), QStringLiteral("256"));
-    const QCommandLineOption groupOption(QStringLiteral("group-size"),
-                                         QStringLiteral("RTN/GPTQ group size (default 128)."),
-                                         QStringLiteral("N"), QStringLiteral("128"));
-    const QCommandLineOption compensateOption(
+                       "identity (default), fast or all (paper once a paper-preset codec "
+                       "ships)."),
+        QStringLiteral("SET"), QStringLiteral("identity")));
+    const CalibrationSpec calibrationSpec{true, true};
+    addCalibrationOptions(options, calibrationSpec);
+    options.add(QCommandLineOption(QStringLiteral("group-size"),
+                                   QStringLiteral("RTN/GPTQ group size (default 128)."),
+                                   QStringLiteral("N"), QStringLiteral("128")));
+    options.add(QCommandLineOption(
         QStringLiteral("compensate"),
         QStringLiteral("NWC error compensation: none, ldlq (feedback inside each layer), "
                        "finetune (output-guided tuning after each block) or all."),
-        QStringLiteral("MODE"), QStringLiteral("none"));
-    const QCommandLineOption ldlqBlockOption(
+        QStringLiteral("MODE"), QStringLiteral("none")));
+    options.add(QCommandLineOption(
         QStringLiteral("ldlq-block"),
         QStringLiteral("Columns coded together before LDLQ feeds their error back (default 128; "
                        "layers with fewer than 8 blocks use columns / 8)."),
-        QStringLiteral("N"), QStringLiteral("128"));
-    const QCommandLineOption epochsOption(
+        QStringLiteral("N"), QStringLiteral("128")));
+    options.add(QCommandLineOption(
         QStringLiteral("finetune-epochs"),
         QStringLiteral("Fine-tuning: most passes over the calibration windows per stage "
                        "(default 20)."),
-        QStringLiteral("N"), QStringLiteral("20"));
-    const QCommandLineOption rateOption(QStringLiteral("finetune-lr"),
-                                        QStringLiteral("Fine-tuning: Adam learning rate of norm "
-                                                       "weights and column scales (default "
-                                                       "0.003; weights get it times their RMS)."),
-                                        QStringLiteral("LR"), QStringLiteral("0.003"));
-    const QCommandLineOption jsonOption(QStringLiteral("json"), QStringLiteral("Print JSON."));
-    parser.addOptions({ldlqBlockOption, epochsOption, rateOption, bitsOption, outputOption,
-                       methodOption, codecOption, ladderOption, textOption, calibOption,
-                       samplesOption, seqLenOption, groupOption, compensateOption, jsonOption});
+        QStringLiteral("N"), QStringLiteral("20")));
+    options.add(QCommandLineOption(QStringLiteral("finetune-lr"),
+                                   QStringLiteral("Fine-tuning: Adam learning rate of norm "
+                                                  "weights and column scales (default "
+                                                  "0.003; weights get it times their RMS)."),
+                                   QStringLiteral("LR"), QStringLiteral("0.003")));
+    const OutputSpec outputSpec{QStringLiteral("Container to write (.nwc)."),
+                                QStringLiteral("FILE"), QString(), false};
+    addComputeOptions(options);
+    addOutputOptions(options, outputSpec);
     int exitCode = 0;
-    if (!parseOrExit(parser, args, QStringLiteral("compress"),
-                     QStringLiteral("Compress a model's linear layers into a .nwc container."),
-                     &exitCode))
+    if (!options.parse(args, &exitCode))
         return exitCode;
-    if (parser.positionalArguments().size() != 1 || !parser.isSet(bitsOption) ||
-        !parser.isSet(outputOption)) {
+    if (options.positionalArguments().size() != 1 || !options.isSet(QStringLiteral("bits")) ||
+        !options.isSet(QStringLiteral("output"))) {
         printError(QStringLiteral("compress expects MODEL --bits B -o FILE (see 'nwc compress "
                                   "--help')"));
         return 2;
     }
-    CompressionSettings settings;
-    if (!compressionMethodFromName(parser.value(methodOption), &settings.method))
-        throw Error(QStringLiteral("unknown method '%1' (use nwc, rtn or gptq)")
-                        .arg(parser.value(methodOption)));
-    settings.targetBitsPerWeight = doubleOption(parser, bitsOption.names().first());
-    settings.codecPaths = parser.values(codecOption);
-    const QString ladder = parser.value(ladderOption);
-    if (ladder == QLatin1String("all"))
-        settings.ladderPresets.clear();
-    else if (ladder == QLatin1String("identity") || ladder == QLatin1String("fast") ||
-             ladder == QLatin1String("paper"))
-        settings.ladderPresets = {ladder};
-    else
-        throw Error(
-            QStringLiteral("unknown --ladder '%1' (use identity, fast or all)").arg(ladder));
-    settings.calibrationText = parser.value(textOption);
-    settings.calibrationFile = parser.value(calibOption);
-    settings.calibrationSamples = intOption(parser, samplesOption.names().first());
-    settings.calibrationLength = intOption(parser, seqLenOption.names().first());
-    settings.groupSize = intOption(parser, groupOption.names().first());
-    parseCompensation(parser.value(compensateOption), &settings.compensation);
-    settings.compensation.blockSize = intOption(parser, ldlqBlockOption.names().first());
-    settings.compensation.fineTuneEpochs = intOption(parser, epochsOption.names().first());
-    settings.compensation.learningRate = doubleOption(parser, rateOption.names().first());
+    CompressCommand command;
+    CompressionSettings &settings = command.compression;
+    const QString method = options.value(QStringLiteral("method"));
+    if (!compressionMethodFromName(method, &settings.method))
+        throw Error(QStringLiteral("unknown method '%1' (use nwc, rtn or gptq)").arg(method));
+    settings.targetBitsPerWeight = options.doubleValue(QStringLiteral("bits"));
+    settings.codecPaths = options.values(QStringLiteral("codec"));
+    settings.ladderPresets =
+        ladderPresets(options.value(QStringLiteral("ladder")), settings.codecPaths.isEmpty());
+    const CalibrationOptions calibration = readCalibrationOptions(options, calibrationSpec);
+    settings.calibrationText = calibration.text;
+    settings.calibrationFile = calibration.file;
+    settings.calibrationSamples = calibration.samples;
+    settings.calibrationLength = calibration.length;
+    settings.groupSize = options.intValue(QStringLiteral("group-size"));
+    parseCompensation(options.value(QStringLiteral("compensate")), &settings.compensation);
+    settings.compensation.blockSize = options.intValue(QStringLiteral("ldlq-block"));
+    settings.compensation.fineTuneEpochs = options.intValue(QStringLiteral("finetune-epochs"));
+    settings.compensation.learningRate = options.doubleValue(QStringLiteral("finetune-lr"));
+    command.compute = useComputeOptions(options);
+    command.output = readOutputOptions(options, outputSpec);
 
     CallbackProgress progress(
         [](double fraction, const QString &message) { printProgress(fraction, message); });
-    const CompressionSummary s = compressModel(parser.positionalArguments().first(), settings,
-                                               parser.value(outputOption), &progress);
-    if (parser.isSet(jsonOption)) {
-        printJson(QJsonDocument(compressionSummaryJson(s)));
+    const CompressionSummary s = compressModel(options.positionalArguments().first(), settings,
+                                               command.output.output, &progress);
+    command.output.writeJson(QJsonDocument(compressionSummaryJson(s)));
+    if (command.output.jsonOnStdout())
         return 0;
-    }
     QTextStream out(stdout);
     out << "model              " << s.sourceModel << "\n"
         << "method             " << compressionMethodName(s.method) << "\n"

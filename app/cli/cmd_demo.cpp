@@ -2,13 +2,16 @@
 // measures held-out perplexity and greedy arithmetic accuracy, and shows one worked answer.
 #include "cli/clioutput.h"
 #include "cli/commands.h"
-#include "cli/modeloptions.h"
+#include "cli/computegroup.h"
+#include "cli/evaluationgroup.h"
+#include "cli/outputgroup.h"
 
 #include "analysis/modelcompressor.h"
 #include "io/checkpoint.h"
 #include "jobs/error.h"
 #include "jobs/progresssink.h"
 #include "lm/evaluator.h"
+#include "lm/languagemodel.h"
 #include "lm/qabenchmark.h"
 
 #include <QDir>
@@ -56,37 +59,51 @@ struct CompressedRow {
     QaResult qa;
 };
 
+/// Everything `nwc demo` was asked to do.
+struct DemoCommand {
+    int questions = 20;
+    EvaluationOptions evaluation;
+    bool compress = true;
+    ComputeOptions compute;
+    OutputOptions output;
+};
+
 } // namespace
 
 int runDemo(const QStringList &args) {
-    QCommandLineParser parser;
-    const QCommandLineOption questions(
-        QStringLiteral("questions"), QStringLiteral("Arithmetic questions to answer (default 20)."),
-        QStringLiteral("N"), QStringLiteral("20"));
-    const QCommandLineOption maxBytes(
-        QStringLiteral("max-bytes"),
-        QStringLiteral("Held-out bytes for perplexity (default 30000)."), QStringLiteral("N"),
-        QStringLiteral("30000"));
-    const QCommandLineOption jsonOption(QStringLiteral("json"), QStringLiteral("Print JSON."));
-    const QCommandLineOption headless(QStringLiteral("headless"),
-                                      QStringLiteral("Accepted for nwc-workbench compatibility."));
-    const QCommandLineOption noCompress(
+    CommandOptions options(QStringLiteral("demo"),
+                           QStringLiteral("Run the main job on the built-in demo models: "
+                                          "held-out perplexity and arithmetic accuracy of "
+                                          "demo:student and demo:teacher."));
+    options.add(QCommandLineOption(QStringLiteral("questions"),
+                                   QStringLiteral("Arithmetic questions to answer (default 20)."),
+                                   QStringLiteral("N"), QStringLiteral("20")));
+    // Perplexity on the first bytes of the held-out text, context 256, non-overlapping windows.
+    EvaluationSpec evaluationSpec;
+    evaluationSpec.textHelp.clear();
+    evaluationSpec.windows = false;
+    evaluationSpec.bosOption = false;
+    evaluationSpec.maxBytes = 30000;
+    addEvaluationOptions(options, evaluationSpec);
+    options.add(QCommandLineOption(QStringLiteral("headless"),
+                                   QStringLiteral("Accepted for nwc-workbench compatibility.")));
+    options.add(QCommandLineOption(
         QStringLiteral("no-compress"),
-        QStringLiteral("Skip compressing the teacher (NWC and RTN at about 4 bits per weight)."));
-    parser.addOptions({questions, maxBytes, jsonOption, headless, noCompress});
+        QStringLiteral("Skip compressing the teacher (NWC and RTN at about 4 bits per "
+                       "weight).")));
+    addComputeOptions(options);
+    addOutputOptions(options);
     int exitCode = 0;
-    if (!parseOrExit(parser, args, QStringLiteral("demo"),
-                     QStringLiteral("Run the main job on the built-in demo models: held-out "
-                                    "perplexity and arithmetic accuracy of demo:student and "
-                                    "demo:teacher."),
-                     &exitCode))
+    if (!options.parse(args, &exitCode))
         return exitCode;
-    const int questionCount = intOption(parser, questions.names().first());
-    PerplexitySettings settings;
-    settings.contextLength = 256;
-    settings.stride = 0;
-    settings.addBos = true;
-    settings.maxBytes = parser.value(maxBytes).toLongLong();
+    DemoCommand command;
+    command.questions = options.intValue(QStringLiteral("questions"));
+    command.evaluation = readEvaluationOptions(options, evaluationSpec);
+    command.compress = !options.isSet(QStringLiteral("no-compress"));
+    command.compute = useComputeOptions(options);
+    command.output = readOutputOptions(options);
+    const int questionCount = command.questions;
+    const PerplexitySettings &settings = command.evaluation.windows;
 
     const QString dataDir = demoDataDirectory();
     const QString heldoutPath = dataDir + QStringLiteral("/heldout.txt");
@@ -97,7 +114,7 @@ int runDemo(const QStringList &args) {
         items.resize(questionCount);
 
     QTextStream out(stdout);
-    const bool json = parser.isSet(jsonOption);
+    const bool json = !command.output.textOnStdout();
     if (!json) {
         out << "NWC Workbench demo: built-in models demo:student and demo:teacher\n\n";
         out.flush();
@@ -117,7 +134,7 @@ int runDemo(const QStringList &args) {
     // The teacher's linear layers compressed at about 4 bits per weight, evaluated the same way.
     std::vector<CompressedRow> compressed;
     QTemporaryDir scratch;
-    if (!parser.isSet(noCompress)) {
+    if (command.compress) {
         if (!scratch.isValid())
             throw Error(
                 QStringLiteral("cannot create a temporary folder for the compressed models"));
@@ -143,7 +160,7 @@ int runDemo(const QStringList &args) {
     if (isatty(2))
         QTextStream(stderr) << "\r\x1b[K";
 
-    if (json) {
+    if (command.output.json) {
         QJsonArray models;
         for (const DemoRow &row : rows) {
             QJsonObject object;
@@ -176,8 +193,9 @@ int runDemo(const QStringList &args) {
             compressedJson.append(object);
         }
         root[QStringLiteral("compressed_teacher")] = compressedJson;
-        printJson(QJsonDocument(root));
-        return 0;
+        command.output.writeJson(QJsonDocument(root));
+        if (json)
+            return 0;
     }
 
     out << QStringLiteral("model").leftJustified(10)

@@ -1,7 +1,10 @@
 // nwc eval MODEL --text FILE: perplexity, bits per byte, and divergence from a reference model.
 #include "cli/clioutput.h"
 #include "cli/commands.h"
-#include "cli/modeloptions.h"
+#include "cli/computegroup.h"
+#include "cli/evaluationgroup.h"
+#include "cli/modelgroup.h"
+#include "cli/outputgroup.h"
 
 #include "jobs/error.h"
 #include "jobs/progresssink.h"
@@ -26,63 +29,57 @@ QByteArray readText(const QString &path) {
     return text;
 }
 
+/// Everything `nwc eval` was asked to do.
+struct EvalCommand {
+    ModelOptions model;
+    EvaluationOptions evaluation;
+    QString reference;
+    ComputeOptions compute;
+    OutputOptions output;
+};
+
 } // namespace
 
 int runEval(const QStringList &args) {
-    QCommandLineParser parser;
-    parser.addPositionalArgument(QStringLiteral("MODEL"),
-                                 QStringLiteral("HF directory, llama2.c .bin, or demo:NAME"));
-    const QCommandLineOption textOption(QStringLiteral("text"),
-                                        QStringLiteral("UTF-8 text file to evaluate on."),
-                                        QStringLiteral("FILE"));
-    const QCommandLineOption ctxOption(QStringLiteral("ctx"),
-                                       QStringLiteral("Context length in tokens (default 256)."),
-                                       QStringLiteral("N"), QStringLiteral("256"));
-    const QCommandLineOption strideOption(
-        QStringLiteral("stride"),
-        QStringLiteral("Tokens between window starts (default: non-overlapping windows)."),
-        QStringLiteral("N"), QStringLiteral("0"));
-    const QCommandLineOption maxBytesOption(
-        QStringLiteral("max-bytes"), QStringLiteral("Evaluate only the first N bytes of the text."),
-        QStringLiteral("N"), QStringLiteral("-1"));
-    const QCommandLineOption noBosOption(QStringLiteral("no-bos"),
-                                         QStringLiteral("Do not start windows with BOS."));
-    const QCommandLineOption referenceOption(
+    CommandOptions options(QStringLiteral("eval"),
+                           QStringLiteral("Measure perplexity and bits per byte of a model on a "
+                                          "text file, optionally against a reference model."));
+    options.addPositional(QStringLiteral("MODEL"),
+                          QStringLiteral("HF directory, llama2.c .bin, or demo:NAME"));
+    addEvaluationOptions(options);
+    options.add(QCommandLineOption(
         QStringLiteral("reference"),
         QStringLiteral("Also compare next-token distributions against this model (KL, top-1 "
                        "agreement, RMS delta-p)."),
-        QStringLiteral("MODEL"));
-    const QCommandLineOption jsonOption(QStringLiteral("json"), QStringLiteral("Print JSON."));
-    parser.addOptions({textOption, ctxOption, strideOption, maxBytesOption, noBosOption,
-                       referenceOption, jsonOption, tokenizerOption()});
+        QStringLiteral("MODEL")));
+    addModelOptions(options);
+    addComputeOptions(options);
+    addOutputOptions(options);
     int exitCode = 0;
-    if (!parseOrExit(parser, args, QStringLiteral("eval"),
-                     QStringLiteral("Measure perplexity and bits per byte of a model on a text "
-                                    "file, optionally against a reference model."),
-                     &exitCode))
+    if (!options.parse(args, &exitCode))
         return exitCode;
-    if (parser.positionalArguments().size() != 1 || !parser.isSet(textOption)) {
+    if (options.positionalArguments().size() != 1 || !options.isSet(QStringLiteral("text"))) {
         printError(QStringLiteral("eval expects MODEL and --text FILE (see 'nwc eval --help')"));
         return 2;
     }
+    EvalCommand command;
+    command.evaluation = readEvaluationOptions(options);
+    command.model = readModelOptions(options);
+    command.reference = options.value(QStringLiteral("reference"));
+    command.compute = useComputeOptions(options);
+    command.output = readOutputOptions(options);
+    const PerplexitySettings &settings = command.evaluation.windows;
+    const OutputOptions &output = command.output;
 
-    PerplexitySettings settings;
-    settings.contextLength = intOption(parser, ctxOption.names().first());
-    settings.stride = intOption(parser, strideOption.names().first());
-    settings.maxBytes = parser.value(maxBytesOption).toLongLong();
-    settings.addBos = !parser.isSet(noBosOption);
-    if (settings.contextLength < 2 || settings.stride < 0)
-        throw Error(QStringLiteral("--ctx must be at least 2 and --stride non-negative"));
-
-    const QByteArray text = readText(parser.value(textOption));
-    const LanguageModelPtr model = loadModel(parser, parser.positionalArguments().first());
+    const QByteArray text = readText(command.evaluation.textPath);
+    const LanguageModelPtr model = loadModel(command.model, options.positionalArguments().first());
     CallbackProgress progress(
         [](double fraction, const QString &message) { printProgress(fraction, message); });
     const PerplexityResult result = evaluatePerplexity(*model, text, settings, &progress);
 
     QJsonObject json;
     json[QStringLiteral("model")] = model->displayName();
-    json[QStringLiteral("text")] = parser.value(textOption);
+    json[QStringLiteral("text")] = command.evaluation.textPath;
     json[QStringLiteral("perplexity")] = result.perplexity;
     json[QStringLiteral("mean_nll")] = result.meanNll;
     json[QStringLiteral("bits_per_byte")] = result.bitsPerByte;
@@ -95,11 +92,11 @@ int runEval(const QStringList &args) {
     json[QStringLiteral("seconds")] = result.seconds;
 
     QTextStream out(stdout);
-    if (!parser.isSet(jsonOption)) {
+    if (output.textOnStdout()) {
         if (isatty(2))
             QTextStream(stderr) << '\n';
         out << "model            " << model->displayName() << '\n'
-            << "text             " << parser.value(textOption) << " (" << result.bytes
+            << "text             " << command.evaluation.textPath << " (" << result.bytes
             << " bytes evaluated)\n"
             << "settings         context " << result.contextLength << ", stride " << result.stride
             << ", BOS " << (result.addBos ? "yes" : "no") << ", " << result.windows << " windows, "
@@ -109,8 +106,8 @@ int runEval(const QStringList &args) {
             << "time             " << QString::number(result.seconds, 'f', 2) << " s\n";
     }
 
-    if (parser.isSet(referenceOption)) {
-        const LanguageModelPtr reference = loadModel(parser, parser.value(referenceOption));
+    if (!command.reference.isEmpty()) {
+        const LanguageModelPtr reference = loadModel(command.model, command.reference);
         const ReferenceComparison comparison =
             compareWithReference(*model, *reference, text, settings, &progress);
         QJsonObject ref;
@@ -122,7 +119,7 @@ int runEval(const QStringList &args) {
         ref[QStringLiteral("rms_delta_p")] = comparison.rmsDeltaP;
         ref[QStringLiteral("positions")] = double(comparison.positions);
         json[QStringLiteral("reference")] = ref;
-        if (!parser.isSet(jsonOption)) {
+        if (output.textOnStdout()) {
             if (isatty(2))
                 QTextStream(stderr) << '\n';
             out << "reference        " << reference->displayName() << " (" << comparison.positions
@@ -135,8 +132,7 @@ int runEval(const QStringList &args) {
                 << "RMS delta p      " << QString::number(comparison.rmsDeltaP, 'g', 5) << '\n';
         }
     }
-    if (parser.isSet(jsonOption))
-        printJson(QJsonDocument(json));
+    output.writeJson(QJsonDocument(json));
     return 0;
 }
 

@@ -1,6 +1,8 @@
 // nwc info MODEL: architecture, parameter count, tokenizer and tensor table.
 #include "cli/clioutput.h"
 #include "cli/commands.h"
+#include "cli/modelgroup.h"
+#include "cli/outputgroup.h"
 
 #include "io/checkpoint.h"
 #include "text/tokenizer.h"
@@ -27,29 +29,26 @@ QJsonArray shapeJson(const TensorInfo &info) {
 } // namespace
 
 int runInfo(const QStringList &args) {
-    QCommandLineParser parser;
-    parser.addPositionalArgument(QStringLiteral("MODEL"),
-                                 QStringLiteral("HF directory, llama2.c .bin, or demo:NAME"));
-    const QCommandLineOption tokenizerOption(
-        QStringLiteral("tokenizer"),
-        QStringLiteral("Tokenizer file (default: found beside the model)."),
-        QStringLiteral("PATH"));
-    const QCommandLineOption jsonOption(QStringLiteral("json"), QStringLiteral("Print JSON."));
-    parser.addOptions({tokenizerOption, jsonOption});
+    CommandOptions options(QStringLiteral("info"),
+                           QStringLiteral("Show a model's architecture, parameters and tensors."));
+    options.addPositional(QStringLiteral("MODEL"),
+                          QStringLiteral("HF directory, llama2.c .bin, or demo:NAME"));
+    addModelOptions(options);
+    addOutputOptions(options);
     int exitCode = 0;
-    if (!parseOrExit(parser, args, QStringLiteral("info"),
-                     QStringLiteral("Show a model's architecture, parameters and tensors."),
-                     &exitCode))
+    if (!options.parse(args, &exitCode))
         return exitCode;
-    if (parser.positionalArguments().size() != 1) {
+    if (options.positionalArguments().size() != 1) {
         printError(QStringLiteral("info expects one MODEL (see 'nwc info --help')"));
         return 2;
     }
+    const ModelOptions model = readModelOptions(options);
+    const OutputOptions output = readOutputOptions(options);
 
-    const CheckpointPtr checkpoint = Checkpoint::open(parser.positionalArguments().first());
+    const CheckpointPtr checkpoint = Checkpoint::open(options.positionalArguments().first());
     const ModelConfig &config = checkpoint->config();
     const QString tokenizerPath =
-        parser.isSet(tokenizerOption) ? parser.value(tokenizerOption) : checkpoint->tokenizerPath();
+        model.tokenizer.isEmpty() ? checkpoint->tokenizerPath() : model.tokenizer;
     std::unique_ptr<Tokenizer> tokenizer;
     if (!tokenizerPath.isEmpty())
         tokenizer = Tokenizer::load(tokenizerPath);
@@ -61,7 +60,7 @@ int runInfo(const QStringList &args) {
         storedElements += info.elementCount();
     }
 
-    if (parser.isSet(jsonOption)) {
+    if (output.json) {
         QJsonObject root;
         root[QStringLiteral("source")] = checkpoint->source();
         root[QStringLiteral("name")] = checkpoint->displayName();
@@ -91,8 +90,9 @@ int runInfo(const QStringList &args) {
             tensors.append(t);
         }
         root[QStringLiteral("tensors")] = tensors;
-        printJson(QJsonDocument(root));
-        return 0;
+        output.writeJson(QJsonDocument(root));
+        if (output.jsonOnStdout())
+            return 0;
     }
 
     QTextStream out(stdout);

@@ -1,6 +1,7 @@
 // nwc inspect F.nwc: header, per-tensor bit accounting and totals of a .nwc container.
 #include "cli/clioutput.h"
 #include "cli/commands.h"
+#include "cli/outputgroup.h"
 
 #include "codec/nwccontainer.h"
 
@@ -120,33 +121,31 @@ int verifyAll(const NwcReader &reader) {
 } // namespace
 
 int runInspect(const QStringList &args) {
-    QCommandLineParser parser;
-    parser.addPositionalArgument(QStringLiteral("FILE"),
-                                 QStringLiteral("Compressed model (.nwc)."));
-    const QCommandLineOption jsonOption(QStringLiteral("json"), QStringLiteral("Print JSON."));
-    const QCommandLineOption verifyOption(
+    CommandOptions options(QStringLiteral("inspect"),
+                           QStringLiteral("Show a .nwc container's header and, per tensor, the "
+                                          "method, codec, quality levels and the bytes that "
+                                          "count toward bits per weight."));
+    options.addPositional(QStringLiteral("FILE"), QStringLiteral("Compressed model (.nwc)."));
+    options.add(QCommandLineOption(
         QStringLiteral("verify"),
-        QStringLiteral("Read every tensor and check its checksum (reads the whole file)."));
-    parser.addOptions({jsonOption, verifyOption});
+        QStringLiteral("Read every tensor and check its checksum (reads the whole file).")));
+    addOutputOptions(options);
     int exitCode = 0;
-    if (!parseOrExit(parser, args, QStringLiteral("inspect"),
-                     QStringLiteral("Show a .nwc container's header and, per tensor, the method, "
-                                    "codec, quality levels and the bytes that count toward bits "
-                                    "per weight."),
-                     &exitCode))
+    if (!options.parse(args, &exitCode))
         return exitCode;
-    if (parser.positionalArguments().size() != 1) {
+    if (options.positionalArguments().size() != 1) {
         printError(QStringLiteral("inspect expects one FILE (see 'nwc inspect --help')"));
         return 2;
     }
+    const OutputOptions output = readOutputOptions(options);
 
-    const NwcReader reader(parser.positionalArguments().first());
+    const NwcReader reader(options.positionalArguments().first());
     const NwcSummary summary = reader.summary();
     const std::vector<QString> tokenizerFiles = reader.tokenizerFileNames();
     const std::vector<QString> codecIds = reader.codecIds();
-    const int verified = parser.isSet(verifyOption) ? verifyAll(reader) : -1;
+    const int verified = options.isSet(QStringLiteral("verify")) ? verifyAll(reader) : -1;
 
-    if (parser.isSet(jsonOption)) {
+    if (output.json) {
         QJsonObject root;
         root[QStringLiteral("file")] = summary.path;
         root[QStringLiteral("header")] = headerJson(summary);
@@ -192,8 +191,9 @@ int runInspect(const QStringList &args) {
         root[QStringLiteral("analysis_arrays")] = analysis;
         if (verified >= 0)
             root[QStringLiteral("verified_tensors")] = verified;
-        printJson(QJsonDocument(root));
-        return 0;
+        output.writeJson(QJsonDocument(root));
+        if (output.jsonOnStdout())
+            return 0;
     }
 
     QTextStream out(stdout);

@@ -1,7 +1,11 @@
-// nwc sweep MODEL --bits 2,3,4 --methods nwc,rtn --text FILE: the rate–distortion sweep, one
+// nwc sweep MODEL --bits 2,3,4 --methods nwc,rtn --text FILE [--calib-text FILE]: the sweep, one
 // compression + evaluation per (method, bit rate), resumable through its session file.
+#include "cli/calibrationgroup.h"
 #include "cli/clioutput.h"
 #include "cli/commands.h"
+#include "cli/computegroup.h"
+#include "cli/evaluationgroup.h"
+#include "cli/outputgroup.h"
 
 #include "analysis/sweepsession.h"
 #include "io/checkpoint.h"
@@ -12,7 +16,6 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
-#include <QSaveFile>
 #include <QTextStream>
 
 #include <algorithm>
@@ -113,12 +116,6 @@ QString defaultSessionPath(const QString &model) {
     return QDir::current().filePath(name + QStringLiteral("-sweep.h5"));
 }
 
-void writeFile(const QString &path, const QByteArray &bytes) {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
-        throw Error(QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
-}
-
 QString cell(double value, int precision) {
     return QString::number(value, 'f', precision);
 }
@@ -174,88 +171,76 @@ void printTable(const SweepSession &session, const QString &sessionPath, int new
         out << "skipped " << line << '\n';
 }
 
+/// Everything `nwc sweep` was asked to do.
+struct SweepCommand {
+    SweepSettings sweep;
+    ComputeOptions compute;
+    OutputOptions output;
+};
+
 } // namespace
 
 int runSweep(const QStringList &args) {
-    QCommandLineParser parser;
-    parser.addPositionalArgument(QStringLiteral("MODEL"),
-                                 QStringLiteral("HF directory, llama2.c .bin, or demo:NAME"));
-    const QCommandLineOption bitsOption(
+    CommandOptions options(QStringLiteral("sweep"),
+                           QStringLiteral("Rate–distortion sweep: compress a model with each "
+                                          "method at each bit rate and measure size, weighted "
+                                          "MSE, perplexity and KL divergence from the original. "
+                                          "A rerun with the same settings resumes from the "
+                                          "session file."));
+    options.addPositional(QStringLiteral("MODEL"),
+                          QStringLiteral("HF directory, llama2.c .bin, or demo:NAME"));
+    options.add(QCommandLineOption(
         QStringLiteral("bits"),
         QStringLiteral("Target bits per weight, comma-separated (default 2,3,4,5,6,8; RTN/GPTQ "
                        "use them as code widths 2–8)."),
-        QStringLiteral("LIST"), QStringLiteral("2,3,4,5,6,8"));
-    const QCommandLineOption methodsOption(
+        QStringLiteral("LIST"), QStringLiteral("2,3,4,5,6,8")));
+    options.add(QCommandLineOption(
         QStringLiteral("methods"),
         QStringLiteral("Methods, comma-separated: nwc, nwc+ldlq, nwc+finetune, nwc+comp (both "
                        "compensations), rtn, gptq (default nwc,nwc+comp,rtn,gptq)."),
-        QStringLiteral("LIST"), QStringLiteral("nwc,nwc+comp,rtn,gptq"));
-    const QCommandLineOption textOption(
-        QStringLiteral("text"),
-        QStringLiteral("UTF-8 evaluation text (default for demo models: the demo held-out "
-                       "text)."),
-        QStringLiteral("FILE"));
-    const QCommandLineOption ctxOption(QStringLiteral("ctx"),
-                                       QStringLiteral("Context length in tokens (default 256)."),
-                                       QStringLiteral("N"), QStringLiteral("256"));
-    const QCommandLineOption strideOption(
-        QStringLiteral("stride"),
-        QStringLiteral("Tokens between window starts (default 128; 0 = non-overlapping)."),
-        QStringLiteral("N"), QStringLiteral("128"));
-    const QCommandLineOption maxBytesOption(
-        QStringLiteral("max-bytes"),
-        QStringLiteral("Evaluate only the first N bytes of the text (default: all)."),
-        QStringLiteral("N"), QStringLiteral("-1"));
-    const QCommandLineOption calibTextOption(
-        QStringLiteral("calib-text"),
-        QStringLiteral("Calibration text (default for demo models: the demo training corpus)."),
-        QStringLiteral("FILE"));
-    const QCommandLineOption calibSamplesOption(QStringLiteral("calib-samples"),
-                                                QStringLiteral("Calibration windows (default 32)."),
-                                                QStringLiteral("N"), QStringLiteral("32"));
-    const QCommandLineOption calibLengthOption(
-        QStringLiteral("calib-length"), QStringLiteral("Calibration window length (default 256)."),
-        QStringLiteral("N"), QStringLiteral("256"));
-    const QCommandLineOption groupOption(QStringLiteral("group-size"),
-                                         QStringLiteral("RTN/GPTQ group size (default 128)."),
-                                         QStringLiteral("N"), QStringLiteral("128"));
-    const QCommandLineOption sessionOption(
+        QStringLiteral("LIST"), QStringLiteral("nwc,nwc+comp,rtn,gptq")));
+    EvaluationSpec evaluationSpec;
+    evaluationSpec.textHelp = QStringLiteral("UTF-8 evaluation text (default for demo models: "
+                                             "the demo held-out text).");
+    evaluationSpec.stride = 128;
+    // The sweep always starts windows with BOS.
+    evaluationSpec.bosOption = false;
+    addEvaluationOptions(options, evaluationSpec);
+    addCalibrationOptions(options);
+    options.add(QCommandLineOption(QStringLiteral("group-size"),
+                                   QStringLiteral("RTN/GPTQ group size (default 128)."),
+                                   QStringLiteral("N"), QStringLiteral("128")));
+    options.add(QCommandLineOption(
         QStringLiteral("session"),
         QStringLiteral("Session file: measured points are kept there and a rerun resumes "
                        "(default <model name>-sweep.h5 in the current folder)."),
-        QStringLiteral("FILE"));
-    const QCommandLineOption keepOption(
+        QStringLiteral("FILE")));
+    options.add(QCommandLineOption(
         QStringLiteral("keep-containers"),
         QStringLiteral("Keep each point's .nwc container in this folder (default: deleted after "
                        "measuring)."),
-        QStringLiteral("DIR"));
-    const QCommandLineOption csvOption(QStringLiteral("csv"),
-                                       QStringLiteral("Also write the points as CSV."),
-                                       QStringLiteral("FILE"));
-    const QCommandLineOption jsonOption(QStringLiteral("json"),
-                                        QStringLiteral("Also write the session as JSON."),
-                                        QStringLiteral("FILE"));
-    parser.addOptions({bitsOption, methodsOption, textOption, ctxOption, strideOption,
-                       maxBytesOption, calibTextOption, calibSamplesOption, calibLengthOption,
-                       groupOption, sessionOption, keepOption, csvOption, jsonOption});
+        QStringLiteral("DIR")));
+    options.add(QCommandLineOption(QStringLiteral("csv"),
+                                   QStringLiteral("Also write the points as CSV."),
+                                   QStringLiteral("FILE")));
+    const OutputSpec outputSpec{QString(), QString(), QString(), true};
+    addComputeOptions(options);
+    addOutputOptions(options, outputSpec);
     int exitCode = 0;
-    if (!parseOrExit(parser, args, QStringLiteral("sweep"),
-                     QStringLiteral("Rate–distortion sweep: compress a model with each method at "
-                                    "each bit rate and measure size, weighted MSE, perplexity "
-                                    "and KL divergence from the original. A rerun with the same "
-                                    "settings resumes from the session file."),
-                     &exitCode))
+    if (!options.parse(args, &exitCode))
         return exitCode;
-    if (parser.positionalArguments().size() != 1) {
+    if (options.positionalArguments().size() != 1) {
         printError(QStringLiteral("sweep expects one MODEL (see 'nwc sweep --help')"));
         return 2;
     }
 
-    SweepSettings settings;
-    settings.model = parser.positionalArguments().first();
-    settings.bits = parseBits(parser.value(bitsOption));
-    settings.methods = parseMethods(parser.value(methodsOption));
-    settings.textPath = parser.value(textOption);
+    SweepCommand command;
+    SweepSettings &settings = command.sweep;
+    settings.model = options.positionalArguments().first();
+    settings.bits = parseBits(options.value(QStringLiteral("bits")));
+    settings.methods = parseMethods(options.value(QStringLiteral("methods")));
+    const EvaluationOptions evaluation = readEvaluationOptions(options, evaluationSpec);
+    settings.textPath = evaluation.textPath;
     if (settings.textPath.isEmpty()) {
         if (!settings.model.startsWith(QLatin1String("demo:")))
             throw Error(QStringLiteral("sweep needs an evaluation text: pass --text FILE"));
@@ -264,24 +249,22 @@ int runSweep(const QStringList &args) {
             throw Error(QStringLiteral("the demo held-out text was not found beside the demo "
                                        "models; pass --text FILE"));
     }
-    settings.contextLength = intOption(parser, ctxOption.names().first());
-    settings.stride = intOption(parser, strideOption.names().first());
-    bool ok = false;
-    settings.maxBytes = parser.value(maxBytesOption).toLongLong(&ok);
-    if (!ok)
-        throw Error(QStringLiteral("--max-bytes expects an integer, got '%1'")
-                        .arg(parser.value(maxBytesOption)));
-    settings.calibrationText = parser.value(calibTextOption);
-    settings.calibrationSamples = intOption(parser, calibSamplesOption.names().first());
-    settings.calibrationLength = intOption(parser, calibLengthOption.names().first());
-    settings.groupSize = intOption(parser, groupOption.names().first());
-    settings.containerFolder = parser.value(keepOption);
-    if (settings.calibrationSamples < 1 || settings.calibrationLength < 2 ||
-        settings.groupSize < 1 || settings.contextLength < 2 || settings.stride < 0)
-        throw Error(QStringLiteral("--calib-samples, --group-size and --ctx must be positive, "
-                                   "--calib-length at least 2 and --stride not negative"));
-    const QString sessionPath = parser.isSet(sessionOption) ? parser.value(sessionOption)
-                                                            : defaultSessionPath(settings.model);
+    settings.contextLength = evaluation.windows.contextLength;
+    settings.stride = evaluation.windows.stride;
+    settings.maxBytes = evaluation.windows.maxBytes;
+    const CalibrationOptions calibration = readCalibrationOptions(options);
+    settings.calibrationText = calibration.text;
+    settings.calibrationSamples = calibration.samples;
+    settings.calibrationLength = calibration.length;
+    settings.groupSize = options.intValue(QStringLiteral("group-size"));
+    if (settings.groupSize < 1)
+        throw Error(QStringLiteral("--group-size must be positive"));
+    settings.containerFolder = options.value(QStringLiteral("keep-containers"));
+    command.compute = useComputeOptions(options);
+    command.output = readOutputOptions(options, outputSpec);
+    const QString sessionPath = options.isSet(QStringLiteral("session"))
+                                    ? options.value(QStringLiteral("session"))
+                                    : defaultSessionPath(settings.model);
 
     SweepProgress progress;
     int newPoints = 0;
@@ -315,11 +298,11 @@ int runSweep(const QStringList &args) {
         });
     progress.finish();
 
-    if (parser.isSet(csvOption))
-        writeFile(parser.value(csvOption), sweepCsv(session).toUtf8());
-    if (parser.isSet(jsonOption))
-        writeFile(parser.value(jsonOption), sweepJson(session).toJson(QJsonDocument::Indented));
-    printTable(session, sessionPath, newPoints);
+    if (options.isSet(QStringLiteral("csv")))
+        writeFileAtomically(options.value(QStringLiteral("csv")), sweepCsv(session).toUtf8());
+    command.output.writeJson(sweepJson(session));
+    if (command.output.textOnStdout())
+        printTable(session, sessionPath, newPoints);
     return 0;
 }
 

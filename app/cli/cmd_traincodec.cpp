@@ -1,77 +1,113 @@
 // nwc train-codec --models M1 [M2 …] --lambda L --preset P --steps S -o codec.h5 [--resume]
 #include "cli/clioutput.h"
 #include "cli/commands.h"
+#include "cli/computegroup.h"
+#include "cli/outputgroup.h"
 
 #include "codec/codectrainer.h"
 #include "jobs/error.h"
 #include "jobs/progresssink.h"
 
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QTextStream>
 
 #include <unistd.h>
 
 namespace nwc::cli {
+namespace {
+
+/// Everything `nwc train-codec` was asked to do.
+struct TrainCodecCommand {
+    CodecTrainingSettings training;
+    ComputeOptions compute;
+    OutputOptions output;
+};
+
+QJsonObject reportJson(const CodecTrainingSettings &settings, const CodecTrainingReport &report) {
+    QJsonObject json;
+    json[QStringLiteral("codec")] = report.codec.id;
+    json[QStringLiteral("preset")] = report.codec.preset;
+    json[QStringLiteral("hidden")] = report.codec.hidden;
+    json[QStringLiteral("blocks")] = report.codec.blocks;
+    json[QStringLiteral("lambda")] = report.codec.lambda;
+    json[QStringLiteral("models")] = QJsonArray::fromStringList(settings.models);
+    json[QStringLiteral("training_chunks")] = double(report.trainingChunks);
+    json[QStringLiteral("chunk")] = report.codec.chunk;
+    json[QStringLiteral("steps")] = double(report.codec.steps);
+    json[QStringLiteral("bits_per_weight")] = report.bitsPerWeight;
+    json[QStringLiteral("mean_squared_error")] = report.meanSquaredError;
+    json[QStringLiteral("seconds")] = report.seconds;
+    json[QStringLiteral("file")] = settings.outputPath;
+    return json;
+}
+
+} // namespace
 
 int runTrainCodec(const QStringList &args) {
-    QCommandLineParser parser;
-    const QCommandLineOption modelsOption(
+    CommandOptions options(QStringLiteral("train-codec"),
+                           QStringLiteral("Train an NWC codec on the weights of one or more "
+                                          "models."));
+    options.add(QCommandLineOption(
         QStringLiteral("models"),
         QStringLiteral("Models whose linear layers form the training set (comma-separated or "
                        "repeated; demo:teacher, HF directories, llama2.c files)."),
-        QStringLiteral("MODELS"));
-    const QCommandLineOption lambdaOption(QStringLiteral("lambda"),
-                                          QStringLiteral("Rate–distortion trade-off λ."),
-                                          QStringLiteral("L"));
-    const QCommandLineOption presetOption(QStringLiteral("preset"),
-                                          QStringLiteral("identity, fast (default) or paper."),
-                                          QStringLiteral("P"), QStringLiteral("fast"));
-    const QCommandLineOption stepsOption(QStringLiteral("steps"),
-                                         QStringLiteral("Training steps (default 2000)."),
-                                         QStringLiteral("S"), QStringLiteral("2000"));
-    const QCommandLineOption batchOption(QStringLiteral("batch"),
-                                         QStringLiteral("Chunks per step (default 4096)."),
-                                         QStringLiteral("N"), QStringLiteral("4096"));
-    const QCommandLineOption seedOption(QStringLiteral("seed"), QStringLiteral("Random seed."),
-                                        QStringLiteral("N"), QStringLiteral("1"));
-    const QCommandLineOption idOption(QStringLiteral("id"),
-                                      QStringLiteral("Codec id (default <preset>-l<lambda>)."),
-                                      QStringLiteral("ID"));
-    const QCommandLineOption outputOption({QStringLiteral("o"), QStringLiteral("output")},
-                                          QStringLiteral("Codec file to write (.h5)."),
-                                          QStringLiteral("FILE"));
-    const QCommandLineOption everyOption(
-        QStringLiteral("checkpoint-every"),
-        QStringLiteral("Write the codec file every N steps (default 250)."), QStringLiteral("N"),
-        QStringLiteral("250"));
-    const QCommandLineOption resumeOption(
-        QStringLiteral("resume"), QStringLiteral("Continue training from the output file."));
-    parser.addOptions({modelsOption, lambdaOption, presetOption, stepsOption, batchOption,
-                       seedOption, idOption, outputOption, everyOption, resumeOption});
+        QStringLiteral("MODELS")));
+    options.add(QCommandLineOption(QStringLiteral("lambda"),
+                                   QStringLiteral("Rate–distortion trade-off λ."),
+                                   QStringLiteral("L")));
+    options.add(QCommandLineOption(QStringLiteral("preset"),
+                                   QStringLiteral("identity, fast (default) or paper."),
+                                   QStringLiteral("P"), QStringLiteral("fast")));
+    options.add(QCommandLineOption(QStringLiteral("steps"),
+                                   QStringLiteral("Training steps (default 2000)."),
+                                   QStringLiteral("S"), QStringLiteral("2000")));
+    options.add(QCommandLineOption(QStringLiteral("batch"),
+                                   QStringLiteral("Chunks per step (default 4096)."),
+                                   QStringLiteral("N"), QStringLiteral("4096")));
+    options.add(QCommandLineOption(QStringLiteral("seed"),
+                                   QStringLiteral("Random seed (default 1)."), QStringLiteral("N"),
+                                   QStringLiteral("1")));
+    options.add(QCommandLineOption(QStringLiteral("id"),
+                                   QStringLiteral("Codec id (default <preset>-l<lambda>)."),
+                                   QStringLiteral("ID")));
+    options.add(
+        QCommandLineOption(QStringLiteral("checkpoint-every"),
+                           QStringLiteral("Write the codec file every N steps (default 250)."),
+                           QStringLiteral("N"), QStringLiteral("250")));
+    options.add(QCommandLineOption(QStringLiteral("resume"),
+                                   QStringLiteral("Continue training from the output file.")));
+    const OutputSpec outputSpec{QStringLiteral("Codec file to write (.h5)."),
+                                QStringLiteral("FILE"), QString(), false};
+    addComputeOptions(options);
+    addOutputOptions(options, outputSpec);
     int exitCode = 0;
-    if (!parseOrExit(parser, args, QStringLiteral("train-codec"),
-                     QStringLiteral("Train an NWC codec on the weights of one or more models."),
-                     &exitCode))
+    if (!options.parse(args, &exitCode))
         return exitCode;
-    if (!parser.isSet(modelsOption) || !parser.isSet(lambdaOption) || !parser.isSet(outputOption)) {
+    if (!options.isSet(QStringLiteral("models")) || !options.isSet(QStringLiteral("lambda")) ||
+        !options.isSet(QStringLiteral("output"))) {
         printError(QStringLiteral("train-codec expects --models, --lambda and -o FILE (see 'nwc "
                                   "train-codec --help')"));
         return 2;
     }
-    CodecTrainingSettings settings;
-    for (const QString &value : parser.values(modelsOption))
+    TrainCodecCommand command;
+    CodecTrainingSettings &settings = command.training;
+    for (const QString &value : options.values(QStringLiteral("models")))
         settings.models << value.split(QLatin1Char(','), Qt::SkipEmptyParts);
-    settings.models << parser.positionalArguments();
-    settings.lambda = doubleOption(parser, lambdaOption.names().first());
-    settings.preset = parser.value(presetOption);
-    settings.steps = intOption(parser, stepsOption.names().first());
-    settings.batchChunks = intOption(parser, batchOption.names().first());
-    settings.seed = uint64_t(intOption(parser, seedOption.names().first()));
-    settings.id = parser.value(idOption);
-    settings.outputPath = parser.value(outputOption);
-    settings.checkpointEvery = intOption(parser, everyOption.names().first());
-    settings.resume = parser.isSet(resumeOption);
+    settings.models << options.positionalArguments();
+    settings.lambda = options.doubleValue(QStringLiteral("lambda"));
+    settings.preset = options.value(QStringLiteral("preset"));
+    settings.steps = options.intValue(QStringLiteral("steps"));
+    settings.batchChunks = options.intValue(QStringLiteral("batch"));
+    settings.seed = uint64_t(options.intValue(QStringLiteral("seed")));
+    settings.id = options.value(QStringLiteral("id"));
+    settings.checkpointEvery = options.intValue(QStringLiteral("checkpoint-every"));
+    settings.resume = options.isSet(QStringLiteral("resume"));
     if (settings.steps < 1 || settings.batchChunks < 1)
         throw Error(QStringLiteral("--steps and --batch must be positive"));
+    command.compute = useComputeOptions(options);
+    command.output = readOutputOptions(options, outputSpec);
+    settings.outputPath = command.output.output;
 
     CallbackProgress progress([](double fraction, const QString &message) {
         printProgress(fraction, message);
@@ -79,6 +115,9 @@ int runTrainCodec(const QStringList &args) {
             QTextStream(stderr) << message << '\n';
     });
     const CodecTrainingReport report = trainCodec(settings, &progress);
+    command.output.writeJson(QJsonDocument(reportJson(settings, report)));
+    if (command.output.jsonOnStdout())
+        return 0;
     QTextStream out(stdout);
     out << "codec            " << report.codec.id << " (" << report.codec.preset << ", h "
         << report.codec.hidden << ", K " << report.codec.blocks << ", λ " << report.codec.lambda

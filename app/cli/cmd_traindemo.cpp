@@ -2,6 +2,8 @@
 // the two demo models (student, teacher), measures them, and installs everything atomically.
 #include "cli/clioutput.h"
 #include "cli/commands.h"
+#include "cli/computegroup.h"
+#include "cli/outputgroup.h"
 
 #include "jobs/error.h"
 #include "jobs/progresssink.h"
@@ -20,7 +22,6 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonObject>
-#include <QSaveFile>
 #include <QTemporaryDir>
 #include <QTextStream>
 
@@ -79,12 +80,6 @@ ModelConfig configFor(const ModelRecipe &recipe, int vocabSize, int bos, int eos
     config.bosTokenId = bos;
     config.eosTokenId = eos;
     return config;
-}
-
-void writeFile(const QString &path, const QByteArray &bytes) {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
-        throw Error(QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
 }
 
 /// Progress on a terminal as a live line; otherwise (logs) one line every 30 seconds.
@@ -272,44 +267,54 @@ void install(const QDir &staging, const QDir &target, const QString &name) {
         throw Error(QStringLiteral("cannot move %1 to %2").arg(source, destination));
 }
 
+/// Everything `nwc train-demo` was asked to do.
+struct TrainDemoCommand {
+    quint64 seed = 20240611;
+    bool quick = false;
+    ComputeOptions compute;
+    OutputOptions output;
+};
+
 } // namespace
 
 int runTrainDemo(const QStringList &args) {
-    QCommandLineParser parser;
-    const QCommandLineOption outOption(
-        QStringLiteral("out"),
-        QStringLiteral("Output directory (default: the source tree's resources/demo)."),
-        QStringLiteral("DIR"));
-    const QCommandLineOption seedOption(QStringLiteral("seed"),
-                                        QStringLiteral("Seed of corpus, initialisation and "
-                                                       "sampling (default 20240611)."),
-                                        QStringLiteral("S"), QStringLiteral("20240611"));
-    const QCommandLineOption studentStepsOption(QStringLiteral("student-steps"),
-                                                QStringLiteral("Optimizer steps for the student."),
-                                                QStringLiteral("N"));
-    const QCommandLineOption teacherStepsOption(QStringLiteral("teacher-steps"),
-                                                QStringLiteral("Optimizer steps for the teacher."),
-                                                QStringLiteral("N"));
-    const QCommandLineOption quickOption(
+    CommandOptions options(QStringLiteral("train-demo"),
+                           QStringLiteral("Regenerate the demo corpus, train the shared BPE "
+                                          "tokenizer and the student and teacher demo models, "
+                                          "and measure held-out perplexity and arithmetic QA "
+                                          "accuracy."));
+    options.add(QCommandLineOption(QStringLiteral("seed"),
+                                   QStringLiteral("Seed of corpus, initialisation and sampling "
+                                                  "(default 20240611)."),
+                                   QStringLiteral("S"), QStringLiteral("20240611")));
+    options.add(QCommandLineOption(QStringLiteral("student-steps"),
+                                   QStringLiteral("Optimizer steps for the student."),
+                                   QStringLiteral("N")));
+    options.add(QCommandLineOption(QStringLiteral("teacher-steps"),
+                                   QStringLiteral("Optimizer steps for the teacher."),
+                                   QStringLiteral("N")));
+    options.add(QCommandLineOption(
         QStringLiteral("quick"),
-        QStringLiteral("Smoke test: small corpus, few steps (default --out: a temporary "
-                       "directory)."));
-    parser.addOptions({outOption, seedOption, studentStepsOption, teacherStepsOption, quickOption});
+        QStringLiteral("Smoke test: small corpus, few steps (default --output: a temporary "
+                       "directory).")));
+    const OutputSpec outputSpec{
+        QStringLiteral("Output directory (default: the source tree's resources/demo)."),
+        QStringLiteral("DIR"), QStringLiteral("out"), false};
+    addComputeOptions(options);
+    addOutputOptions(options, outputSpec);
     int exitCode = 0;
-    if (!parseOrExit(parser, args, QStringLiteral("train-demo"),
-                     QStringLiteral("Regenerate the demo corpus, train the shared BPE tokenizer "
-                                    "and the student and teacher demo models, and measure "
-                                    "held-out perplexity and arithmetic QA accuracy."),
-                     &exitCode))
+    if (!options.parse(args, &exitCode))
         return exitCode;
 
-    bool seedOk = false;
-    const quint64 seed = parser.value(seedOption).toULongLong(&seedOk);
-    if (!seedOk)
-        throw Error(QStringLiteral("--seed expects a non-negative integer, got '%1'")
-                        .arg(parser.value(seedOption)));
-    const bool quick = parser.isSet(quickOption);
-    QString outDir = parser.value(outOption);
+    TrainDemoCommand command;
+    command.seed = options.uint64Value(QStringLiteral("seed"));
+    command.quick = options.isSet(QStringLiteral("quick"));
+    command.compute = useComputeOptions(options);
+    command.output = readOutputOptions(options, outputSpec);
+    const quint64 seed = command.seed;
+    const bool quick = command.quick;
+    const OutputOptions &output = command.output;
+    QString outDir = output.output;
     if (outDir.isEmpty()) {
         outDir = quick ? QDir::temp().filePath(QStringLiteral("nwc-train-demo-quick"))
                        : QStringLiteral(NWC_SOURCE_RESOURCES "/demo");
@@ -342,10 +347,10 @@ int runTrainDemo(const QStringList &args) {
             recipe->training.evalWindows = 8;
         }
     }
-    if (parser.isSet(studentStepsOption))
-        student.training.steps = intOption(parser, studentStepsOption.names().first());
-    if (parser.isSet(teacherStepsOption))
-        teacher.training.steps = intOption(parser, teacherStepsOption.names().first());
+    if (options.isSet(QStringLiteral("student-steps")))
+        student.training.steps = options.intValue(QStringLiteral("student-steps"));
+    if (options.isSet(QStringLiteral("teacher-steps")))
+        teacher.training.steps = options.intValue(QStringLiteral("teacher-steps"));
     if (student.training.steps < 1 || teacher.training.steps < 1)
         throw Error(QStringLiteral("--student-steps and --teacher-steps must be positive"));
 
@@ -371,9 +376,9 @@ int runTrainDemo(const QStringList &args) {
                             .arg(document));
     }
     const QByteArray heldoutText = DemoCorpus::joinDocuments(splits.heldout);
-    writeFile(staging.filePath(QStringLiteral("heldout.txt")), heldoutText);
-    writeFile(staging.filePath(QStringLiteral("arithmetic_qa.jsonl")),
-              DemoCorpus::qaJsonLines(splits.qa));
+    writeFileAtomically(staging.filePath(QStringLiteral("heldout.txt")), heldoutText);
+    writeFileAtomically(staging.filePath(QStringLiteral("arithmetic_qa.jsonl")),
+                        DemoCorpus::qaJsonLines(splits.qa));
 
     // 2. Tokenizer.
     BpeTrainerSettings bpeSettings;
@@ -467,10 +472,10 @@ int runTrainDemo(const QStringList &args) {
     report[QStringLiteral("total_seconds")] = totalSeconds;
     for (const ModelResult &result : results)
         report[result.recipe.name] = resultJson(result);
-    writeFile(staging.filePath(QStringLiteral("training_report.json")),
-              QJsonDocument(report).toJson(QJsonDocument::Indented));
-    writeFile(staging.filePath(QStringLiteral("README.md")),
-              readmeText(corpus, seed, bpe.vocabSize(), results, totalSeconds, quick));
+    writeFileAtomically(staging.filePath(QStringLiteral("training_report.json")),
+                        QJsonDocument(report).toJson(QJsonDocument::Indented));
+    writeFileAtomically(staging.filePath(QStringLiteral("README.md")),
+                        readmeText(corpus, seed, bpe.vocabSize(), results, totalSeconds, quick));
 
     for (const QString &name :
          {QStringLiteral("student"), QStringLiteral("teacher"), QStringLiteral("heldout.txt"),
@@ -478,6 +483,10 @@ int runTrainDemo(const QStringList &args) {
           QStringLiteral("README.md")})
         install(staging, target, name);
 
+    report[QStringLiteral("output")] = QDir(outDir).absolutePath();
+    output.writeJson(QJsonDocument(report));
+    if (output.jsonOnStdout())
+        return 0;
     QTextStream out(stdout);
     out << "demo models written to " << QDir(outDir).absolutePath() << " in "
         << number(totalSeconds / 60.0, 1) << " min\n\n";

@@ -1,0 +1,60 @@
+#include "cli/evaluationgroup.h"
+
+#include "jobs/error.h"
+
+namespace nwc::cli {
+
+void addEvaluationOptions(CommandOptions &options, const EvaluationSpec &spec) {
+    if (!spec.textHelp.isEmpty())
+        options.add(
+            QCommandLineOption(QStringLiteral("text"), spec.textHelp, QStringLiteral("FILE")));
+    if (spec.windows) {
+        options.add(QCommandLineOption(
+            QStringLiteral("ctx"),
+            QStringLiteral("Context length in tokens (default %1).").arg(spec.contextLength),
+            QStringLiteral("N"), QString::number(spec.contextLength)));
+        options.add(QCommandLineOption(
+            QStringLiteral("stride"),
+            spec.stride == 0
+                ? QStringLiteral("Tokens between window starts (default: non-overlapping "
+                                 "windows).")
+                : QStringLiteral("Tokens between window starts (default %1; 0 = "
+                                 "non-overlapping).")
+                      .arg(spec.stride),
+            QStringLiteral("N"), QString::number(spec.stride)));
+    }
+    if (spec.maxBytesOption)
+        options.add(QCommandLineOption(
+            QStringLiteral("max-bytes"),
+            spec.maxBytes < 0
+                ? QStringLiteral("Evaluate only the first N bytes of the text (default: all).")
+                : QStringLiteral("Evaluate only the first N bytes of the text (default %1).")
+                      .arg(spec.maxBytes),
+            QStringLiteral("N"), QString::number(spec.maxBytes)));
+    if (spec.bosOption)
+        options.add(QCommandLineOption(QStringLiteral("no-bos"),
+                                       QStringLiteral("Do not start windows with BOS.")));
+}
+
+EvaluationOptions readEvaluationOptions(const CommandOptions &options, const EvaluationSpec &spec) {
+    EvaluationOptions evaluation;
+    if (!spec.textHelp.isEmpty())
+        evaluation.textPath = options.value(QStringLiteral("text"));
+    evaluation.windows.contextLength = spec.contextLength;
+    evaluation.windows.stride = spec.stride;
+    evaluation.windows.maxBytes = spec.maxBytes;
+    evaluation.windows.addBos = true;
+    if (spec.windows) {
+        evaluation.windows.contextLength = options.intValue(QStringLiteral("ctx"));
+        evaluation.windows.stride = options.intValue(QStringLiteral("stride"));
+    }
+    if (spec.maxBytesOption)
+        evaluation.windows.maxBytes = options.int64Value(QStringLiteral("max-bytes"));
+    if (spec.bosOption)
+        evaluation.windows.addBos = !options.isSet(QStringLiteral("no-bos"));
+    if (evaluation.windows.contextLength < 2 || evaluation.windows.stride < 0)
+        throw Error(QStringLiteral("--ctx must be at least 2 and --stride non-negative"));
+    return evaluation;
+}
+
+} // namespace nwc::cli

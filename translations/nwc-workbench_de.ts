@@ -267,6 +267,45 @@
     </message>
 </context>
 <context>
+    <name>nwc::CollabBenchDialog</name>
+    <message>
+        <source>Collaborative Decoding Benchmark</source>
+        <translation>Benchmark für gemeinsames Dekodieren</translation>
+    </message>
+    <message>
+        <source>Cancel Run</source>
+        <translation>Lauf abbrechen</translation>
+    </message>
+    <message>
+        <source>Running: %1 % · %2</source>
+        <translation>Läuft: %1 % · %2</translation>
+    </message>
+    <message>
+        <source> · about %1 left</source>
+        <translation> · noch etwa %1</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>Startet…</translation>
+    </message>
+    <message>
+        <source>Collaborative benchmark: %1 steered by %2</source>
+        <translation>Gemeinsamer Benchmark: %1 gesteuert von %2</translation>
+    </message>
+    <message>
+        <source>Done: %1 questions in %2.</source>
+        <translation>Fertig: %1 Fragen in %2.</translation>
+    </message>
+    <message>
+        <source>The benchmark failed: %1</source>
+        <translation>Der Benchmark ist fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>The benchmark was cancelled.</source>
+        <translation>Der Benchmark wurde abgebrochen.</translation>
+    </message>
+</context>
+<context>
     <name>nwc::CollabBenchView</name>
     <message>
         <source>Save the shown plot as PNG or PDF, or its data as CSV</source>
@@ -368,6 +407,141 @@
     </message>
 </context>
 <context>
+    <name>nwc::CompensationAblationTab</name>
+    <message>
+        <source>method</source>
+        <translation>Verfahren</translation>
+    </message>
+    <message>
+        <source>perplexity</source>
+        <translation>Perplexität</translation>
+    </message>
+    <message>
+        <source>KL mean (nats)</source>
+        <translation>KL-Mittel (nats)</translation>
+    </message>
+    <message>
+        <source>KL mean (right axis)</source>
+        <translation>KL-Mittel (rechte Achse)</translation>
+    </message>
+    <message>
+        <source>Compensation ablation</source>
+        <translation>Kompensations-Ablation</translation>
+    </message>
+    <message>
+        <source>No ablation data.
+Run a sweep with the methods nwc, nwc+ldlq, nwc+finetune and nwc+comp
+(Compress › Rate–Distortion Sweep…, or nwc sweep --methods …) and open it here.</source>
+        <translation>Keine Ablationsdaten.
+Führen Sie eine Messreihe mit den Verfahren nwc, nwc+ldlq, nwc+finetune und nwc+comp aus
+(Komprimieren › Rate–Distortion-Messreihe… oder nwc sweep --methods …) und öffnen Sie sie hier.</translation>
+    </message>
+    <message>
+        <source>Compensation ablation at %1 bpw</source>
+        <translation>Kompensations-Ablation bei %1 bpw</translation>
+    </message>
+    <message>
+        <source>FP16 perplexity %1</source>
+        <translation>FP16-Perplexität %1</translation>
+    </message>
+    <message>
+        <source> (%1× FP16)</source>
+        <translation> (%1× FP16)</translation>
+    </message>
+    <message>
+        <source>%1 at %2 bpw target: perplexity %3%4, KL mean %5 nats, %6 bpw</source>
+        <translation>%1 bei Ziel %2 bpw: Perplexität %3%4, KL-Mittel %5 nats, %6 bpw</translation>
+    </message>
+</context>
+<context>
+    <name>nwc::CompensationColumnsTab</name>
+    <message>
+        <source>input column</source>
+        <translation>Eingabespalte</translation>
+    </message>
+    <message>
+        <source>column error (importance × Σ squared error)</source>
+        <translation>Spaltenfehler (Wichtigkeit × Σ quadratischer Fehler)</translation>
+    </message>
+    <message>
+        <source>compensation off</source>
+        <translation>Kompensation aus</translation>
+    </message>
+    <message>
+        <source>compensation on</source>
+        <translation>Kompensation an</translation>
+    </message>
+    <message>
+        <source>Error per input column</source>
+        <translation>Fehler je Eingabespalte</translation>
+    </message>
+    <message>
+        <source>No compensation data.
+Compress with --compensate ldlq|finetune|all to measure per-column errors with compensation off and on.</source>
+        <translation>Keine Kompensationsdaten.
+Komprimieren Sie mit --compensate ldlq|finetune|all, um Spaltenfehler mit und ohne Kompensation zu messen.</translation>
+    </message>
+    <message>
+        <source>This layer has no per-column errors.</source>
+        <translation>Diese Schicht hat keine Spaltenfehler.</translation>
+    </message>
+    <message>
+        <source>%1 · column %2: error off %3, on %4%5</source>
+        <translation>%1 · Spalte %2: Fehler aus %3, an %4%5</translation>
+    </message>
+</context>
+<context>
+    <name>nwc::CompensationLayersTab</name>
+    <message>
+        <source>relative output error tr(EHEᵀ)/tr(WHWᵀ)</source>
+        <translation>relativer Ausgabefehler tr(EHEᵀ)/tr(WHWᵀ)</translation>
+    </message>
+    <message>
+        <source>compensation off</source>
+        <translation>Kompensation aus</translation>
+    </message>
+    <message>
+        <source>compensation on</source>
+        <translation>Kompensation an</translation>
+    </message>
+    <message>
+        <source>Output error per decoder block (held-out windows)</source>
+        <translation>Ausgabefehler je Decoder-Block (zurückgehaltene Fenster)</translation>
+    </message>
+    <message>
+        <source>decoder block</source>
+        <translation>Decoder-Block</translation>
+    </message>
+    <message>
+        <source>relative block output error ‖Y−Ŷ‖²/‖Y‖²</source>
+        <translation>relativer Ausgabefehler des Blocks ‖Y−Ŷ‖²/‖Y‖²</translation>
+    </message>
+    <message>
+        <source>Output error per layer</source>
+        <translation>Ausgabefehler je Schicht</translation>
+    </message>
+    <message>
+        <source>layer (block.name)</source>
+        <translation>Schicht (Block.Name)</translation>
+    </message>
+    <message>
+        <source>No compensation data.
+Compress with --compensate ldlq|finetune|all (or with error compensation in Compress › Compress at Bit Rate…)
+to measure output errors with compensation off and on.</source>
+        <translation>Keine Kompensationsdaten.
+Komprimieren Sie mit --compensate ldlq|finetune|all (oder mit Fehlerkompensation unter Komprimieren › Mit Bitrate komprimieren…),
+um Ausgabefehler mit und ohne Kompensation zu messen.</translation>
+    </message>
+    <message>
+        <source>%1: relative output error off %2, on %3%4</source>
+        <translation>%1: relativer Ausgabefehler aus %2, an %3%4</translation>
+    </message>
+    <message>
+        <source>block %1: relative output error off %2, on %3%4</source>
+        <translation>Block %1: relativer Ausgabefehler aus %2, an %3%4</translation>
+    </message>
+</context>
+<context>
     <name>nwc::CompensationView</name>
     <message>
         <source>Per layer</source>
@@ -398,48 +572,12 @@
         <translation>Das gezeigte Diagramm als PNG oder PDF oder seine Daten als CSV speichern</translation>
     </message>
     <message>
-        <source>relative output error tr(EHEᵀ)/tr(WHWᵀ)</source>
-        <translation>relativer Ausgabefehler tr(EHEᵀ)/tr(WHWᵀ)</translation>
-    </message>
-    <message>
-        <source>compensation off</source>
-        <translation>Kompensation aus</translation>
-    </message>
-    <message>
-        <source>compensation on</source>
-        <translation>Kompensation an</translation>
-    </message>
-    <message>
         <source>Layers</source>
         <translation>Schichten</translation>
     </message>
     <message>
-        <source>input column</source>
-        <translation>Eingabespalte</translation>
-    </message>
-    <message>
-        <source>column error (importance × Σ squared error)</source>
-        <translation>Spaltenfehler (Wichtigkeit × Σ quadratischer Fehler)</translation>
-    </message>
-    <message>
         <source>Columns</source>
         <translation>Spalten</translation>
-    </message>
-    <message>
-        <source>method</source>
-        <translation>Verfahren</translation>
-    </message>
-    <message>
-        <source>perplexity</source>
-        <translation>Perplexität</translation>
-    </message>
-    <message>
-        <source>KL mean (nats)</source>
-        <translation>KL-Mittel (nats)</translation>
-    </message>
-    <message>
-        <source>KL mean (right axis)</source>
-        <translation>KL-Mittel (rechte Achse)</translation>
     </message>
     <message>
         <source>Ablation</source>
@@ -478,88 +616,6 @@
     <message>
         <source>ablation sweep of %1</source>
         <translation>Ablations-Messreihe von %1</translation>
-    </message>
-    <message>
-        <source>Output error per decoder block (held-out windows)</source>
-        <translation>Ausgabefehler je Decoder-Block (zurückgehaltene Fenster)</translation>
-    </message>
-    <message>
-        <source>decoder block</source>
-        <translation>Decoder-Block</translation>
-    </message>
-    <message>
-        <source>relative block output error ‖Y−Ŷ‖²/‖Y‖²</source>
-        <translation>relativer Ausgabefehler des Blocks ‖Y−Ŷ‖²/‖Y‖²</translation>
-    </message>
-    <message>
-        <source>Output error per layer</source>
-        <translation>Ausgabefehler je Schicht</translation>
-    </message>
-    <message>
-        <source>layer (block.name)</source>
-        <translation>Schicht (Block.Name)</translation>
-    </message>
-    <message>
-        <source>No compensation data.
-Compress with --compensate ldlq|finetune|all (or with error compensation in Compress › Compress at Bit Rate…)
-to measure output errors with compensation off and on.</source>
-        <translation>Keine Kompensationsdaten.
-Komprimieren Sie mit --compensate ldlq|finetune|all (oder mit Fehlerkompensation unter Komprimieren › Mit Bitrate komprimieren…),
-um Ausgabefehler mit und ohne Kompensation zu messen.</translation>
-    </message>
-    <message>
-        <source>Error per input column</source>
-        <translation>Fehler je Eingabespalte</translation>
-    </message>
-    <message>
-        <source>No compensation data.
-Compress with --compensate ldlq|finetune|all to measure per-column errors with compensation off and on.</source>
-        <translation>Keine Kompensationsdaten.
-Komprimieren Sie mit --compensate ldlq|finetune|all, um Spaltenfehler mit und ohne Kompensation zu messen.</translation>
-    </message>
-    <message>
-        <source>This layer has no per-column errors.</source>
-        <translation>Diese Schicht hat keine Spaltenfehler.</translation>
-    </message>
-    <message>
-        <source>Compensation ablation</source>
-        <translation>Kompensations-Ablation</translation>
-    </message>
-    <message>
-        <source>No ablation data.
-Run a sweep with the methods nwc, nwc+ldlq, nwc+finetune and nwc+comp
-(Compress › Rate–Distortion Sweep…, or nwc sweep --methods …) and open it here.</source>
-        <translation>Keine Ablationsdaten.
-Führen Sie eine Messreihe mit den Verfahren nwc, nwc+ldlq, nwc+finetune und nwc+comp aus
-(Komprimieren › Rate–Distortion-Messreihe… oder nwc sweep --methods …) und öffnen Sie sie hier.</translation>
-    </message>
-    <message>
-        <source>Compensation ablation at %1 bpw</source>
-        <translation>Kompensations-Ablation bei %1 bpw</translation>
-    </message>
-    <message>
-        <source>FP16 perplexity %1</source>
-        <translation>FP16-Perplexität %1</translation>
-    </message>
-    <message>
-        <source>%1: relative output error off %2, on %3%4</source>
-        <translation>%1: relativer Ausgabefehler aus %2, an %3%4</translation>
-    </message>
-    <message>
-        <source>block %1: relative output error off %2, on %3%4</source>
-        <translation>Block %1: relativer Ausgabefehler aus %2, an %3%4</translation>
-    </message>
-    <message>
-        <source>%1 · column %2: error off %3, on %4%5</source>
-        <translation>%1 · Spalte %2: Fehler aus %3, an %4%5</translation>
-    </message>
-    <message>
-        <source> (%1× FP16)</source>
-        <translation> (%1× FP16)</translation>
-    </message>
-    <message>
-        <source>%1 at %2 bpw target: perplexity %3%4, KL mean %5 nats, %6 bpw</source>
-        <translation>%1 bei Ziel %2 bpw: Perplexität %3%4, KL-Mittel %5 nats, %6 bpw</translation>
     </message>
 </context>
 <context>
@@ -1509,42 +1565,6 @@ Führen Sie eine Messreihe mit den Verfahren nwc, nwc+ldlq, nwc+finetune und nwc
     <message>
         <source>The steered continuation appears here: the teacher decides with the student for the first N tokens.</source>
         <translation>Die gesteuerte Fortsetzung erscheint hier: Bei den ersten N Tokens entscheidet der Lehrer mit dem Schüler.</translation>
-    </message>
-    <message>
-        <source>Collaborative Decoding Benchmark</source>
-        <translation>Benchmark für gemeinsames Dekodieren</translation>
-    </message>
-    <message>
-        <source>Cancel Run</source>
-        <translation>Lauf abbrechen</translation>
-    </message>
-    <message>
-        <source>Running: %1 % · %2</source>
-        <translation>Läuft: %1 % · %2</translation>
-    </message>
-    <message>
-        <source> · about %1 left</source>
-        <translation> · noch etwa %1</translation>
-    </message>
-    <message>
-        <source>Starting…</source>
-        <translation>Startet…</translation>
-    </message>
-    <message>
-        <source>Collaborative benchmark: %1 steered by %2</source>
-        <translation>Gemeinsamer Benchmark: %1 gesteuert von %2</translation>
-    </message>
-    <message>
-        <source>Done: %1 questions in %2.</source>
-        <translation>Fertig: %1 Fragen in %2.</translation>
-    </message>
-    <message>
-        <source>The benchmark failed: %1</source>
-        <translation>Der Benchmark ist fehlgeschlagen: %1</translation>
-    </message>
-    <message>
-        <source>The benchmark was cancelled.</source>
-        <translation>Der Benchmark wurde abgebrochen.</translation>
     </message>
 </context>
 <context>

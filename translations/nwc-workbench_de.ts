@@ -3359,8 +3359,8 @@ Die zuvor gemessenen Punkte bleiben in %2 erhalten; dieselbe Messreihe setzt bei
         <translation>α = %1: dem Lehrer zu sehr vertrauen</translation>
     </message>
     <message>
-        <source>α above 1 extrapolates beyond the teacher: S = p&lt;sub&gt;t&lt;/sub&gt; + (α − 1) (p&lt;sub&gt;t&lt;/sub&gt; − p&lt;sub&gt;s&lt;/sub&gt;) amplifies every disagreement between the two models. Where the teacher is sure and right this changes little, but it also inflates the teacher&apos;s own doubts and can favour tokens neither model prefers. Compare the three runs: more trust is not automatically better.</source>
-        <translation>α über 1 extrapoliert über den Lehrer hinaus: S = p&lt;sub&gt;t&lt;/sub&gt; + (α − 1) (p&lt;sub&gt;t&lt;/sub&gt; − p&lt;sub&gt;s&lt;/sub&gt;) verstärkt jede Meinungsverschiedenheit der beiden Modelle. Wo der Lehrer sicher ist und recht hat, ändert das wenig, aber es bläht auch die eigenen Zweifel des Lehrers auf und kann Tokens bevorzugen, die keins der Modelle will. Vergleichen Sie die drei Läufe: Mehr Vertrauen ist nicht automatisch besser.</translation>
+        <source>α above 1 extrapolates beyond the teacher: S = p&lt;sub&gt;t&lt;/sub&gt; + (α − 1) (p&lt;sub&gt;t&lt;/sub&gt; − p&lt;sub&gt;s&lt;/sub&gt;) amplifies every disagreement between the two models. Where the teacher is sure and right this changes little, but it also inflates the teacher&apos;s own doubts and can favour tokens neither model prefers. Compare the runs: more trust is not automatically better.</source>
+        <translation>α über 1 extrapoliert über den Lehrer hinaus: S = p&lt;sub&gt;t&lt;/sub&gt; + (α − 1) (p&lt;sub&gt;t&lt;/sub&gt; − p&lt;sub&gt;s&lt;/sub&gt;) verstärkt jede Meinungsverschiedenheit der beiden Modelle. Wo der Lehrer sicher ist und recht hat, ändert das wenig, aber es bläht auch die eigenen Zweifel des Lehrers auf und kann Tokens bevorzugen, die keins der Modelle will. Vergleichen Sie die Läufe: Mehr Vertrauen ist nicht automatisch besser.</translation>
     </message>
 </context>
 <context>

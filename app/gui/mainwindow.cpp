@@ -117,6 +117,7 @@ MainWindow::~MainWindow() {
     for (QDockWidget *dock : {importanceDock(), rateDistortionDock(), compensationDock()})
         dock->disconnect(m_analysis);
     m_runner->disconnect(this);
+    m_runner->disconnect(m_jobIndicator);
     // The tour reads the window's state when jobs end: it goes before the window's members.
     delete m_tourDock;
     delete m_tour;

@@ -141,7 +141,7 @@ const std::vector<StepScript> &script() {
                             "1) (p<sub>t</sub> − p<sub>s</sub>) amplifies every disagreement "
                             "between the two models. Where the teacher is sure and right this "
                             "changes little, but it also inflates the teacher's own doubts and "
-                            "can favour tokens neither model prefers. Compare the three runs: "
+                            "can favour tokens neither model prefers. Compare the runs: "
                             "more trust is not automatically better.")},
          {QT_TRANSLATE_NOOP("nwc::TourScript", "Generate with α = %1"), {Fact::Alpha}},
          2.0},

@@ -10,12 +10,13 @@ JobIndicator::JobIndicator(JobRunner *runner, QWidget *parent)
     setTextFormat(Qt::RichText);
     setToolTip(tr("Show the Jobs panel"));
     connect(this, &QLabel::linkActivated, this, &JobIndicator::jobsPanelRequested);
-    connect(m_runner, &JobRunner::activeCountChanged, this, &JobIndicator::update);
-    connect(m_runner, &JobRunner::jobUpdated, this, [this] { update(m_runner->activeCount()); });
-    update(0);
+    connect(m_runner, &JobRunner::activeCountChanged, this, &JobIndicator::showActive);
+    connect(m_runner, &JobRunner::jobUpdated, this,
+            [this] { showActive(m_runner->activeCount()); });
+    showActive(0);
 }
 
-void JobIndicator::update(int active) {
+void JobIndicator::showActive(int active) {
     setVisible(active > 0);
     if (active <= 0)
         return;

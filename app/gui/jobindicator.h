@@ -20,7 +20,7 @@ Q_SIGNALS:
     void jobsPanelRequested();
 
 private:
-    void update(int active);
+    void showActive(int active);
 
     JobRunner *m_runner;
 };

@@ -95,6 +95,104 @@
     </message>
 </context>
 <context>
+    <name>nwc::AboutBox</name>
+    <message>
+        <source>About NWC Workbench</source>
+        <translation>Über NWC Workbench</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;NWC Workbench %1&lt;/h3&gt;&lt;p&gt;A workbench for studying what happens to language models when their weights are compressed with a learned neural codec, and what a small model gains when a large one steers its first tokens.&lt;/p&gt;&lt;p&gt;Methods: &lt;i&gt;Neural Weight Compression&lt;/i&gt; (arXiv 2510.11234) and &lt;i&gt;limited teacher supervision&lt;/i&gt; (arXiv 2406.18002).&lt;/p&gt;&lt;p&gt;Opens Hugging Face model folders, .safetensors files, llama2.c checkpoints and compressed .nwc models. Every long operation runs as a cancellable job; the command-line tool &lt;tt&gt;nwc&lt;/tt&gt; runs the same jobs headless.&lt;/p&gt;%2</source>
+        <translation>&lt;h3&gt;NWC Workbench %1&lt;/h3&gt;&lt;p&gt;Eine Werkbank, um zu untersuchen, was mit Sprachmodellen geschieht, wenn ihre Gewichte mit einem gelernten neuronalen Codec komprimiert werden, und was ein kleines Modell gewinnt, wenn ein großes seine ersten Tokens steuert.&lt;/p&gt;&lt;p&gt;Methoden: &lt;i&gt;Neural Weight Compression&lt;/i&gt; (arXiv 2510.11234) und &lt;i&gt;begrenzte Lehreraufsicht&lt;/i&gt; (arXiv 2406.18002).&lt;/p&gt;&lt;p&gt;Öffnet Hugging-Face-Modellordner, .safetensors-Dateien, llama2.c-Checkpoints und komprimierte .nwc-Modelle. Jeder längere Vorgang läuft als abbrechbare Aufgabe; das Kommandozeilenwerkzeug &lt;tt&gt;nwc&lt;/tt&gt; führt dieselben Aufgaben ohne Fenster aus.&lt;/p&gt;%2</translation>
+    </message>
+</context>
+<context>
+    <name>nwc::AnalysisFilesController</name>
+    <message>
+        <source>Open &amp;Analysis…</source>
+        <translation>&amp;Analyse öffnen…</translation>
+    </message>
+    <message>
+        <source>Export &amp;Plot…</source>
+        <translation>Dia&amp;gramm exportieren…</translation>
+    </message>
+    <message>
+        <source>Importance</source>
+        <translation>Wichtigkeit</translation>
+    </message>
+    <message>
+        <source>Rate–Distortion</source>
+        <translation>Rate–Distortion-Kurve</translation>
+    </message>
+    <message>
+        <source>Compensation</source>
+        <translation>Kompensation</translation>
+    </message>
+    <message>
+        <source>Open a sweep session (nwc sweep), a calibration file (nwc calibrate) or the importance and compensation report of a compressed .nwc model</source>
+        <translation>Eine Messreihe (nwc sweep), eine Kalibrierungsdatei (nwc calibrate) oder den Wichtigkeits- und Kompensationsbericht eines komprimierten .nwc-Modells öffnen</translation>
+    </message>
+    <message>
+        <source>Read analysis of %1</source>
+        <translation>Analyse von %1 lesen</translation>
+    </message>
+    <message>
+        <source>Could not read the analysis of %1: %2</source>
+        <translation>Die Analyse von %1 konnte nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>Opening the analysis in %1…</source>
+        <translation>Die Analyse in %1 wird geöffnet…</translation>
+    </message>
+    <message>
+        <source>Open analysis %1</source>
+        <translation>Analyse %1 öffnen</translation>
+    </message>
+    <message>
+        <source>Could not open %1 as an analysis: %2</source>
+        <translation>%1 konnte nicht als Analyse geöffnet werden: %2</translation>
+    </message>
+    <message>
+        <source>Open Analysis</source>
+        <translation>Analyse öffnen</translation>
+    </message>
+    <message>
+        <source>Opening %1 was cancelled.</source>
+        <translation>Das Öffnen von %1 wurde abgebrochen.</translation>
+    </message>
+    <message>
+        <source>Analysis files (*.h5 *.nwc);;Sweep sessions and calibration files (*.h5);;Compressed models (*.nwc);;All files (*)</source>
+        <translation>Analysedateien (*.h5 *.nwc);;Messreihen und Kalibrierungsdateien (*.h5);;Komprimierte Modelle (*.nwc);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Opened the sweep session %1: %2.</source>
+        <translation>Messreihe %1 geöffnet: %2.</translation>
+    </message>
+    <message>
+        <source>Opened the calibration file %1.</source>
+        <translation>Kalibrierungsdatei %1 geöffnet.</translation>
+    </message>
+    <message>
+        <source>Opened the analysis of %1.</source>
+        <translation>Analyse von %1 geöffnet.</translation>
+    </message>
+    <message>
+        <source>%1 holds neither importance nor a compensation report (it was compressed without calibration).</source>
+        <translation>%1 enthält weder Wichtigkeiten noch einen Kompensationsbericht (es wurde ohne Kalibrierung komprimiert).</translation>
+    </message>
+    <message>
+        <source>No analysis view with data is in front, so %1 was not written.</source>
+        <translation>Keine Analyseansicht mit Daten ist im Vordergrund, daher wurde %1 nicht geschrieben.</translation>
+    </message>
+    <message>
+        <source>Save the plot of the %1 view as PNG or PDF, or its data as CSV</source>
+        <translation>Das Diagramm der Ansicht „%1“ als PNG oder PDF oder seine Daten als CSV speichern</translation>
+    </message>
+    <message>
+        <source>No analysis view with data is in front: bring the Importance, Rate–Distortion or Compensation view to the front (View menu), or open an analysis (File › Open Analysis…), compute the importance or run a sweep first.</source>
+        <translation>Keine Analyseansicht mit Daten ist im Vordergrund: Holen Sie die Ansicht Wichtigkeit, Rate–Distortion-Kurve oder Kompensation nach vorn (Menü Ansicht), oder öffnen Sie zuerst eine Analyse (Datei › Analyse öffnen…), berechnen Sie die Wichtigkeit oder führen Sie eine Messreihe aus.</translation>
+    </message>
+</context>
+<context>
     <name>nwc::AnalysisJob</name>
     <message>
         <source>reading the analysis of %1</source>
@@ -166,6 +264,45 @@
     <message>
         <source>&amp;Export…</source>
         <translation>&amp;Exportieren…</translation>
+    </message>
+</context>
+<context>
+    <name>nwc::CollabBenchDialog</name>
+    <message>
+        <source>Collaborative Decoding Benchmark</source>
+        <translation>Benchmark für gemeinsames Dekodieren</translation>
+    </message>
+    <message>
+        <source>Cancel Run</source>
+        <translation>Lauf abbrechen</translation>
+    </message>
+    <message>
+        <source>Running: %1 % · %2</source>
+        <translation>Läuft: %1 % · %2</translation>
+    </message>
+    <message>
+        <source> · about %1 left</source>
+        <translation> · noch etwa %1</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>Startet…</translation>
+    </message>
+    <message>
+        <source>Collaborative benchmark: %1 steered by %2</source>
+        <translation>Gemeinsamer Benchmark: %1 gesteuert von %2</translation>
+    </message>
+    <message>
+        <source>Done: %1 questions in %2.</source>
+        <translation>Fertig: %1 Fragen in %2.</translation>
+    </message>
+    <message>
+        <source>The benchmark failed: %1</source>
+        <translation>Der Benchmark ist fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>The benchmark was cancelled.</source>
+        <translation>Der Benchmark wurde abgebrochen.</translation>
     </message>
 </context>
 <context>
@@ -270,6 +407,141 @@
     </message>
 </context>
 <context>
+    <name>nwc::CompensationAblationTab</name>
+    <message>
+        <source>method</source>
+        <translation>Verfahren</translation>
+    </message>
+    <message>
+        <source>perplexity</source>
+        <translation>Perplexität</translation>
+    </message>
+    <message>
+        <source>KL mean (nats)</source>
+        <translation>KL-Mittel (nats)</translation>
+    </message>
+    <message>
+        <source>KL mean (right axis)</source>
+        <translation>KL-Mittel (rechte Achse)</translation>
+    </message>
+    <message>
+        <source>Compensation ablation</source>
+        <translation>Kompensations-Ablation</translation>
+    </message>
+    <message>
+        <source>No ablation data.
+Run a sweep with the methods nwc, nwc+ldlq, nwc+finetune and nwc+comp
+(Compress › Rate–Distortion Sweep…, or nwc sweep --methods …) and open it here.</source>
+        <translation>Keine Ablationsdaten.
+Führen Sie eine Messreihe mit den Verfahren nwc, nwc+ldlq, nwc+finetune und nwc+comp aus
+(Komprimieren › Rate–Distortion-Messreihe… oder nwc sweep --methods …) und öffnen Sie sie hier.</translation>
+    </message>
+    <message>
+        <source>Compensation ablation at %1 bpw</source>
+        <translation>Kompensations-Ablation bei %1 bpw</translation>
+    </message>
+    <message>
+        <source>FP16 perplexity %1</source>
+        <translation>FP16-Perplexität %1</translation>
+    </message>
+    <message>
+        <source> (%1× FP16)</source>
+        <translation> (%1× FP16)</translation>
+    </message>
+    <message>
+        <source>%1 at %2 bpw target: perplexity %3%4, KL mean %5 nats, %6 bpw</source>
+        <translation>%1 bei Ziel %2 bpw: Perplexität %3%4, KL-Mittel %5 nats, %6 bpw</translation>
+    </message>
+</context>
+<context>
+    <name>nwc::CompensationColumnsTab</name>
+    <message>
+        <source>input column</source>
+        <translation>Eingabespalte</translation>
+    </message>
+    <message>
+        <source>column error (importance × Σ squared error)</source>
+        <translation>Spaltenfehler (Wichtigkeit × Σ quadratischer Fehler)</translation>
+    </message>
+    <message>
+        <source>compensation off</source>
+        <translation>Kompensation aus</translation>
+    </message>
+    <message>
+        <source>compensation on</source>
+        <translation>Kompensation an</translation>
+    </message>
+    <message>
+        <source>Error per input column</source>
+        <translation>Fehler je Eingabespalte</translation>
+    </message>
+    <message>
+        <source>No compensation data.
+Compress with --compensate ldlq|finetune|all to measure per-column errors with compensation off and on.</source>
+        <translation>Keine Kompensationsdaten.
+Komprimieren Sie mit --compensate ldlq|finetune|all, um Spaltenfehler mit und ohne Kompensation zu messen.</translation>
+    </message>
+    <message>
+        <source>This layer has no per-column errors.</source>
+        <translation>Diese Schicht hat keine Spaltenfehler.</translation>
+    </message>
+    <message>
+        <source>%1 · column %2: error off %3, on %4%5</source>
+        <translation>%1 · Spalte %2: Fehler aus %3, an %4%5</translation>
+    </message>
+</context>
+<context>
+    <name>nwc::CompensationLayersTab</name>
+    <message>
+        <source>relative output error tr(EHEᵀ)/tr(WHWᵀ)</source>
+        <translation>relativer Ausgabefehler tr(EHEᵀ)/tr(WHWᵀ)</translation>
+    </message>
+    <message>
+        <source>compensation off</source>
+        <translation>Kompensation aus</translation>
+    </message>
+    <message>
+        <source>compensation on</source>
+        <translation>Kompensation an</translation>
+    </message>
+    <message>
+        <source>Output error per decoder block (held-out windows)</source>
+        <translation>Ausgabefehler je Decoder-Block (zurückgehaltene Fenster)</translation>
+    </message>
+    <message>
+        <source>decoder block</source>
+        <translation>Decoder-Block</translation>
+    </message>
+    <message>
+        <source>relative block output error ‖Y−Ŷ‖²/‖Y‖²</source>
+        <translation>relativer Ausgabefehler des Blocks ‖Y−Ŷ‖²/‖Y‖²</translation>
+    </message>
+    <message>
+        <source>Output error per layer</source>
+        <translation>Ausgabefehler je Schicht</translation>
+    </message>
+    <message>
+        <source>layer (block.name)</source>
+        <translation>Schicht (Block.Name)</translation>
+    </message>
+    <message>
+        <source>No compensation data.
+Compress with --compensate ldlq|finetune|all (or with error compensation in Compress › Compress at Bit Rate…)
+to measure output errors with compensation off and on.</source>
+        <translation>Keine Kompensationsdaten.
+Komprimieren Sie mit --compensate ldlq|finetune|all (oder mit Fehlerkompensation unter Komprimieren › Mit Bitrate komprimieren…),
+um Ausgabefehler mit und ohne Kompensation zu messen.</translation>
+    </message>
+    <message>
+        <source>%1: relative output error off %2, on %3%4</source>
+        <translation>%1: relativer Ausgabefehler aus %2, an %3%4</translation>
+    </message>
+    <message>
+        <source>block %1: relative output error off %2, on %3%4</source>
+        <translation>Block %1: relativer Ausgabefehler aus %2, an %3%4</translation>
+    </message>
+</context>
+<context>
     <name>nwc::CompensationView</name>
     <message>
         <source>Per layer</source>
@@ -300,48 +572,12 @@
         <translation>Das gezeigte Diagramm als PNG oder PDF oder seine Daten als CSV speichern</translation>
     </message>
     <message>
-        <source>relative output error tr(EHEᵀ)/tr(WHWᵀ)</source>
-        <translation>relativer Ausgabefehler tr(EHEᵀ)/tr(WHWᵀ)</translation>
-    </message>
-    <message>
-        <source>compensation off</source>
-        <translation>Kompensation aus</translation>
-    </message>
-    <message>
-        <source>compensation on</source>
-        <translation>Kompensation an</translation>
-    </message>
-    <message>
         <source>Layers</source>
         <translation>Schichten</translation>
     </message>
     <message>
-        <source>input column</source>
-        <translation>Eingabespalte</translation>
-    </message>
-    <message>
-        <source>column error (importance × Σ squared error)</source>
-        <translation>Spaltenfehler (Wichtigkeit × Σ quadratischer Fehler)</translation>
-    </message>
-    <message>
         <source>Columns</source>
         <translation>Spalten</translation>
-    </message>
-    <message>
-        <source>method</source>
-        <translation>Verfahren</translation>
-    </message>
-    <message>
-        <source>perplexity</source>
-        <translation>Perplexität</translation>
-    </message>
-    <message>
-        <source>KL mean (nats)</source>
-        <translation>KL-Mittel (nats)</translation>
-    </message>
-    <message>
-        <source>KL mean (right axis)</source>
-        <translation>KL-Mittel (rechte Achse)</translation>
     </message>
     <message>
         <source>Ablation</source>
@@ -380,88 +616,6 @@
     <message>
         <source>ablation sweep of %1</source>
         <translation>Ablations-Messreihe von %1</translation>
-    </message>
-    <message>
-        <source>Output error per decoder block (held-out windows)</source>
-        <translation>Ausgabefehler je Decoder-Block (zurückgehaltene Fenster)</translation>
-    </message>
-    <message>
-        <source>decoder block</source>
-        <translation>Decoder-Block</translation>
-    </message>
-    <message>
-        <source>relative block output error ‖Y−Ŷ‖²/‖Y‖²</source>
-        <translation>relativer Ausgabefehler des Blocks ‖Y−Ŷ‖²/‖Y‖²</translation>
-    </message>
-    <message>
-        <source>Output error per layer</source>
-        <translation>Ausgabefehler je Schicht</translation>
-    </message>
-    <message>
-        <source>layer (block.name)</source>
-        <translation>Schicht (Block.Name)</translation>
-    </message>
-    <message>
-        <source>No compensation data.
-Compress with --compensate ldlq|finetune|all (or with error compensation in Compress › Compress at Bit Rate…)
-to measure output errors with compensation off and on.</source>
-        <translation>Keine Kompensationsdaten.
-Komprimieren Sie mit --compensate ldlq|finetune|all (oder mit Fehlerkompensation unter Komprimieren › Mit Bitrate komprimieren…),
-um Ausgabefehler mit und ohne Kompensation zu messen.</translation>
-    </message>
-    <message>
-        <source>Error per input column</source>
-        <translation>Fehler je Eingabespalte</translation>
-    </message>
-    <message>
-        <source>No compensation data.
-Compress with --compensate ldlq|finetune|all to measure per-column errors with compensation off and on.</source>
-        <translation>Keine Kompensationsdaten.
-Komprimieren Sie mit --compensate ldlq|finetune|all, um Spaltenfehler mit und ohne Kompensation zu messen.</translation>
-    </message>
-    <message>
-        <source>This layer has no per-column errors.</source>
-        <translation>Diese Schicht hat keine Spaltenfehler.</translation>
-    </message>
-    <message>
-        <source>Compensation ablation</source>
-        <translation>Kompensations-Ablation</translation>
-    </message>
-    <message>
-        <source>No ablation data.
-Run a sweep with the methods nwc, nwc+ldlq, nwc+finetune and nwc+comp
-(Compress › Rate–Distortion Sweep…, or nwc sweep --methods …) and open it here.</source>
-        <translation>Keine Ablationsdaten.
-Führen Sie eine Messreihe mit den Verfahren nwc, nwc+ldlq, nwc+finetune und nwc+comp aus
-(Komprimieren › Rate–Distortion-Messreihe… oder nwc sweep --methods …) und öffnen Sie sie hier.</translation>
-    </message>
-    <message>
-        <source>Compensation ablation at %1 bpw</source>
-        <translation>Kompensations-Ablation bei %1 bpw</translation>
-    </message>
-    <message>
-        <source>FP16 perplexity %1</source>
-        <translation>FP16-Perplexität %1</translation>
-    </message>
-    <message>
-        <source>%1: relative output error off %2, on %3%4</source>
-        <translation>%1: relativer Ausgabefehler aus %2, an %3%4</translation>
-    </message>
-    <message>
-        <source>block %1: relative output error off %2, on %3%4</source>
-        <translation>Block %1: relativer Ausgabefehler aus %2, an %3%4</translation>
-    </message>
-    <message>
-        <source>%1 · column %2: error off %3, on %4%5</source>
-        <translation>%1 · Spalte %2: Fehler aus %3, an %4%5</translation>
-    </message>
-    <message>
-        <source> (%1× FP16)</source>
-        <translation> (%1× FP16)</translation>
-    </message>
-    <message>
-        <source>%1 at %2 bpw target: perplexity %3%4, KL mean %5 nats, %6 bpw</source>
-        <translation>%1 bei Ziel %2 bpw: Perplexität %3%4, KL-Mittel %5 nats, %6 bpw</translation>
     </message>
 </context>
 <context>
@@ -780,6 +934,109 @@ Führen Sie eine Messreihe mit den Verfahren nwc, nwc+ldlq, nwc+finetune und nwc
     <message>
         <source>Counted bytes: bitstream or codes plus side information and a per-tensor header allowance</source>
         <translation>Gezählte Bytes: Bitstrom oder Codes plus Nebeninformationen und ein Kopfzuschlag je Tensor</translation>
+    </message>
+</context>
+<context>
+    <name>nwc::CompressionController</name>
+    <message>
+        <source>Compress at &amp;Bit Rate…</source>
+        <translation>Mit &amp;Bitrate komprimieren…</translation>
+    </message>
+    <message>
+        <source>&amp;Export Compressed Checkpoint (.nwc)…</source>
+        <translation>Komprimierten Checkpoint &amp;exportieren (.nwc)…</translation>
+    </message>
+    <message>
+        <source>Export Decompressed &amp;Safetensors…</source>
+        <translation>Dekomprimierte &amp;Safetensors exportieren…</translation>
+    </message>
+    <message>
+        <source>Compress %1 to a target number of bits per weight into a .nwc file</source>
+        <translation>%1 auf eine Zielzahl von Bits pro Gewicht in eine .nwc-Datei komprimieren</translation>
+    </message>
+    <message>
+        <source>Save a copy of %1&apos;s .nwc file</source>
+        <translation>Eine Kopie der .nwc-Datei von %1 speichern</translation>
+    </message>
+    <message>
+        <source>Compress %1 into a self-contained .nwc file</source>
+        <translation>%1 in eine eigenständige .nwc-Datei komprimieren</translation>
+    </message>
+    <message>
+        <source>Decode every tensor of %1 and write a Hugging Face folder (model.safetensors, config.json, tokenizer)</source>
+        <translation>Jeden Tensor von %1 dekodieren und einen Hugging-Face-Ordner schreiben (model.safetensors, config.json, Tokenizer)</translation>
+    </message>
+    <message>
+        <source>Needs a compressed model open: open a .nwc file, or compress the current model first.</source>
+        <translation>Benötigt ein geöffnetes komprimiertes Modell: Öffnen Sie eine .nwc-Datei oder komprimieren Sie zuerst das aktuelle Modell.</translation>
+    </message>
+    <message>
+        <source>Compressing to %1…</source>
+        <translation>Komprimiere nach %1…</translation>
+    </message>
+    <message>
+        <source>Compress to %1 (%2 bpw %3)</source>
+        <translation>Nach %1 komprimieren (%2 bpw %3)</translation>
+    </message>
+    <message>
+        <source>Wrote %1 at %2 bits per weight.</source>
+        <translation>%1 mit %2 Bits pro Gewicht geschrieben.</translation>
+    </message>
+    <message>
+        <source>Compress</source>
+        <translation>Komprimieren</translation>
+    </message>
+    <message>
+        <source>Compression failed: %1</source>
+        <translation>Die Kompression ist fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Compressing to %1 was cancelled; no file was written.</source>
+        <translation>Die Kompression nach %1 wurde abgebrochen; es wurde keine Datei geschrieben.</translation>
+    </message>
+    <message>
+        <source>Export Compressed Checkpoint</source>
+        <translation>Komprimierten Checkpoint exportieren</translation>
+    </message>
+    <message>
+        <source>Compressed models (*.nwc)</source>
+        <translation>Komprimierte Modelle (*.nwc)</translation>
+    </message>
+    <message>
+        <source>Export %1</source>
+        <translation>%1 exportieren</translation>
+    </message>
+    <message>
+        <source>Exported %1.</source>
+        <translation>%1 exportiert.</translation>
+    </message>
+    <message>
+        <source>Exporting %1 was cancelled; no file was written.</source>
+        <translation>Der Export von %1 wurde abgebrochen; es wurde keine Datei geschrieben.</translation>
+    </message>
+    <message>
+        <source>Export Decompressed Safetensors To Folder</source>
+        <translation>Dekomprimierte Safetensors in Ordner exportieren</translation>
+    </message>
+    <message>
+        <source>Export Decompressed Safetensors</source>
+        <translation>Dekomprimierte Safetensors exportieren</translation>
+    </message>
+    <message>
+        <source>%1 is not empty. Files of the same names (model.safetensors, config.json, tokenizer files) will be replaced. Continue?</source>
+        <translation>%1 ist nicht leer. Dateien gleichen Namens (model.safetensors, config.json, Tokenizer-Dateien) werden ersetzt. Fortfahren?</translation>
+    </message>
+    <message>
+        <source>Decompress %1</source>
+        <translation>%1 dekomprimieren</translation>
+    </message>
+    <message>
+        <source>Wrote the decompressed model to %1.</source>
+        <translation>Das dekomprimierte Modell wurde nach %1 geschrieben.</translation>
+    </message>
+    <message>
+        <source>Decompressing was cancelled; nothing was written.</source>
+        <translation>Das Dekomprimieren wurde abgebrochen; es wurde nichts geschrieben.</translation>
     </message>
 </context>
 <context>
@@ -1309,213 +1566,9 @@ Führen Sie eine Messreihe mit den Verfahren nwc, nwc+ldlq, nwc+finetune und nwc
         <source>The steered continuation appears here: the teacher decides with the student for the first N tokens.</source>
         <translation>Die gesteuerte Fortsetzung erscheint hier: Bei den ersten N Tokens entscheidet der Lehrer mit dem Schüler.</translation>
     </message>
-    <message>
-        <source>Collaborative Decoding Benchmark</source>
-        <translation>Benchmark für gemeinsames Dekodieren</translation>
-    </message>
-    <message>
-        <source>Cancel Run</source>
-        <translation>Lauf abbrechen</translation>
-    </message>
-    <message>
-        <source>Running: %1 % · %2</source>
-        <translation>Läuft: %1 % · %2</translation>
-    </message>
-    <message>
-        <source> · about %1 left</source>
-        <translation> · noch etwa %1</translation>
-    </message>
-    <message>
-        <source>Starting…</source>
-        <translation>Startet…</translation>
-    </message>
-    <message>
-        <source>Collaborative benchmark: %1 steered by %2</source>
-        <translation>Gemeinsamer Benchmark: %1 gesteuert von %2</translation>
-    </message>
-    <message>
-        <source>Done: %1 questions in %2.</source>
-        <translation>Fertig: %1 Fragen in %2.</translation>
-    </message>
-    <message>
-        <source>The benchmark failed: %1</source>
-        <translation>Der Benchmark ist fehlgeschlagen: %1</translation>
-    </message>
-    <message>
-        <source>The benchmark was cancelled.</source>
-        <translation>Der Benchmark wurde abgebrochen.</translation>
-    </message>
 </context>
 <context>
     <name>nwc::GuidedTour</name>
-    <message>
-        <source>A guided tour of the workbench</source>
-        <translation>Eine geführte Tour durch die Workbench</translation>
-    </message>
-    <message>
-        <source>Open a model</source>
-        <translation>Ein Modell öffnen</translation>
-    </message>
-    <message>
-        <source>A weight matrix and its histogram</source>
-        <translation>Eine Gewichtsmatrix und ihr Histogramm</translation>
-    </message>
-    <message>
-        <source>Which weights matter: importance</source>
-        <translation>Welche Gewichte zählen: Wichtigkeit</translation>
-    </message>
-    <message>
-        <source>Compress at 3 and at 5 bits per weight</source>
-        <translation>Mit 3 und mit 5 Bits pro Gewicht komprimieren</translation>
-    </message>
-    <message>
-        <source>Reading a rate–distortion curve</source>
-        <translation>Eine Rate-Distortion-Kurve lesen</translation>
-    </message>
-    <message>
-        <source>A small model steered by a large one: α = 0.5</source>
-        <translation>Ein kleines Modell, von einem großen gesteuert: α = 0,5</translation>
-    </message>
-    <message>
-        <source>α = 1: the teacher decides</source>
-        <translation>α = 1: Der Lehrer entscheidet</translation>
-    </message>
-    <message>
-        <source>α = 2: over-trusting the teacher</source>
-        <translation>α = 2: dem Lehrer zu sehr vertrauen</translation>
-    </message>
-    <message>
-        <source>This tour runs the real workbench on its built-in demo: two small Llama-style models trained by this project, &lt;i&gt;demo:teacher&lt;/i&gt; (3.2 M parameters) and &lt;i&gt;demo:student&lt;/i&gt; (0.4 M). Each step says what you are about to see; its button makes the workbench do it with the same commands as the menus. Long steps run as jobs, which you can follow in the Jobs panel and cancel.</source>
-        <translation>Diese Tour führt die echte Workbench mit ihrer eingebauten Demo vor: zwei kleine Modelle im Llama-Stil, die dieses Projekt trainiert hat, &lt;i&gt;demo:teacher&lt;/i&gt; (3,2 Mio. Parameter) und &lt;i&gt;demo:student&lt;/i&gt; (0,4 Mio.). Jeder Schritt sagt, was Sie gleich sehen; sein Knopf lässt die Workbench ihn mit denselben Befehlen wie die Menüs ausführen. Lange Schritte laufen als Aufgaben, die Sie in der Aufgabenliste verfolgen und abbrechen können.</translation>
-    </message>
-    <message>
-        <source>A language model is a set of named weight tensors. Opening demo:teacher lists them in the Model Browser: the token embeddings and, in each of the 4 layers, the attention matrices (q, k, v, o) and the MLP matrices (gate, up, down). These matrices hold almost all of the parameters, so they are what compression works on.</source>
-        <translation>Ein Sprachmodell ist eine Menge benannter Gewichtstensoren. Das Öffnen von demo:teacher listet sie im Modell-Browser auf: die Token-Embeddings und in jeder der 4 Schichten die Attention-Matrizen (q, k, v, o) und die MLP-Matrizen (gate, up, down). Diese Matrizen enthalten fast alle Parameter, daher setzt die Kompression bei ihnen an.</translation>
-    </message>
-    <message>
-        <source>Not every input of a layer matters equally. The workbench runs the teacher on calibration text (32 windows of 256 tokens of the demo corpus) and measures how much signal enters each input column of each matrix: the mean x² per token. In the heat map a few bright columns carry far more signal than the rest; NWC codes those columns at a higher quality level.</source>
-        <translation>Nicht jeder Eingang einer Schicht ist gleich wichtig. Die Workbench führt den Lehrer auf Kalibrierungstext aus (32 Fenster zu 256 Tokens aus dem Demokorpus) und misst, wie viel Signal in jede Eingabespalte jeder Matrix fließt: das mittlere x² je Token. In der Heatmap tragen einige helle Spalten weit mehr Signal als der Rest; NWC kodiert diese Spalten mit einer höheren Qualitätsstufe.</translation>
-    </message>
-    <message>
-        <source>Now the teacher&apos;s matrices are compressed by the neural codec (NWC), once to 3 and once to 5 bits per weight, from 32. Each run writes a real .nwc file and then measures both models on held-out text. Bits per weight are counted from the bytes written; KL divergence says how far the compressed model&apos;s next-token probabilities moved from the original&apos;s.</source>
-        <translation>Jetzt werden die Matrizen des Lehrers vom neuronalen Codec (NWC) komprimiert, einmal auf 3 und einmal auf 5 Bits pro Gewicht, ausgehend von 32. Jeder Lauf schreibt eine echte .nwc-Datei und misst dann beide Modelle auf zurückgehaltenem Text. Die Bits pro Gewicht werden aus den geschriebenen Bytes gezählt; die KL-Divergenz gibt an, wie weit sich die Wahrscheinlichkeiten des komprimierten Modells für das nächste Token von denen des Originals entfernt haben.</translation>
-    </message>
-    <message>
-        <source>A sweep repeats this at several rates for several methods: here NWC at 3, 4 and 5 bits per weight and round-to-nearest (RTN), the simplest baseline, with 3-, 4- and 5-bit codes. The x axis is the rate, bits per weight counted from the bytes written (RTN&apos;s scales cost it 0.26 bits more); the y axis is the damage, the mean KL divergence from the original in nats, on a log scale. Lower is better, and methods are compared at the same x.</source>
-        <translation>Eine Messreihe wiederholt das bei mehreren Raten für mehrere Verfahren: hier NWC mit 3, 4 und 5 Bits pro Gewicht und Runden auf den nächsten Wert (RTN), das einfachste Vergleichsverfahren, mit 3-, 4- und 5-Bit-Codes. Die x-Achse ist die Rate, Bits pro Gewicht, gezählt aus den geschriebenen Bytes (die Skalen von RTN kosten 0,26 Bits mehr); die y-Achse ist der Schaden, die mittlere KL-Divergenz zum Original in nats, logarithmisch. Niedriger ist besser, und Verfahren werden beim selben x verglichen.</translation>
-    </message>
-    <message>
-        <source>The generation pane runs demo:student alone (left) and steered by demo:teacher (right) on an arithmetic question it has never seen. For the first N = 16 tokens each token is argmax S, with S = p&lt;sub&gt;s&lt;/sub&gt; + α (p&lt;sub&gt;t&lt;/sub&gt; − p&lt;sub&gt;s&lt;/sub&gt;); the demo answers restate the question first and the student only goes wrong at the first result, 10–16 tokens in, which is why N ≤ 5 changes nothing here. α = 0.5 mixes the two distributions half and half.</source>
-        <translation>Der Generierungsbereich führt demo:student allein (links) und von demo:teacher gesteuert (rechts) auf einer Rechenaufgabe aus, die er nie gesehen hat. Bei den ersten N = 16 Tokens ist jedes Token argmax S, mit S = p&lt;sub&gt;s&lt;/sub&gt; + α (p&lt;sub&gt;t&lt;/sub&gt; − p&lt;sub&gt;s&lt;/sub&gt;); die Demo-Antworten wiederholen zuerst die Frage, und der Schüler irrt sich erst beim ersten Ergebnis, 10–16 Tokens weit, weshalb N ≤ 5 hier nichts ändert. α = 0,5 mischt die beiden Verteilungen je zur Hälfte.</translation>
-    </message>
-    <message>
-        <source>With α = 1, S = p&lt;sub&gt;t&lt;/sub&gt;: the teacher picks each of the first 16 tokens and the student carries on alone. Blue tokens agree with what the student would have chosen, orange ones were flipped by the teacher. Hover a token to see p&lt;sub&gt;s&lt;/sub&gt;, p&lt;sub&gt;t&lt;/sub&gt; and S.</source>
-        <translation>Mit α = 1 ist S = p&lt;sub&gt;t&lt;/sub&gt;: Der Lehrer wählt jedes der ersten 16 Tokens, danach fährt der Schüler allein fort. Blaue Tokens stimmen mit der Wahl des Schülers überein, orangefarbene hat der Lehrer umgeschlagen. Zeigen Sie auf ein Token, um p&lt;sub&gt;s&lt;/sub&gt;, p&lt;sub&gt;t&lt;/sub&gt; und S zu sehen.</translation>
-    </message>
-    <message>
-        <source>α above 1 extrapolates beyond the teacher: S = p&lt;sub&gt;t&lt;/sub&gt; + (α − 1) (p&lt;sub&gt;t&lt;/sub&gt; − p&lt;sub&gt;s&lt;/sub&gt;) amplifies every disagreement between the two models. Where the teacher is sure and right this changes little, but it also inflates the teacher&apos;s own doubts and can favour tokens neither model prefers. Compare the three runs: more trust is not automatically better.</source>
-        <translation>α über 1 extrapoliert über den Lehrer hinaus: S = p&lt;sub&gt;t&lt;/sub&gt; + (α − 1) (p&lt;sub&gt;t&lt;/sub&gt; − p&lt;sub&gt;s&lt;/sub&gt;) verstärkt jede Meinungsverschiedenheit der beiden Modelle. Wo der Lehrer sicher ist und recht hat, ändert das wenig, aber es bläht auch die eigenen Zweifel des Lehrers auf und kann Tokens bevorzugen, die keins der Modelle will. Vergleichen Sie die drei Läufe: Mehr Vertrauen ist nicht automatisch besser.</translation>
-    </message>
-    <message>
-        <source>Open demo:teacher</source>
-        <translation>demo:teacher öffnen</translation>
-    </message>
-    <message>
-        <source>Show the histogram</source>
-        <translation>Histogramm zeigen</translation>
-    </message>
-    <message>
-        <source>Compute importance</source>
-        <translation>Wichtigkeit berechnen</translation>
-    </message>
-    <message>
-        <source>Compress twice</source>
-        <translation>Zweimal komprimieren</translation>
-    </message>
-    <message>
-        <source>Run the sweep</source>
-        <translation>Messreihe ausführen</translation>
-    </message>
-    <message>
-        <source>Generate with α = 0.5</source>
-        <translation>Mit α = 0,5 generieren</translation>
-    </message>
-    <message>
-        <source>Generate with α = 1</source>
-        <translation>Mit α = 1 generieren</translation>
-    </message>
-    <message>
-        <source>Generate with α = 2</source>
-        <translation>Mit α = 2 generieren</translation>
-    </message>
-    <message>
-        <source>&lt;b&gt;%1&lt;/b&gt;: %2 parameters in %3 tensors; the %4 matrices inside the layers hold %5 of them (%6 %).</source>
-        <translation>&lt;b&gt;%1&lt;/b&gt;: %2 Parameter in %3 Tensoren; die %4 Matrizen in den Schichten enthalten %5 davon (%6 %).</translation>
-    </message>
-    <message>
-        <source>Importance of %1 matrices. In &lt;b&gt;%2&lt;/b&gt; the strongest input column carries %3× the signal of the median column.</source>
-        <translation>Wichtigkeit von %1 Matrizen. In &lt;b&gt;%2&lt;/b&gt; trägt die stärkste Eingabespalte das %3-Fache des Signals der Median-Spalte.</translation>
-    </message>
-    <message>
-        <source>target %1</source>
-        <translation>Ziel %1</translation>
-    </message>
-    <message>
-        <source>bits per weight</source>
-        <translation>Bits pro Gewicht</translation>
-    </message>
-    <message>
-        <source>matrix bytes</source>
-        <translation>Matrix-Bytes</translation>
-    </message>
-    <message>
-        <source>.nwc file</source>
-        <translation>.nwc-Datei</translation>
-    </message>
-    <message>
-        <source>perplexity</source>
-        <translation>Perplexität</translation>
-    </message>
-    <message>
-        <source>mean KL (nats)</source>
-        <translation>mittlere KL (nats)</translation>
-    </message>
-    <message>
-        <source>same top token</source>
-        <translation>gleiches Top-Token</translation>
-    </message>
-    <message>
-        <source>details</source>
-        <translation>Details</translation>
-    </message>
-    <message>
-        <source>method</source>
-        <translation>Verfahren</translation>
-    </message>
-    <message>
-        <source>bpw</source>
-        <translation>bpw</translation>
-    </message>
-    <message>
-        <source>mean KL</source>
-        <translation>mittlere KL</translation>
-    </message>
-    <message>
-        <source>&lt;p&gt;Original perplexity %1 on the same %2 tokens.&lt;/p&gt;</source>
-        <translation>&lt;p&gt;Perplexität des Originals %1 auf denselben %2 Tokens.&lt;/p&gt;</translation>
-    </message>
-    <message>
-        <source>answer</source>
-        <translation>Antwort</translation>
-    </message>
-    <message>
-        <source>flipped</source>
-        <translation>umgeschlagen</translation>
-    </message>
-    <message>
-        <source>student alone</source>
-        <translation>Schüler allein</translation>
-    </message>
     <message>
         <source>Starting…</source>
         <translation>Startet…</translation>
@@ -1555,30 +1608,6 @@ Führen Sie eine Messreihe mit den Verfahren nwc, nwc+ldlq, nwc+finetune und nwc
     <message>
         <source>The generation pane could not start: %1</source>
         <translation>Der Generierungsbereich konnte nicht starten: %1</translation>
-    </message>
-    <message>
-        <source>Token %1: the student would write %2 (p&lt;sub&gt;s&lt;/sub&gt; %3, p&lt;sub&gt;t&lt;/sub&gt; %4, S %5); S chose %6 (p&lt;sub&gt;s&lt;/sub&gt; %7, p&lt;sub&gt;t&lt;/sub&gt; %8, S %9).</source>
-        <translation>Token %1: Der Schüler würde %2 schreiben (p&lt;sub&gt;s&lt;/sub&gt; %3, p&lt;sub&gt;t&lt;/sub&gt; %4, S %5); S wählte %6 (p&lt;sub&gt;s&lt;/sub&gt; %7, p&lt;sub&gt;t&lt;/sub&gt; %8, S %9).</translation>
-    </message>
-    <message>
-        <source>This is the last layer&apos;s MLP down projection, with the counts on a logarithmic axis. Its values pile up around zero in a bell shape, but the tails reach further out than a Gaussian&apos;s. A quantizer must spend its levels where most values are, yet these rare large weights do the most damage when they are rounded badly.</source>
-        <translation>Das ist die MLP-Abwärtsprojektion der letzten Schicht, mit den Häufigkeiten auf einer logarithmischen Achse. Ihre Werte häufen sich glockenförmig um null, doch die Ränder reichen weiter hinaus als bei einer Gaußverteilung. Ein Quantisierer muss seine Stufen dort setzen, wo die meisten Werte liegen – gerade diese seltenen großen Gewichte richten aber den größten Schaden an, wenn sie schlecht gerundet werden.</translation>
-    </message>
-    <message>
-        <source>&lt;b&gt;%1&lt;/b&gt;: %2 values, mean %3, standard deviation %4, from %5 to %6. The largest weight lies %7 standard deviations from the mean; among as many values drawn from a Gaussian the largest would lie about %8 out.</source>
-        <translation>&lt;b&gt;%1&lt;/b&gt;: %2 Werte, Mittelwert %3, Standardabweichung %4, von %5 bis %6. Das größte Gewicht liegt %7 Standardabweichungen vom Mittelwert entfernt; unter ebenso vielen gaußverteilten Werten läge das größte etwa %8 entfernt.</translation>
-    </message>
-    <message>
-        <source>&lt;p&gt;Original: %1 weights at 32 bits = %2 bytes, perplexity %3. Perplexity and KL are measured on %4 tokens of the demo held-out text.&lt;/p&gt;</source>
-        <translation>&lt;p&gt;Original: %1 Gewichte zu 32 Bit = %2 Bytes, Perplexität %3. Perplexität und KL sind auf %4 Tokens des zurückgehaltenen Demo-Texts gemessen.&lt;/p&gt;</translation>
-    </message>
-    <message>
-        <source>&lt;p&gt;&lt;i&gt;%1&lt;/i&gt;&lt;br&gt;Reference answer: &lt;b&gt;%2&lt;/b&gt;. The teacher steers the first %3 tokens.&lt;/p&gt;</source>
-        <translation>&lt;p&gt;&lt;i&gt;%1&lt;/i&gt;&lt;br&gt;Richtige Antwort: &lt;b&gt;%2&lt;/b&gt;. Der Lehrer steuert die ersten %3 Tokens.&lt;/p&gt;</translation>
-    </message>
-    <message>
-        <source>α = %1</source>
-        <translation>α = %1</translation>
     </message>
 </context>
 <context>
@@ -1634,6 +1663,73 @@ Führen Sie eine Messreihe mit den Verfahren nwc, nwc+ldlq, nwc+finetune und nwc
     <message>
         <source>CSV file (*.csv)</source>
         <translation>CSV-Datei (*.csv)</translation>
+    </message>
+</context>
+<context>
+    <name>nwc::ImportanceController</name>
+    <message>
+        <source>Compute &amp;Importance…</source>
+        <translation>&amp;Wichtigkeit berechnen…</translation>
+    </message>
+    <message>
+        <source>Compute Importance…</source>
+        <translation>Wichtigkeit berechnen…</translation>
+    </message>
+    <message>
+        <source>Run %1 on the demo corpus and show the importance of every weight column</source>
+        <translation>%1 auf dem Demokorpus ausführen und die Wichtigkeit jeder Gewichtsspalte anzeigen</translation>
+    </message>
+    <message>
+        <source>Run %1 on a text file you choose and show the importance of every weight column</source>
+        <translation>%1 auf einer Textdatei Ihrer Wahl ausführen und die Wichtigkeit jeder Gewichtsspalte anzeigen</translation>
+    </message>
+    <message>
+        <source>Computing the importance… (see the Jobs panel)</source>
+        <translation>Die Wichtigkeit wird berechnet… (siehe Aufgabenliste)</translation>
+    </message>
+    <message>
+        <source>Open a model to compute its importance, or open a calibration file with File › Open Analysis….</source>
+        <translation>Öffnen Sie ein Modell, um seine Wichtigkeit zu berechnen, oder öffnen Sie eine Kalibrierungsdatei mit Datei › Analyse öffnen….</translation>
+    </message>
+    <message>
+        <source>%1 cannot run in the workbench, so its importance cannot be computed.</source>
+        <translation>%1 kann in der Workbench nicht ausgeführt werden, daher lässt sich seine Wichtigkeit nicht berechnen.</translation>
+    </message>
+    <message>
+        <source>No importance for %1 yet.</source>
+        <translation>Noch keine Wichtigkeit für %1.</translation>
+    </message>
+    <message>
+        <source>Calibration Text for %1</source>
+        <translation>Kalibrierungstext für %1</translation>
+    </message>
+    <message>
+        <source>Text files (*.txt *.md *.jsonl);;All files (*)</source>
+        <translation>Textdateien (*.txt *.md *.jsonl);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Computing the importance of %1…</source>
+        <translation>Die Wichtigkeit von %1 wird berechnet…</translation>
+    </message>
+    <message>
+        <source>Importance of %1</source>
+        <translation>Wichtigkeit von %1</translation>
+    </message>
+    <message>
+        <source>Computed the importance of %1.</source>
+        <translation>Die Wichtigkeit von %1 wurde berechnet.</translation>
+    </message>
+    <message>
+        <source>Compute Importance</source>
+        <translation>Wichtigkeit berechnen</translation>
+    </message>
+    <message>
+        <source>Computing the importance of %1 failed: %2</source>
+        <translation>Die Berechnung der Wichtigkeit von %1 ist fehlgeschlagen: %2</translation>
+    </message>
+    <message>
+        <source>Computing the importance of %1 was cancelled.</source>
+        <translation>Die Berechnung der Wichtigkeit von %1 wurde abgebrochen.</translation>
     </message>
 </context>
 <context>
@@ -1761,6 +1857,29 @@ Open a calibration file, or a .nwc container compressed with calibration.</sourc
     <message>
         <source>The job ended without a result.</source>
         <translation>Die Aufgabe endete ohne Ergebnis.</translation>
+    </message>
+</context>
+<context>
+    <name>nwc::JobIndicator</name>
+    <message>
+        <source>Show the Jobs panel</source>
+        <translation>Aufgabenliste anzeigen</translation>
+    </message>
+    <message>
+        <source>1 job running</source>
+        <translation>1 Aufgabe läuft</translation>
+    </message>
+    <message>
+        <source>%1 jobs running</source>
+        <translation>%1 Aufgaben laufen</translation>
+    </message>
+    <message>
+        <source>%1: %2 %</source>
+        <translation>%1: %2 %</translation>
+    </message>
+    <message>
+        <source>%1: %2 %, %3 left</source>
+        <translation>%1: %2 %, noch %3</translation>
     </message>
 </context>
 <context>
@@ -1916,72 +2035,12 @@ Open a calibration file, or a .nwc container compressed with calibration.</sourc
         <translation>%1 Parameter</translation>
     </message>
     <message>
-        <source>1 point</source>
-        <translation>1 Punkt</translation>
-    </message>
-    <message>
-        <source>%1 points</source>
-        <translation>%1 Punkte</translation>
-    </message>
-    <message>
         <source>NWC Workbench</source>
         <translation>NWC Workbench</translation>
     </message>
     <message>
         <source>No model open</source>
         <translation>Kein Modell geöffnet</translation>
-    </message>
-    <message>
-        <source>Show the Jobs panel</source>
-        <translation>Aufgabenliste anzeigen</translation>
-    </message>
-    <message>
-        <source>&amp;Open Model Folder…</source>
-        <translation>Modell&amp;ordner öffnen…</translation>
-    </message>
-    <message>
-        <source>Open a Hugging Face model folder (config.json + safetensors)</source>
-        <translation>Einen Hugging-Face-Modellordner öffnen (config.json + Safetensors)</translation>
-    </message>
-    <message>
-        <source>Open Model &amp;File…</source>
-        <translation>Modell&amp;datei öffnen…</translation>
-    </message>
-    <message>
-        <source>Open a .safetensors file, a llama2.c .bin checkpoint or a compressed .nwc model</source>
-        <translation>Eine .safetensors-Datei, einen llama2.c-Checkpoint (.bin) oder ein komprimiertes .nwc-Modell öffnen</translation>
-    </message>
-    <message>
-        <source>Compress at &amp;Bit Rate…</source>
-        <translation>Mit &amp;Bitrate komprimieren…</translation>
-    </message>
-    <message>
-        <source>&amp;Export Compressed Checkpoint (.nwc)…</source>
-        <translation>Komprimierten Checkpoint &amp;exportieren (.nwc)…</translation>
-    </message>
-    <message>
-        <source>Export Decompressed &amp;Safetensors…</source>
-        <translation>Dekomprimierte &amp;Safetensors exportieren…</translation>
-    </message>
-    <message>
-        <source>Open &amp;Analysis…</source>
-        <translation>&amp;Analyse öffnen…</translation>
-    </message>
-    <message>
-        <source>Open a sweep session (nwc sweep), a calibration file (nwc calibrate) or the importance and compensation report of a compressed .nwc model</source>
-        <translation>Eine Messreihe (nwc sweep), eine Kalibrierungsdatei (nwc calibrate) oder den Wichtigkeits- und Kompensationsbericht eines komprimierten .nwc-Modells öffnen</translation>
-    </message>
-    <message>
-        <source>Export &amp;Plot…</source>
-        <translation>Dia&amp;gramm exportieren…</translation>
-    </message>
-    <message>
-        <source>Compute &amp;Importance…</source>
-        <translation>&amp;Wichtigkeit berechnen…</translation>
-    </message>
-    <message>
-        <source>Rate–Distortion &amp;Sweep…</source>
-        <translation>Rate–Distortion-&amp;Messreihe…</translation>
     </message>
     <message>
         <source>Se&amp;ttings…</source>
@@ -2002,22 +2061,6 @@ Open a calibration file, or a .nwc container compressed with calibration.</sourc
     <message>
         <source>Jobs</source>
         <translation>Aufgaben</translation>
-    </message>
-    <message>
-        <source>Compute Importance…</source>
-        <translation>Wichtigkeit berechnen…</translation>
-    </message>
-    <message>
-        <source>Importance</source>
-        <translation>Wichtigkeit</translation>
-    </message>
-    <message>
-        <source>Rate–Distortion</source>
-        <translation>Rate–Distortion-Kurve</translation>
-    </message>
-    <message>
-        <source>Compensation</source>
-        <translation>Kompensation</translation>
     </message>
     <message>
         <source>&amp;File</source>
@@ -2076,36 +2119,6 @@ Open a calibration file, or a .nwc container compressed with calibration.</sourc
         <translation>Über &amp;Qt</translation>
     </message>
     <message>
-        <source>Opening %1…</source>
-        <translation>%1 wird geöffnet…</translation>
-    </message>
-    <message>
-        <source>Open %1</source>
-        <translation>%1 öffnen</translation>
-    </message>
-    <message>
-        <source>Could not open %1: %2</source>
-        <translation>%1 konnte nicht geöffnet werden: %2</translation>
-    </message>
-    <message>
-        <source>Open Model</source>
-        <translation>Modell öffnen</translation>
-    </message>
-    <message>
-        <source>%1
-Use File › Open Model Folder… or drop a model folder on the window.</source>
-        <translation>%1
-Verwenden Sie Datei › Modellordner öffnen… oder ziehen Sie einen Modellordner auf das Fenster.</translation>
-    </message>
-    <message>
-        <source>Opening %1 was cancelled.</source>
-        <translation>Das Öffnen von %1 wurde abgebrochen.</translation>
-    </message>
-    <message>
-        <source>%1 has no tensor named %2.</source>
-        <translation>%1 hat keinen Tensor namens %2.</translation>
-    </message>
-    <message>
         <source>1 layer</source>
         <translation>1 Schicht</translation>
     </message>
@@ -2122,318 +2135,6 @@ Verwenden Sie Datei › Modellordner öffnen… oder ziehen Sie einen Modellordn
         <translation>%1 — NWC Workbench</translation>
     </message>
     <message>
-        <source>Opened %1.</source>
-        <translation>%1 geöffnet.</translation>
-    </message>
-    <message>
-        <source>Opened %1 for browsing only: %2</source>
-        <translation>%1 nur zum Durchsehen geöffnet: %2</translation>
-    </message>
-    <message>
-        <source>Open Model Folder</source>
-        <translation>Modellordner öffnen</translation>
-    </message>
-    <message>
-        <source>Open Model File</source>
-        <translation>Modelldatei öffnen</translation>
-    </message>
-    <message>
-        <source>Model files (*.safetensors *.bin *.nwc);;Safetensors (*.safetensors);;Compressed models (*.nwc);;llama2.c checkpoints (*.bin);;All files (*)</source>
-        <translation>Modelldateien (*.safetensors *.bin *.nwc);;Safetensors (*.safetensors);;Komprimierte Modelle (*.nwc);;llama2.c-Checkpoints (*.bin);;Alle Dateien (*)</translation>
-    </message>
-    <message>
-        <source>Open Recent</source>
-        <translation>Zuletzt geöffnet</translation>
-    </message>
-    <message>
-        <source>%1 no longer exists; it was removed from the recent models.</source>
-        <translation>%1 existiert nicht mehr und wurde aus der Liste der zuletzt geöffneten Modelle entfernt.</translation>
-    </message>
-    <message>
-        <source>No recent models</source>
-        <translation>Keine zuletzt geöffneten Modelle</translation>
-    </message>
-    <message>
-        <source>&amp;Clear Menu</source>
-        <translation>Menü &amp;leeren</translation>
-    </message>
-    <message>
-        <source>About NWC Workbench</source>
-        <translation>Über NWC Workbench</translation>
-    </message>
-    <message>
-        <source>&lt;h3&gt;NWC Workbench %1&lt;/h3&gt;&lt;p&gt;A workbench for studying what happens to language models when their weights are compressed with a learned neural codec, and what a small model gains when a large one steers its first tokens.&lt;/p&gt;&lt;p&gt;Methods: &lt;i&gt;Neural Weight Compression&lt;/i&gt; (arXiv 2510.11234) and &lt;i&gt;limited teacher supervision&lt;/i&gt; (arXiv 2406.18002).&lt;/p&gt;&lt;p&gt;Opens Hugging Face model folders, .safetensors files, llama2.c checkpoints and compressed .nwc models. Every long operation runs as a cancellable job; the command-line tool &lt;tt&gt;nwc&lt;/tt&gt; runs the same jobs headless.&lt;/p&gt;%2</source>
-        <translation>&lt;h3&gt;NWC Workbench %1&lt;/h3&gt;&lt;p&gt;Eine Werkbank, um zu untersuchen, was mit Sprachmodellen geschieht, wenn ihre Gewichte mit einem gelernten neuronalen Codec komprimiert werden, und was ein kleines Modell gewinnt, wenn ein großes seine ersten Tokens steuert.&lt;/p&gt;&lt;p&gt;Methoden: &lt;i&gt;Neural Weight Compression&lt;/i&gt; (arXiv 2510.11234) und &lt;i&gt;begrenzte Lehreraufsicht&lt;/i&gt; (arXiv 2406.18002).&lt;/p&gt;&lt;p&gt;Öffnet Hugging-Face-Modellordner, .safetensors-Dateien, llama2.c-Checkpoints und komprimierte .nwc-Modelle. Jeder längere Vorgang läuft als abbrechbare Aufgabe; das Kommandozeilenwerkzeug &lt;tt&gt;nwc&lt;/tt&gt; führt dieselben Aufgaben ohne Fenster aus.&lt;/p&gt;%2</translation>
-    </message>
-    <message>
-        <source>%1: %2 %</source>
-        <translation>%1: %2 %</translation>
-    </message>
-    <message>
-        <source>%1: %2 %, %3 left</source>
-        <translation>%1: %2 %, noch %3</translation>
-    </message>
-    <message>
-        <source>Open a model first (File › Open Model Folder…, Open Model File… or Open Demo Model).</source>
-        <translation>Öffnen Sie zuerst ein Modell (Datei › Modellordner öffnen…, Modelldatei öffnen… oder Demomodell öffnen).</translation>
-    </message>
-    <message>
-        <source>Compress %1 to a target number of bits per weight into a .nwc file</source>
-        <translation>%1 auf eine Zielzahl von Bits pro Gewicht in eine .nwc-Datei komprimieren</translation>
-    </message>
-    <message>
-        <source>Save a copy of %1&apos;s .nwc file</source>
-        <translation>Eine Kopie der .nwc-Datei von %1 speichern</translation>
-    </message>
-    <message>
-        <source>Compress %1 into a self-contained .nwc file</source>
-        <translation>%1 in eine eigenständige .nwc-Datei komprimieren</translation>
-    </message>
-    <message>
-        <source>Decode every tensor of %1 and write a Hugging Face folder (model.safetensors, config.json, tokenizer)</source>
-        <translation>Jeden Tensor von %1 dekodieren und einen Hugging-Face-Ordner schreiben (model.safetensors, config.json, Tokenizer)</translation>
-    </message>
-    <message>
-        <source>Needs a compressed model open: open a .nwc file, or compress the current model first.</source>
-        <translation>Benötigt ein geöffnetes komprimiertes Modell: Öffnen Sie eine .nwc-Datei oder komprimieren Sie zuerst das aktuelle Modell.</translation>
-    </message>
-    <message>
-        <source>%1 cannot run in the workbench: %2</source>
-        <translation>%1 kann in der Workbench nicht ausgeführt werden: %2</translation>
-    </message>
-    <message>
-        <source>Run %1 on the demo corpus and show the importance of every weight column</source>
-        <translation>%1 auf dem Demokorpus ausführen und die Wichtigkeit jeder Gewichtsspalte anzeigen</translation>
-    </message>
-    <message>
-        <source>Run %1 on a text file you choose and show the importance of every weight column</source>
-        <translation>%1 auf einer Textdatei Ihrer Wahl ausführen und die Wichtigkeit jeder Gewichtsspalte anzeigen</translation>
-    </message>
-    <message>
-        <source>A sweep is running: wait for it, or cancel it in the Jobs panel (its finished points are kept).</source>
-        <translation>Eine Messreihe läuft: Warten Sie auf sie oder brechen Sie sie in der Aufgabenliste ab (ihre fertigen Punkte bleiben erhalten).</translation>
-    </message>
-    <message>
-        <source>Compress %1 with several methods at several bit rates and plot size against perplexity and KL divergence</source>
-        <translation>%1 mit mehreren Verfahren bei mehreren Bitraten komprimieren und die Größe gegen Perplexität und KL-Divergenz auftragen</translation>
-    </message>
-    <message>
-        <source>Compressing to %1…</source>
-        <translation>Komprimiere nach %1…</translation>
-    </message>
-    <message>
-        <source>Compress to %1 (%2 bpw %3)</source>
-        <translation>Nach %1 komprimieren (%2 bpw %3)</translation>
-    </message>
-    <message>
-        <source>Wrote %1 at %2 bits per weight.</source>
-        <translation>%1 mit %2 Bits pro Gewicht geschrieben.</translation>
-    </message>
-    <message>
-        <source>Compress</source>
-        <translation>Komprimieren</translation>
-    </message>
-    <message>
-        <source>Compression failed: %1</source>
-        <translation>Die Kompression ist fehlgeschlagen: %1</translation>
-    </message>
-    <message>
-        <source>Compressing to %1 was cancelled; no file was written.</source>
-        <translation>Die Kompression nach %1 wurde abgebrochen; es wurde keine Datei geschrieben.</translation>
-    </message>
-    <message>
-        <source>Export Compressed Checkpoint</source>
-        <translation>Komprimierten Checkpoint exportieren</translation>
-    </message>
-    <message>
-        <source>Compressed models (*.nwc)</source>
-        <translation>Komprimierte Modelle (*.nwc)</translation>
-    </message>
-    <message>
-        <source>Export %1</source>
-        <translation>%1 exportieren</translation>
-    </message>
-    <message>
-        <source>Exported %1.</source>
-        <translation>%1 exportiert.</translation>
-    </message>
-    <message>
-        <source>Exporting %1 was cancelled; no file was written.</source>
-        <translation>Der Export von %1 wurde abgebrochen; es wurde keine Datei geschrieben.</translation>
-    </message>
-    <message>
-        <source>Export Decompressed Safetensors To Folder</source>
-        <translation>Dekomprimierte Safetensors in Ordner exportieren</translation>
-    </message>
-    <message>
-        <source>Export Decompressed Safetensors</source>
-        <translation>Dekomprimierte Safetensors exportieren</translation>
-    </message>
-    <message>
-        <source>%1 is not empty. Files of the same names (model.safetensors, config.json, tokenizer files) will be replaced. Continue?</source>
-        <translation>%1 ist nicht leer. Dateien gleichen Namens (model.safetensors, config.json, Tokenizer-Dateien) werden ersetzt. Fortfahren?</translation>
-    </message>
-    <message>
-        <source>Decompress %1</source>
-        <translation>%1 dekomprimieren</translation>
-    </message>
-    <message>
-        <source>Wrote the decompressed model to %1.</source>
-        <translation>Das dekomprimierte Modell wurde nach %1 geschrieben.</translation>
-    </message>
-    <message>
-        <source>Decompressing was cancelled; nothing was written.</source>
-        <translation>Das Dekomprimieren wurde abgebrochen; es wurde nichts geschrieben.</translation>
-    </message>
-    <message>
-        <source>Read analysis of %1</source>
-        <translation>Analyse von %1 lesen</translation>
-    </message>
-    <message>
-        <source>Could not read the analysis of %1: %2</source>
-        <translation>Die Analyse von %1 konnte nicht gelesen werden: %2</translation>
-    </message>
-    <message>
-        <source>Analysis</source>
-        <translation>Analyse</translation>
-    </message>
-    <message>
-        <source>Opening the analysis in %1…</source>
-        <translation>Die Analyse in %1 wird geöffnet…</translation>
-    </message>
-    <message>
-        <source>Open analysis %1</source>
-        <translation>Analyse %1 öffnen</translation>
-    </message>
-    <message>
-        <source>Could not open %1 as an analysis: %2</source>
-        <translation>%1 konnte nicht als Analyse geöffnet werden: %2</translation>
-    </message>
-    <message>
-        <source>Open Analysis</source>
-        <translation>Analyse öffnen</translation>
-    </message>
-    <message>
-        <source>Analysis files (*.h5 *.nwc);;Sweep sessions and calibration files (*.h5);;Compressed models (*.nwc);;All files (*)</source>
-        <translation>Analysedateien (*.h5 *.nwc);;Messreihen und Kalibrierungsdateien (*.h5);;Komprimierte Modelle (*.nwc);;Alle Dateien (*)</translation>
-    </message>
-    <message>
-        <source>Opened the sweep session %1: %2.</source>
-        <translation>Messreihe %1 geöffnet: %2.</translation>
-    </message>
-    <message>
-        <source>Opened the calibration file %1.</source>
-        <translation>Kalibrierungsdatei %1 geöffnet.</translation>
-    </message>
-    <message>
-        <source>Opened the analysis of %1.</source>
-        <translation>Analyse von %1 geöffnet.</translation>
-    </message>
-    <message>
-        <source>%1 holds neither importance nor a compensation report (it was compressed without calibration).</source>
-        <translation>%1 enthält weder Wichtigkeiten noch einen Kompensationsbericht (es wurde ohne Kalibrierung komprimiert).</translation>
-    </message>
-    <message>
-        <source>Computing the importance… (see the Jobs panel)</source>
-        <translation>Die Wichtigkeit wird berechnet… (siehe Aufgabenliste)</translation>
-    </message>
-    <message>
-        <source>Open a model to compute its importance, or open a calibration file with File › Open Analysis….</source>
-        <translation>Öffnen Sie ein Modell, um seine Wichtigkeit zu berechnen, oder öffnen Sie eine Kalibrierungsdatei mit Datei › Analyse öffnen….</translation>
-    </message>
-    <message>
-        <source>%1 cannot run in the workbench, so its importance cannot be computed.</source>
-        <translation>%1 kann in der Workbench nicht ausgeführt werden, daher lässt sich seine Wichtigkeit nicht berechnen.</translation>
-    </message>
-    <message>
-        <source>No importance for %1 yet.</source>
-        <translation>Noch keine Wichtigkeit für %1.</translation>
-    </message>
-    <message>
-        <source>Calibration Text for %1</source>
-        <translation>Kalibrierungstext für %1</translation>
-    </message>
-    <message>
-        <source>Text files (*.txt *.md *.jsonl);;All files (*)</source>
-        <translation>Textdateien (*.txt *.md *.jsonl);;Alle Dateien (*)</translation>
-    </message>
-    <message>
-        <source>Computing the importance of %1…</source>
-        <translation>Die Wichtigkeit von %1 wird berechnet…</translation>
-    </message>
-    <message>
-        <source>Importance of %1</source>
-        <translation>Wichtigkeit von %1</translation>
-    </message>
-    <message>
-        <source>Computed the importance of %1.</source>
-        <translation>Die Wichtigkeit von %1 wurde berechnet.</translation>
-    </message>
-    <message>
-        <source>Compute Importance</source>
-        <translation>Wichtigkeit berechnen</translation>
-    </message>
-    <message>
-        <source>Computing the importance of %1 failed: %2</source>
-        <translation>Die Berechnung der Wichtigkeit von %1 ist fehlgeschlagen: %2</translation>
-    </message>
-    <message>
-        <source>Computing the importance of %1 was cancelled.</source>
-        <translation>Die Berechnung der Wichtigkeit von %1 wurde abgebrochen.</translation>
-    </message>
-    <message>
-        <source>Sweeping %1 into %2…</source>
-        <translation>Messreihe von %1 nach %2…</translation>
-    </message>
-    <message>
-        <source>Sweep %1 (%2)</source>
-        <translation>Messreihe %1 (%2)</translation>
-    </message>
-    <message>
-        <source>Sweep finished: %1 in %2.</source>
-        <translation>Messreihe fertig: %1 in %2.</translation>
-    </message>
-    <message>
-        <source>Skipped %1 the methods cannot reach: %2</source>
-        <translation>%1 übersprungen, die die Verfahren nicht erreichen: %2</translation>
-    </message>
-    <message>
-        <source>Rate–Distortion Sweep</source>
-        <translation>Rate–Distortion-Messreihe</translation>
-    </message>
-    <message>
-        <source>The sweep failed: %1
-
-The points measured before are kept in %2; the same sweep started again resumes from there.</source>
-        <translation>Die Messreihe ist fehlgeschlagen: %1
-
-Die zuvor gemessenen Punkte bleiben in %2 erhalten; dieselbe Messreihe setzt beim erneuten Start dort fort.</translation>
-    </message>
-    <message>
-        <source>Sweep cancelled: the finished points (%1) are kept in %2; start the same sweep again to resume.</source>
-        <translation>Messreihe abgebrochen: Die fertigen Punkte (%1) bleiben in %2 erhalten; starten Sie dieselbe Messreihe erneut, um fortzufahren.</translation>
-    </message>
-    <message>
-        <source>Open the compressed model of %1 (%2)</source>
-        <translation>Das komprimierte Modell von %1 öffnen (%2)</translation>
-    </message>
-    <message>
-        <source>%1 kept its container: click “Open %2” to open it.</source>
-        <translation>%1 hat seinen Container behalten: Klicken Sie auf „%2 öffnen“, um ihn zu öffnen.</translation>
-    </message>
-    <message>
-        <source>No analysis view with data is in front, so %1 was not written.</source>
-        <translation>Keine Analyseansicht mit Daten ist im Vordergrund, daher wurde %1 nicht geschrieben.</translation>
-    </message>
-    <message>
-        <source>Save the plot of the %1 view as PNG or PDF, or its data as CSV</source>
-        <translation>Das Diagramm der Ansicht „%1“ als PNG oder PDF oder seine Daten als CSV speichern</translation>
-    </message>
-    <message>
-        <source>No analysis view with data is in front: bring the Importance, Rate–Distortion or Compensation view to the front (View menu), or open an analysis (File › Open Analysis…), compute the importance or run a sweep first.</source>
-        <translation>Keine Analyseansicht mit Daten ist im Vordergrund: Holen Sie die Ansicht Wichtigkeit, Rate–Distortion-Kurve oder Kompensation nach vorn (Menü Ansicht), oder öffnen Sie zuerst eine Analyse (Datei › Analyse öffnen…), berechnen Sie die Wichtigkeit oder führen Sie eine Messreihe aus.</translation>
-    </message>
-    <message>
         <source>&amp;Presentation Mode</source>
         <translation>&amp;Präsentationsmodus</translation>
     </message>
@@ -2448,18 +2149,6 @@ Die zuvor gemessenen Punkte bleiben in %2 erhalten; dieselbe Messreihe setzt bei
     <message>
         <source>Walk through the built-in demo step by step: the workbench does each step while a panel explains it</source>
         <translation>Schritt für Schritt durch die eingebaute Demo: Die Workbench führt jeden Schritt aus, während ein Bereich ihn erklärt</translation>
-    </message>
-    <message>
-        <source>%1 is open for browsing and compression only; it cannot generate text: %2</source>
-        <translation>%1 ist nur zum Durchsehen und Komprimieren geöffnet; es kann keinen Text generieren: %2</translation>
-    </message>
-    <message>
-        <source>1 job running</source>
-        <translation>1 Aufgabe läuft</translation>
-    </message>
-    <message>
-        <source>%1 jobs running</source>
-        <translation>%1 Aufgaben laufen</translation>
     </message>
 </context>
 <context>
@@ -2567,6 +2256,103 @@ Die zuvor gemessenen Punkte bleiben in %2 erhalten; dieselbe Messreihe setzt bei
     <message>
         <source>%L1 values are NaN or infinite and were left out.</source>
         <translation>%L1 Werte sind NaN oder unendlich und wurden ausgelassen.</translation>
+    </message>
+</context>
+<context>
+    <name>nwc::ModelController</name>
+    <message>
+        <source>&amp;Open Model Folder…</source>
+        <translation>Modell&amp;ordner öffnen…</translation>
+    </message>
+    <message>
+        <source>Open Model &amp;File…</source>
+        <translation>Modell&amp;datei öffnen…</translation>
+    </message>
+    <message>
+        <source>Open a Hugging Face model folder (config.json + safetensors)</source>
+        <translation>Einen Hugging-Face-Modellordner öffnen (config.json + Safetensors)</translation>
+    </message>
+    <message>
+        <source>Open a .safetensors file, a llama2.c .bin checkpoint or a compressed .nwc model</source>
+        <translation>Eine .safetensors-Datei, einen llama2.c-Checkpoint (.bin) oder ein komprimiertes .nwc-Modell öffnen</translation>
+    </message>
+    <message>
+        <source>Open a model first (File › Open Model Folder…, Open Model File… or Open Demo Model).</source>
+        <translation>Öffnen Sie zuerst ein Modell (Datei › Modellordner öffnen…, Modelldatei öffnen… oder Demomodell öffnen).</translation>
+    </message>
+    <message>
+        <source>%1 cannot run in the workbench: %2</source>
+        <translation>%1 kann in der Workbench nicht ausgeführt werden: %2</translation>
+    </message>
+    <message>
+        <source>Opening %1…</source>
+        <translation>%1 wird geöffnet…</translation>
+    </message>
+    <message>
+        <source>Open %1</source>
+        <translation>%1 öffnen</translation>
+    </message>
+    <message>
+        <source>Could not open %1: %2</source>
+        <translation>%1 konnte nicht geöffnet werden: %2</translation>
+    </message>
+    <message>
+        <source>Open Model</source>
+        <translation>Modell öffnen</translation>
+    </message>
+    <message>
+        <source>%1
+Use File › Open Model Folder… or drop a model folder on the window.</source>
+        <translation>%1
+Verwenden Sie Datei › Modellordner öffnen… oder ziehen Sie einen Modellordner auf das Fenster.</translation>
+    </message>
+    <message>
+        <source>Opening %1 was cancelled.</source>
+        <translation>Das Öffnen von %1 wurde abgebrochen.</translation>
+    </message>
+    <message>
+        <source>%1 has no tensor named %2.</source>
+        <translation>%1 hat keinen Tensor namens %2.</translation>
+    </message>
+    <message>
+        <source>Opened %1.</source>
+        <translation>%1 geöffnet.</translation>
+    </message>
+    <message>
+        <source>Opened %1 for browsing only: %2</source>
+        <translation>%1 nur zum Durchsehen geöffnet: %2</translation>
+    </message>
+    <message>
+        <source>%1 is open for browsing and compression only; it cannot generate text: %2</source>
+        <translation>%1 ist nur zum Durchsehen und Komprimieren geöffnet; es kann keinen Text generieren: %2</translation>
+    </message>
+    <message>
+        <source>Open Model Folder</source>
+        <translation>Modellordner öffnen</translation>
+    </message>
+    <message>
+        <source>Open Model File</source>
+        <translation>Modelldatei öffnen</translation>
+    </message>
+    <message>
+        <source>Model files (*.safetensors *.bin *.nwc);;Safetensors (*.safetensors);;Compressed models (*.nwc);;llama2.c checkpoints (*.bin);;All files (*)</source>
+        <translation>Modelldateien (*.safetensors *.bin *.nwc);;Safetensors (*.safetensors);;Komprimierte Modelle (*.nwc);;llama2.c-Checkpoints (*.bin);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Open Recent</source>
+        <translation>Zuletzt geöffnet</translation>
+    </message>
+    <message>
+        <source>%1 no longer exists; it was removed from the recent models.</source>
+        <translation>%1 existiert nicht mehr und wurde aus der Liste der zuletzt geöffneten Modelle entfernt.</translation>
+    </message>
+    <message>
+        <source>No recent models</source>
+        <translation>Keine zuletzt geöffneten Modelle</translation>
+    </message>
+    <message>
+        <source>&amp;Clear Menu</source>
+        <translation>Menü &amp;leeren</translation>
     </message>
 </context>
 <context>
@@ -2739,6 +2525,73 @@ Starten Sie Komprimieren › Rate–Distortion-Messreihe… oder öffnen Sie ein
     <message>
         <source>A new language applies the next time NWC Workbench starts.</source>
         <translation>Eine neue Sprache gilt ab dem nächsten Start der NWC Workbench.</translation>
+    </message>
+</context>
+<context>
+    <name>nwc::SweepController</name>
+    <message>
+        <source>Rate–Distortion &amp;Sweep…</source>
+        <translation>Rate–Distortion-&amp;Messreihe…</translation>
+    </message>
+    <message>
+        <source>1 point</source>
+        <translation>1 Punkt</translation>
+    </message>
+    <message>
+        <source>%1 points</source>
+        <translation>%1 Punkte</translation>
+    </message>
+    <message>
+        <source>A sweep is running: wait for it, or cancel it in the Jobs panel (its finished points are kept).</source>
+        <translation>Eine Messreihe läuft: Warten Sie auf sie oder brechen Sie sie in der Aufgabenliste ab (ihre fertigen Punkte bleiben erhalten).</translation>
+    </message>
+    <message>
+        <source>Compress %1 with several methods at several bit rates and plot size against perplexity and KL divergence</source>
+        <translation>%1 mit mehreren Verfahren bei mehreren Bitraten komprimieren und die Größe gegen Perplexität und KL-Divergenz auftragen</translation>
+    </message>
+    <message>
+        <source>Sweeping %1 into %2…</source>
+        <translation>Messreihe von %1 nach %2…</translation>
+    </message>
+    <message>
+        <source>Sweep %1 (%2)</source>
+        <translation>Messreihe %1 (%2)</translation>
+    </message>
+    <message>
+        <source>Sweep finished: %1 in %2.</source>
+        <translation>Messreihe fertig: %1 in %2.</translation>
+    </message>
+    <message>
+        <source>Skipped %1 the methods cannot reach: %2</source>
+        <translation>%1 übersprungen, die die Verfahren nicht erreichen: %2</translation>
+    </message>
+    <message>
+        <source>Rate–Distortion Sweep</source>
+        <translation>Rate–Distortion-Messreihe</translation>
+    </message>
+    <message>
+        <source>The sweep failed: %1
+
+The points measured before are kept in %2; the same sweep started again resumes from there.</source>
+        <translation>Die Messreihe ist fehlgeschlagen: %1
+
+Die zuvor gemessenen Punkte bleiben in %2 erhalten; dieselbe Messreihe setzt beim erneuten Start dort fort.</translation>
+    </message>
+    <message>
+        <source>Sweep cancelled: the finished points (%1) are kept in %2; start the same sweep again to resume.</source>
+        <translation>Messreihe abgebrochen: Die fertigen Punkte (%1) bleiben in %2 erhalten; starten Sie dieselbe Messreihe erneut, um fortzufahren.</translation>
+    </message>
+    <message>
+        <source>Open %1</source>
+        <translation>%1 öffnen</translation>
+    </message>
+    <message>
+        <source>Open the compressed model of %1 (%2)</source>
+        <translation>Das komprimierte Modell von %1 öffnen (%2)</translation>
+    </message>
+    <message>
+        <source>%1 kept its container: click “Open %2” to open it.</source>
+        <translation>%1 hat seinen Container behalten: Klicken Sie auf „%2 öffnen“, um ihn zu öffnen.</translation>
     </message>
 </context>
 <context>
@@ -3314,6 +3167,200 @@ Starten Sie Komprimieren › Rate–Distortion-Messreihe… oder öffnen Sie ein
     <message>
         <source>The next step (Page Down)</source>
         <translation>Der nächste Schritt (Bild ab)</translation>
+    </message>
+</context>
+<context>
+    <name>nwc::TourResults</name>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt;: %2 parameters in %3 tensors; the %4 matrices inside the layers hold %5 of them (%6 %).</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt;: %2 Parameter in %3 Tensoren; die %4 Matrizen in den Schichten enthalten %5 davon (%6 %).</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt;: %2 values, mean %3, standard deviation %4, from %5 to %6. The largest weight lies %7 standard deviations from the mean; among as many values drawn from a Gaussian the largest would lie about %8 out.</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt;: %2 Werte, Mittelwert %3, Standardabweichung %4, von %5 bis %6. Das größte Gewicht liegt %7 Standardabweichungen vom Mittelwert entfernt; unter ebenso vielen gaußverteilten Werten läge das größte etwa %8 entfernt.</translation>
+    </message>
+    <message>
+        <source>Importance of %1 matrices. In &lt;b&gt;%2&lt;/b&gt; the strongest input column carries %3× the signal of the median column.</source>
+        <translation>Wichtigkeit von %1 Matrizen. In &lt;b&gt;%2&lt;/b&gt; trägt die stärkste Eingabespalte das %3-Fache des Signals der Median-Spalte.</translation>
+    </message>
+    <message>
+        <source>target %1</source>
+        <translation>Ziel %1</translation>
+    </message>
+    <message>
+        <source>bits per weight</source>
+        <translation>Bits pro Gewicht</translation>
+    </message>
+    <message>
+        <source>matrix bytes</source>
+        <translation>Matrix-Bytes</translation>
+    </message>
+    <message>
+        <source>.nwc file</source>
+        <translation>.nwc-Datei</translation>
+    </message>
+    <message>
+        <source>perplexity</source>
+        <translation>Perplexität</translation>
+    </message>
+    <message>
+        <source>mean KL (nats)</source>
+        <translation>mittlere KL (nats)</translation>
+    </message>
+    <message>
+        <source>same top token</source>
+        <translation>gleiches Top-Token</translation>
+    </message>
+    <message>
+        <source>details</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Original: %1 weights at %2 bits = %3 bytes, perplexity %4. Perplexity and KL are measured on %5 tokens of the demo held-out text.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;Original: %1 Gewichte zu %2 Bit = %3 Bytes, Perplexität %4. Perplexität und KL sind auf %5 Tokens des zurückgehaltenen Demo-Texts gemessen.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>method</source>
+        <translation>Verfahren</translation>
+    </message>
+    <message>
+        <source>bpw</source>
+        <translation>bpw</translation>
+    </message>
+    <message>
+        <source>mean KL</source>
+        <translation>mittlere KL</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;RTN&apos;s scales cost it %1 bits per weight on top of its codes.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;Die Skalen von RTN kosten zusätzlich zu seinen Codes %1 Bits pro Gewicht.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Original perplexity %1 on the same %2 tokens.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;Perplexität des Originals %1 auf denselben %2 Tokens.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;&lt;i&gt;%1&lt;/i&gt;&lt;br&gt;Reference answer: &lt;b&gt;%2&lt;/b&gt;. The teacher steers the first %3 tokens.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;i&gt;%1&lt;/i&gt;&lt;br&gt;Richtige Antwort: &lt;b&gt;%2&lt;/b&gt;. Der Lehrer steuert die ersten %3 Tokens.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>answer</source>
+        <translation>Antwort</translation>
+    </message>
+    <message>
+        <source>flipped</source>
+        <translation>umgeschlagen</translation>
+    </message>
+    <message>
+        <source>student alone</source>
+        <translation>Schüler allein</translation>
+    </message>
+    <message>
+        <source>α = %1</source>
+        <translation>α = %1</translation>
+    </message>
+    <message>
+        <source>Token %1: the student would write %2 (p&lt;sub&gt;s&lt;/sub&gt; %3, p&lt;sub&gt;t&lt;/sub&gt; %4, S %5); S chose %6 (p&lt;sub&gt;s&lt;/sub&gt; %7, p&lt;sub&gt;t&lt;/sub&gt; %8, S %9).</source>
+        <translation>Token %1: Der Schüler würde %2 schreiben (p&lt;sub&gt;s&lt;/sub&gt; %3, p&lt;sub&gt;t&lt;/sub&gt; %4, S %5); S wählte %6 (p&lt;sub&gt;s&lt;/sub&gt; %7, p&lt;sub&gt;t&lt;/sub&gt; %8, S %9).</translation>
+    </message>
+</context>
+<context>
+    <name>nwc::TourScript</name>
+    <message>
+        <source>A guided tour of the workbench</source>
+        <translation>Eine geführte Tour durch die Workbench</translation>
+    </message>
+    <message>
+        <source>This tour runs the real workbench on its built-in demo: two small Llama-style models trained by this project, &lt;i&gt;demo:teacher&lt;/i&gt; (%1 M parameters) and &lt;i&gt;demo:student&lt;/i&gt; (%2 M). Each step says what you are about to see; its button makes the workbench do it with the same commands as the menus. Long steps run as jobs, which you can follow in the Jobs panel and cancel.</source>
+        <translation>Diese Tour führt die echte Workbench mit ihrer eingebauten Demo vor: zwei kleine Modelle im Llama-Stil, die dieses Projekt trainiert hat, &lt;i&gt;demo:teacher&lt;/i&gt; (%1 Mio. Parameter) und &lt;i&gt;demo:student&lt;/i&gt; (%2 Mio.). Jeder Schritt sagt, was Sie gleich sehen; sein Knopf lässt die Workbench ihn mit denselben Befehlen wie die Menüs ausführen. Lange Schritte laufen als Aufgaben, die Sie in der Aufgabenliste verfolgen und abbrechen können.</translation>
+    </message>
+    <message>
+        <source>Open a model</source>
+        <translation>Ein Modell öffnen</translation>
+    </message>
+    <message>
+        <source>A language model is a set of named weight tensors. Opening demo:teacher lists them in the Model Browser: the token embeddings and, in each of the %1 layers, the attention matrices (q, k, v, o) and the MLP matrices (gate, up, down). These matrices hold almost all of the parameters, so they are what compression works on.</source>
+        <translation>Ein Sprachmodell ist eine Menge benannter Gewichtstensoren. Das Öffnen von demo:teacher listet sie im Modell-Browser auf: die Token-Embeddings und in jeder der %1 Schichten die Attention-Matrizen (q, k, v, o) und die MLP-Matrizen (gate, up, down). Diese Matrizen enthalten fast alle Parameter, daher setzt die Kompression bei ihnen an.</translation>
+    </message>
+    <message>
+        <source>Open demo:teacher</source>
+        <translation>demo:teacher öffnen</translation>
+    </message>
+    <message>
+        <source>A weight matrix and its histogram</source>
+        <translation>Eine Gewichtsmatrix und ihr Histogramm</translation>
+    </message>
+    <message>
+        <source>This is the last layer&apos;s MLP down projection, with the counts on a logarithmic axis. Its values pile up around zero in a bell shape, but the tails reach further out than a Gaussian&apos;s. A quantizer must spend its levels where most values are, yet these rare large weights do the most damage when they are rounded badly.</source>
+        <translation>Das ist die MLP-Abwärtsprojektion der letzten Schicht, mit den Häufigkeiten auf einer logarithmischen Achse. Ihre Werte häufen sich glockenförmig um null, doch die Ränder reichen weiter hinaus als bei einer Gaußverteilung. Ein Quantisierer muss seine Stufen dort setzen, wo die meisten Werte liegen – gerade diese seltenen großen Gewichte richten aber den größten Schaden an, wenn sie schlecht gerundet werden.</translation>
+    </message>
+    <message>
+        <source>Show the histogram</source>
+        <translation>Histogramm zeigen</translation>
+    </message>
+    <message>
+        <source>Which weights matter: importance</source>
+        <translation>Welche Gewichte zählen: Wichtigkeit</translation>
+    </message>
+    <message>
+        <source>Not every input of a layer matters equally. The workbench runs the teacher on calibration text (%1 windows of %2 tokens of the demo corpus) and measures how much signal enters each input column of each matrix: the mean x² per token. In the heat map a few bright columns carry far more signal than the rest; NWC codes those columns at a higher quality level.</source>
+        <translation>Nicht jeder Eingang einer Schicht ist gleich wichtig. Die Workbench führt den Lehrer auf Kalibrierungstext aus (%1 Fenster zu %2 Tokens aus dem Demokorpus) und misst, wie viel Signal in jede Eingabespalte jeder Matrix fließt: das mittlere x² je Token. In der Heatmap tragen einige helle Spalten weit mehr Signal als der Rest; NWC kodiert diese Spalten mit einer höheren Qualitätsstufe.</translation>
+    </message>
+    <message>
+        <source>Compute importance</source>
+        <translation>Wichtigkeit berechnen</translation>
+    </message>
+    <message>
+        <source>Compress at %1 and at %2 bits per weight</source>
+        <translation>Mit %1 und mit %2 Bits pro Gewicht komprimieren</translation>
+    </message>
+    <message>
+        <source>Now the teacher&apos;s matrices are compressed by the neural codec (NWC), once to %1 and once to %2 bits per weight, from %3. Each run writes a real .nwc file and then measures both models on held-out text. Bits per weight are counted from the bytes written; KL divergence says how far the compressed model&apos;s next-token probabilities moved from the original&apos;s.</source>
+        <translation>Jetzt werden die Matrizen des Lehrers vom neuronalen Codec (NWC) komprimiert, einmal auf %1 und einmal auf %2 Bits pro Gewicht, ausgehend von %3. Jeder Lauf schreibt eine echte .nwc-Datei und misst dann beide Modelle auf zurückgehaltenem Text. Die Bits pro Gewicht werden aus den geschriebenen Bytes gezählt; die KL-Divergenz gibt an, wie weit sich die Wahrscheinlichkeiten des komprimierten Modells für das nächste Token von denen des Originals entfernt haben.</translation>
+    </message>
+    <message>
+        <source>Compress twice</source>
+        <translation>Zweimal komprimieren</translation>
+    </message>
+    <message>
+        <source>Reading a rate–distortion curve</source>
+        <translation>Eine Rate-Distortion-Kurve lesen</translation>
+    </message>
+    <message>
+        <source>A sweep repeats this at several rates for several methods: here NWC at %1 bits per weight and round-to-nearest (RTN), the simplest baseline, with codes of %1 bits. The x axis is the rate, bits per weight counted from the bytes written (RTN also pays for its scales); the y axis is the damage, the mean KL divergence from the original in nats, on a log scale. Lower is better, and methods are compared at the same x.</source>
+        <translation>Eine Messreihe wiederholt das bei mehreren Raten für mehrere Verfahren: hier NWC mit %1 Bits pro Gewicht und Runden auf den nächsten Wert (RTN), das einfachste Vergleichsverfahren, mit Codes zu %1 Bits. Die x-Achse ist die Rate, Bits pro Gewicht, gezählt aus den geschriebenen Bytes (RTN bezahlt auch für seine Skalen); die y-Achse ist der Schaden, die mittlere KL-Divergenz zum Original in nats, logarithmisch. Niedriger ist besser, und Verfahren werden beim selben x verglichen.</translation>
+    </message>
+    <message>
+        <source>Run the sweep</source>
+        <translation>Messreihe ausführen</translation>
+    </message>
+    <message>
+        <source>A small model steered by a large one: α = %1</source>
+        <translation>Ein kleines Modell, von einem großen gesteuert: α = %1</translation>
+    </message>
+    <message>
+        <source>The generation pane runs demo:student alone (left) and steered by demo:teacher (right) on an arithmetic question it has never seen. For the first N = %1 tokens each token is argmax S, with S = p&lt;sub&gt;s&lt;/sub&gt; + α (p&lt;sub&gt;t&lt;/sub&gt; − p&lt;sub&gt;s&lt;/sub&gt;); the demo answers restate the question first and the student only goes wrong at the first result, so N must reach that far to change anything (the result below names the first token the teacher flipped). α = %2 mixes the two distributions half and half.</source>
+        <translation>Der Generierungsbereich führt demo:student allein (links) und von demo:teacher gesteuert (rechts) auf einer Rechenaufgabe aus, die er nie gesehen hat. Bei den ersten N = %1 Tokens ist jedes Token argmax S, mit S = p&lt;sub&gt;s&lt;/sub&gt; + α (p&lt;sub&gt;t&lt;/sub&gt; − p&lt;sub&gt;s&lt;/sub&gt;); die Demo-Antworten wiederholen zuerst die Frage, und der Schüler irrt sich erst beim ersten Ergebnis, also muss N so weit reichen, um etwas zu ändern (das Ergebnis unten nennt das erste Token, das der Lehrer umgeschlagen hat). α = %2 mischt die beiden Verteilungen je zur Hälfte.</translation>
+    </message>
+    <message>
+        <source>Generate with α = %1</source>
+        <translation>Mit α = %1 generieren</translation>
+    </message>
+    <message>
+        <source>α = %1: the teacher decides</source>
+        <translation>α = %1: Der Lehrer entscheidet</translation>
+    </message>
+    <message>
+        <source>With α = %1, S = p&lt;sub&gt;t&lt;/sub&gt;: the teacher picks each of the first %2 tokens and the student carries on alone. Blue tokens agree with what the student would have chosen, orange ones were flipped by the teacher. Hover a token to see p&lt;sub&gt;s&lt;/sub&gt;, p&lt;sub&gt;t&lt;/sub&gt; and S.</source>
+        <translation>Mit α = %1 ist S = p&lt;sub&gt;t&lt;/sub&gt;: Der Lehrer wählt jedes der ersten %2 Tokens, danach fährt der Schüler allein fort. Blaue Tokens stimmen mit der Wahl des Schülers überein, orangefarbene hat der Lehrer umgeschlagen. Zeigen Sie auf ein Token, um p&lt;sub&gt;s&lt;/sub&gt;, p&lt;sub&gt;t&lt;/sub&gt; und S zu sehen.</translation>
+    </message>
+    <message>
+        <source>α = %1: over-trusting the teacher</source>
+        <translation>α = %1: dem Lehrer zu sehr vertrauen</translation>
+    </message>
+    <message>
+        <source>α above 1 extrapolates beyond the teacher: S = p&lt;sub&gt;t&lt;/sub&gt; + (α − 1) (p&lt;sub&gt;t&lt;/sub&gt; − p&lt;sub&gt;s&lt;/sub&gt;) amplifies every disagreement between the two models. Where the teacher is sure and right this changes little, but it also inflates the teacher&apos;s own doubts and can favour tokens neither model prefers. Compare the runs: more trust is not automatically better.</source>
+        <translation>α über 1 extrapoliert über den Lehrer hinaus: S = p&lt;sub&gt;t&lt;/sub&gt; + (α − 1) (p&lt;sub&gt;t&lt;/sub&gt; − p&lt;sub&gt;s&lt;/sub&gt;) verstärkt jede Meinungsverschiedenheit der beiden Modelle. Wo der Lehrer sicher ist und recht hat, ändert das wenig, aber es bläht auch die eigenen Zweifel des Lehrers auf und kann Tokens bevorzugen, die keins der Modelle will. Vergleichen Sie die Läufe: Mehr Vertrauen ist nicht automatisch besser.</translation>
     </message>
 </context>
 <context>

@@ -11,17 +11,17 @@
 
 class QCheckBox;
 class QComboBox;
-class QCPBars;
-class QCPGraph;
 class QCustomPlot;
 class QLabel;
 class QTabWidget;
 
 namespace nwc {
 
-class PlotPointer;
+class CompensationAblationTab;
+class CompensationColumnsTab;
+class CompensationLayersTab;
 
-/// Three tabs:
+/// Three tabs (one class each; this view holds the data, the controls and the read-out line):
 /// - "Layers": relative output error of every layer with compensation off and on (paired
 ///   bars, ticks "3.q" = block 3, q_proj), or of every decoder block when the report has block
 ///   errors (fine-tuning ran) and blocks are chosen;
@@ -51,26 +51,26 @@ public:
     Tab currentTab() const;
     /// Layers tab: per-block bars instead of per-layer bars (only when the report has blocks).
     void setShowBlocks(bool blocks);
-    bool showsBlocks() const { return m_showBlocks; }
+    bool showsBlocks() const;
     /// Logarithmic error axis in the Layers and Columns tabs.
     void setLogarithmic(bool logarithmic);
     bool isLogarithmic() const { return m_logarithmic; }
     /// Columns tab: index into report().layers (-1 when none).
     void setCurrentLayer(int layer);
-    int currentLayer() const { return m_layer; }
+    int currentLayer() const;
     /// Ablation tab: the target rates present in the sweep (ascending) and the chosen one.
     std::vector<double> ablationTargets() const { return m_targets; }
     void setAblationTarget(double bits);
     double ablationTarget() const;
     /// Session indices of the ablation bars, in bar order (nwc, nwc+ldlq, nwc+finetune,
     /// nwc+comp, those present at the chosen target).
-    std::vector<int> ablationPoints() const { return m_ablationPoints; }
+    std::vector<int> ablationPoints() const;
 
     /// The plot currently shown, and each plot on its own.
     QCustomPlot *plot() const override;
-    QCustomPlot *layersPlot() const { return m_layersPlot; }
-    QCustomPlot *columnsPlot() const { return m_columnsPlot; }
-    QCustomPlot *ablationPlot() const { return m_ablationPlot; }
+    QCustomPlot *layersPlot() const;
+    QCustomPlot *columnsPlot() const;
+    QCustomPlot *ablationPlot() const;
     /// Text of the read-out line (the last click).
     QString readoutText() const;
 
@@ -102,26 +102,13 @@ protected:
     QString exportName() const override;
 
 private:
-    void rebuildLayers();
-    void rebuildColumns();
     void rebuildAblation();
-    void resetLayersView();
-    void resetColumnsView();
-    void resetAblationView();
     void updateCaption();
     void updateControls();
-    int keyAt(QCustomPlot *plot, const QPointF &pixel, int count) const;
-    QString describeLayer(int layer) const;
-    QString describeBlock(int block) const;
-    QString describeColumn(int column) const;
-    QString describeAblation(int bar) const;
 
     CompensationReport m_report;
     SweepSession m_session;
     std::vector<double> m_targets;
-    std::vector<int> m_ablationPoints;
-    int m_layer = -1;
-    bool m_showBlocks = false;
     bool m_logarithmic = false;
 
     QLabel *m_caption = nullptr;
@@ -131,15 +118,9 @@ private:
     QComboBox *m_targetCombo = nullptr;
     QCheckBox *m_logCheck = nullptr;
     QTabWidget *m_tabs = nullptr;
-    QCustomPlot *m_layersPlot = nullptr;
-    QCPBars *m_offBars = nullptr;
-    QCPBars *m_onBars = nullptr;
-    QCustomPlot *m_columnsPlot = nullptr;
-    QCPGraph *m_offGraph = nullptr;
-    QCPGraph *m_onGraph = nullptr;
-    QCustomPlot *m_ablationPlot = nullptr;
-    QCPBars *m_perplexityBars = nullptr;
-    QCPBars *m_klBars = nullptr;
+    CompensationLayersTab *m_layers;
+    CompensationColumnsTab *m_columns;
+    CompensationAblationTab *m_ablation;
     QLabel *m_readout = nullptr;
 };
 

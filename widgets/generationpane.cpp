@@ -1,18 +1,14 @@
 #include "generationpane.h"
 
-#include "collabbenchview.h"
+#include "collabbenchdialog.h"
 #include "decode/tokenizercompatibility.h"
-#include "io/checkpoint.h"
 #include "joberrordialog.h"
-#include "jobs/mismatcherror.h"
 #include "jobs/jobrunner.h"
-#include "lm/qabenchmark.h"
+#include "jobs/mismatcherror.h"
 #include "presentationscale.h"
 #include "tokenstreamview.h"
 
 #include <QComboBox>
-#include <QDialog>
-#include <QDialogButtonBox>
 #include <QDir>
 #include <QDoubleSpinBox>
 #include <QElapsedTimer>
@@ -371,11 +367,11 @@ void GenerationPane::reportTeacherProblem(const JobError &loadError) {
         mismatch.message = m_incompatibility;
         mismatch.mismatch = MismatchKind::TokenizerMismatch;
         mismatch.details = m_incompatibilityDetails;
-        JobErrorDialog::show(this, tr("Teacher Model"),
-                             tr("%1 cannot steer %2: %3")
-                                 .arg(m_teacher->displayName(), m_model->displayName(),
-                                      m_incompatibility),
-                             mismatch);
+        JobErrorDialog::show(
+            this, tr("Teacher Model"),
+            tr("%1 cannot steer %2: %3")
+                .arg(m_teacher->displayName(), m_model->displayName(), m_incompatibility),
+            mismatch);
     }
 }
 
@@ -640,7 +636,7 @@ void GenerationPane::updateEnabled() {
     m_tau->setEnabled(usable && !running && m_rule->currentIndex() == 1);
     m_generate->setEnabled(usable && !running);
     m_stop->setEnabled(running);
-    m_benchmark->setEnabled(usable && collaborativeReason.isEmpty() && m_benchJob == 0);
+    m_benchmark->setEnabled(usable && collaborativeReason.isEmpty() && !isBenchmarking());
     m_benchmark->setToolTip(
         collaborativeReason.isEmpty()
             ? tr("Measure QA accuracy of the student, the teacher and the steered student over α "
@@ -658,88 +654,25 @@ void GenerationPane::updateEnabled() {
             : collaborativeReason);
 }
 
-void GenerationPane::ensureBenchmarkDialog() {
-    if (m_benchDialog)
-        return;
-    auto *dialog = new QDialog(this);
-    dialog->setObjectName(QStringLiteral("benchmarkDialog"));
-    dialog->setWindowTitle(tr("Collaborative Decoding Benchmark"));
-    dialog->resize(900, 620);
-    m_benchView = new CollabBenchView(dialog);
-    m_benchStatus = new QLabel(dialog);
-    m_benchStatus->setObjectName(QStringLiteral("benchmarkStatus"));
-    m_benchStatus->setWordWrap(true);
-    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, dialog);
-    m_benchCancel = buttons->addButton(tr("Cancel Run"), QDialogButtonBox::ActionRole);
-    connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::hide);
-    connect(m_benchCancel, &QPushButton::clicked, this, [this] {
-        if (m_benchJob != 0)
-            m_runner->cancel(m_benchJob);
-    });
-    auto *layout = new QVBoxLayout(dialog);
-    layout->addWidget(m_benchView, 1);
-    layout->addWidget(m_benchStatus);
-    layout->addWidget(buttons);
-    connect(m_runner, &JobRunner::jobUpdated, m_benchStatus, [this](const JobInfo &job) {
-        if (job.id != m_benchJob || m_benchJob == 0 || job.fraction < 0)
-            return;
-        QString text = tr("Running: %1 % · %2").arg(int(100 * job.fraction)).arg(job.message);
-        if (job.etaSeconds >= 0)
-            text += tr(" · about %1 left").arg(JobInfo::formatDuration(job.etaSeconds));
-        m_benchStatus->setText(text);
-    });
-    m_benchDialog = dialog;
+CollabBenchView *GenerationPane::benchmarkView() const {
+    return m_benchDialog ? m_benchDialog->view() : nullptr;
+}
+
+bool GenerationPane::isBenchmarking() const {
+    return m_benchDialog && m_benchDialog->isRunning();
 }
 
 void GenerationPane::runBenchmark() {
-    if (!m_model || !collaborativeUnavailableReason().isEmpty() || m_benchJob != 0)
+    if (!m_model || !collaborativeUnavailableReason().isEmpty() || isBenchmarking())
         return;
-    ensureBenchmarkDialog();
-    const LanguageModelPtr student = m_model;
-    const LanguageModelPtr teacher = m_teacher;
-    const QString studentName = student->displayName();
-    const QString teacherName = m_teacherSpec;
-    m_benchStatus->setText(tr("Starting…"));
-    m_benchCancel->setEnabled(true);
-    m_benchDialog->show();
-    m_benchDialog->raise();
-    m_benchJob = m_runner->start(
-        tr("Collaborative benchmark: %1 steered by %2").arg(studentName, teacherName),
-        QStringLiteral("collab-bench:%1").arg(quintptr(this), 0, 16), this,
-        [student, teacher, studentName, teacherName](JobContext &context) {
-            CollabBenchSettings settings;
-            settings.studentName = studentName;
-            settings.teacherName = teacherName;
-            const QString demoTeacher = Checkpoint::resolveSpec(QStringLiteral("demo:teacher"));
-            settings.dataName =
-                QFileInfo(demoTeacher).dir().filePath(QStringLiteral("collab_heldout_qa.jsonl"));
-            const QVector<QaItem> items = loadQaSet(settings.dataName);
-            return runCollabBenchmark(*student, *teacher, items, settings, QString(), &context);
-        },
-        JobHandlers<CollabBenchResult>{
-            [this](const CollabBenchResult &result) {
-                m_benchJob = 0;
-                m_benchCancel->setEnabled(false);
-                m_benchView->setResult(result);
-                m_benchStatus->setText(tr("Done: %1 questions in %2.")
-                                           .arg(result.items.size())
-                                           .arg(JobInfo::formatDuration(result.seconds)));
-                updateEnabled();
-                Q_EMIT benchmarkFinished();
-            },
-            [this](const QString &message) {
-                m_benchJob = 0;
-                m_benchCancel->setEnabled(false);
-                m_benchStatus->setText(tr("The benchmark failed: %1").arg(message));
-                updateEnabled();
-            },
-            [this] {
-                m_benchJob = 0;
-                m_benchCancel->setEnabled(false);
-                m_benchStatus->setText(tr("The benchmark was cancelled."));
-                updateEnabled();
-            }});
-    updateEnabled();
+    if (!m_benchDialog) {
+        m_benchDialog = new CollabBenchDialog(m_runner, this);
+        connect(m_benchDialog, &CollabBenchDialog::runningChanged, this,
+                &GenerationPane::updateEnabled);
+        connect(m_benchDialog, &CollabBenchDialog::finished, this,
+                &GenerationPane::benchmarkFinished);
+    }
+    m_benchDialog->run(m_model, m_teacher, m_teacherSpec);
 }
 
 } // namespace nwc

@@ -6,8 +6,8 @@
 
 #include "decode/collabbenchmark.h"
 #include "decode/collaborativedecoder.h"
-#include "lm/generator.h"
 #include "jobs/joberror.h"
+#include "lm/generator.h"
 #include "lm/languagemodel.h"
 
 #include <QPointer>
@@ -15,7 +15,6 @@
 #include <optional>
 
 class QComboBox;
-class QDialog;
 class QDoubleSpinBox;
 class QLabel;
 class QPlainTextEdit;
@@ -26,6 +25,7 @@ class QTextEdit;
 
 namespace nwc {
 
+class CollabBenchDialog;
 class CollabBenchView;
 class JobRunner;
 class TokenStreamView;
@@ -86,9 +86,9 @@ public:
     /// The last finished student-alone generation.
     std::optional<GenerationResult> lastResult() const { return m_lastResult; }
     /// The benchmark dialog's view (null until Run Benchmark… was used).
-    CollabBenchView *benchmarkView() const { return m_benchView; }
+    CollabBenchView *benchmarkView() const;
     /// True while a benchmark job runs.
-    bool isBenchmarking() const { return m_benchJob != 0; }
+    bool isBenchmarking() const;
 
 public Q_SLOTS:
     /// Starts generating from the prompt (does nothing without a model or while generating).
@@ -125,7 +125,6 @@ private:
     void updateTitles();
     void checkCompatibility();
     void reportTeacherProblem(const JobError &loadError);
-    void ensureBenchmarkDialog();
     void setAlphaQuietly(double alpha);
 
     JobRunner *m_runner;
@@ -134,7 +133,7 @@ private:
     QString m_teacherSpec;
     LanguageModelPtr m_teacher;
     QString m_teacherError;
-    QString m_incompatibility; ///< why the teacher cannot steer the open model ("" = it can)
+    QString m_incompatibility;        ///< why the teacher cannot steer the open model ("" = it can)
     QString m_incompatibilityDetails; ///< both tokenizers' properties when they differ
     bool m_reportTeacherProblems = false; ///< the user chose the teacher being loaded
     quint64 m_teacherJob = 0;
@@ -159,11 +158,7 @@ private:
     QLabel *m_status;
     quint64 m_job = 0;
     std::optional<GenerationResult> m_lastResult;
-    QPointer<QDialog> m_benchDialog;
-    CollabBenchView *m_benchView = nullptr;
-    QLabel *m_benchStatus = nullptr;
-    QPushButton *m_benchCancel = nullptr;
-    quint64 m_benchJob = 0;
+    CollabBenchDialog *m_benchDialog = nullptr;
 };
 
 } // namespace nwc

@@ -1,77 +1,52 @@
 #pragma once
 // Help › Guided Tour…: a teaching sequence over the built-in demo models that drives the real
-// workbench one step at a time.
+// workbench one step at a time. This is the tour's state machine; TourScript holds its steps
+// and TourResults formats what they measured.
 
-#include "compressionjob.h"
+#include "tourresults.h"
+#include "tourscript.h"
 
 #include <QList>
 #include <QObject>
 #include <QString>
 #include <QTemporaryDir>
 #include <functional>
-#include <memory>
 #include <vector>
 
 class QWidget;
 
 namespace nwc {
 
-class MainWindow;
+class TourActions;
 struct JobInfo;
 
 /// The steps of the guided tour and where it stands. Every step has a title and a few
 /// sentences for the audience; all but the first have an action that the workbench performs
-/// through the code paths of its menus and dialogs: open demo:teacher, select a tensor (its
-/// histogram), compute importance, compress at 3 and 5 bits per weight, run a rate–distortion
-/// sweep, and generate with demo:student steered by demo:teacher at three values of α.
+/// through the code paths of its menus and dialogs (TourActions): open demo:teacher, select a
+/// tensor (its histogram), compute importance, compress at two bit rates, run a
+/// rate–distortion sweep, and generate with demo:student steered by demo:teacher at three
+/// values of α.
 ///
-/// run() starts the current step's action. Long actions run as jobs of the main window's
-/// JobRunner: the tour follows their progress, cancel() stops them, a failure is kept as the
-/// step's error (the main window shows its own message too), and the step is Done once the
-/// workbench shows the result. A step opens the model it needs first when another model is
-/// open, so any step can be (re)run after Back. next() moves on once the current step is done;
-/// back() revisits an earlier step, whose results stay. Files the tour writes (compressed
-/// models, the sweep session) go to a temporary folder that lives as long as the tour.
-class GuidedTour : public QObject {
+/// run() starts the current step's action. Long actions run as jobs of the actions' JobRunner:
+/// the tour follows their progress, cancel() stops them, a failure is kept as the step's error
+/// (the workbench shows its own message too), and the step is Done once the workbench shows the
+/// result. A step opens the model it needs first when another model is open, so any step can be
+/// (re)run after Back. next() moves on once the current step is done; back() revisits an
+/// earlier step, whose results stay. Files the tour writes (compressed models, the sweep
+/// session) go to a temporary folder that lives as long as the tour.
+class GuidedTour : public QObject, public TourSteps {
     Q_OBJECT
 public:
-    enum Step {
-        Welcome,
-        OpenTeacher,
-        Histogram,
-        Importance,
-        Compress,
-        RateDistortion,
-        SteerHalf,
-        SteerOne,
-        SteerTwo,
-        StepCount
-    };
     enum class State { Ready, Running, Done, Failed, Cancelled };
+    using SteeringRun = TourSteeringRun;
 
-    /// One generation of the steering steps: the student alone and steered, greedy.
-    struct SteeringRun {
-        double alpha = 0;
-        int steeredTokens = 0;
-        QString studentCompletion;
-        QString completion; ///< the steered column
-        QString studentAnswer;
-        QString answer;
-        bool studentCorrect = false;
-        bool correct = false;
-        int flipped = 0; ///< tokens where steering changed the student's choice
-        /// The first flipped token with p_s, p_t and S of both candidates (rich text).
-        QString firstFlip;
-    };
+    /// Bits per weight of the compression step, and tokens the teacher steers in the
+    /// generation steps (TourScript).
+    static constexpr double kLowBits = TourScript::kLowBits;
+    static constexpr double kHighBits = TourScript::kHighBits;
+    static constexpr int kSteeredTokens = TourScript::kSteeredTokens;
 
-    /// Bits per weight of the compression step and the sweep's NWC rates.
-    static constexpr double kLowBits = 3.0;
-    static constexpr double kHighBits = 5.0;
-    /// Tokens the teacher steers in the generation steps (the demo answers restate the
-    /// question first; the student goes wrong 10–16 tokens in).
-    static constexpr int kSteeredTokens = 16;
-
-    explicit GuidedTour(MainWindow *window, QObject *parent = nullptr);
+    explicit GuidedTour(TourActions *actions, QObject *parent = nullptr);
     ~GuidedTour() override;
 
     int stepCount() const { return StepCount; }
@@ -79,13 +54,13 @@ public:
     /// State of the current step, or of `step`.
     State state() const { return stateOf(m_current); }
     State stateOf(int step) const;
-    QString title(int step) const;
+    QString title(int step) const { return TourScript::title(step, m_facts); }
     /// Two to four sentences: what the audience sees and why it matters (rich text).
-    QString explanation(int step) const;
+    QString explanation(int step) const { return TourScript::explanation(step, m_facts); }
     /// Whether `step` makes the workbench do something (all but the welcome step).
     bool hasAction(int step) const { return step > Welcome && step < StepCount; }
     /// The label of the button that runs `step`.
-    QString actionText(int step) const;
+    QString actionText(int step) const { return TourScript::actionText(step, m_facts); }
     /// What `step` measured, as rich text; empty before it ran.
     QString resultText(int step) const;
     /// Why `step` failed; empty unless it did.
@@ -159,6 +134,8 @@ private:
     void await(Sender *sender, Signal signal, Slot slot);
     void clearWaits();
 
+    /// Ends the running step in `state` (Done, Failed or Cancelled); false when none runs.
+    bool endStep(State state);
     void finishStep();
     void failStep(const QString &message);
     void cancelStep();
@@ -167,7 +144,8 @@ private:
     void raiseFocus(int step);
     void loadQuestion();
 
-    MainWindow *m_window;
+    TourActions *m_actions;
+    TourFacts m_facts;
     QTemporaryDir m_folder;
     int m_current = Welcome;
     std::vector<State> m_states;

@@ -1,19 +1,27 @@
 // Help › Guided Tour… and View › Presentation Mode without running jobs: the menu entries, the
 // tour's texts and the panel's navigation and highlight, and presentation mode enlarging the
-// fonts, lines and markers of every plot (and restoring them). tst_guidedtour_demo runs the
-// whole tour on the demo models.
+// fonts, lines and markers of every plot (and restoring them); the tour's script filling every
+// number from what runs, its results formatted from the runs, and the tour driving a stand-in
+// for the workbench through TourActions. tst_guidedtour_demo runs the whole tour on the demo
+// models.
+#include "analysis/sweepsession.h"
+#include "analysis/sweepsession.h"
 #include "customplot.h"
 #include "generationpane.h"
 #include "guidedtour.h"
 #include "histogramplot.h"
 #include "importanceview.h"
+#include "jobs/jobrunner.h"
+#include "jobspanel.h"
 #include "mainwindow.h"
 #include "modelbrowser.h"
 #include "plotexport.h"
 #include "presentationscale.h"
 #include "ratedistortionview.h"
 #include "tokenstreamview.h"
+#include "touractions.h"
 #include "tourpanel.h"
+#include "workbenchmodel.h"
 
 #include <QAction>
 #include <QApplication>
@@ -22,6 +30,7 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTest>
@@ -64,6 +73,52 @@ int darkPixels(const QImage &image) {
     return count;
 }
 
+/// A stand-in for the workbench: records what the tour asks for; the test answers with the
+/// signals.
+class RecordingTourActions : public TourActions {
+public:
+    RecordingTourActions()
+        : m_runner(new JobRunner(this))
+        , m_browser(new ModelBrowser(m_runner))
+        , m_importance(new ImportanceView)
+        , m_rateDistortion(new RateDistortionView)
+        , m_generation(new GenerationPane(m_runner))
+        , m_jobs(new JobsPanel(m_runner)) {}
+    ~RecordingTourActions() override {
+        delete m_jobs;
+        delete m_generation;
+        delete m_rateDistortion;
+        delete m_importance;
+        delete m_browser;
+    }
+
+    JobRunner *jobRunner() const override { return m_runner; }
+    const WorkbenchModel &currentModel() const override { return m_model; }
+    QWidget *dialogParent() const override { return nullptr; }
+    void openModel(const QString &spec) override { opened.append(spec); }
+    quint64 computeImportance() override { return 0; }
+    const CalibrationSettings &calibrationSettings() const override { return m_calibration; }
+    quint64 startCompression(const CompressionJobSettings &) override { return 0; }
+    quint64 startSweep(const SweepSettings &, const QString &) override { return 0; }
+    ModelBrowser *modelBrowser() const override { return m_browser; }
+    ImportanceView *importanceView() const override { return m_importance; }
+    RateDistortionView *rateDistortionView() const override { return m_rateDistortion; }
+    GenerationPane *generationPane() const override { return m_generation; }
+    QWidget *jobsPanel() const override { return m_jobs; }
+
+    QStringList opened;
+
+private:
+    JobRunner *m_runner;
+    ModelBrowser *m_browser;
+    ImportanceView *m_importance;
+    RateDistortionView *m_rateDistortion;
+    GenerationPane *m_generation;
+    JobsPanel *m_jobs;
+    WorkbenchModel m_model;
+    CalibrationSettings m_calibration;
+};
+
 } // namespace
 
 class TestGuidedTour : public QObject {
@@ -76,6 +131,9 @@ private Q_SLOTS:
     void tourTextsAndNavigation();
     void presentationModeScalesPlots();
     void presentationModeIsRestored();
+    void scriptFillsNumbersFromWhatRuns();
+    void resultsComeFromTheRuns();
+    void tourDrivesItsActions();
 };
 
 void TestGuidedTour::initTestCase() {
@@ -281,6 +339,105 @@ void TestGuidedTour::presentationModeIsRestored() {
     MainWindow window;
     QVERIFY(!window.presentationModeAction()->isChecked());
     QCOMPARE(PresentationScale::factor(), 1.0);
+}
+
+void TestGuidedTour::scriptFillsNumbersFromWhatRuns() {
+    // Numbers unlike the demo's, so that none can come from the text itself.
+    TourFacts facts;
+    facts.teacherParameters = 12345678;
+    facts.studentParameters = 2345678;
+    facts.teacherLayers = 7;
+    facts.teacherWeightBits = 16;
+    facts.calibration.samples = 11;
+    facts.calibration.sequenceLength = 77;
+    const QLocale locale;
+    const QRegularExpression placeholder(QStringLiteral("%\\d"));
+    for (int step = 0; step < GuidedTour::StepCount; ++step) {
+        for (const QString &text :
+             {TourScript::title(step, facts), TourScript::explanation(step, facts),
+              TourScript::actionText(step, facts)})
+            QVERIFY2(!text.contains(placeholder), qPrintable(text));
+    }
+    const QString welcome = TourScript::explanation(GuidedTour::Welcome, facts);
+    QVERIFY(welcome.contains(locale.toString(12.3, 'f', 1)));
+    QVERIFY(welcome.contains(locale.toString(2.3, 'f', 1)));
+    QVERIFY(TourScript::explanation(GuidedTour::OpenTeacher, facts).contains(QStringLiteral("7")));
+    const QString importance = TourScript::explanation(GuidedTour::Importance, facts);
+    QVERIFY(importance.contains(QStringLiteral("11")));
+    QVERIFY(importance.contains(QStringLiteral("77")));
+    QVERIFY(!importance.contains(QStringLiteral("256")));
+    const QString compress = TourScript::explanation(GuidedTour::Compress, facts);
+    QVERIFY(compress.contains(QStringLiteral("from 16")));
+    QVERIFY(TourScript::title(GuidedTour::Compress, facts)
+                .contains(locale.toString(TourScript::kLowBits, 'g', 3)));
+    QStringList rates;
+    for (double bits : TourScript::sweepBits())
+        rates << locale.toString(bits, 'g', 3);
+    QVERIFY(TourScript::explanation(GuidedTour::RateDistortion, facts)
+                .contains(locale.createSeparatedList(rates)));
+    QVERIFY(TourScript::explanation(GuidedTour::SteerHalf, facts)
+                .contains(QStringLiteral("N = %1").arg(TourScript::kSteeredTokens)));
+    for (int step : {GuidedTour::SteerHalf, GuidedTour::SteerOne, GuidedTour::SteerTwo}) {
+        const QString alpha =
+            QStringLiteral("α = %1").arg(locale.toString(TourScript::alpha(step), 'g', 3));
+        QVERIFY2(TourScript::title(step, facts).contains(alpha), qPrintable(alpha));
+        QVERIFY(TourScript::actionText(step, facts).contains(alpha));
+    }
+    // Without the demo models the numbers are unknown, not made up.
+    QVERIFY(
+        TourScript::explanation(GuidedTour::Welcome, TourFacts()).contains(QStringLiteral("?")));
+    QCOMPARE(TourScript::histogramTensor(4), QStringLiteral("model.layers.3.mlp.down_proj.weight"));
+}
+
+void TestGuidedTour::resultsComeFromTheRuns() {
+    // What RTN's scales cost is measured from the sweep's points.
+    SweepSession session;
+    for (double bits : {3.0, 4.0}) {
+        SweepPoint point;
+        point.method = QStringLiteral("rtn");
+        point.targetBits = bits;
+        point.bitsPerWeight = bits + 0.37;
+        session.points.push_back(point);
+    }
+    QVERIFY(TourResults::sweep(session).contains(QLocale().toString(0.37, 'f', 2)));
+    // The steered tokens are the ones the run steered.
+    GuidedTour::SteeringRun run;
+    run.alpha = 0.5;
+    run.steeredTokens = 9;
+    const QString steering =
+        TourResults::steering({run}, QStringLiteral("2 + 2?"), QStringLiteral("4"), 0.5);
+    QVERIFY(steering.contains(QStringLiteral("first 9 tokens")));
+    // The original's width is the stored one.
+    CompressionJobResult result;
+    result.evaluated = true;
+    result.summary.targetBitsPerWeight = 3;
+    result.summary.compressedWeights = 1000;
+    const QString compressions = TourResults::compressions({result}, 16);
+    QVERIFY(compressions.contains(QStringLiteral("at 16 bits")));
+    QVERIFY(compressions.contains(QLocale().toString(2000)));
+}
+
+void TestGuidedTour::tourDrivesItsActions() {
+    RecordingTourActions actions;
+    GuidedTour tour(&actions);
+    QVERIFY(tour.next());
+    QCOMPARE(tour.currentStep(), int(GuidedTour::OpenTeacher));
+    tour.run();
+    QCOMPARE(tour.state(), GuidedTour::State::Running);
+    QCOMPARE(actions.opened, QStringList{TourScript::teacher()});
+    // Another model opening does not end the step; a failure of the teacher does.
+    Q_EMIT actions.modelOpened(TourScript::student());
+    QCoreApplication::processEvents();
+    QCOMPARE(tour.state(), GuidedTour::State::Running);
+    Q_EMIT actions.modelOpenFailed(TourScript::teacher(), QStringLiteral("disk on fire"));
+    QCOMPARE(tour.state(), GuidedTour::State::Failed);
+    QVERIFY(tour.errorText(GuidedTour::OpenTeacher).contains(QStringLiteral("disk on fire")));
+    // Run again: the step is done once the workbench says the teacher is open.
+    tour.run();
+    QCOMPARE(actions.opened.size(), 2);
+    Q_EMIT actions.modelOpened(TourScript::teacher());
+    QTRY_COMPARE(tour.state(), GuidedTour::State::Done);
+    QVERIFY(tour.canGoNext());
 }
 
 QTEST_MAIN(TestGuidedTour)

@@ -1,0 +1,210 @@
+#include "modelcontroller.h"
+
+#include "generationpane.h"
+#include "jobs/jobrunner.h"
+#include "modelbrowser.h"
+
+#include <QAction>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QMainWindow>
+#include <QMenu>
+#include <QSettings>
+#include <QStatusBar>
+
+namespace nwc {
+namespace {
+
+// The student: at a first start the generation pane then shows it alone and steered by the
+// demo teacher (the pane's default teacher) side by side.
+const QString kDefaultModel = QStringLiteral("demo:student");
+
+} // namespace
+
+ModelController::ModelController(QMainWindow *window, JobRunner *runner, ModelBrowser *browser,
+                                 GenerationPane *generation)
+    : WindowController(window, runner)
+    , m_browser(browser)
+    , m_generation(generation)
+    , m_openFolderAction(new QAction(tr("&Open Model Folder…"), this))
+    , m_openFileAction(new QAction(tr("Open Model &File…"), this)) {
+    m_openFolderAction->setShortcut(QKeySequence::Open);
+    m_openFolderAction->setToolTip(
+        tr("Open a Hugging Face model folder (config.json + safetensors)"));
+    connect(m_openFolderAction, &QAction::triggered, this, &ModelController::openFolder);
+
+    m_openFileAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    m_openFileAction->setToolTip(
+        tr("Open a .safetensors file, a llama2.c .bin checkpoint or a compressed .nwc model"));
+    connect(m_openFileAction, &QAction::triggered, this, &ModelController::openFile);
+}
+
+QString ModelController::openFirstHint() {
+    return tr("Open a model first (File › Open Model Folder…, Open Model File… or Open Demo "
+              "Model).");
+}
+
+QString ModelController::notRunnableHint() const {
+    if (!m_model.checkpoint)
+        return openFirstHint();
+    return tr("%1 cannot run in the workbench: %2")
+        .arg(m_model.checkpoint->displayName(), m_model.generationUnavailable);
+}
+
+void ModelController::openInitialModel(const QString &spec) {
+    if (!spec.isEmpty()) {
+        openModel(spec, false);
+        return;
+    }
+    const QStringList recent = m_recent.entries();
+    for (const QString &entry : recent) {
+        if (RecentModels::exists(entry)) {
+            openModel(entry, false);
+            return;
+        }
+    }
+    openModel(kDefaultModel, false);
+}
+
+void ModelController::openModel(const QString &spec, bool interactive) {
+    statusBar()->showMessage(tr("Opening %1…").arg(spec));
+    const QFileInfo file(spec);
+    const QString shortName = file.exists() ? file.fileName() : spec;
+    m_openJob = runner()->start(
+        tr("Open %1").arg(shortName), QStringLiteral("open-model"), this,
+        [spec](JobContext &context) { return openWorkbenchModel(spec, &context); },
+        JobHandlers<WorkbenchModel>{
+            [this](const WorkbenchModel &model) {
+                m_openJob = 0;
+                setModel(model);
+            },
+            [this, spec, interactive](const JobError &message) {
+                m_openJob = 0;
+                m_pendingTensor.clear();
+                const QString text = tr("Could not open %1: %2").arg(spec, message);
+                if (interactive) {
+                    statusBar()->clearMessage();
+                    showError(tr("Open Model"), text, message);
+                } else {
+                    statusBar()->showMessage(text);
+                    if (!m_model.checkpoint)
+                        m_generation->setModel(
+                            nullptr,
+                            tr("%1\nUse File › Open Model Folder… or drop a model folder on the "
+                               "window.")
+                                .arg(text));
+                }
+                Q_EMIT modelOpenFailed(spec, message);
+            },
+            [this, spec] {
+                m_openJob = 0;
+                statusBar()->showMessage(tr("Opening %1 was cancelled.").arg(spec), 5000);
+            }});
+}
+
+void ModelController::selectTensorWhenOpen(const QString &name) {
+    if (m_openJob == 0 && m_model.checkpoint) {
+        if (!m_browser->selectTensor(name))
+            statusBar()->showMessage(
+                tr("%1 has no tensor named %2.").arg(m_model.checkpoint->displayName(), name));
+        return;
+    }
+    m_pendingTensor = name;
+}
+
+void ModelController::setModel(const WorkbenchModel &model) {
+    m_model = model;
+    m_recent.add(model.spec);
+    m_browser->setCheckpoint(model.checkpoint);
+    m_generation->setModel(model.languageModel, model.generationUnavailable);
+    Q_EMIT modelChanged(m_model);
+
+    const QString name = model.checkpoint->displayName();
+    if (model.languageModel)
+        statusBar()->showMessage(tr("Opened %1.").arg(name), 5000);
+    else
+        statusBar()->showMessage(
+            tr("Opened %1 for browsing only: %2").arg(name, model.generationUnavailable), 15000);
+    if (model.generationMismatch.mismatch)
+        showError(tr("Open Model"),
+                  tr("%1 is open for browsing and compression only; it cannot generate text: %2")
+                      .arg(name, model.generationMismatch.message),
+                  model.generationMismatch);
+    if (!m_pendingTensor.isEmpty()) {
+        const QString tensor = m_pendingTensor;
+        m_pendingTensor.clear();
+        selectTensorWhenOpen(tensor);
+    }
+    Q_EMIT modelOpened(model.spec);
+}
+
+void ModelController::openFolder() {
+    QSettings settings;
+    const QString start =
+        settings.value(QStringLiteral("lastDirectory"), QDir::homePath()).toString();
+    const QString folder = QFileDialog::getExistingDirectory(window(), tr("Open Model Folder"),
+                                                             start, QFileDialog::ShowDirsOnly);
+    if (folder.isEmpty())
+        return;
+    settings.setValue(QStringLiteral("lastDirectory"), QFileInfo(folder).absolutePath());
+    openModel(folder);
+}
+
+void ModelController::openFile() {
+    QSettings settings;
+    const QString start =
+        settings.value(QStringLiteral("lastDirectory"), QDir::homePath()).toString();
+    const QString file = QFileDialog::getOpenFileName(
+        window(), tr("Open Model File"), start,
+        tr("Model files (*.safetensors *.bin *.nwc);;Safetensors (*.safetensors);;"
+           "Compressed models (*.nwc);;llama2.c checkpoints (*.bin);;All files (*)"));
+    if (file.isEmpty())
+        return;
+    settings.setValue(QStringLiteral("lastDirectory"), QFileInfo(file).absolutePath());
+    openModel(file);
+}
+
+void ModelController::openRecent(const QString &spec) {
+    if (!RecentModels::exists(spec)) {
+        m_recent.remove(spec);
+        rebuildRecentMenu();
+        showError(tr("Open Recent"),
+                  tr("%1 no longer exists; it was removed from the recent models.").arg(spec));
+        return;
+    }
+    openModel(spec);
+}
+
+void ModelController::attachRecentMenu(QMenu *menu) {
+    m_recentMenu = menu;
+    connect(m_recentMenu, &QMenu::aboutToShow, this, &ModelController::rebuildRecentMenu);
+    rebuildRecentMenu();
+}
+
+void ModelController::rebuildRecentMenu() {
+    if (!m_recentMenu)
+        return;
+    m_recentMenu->clear();
+    const QStringList entries = m_recent.entries();
+    for (int i = 0; i < entries.size(); ++i) {
+        const QString &spec = entries.at(i);
+        const QString name =
+            spec.startsWith(QLatin1String("demo:")) ? spec : QDir::toNativeSeparators(spec);
+        QAction *action = m_recentMenu->addAction(QStringLiteral("&%1  %2").arg(i + 1).arg(name),
+                                                  this, [this, spec] { openRecent(spec); });
+        action->setToolTip(spec);
+    }
+    if (entries.isEmpty()) {
+        QAction *none = m_recentMenu->addAction(tr("No recent models"));
+        none->setEnabled(false);
+        return;
+    }
+    m_recentMenu->addSeparator();
+    m_recentMenu->addAction(tr("&Clear Menu"), this, [this] {
+        m_recent.clear();
+        rebuildRecentMenu();
+    });
+}
+
+} // namespace nwc

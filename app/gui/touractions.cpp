@@ -1,0 +1,7 @@
+#include "touractions.h"
+
+namespace nwc {
+
+TourActions::~TourActions() = default;
+
+} // namespace nwc

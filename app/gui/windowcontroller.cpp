@@ -1,0 +1,35 @@
+#include "windowcontroller.h"
+
+#include "joberrordialog.h"
+
+#include <QDockWidget>
+#include <QMainWindow>
+#include <QStatusBar>
+
+namespace nwc {
+
+WindowController::WindowController(QMainWindow *window, JobRunner *runner)
+    : QObject(window)
+    , m_window(window)
+    , m_runner(runner) {}
+
+QStatusBar *WindowController::statusBar() const {
+    return m_window->statusBar();
+}
+
+void WindowController::showError(const QString &title, const QString &message,
+                                 const JobError &error) {
+    JobErrorDialog::show(m_window, title, message, error);
+}
+
+void raiseDockOf(QWidget *widget) {
+    for (QWidget *w = widget; w; w = w->parentWidget()) {
+        if (auto *dock = qobject_cast<QDockWidget *>(w)) {
+            dock->show();
+            dock->raise();
+            return;
+        }
+    }
+}
+
+} // namespace nwc

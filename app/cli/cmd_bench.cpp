@@ -107,7 +107,7 @@ int runBench(const QStringList &args) {
         out.flush();
     }
     for (const QString &spec : std::as_const(command.models)) {
-        const LanguageModelPtr model = loadModel(command.model, spec);
+        const LanguageModelPtr model = loadModel(command.model, spec, command.compute);
         if (prompt + decode > model->config().maxPositions)
             throw Error(QStringLiteral("%1 has a context of %2 tokens; lower --prompt-tokens or "
                                        "--decode-tokens")

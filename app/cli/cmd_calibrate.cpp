@@ -116,7 +116,7 @@ int runCalibrate(const QStringList &args) {
 
     QElapsedTimer timer;
     timer.start();
-    const LanguageModelPtr model = loadModel(command.model, options.positionalArguments().first());
+    const LanguageModelPtr model = loadModel(command.model, options.positionalArguments().first(), command.compute);
     CallbackProgress progress(
         [](double fraction, const QString &message) { printProgress(fraction, message); });
     const CalibrationData data =

@@ -142,10 +142,11 @@ int runCollab(const QStringList &args) {
     CallbackProgress progress(
         [](double fraction, const QString &message) { printProgress(fraction, message); });
     const LanguageModelPtr studentModel =
-        LanguageModel::load(command.pair.student, QString(), &progress);
+        LanguageModel::load(command.pair.student, QString(), &progress, command.compute);
     LanguageModelPtr teacherModel;
     if (settings.mode != CollaborativeMode::StudentOnly)
-        teacherModel = LanguageModel::load(command.pair.teacher, QString(), &progress);
+        teacherModel = LanguageModel::load(command.pair.teacher, QString(), &progress,
+                                            command.compute);
 
     CollaborativeSettings aloneSettings = settings;
     aloneSettings.mode = CollaborativeMode::StudentOnly;

@@ -145,9 +145,9 @@ int runCollabBench(const QStringList &args) {
     CallbackProgress progress(
         [](double fraction, const QString &message) { printProgress(fraction, message); });
     const LanguageModelPtr studentModel =
-        LanguageModel::load(settings.studentName, QString(), &progress);
+        LanguageModel::load(settings.studentName, QString(), &progress, command.compute);
     const LanguageModelPtr teacherModel =
-        LanguageModel::load(settings.teacherName, QString(), &progress);
+        LanguageModel::load(settings.teacherName, QString(), &progress, command.compute);
     const CollabBenchResult result =
         runCollabBenchmark(*studentModel, *teacherModel, items, settings,
                            options.value(QStringLiteral("session")), &progress);

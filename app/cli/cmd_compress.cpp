@@ -128,6 +128,7 @@ int runCompress(const QStringList &args) {
     settings.compensation.fineTuneEpochs = options.intValue(QStringLiteral("finetune-epochs"));
     settings.compensation.learningRate = options.doubleValue(QStringLiteral("finetune-lr"));
     command.compute = useComputeOptions(options);
+    settings.compute = command.compute;
     command.output = readOutputOptions(options, outputSpec);
 
     CallbackProgress progress(

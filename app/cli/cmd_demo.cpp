@@ -124,7 +124,8 @@ int runDemo(const QStringList &args) {
     std::vector<DemoRow> rows;
     for (const QString &name : {QStringLiteral("student"), QStringLiteral("teacher")}) {
         DemoRow row;
-        row.model = LanguageModel::load(QStringLiteral("demo:") + name, QString(), &progress);
+        row.model = LanguageModel::load(QStringLiteral("demo:") + name, QString(), &progress,
+                                        command.compute);
         for (const TensorInfo &info : row.model->checkpoint()->tensors())
             row.parameters += info.elementCount();
         row.perplexity = evaluatePerplexity(*row.model, heldout, settings, &progress);
@@ -144,12 +145,13 @@ int runDemo(const QStringList &args) {
             CompressionSettings compression;
             compression.method = method;
             compression.targetBitsPerWeight = bits;
+            compression.compute = command.compute;
             const QString path =
                 scratch.filePath(compressionMethodName(method) + QStringLiteral(".nwc"));
             CompressedRow row;
             row.summary =
                 compressModel(QStringLiteral("demo:teacher"), compression, path, &progress);
-            row.model = LanguageModel::load(path, QString(), &progress);
+            row.model = LanguageModel::load(path, QString(), &progress, command.compute);
             row.perplexity = evaluatePerplexity(*row.model, heldout, settings, &progress);
             row.comparison =
                 compareWithReference(*row.model, *teacher, heldout, settings, &progress);

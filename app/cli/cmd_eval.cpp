@@ -72,7 +72,7 @@ int runEval(const QStringList &args) {
     const OutputOptions &output = command.output;
 
     const QByteArray text = readText(command.evaluation.textPath);
-    const LanguageModelPtr model = loadModel(command.model, options.positionalArguments().first());
+    const LanguageModelPtr model = loadModel(command.model, options.positionalArguments().first(), command.compute);
     CallbackProgress progress(
         [](double fraction, const QString &message) { printProgress(fraction, message); });
     const PerplexityResult result = evaluatePerplexity(*model, text, settings, &progress);
@@ -107,7 +107,7 @@ int runEval(const QStringList &args) {
     }
 
     if (!command.reference.isEmpty()) {
-        const LanguageModelPtr reference = loadModel(command.model, command.reference);
+        const LanguageModelPtr reference = loadModel(command.model, command.reference, command.compute);
         const ReferenceComparison comparison =
             compareWithReference(*model, *reference, text, settings, &progress);
         QJsonObject ref;

@@ -76,7 +76,7 @@ int runGenerate(const QStringList &args) {
     command.compute = useComputeOptions(options);
     command.output = readOutputOptions(options);
 
-    const LanguageModelPtr model = loadModel(command.model, options.positionalArguments().first());
+    const LanguageModelPtr model = loadModel(command.model, options.positionalArguments().first(), command.compute);
     QTextStream out(stdout);
     QTextStream err(stderr);
     const bool stream = command.output.textOnStdout();

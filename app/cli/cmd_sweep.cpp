@@ -261,6 +261,7 @@ int runSweep(const QStringList &args) {
         throw Error(QStringLiteral("--group-size must be positive"));
     settings.containerFolder = options.value(QStringLiteral("keep-containers"));
     command.compute = useComputeOptions(options);
+    settings.compute = command.compute;
     command.output = readOutputOptions(options, outputSpec);
     const QString sessionPath = options.isSet(QStringLiteral("session"))
                                     ? options.value(QStringLiteral("session"))

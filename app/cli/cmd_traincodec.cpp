@@ -114,7 +114,7 @@ int runTrainCodec(const QStringList &args) {
         if (!isatty(2))
             QTextStream(stderr) << message << '\n';
     });
-    const CodecTrainingReport report = trainCodec(settings, &progress);
+    const CodecTrainingReport report = trainCodec(settings, &progress, command.compute);
     command.output.writeJson(QJsonDocument(reportJson(settings, report)));
     if (command.output.jsonOnStdout())
         return 0;

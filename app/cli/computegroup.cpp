@@ -2,7 +2,7 @@
 
 #include "jobs/error.h"
 // The one CLI file that sees LibTorch (through core's ComputeOptions bridge).
-#include "lm/torchcompute.h"
+#include "compute/torchcompute.h"
 
 namespace nwc::cli {
 

@@ -19,10 +19,11 @@ ModelOptions readModelOptions(const CommandOptions &options) {
     return model;
 }
 
-LanguageModelPtr loadModel(const ModelOptions &model, const QString &spec) {
+LanguageModelPtr loadModel(const ModelOptions &model, const QString &spec,
+                           const ComputeOptions &compute) {
     CallbackProgress progress(
         [&](double fraction, const QString &message) { printProgress(fraction, message); });
-    return LanguageModel::load(spec, model.tokenizer, &progress);
+    return LanguageModel::load(spec, model.tokenizer, &progress, compute);
 }
 
 } // namespace nwc::cli

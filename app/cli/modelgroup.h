@@ -18,6 +18,7 @@ void addModelOptions(CommandOptions &options);
 ModelOptions readModelOptions(const CommandOptions &options);
 
 /// Loads the model `spec` with the group's tokenizer; reports loading progress on stderr.
-LanguageModelPtr loadModel(const ModelOptions &model, const QString &spec);
+LanguageModelPtr loadModel(const ModelOptions &model, const QString &spec,
+                           const ComputeOptions &compute = {});
 
 } // namespace nwc::cli

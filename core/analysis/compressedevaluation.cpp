@@ -17,7 +17,7 @@ CompressedModelEvaluation evaluateCompressedModel(const LanguageModel &original,
     CompressedModelEvaluation evaluation;
     {
         PhaseProgress phase(progress, 0.0, loaded, names.loading);
-        evaluation.compressedModel = LanguageModel::load(containerPath, QString(), &phase);
+        evaluation.compressedModel = LanguageModel::load(containerPath, QString(), &phase, original.computeOptions());
     }
     if (measureOriginal) {
         PhaseProgress phase(progress, loaded, originalDone, names.original);

@@ -25,7 +25,7 @@ CalibrationData calibrateForCompression(const CompressionPlan &plan, ProgressSin
                         .arg(plan.checkpoint->displayName(),
                              compressionMethodName(settings.method).toUpper()));
     reportProgress(progress, 0.0, QStringLiteral("loading the model for calibration"));
-    const LanguageModelPtr model = LanguageModel::load(plan.modelSpec, QString(), progress);
+    const LanguageModelPtr model = LanguageModel::load(plan.modelSpec, QString(), progress, settings.compute);
     CalibrationSettings calibrationSettings;
     calibrationSettings.samples = settings.calibrationSamples;
     calibrationSettings.sequenceLength = settings.calibrationLength;

@@ -149,9 +149,9 @@ std::vector<float> readOrientedWeights(const Checkpoint &checkpoint, const Tenso
     return values;
 }
 
-CodecBank::CodecBank(const std::vector<CodecParameters> &codecs) {
+CodecBank::CodecBank(const std::vector<CodecParameters> &codecs, const ComputeOptions &options) {
     for (const CodecParameters &codec : codecs)
-        m_coders.push_back(std::make_unique<NwcTensorCoder>(codec));
+        m_coders.push_back(std::make_unique<NwcTensorCoder>(codec, options));
 }
 
 CodecBank::~CodecBank() = default;

@@ -6,6 +6,7 @@
 #include "analysis/modelcompressor.h"
 #include "codec/codecparameters.h"
 #include "io/checkpoint.h"
+#include "jobs/computeoptions.h"
 
 #include <QString>
 #include <cstdint>
@@ -65,7 +66,7 @@ std::vector<float> readOrientedWeights(const Checkpoint &checkpoint, const Tenso
 /// process that codes tensors holds its own bank.
 class CodecBank {
 public:
-    explicit CodecBank(const std::vector<CodecParameters> &codecs);
+    CodecBank(const std::vector<CodecParameters> &codecs, const ComputeOptions &options);
     ~CodecBank();
     CodecBank(const CodecBank &) = delete;
     CodecBank &operator=(const CodecBank &) = delete;

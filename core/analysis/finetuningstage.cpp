@@ -23,7 +23,7 @@ FineTuneOutcome fineTuneBlocks(const CompressionPlan &plan, CodecBank &codecs,
     FineTuneOutcome outcome;
     reportProgress(progress, 0.0, QStringLiteral("loading the model for fine-tuning"));
     PhaseProgress loading(progress, 0.0, 0.02);
-    const LanguageModelPtr model = LanguageModel::load(plan.modelSpec, QString(), &loading);
+    const LanguageModelPtr model = LanguageModel::load(plan.modelSpec, QString(), &loading, plan.settings.compute);
     CalibrationSettings windowSettings = calibration.settings();
     windowSettings.samples = std::max(windowSettings.samples, calibration.requestedSamples());
     const CalibrationWindows windows =

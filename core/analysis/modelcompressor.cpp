@@ -47,7 +47,7 @@ CompressionSummary compressModel(const QString &modelSpec, const CompressionSett
     std::unique_ptr<CodecBank> codecs;
     std::vector<TensorMeasurement> measurements;
     if (nwc) {
-        codecs = std::make_unique<CodecBank>(plan.codecs);
+        codecs = std::make_unique<CodecBank>(plan.codecs, settings.compute);
         PhaseProgress phase(progress, 0.25, compensation.ldlq ? 0.45 : 0.65);
         measurements = measureTensors(plan, *codecs, calibration, all, &phase);
         if (compensation.ldlq) {

@@ -7,6 +7,7 @@
 #include "analysis/compensation.h"
 #include "analysis/compressionsummary.h"
 #include "codec/compressedtensor.h"
+#include "jobs/computeoptions.h"
 
 #include <QString>
 #include <QStringList>
@@ -38,6 +39,8 @@ struct CompressionSettings {
     int calibrationLength = 256;
     /// RTN / GPTQ group size.
     int groupSize = 128;
+    /// Device, compute dtype and threads of every stage that computes with LibTorch.
+    ComputeOptions compute;
     /// Error compensation (NWC only; docs/architecture.md, Error compensation).
     CompensationSettings compensation;
 };

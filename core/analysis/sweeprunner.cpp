@@ -310,7 +310,7 @@ SweepSession runSweep(const SweepSettings &settings, const QString &sessionPath,
         PhaseProgress setup(progress, 0.0, 1.0 / units);
         {
             PhaseProgress phase(&setup, 0.0, 0.2, QStringLiteral("loading the original model"));
-            original = LanguageModel::load(settings.model, QString(), &phase);
+            original = LanguageModel::load(settings.model, QString(), &phase, settings.compute);
         }
         const bool demo = isDemoModel(*original->checkpoint());
         if (!settings.calibrationText.isEmpty() || demo) {
@@ -396,6 +396,7 @@ SweepSession runSweep(const SweepSettings &settings, const QString &sessionPath,
         compression.calibrationSamples = settings.calibrationSamples;
         compression.calibrationLength = settings.calibrationLength;
         compression.groupSize = settings.groupSize;
+        compression.compute = settings.compute;
         if (compression.method != CompressionMethod::Nwc) {
             const long width = std::lround(planPoint.bits);
             if (std::abs(planPoint.bits - double(width)) > 1e-9 || width < 2 || width > 8) {

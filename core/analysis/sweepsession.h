@@ -4,6 +4,8 @@
 // stopped sweep resumes where it left off. Plain value types for the RD and Compensation views;
 // torch-free header.
 
+#include "jobs/computeoptions.h"
+
 #include <QJsonDocument>
 #include <QString>
 #include <QStringList>
@@ -41,6 +43,9 @@ struct SweepSettings {
     /// Keep each point's .nwc container in this folder (empty: containers are deleted after
     /// measuring).
     QString containerFolder;
+    /// Where and how the points are computed (not stored in the session: a sweep may resume on
+    /// another device).
+    ComputeOptions compute;
 };
 
 /// One measured point.

@@ -89,7 +89,8 @@ CodedTensor codeNwcTensor(const CompressionPlan &plan, CodecBank &codecs,
     CodedTensor coded;
     if (compensation.ldlq) {
         const LdlqCoder ldlq(job.info.name, hessianPerToken(calibration, job.info.name),
-                             job.columns, compensation.blockSize, compensation.dampening);
+                             job.columns, compensation.blockSize, compensation.dampening,
+                             plan.settings.compute);
         LdlqCoder::Result result = ldlq.code(coder, weights, job.rows, measurement.levels,
                                              job.importance, option.step);
         coder.setTensor(makeColumnChunks(result.updated.data(), job.rows, job.columns),
@@ -143,7 +144,8 @@ std::vector<TensorCodingResult> codeTensors(const CompressionPlan &plan, CodecBa
         } else {
             result.tensor = gptqCompress(job.info.name, weights.data(), job.rows, job.columns,
                                          calibration.hessian(job.info.name), plan.groupBits,
-                                         settings.groupSize, 128, 0.01, nullptr);
+                                         settings.groupSize, 128, 0.01, nullptr,
+                                         settings.compute);
         }
         result.tensor.transposed = job.transposed;
         result.tensor.originalDtype = job.info.dtype;

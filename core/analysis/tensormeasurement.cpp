@@ -87,7 +87,8 @@ void remeasureWithLdlq(const CompressionPlan &plan, CodecBank &codecs,
                        QStringLiteral("measuring %1 with LDLQ").arg(job.info.name));
         const std::vector<float> weights = readOrientedWeights(*plan.checkpoint, job);
         const LdlqCoder ldlq(job.info.name, hessianPerToken(calibration, job.info.name),
-                             job.columns, compensation.blockSize, compensation.dampening);
+                             job.columns, compensation.blockSize, compensation.dampening,
+                             plan.settings.compute);
         const double chosen = measurement.rate.options[size_t(plain.choice[t])].step;
         const int centre = nearestStepIndex(steps, chosen);
         TensorRateOptions compensated;

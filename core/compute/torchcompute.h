@@ -12,7 +12,7 @@
 
 namespace nwc {
 
-/// Intra-op threads when ComputeOptions::threads is 0. Measured (DESIGN §1): one LibTorch thread
+/// Intra-op threads when ComputeOptions::threads is 0. Measured (docs/architecture.md, Threads and BLAS): one LibTorch thread
 /// beats two on the small products of the demo-size models and of codec training, and OpenBLAS
 /// uses the cores for the large ones.
 constexpr int kDefaultIntraOpThreads = 1;

@@ -20,8 +20,8 @@ CalibrationData calibrateForCompression(const CompressionPlan &plan, ProgressSin
     if (!settings.calibrationFile.isEmpty())
         return CalibrationData::load(settings.calibrationFile);
     if (settings.calibrationText.isEmpty() && !isDemoModel(*plan.checkpoint))
-        throw Error(QStringLiteral("%1 needs calibration text for %2: pass --text FILE "
-                                   "(or --calib FILE from 'nwc calibrate')")
+        throw Error(QStringLiteral("%1 needs calibration text for %2: pass --calib-text FILE "
+                                   "(or --calib-file FILE from 'nwc calibrate')")
                         .arg(plan.checkpoint->displayName(),
                              compressionMethodName(settings.method).toUpper()));
     reportProgress(progress, 0.0, QStringLiteral("loading the model for calibration"));

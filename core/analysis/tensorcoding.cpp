@@ -4,6 +4,7 @@
 #include "analysis/compressioncalibration.h"
 #include "analysis/compressionplan.h"
 #include "analysis/gptqquantizer.h"
+#include "analysis/importancemap.h"
 #include "analysis/ldlqcoder.h"
 #include "analysis/rtnquantizer.h"
 #include "analysis/tensormeasurement.h"

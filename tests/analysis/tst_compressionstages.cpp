@@ -121,11 +121,11 @@ void TestCompressionStages::measurementOfSubsetEqualsWholeRun() {
                                            m_dir.filePath(QStringLiteral("m.nwc")));
     const CalibrationData calibration = calibrateForCompression(plan, nullptr);
     attachImportance(plan, calibration);
-    CodecBank bank(plan.codecs);
+    CodecBank bank(plan.codecs, plan.settings.compute);
     const std::vector<TensorMeasurement> all =
         measureTensors(plan, bank, calibration, plan.allTensors(), nullptr);
     const std::vector<size_t> subset = {5, 0, 17};
-    CodecBank otherBank(plan.codecs);
+    CodecBank otherBank(plan.codecs, plan.settings.compute);
     const std::vector<TensorMeasurement> part =
         measureTensors(plan, otherBank, calibration, subset, nullptr);
     QCOMPARE(part.size(), subset.size());
@@ -147,14 +147,14 @@ void TestCompressionStages::codingOfSubsetEqualsWholeRun() {
                                            m_dir.filePath(QStringLiteral("c.nwc")));
     const CalibrationData calibration = calibrateForCompression(plan, nullptr);
     attachImportance(plan, calibration);
-    CodecBank bank(plan.codecs);
+    CodecBank bank(plan.codecs, plan.settings.compute);
     const std::vector<TensorMeasurement> measurements =
         measureTensors(plan, bank, calibration, plan.allTensors(), nullptr);
     const BitAllocation allocation = allocateBits(rateOptions(measurements), plan.targetBits);
     const std::vector<TensorCodingResult> all = codeTensors(
         plan, &bank, calibration, measurements, &allocation, {}, plan.allTensors(), nullptr);
     const std::vector<size_t> subset = {20, 3};
-    CodecBank otherBank(plan.codecs);
+    CodecBank otherBank(plan.codecs, plan.settings.compute);
     const std::vector<TensorCodingResult> part = codeTensors(
         plan, &otherBank, calibration, measurements, &allocation, {}, subset, nullptr);
     for (size_t i = 0; i < subset.size(); ++i) {
@@ -175,7 +175,7 @@ void TestCompressionStages::stagesAssembleWhatCompressModelWrites() {
     CompressionPlan plan = planCompression(QStringLiteral("demo:student"), nwcSettings(), staged);
     const CalibrationData calibration = calibrateForCompression(plan, nullptr);
     attachImportance(plan, calibration);
-    CodecBank bank(plan.codecs);
+    CodecBank bank(plan.codecs, plan.settings.compute);
     const std::vector<TensorMeasurement> measurements =
         measureTensors(plan, bank, calibration, plan.allTensors(), nullptr);
     const BitAllocation allocation = allocateBits(rateOptions(measurements), plan.targetBits);

@@ -153,7 +153,7 @@ CalibrationWindows calibrationWindows(const LanguageModel &model, const QString 
     Text text;
     if (textPath.isEmpty()) {
         if (!isDemoModel(*model.checkpoint()))
-            throw Error(QStringLiteral("calibrating %1 needs a text file (--calib-text FILE): the "
+            throw Error(QStringLiteral("calibrating %1 needs a text file (--text FILE): the "
                                        "built-in demo corpus only suits the demo models")
                             .arg(model.checkpoint()->source()));
         // Twice the tokens needed, so the random windows overlap little.

@@ -134,7 +134,7 @@ void TestSpecialTokens::byteOrderMarkPieceSurvives() {
     writeFile(dir.filePath(QStringLiteral("tokenizer.json")), json);
     const auto tokenizer = Tokenizer::load(dir.filePath(QStringLiteral("tokenizer.json")));
     QCOMPARE(tokenizer->vocabSize(), 3);
-    QCOMPARE(tokenizer->encode(QByteArray("\xe2\x96\x81") + bom), (std::vector<int32_t>{2}));
+    QCOMPARE(tokenizer->tokenText(1), QString(QChar(0xfeff)));
 }
 
 QTEST_GUILESS_MAIN(TestSpecialTokens)

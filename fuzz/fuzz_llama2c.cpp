@@ -5,14 +5,8 @@
 
 #include "io/llama2ccheckpoint.h"
 
-namespace {
-
-constexpr size_t kMaxInputBytes = 1 << 20;
-
-} // namespace
-
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    if (size > kMaxInputBytes)
+    if (size > nwc::fuzz::kMaxCheckpointInputBytes)
         return 0;
     const QString path = nwc::fuzz::writeInput(data, size, QStringLiteral("model.bin"));
     nwc::fuzz::expectOnlyNwcErrors([&] {

@@ -18,8 +18,7 @@ constexpr size_t kMaxInputBytes = 1 << 16;
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (size > kMaxInputBytes)
         return 0;
-    const QByteArray bytes =
-        QByteArray::fromRawData(reinterpret_cast<const char *>(data), qsizetype(size));
+    const QByteArray bytes = nwc::fuzz::inputBytes(data, size);
     const QJsonDocument document = QJsonDocument::fromJson(bytes);
     if (!document.isObject())
         return 0;

@@ -27,8 +27,7 @@ const char *const kTexts[] = {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (size > kMaxInputBytes)
         return 0;
-    const QByteArray bytes =
-        QByteArray::fromRawData(reinterpret_cast<const char *>(data), qsizetype(size));
+    const QByteArray bytes = nwc::fuzz::inputBytes(data, size);
     nwc::fuzz::expectOnlyNwcErrors([&] {
         const QString path = QStringLiteral("tokenizer.json");
         const QJsonObject root = nwc::JsonFile::parseObject(bytes, path);

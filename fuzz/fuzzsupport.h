@@ -20,6 +20,15 @@
 
 namespace nwc::fuzz {
 
+/// Largest whole-file input the checkpoint targets read; larger inputs are ignored, since the
+/// header rules are exercised by small files.
+constexpr size_t kMaxCheckpointInputBytes = 1 << 20;
+
+/// The input as a QByteArray that views `data` (no copy; valid while `data` is).
+inline QByteArray inputBytes(const uint8_t *data, size_t size) {
+    return QByteArray::fromRawData(reinterpret_cast<const char *>(data), qsizetype(size));
+}
+
 /// Writes `size` bytes to `fileName` inside a folder private to this process (in /dev/shm when
 /// it is writable, so the file never touches a disk) and returns its path. The same path is
 /// reused for every input; the folder is removed when the process exits.

@@ -95,12 +95,8 @@ int runCalibrate(const QStringList &args) {
     addComputeOptions(options);
     addOutputOptions(options, outputSpec);
     int exitCode = 0;
-    if (!options.parse(args, &exitCode))
+    if (!options.parseWithOne(args, QStringLiteral("MODEL"), &exitCode))
         return exitCode;
-    if (options.positionalArguments().size() != 1) {
-        printError(QStringLiteral("calibrate expects one MODEL (see 'nwc calibrate --help')"));
-        return 2;
-    }
 
     CalibrateCommand command;
     command.calibration = readCalibrationOptions(options, calibrationSpec);

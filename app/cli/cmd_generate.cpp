@@ -61,12 +61,8 @@ int runGenerate(const QStringList &args) {
     addComputeOptions(options);
     addOutputOptions(options);
     int exitCode = 0;
-    if (!options.parse(args, &exitCode))
+    if (!options.parseWithOne(args, QStringLiteral("MODEL"), &exitCode))
         return exitCode;
-    if (options.positionalArguments().size() != 1) {
-        printError(QStringLiteral("generate expects one MODEL (see 'nwc generate --help')"));
-        return 2;
-    }
 
     GenerateCommand command;
     command.prompt = options.value(QStringLiteral("prompt"));

@@ -36,12 +36,8 @@ int runInfo(const QStringList &args) {
     addModelOptions(options);
     addOutputOptions(options);
     int exitCode = 0;
-    if (!options.parse(args, &exitCode))
+    if (!options.parseWithOne(args, QStringLiteral("MODEL"), &exitCode))
         return exitCode;
-    if (options.positionalArguments().size() != 1) {
-        printError(QStringLiteral("info expects one MODEL (see 'nwc info --help')"));
-        return 2;
-    }
     const ModelOptions model = readModelOptions(options);
     const OutputOptions output = readOutputOptions(options);
 

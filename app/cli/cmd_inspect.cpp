@@ -131,12 +131,8 @@ int runInspect(const QStringList &args) {
         QStringLiteral("Read every tensor and check its checksum (reads the whole file).")));
     addOutputOptions(options);
     int exitCode = 0;
-    if (!options.parse(args, &exitCode))
+    if (!options.parseWithOne(args, QStringLiteral("FILE"), &exitCode))
         return exitCode;
-    if (options.positionalArguments().size() != 1) {
-        printError(QStringLiteral("inspect expects one FILE (see 'nwc inspect --help')"));
-        return 2;
-    }
     const OutputOptions output = readOutputOptions(options);
 
     const NwcReader reader(options.positionalArguments().first());

@@ -227,12 +227,8 @@ int runSweep(const QStringList &args) {
     addComputeOptions(options);
     addOutputOptions(options, outputSpec);
     int exitCode = 0;
-    if (!options.parse(args, &exitCode))
+    if (!options.parseWithOne(args, QStringLiteral("MODEL"), &exitCode))
         return exitCode;
-    if (options.positionalArguments().size() != 1) {
-        printError(QStringLiteral("sweep expects one MODEL (see 'nwc sweep --help')"));
-        return 2;
-    }
 
     SweepCommand command;
     SweepSettings &settings = command.sweep;

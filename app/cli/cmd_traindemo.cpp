@@ -63,19 +63,9 @@ constexpr int kEvalStride = 128;
 constexpr int kQaMaxTokens = 64;
 
 ModelConfig configFor(const ModelRecipe &recipe, int vocabSize, int bos, int eos) {
-    ModelConfig config;
-    config.architecture = Architecture::Llama;
-    config.architectureName = QStringLiteral("LlamaForCausalLM");
-    config.hiddenSize = recipe.hidden;
-    config.intermediateSize = recipe.intermediate;
-    config.numLayers = recipe.layers;
-    config.numHeads = recipe.heads;
-    config.numKvHeads = recipe.kvHeads;
-    config.headDim = recipe.hidden / recipe.heads;
-    config.vocabSize = vocabSize;
-    config.maxPositions = recipe.training.sequenceLength;
-    config.rmsNormEps = 1e-5;
-    config.ropeTheta = 10000.0;
+    ModelConfig config =
+        ModelConfig::withShape({recipe.hidden, recipe.intermediate, recipe.layers, recipe.heads,
+                                recipe.kvHeads, vocabSize, recipe.training.sequenceLength});
     config.tieWordEmbeddings = true;
     config.bosTokenId = bos;
     config.eosTokenId = eos;

@@ -103,6 +103,16 @@ QStringList CommandOptions::extractAttachedValues(const QStringList &args) {
     return rest;
 }
 
+bool CommandOptions::parseWithOne(const QStringList &args, const QString &what, int *exitCode) {
+    if (!parse(args, exitCode))
+        return false;
+    if (positionalArguments().size() == 1)
+        return true;
+    printError(QStringLiteral("%1 expects one %2 (see 'nwc %1 --help')").arg(m_command, what));
+    *exitCode = 2;
+    return false;
+}
+
 bool CommandOptions::parse(const QStringList &args, int *exitCode) {
     if (!m_built) {
         m_built = true;

@@ -38,6 +38,9 @@ public:
     /// Parses `args` (program name, command name, then the options). Returns false when the
     /// caller should return *exitCode: 0 after --help was printed, 2 after a usage error.
     bool parse(const QStringList &args, int *exitCode);
+    /// parse() for a command that takes exactly one positional argument: otherwise prints
+    /// "<command> expects one <what> (see 'nwc <command> --help')" and sets *exitCode to 2.
+    bool parseWithOne(const QStringList &args, const QString &what, int *exitCode);
 
     /// Whether `name` (or one of its deprecated spellings) was given.
     bool isSet(const QString &name) const;

@@ -1,11 +1,11 @@
 #include "compressdialog.h"
 
 #include "codec/codecfile.h"
+#include "formdialoglayout.h"
 #include "jobs/error.h"
 
 #include <QCheckBox>
 #include <QComboBox>
-#include <QDialogButtonBox>
 #include <QDir>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
@@ -174,18 +174,7 @@ CompressDialog::CompressDialog(const QString &modelSpec, const QString &modelNam
     form->addRow(QString(), m_evaluate);
     form->addRow(QString(), m_evaluationText);
 
-    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
-    m_ok = buttons->button(QDialogButtonBox::Ok);
-    m_ok->setText(tr("Compress"));
-    connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
-    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
-
-    auto *layout = new QVBoxLayout(this);
-    layout->addLayout(form);
-    layout->addWidget(m_problemLabel);
-    layout->addStretch(1);
-    layout->addSpacing(6);
-    layout->addWidget(buttons);
+    m_ok = layOutFormDialog(this, form, m_problemLabel, tr("Compress"));
 
     connect(m_method, &QComboBox::currentIndexChanged, this, &CompressDialog::methodChanged);
     connect(m_target, &QDoubleSpinBox::valueChanged, this, [this] {
@@ -484,14 +473,7 @@ void CompressDialog::validate() {
         hint = tr("%1 exists and will be replaced.").arg(outputInfo.fileName());
 
     m_problem = problem;
-    m_ok->setEnabled(problem.isEmpty());
-    const QString shown = problem.isEmpty() ? hint : problem;
-    m_problemLabel->setText(shown);
-    m_problemLabel->setVisible(!shown.isEmpty());
-    QPalette palette = this->palette();
-    if (!problem.isEmpty())
-        palette.setColor(QPalette::WindowText, QColor(0xb0, 0x20, 0x20));
-    m_problemLabel->setPalette(palette);
+    showProblemOrHint(m_problemLabel, m_ok, problem, hint);
 }
 
 CompressionJobSettings CompressDialog::settings() const {

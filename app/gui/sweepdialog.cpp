@@ -1,9 +1,9 @@
 #include "sweepdialog.h"
 
 #include "compressionjob.h"
+#include "formdialoglayout.h"
 
 #include <QCheckBox>
-#include <QDialogButtonBox>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -33,13 +33,6 @@ QString safeName(const QString &name) {
     QString base = name;
     base.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9._-]+")), QStringLiteral("-"));
     return base.isEmpty() ? QStringLiteral("model") : base;
-}
-
-/// A label for a form row with a mnemonic pointing at `buddy`.
-QLabel *buddyLabel(const QString &text, QWidget *buddy, QWidget *parent) {
-    auto *label = new QLabel(text, parent);
-    label->setBuddy(buddy);
-    return label;
 }
 
 } // namespace
@@ -198,18 +191,7 @@ SweepDialog::SweepDialog(const QString &modelSpec, const QString &modelName, boo
     form->addRow(QString(), sessionNote);
     form->addRow(QString(), m_keepContainers);
 
-    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
-    m_ok = buttons->button(QDialogButtonBox::Ok);
-    m_ok->setText(tr("Start Sweep"));
-    connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
-    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
-
-    auto *layout = new QVBoxLayout(this);
-    layout->addLayout(form);
-    layout->addWidget(m_problemLabel);
-    layout->addStretch(1);
-    layout->addSpacing(6);
-    layout->addWidget(buttons);
+    m_ok = layOutFormDialog(this, form, m_problemLabel, tr("Start Sweep"));
 
     for (QLineEdit *edit : {m_bits, m_evaluation, m_calibration, m_session})
         connect(edit, &QLineEdit::textChanged, this, &SweepDialog::validate);
@@ -405,14 +387,7 @@ void SweepDialog::validate() {
                    .arg(sessionInfo.fileName());
 
     m_problem = problem;
-    m_ok->setEnabled(problem.isEmpty());
-    const QString shown = problem.isEmpty() ? hint : problem;
-    m_problemLabel->setText(shown);
-    m_problemLabel->setVisible(!shown.isEmpty());
-    QPalette palette = this->palette();
-    if (!problem.isEmpty())
-        palette.setColor(QPalette::WindowText, QColor(0xb0, 0x20, 0x20));
-    m_problemLabel->setPalette(palette);
+    showProblemOrHint(m_problemLabel, m_ok, problem, hint);
 }
 
 SweepSettings SweepDialog::settings() const {

@@ -119,44 +119,49 @@ int64_t CalibrationData::inFeatures(const QString &weightName) const {
     return entry(weightName).inFeatures;
 }
 
-std::vector<double> CalibrationData::importance(const QString &weightName) const {
-    const Entry &e = entry(weightName);
-    H5::H5File file = h5::openReadOnly(m_path);
-    const QString context = groupContext(m_path, e.group);
+namespace {
+
+/// Reads dataset `name` of one calibration group with `read` (h5::readDoubles or
+/// h5::readFloats) and checks its shape; a failure names the file and the group.
+template <typename Values, typename Read>
+Values readCheckedDataset(const QString &path, const QString &groupName, const QString &name,
+                          const std::vector<int64_t> &expectedShape, Read read) {
+    H5::H5File file = h5::openReadOnly(path);
+    const QString context = groupContext(path, groupName);
     std::vector<int64_t> shape;
-    std::vector<double> values;
+    Values values;
     try {
-        const H5::Group group = file.openGroup(e.group.toStdString());
-        values = h5::readDoubles(group, QStringLiteral("importance"), context, &shape);
+        const H5::Group group = file.openGroup(groupName.toStdString());
+        values = read(group, name, context, &shape);
     } catch (const H5::Exception &error) {
         throw Error(QStringLiteral("%1: cannot read: %2 (the file is damaged)")
                         .arg(context, h5::errorText(error)));
     }
-    if (shape != std::vector<int64_t>{e.inFeatures})
-        throw Error(QStringLiteral("%1: importance has the wrong shape; the file is damaged, "
+    if (shape != expectedShape)
+        throw Error(QStringLiteral("%1: %2 has the wrong shape; the file is damaged, "
                                    "recompute it with 'nwc calibrate'")
-                        .arg(context));
+                        .arg(context, name));
     return values;
+}
+
+} // namespace
+
+std::vector<double> CalibrationData::importance(const QString &weightName) const {
+    const Entry &e = entry(weightName);
+    return readCheckedDataset<std::vector<double>>(
+        m_path, e.group, QStringLiteral("importance"), {e.inFeatures},
+        [](const H5::Group &g, const QString &n, const QString &c, std::vector<int64_t> *shape) {
+            return h5::readDoubles(g, n, c, shape);
+        });
 }
 
 std::vector<float> CalibrationData::hessian(const QString &weightName) const {
     const Entry &e = entry(weightName);
-    H5::H5File file = h5::openReadOnly(m_path);
-    const QString context = groupContext(m_path, e.group);
-    std::vector<int64_t> shape;
-    std::vector<float> values;
-    try {
-        const H5::Group group = file.openGroup(e.group.toStdString());
-        values = h5::readFloats(group, QStringLiteral("hessian"), context, &shape);
-    } catch (const H5::Exception &error) {
-        throw Error(QStringLiteral("%1: cannot read: %2 (the file is damaged)")
-                        .arg(context, h5::errorText(error)));
-    }
-    if (shape != std::vector<int64_t>{e.inFeatures, e.inFeatures})
-        throw Error(QStringLiteral("%1: hessian has the wrong shape; the file is damaged, "
-                                   "recompute it with 'nwc calibrate'")
-                        .arg(context));
-    return values;
+    return readCheckedDataset<std::vector<float>>(
+        m_path, e.group, QStringLiteral("hessian"), {e.inFeatures, e.inFeatures},
+        [](const H5::Group &g, const QString &n, const QString &c, std::vector<int64_t> *shape) {
+            return h5::readFloats(g, n, c, shape);
+        });
 }
 
 } // namespace nwc

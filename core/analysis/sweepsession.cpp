@@ -276,9 +276,9 @@ SweepSession loadSweepSession(const QString &path) {
             h5::readStrings(points, QStringLiteral("method"), context);
         const std::vector<QString> containers =
             h5::readStrings(points, QStringLiteral("container_path"), context);
-        const auto doubles = [&](const char *name) {
-            std::vector<double> values =
-                h5::readDoubles(points, QString::fromLatin1(name), context);
+        // One value per point, or the file is damaged.
+        const auto column = [&](const char *name, auto read) {
+            auto values = read(points, QString::fromLatin1(name), context);
             if (int64_t(values.size()) != count)
                 throw Error(QStringLiteral("%1: '%2' holds %3 values for %4 points; the file is "
                                            "damaged")
@@ -287,15 +287,15 @@ SweepSession loadSweepSession(const QString &path) {
                                 .arg(count));
             return values;
         };
+        const auto doubles = [&](const char *name) {
+            return column(name, [](const H5::Group &g, const QString &n, const QString &c) {
+                return h5::readDoubles(g, n, c);
+            });
+        };
         const auto integers = [&](const char *name) {
-            std::vector<int64_t> values = h5::readI64(points, QString::fromLatin1(name), context);
-            if (int64_t(values.size()) != count)
-                throw Error(QStringLiteral("%1: '%2' holds %3 values for %4 points; the file is "
-                                           "damaged")
-                                .arg(context, QString::fromLatin1(name))
-                                .arg(values.size())
-                                .arg(count));
-            return values;
+            return column(name, [](const H5::Group &g, const QString &n, const QString &c) {
+                return h5::readI64(g, n, c);
+            });
         };
         if (int64_t(methods.size()) != count || int64_t(containers.size()) != count)
             throw Error(QStringLiteral("%1: the method or container column does not hold %2 "

@@ -303,17 +303,8 @@ void Llama2cCheckpoint::addPermuted(const QString &name, qint64 rows, qint64 hea
 void Llama2cCheckpoint::synthesizeConfig() {
     // llama2.c models are Llama 2: RMSNorm eps 1e-5, RoPE theta 10000, SwiGLU, BOS 1, EOS 2.
     const Header &h = m_header;
-    ModelConfig config;
-    config.architecture = Architecture::Llama;
-    config.architectureName = architectureName(Architecture::Llama);
-    config.hiddenSize = h.dim;
-    config.intermediateSize = h.hiddenDim;
-    config.numLayers = h.numLayers;
-    config.numHeads = h.numHeads;
-    config.numKvHeads = h.numKvHeads;
-    config.headDim = h.dim / h.numHeads;
-    config.vocabSize = h.vocabSize;
-    config.maxPositions = h.seqLen;
+    ModelConfig config = ModelConfig::withShape(
+        {h.dim, h.hiddenDim, h.numLayers, h.numHeads, h.numKvHeads, h.vocabSize, h.seqLen});
     config.rmsNormEps = 1e-5;
     config.ropeTheta = 10000.0;
     config.tieWordEmbeddings = h.sharedClassifier;

@@ -388,6 +388,21 @@ QJsonObject ModelConfig::toJson() const {
     return json;
 }
 
+ModelConfig ModelConfig::withShape(const ModelShape &shape, Architecture architecture) {
+    ModelConfig config;
+    config.architecture = architecture;
+    config.architectureName = nwc::architectureName(architecture);
+    config.hiddenSize = shape.hiddenSize;
+    config.intermediateSize = shape.intermediateSize;
+    config.numLayers = shape.numLayers;
+    config.numHeads = shape.numHeads;
+    config.numKvHeads = shape.numKvHeads;
+    config.headDim = shape.numHeads > 0 ? shape.hiddenSize / shape.numHeads : 0;
+    config.vocabSize = shape.vocabSize;
+    config.maxPositions = shape.maxPositions;
+    return config;
+}
+
 qint64 ModelConfig::parameterCount() const {
     return countParameters<qint64>(*this);
 }

@@ -10,6 +10,17 @@ namespace nwc {
 /// Supported architecture families.
 enum class Architecture { Llama, Mistral, Qwen2, Gpt2 };
 
+/// The sizes that fix a decoder's tensors, in the order config.json lists them.
+struct ModelShape {
+    int hiddenSize = 0;
+    int intermediateSize = 0;
+    int numLayers = 0;
+    int numHeads = 0;
+    int numKvHeads = 0;
+    int vocabSize = 0;
+    int maxPositions = 2048;
+};
+
 /// Hyper-parameters of a decoder-only transformer. Llama/Mistral/Qwen2 share one code path
 /// (RMSNorm, SwiGLU, RoPE, GQA); GPT-2 uses LayerNorm, GELU, learned positions, Conv1D weights.
 struct ModelConfig {
@@ -39,6 +50,10 @@ struct ModelConfig {
     int eosTokenId = -1;
     int slidingWindow = 0; ///< Mistral; 0 = none
 
+    /// A config of `architecture` (default settings: Llama 2's) with `shape`'s sizes and
+    /// headDim = hiddenSize / numHeads; for writing generated or synthesized checkpoints.
+    static ModelConfig withShape(const ModelShape &shape,
+                                 Architecture architecture = Architecture::Llama);
     /// Parses a config.json object; throws nwc::Error naming `source` for missing keys or
     /// unsupported architectures (with the supported list).
     static ModelConfig fromJson(const QJsonObject &json, const QString &source);

@@ -53,15 +53,10 @@ std::unique_ptr<BpeTokenizer> Gpt2FilesReader::fromJson(const QJsonObject &vocab
                                                         QStringLiteral("piece"), it.key()));
     }
 
-    qsizetype lineStart = 0;
-    int lineNumber = 0;
-    while (lineStart < merges.size()) {
-        qsizetype lineEnd = merges.indexOf('\n', lineStart);
-        if (lineEnd < 0)
-            lineEnd = merges.size();
-        QByteArray line = merges.mid(lineStart, lineEnd - lineStart);
-        lineStart = lineEnd + 1;
-        ++lineNumber;
+    const QList<QByteArray> lines = merges.split('\n');
+    for (qsizetype index = 0; index < lines.size(); ++index) {
+        QByteArray line = lines[index];
+        const int lineNumber = int(index + 1);
         if (line.endsWith('\r'))
             line.chop(1);
         if (line.isEmpty() || (lineNumber == 1 && line.startsWith("#version")))

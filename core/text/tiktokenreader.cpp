@@ -38,15 +38,10 @@ std::unique_ptr<BpeTokenizer> TiktokenReader::read(const QString &path, const QS
     const QByteArray data = JsonFile::readAll(path);
     std::vector<QByteArray> tokens;
     QHash<QByteArray, int32_t> ranks;
-    qsizetype lineStart = 0;
-    int lineNumber = 0;
-    while (lineStart < data.size()) {
-        qsizetype lineEnd = data.indexOf('\n', lineStart);
-        if (lineEnd < 0)
-            lineEnd = data.size();
-        const QByteArray line = data.mid(lineStart, lineEnd - lineStart).trimmed();
-        lineStart = lineEnd + 1;
-        ++lineNumber;
+    const QList<QByteArray> lines = data.split('\n');
+    for (qsizetype index = 0; index < lines.size(); ++index) {
+        const QByteArray line = lines[index].trimmed();
+        const int lineNumber = int(index + 1);
         if (line.isEmpty())
             continue;
         const QList<QByteArray> parts = line.split(' ');

@@ -21,6 +21,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <utility>
+
 using namespace nwc;
 
 class TestCompressionStages : public QObject {
@@ -37,6 +39,9 @@ private Q_SLOTS:
 
 private:
     CompressionSettings nwcSettings() const;
+    /// Plans an NWC compression of demo:student into `output`, calibrates it and attaches the
+    /// importance: the state every stage after calibration starts from.
+    std::pair<CompressionPlan, CalibrationData> calibratedPlan(const QString &output) const;
     QTemporaryDir m_dir;
     QString m_codec;
 };
@@ -62,6 +67,14 @@ CompressionSettings TestCompressionStages::nwcSettings() const {
     settings.calibrationSamples = 4;
     settings.calibrationLength = 64;
     return settings;
+}
+
+std::pair<CompressionPlan, CalibrationData>
+TestCompressionStages::calibratedPlan(const QString &output) const {
+    CompressionPlan plan = planCompression(QStringLiteral("demo:student"), nwcSettings(), output);
+    CalibrationData calibration = calibrateForCompression(plan, nullptr);
+    attachImportance(plan, calibration);
+    return {std::move(plan), std::move(calibration)};
 }
 
 void TestCompressionStages::planListsLinearLayersInOrder() {
@@ -117,10 +130,7 @@ void TestCompressionStages::planRefusesBeforeWork() {
 }
 
 void TestCompressionStages::measurementOfSubsetEqualsWholeRun() {
-    CompressionPlan plan = planCompression(QStringLiteral("demo:student"), nwcSettings(),
-                                           m_dir.filePath(QStringLiteral("m.nwc")));
-    const CalibrationData calibration = calibrateForCompression(plan, nullptr);
-    attachImportance(plan, calibration);
+    auto [plan, calibration] = calibratedPlan(m_dir.filePath(QStringLiteral("m.nwc")));
     CodecBank bank(plan.codecs, plan.settings.compute);
     const std::vector<TensorMeasurement> all =
         measureTensors(plan, bank, calibration, plan.allTensors(), nullptr);
@@ -143,10 +153,7 @@ void TestCompressionStages::measurementOfSubsetEqualsWholeRun() {
 }
 
 void TestCompressionStages::codingOfSubsetEqualsWholeRun() {
-    CompressionPlan plan = planCompression(QStringLiteral("demo:student"), nwcSettings(),
-                                           m_dir.filePath(QStringLiteral("c.nwc")));
-    const CalibrationData calibration = calibrateForCompression(plan, nullptr);
-    attachImportance(plan, calibration);
+    auto [plan, calibration] = calibratedPlan(m_dir.filePath(QStringLiteral("c.nwc")));
     CodecBank bank(plan.codecs, plan.settings.compute);
     const std::vector<TensorMeasurement> measurements =
         measureTensors(plan, bank, calibration, plan.allTensors(), nullptr);
@@ -172,9 +179,7 @@ void TestCompressionStages::stagesAssembleWhatCompressModelWrites() {
         compressModel(QStringLiteral("demo:student"), nwcSettings(), direct);
 
     const QString staged = m_dir.filePath(QStringLiteral("staged.nwc"));
-    CompressionPlan plan = planCompression(QStringLiteral("demo:student"), nwcSettings(), staged);
-    const CalibrationData calibration = calibrateForCompression(plan, nullptr);
-    attachImportance(plan, calibration);
+    auto [plan, calibration] = calibratedPlan(staged);
     CodecBank bank(plan.codecs, plan.settings.compute);
     const std::vector<TensorMeasurement> measurements =
         measureTensors(plan, bank, calibration, plan.allTensors(), nullptr);

@@ -157,6 +157,39 @@ struct Kill {
     }
 };
 
+/// Outcomes of the kills of one command: which version each kill left as the target.
+struct KillTally {
+    int killed = 0, leftovers = 0, oldKept = 0, newComplete = 0, midWrite = 0;
+    QStringList outcomes;
+
+    /// The kill left the previous output in place (and `temporaries` files beside it).
+    void keptOld(const Kill &kill, bool hit, int temporaries) {
+        ++oldKept;
+        midWrite += hit && kill.afterNewFile ? 1 : 0;
+        outcomes << QStringLiteral("%1%2: old%3")
+                        .arg(kill.describe())
+                        .arg(hit ? QString() : QStringLiteral(" (finished)"))
+                        .arg(temporaries > 0 ? QStringLiteral(" + temporary") : QString());
+    }
+    /// The kill came after the new output was complete.
+    void completedNew(const Kill &kill, bool hit) {
+        ++newComplete;
+        outcomes << QStringLiteral("%1%2: new")
+                        .arg(kill.describe())
+                        .arg(hit ? QString() : QStringLiteral(" (finished)"));
+    }
+    /// Logs the tally and fails when too few kills hit a running process.
+    void report(const char *command, int attempts) const {
+        qInfo("%s: %d of %d runs killed mid-way, %d in the writing phase; target old %d, new %d; "
+              "%d temporary files left beside it (%s)",
+              command, killed, attempts, midWrite, oldKept, newComplete, leftovers,
+              qPrintable(outcomes.join(QStringLiteral(", "))));
+        QVERIFY2(killed >= attempts / 2, "too few kills hit a running process");
+        if (midWrite == 0)
+            qWarning("no kill landed in the writing phase (timing); try another NWC_KILL_SEED");
+    }
+};
+
 /// Starts `nwc arguments` and sends it SIGKILL as `kill` says. Returns true when the kill hit
 /// a running process (false when it had already finished).
 bool runAndKill(const QStringList &arguments, const Kill &kill, const Anchor &anchor) {
@@ -344,45 +377,28 @@ void TestKillSafety::compressSurvivesKill() {
     QVERIFY(QDir().mkpath(folder));
     const QString target = QDir(folder).filePath(QStringLiteral("out.nwc"));
 
-    int killed = 0, leftovers = 0, oldKept = 0, newComplete = 0, midWrite = 0;
-    QStringList outcomes;
+    KillTally tally;
     for (const Kill &kill : kills(m_compressRun, 0x0c0)) {
         writeAll(target, oldBytes);
         if (QTest::currentTestFailed())
             return;
         const bool hit =
             runAndKill(compressArguments(target), kill, {target, {}, {QStringLiteral("out.nwc")}});
-        killed += hit ? 1 : 0;
+        tally.killed += hit ? 1 : 0;
         const QString context = QStringLiteral("killed at %1: ").arg(kill.describe());
         QVERIFY2(QFileInfo(target).isFile(), qPrintable(context + QStringLiteral("no target")));
         const int temporaries = removeOthers(folder, {QStringLiteral("out.nwc")});
-        leftovers += temporaries;
+        tally.leftovers += temporaries;
         if (readAll(target) == oldBytes) {
-            ++oldKept;
-            midWrite += hit && kill.afterNewFile ? 1 : 0;
-            outcomes << QStringLiteral("%1%2: old%3")
-                            .arg(kill.describe())
-                            .arg(hit ? QString() : QStringLiteral(" (finished)"))
-                            .arg(temporaries > 0 ? QStringLiteral(" + temporary") : QString());
+            tally.keptOld(kill, hit, temporaries);
         } else {
             const QString problem = checkCompleteNwc(target, m_newOrder);
             QVERIFY2(problem.isEmpty(),
                      qPrintable(context + QStringLiteral("partial .nwc: ") + problem));
-            ++newComplete;
-            outcomes << QStringLiteral("%1%2: new")
-                            .arg(kill.describe())
-                            .arg(hit ? QString() : QStringLiteral(" (finished)"));
+            tally.completedNew(kill, hit);
         }
     }
-    qInfo("compress: %d of %d runs killed mid-way, %d in the writing phase; target old %d, new %d; "
-          "%d "
-          "temporary files "
-          "left beside it (%s)",
-          killed, kKillsPerCommand, midWrite, oldKept, newComplete, leftovers,
-          qPrintable(outcomes.join(QStringLiteral(", "))));
-    QVERIFY2(killed >= kKillsPerCommand / 2, "too few kills hit a running process");
-    if (midWrite == 0)
-        qWarning("no kill landed in the writing phase (timing); try another NWC_KILL_SEED");
+    tally.report("compress", kKillsPerCommand);
 }
 
 void TestKillSafety::decompressSurvivesKill() {
@@ -394,8 +410,7 @@ void TestKillSafety::decompressSurvivesKill() {
     const QString target = QDir(folder).filePath(QStringLiteral("model.safetensors"));
     QVERIFY(QDir().mkpath(folder));
 
-    int killed = 0, leftovers = 0, oldKept = 0, newComplete = 0, midWrite = 0;
-    QStringList outcomes;
+    KillTally tally;
     for (const Kill &kill : kills(m_decompressRun, 0xdec)) {
         // The folder holds a previous complete output.
         removeOthers(folder, {});
@@ -404,20 +419,15 @@ void TestKillSafety::decompressSurvivesKill() {
         const bool hit = runAndKill({QStringLiteral("decompress"), m_newNwc, QStringLiteral("-o"),
                                      folder, QStringLiteral("--force")},
                                     kill, {target, m_newNwc, oldFiles});
-        killed += hit ? 1 : 0;
+        tally.killed += hit ? 1 : 0;
         const QString context = QStringLiteral("killed at %1: ").arg(kill.describe());
         QVERIFY2(QFileInfo(target).isFile(), qPrintable(context + QStringLiteral("no target")));
         int temporaries = 0;
         for (const QString &name : QDir(folder).entryList(QDir::Files | QDir::Hidden))
             temporaries += oldFiles.contains(name) ? 0 : 1;
-        leftovers += temporaries;
+        tally.leftovers += temporaries;
         if (readAll(target) == oldBytes) {
-            ++oldKept;
-            midWrite += hit && kill.afterNewFile ? 1 : 0;
-            outcomes << QStringLiteral("%1%2: old%3")
-                            .arg(kill.describe())
-                            .arg(hit ? QString() : QStringLiteral(" (finished)"))
-                            .arg(temporaries > 0 ? QStringLiteral(" + temporary") : QString());
+            tally.keptOld(kill, hit, temporaries);
         } else {
             TensorValues values;
             try {
@@ -429,21 +439,10 @@ void TestKillSafety::decompressSurvivesKill() {
             QVERIFY2(values == m_newValues,
                      qPrintable(context + QStringLiteral("model.safetensors differs from an "
                                                          "uninterrupted run")));
-            ++newComplete;
-            outcomes << QStringLiteral("%1%2: new")
-                            .arg(kill.describe())
-                            .arg(hit ? QString() : QStringLiteral(" (finished)"));
+            tally.completedNew(kill, hit);
         }
     }
-    qInfo("decompress: %d of %d runs killed mid-way, %d in the writing phase; target old %d, new "
-          "%d; %d "
-          "temporary "
-          "files left beside it (%s)",
-          killed, kKillsPerCommand, midWrite, oldKept, newComplete, leftovers,
-          qPrintable(outcomes.join(QStringLiteral(", "))));
-    QVERIFY2(killed >= kKillsPerCommand / 2, "too few kills hit a running process");
-    if (midWrite == 0)
-        qWarning("no kill landed in the writing phase (timing); try another NWC_KILL_SEED");
+    tally.report("decompress", kKillsPerCommand);
 }
 
 QTEST_GUILESS_MAIN(TestKillSafety)

@@ -249,17 +249,7 @@ void runSetup(const QStringList &args) {
 }
 
 nwc::ModelConfig benchConfig(int layers) {
-    nwc::ModelConfig config;
-    config.architecture = nwc::Architecture::Llama;
-    config.architectureName = QStringLiteral("LlamaForCausalLM");
-    config.hiddenSize = 512;
-    config.intermediateSize = 1376;
-    config.numLayers = layers;
-    config.numHeads = 8;
-    config.numKvHeads = 8;
-    config.headDim = 64;
-    config.vocabSize = 1024;
-    config.maxPositions = 512;
+    nwc::ModelConfig config = nwc::ModelConfig::withShape({512, 1376, layers, 8, 8, 1024, 512});
     config.bosTokenId = 0;
     config.eosTokenId = 1;
     return config;

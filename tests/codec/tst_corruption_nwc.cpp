@@ -24,27 +24,6 @@ using namespace nwc;
 
 namespace {
 
-const char kConfigJson[] = R"({
-    "architectures": ["LlamaForCausalLM"],
-    "model_type": "llama",
-    "hidden_size": 8,
-    "intermediate_size": 16,
-    "num_attention_heads": 2,
-    "num_key_value_heads": 2,
-    "num_hidden_layers": 1,
-    "vocab_size": 16,
-    "max_position_embeddings": 32,
-    "rms_norm_eps": 1e-05,
-    "rope_theta": 10000,
-    "tie_word_embeddings": true
-})";
-
-bool writeFile(const QString &path, const QByteArray &bytes) {
-    QFile file(path);
-    return file.open(QIODevice::WriteOnly | QIODevice::Truncate) &&
-           file.write(bytes) == bytes.size();
-}
-
 std::vector<float> randomFloats(int count, std::mt19937_64 &rng) {
     std::normal_distribution<float> normal(0.0f, 0.5f);
     std::vector<float> values(size_t(count), 0.0f);
@@ -125,13 +104,8 @@ QString difference(const Snapshot &got, const Snapshot &expected) {
     return QString();
 }
 
-using test::Outcome;
-
-/// Reads `path` completely (see test::attemptRead).
-Outcome attempt(const QString &path, const QString &what, Snapshot *snapshot,
-                QStringList *failures) {
-    return test::attemptRead(path, what, readAll, snapshot, failures);
-}
+using test::kTinyLlamaConfigJson;
+using test::replaceFileBytes;
 
 } // namespace
 
@@ -144,9 +118,6 @@ private Q_SLOTS:
     void bitFlips();
 
 private:
-    QString install(const QByteArray &bytes);
-    QString fail(const QStringList &failures, int cases) const;
-
     QTemporaryDir m_dir;
     QString m_path;
     QByteArray m_original;
@@ -164,7 +135,7 @@ void TestCorruptionNwc::initTestCase() {
         header.method = QStringLiteral("rtn");
         header.targetBitsPerWeight = 4.0;
         writer.setHeader(header);
-        writer.setConfigJson(QByteArray(kConfigJson));
+        writer.setConfigJson(QByteArray(kTinyLlamaConfigJson));
         const std::vector<float> embed = randomFloats(128, rng);
         writer.addPassthrough(QStringLiteral("model.embed_tokens.weight"), DType::F32, {16, 8},
                               bytesOf(embed));
@@ -185,7 +156,7 @@ void TestCorruptionNwc::initTestCase() {
     // NWC_TST_CORRUPTION_KEEP=PATH keeps a copy of the intact fixture for looking at offsets.
     const QString keep = qEnvironmentVariable("NWC_TST_CORRUPTION_KEEP");
     if (!keep.isEmpty())
-        QVERIFY(writeFile(keep, m_original));
+        QVERIFY(replaceFileBytes(keep, m_original));
     m_expected = readAll(written);
     QCOMPARE(m_expected.compressed.size(), size_t(2));
     QCOMPARE(m_expected.passthrough.size(), size_t(2));
@@ -193,38 +164,16 @@ void TestCorruptionNwc::initTestCase() {
     qInfo("fixture: %d bytes", int(m_original.size()));
 }
 
-QString TestCorruptionNwc::install(const QByteArray &bytes) {
-    if (!writeFile(m_path, bytes))
-        qFatal("cannot write %s", qPrintable(m_path));
-    return m_path;
-}
-
-QString TestCorruptionNwc::fail(const QStringList &failures, int cases) const {
-    return QStringLiteral("%1 of %2 cases failed:\n").arg(failures.size()).arg(cases) +
-           failures.mid(0, 20).join(QLatin1Char('\n'));
-}
-
 void TestCorruptionNwc::truncations() {
     const qsizetype size = m_original.size();
-    QVector<qsizetype> offsets;
-    for (int i = 0; i < 64; ++i)
-        offsets.append(size * i / 64);
     // The superblock and root object header, and the last bytes (the end-of-file address).
+    QVector<qsizetype> superblock;
     for (qsizetype o = 0; o <= 128; o += 4)
-        offsets.append(o);
-    for (qsizetype o = size - 16; o < size; ++o)
-        offsets.append(o);
-    std::sort(offsets.begin(), offsets.end());
-    offsets.erase(std::unique(offsets.begin(), offsets.end()), offsets.end());
-
-    QStringList failures;
-    for (qsizetype offset : std::as_const(offsets)) {
-        const QString what = QStringLiteral("truncated to %1 of %2 bytes").arg(offset).arg(size);
-        Snapshot got;
-        if (attempt(install(m_original.left(offset)), what, &got, &failures) == Outcome::Read)
-            failures.append(what + QStringLiteral(": read without an error"));
-    }
-    QVERIFY2(failures.isEmpty(), qPrintable(fail(failures, int(offsets.size()))));
+        superblock.append(o);
+    const QVector<qsizetype> offsets = test::truncationOffsets(size, superblock);
+    const QStringList failures =
+        test::truncationFailures<Snapshot>(m_path, m_original, offsets, readAll);
+    QVERIFY2(failures.isEmpty(), qPrintable(test::failureReport(failures, int(offsets.size()))));
     qInfo("%d truncations", int(offsets.size()));
 }
 
@@ -238,11 +187,11 @@ void TestCorruptionNwc::bitFlips() {
     for (int i = 0; i < cases; ++i) {
         const qsizetype at = byteAt(rng);
         const int bit = bitAt(rng);
-        QByteArray bytes = m_original;
-        bytes[at] = char(bytes[at] ^ (1 << bit));
+        const QByteArray bytes = test::withBitFlipped(m_original, at, bit);
         const QString what = QStringLiteral("bit %1 of byte %2").arg(bit).arg(at);
         Snapshot got;
-        if (attempt(install(bytes), what, &got, &failures) == Outcome::Error) {
+        if (test::attemptRead(test::installBytes(m_path, bytes), what, readAll, &got, &failures) ==
+            test::Outcome::Error) {
             ++errors;
             continue;
         }
@@ -250,7 +199,7 @@ void TestCorruptionNwc::bitFlips() {
         if (!differs.isEmpty())
             failures.append(what + QStringLiteral(": silent wrong result in ") + differs);
     }
-    QVERIFY2(failures.isEmpty(), qPrintable(fail(failures, cases)));
+    QVERIFY2(failures.isEmpty(), qPrintable(test::failureReport(failures, cases)));
     qInfo("%d flips, %d refused, %d read back identical", cases, errors, cases - errors);
 }
 

@@ -14,15 +14,8 @@ using namespace nwc;
 namespace {
 
 ModelConfig tinyConfig() {
-    ModelConfig config;
-    config.hiddenSize = 32;
-    config.intermediateSize = 64;
-    config.numLayers = 2;
-    config.numHeads = 2;
-    config.numKvHeads = 1;
-    config.headDim = 16;
-    config.vocabSize = 16;
-    config.maxPositions = 32;
+    // hidden 32, MLP 64, 2 layers, 2 heads, 1 KV head, vocabulary 16, 32 positions
+    ModelConfig config = ModelConfig::withShape({32, 64, 2, 2, 1, 16, 32});
     config.tieWordEmbeddings = true;
     config.bosTokenId = 0;
     config.eosTokenId = 1;

@@ -6,6 +6,7 @@
 #include "compensationview.h"
 #include "compressionjob.h"
 #include "compressionsummarydialog.h"
+#include "guitesting.h"
 #include "importanceview.h"
 #include "io/checkpoint.h"
 #include "jobs/error.h"
@@ -39,21 +40,7 @@ using namespace nwc;
 namespace {
 
 bool demoModelsInstalled() {
-    try {
-        return QFileInfo::exists(Checkpoint::resolveSpec(QStringLiteral("demo:student")) +
-                                 QStringLiteral("/model.safetensors"));
-    } catch (const Error &) {
-        return false;
-    }
-}
-
-template <typename T> T *visibleChild(QWidget &parent) {
-    const QList<T *> children = parent.findChildren<T *>();
-    for (T *child : children) {
-        if (child->isVisible())
-            return child;
-    }
-    return nullptr;
+    return test::demoModelInstalled(QStringLiteral("demo:student"));
 }
 
 void closeSummaries(QWidget &window) {
@@ -87,9 +74,7 @@ private:
 };
 
 void TestAnalysisDocks::initTestCase() {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName(QStringLiteral("nwc-workbench-test"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_analysisdocks"));
+    test::useTestSettings("tst_analysisdocks");
     QVERIFY(m_out.isValid());
     m_demo = demoModelsInstalled();
 }
@@ -272,16 +257,7 @@ void TestAnalysisDocks::sweepFromMainWindow() {
     QVERIFY(window.sweepAction()->isEnabled());
     QVERIFY(window.computeImportanceAction()->isEnabled());
 
-    SweepSettings settings;
-    settings.model = QStringLiteral("demo:student");
-    settings.bits = {4};
-    settings.methods = {QStringLiteral("rtn"), QStringLiteral("nwc")};
-    settings.textPath = demoHeldoutTextPath();
-    settings.contextLength = 64;
-    settings.stride = 0;
-    settings.maxBytes = 4000;
-    settings.calibrationSamples = 4;
-    settings.calibrationLength = 64;
+    SweepSettings settings = test::quickDemoSweep({QStringLiteral("rtn"), QStringLiteral("nwc")});
     settings.containerFolder = m_out.filePath(QStringLiteral("containers"));
     m_sessionPath = m_out.filePath(QStringLiteral("sweeps/student-sweep.h5")); // folder is made
     QSignalSpy finished(&window, &MainWindow::sweepFinished);

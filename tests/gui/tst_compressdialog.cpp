@@ -7,11 +7,13 @@
 #include "compressedtensormodel.h"
 #include "compressionjob.h"
 #include "compressionsummarydialog.h"
+#include "guitesting.h"
 #include "io/checkpoint.h"
 #include "jobs/error.h"
 #include "jobs/jobrunner.h"
 #include "jobs/progresssink.h"
 #include "mainwindow.h"
+#include "samplecompression.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>
@@ -38,13 +40,10 @@ using namespace nwc;
 
 namespace {
 
+using test::visibleChild;
+
 bool demoModelsInstalled() {
-    try {
-        return QFileInfo::exists(Checkpoint::resolveSpec(QStringLiteral("demo:student")) +
-                                 QStringLiteral("/model.safetensors"));
-    } catch (const Error &) {
-        return false;
-    }
+    return test::demoModelInstalled(QStringLiteral("demo:student"));
 }
 
 /// RTN at 8 bits on demo:student, evaluated on the first bytes of the demo held-out text.
@@ -60,64 +59,19 @@ CompressionJobSettings rtnSettings(const QString &output, bool evaluate) {
     return settings;
 }
 
-CompressedTensorSummary tensorRow(const QString &name, int64_t rows, int64_t columns,
-                                  CompressionMethod method, int64_t bytes) {
-    CompressedTensorSummary row;
-    row.name = name;
-    row.rows = rows;
-    row.columns = columns;
-    row.method = method;
-    row.countedBytes = bytes;
-    row.bitsPerWeight = 8.0 * double(bytes) / double(rows * columns);
-    if (method == CompressionMethod::Nwc) {
-        row.codecId = QStringLiteral("fast-l28");
-        row.step = 0.7071;
-    } else {
-        row.bits = 4;
-    }
-    return row;
-}
-
 /// A summary with made-up but consistent numbers.
 CompressionJobResult sampleResult() {
-    CompressionJobResult result;
-    result.settings.modelSpec = QStringLiteral("demo:teacher");
-    result.settings.compression.targetBitsPerWeight = 4.0;
-    result.settings.outputPath = QStringLiteral("/tmp/teacher-4bpw-nwc.nwc");
-    CompressionSummary &summary = result.summary;
-    summary.outputPath = result.settings.outputPath;
-    summary.sourceModel = QStringLiteral("demo:teacher");
-    summary.method = CompressionMethod::Nwc;
-    summary.targetBitsPerWeight = 4.0;
-    summary.tensors = {
-        tensorRow(QStringLiteral("model.layers.0.self_attn.q_proj.weight"), 256, 256,
-                  CompressionMethod::Nwc, 33000),
-        tensorRow(QStringLiteral("model.layers.0.mlp.down_proj.weight"), 256, 688,
-                  CompressionMethod::Nwc, 88000),
-        tensorRow(QStringLiteral("model.layers.0.mlp.up_proj.weight"), 688, 256,
-                  CompressionMethod::Rtn, 90000),
-    };
-    for (const CompressedTensorSummary &row : summary.tensors) {
-        summary.countedBytes += row.countedBytes;
-        summary.compressedWeights += row.rows * row.columns;
-    }
-    summary.achievedBitsPerWeight =
-        8.0 * double(summary.countedBytes) / double(summary.compressedWeights);
-    summary.estimatedBitstreamBits = 1.60e6;
-    summary.actualBitstreamBits = 1.61e6;
-    summary.passthroughBytes = 600000;
-    summary.codecBytes = 45000;
-    summary.fileBytes = 900000;
-    summary.seconds = 12.5;
-    summary.peakResidentBytes = int64_t(850) << 20;
-    result.evaluated = true;
+    using test::sampleTensorRow;
+    CompressionJobResult result = test::sampleCompressionResult(
+        QStringLiteral("demo:teacher"), QStringLiteral("/tmp/teacher-4bpw-nwc.nwc"),
+        {sampleTensorRow(QStringLiteral("model.layers.0.self_attn.q_proj.weight"), 256, 256,
+                         CompressionMethod::Nwc, 33000),
+         sampleTensorRow(QStringLiteral("model.layers.0.mlp.down_proj.weight"), 256, 688,
+                         CompressionMethod::Nwc, 88000),
+         sampleTensorRow(QStringLiteral("model.layers.0.mlp.up_proj.weight"), 688, 256,
+                         CompressionMethod::Rtn, 90000)},
+        1.60e6, 1.61e6, 900000);
     CompressionEvaluation &evaluation = result.evaluation;
-    evaluation.textPath = QStringLiteral("/data/heldout.txt");
-    evaluation.original.perplexity = 5.25;
-    evaluation.compressed.perplexity = 5.5;
-    evaluation.compressed.contextLength = 256;
-    evaluation.compressed.stride = 128;
-    evaluation.compressed.bytes = 30000;
     evaluation.compressed.tokensScored = 9000;
     evaluation.comparison.meanKl = 0.0421;
     evaluation.comparison.medianKl = 0.02;
@@ -125,15 +79,6 @@ CompressionJobResult sampleResult() {
     evaluation.comparison.sameTopRate = 0.93;
     evaluation.seconds = 3.0;
     return result;
-}
-
-template <typename T> T *visibleChild(QWidget &parent) {
-    const QList<T *> children = parent.findChildren<T *>();
-    for (T *child : children) {
-        if (child->isVisible())
-            return child;
-    }
-    return nullptr;
 }
 
 } // namespace
@@ -168,9 +113,7 @@ private:
 };
 
 void TestCompressDialog::initTestCase() {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName(QStringLiteral("nwc-workbench-test"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_compressdialog"));
+    test::useTestSettings("tst_compressdialog");
     m_demo = demoModelsInstalled();
     QVERIFY(m_models.isValid());
     QVERIFY(QDir(m_models.path()).mkdir(QStringLiteral("llama")));

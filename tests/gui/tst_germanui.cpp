@@ -14,11 +14,13 @@
 #include "customplot.h"
 #include "generationpane.h"
 #include "guidedtour.h"
+#include "guitesting.h"
 #include "io/checkpoint.h"
 #include "jobs/error.h"
 #include "languagesetup.h"
 #include "lm/languagemodel.h"
 #include "mainwindow.h"
+#include "samplecompression.h"
 #include "settingsdialog.h"
 #include "sweepdialog.h"
 
@@ -357,16 +359,6 @@ struct Scene {
     std::function<void(MainWindow &window, Collector &collector)> open;
 };
 
-/// The visible dialog of type T that is a child of `window` (nullptr when none).
-template <typename T> T *visibleDialog(QWidget &window) {
-    const QList<T *> dialogs = window.findChildren<T *>();
-    for (T *dialog : dialogs) {
-        if (dialog->isVisible())
-            return dialog;
-    }
-    return nullptr;
-}
-
 /// Triggers `action`, collects the dialog of type T it opens, and closes it.
 template <typename T>
 void collectDialog(MainWindow &window, QAction *action, Collector &collector) {
@@ -374,7 +366,7 @@ void collectDialog(MainWindow &window, QAction *action, Collector &collector) {
     QVERIFY2(action->isEnabled(), qPrintable(action->toolTip()));
     action->trigger();
     T *dialog = nullptr;
-    QTRY_VERIFY((dialog = visibleDialog<T>(window)) != nullptr);
+    QTRY_VERIFY((dialog = test::visibleChild<T>(window)) != nullptr);
     QVERIFY(QTest::qWaitForWindowExposed(dialog));
     collector.addTree(dialog);
     dialog->reject();
@@ -391,54 +383,13 @@ QAction *actionWithRole(MainWindow &window, QAction::MenuRole role) {
 
 /// A compression summary with made-up but consistent numbers.
 CompressionJobResult sampleResult() {
-    CompressionJobResult result;
-    result.settings.modelSpec = QStringLiteral("demo:student");
-    result.settings.compression.targetBitsPerWeight = 4.0;
-    result.settings.outputPath = QStringLiteral("/tmp/student-4bpw-nwc.nwc");
-    CompressionSummary &summary = result.summary;
-    summary.outputPath = result.settings.outputPath;
-    summary.sourceModel = QStringLiteral("demo:student");
-    summary.method = CompressionMethod::Nwc;
-    summary.targetBitsPerWeight = 4.0;
-    for (const auto &[name, method] :
-         {std::pair{QStringLiteral("model.layers.0.self_attn.q_proj.weight"),
-                    CompressionMethod::Nwc},
-          std::pair{QStringLiteral("model.layers.0.mlp.up_proj.weight"), CompressionMethod::Rtn}}) {
-        CompressedTensorSummary row;
-        row.name = name;
-        row.rows = 256;
-        row.columns = 256;
-        row.method = method;
-        row.countedBytes = 33000;
-        row.bitsPerWeight = 8.0 * 33000 / (256 * 256);
-        if (method == CompressionMethod::Nwc) {
-            row.codecId = QStringLiteral("fast-l28");
-            row.step = 0.7071;
-        } else {
-            row.bits = 4;
-        }
-        summary.tensors.push_back(row);
-        summary.countedBytes += row.countedBytes;
-        summary.compressedWeights += row.rows * row.columns;
-    }
-    summary.achievedBitsPerWeight =
-        8.0 * double(summary.countedBytes) / double(summary.compressedWeights);
-    summary.estimatedBitstreamBits = 5.2e5;
-    summary.actualBitstreamBits = 5.25e5;
-    summary.passthroughBytes = 600000;
-    summary.codecBytes = 45000;
-    summary.fileBytes = 700000;
-    summary.seconds = 12.5;
-    summary.peakResidentBytes = int64_t(850) << 20;
-    result.evaluated = true;
-    CompressionEvaluation &evaluation = result.evaluation;
-    evaluation.textPath = QStringLiteral("/data/heldout.txt");
-    evaluation.original.perplexity = 5.25;
-    evaluation.compressed.perplexity = 5.5;
-    evaluation.compressed.contextLength = 256;
-    evaluation.compressed.stride = 128;
-    evaluation.compressed.bytes = 30000;
-    return result;
+    return test::sampleCompressionResult(
+        QStringLiteral("demo:student"), QStringLiteral("/tmp/student-4bpw-nwc.nwc"),
+        {test::sampleTensorRow(QStringLiteral("model.layers.0.self_attn.q_proj.weight"), 256, 256,
+                               CompressionMethod::Nwc, 33000),
+         test::sampleTensorRow(QStringLiteral("model.layers.0.mlp.up_proj.weight"), 256, 256,
+                               CompressionMethod::Rtn, 33000)},
+        5.2e5, 5.25e5, 700000);
 }
 
 /// Every scene the test opens. Add new dialogs and views here.
@@ -506,17 +457,8 @@ const QVector<Scene> &scenes() {
          [](MainWindow &window, Collector &collector) {
              static QTemporaryDir folder;
              QVERIFY(folder.isValid());
-             SweepSettings settings;
-             settings.model = QStringLiteral("demo:student");
-             settings.bits = {4};
-             settings.methods = {QStringLiteral("rtn"), QStringLiteral("nwc"),
-                                 QStringLiteral("nwc+ldlq")};
-             settings.textPath = demoHeldoutTextPath();
-             settings.contextLength = 64;
-             settings.stride = 0;
-             settings.maxBytes = 4000;
-             settings.calibrationSamples = 4;
-             settings.calibrationLength = 64;
+             const SweepSettings settings = test::quickDemoSweep(
+                 {QStringLiteral("rtn"), QStringLiteral("nwc"), QStringLiteral("nwc+ldlq")});
              QSignalSpy finished(&window, &MainWindow::sweepFinished);
              QSignalSpy failed(&window, &MainWindow::sweepFailed);
              QVERIFY(window.startSweep(settings, folder.filePath(QStringLiteral("sweep.h5"))) != 0);
@@ -551,12 +493,7 @@ const QVector<Scene> &scenes() {
 }
 
 bool demoModelsInstalled() {
-    try {
-        return QFileInfo::exists(Checkpoint::resolveSpec(QStringLiteral("demo:student")) +
-                                 QStringLiteral("/model.safetensors"));
-    } catch (const Error &) {
-        return false;
-    }
+    return test::demoModelInstalled(QStringLiteral("demo:student"));
 }
 
 } // namespace
@@ -588,9 +525,7 @@ private:
 };
 
 void TestGermanUi::initTestCase() {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName(QStringLiteral("nwc-workbench-test"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_germanui"));
+    test::useTestSettings("tst_germanui");
     QSettings().clear();
 
     m_catalog = readCatalog(QStringLiteral(NWC_GERMAN_CATALOG));

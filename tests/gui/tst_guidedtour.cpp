@@ -5,10 +5,10 @@
 // for the workbench through TourActions. tst_guidedtour_demo runs the whole tour on the demo
 // models.
 #include "analysis/sweepsession.h"
-#include "analysis/sweepsession.h"
 #include "customplot.h"
 #include "generationpane.h"
 #include "guidedtour.h"
+#include "guitesting.h"
 #include "histogramplot.h"
 #include "importanceview.h"
 #include "jobs/jobrunner.h"
@@ -137,9 +137,7 @@ private Q_SLOTS:
 };
 
 void TestGuidedTour::initTestCase() {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName(QStringLiteral("nwc-workbench-test"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_guidedtour"));
+    test::useTestSettings("tst_guidedtour");
 }
 
 void TestGuidedTour::init() {

@@ -7,6 +7,7 @@
 #include "customplot.h"
 #include "generationpane.h"
 #include "guidedtour.h"
+#include "guitesting.h"
 #include "histogramplot.h"
 #include "importanceview.h"
 #include "io/checkpoint.h"
@@ -38,12 +39,7 @@ using namespace nwc;
 namespace {
 
 bool demoModelsInstalled() {
-    try {
-        return QFileInfo::exists(Checkpoint::resolveSpec(QStringLiteral("demo:teacher")) +
-                                 QStringLiteral("/model.safetensors"));
-    } catch (const Error &) {
-        return false;
-    }
+    return test::demoModelInstalled(QStringLiteral("demo:teacher"));
 }
 
 /// Closes the visible dialogs of `window` (error boxes the main window opened).
@@ -65,9 +61,7 @@ private Q_SLOTS:
 };
 
 void TestGuidedTourDemo::initTestCase() {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName(QStringLiteral("nwc-workbench-test"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_guidedtour_demo"));
+    test::useTestSettings("tst_guidedtour_demo");
     QSettings().clear();
     if (!demoModelsInstalled())
         QSKIP("the demo models are not built (run 'nwc train-demo')");

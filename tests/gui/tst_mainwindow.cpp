@@ -1,5 +1,6 @@
 // MainWindow: opening models in jobs, errors, recent models, drag and drop, docks, settings.
 #include "generationpane.h"
+#include "guitesting.h"
 #include "mainwindow.h"
 #include "modelbrowser.h"
 
@@ -67,9 +68,7 @@ private Q_SLOTS:
 };
 
 void TestMainWindow::initTestCase() {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName(QStringLiteral("nwc-workbench-test"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
+    test::useTestSettings("tst_mainwindow");
     if (!QFileInfo::exists(kTinyRandom + QStringLiteral("/model.safetensors")))
         QSKIP("tiny-random-llama-2-hf is not in the external test data");
 }

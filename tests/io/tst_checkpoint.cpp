@@ -44,6 +44,19 @@ QString storiesPath() {
     return externalDir(QStringLiteral("llama2c-stories260K/stories260K.bin"));
 }
 
+/// "hidden H, inner I, layers L, heads Q/KV, head dim D, vocab V": the sizes of a config, to
+/// compare in one assertion.
+QString sizesOf(const ModelConfig &c) {
+    return QStringLiteral("hidden %1, inner %2, layers %3, heads %4/%5, head dim %6, vocab %7")
+        .arg(c.hiddenSize)
+        .arg(c.intermediateSize)
+        .arg(c.numLayers)
+        .arg(c.numHeads)
+        .arg(c.numKvHeads)
+        .arg(c.headDim)
+        .arg(c.vocabSize);
+}
+
 QByteArray readFile(const QString &path) {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
@@ -273,12 +286,8 @@ void TestCheckpoint::hfDirectoryValues() {
     QCOMPARE(checkpoint->source(), tinyLlamaDir());
     const ModelConfig &config = checkpoint->config();
     QCOMPARE(config.architecture, Architecture::Llama);
-    QCOMPARE(config.hiddenSize, 16);
-    QCOMPARE(config.intermediateSize, 64);
-    QCOMPARE(config.numLayers, 2);
-    QCOMPARE(config.numHeads, 4);
-    QCOMPARE(config.numKvHeads, 4);
-    QCOMPARE(config.vocabSize, 3000);
+    QCOMPARE(sizesOf(config),
+             QStringLiteral("hidden 16, inner 64, layers 2, heads 4/4, head dim 4, vocab 3000"));
     QCOMPARE(config.tieWordEmbeddings, false);
     QCOMPARE(checkpoint->configJson(), readFile(tinyLlamaDir() + QStringLiteral("/config.json")));
     QVERIFY(checkpoint->tokenizerPath().isEmpty());
@@ -458,13 +467,8 @@ void TestCheckpoint::llama2cStories() {
              qPrintable(checkpoint->tokenizerPath()));
     const ModelConfig &config = checkpoint->config();
     QCOMPARE(config.architecture, Architecture::Llama);
-    QCOMPARE(config.hiddenSize, 64);
-    QCOMPARE(config.numLayers, 5);
-    QCOMPARE(config.numHeads, 8);
-    QCOMPARE(config.numKvHeads, 4);
-    QCOMPARE(config.headDim, 8);
-    QCOMPARE(config.intermediateSize, 172);
-    QCOMPARE(config.vocabSize, 512);
+    QCOMPARE(sizesOf(config),
+             QStringLiteral("hidden 64, inner 172, layers 5, heads 8/4, head dim 8, vocab 512"));
     QCOMPARE(config.maxPositions, 512);
     QCOMPARE(config.tieWordEmbeddings, true);
     QCOMPARE(config.rmsNormEps, 1e-5);

@@ -29,28 +29,6 @@ using namespace nwc;
 
 namespace {
 
-/// A small Llama config; Checkpoint::open needs one beside the .safetensors file.
-const char kConfigJson[] = R"({
-    "architectures": ["LlamaForCausalLM"],
-    "model_type": "llama",
-    "hidden_size": 8,
-    "intermediate_size": 16,
-    "num_attention_heads": 2,
-    "num_key_value_heads": 2,
-    "num_hidden_layers": 1,
-    "vocab_size": 16,
-    "max_position_embeddings": 32,
-    "rms_norm_eps": 1e-05,
-    "rope_theta": 10000,
-    "tie_word_embeddings": true
-})";
-
-bool writeFile(const QString &path, const QByteArray &bytes) {
-    QFile file(path);
-    return file.open(QIODevice::WriteOnly | QIODevice::Truncate) &&
-           file.write(bytes) == bytes.size();
-}
-
 /// What a checkpoint holds, in file order.
 struct Snapshot {
     QStringList names;
@@ -71,14 +49,9 @@ Snapshot readAll(const QString &path) {
     return snapshot;
 }
 
-using test::Outcome;
+using test::kTinyLlamaConfigJson;
+using test::replaceFileBytes;
 using test::sameBits;
-
-/// Reads `path` completely (see test::attemptRead).
-Outcome attempt(const QString &path, const QString &what, Snapshot *snapshot,
-                QStringList *failures) {
-    return test::attemptRead(path, what, readAll, snapshot, failures);
-}
 
 } // namespace
 
@@ -93,8 +66,6 @@ private Q_SLOTS:
 
 private:
     /// Writes `bytes` as the model file and returns its path.
-    QString install(const QByteArray &bytes);
-    QString fail(const QStringList &failures, int cases) const;
 
     QTemporaryDir m_dir;
     QString m_path;
@@ -105,7 +76,8 @@ private:
 
 void TestCorruptionSafetensors::initTestCase() {
     QVERIFY(m_dir.isValid());
-    QVERIFY(writeFile(m_dir.filePath(QStringLiteral("config.json")), QByteArray(kConfigJson)));
+    QVERIFY(replaceFileBytes(m_dir.filePath(QStringLiteral("config.json")),
+                             QByteArray(kTinyLlamaConfigJson)));
     m_path = m_dir.filePath(QStringLiteral("model.safetensors"));
 
     std::mt19937_64 rng(20240607);
@@ -137,40 +109,19 @@ void TestCorruptionSafetensors::initTestCase() {
     QCOMPARE(m_expected.names.size(), 5);
 }
 
-QString TestCorruptionSafetensors::install(const QByteArray &bytes) {
-    if (!writeFile(m_path, bytes))
-        qFatal("cannot write %s", qPrintable(m_path));
-    return m_path;
-}
-
-QString TestCorruptionSafetensors::fail(const QStringList &failures, int cases) const {
-    return QStringLiteral("%1 of %2 cases failed:\n").arg(failures.size()).arg(cases) +
-           failures.mid(0, 20).join(QLatin1Char('\n'));
-}
-
 void TestCorruptionSafetensors::truncations() {
     const qsizetype size = m_original.size();
-    QVector<qsizetype> offsets;
-    for (int i = 0; i < 64; ++i)
-        offsets.append(size * i / 64);
+    // The length prefix, the bytes around the header's end, and the last bytes.
+    QVector<qsizetype> sensitive;
     for (qsizetype o = 0; o <= 16; ++o)
-        offsets.append(o);
+        sensitive.append(o);
     for (qsizetype o = m_headerEnd - 8; o <= m_headerEnd + 8; ++o)
-        offsets.append(o);
-    for (qsizetype o = size - 16; o < size; ++o)
-        offsets.append(o);
-    std::sort(offsets.begin(), offsets.end());
-    offsets.erase(std::unique(offsets.begin(), offsets.end()), offsets.end());
-
-    QStringList failures;
-    for (qsizetype offset : std::as_const(offsets)) {
-        QVERIFY(offset >= 0 && offset < size);
-        const QString what = QStringLiteral("truncated to %1 of %2 bytes").arg(offset).arg(size);
-        Snapshot snapshot;
-        if (attempt(install(m_original.left(offset)), what, &snapshot, &failures) == Outcome::Read)
-            failures.append(what + QStringLiteral(": read without an error"));
-    }
-    QVERIFY2(failures.isEmpty(), qPrintable(fail(failures, int(offsets.size()))));
+        sensitive.append(o);
+    const QVector<qsizetype> offsets = test::truncationOffsets(size, sensitive);
+    QVERIFY(offsets.front() >= 0 && offsets.back() < size);
+    const QStringList failures =
+        test::truncationFailures<Snapshot>(m_path, m_original, offsets, readAll);
+    QVERIFY2(failures.isEmpty(), qPrintable(test::failureReport(failures, int(offsets.size()))));
     qInfo("%d truncations", int(offsets.size()));
 }
 
@@ -184,14 +135,14 @@ void TestCorruptionSafetensors::headerBitFlips() {
     for (int i = 0; i < cases; ++i) {
         const qsizetype at = byteAt(rng);
         const int bit = bitAt(rng);
-        QByteArray bytes = m_original;
-        bytes[at] = char(bytes[at] ^ (1 << bit));
+        const QByteArray bytes = test::withBitFlipped(m_original, at, bit);
         const QString what = QStringLiteral("bit %1 of header byte %2 ('%3')")
                                  .arg(bit)
                                  .arg(at)
                                  .arg(QLatin1Char(m_original[at]));
         Snapshot got;
-        if (attempt(install(bytes), what, &got, &failures) == Outcome::Error) {
+        if (test::attemptRead(test::installBytes(m_path, bytes), what, readAll, &got, &failures) ==
+            test::Outcome::Error) {
             ++errors;
             continue;
         }
@@ -203,7 +154,7 @@ void TestCorruptionSafetensors::headerBitFlips() {
         if (!same)
             failures.append(what + QStringLiteral(": silent wrong result"));
     }
-    QVERIFY2(failures.isEmpty(), qPrintable(fail(failures, cases)));
+    QVERIFY2(failures.isEmpty(), qPrintable(test::failureReport(failures, cases)));
     qInfo("%d header flips, %d refused, %d read back identical", cases, errors, cases - errors);
 }
 
@@ -216,18 +167,18 @@ void TestCorruptionSafetensors::dataBitFlips() {
     for (int i = 0; i < cases; ++i) {
         const qsizetype at = byteAt(rng);
         const int bit = bitAt(rng);
-        QByteArray bytes = m_original;
-        bytes[at] = char(bytes[at] ^ (1 << bit));
+        const QByteArray bytes = test::withBitFlipped(m_original, at, bit);
         const QString what = QStringLiteral("bit %1 of data byte %2").arg(bit).arg(at);
         Snapshot got;
-        if (attempt(install(bytes), what, &got, &failures) == Outcome::Error)
+        if (test::attemptRead(test::installBytes(m_path, bytes), what, readAll, &got, &failures) ==
+            test::Outcome::Error)
             continue;
         // No checksum: values may change, the layout may not.
         if (got.names != m_expected.names || got.dtypes != m_expected.dtypes ||
             got.shapes != m_expected.shapes)
             failures.append(what + QStringLiteral(": layout changed"));
     }
-    QVERIFY2(failures.isEmpty(), qPrintable(fail(failures, cases)));
+    QVERIFY2(failures.isEmpty(), qPrintable(test::failureReport(failures, cases)));
 }
 
 QTEST_GUILESS_MAIN(TestCorruptionSafetensors)

@@ -31,17 +31,7 @@ int32_t byteToken(uchar byte) {
 /// Token chain[i] gets the unit embedding e_i and lm_head row chain[i+1] = 10 e_i, so greedy
 /// decoding walks the chain; all other tokens have zero embeddings (uniform next token).
 std::shared_ptr<LanguageModel> chainModel(const std::vector<int32_t> &chain, int maxPositions) {
-    ModelConfig config;
-    config.architecture = Architecture::Llama;
-    config.architectureName = QStringLiteral("LlamaForCausalLM");
-    config.hiddenSize = Hidden;
-    config.intermediateSize = 16;
-    config.numLayers = 1;
-    config.numHeads = 2;
-    config.numKvHeads = 1;
-    config.headDim = 4;
-    config.vocabSize = Vocab;
-    config.maxPositions = maxPositions;
+    ModelConfig config = ModelConfig::withShape({Hidden, 16, 1, 2, 1, Vocab, maxPositions});
     config.bosTokenId = Bos;
     config.eosTokenId = Eos;
     std::vector<float> embedding(size_t(Vocab * Hidden), 0.0f);

@@ -19,17 +19,7 @@ QString externalPath(const char *relative) {
 
 /// A minimal checkpoint of the given architecture whose embedding has `vocab` rows.
 std::shared_ptr<MemoryCheckpoint> tinyCheckpoint(Architecture architecture, int vocab) {
-    ModelConfig config;
-    config.architecture = architecture;
-    config.architectureName = architectureName(architecture);
-    config.hiddenSize = 4;
-    config.intermediateSize = 8;
-    config.numLayers = 1;
-    config.numHeads = 1;
-    config.numKvHeads = 1;
-    config.headDim = 4;
-    config.vocabSize = vocab;
-    config.maxPositions = 16;
+    ModelConfig config = ModelConfig::withShape({4, 8, 1, 1, 1, vocab, 16}, architecture);
     config.tieWordEmbeddings = true;
     const bool gpt2 = architecture == Architecture::Gpt2;
     const bool bias = gpt2 || architecture == Architecture::Qwen2;

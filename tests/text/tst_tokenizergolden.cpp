@@ -65,6 +65,19 @@ const Tokenizer *tokenizerFor(const QString &name) {
     return cachedTokenizer(QLatin1String(config->path), QLatin1String(config->hint));
 }
 
+/// The tokenizer for a vector row, or null with `*skip` saying why the row cannot run (the
+/// vector file or the tokenizer file is not in NWC_EXTERNAL_DIR).
+const Tokenizer *vectorRowTokenizer(const QString &config, bool available, QString *skip) {
+    if (!available) {
+        *skip = QStringLiteral("llama.cpp vector files are not in NWC_EXTERNAL_DIR/llamacpp-vocab");
+        return nullptr;
+    }
+    const Tokenizer *tokenizer = tokenizerFor(config);
+    if (!tokenizer)
+        *skip = QStringLiteral("tokenizer file for %1 is not in NWC_EXTERNAL_DIR").arg(config);
+    return tokenizer;
+}
+
 // Rows "<config> #<case>" over the llama.cpp inputs; a row with an empty case list marks a
 // missing vector file.
 void addVocabRows(bool byteLevelOnly) {
@@ -130,12 +143,10 @@ void TestTokenizerGolden::llamaCppVectors() {
     QFETCH(QByteArray, input);
     QFETCH(QList<int>, expected);
     QFETCH(bool, available);
-    if (!available)
-        QSKIP("llama.cpp vector files are not in NWC_EXTERNAL_DIR/llamacpp-vocab");
-    const Tokenizer *tokenizer = tokenizerFor(config);
+    QString skip;
+    const Tokenizer *tokenizer = vectorRowTokenizer(config, available, &skip);
     if (!tokenizer)
-        QSKIP(qPrintable(
-            QStringLiteral("tokenizer file for %1 is not in NWC_EXTERNAL_DIR").arg(config)));
+        QSKIP(qPrintable(skip));
     QCOMPARE(toList(tokenizer->encode(input, false, false)), expected);
 }
 
@@ -150,12 +161,10 @@ void TestTokenizerGolden::roundTrip() {
     QFETCH(QString, config);
     QFETCH(QByteArray, input);
     QFETCH(bool, available);
-    if (!available)
-        QSKIP("llama.cpp vector files are not in NWC_EXTERNAL_DIR/llamacpp-vocab");
-    const Tokenizer *tokenizer = tokenizerFor(config);
+    QString skip;
+    const Tokenizer *tokenizer = vectorRowTokenizer(config, available, &skip);
     if (!tokenizer)
-        QSKIP(qPrintable(
-            QStringLiteral("tokenizer file for %1 is not in NWC_EXTERNAL_DIR").arg(config)));
+        QSKIP(qPrintable(skip));
     const std::vector<int32_t> ids = tokenizer->encode(input, true, false);
     QCOMPARE(tokenizer->decodeBytes(ids, true), input);
     if (findConfig(config)->byteLevel)

@@ -2,6 +2,7 @@
 
 #include "jobs/mismatcherror.h"
 
+#include <QElapsedTimer>
 #include <QSaveFile>
 #include <QTextStream>
 
@@ -41,11 +42,52 @@ void writeFileAtomically(const QString &path, const QByteArray &bytes) {
         throw Error(QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
 }
 
+namespace {
+
+/// Time between progress lines when stderr is not a terminal (a log file, CI, a pipe).
+constexpr qint64 kLogLineMilliseconds = 5000;
+
+/// "1 h 02 min", "3 min 20 s", "42 s".
+QString durationText(double seconds) {
+    const qint64 s = qint64(seconds + 0.5);
+    if (s >= 3600)
+        return QStringLiteral("%1 h %2 min")
+            .arg(s / 3600)
+            .arg((s % 3600) / 60, 2, 10, QLatin1Char('0'));
+    if (s >= 60)
+        return QStringLiteral("%1 min %2 s").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
+    return QStringLiteral("%1 s").arg(s);
+}
+
+} // namespace
+
 void printProgress(double fraction, const QString &message) {
-    if (!isatty(fileno(stderr)))
+    if (isatty(fileno(stderr))) {
+        QTextStream(stderr) << QStringLiteral("\r[%1%] ").arg(int(fraction * 100), 3) << message
+                            << "\x1b[K";
         return;
-    QTextStream(stderr) << QStringLiteral("\r[%1%] ").arg(int(fraction * 100), 3) << message
-                        << "\x1b[K";
+    }
+    // Not a terminal: a whole line at most every few seconds, the first one only once the job
+    // has run that long (short commands stay quiet), with an estimate of the time left. The
+    // estimate restarts when the fraction goes back (a new phase).
+    static QElapsedTimer phase;
+    static QElapsedTimer sinceLine;
+    static double lastFraction = 0;
+    if (!phase.isValid() || fraction + 0.05 < lastFraction) {
+        phase.start();
+        if (!sinceLine.isValid())
+            sinceLine.start();
+    }
+    lastFraction = fraction;
+    if (sinceLine.elapsed() < kLogLineMilliseconds)
+        return;
+    sinceLine.start();
+    QString line = QStringLiteral("[%1%] ").arg(int(fraction * 100), 3) + message;
+    const double elapsed = double(phase.elapsed()) / 1e3;
+    if (fraction > 0.01 && fraction < 1.0 && elapsed > 1.0)
+        line += QStringLiteral(" (about %1 left)")
+                    .arg(durationText(elapsed * (1 - fraction) / fraction));
+    QTextStream(stderr) << line << '\n';
 }
 
 } // namespace nwc::cli

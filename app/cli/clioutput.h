@@ -14,7 +14,9 @@ int runGuarded(const std::function<int()> &command);
 /// Writes `bytes` to `path` atomically (QSaveFile: the old file stays until the new one is
 /// complete); throws nwc::Error naming the file.
 void writeFileAtomically(const QString &path, const QByteArray &bytes);
-/// Progress line on stderr ("\r[ 42%] message"), only when stderr is a terminal.
+/// Progress on stderr: on a terminal one line rewritten in place ("\r[ 42%] message"); otherwise
+/// (a log file, a pipe) a whole line with the time left at most every 5 s, starting once the
+/// job has run 5 s.
 void printProgress(double fraction, const QString &message);
 
 } // namespace nwc::cli

@@ -110,8 +110,10 @@ int runTrainCodec(const QStringList &args) {
     settings.outputPath = command.output.output;
 
     CallbackProgress progress([](double fraction, const QString &message) {
-        printProgress(fraction, message);
-        if (!isatty(2))
+        // Not on a terminal every message is a log line (steps, losses), as before.
+        if (isatty(2))
+            printProgress(fraction, message);
+        else
             QTextStream(stderr) << message << '\n';
     });
     const CodecTrainingReport report = trainCodec(settings, &progress, command.compute);

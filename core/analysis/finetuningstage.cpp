@@ -11,6 +11,7 @@
 #include "io/dtype.h"
 #include "jobs/progresssink.h"
 #include "lm/languagemodel.h"
+#include "lm/transformer.h"
 
 #include <algorithm>
 
@@ -24,6 +25,8 @@ FineTuneOutcome fineTuneBlocks(const CompressionPlan &plan, CodecBank &codecs,
     reportProgress(progress, 0.0, QStringLiteral("loading the model for fine-tuning"));
     PhaseProgress loading(progress, 0.0, 0.02);
     const LanguageModelPtr model = LanguageModel::load(plan.modelSpec, QString(), &loading, plan.settings.compute);
+    // Fine-tuning trains weights through autograd, so 16-bit matrices are widened first.
+    model->runtime().module()->widenWeights();
     CalibrationSettings windowSettings = calibration.settings();
     windowSettings.samples = std::max(windowSettings.samples, calibration.requestedSamples());
     const CalibrationWindows windows =

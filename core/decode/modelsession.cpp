@@ -21,8 +21,9 @@ ModelSession::ModelSession(const LanguageModel &model, int vocabulary)
 
 void ModelSession::feed(const std::vector<int32_t> &ids) {
     torch::NoGradGuard noGrad;
-    const torch::Tensor logits = m_model->runtime().module()->forward(hostTokenRow(ids), &m_cache);
-    m_logits = toHost(logits[0][logits.size(1) - 1].narrow(0, 0, m_vocabulary), torch::kFloat32);
+    const torch::Tensor logits =
+        m_model->runtime().module()->forward(hostTokenRow(ids), &m_cache, 1);
+    m_logits = toHost(logits[0][0].narrow(0, 0, m_vocabulary), torch::kFloat32);
 }
 
 int64_t ModelSession::maxPositions() const {

@@ -109,13 +109,27 @@ torch::Tensor windowInput(const Plan &plan, const Window &window) {
     return torch::tensor(ids, torch::kLong).view({1, int64_t(ids.size())});
 }
 
-/// Logits [scored, vocab] of the positions that predict the window's scored tokens, in float32
-/// on the model's device: the statistics are float32 (or float64) whatever the compute dtype.
-torch::Tensor scoredLogits(TransformerImpl &module, const Plan &plan, const Window &window) {
-    const torch::Tensor logits = module.forward(windowInput(plan, window))[0];
+/// Final hidden states [scored, hidden] (before the final norm) of the positions that predict
+/// the window's scored tokens; head() turns slices of them into logits.
+torch::Tensor scoredHidden(TransformerImpl &module, const Plan &plan, const Window &window) {
+    const torch::Tensor hidden = module.forwardHidden(windowInput(plan, window))[0];
     // Input position of text token i is i - start (+1 with BOS); it is predicted one earlier.
     const int64_t first = window.firstScored - window.start + (plan.bos ? 0 : -1);
-    return logits.narrow(0, first, window.end - window.firstScored).to(torch::kFloat);
+    return hidden.narrow(0, first, window.end - window.firstScored);
+}
+
+/// Float32 logits [rows, vocab] of scored positions [begin, begin + rows), on the model's
+/// device: the statistics are float32 (or float64) whatever the compute dtype.
+torch::Tensor chunkLogits(TransformerImpl &module, const torch::Tensor &hidden, int64_t begin,
+                          int64_t rows) {
+    return module.head(hidden.narrow(0, begin, rows).unsqueeze(0))[0].to(torch::kFloat);
+}
+
+/// Positions per logits chunk for `settings` and a vocabulary of `vocab`.
+int64_t logitChunkPositions(const PerplexitySettings &settings, int64_t vocab) {
+    if (settings.logitChunk > 0)
+        return settings.logitChunk;
+    return std::max<int64_t>(1, kLogitFloatsPerChunk / std::max<int64_t>(1, vocab));
 }
 
 torch::Tensor scoredTargets(const Plan &plan, const Window &window, const torch::Device &device) {
@@ -134,8 +148,23 @@ double quantile(const std::vector<double> &sorted, double q) {
     return sorted[lower] + (sorted[upper] - sorted[lower]) * (position - double(lower));
 }
 
-QString windowMessage(size_t index, size_t count) {
-    return QStringLiteral("window %1/%2").arg(index + 1).arg(count);
+/// Runs `visit(window)` for every window of `plan`, reporting progress and honouring
+/// cancellation before each.
+template <typename Visit>
+void forEachWindow(const Plan &plan, ProgressSink *progress, Visit visit) {
+    const size_t count = plan.windows.size();
+    for (size_t w = 0; w < count; ++w) {
+        throwIfCancelled(progress);
+        reportProgress(progress, double(w) / double(count),
+                       QStringLiteral("window %1/%2").arg(w + 1).arg(count));
+        visit(plan.windows[w]);
+    }
+}
+
+/// Runs `visit(begin, rows)` over [0, count) in pieces of at most `chunk`.
+template <typename Visit> void forEachChunk(int64_t count, int64_t chunk, Visit visit) {
+    for (int64_t begin = 0; begin < count; begin += chunk)
+        visit(begin, std::min(chunk, count - begin));
 }
 
 } // namespace
@@ -146,21 +175,22 @@ PerplexityResult evaluatePerplexity(const LanguageModel &model, const QByteArray
     timer.start();
     const Plan plan = makePlan(model, text, settings);
     TransformerImpl &module = *model.runtime().module();
+    const int64_t chunk = logitChunkPositions(settings, model.config().vocabSize);
     torch::NoGradGuard noGrad;
     double totalNll = 0;
     qint64 scored = 0;
-    for (size_t w = 0; w < plan.windows.size(); ++w) {
-        throwIfCancelled(progress);
-        reportProgress(progress, double(w) / double(plan.windows.size()),
-                       windowMessage(w, plan.windows.size()));
-        const Window &window = plan.windows[w];
-        const torch::Tensor logits = scoredLogits(module, plan, window);
-        const torch::Tensor targets = scoredTargets(plan, window, logits.device());
-        const torch::Tensor logProbs = torch::log_softmax(logits, -1);
-        const torch::Tensor picked = logProbs.gather(1, targets.unsqueeze(1));
-        totalNll -= picked.to(torch::kDouble).sum().item<double>();
+    forEachWindow(plan, progress, [&](const Window &window) {
+        const torch::Tensor hidden = scoredHidden(module, plan, window);
+        const torch::Tensor targets = scoredTargets(plan, window, hidden.device());
+        forEachChunk(hidden.size(0), chunk, [&](int64_t begin, int64_t rows) {
+            const torch::Tensor logProbs =
+                torch::log_softmax(chunkLogits(module, hidden, begin, rows), -1);
+            const torch::Tensor picked =
+                logProbs.gather(1, targets.narrow(0, begin, rows).unsqueeze(1));
+            totalNll -= picked.to(torch::kDouble).sum().item<double>();
+        });
         scored += targets.size(0);
-    }
+    });
     reportProgress(progress, 1.0, QStringLiteral("perplexity done"));
 
     PerplexityResult result;
@@ -198,22 +228,22 @@ ReferenceComparison compareWithReference(const LanguageModel &model, const Langu
     TransformerImpl &referenceModule = *reference.runtime().module();
     const int64_t vocab = std::min(model.config().vocabSize, reference.config().vocabSize);
     torch::NoGradGuard noGrad;
-    constexpr int64_t kChunk = 64; // positions per double-precision block
+    // Positions per block: float64 statistics over the vocabulary, and the logits chunk.
+    const int64_t chunk = std::min<int64_t>(
+        64, logitChunkPositions(settings,
+                                std::max(model.config().vocabSize, reference.config().vocabSize)));
     std::vector<double> kls;
     double squaredSum = 0;
     qint64 sameTop = 0;
-    for (size_t w = 0; w < plan.windows.size(); ++w) {
-        throwIfCancelled(progress);
-        reportProgress(progress, double(w) / double(plan.windows.size()),
-                       windowMessage(w, plan.windows.size()));
-        const Window &window = plan.windows[w];
-        const torch::Tensor logits = scoredLogits(module, plan, window).narrow(1, 0, vocab);
-        const torch::Tensor referenceLogits =
-            scoredLogits(referenceModule, plan, window).narrow(1, 0, vocab).to(logits.device());
-        for (int64_t begin = 0; begin < logits.size(0); begin += kChunk) {
-            const int64_t rows = std::min(kChunk, logits.size(0) - begin);
-            const torch::Tensor m = logits.narrow(0, begin, rows).to(torch::kDouble);
-            const torch::Tensor r = referenceLogits.narrow(0, begin, rows).to(torch::kDouble);
+    forEachWindow(plan, progress, [&](const Window &window) {
+        const torch::Tensor hidden = scoredHidden(module, plan, window);
+        const torch::Tensor referenceHidden = scoredHidden(referenceModule, plan, window);
+        forEachChunk(hidden.size(0), chunk, [&](int64_t begin, int64_t rows) {
+            const torch::Tensor m =
+                chunkLogits(module, hidden, begin, rows).narrow(1, 0, vocab).to(torch::kDouble);
+            const torch::Tensor r = chunkLogits(referenceModule, referenceHidden, begin, rows)
+                                        .narrow(1, 0, vocab)
+                                        .to(m.device(), torch::kDouble);
             const torch::Tensor logP = torch::log_softmax(m, -1);
             const torch::Tensor logQ = torch::log_softmax(r, -1);
             const torch::Tensor q = logQ.exp();
@@ -224,8 +254,8 @@ ReferenceComparison compareWithReference(const LanguageModel &model, const Langu
             kls.insert(kls.end(), values, values + rows);
             squaredSum += (logP.exp() - q).pow(2).sum().item<double>();
             sameTop += (m.argmax(-1) == r.argmax(-1)).sum().item<int64_t>();
-        }
-    }
+        });
+    });
     reportProgress(progress, 1.0, QStringLiteral("comparison done"));
 
     ReferenceComparison result;

@@ -24,7 +24,15 @@ struct PerplexitySettings {
     /// Evaluate only the first maxBytes bytes of the text (-1 = all); a UTF-8 character that
     /// would be cut is left out.
     qint64 maxBytes = -1;
+    /// Positions whose logits are computed at once (0 = as many as fit in
+    /// kLogitFloatsPerChunk floats), so memory does not grow with vocabulary × window. Results
+    /// do not depend on it beyond float rounding.
+    int logitChunk = 0;
 };
+
+/// Logit floats computed at once by the evaluation when PerplexitySettings::logitChunk is 0
+/// (64 MiB of float32).
+constexpr qint64 kLogitFloatsPerChunk = qint64(1) << 24;
 
 /// Measured perplexity and where it came from.
 struct PerplexityResult {

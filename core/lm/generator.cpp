@@ -98,8 +98,8 @@ private:
 /// Runs `ids` through the model, extending the cache; returns the last position's logits as a
 /// contiguous float32 tensor in host memory (sampling reads it there).
 torch::Tensor nextLogits(TransformerImpl &module, const std::vector<int32_t> &ids, KvCache *cache) {
-    const torch::Tensor logits = module.forward(hostTokenRow(ids), cache);
-    return toHost(logits[0][logits.size(1) - 1], torch::kFloat32);
+    const torch::Tensor logits = module.forward(hostTokenRow(ids), cache, 1);
+    return toHost(logits[0][0], torch::kFloat32);
 }
 
 } // namespace
@@ -211,6 +211,7 @@ GenerationResult generate(const LanguageModel &model, const QString &prompt,
     TransformerImpl &module = *model.runtime().module();
     torch::NoGradGuard noGrad;
     KvCache cache;
+    cache.reserve(std::min<int64_t>(maxPositions, int64_t(ids.size()) + settings.maxTokens));
     uint64_t rng = settings.seed;
     TextStream stream(tokenizer, result.promptIds, onText);
 

@@ -45,13 +45,19 @@ int64_t parameterCount(const Checkpoint &checkpoint) {
     return count;
 }
 
-/// Memory the float32 runtime needs: every weight, plus the largest tensor twice while it is
-/// converted (the decoded values and the tensor made from them).
-int64_t runtimeBytes(const Checkpoint &checkpoint) {
+/// Memory the runtime needs: every weight in the type it is held in (matrixStorageType for 2-D
+/// tensors, the compute type otherwise), plus the largest tensor twice as float32 while it is
+/// read (the decoded values and the tensor made from them).
+int64_t runtimeBytes(const Checkpoint &checkpoint, const ComputeOptions &options) {
+    const int64_t matrixBytes = int64_t(c10::elementSize(matrixStorageType(checkpoint, options)));
+    const int64_t otherBytes = int64_t(c10::elementSize(torchComputeType(options)));
     int64_t largest = 0;
-    for (const TensorInfo &tensor : checkpoint.tensors())
+    int64_t total = 0;
+    for (const TensorInfo &tensor : checkpoint.tensors()) {
         largest = std::max<int64_t>(largest, tensor.elementCount());
-    return (parameterCount(checkpoint) + 2 * largest) * int64_t(sizeof(float));
+        total += tensor.elementCount() * (tensor.shape.size() == 2 ? matrixBytes : otherBytes);
+    }
+    return total + 2 * largest * int64_t(sizeof(float));
 }
 
 /// The folder a checkpoint's tokenizer is searched in, for messages.
@@ -101,10 +107,12 @@ std::shared_ptr<LanguageModel> LanguageModel::fromParts(CheckpointPtr checkpoint
                         .arg(tokenizer->vocabSize())
                         .arg(checkpoint->source())
                         .arg(config.vocabSize));
-    requireAvailableMemory(runtimeBytes(*checkpoint),
-                           QStringLiteral("%1 (%2 parameters as float32)")
-                               .arg(checkpoint->source())
-                               .arg(parameterCount(*checkpoint)));
+    requireAvailableMemory(
+        runtimeBytes(*checkpoint, options),
+        QStringLiteral("%1 (%2 parameters, matrices as %3)")
+            .arg(checkpoint->source())
+            .arg(parameterCount(*checkpoint))
+            .arg(QString::fromLatin1(c10::toString(matrixStorageType(*checkpoint, options)))));
     Transformer module(*checkpoint, options, progress);
     module->eval();
 

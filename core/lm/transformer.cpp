@@ -2,14 +2,35 @@
 // (rope), the weight bindings (weightbinding) and runs them; HF export lives in hfexport.
 #include "lm/transformer.h"
 
+#include "compute/linear16.h"
 #include "compute/torchcompute.h"
 #include "jobs/error.h"
 #include "lm/rope.h"
 #include "lm/weightbinding.h"
 
 #include <limits>
+#include <optional>
 
 namespace nwc {
+
+torch::ScalarType matrixStorageType(const Checkpoint &checkpoint, const ComputeOptions &options) {
+    const torch::ScalarType compute = torchComputeType(options);
+    if (compute != torch::kFloat || !torchDevice(options).is_cpu())
+        return compute;
+    std::optional<DType> common;
+    for (const TensorInfo &tensor : checkpoint.tensors()) {
+        if (tensor.shape.size() != 2 || !dtypeIsFloat(tensor.dtype))
+            continue;
+        if (common && *common != tensor.dtype)
+            return compute;
+        common = tensor.dtype;
+    }
+    if (common == DType::BF16)
+        return torch::kBFloat16;
+    if (common == DType::F16)
+        return torch::kFloat16;
+    return compute;
+}
 
 /// The registered submodules and the table that maps checkpoint names onto parameters.
 struct TransformerImpl::Layers : BoundModules {
@@ -35,7 +56,8 @@ TransformerImpl::TransformerImpl(const Checkpoint &checkpoint, const ComputeOpti
     , m_layers(std::make_shared<Layers>()) {
     requireUsableComputeOptions(options);
     applyComputeThreads(options);
-    build(ParameterFactory::uninitialized(computeTensorOptions(options)));
+    build(ParameterFactory::uninitialized(computeTensorOptions(options),
+                                          matrixStorageType(checkpoint, options)));
     loadWeights(checkpoint, progress);
 }
 
@@ -102,6 +124,15 @@ std::vector<std::pair<QString, torch::Tensor>> TransformerImpl::exportWeights() 
     return out;
 }
 
+void TransformerImpl::widenWeights() {
+    torch::NoGradGuard noGrad;
+    const torch::ScalarType compute = torchComputeType(m_options);
+    for (torch::Tensor &parameter : parameters(true)) {
+        if (parameter.scalar_type() != compute)
+            parameter.set_data(parameter.to(compute));
+    }
+}
+
 void TransformerImpl::setInputObserver(InputObserver observer) {
     m_layers->observer = std::move(observer);
 }
@@ -125,19 +156,20 @@ torch::Tensor checkedIds(const torch::Tensor &ids, const torch::Device &device, 
     return input;
 }
 
-/// Token embeddings of `input` (+ learned positions from `start` for GPT-2).
+/// Token embeddings of `input` (+ learned positions from `start` for GPT-2) in the compute type
+/// `dtype` (tables may be held narrower).
 torch::Tensor embedTokens(const ModelConfig &config, const torch::Tensor &tokenTable,
                           const torch::Tensor &positionTable, const torch::Tensor &input,
-                          int64_t start) {
+                          int64_t start, torch::ScalarType dtype) {
     const int64_t time = input.size(1);
-    torch::Tensor x = torch::embedding(tokenTable, input);
+    torch::Tensor x = torch::embedding(tokenTable, input).to(dtype);
     if (isGpt2(config)) {
         if (start + time > config.maxPositions)
             throw Error(QStringLiteral("position %1 is beyond this GPT-2 model's %2 learned "
                                        "positions; use a shorter text or context")
                             .arg(start + time - 1)
                             .arg(config.maxPositions));
-        x = x + positionTable.narrow(0, start, time);
+        x = x + positionTable.narrow(0, start, time).to(dtype);
     }
     return x;
 }
@@ -170,42 +202,43 @@ StepContext stepContext(const ModelConfig &config, const torch::Tensor &invFreq,
 
 } // namespace
 
-torch::Tensor TransformerImpl::forward(const torch::Tensor &ids, KvCache *cache) {
+torch::Tensor TransformerImpl::forward(const torch::Tensor &ids, KvCache *cache,
+                                       int64_t lastPositions) {
+    torch::Tensor hidden = forwardHidden(ids, cache);
+    const int64_t time = hidden.size(1);
+    if (lastPositions > 0 && lastPositions < time)
+        hidden = hidden.narrow(1, time - lastPositions, lastPositions);
+    return head(hidden);
+}
+
+torch::Tensor TransformerImpl::forwardHidden(const torch::Tensor &ids, KvCache *cache) {
     Layers &l = *m_layers;
     const torch::Device device = l.embed->weight.device();
     const torch::Tensor input = checkedIds(ids, device, m_config.vocabSize);
     const int64_t time = input.size(1);
     const int64_t start = cache ? cache->length : 0;
-    if (cache) {
-        const size_t layers = size_t(m_config.numLayers);
-        if (cache->keys.size() != layers || cache->values.size() != layers) {
-            if (cache->length != 0)
-                throw Error(QStringLiteral("the KV cache belongs to a different model"));
-            cache->keys.assign(layers, torch::Tensor());
-            cache->values.assign(layers, torch::Tensor());
-        }
-    }
-
+    if (cache && !cache->prepare(size_t(m_config.numLayers)))
+        throw Error(QStringLiteral("the KV cache belongs to a different model"));
+    const torch::ScalarType dtype = torchComputeType(m_options);
     torch::Tensor x =
         embedTokens(m_config, l.embed->weight, l.positions ? l.positions->weight : torch::Tensor(),
-                    input, start);
-    StepContext context =
-        stepContext(m_config, l.invFreq, start, time, device, l.embed->weight.scalar_type());
+                    input, start, dtype);
+    StepContext context = stepContext(m_config, l.invFreq, start, time, device, dtype);
     context.cache = cache;
     context.observer = &l.observer;
     for (Block &block : l.blocks)
         x = block->forward(x, context);
-    torch::Tensor logits = head(x);
     if (cache)
         cache->length = start + time;
-    return logits;
+    return x;
 }
 
 torch::Tensor TransformerImpl::embed(const torch::Tensor &ids) {
     Layers &l = *m_layers;
     const torch::Tensor input = checkedIds(ids, l.embed->weight.device(), m_config.vocabSize);
     return embedTokens(m_config, l.embed->weight,
-                       l.positions ? l.positions->weight : torch::Tensor(), input, 0);
+                       l.positions ? l.positions->weight : torch::Tensor(), input, 0,
+                       torchComputeType(m_options));
 }
 
 int TransformerImpl::blockCount() const {
@@ -223,8 +256,8 @@ torch::Tensor TransformerImpl::forwardBlock(int index, const torch::Tensor &hidd
                                    "%1] with at least one position")
                         .arg(m_config.hiddenSize));
     const torch::Device device = l.embed->weight.device();
-    StepContext context = stepContext(m_config, l.invFreq, 0, hidden.size(1), device,
-                                      l.embed->weight.scalar_type());
+    StepContext context =
+        stepContext(m_config, l.invFreq, 0, hidden.size(1), device, torchComputeType(m_options));
     context.observer = &l.observer;
     return l.blocks[size_t(index)]->forward(hidden.to(device), context);
 }
@@ -245,7 +278,10 @@ torch::Tensor TransformerImpl::finalNorm(const torch::Tensor &hidden) {
 torch::Tensor TransformerImpl::head(const torch::Tensor &hidden) {
     Layers &l = *m_layers;
     const torch::Tensor weight = l.lmHead ? l.lmHead->weight : l.embed->weight;
-    return torch::nn::functional::linear(finalNorm(hidden), weight);
+    const torch::Tensor x = finalNorm(hidden);
+    if (weight.scalar_type() == x.scalar_type())
+        return torch::nn::functional::linear(x, weight);
+    return mixedLinear(x, weight, torch::Tensor());
 }
 
 } // namespace nwc

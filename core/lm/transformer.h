@@ -50,10 +50,15 @@ public:
     /// are accepted with or without the "transformer." prefix. Reports per tensor and honours
     /// cancellation.
     void loadWeights(const Checkpoint &checkpoint, ProgressSink *progress = nullptr);
-    /// ids: [batch, time] int64 -> logits [batch, time, vocab]. With a cache, positions start at
+    /// ids: [batch, time] int64 -> logits [batch, time, vocab], or of the last `lastPositions`
+    /// positions only when that is > 0 (generation needs one). With a cache, positions start at
     /// cache->length and the cache is extended. Without a cache and in training mode autograd
     /// flows as usual. Throws nwc::Error for ids outside the vocabulary.
-    torch::Tensor forward(const torch::Tensor &ids, KvCache *cache = nullptr);
+    torch::Tensor forward(const torch::Tensor &ids, KvCache *cache = nullptr,
+                          int64_t lastPositions = 0);
+    /// forward() without the head: the last block's hidden states [batch, time, hidden], before
+    /// the final norm; head() turns any slice of them into logits (chunked evaluation).
+    torch::Tensor forwardHidden(const torch::Tensor &ids, KvCache *cache = nullptr);
 
     // Block-wise evaluation of whole sequences (no cache, positions from 0), e.g. to collect
     // calibration statistics one decoder block at a time:
@@ -71,7 +76,7 @@ public:
     /// The final norm; the observer sees its output as the input of lm_head (or of the tied
     /// embedding).
     torch::Tensor finalNorm(const torch::Tensor &hidden);
-    /// finalNorm + lm_head: logits [batch, time, vocab].
+    /// finalNorm + lm_head: logits [batch, time, vocab] in the compute type.
     torch::Tensor head(const torch::Tensor &hidden);
 
     /// Weights under the names a HF checkpoint of this architecture uses, in [out, in] HF
@@ -86,6 +91,9 @@ public:
     /// Replaces one weight given in HF layout (e.g. a decompressed tensor). Throws nwc::Error for
     /// an unknown name or a wrong shape.
     void setWeight(const QString &name, const torch::Tensor &value);
+    /// Converts parameters held narrower than the compute type (16-bit matrices of a 16-bit
+    /// checkpoint) to the compute type, e.g. before training them through autograd.
+    void widenWeights();
     /// Installs (or, with an empty function, removes) the observer of linear-layer inputs, e.g.
     /// for calibration statistics. Not thread-safe: use a module of its own for calibration.
     void setInputObserver(InputObserver observer);
@@ -106,6 +114,12 @@ private:
     std::shared_ptr<Layers> m_layers;
 };
 TORCH_MODULE(Transformer);
+
+/// The type a checkpoint's matrices (projections, embeddings, lm_head) are held in: their
+/// stored 16-bit type when every 2-D floating tensor has the same one and the options compute
+/// in float32 on the CPU, else the compute type (docs/architecture.md,
+/// 16-bit weights). Norms and biases are always held in the compute type.
+torch::ScalarType matrixStorageType(const Checkpoint &checkpoint, const ComputeOptions &options);
 
 /// Owns the runtime of a LanguageModel (what languagemodel.h forward-declares).
 class TransformerHandle {

@@ -1,10 +1,12 @@
 // Transformer layers: projections, norms, embeddings, attention, MLP and the residual block.
 #include "lm/transformerlayers.h"
 
+#include "compute/linear16.h"
 #include "jobs/error.h"
 #include "lm/rope.h"
 
 #include <cmath>
+#include <tuple>
 
 namespace nwc {
 
@@ -92,16 +94,17 @@ ModelConfig completedConfig(ModelConfig config) {
 }
 
 ParameterFactory ParameterFactory::random(const torch::TensorOptions &options) {
-    return ParameterFactory(true, options);
+    return ParameterFactory(true, options, c10::typeMetaToScalarType(options.dtype()));
 }
 
-ParameterFactory ParameterFactory::uninitialized(const torch::TensorOptions &options) {
-    return ParameterFactory(false, options);
+ParameterFactory ParameterFactory::uninitialized(const torch::TensorOptions &options,
+                                                 torch::ScalarType matrixType) {
+    return ParameterFactory(false, options, matrixType);
 }
 
 torch::Tensor ParameterFactory::matrix(int64_t rows, int64_t columns) const {
     if (!m_random)
-        return torch::empty({rows, columns}, m_options);
+        return torch::empty({rows, columns}, m_options.dtype(m_matrixType));
     torch::Tensor values = torch::empty({rows, columns});
     torch::nn::init::normal_(values, 0.0, kInitStd);
     return values.to(m_options);
@@ -123,7 +126,11 @@ ProjectionImpl::ProjectionImpl(int64_t in, int64_t out, bool withBias,
 }
 
 torch::Tensor ProjectionImpl::forward(const torch::Tensor &x) {
-    return torch::nn::functional::linear(x, weight, bias);
+    // 16-bit weights under float32 activations go through mixedLinear (docs/architecture.md,
+    // 16-bit weights); equal types (training, float32 checkpoints) are a plain linear.
+    if (weight.scalar_type() == x.scalar_type())
+        return torch::nn::functional::linear(x, weight, bias);
+    return mixedLinear(x, weight, bias);
 }
 
 NormImpl::NormImpl(int64_t dim, double eps, bool layerNorm, const ParameterFactory &factory)
@@ -190,25 +197,21 @@ torch::Tensor AttentionImpl::forward(const torch::Tensor &x, const StepContext &
         query = applyRope(query, context.cos, context.sin);
         key = applyRope(key, context.cos, context.sin);
     }
-    if (context.cache) {
-        torch::Tensor &cachedKeys = context.cache->keys[size_t(m_layer)];
-        torch::Tensor &cachedValues = context.cache->values[size_t(m_layer)];
-        if (cachedKeys.defined()) {
-            key = torch::cat({cachedKeys, key}, 2);
-            value = torch::cat({cachedValues, value}, 2);
-        }
-        cachedKeys = key;
-        cachedValues = value;
-    }
-    if (m_kvHeads != m_heads) {
-        key = key.repeat_interleave(m_heads / m_kvHeads, 1);
-        value = value.repeat_interleave(m_heads / m_kvHeads, 1);
-    }
+    if (context.cache)
+        std::tie(key, value) = context.cache->append(size_t(m_layer), key, value);
+    // Grouped-query attention without repeating keys and values: the `group` query heads that
+    // share key/value head j (heads j*group .. j*group+group-1, as HF's repeat_kv pairs them)
+    // become `group` times as many query rows of head j.
+    const int64_t group = m_heads / m_kvHeads;
+    const int64_t total = key.size(2);
+    const torch::Tensor grouped = query.reshape({batch, m_kvHeads, group * time, m_headDim});
     torch::Tensor scores =
-        torch::matmul(query, key.transpose(-2, -1)) * (1.0 / std::sqrt(double(m_headDim)));
+        torch::matmul(grouped, key.transpose(-2, -1)) * (1.0 / std::sqrt(double(m_headDim)));
     if (context.mask.defined())
-        scores = scores + context.mask;
-    torch::Tensor mixed = torch::matmul(attentionSoftmax(scores), value);
+        scores = (scores.view({batch, m_kvHeads, group, time, total}) + context.mask)
+                     .view({batch, m_kvHeads, group * time, total});
+    torch::Tensor mixed =
+        torch::matmul(attentionSoftmax(scores), value).view({batch, m_heads, time, m_headDim});
     mixed = mixed.transpose(1, 2).reshape({batch, time, m_heads * m_headDim});
     observe(context, m_outputNames, mixed);
     return o(mixed);

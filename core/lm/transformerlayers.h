@@ -27,21 +27,26 @@ ModelConfig completedConfig(ModelConfig config);
 /// How new layer parameters are made. random(): as HF initialises them for training (matrices
 /// and embeddings normal(0, 0.02), norms 1, biases 0), drawn in float32 in host memory so a seed
 /// gives the same model on every device, then converted to `options`. uninitialized(): empty
-/// tensors with `options`, for a checkpoint's weights to be copied in (nothing is drawn).
+/// tensors with `options`, for a checkpoint's weights to be copied in (nothing is drawn);
+/// matrices and embedding tables take `matrixType` (e.g. a 16-bit checkpoint's own type, see
+/// docs/architecture.md, 16-bit weights), norms and biases the options' dtype.
 class ParameterFactory {
 public:
     static ParameterFactory random(const torch::TensorOptions &options);
-    static ParameterFactory uninitialized(const torch::TensorOptions &options);
+    static ParameterFactory uninitialized(const torch::TensorOptions &options,
+                                          torch::ScalarType matrixType);
     torch::Tensor matrix(int64_t rows, int64_t columns) const;
     torch::Tensor ones(int64_t size) const;
     torch::Tensor zeros(int64_t size) const;
 
 private:
-    ParameterFactory(bool random, const torch::TensorOptions &options)
+    ParameterFactory(bool random, const torch::TensorOptions &options, torch::ScalarType matrixType)
         : m_random(random)
-        , m_options(options) {}
+        , m_options(options)
+        , m_matrixType(matrixType) {}
     bool m_random;
     torch::TensorOptions m_options;
+    torch::ScalarType m_matrixType;
 };
 
 /// What every block needs for one forward call.

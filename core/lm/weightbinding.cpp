@@ -144,8 +144,23 @@ void loadBindings(const std::vector<WeightBinding> &bindings, const Checkpoint &
                                "configuration needs %4; the checkpoint does not match "
                                "its config.json")
                     .arg(stored, checkpoint.source(), shapeText(shape), shapeText(expected)));
-        const std::vector<float> values = checkpoint.readFloat32(stored);
-        assignBinding(binding, hostView(values.data(), shape));
+        const torch::ScalarType held = binding.parts.front().scalar_type();
+        if ((held == torch::kBFloat16 && info->dtype == DType::BF16) ||
+            (held == torch::kFloat16 && info->dtype == DType::F16)) {
+            // Held in its stored 16-bit type: the bytes go in as they are, no float32 copy.
+            const QByteArray bytes = checkpoint.readRaw(stored);
+            if (quint64(bytes.size()) != info->byteSize)
+                throw Error(QStringLiteral("tensor '%1' in %2 holds %3 bytes instead of %4; the "
+                                           "checkpoint is damaged")
+                                .arg(stored, checkpoint.source())
+                                .arg(bytes.size())
+                                .arg(info->byteSize));
+            assignBinding(binding, torch::from_blob(const_cast<char *>(bytes.constData()), shape,
+                                                    torch::TensorOptions().dtype(held)));
+        } else {
+            const std::vector<float> values = checkpoint.readFloat32(stored);
+            assignBinding(binding, hostView(values.data(), shape));
+        }
     }
     reportProgress(progress, 1.0, QStringLiteral("weights loaded"));
 }

@@ -49,10 +49,11 @@ void assignBinding(const WeightBinding &binding, const torch::Tensor &hfValue);
 /// The binding's parameters joined in HF layout: a detached float32 copy in host memory.
 torch::Tensor readBinding(const WeightBinding &binding);
 
-/// Fills every binding from `checkpoint` (converted to float32 in host memory, then copied to
-/// the parameters' device and dtype). GPT-2 names are accepted with or without `prefix`.
-/// Throws nwc::Error naming a missing tensor or a shape mismatch; reports per tensor and honours
-/// cancellation.
+/// Fills every binding from `checkpoint`: parameters held in a 16-bit type that the tensor is
+/// stored in get its bytes as they are; the others get them converted to float32 in host
+/// memory, then copied to the parameters' device and dtype. GPT-2 names are accepted with or
+/// without `prefix`. Throws nwc::Error naming a missing tensor or a shape mismatch; reports per
+/// tensor and honours cancellation.
 void loadBindings(const std::vector<WeightBinding> &bindings, const Checkpoint &checkpoint,
                   const ModelConfig &config, const QString &prefix, ProgressSink *progress);
 

@@ -42,16 +42,7 @@ struct BigramModel {
     std::shared_ptr<MemoryCheckpoint> checkpoint;
 
     explicit BigramModel(bool uniform, uint64_t seed = 1) {
-        config.architecture = Architecture::Llama;
-        config.architectureName = QStringLiteral("LlamaForCausalLM");
-        config.hiddenSize = Hidden;
-        config.intermediateSize = 16;
-        config.numLayers = 1;
-        config.numHeads = 2;
-        config.numKvHeads = 2;
-        config.headDim = 4;
-        config.vocabSize = Vocab;
-        config.maxPositions = 64;
+        config = ModelConfig::withShape({Hidden, 16, 1, 2, 2, Vocab, 64});
         config.rmsNormEps = Eps;
         config.bosTokenId = 1;
         config.eosTokenId = 2;
@@ -325,6 +316,36 @@ private Q_SLOTS:
         QVERIFY2(std::abs(c.p99Kl - p99) < 1e-5 * p99,
                  qPrintable(QStringLiteral("%1 vs %2").arg(c.p99Kl).arg(p99)));
         QVERIFY(std::abs(c.rmsDeltaP - std::sqrt(squares / double(n))) < 1e-6);
+    }
+
+    // Logits computed a few positions at a time (memory bounded by chunk x vocabulary) give the
+    // perplexity and the comparison of the whole window at once, up to float32 rounding: a GEMM
+    // of one row sums in another order than one of many (measured 2e-9 relative; allowed 1e-6).
+    void chunkedLogitsGiveSameResults() {
+        PerplexitySettings whole;
+        whole.contextLength = 32;
+        whole.stride = 9;
+        const PerplexityResult expected = evaluatePerplexity(*m_model, sampleText(), whole);
+        const BigramModel uniformModel(true);
+        const auto uniform = uniformModel.load();
+        const ReferenceComparison expectedKl =
+            compareWithReference(*uniform, *m_model, sampleText(), whole);
+        for (int chunk : {1, 3, 7}) {
+            PerplexitySettings chunked = whole;
+            chunked.logitChunk = chunk;
+            const PerplexityResult got = evaluatePerplexity(*m_model, sampleText(), chunked);
+            QCOMPARE(got.tokensScored, expected.tokensScored);
+            QVERIFY2(std::abs(got.meanNll - expected.meanNll) < 1e-6 * expected.meanNll,
+                     qPrintable(QStringLiteral("chunk %1: %2 vs %3")
+                                    .arg(chunk)
+                                    .arg(got.meanNll, 0, 'g', 17)
+                                    .arg(expected.meanNll, 0, 'g', 17)));
+            const ReferenceComparison kl =
+                compareWithReference(*uniform, *m_model, sampleText(), chunked);
+            QCOMPARE(kl.positions, expectedKl.positions);
+            QVERIFY(std::abs(kl.meanKl - expectedKl.meanKl) < 1e-6 * expectedKl.meanKl);
+            QVERIFY(std::abs(kl.p99Kl - expectedKl.p99Kl) < 1e-6 * expectedKl.p99Kl);
+        }
     }
 
     void differentTokenizersAreRefused() {

@@ -1,0 +1,36 @@
+#pragma once
+// Matrix products with weights kept in 16 bits (bfloat16 or float16) while activations stay in
+// float32: the runtime's path for 16-bit checkpoints, so a token reads 2 bytes per weight
+// instead of 4. Core-internal (includes torch). See docs/architecture.md, 16-bit weights.
+
+#include <torch/types.h>
+
+#include <cstdint>
+
+namespace nwc {
+
+/// Rows of activations up to which mixedLinear() runs the fused kernel (convert and multiply in
+/// registers, memory-bound: decode). Above it the weight is widened block by block into a
+/// float32 scratch buffer and multiplied by LibTorch's GEMM (compute-bound: prefill).
+constexpr int64_t kFusedLinearMaxRows = 8;
+
+/// Output rows widened at once on the scratch path (bounds the scratch buffer).
+constexpr int64_t kWidenScratchFloats = int64_t(4) << 20;
+
+/// y = x Wᵀ + b. `x` [..., in] float32, `weight` [out, in] bfloat16, float16 or float32 on the
+/// CPU, contiguous; `bias` [out] (any floating type) or undefined. Accumulates in float32 and
+/// returns float32 [..., out]. Uses the intra-op threads (at::parallel_for over output rows).
+/// Other devices or dtypes fall back to torch::nn::functional::linear after converting the
+/// weight.
+torch::Tensor mixedLinear(const torch::Tensor &x, const torch::Tensor &weight,
+                          const torch::Tensor &bias);
+
+/// The fused kernel alone (exposed for tests and benchmarks): y[r, o] = Σ_i x[r, i] · W[o, i]
+/// for `rows` rows, W in bfloat16 (`float16` false) or float16, all contiguous host memory.
+void fusedLinear16(const float *x, const uint16_t *weight, float *y, int64_t rows, int64_t in,
+                   int64_t out, bool float16);
+
+/// Which instruction set fusedLinear16 uses on this CPU: "avx512", "avx2" or "scalar".
+const char *fusedLinear16Isa();
+
+} // namespace nwc

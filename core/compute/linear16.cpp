@@ -93,27 +93,46 @@ template <int Rows>
 __attribute__((target("avx512f,avx512bw,avx512vl,fma,f16c"))) void
 rowsAvx512(const float *x, const uint16_t *w, float *y, int64_t in, int64_t out, int64_t begin,
            int64_t end, bool float16) {
+    // Independent accumulators per row so that few rows do not wait on one FMA chain: the
+    // product is then bound by reading the weights.
+    constexpr int Chains = Rows >= 4 ? 1 : 4 / Rows;
+    constexpr int64_t Step = 16 * Chains;
+    const int64_t unrolledEnd = in - in % Step;
     const int64_t vectorEnd = in - in % 16;
     const __mmask16 tail = __mmask16((1u << (in % 16)) - 1u);
     for (int64_t o = begin; o < end; ++o) {
         const uint16_t *row = w + o * in;
-        __m512 acc[Rows];
+        __m512 acc[Rows][Chains];
         for (int r = 0; r < Rows; ++r)
-            acc[r] = _mm512_setzero_ps();
-        for (int64_t i = 0; i < vectorEnd; i += 16) {
+            for (int c = 0; c < Chains; ++c)
+                acc[r][c] = _mm512_setzero_ps();
+        for (int64_t i = 0; i < unrolledEnd; i += Step) {
+            for (int c = 0; c < Chains; ++c) {
+                const int64_t at = i + 16 * c;
+                const __m512 v = widen16(
+                    _mm256_loadu_si256(reinterpret_cast<const __m256i *>(row + at)), float16);
+                for (int r = 0; r < Rows; ++r)
+                    acc[r][c] = _mm512_fmadd_ps(v, _mm512_loadu_ps(x + r * in + at), acc[r][c]);
+            }
+        }
+        for (int64_t i = unrolledEnd; i < vectorEnd; i += 16) {
             const __m512 v =
                 widen16(_mm256_loadu_si256(reinterpret_cast<const __m256i *>(row + i)), float16);
             for (int r = 0; r < Rows; ++r)
-                acc[r] = _mm512_fmadd_ps(v, _mm512_loadu_ps(x + r * in + i), acc[r]);
+                acc[r][0] = _mm512_fmadd_ps(v, _mm512_loadu_ps(x + r * in + i), acc[r][0]);
         }
         if (tail) {
             const __m512 v = widen16(_mm256_maskz_loadu_epi16(tail, row + vectorEnd), float16);
             for (int r = 0; r < Rows; ++r)
-                acc[r] =
-                    _mm512_fmadd_ps(v, _mm512_maskz_loadu_ps(tail, x + r * in + vectorEnd), acc[r]);
+                acc[r][0] = _mm512_fmadd_ps(v, _mm512_maskz_loadu_ps(tail, x + r * in + vectorEnd),
+                                            acc[r][0]);
         }
-        for (int r = 0; r < Rows; ++r)
-            y[r * out + o] = _mm512_reduce_add_ps(acc[r]);
+        for (int r = 0; r < Rows; ++r) {
+            __m512 sum = acc[r][0];
+            for (int c = 1; c < Chains; ++c)
+                sum = _mm512_add_ps(sum, acc[r][c]);
+            y[r * out + o] = _mm512_reduce_add_ps(sum);
+        }
     }
 }
 
@@ -233,6 +252,11 @@ torch::Tensor mixedLinear(const torch::Tensor &x, const torch::Tensor &weight,
     if (rows <= kFusedLinearMaxRows) {
         fusedLinear16(input.data_ptr<float>(), reinterpret_cast<const uint16_t *>(w.data_ptr()),
                       y.data_ptr<float>(), rows, in, out, w.scalar_type() == torch::kFloat16);
+    } else if (w.scalar_type() == torch::kBFloat16) {
+        // LibTorch's bfloat16 GEMM (oneDNN, AVX512-BF16 where the CPU has it) with float32
+        // accumulation: the activations are rounded to bfloat16 (bench_linear16: 2x the float32
+        // GEMM, 2.6x widening into scratch, at the prefill shapes of 0.5-7 B models).
+        y = torch::mm(input.view({rows, in}).to(torch::kBFloat16), w.t()).to(torch::kFloat);
     } else {
         widenedProduct(input.view({rows, in}), w, y);
     }

@@ -10,8 +10,10 @@
 namespace nwc {
 
 /// Rows of activations up to which mixedLinear() runs the fused kernel (convert and multiply in
-/// registers, memory-bound: decode). Above it the weight is widened block by block into a
-/// float32 scratch buffer and multiplied by LibTorch's GEMM (compute-bound: prefill).
+/// registers, memory-bound: decode). Above it (prefill, evaluation) bfloat16 weights go through
+/// LibTorch's bfloat16 GEMM (activations and outputs rounded to bfloat16, float32
+/// accumulation), float16 weights are widened block by block into a float32 scratch buffer for
+/// LibTorch's float32 GEMM. Chosen with bench_linear16 (docs/architecture.md, 16-bit weights).
 constexpr int64_t kFusedLinearMaxRows = 8;
 
 /// Output rows widened at once on the scratch path (bounds the scratch buffer).
@@ -19,7 +21,8 @@ constexpr int64_t kWidenScratchFloats = int64_t(4) << 20;
 
 /// y = x Wᵀ + b. `x` [..., in] float32, `weight` [out, in] bfloat16, float16 or float32 on the
 /// CPU, contiguous; `bias` [out] (any floating type) or undefined. Accumulates in float32 and
-/// returns float32 [..., out]. Uses the intra-op threads (at::parallel_for over output rows).
+/// returns float32 [..., out]; see kFusedLinearMaxRows for the paths. Uses the intra-op threads
+/// (OpenMP, over output rows).
 /// Other devices or dtypes fall back to torch::nn::functional::linear after converting the
 /// weight.
 torch::Tensor mixedLinear(const torch::Tensor &x, const torch::Tensor &weight,

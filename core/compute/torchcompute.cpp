@@ -7,6 +7,9 @@
 
 #include <ATen/Parallel.h>
 
+#include <algorithm>
+#include <thread>
+
 namespace nwc {
 
 QString libTorchBuildDescription() {
@@ -71,8 +74,13 @@ void requireUsableComputeOptions(const ComputeOptions &options) {
                         .arg(options.threads));
 }
 
-void applyComputeThreads(const ComputeOptions &options) {
-    at::set_num_threads(options.threads > 0 ? options.threads : kDefaultIntraOpThreads);
+void applyComputeThreads(const ComputeOptions &options, int64_t largestMatrixElements) {
+    int threads = kDefaultIntraOpThreads;
+    if (options.threads > 0)
+        threads = options.threads;
+    else if (largestMatrixElements >= kParallelMatrixElements)
+        threads = std::max(1, int(std::thread::hardware_concurrency()));
+    at::set_num_threads(threads);
 }
 
 torch::Tensor toHost(const torch::Tensor &tensor) {

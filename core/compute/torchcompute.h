@@ -34,9 +34,15 @@ torch::TensorOptions floatTensorOptions(const ComputeOptions &options);
 /// Checks `options` before any work (device usable, threads ≥ 0); throws nwc::Error otherwise.
 void requireUsableComputeOptions(const ComputeOptions &options);
 
+/// Matrices from this many elements up make the default thread count every core: bench_linear16
+/// measured 1.7-1.9x faster decode products with two threads from 4 M elements (0.5-7 B
+/// models), and no gain or a loss on the demo models' 0.2 M-element matrices.
+constexpr int64_t kParallelMatrixElements = int64_t(1) << 20;
+
 /// The one place LibTorch's intra-op thread count is decided: `options.threads` when > 0, else
-/// kDefaultIntraOpThreads. Called by every entry point that builds a model or trains.
-void applyComputeThreads(const ComputeOptions &options);
+/// every core when the model's largest matrix has at least kParallelMatrixElements elements,
+/// else kDefaultIntraOpThreads. Called by every entry point that builds a model or trains.
+void applyComputeThreads(const ComputeOptions &options, int64_t largestMatrixElements = 0);
 
 /// "LibTorch 1.13.0 (CPU build)" or "LibTorch 2.4.0 (CUDA build)".
 QString libTorchBuildDescription();

@@ -8,6 +8,7 @@
 #include "lm/rope.h"
 #include "lm/weightbinding.h"
 
+#include <algorithm>
 #include <limits>
 #include <optional>
 
@@ -55,7 +56,11 @@ TransformerImpl::TransformerImpl(const Checkpoint &checkpoint, const ComputeOpti
     , m_options(options)
     , m_layers(std::make_shared<Layers>()) {
     requireUsableComputeOptions(options);
-    applyComputeThreads(options);
+    int64_t largest = 0;
+    for (const TensorInfo &tensor : checkpoint.tensors())
+        if (tensor.shape.size() == 2)
+            largest = std::max<int64_t>(largest, tensor.elementCount());
+    applyComputeThreads(options, largest);
     build(ParameterFactory::uninitialized(computeTensorOptions(options),
                                           matrixStorageType(checkpoint, options)));
     loadWeights(checkpoint, progress);

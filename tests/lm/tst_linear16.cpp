@@ -74,8 +74,11 @@ void TestLinear16::matchesReference() {
     QFETCH(LinearCase, shape);
     const double error = relativeError(shape.rows, shape.in, shape.out,
                                        shape.half ? torch::kFloat16 : torch::kBFloat16, shape.bias);
-    // float32 accumulation of `in` products: a few float32 ulps per term at most.
-    QVERIFY2(error < 1e-5, qPrintable(QString::number(error)));
+    // Fused kernel and float16 scratch path: float32 accumulation of `in` products, a few
+    // float32 ulps per term at most. Many rows of bfloat16 weights run LibTorch's bfloat16 GEMM,
+    // which rounds the activations and the outputs to bfloat16 (8 significant bits: 2^-8 each).
+    const bool bfloat16Gemm = !shape.half && shape.rows > kFusedLinearMaxRows;
+    QVERIFY2(error < (bfloat16Gemm ? 1e-2 : 1e-5), qPrintable(QString::number(error)));
 }
 
 void TestLinear16::keepsLeadingDimensions() {
@@ -97,11 +100,11 @@ void TestLinear16::sameTypeIsPlainLinear() {
 void TestLinear16::threadsGiveSameResult() {
     // The fused kernel splits output rows over threads; each output is one thread's sum, so the
     // result does not depend on the thread count. The scratch path splits a wide output into
-    // blocks of kWidenScratchFloats / in rows.
+    // blocks of kWidenScratchFloats / in rows (float16 weights; bfloat16 ones use LibTorch's GEMM).
     const int64_t in = 64;
     const int64_t out = kWidenScratchFloats / in + 300;
     torch::manual_seed(5);
-    const torch::Tensor w = torch::randn({out, in}).to(torch::kBFloat16);
+    const torch::Tensor w = torch::randn({out, in}).to(torch::kFloat16);
     const torch::Tensor few = torch::randn({2, in});
     const torch::Tensor many = torch::randn({12, in});
     const int saved = at::get_num_threads();

@@ -10,7 +10,6 @@
 #include "jobs/progresssink.h"
 #include "lm/evaluator.h"
 
-#include <QFile>
 #include <QJsonObject>
 #include <QTextStream>
 
@@ -18,16 +17,6 @@
 
 namespace nwc::cli {
 namespace {
-
-QByteArray readText(const QString &path) {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        throw Error(QStringLiteral("cannot read text file %1: %2").arg(path, file.errorString()));
-    const QByteArray text = file.readAll();
-    if (text.isEmpty())
-        throw Error(QStringLiteral("text file %1 is empty").arg(path));
-    return text;
-}
 
 /// Everything `nwc eval` was asked to do.
 struct EvalCommand {
@@ -71,7 +60,7 @@ int runEval(const QStringList &args) {
     const PerplexitySettings &settings = command.evaluation.windows;
     const OutputOptions &output = command.output;
 
-    const QByteArray text = readText(command.evaluation.textPath);
+    const QByteArray text = readEvaluationText(command.evaluation.textPath);
     const LanguageModelPtr model = loadModel(command.model, options.positionalArguments().first(), command.compute);
     CallbackProgress progress(
         [](double fraction, const QString &message) { printProgress(fraction, message); });

@@ -17,6 +17,7 @@ struct CommandEntry {
 const CommandEntry kCommands[] = {
     {"demo", "run the main job on the built-in demo models and print the results", runDemo},
     {"info", "architecture, parameter count and tensor table of a model", runInfo},
+    {"tokenize", "token ids and pieces of a text, with BOS as evaluation adds it", runTokenize},
     {"generate", "stream a continuation of a prompt", runGenerate},
     {"eval", "perplexity, bits per byte and divergence from a reference model", runEval},
     {"train-demo", "regenerate the demo corpus, tokenizer and the two demo models", runTrainDemo},
@@ -28,8 +29,7 @@ const CommandEntry kCommands[] = {
     {"sweep", "compress at several bit rates with several methods and measure each (resumable)",
      runSweep},
     {"train-codec", "train an NWC codec on the weights of one or more models", runTrainCodec},
-    {"collab", "student alone vs. student steered by a teacher for its first N tokens",
-     runCollab},
+    {"collab", "student alone vs. student steered by a teacher for its first N tokens", runCollab},
     {"collab-bench", "QA accuracy of collaborative decoding over alpha, N and tau (resumable)",
      runCollabBench},
 };

@@ -9,6 +9,8 @@
 namespace nwc::cli {
 
 int runInfo(const QStringList &args);
+/// The token ids and pieces of a text under a model's tokenizer or a tokenizer file.
+int runTokenize(const QStringList &args);
 int runGenerate(const QStringList &args);
 int runEval(const QStringList &args);
 int runTrainDemo(const QStringList &args);

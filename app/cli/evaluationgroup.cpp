@@ -2,6 +2,8 @@
 
 #include "jobs/error.h"
 
+#include <QFile>
+
 namespace nwc::cli {
 
 void addEvaluationOptions(CommandOptions &options, const EvaluationSpec &spec) {
@@ -32,8 +34,7 @@ void addEvaluationOptions(CommandOptions &options, const EvaluationSpec &spec) {
                       .arg(spec.maxBytes),
             QStringLiteral("N"), QString::number(spec.maxBytes)));
     if (spec.bosOption)
-        options.add(QCommandLineOption(QStringLiteral("no-bos"),
-                                       QStringLiteral("Do not start windows with BOS.")));
+        options.add(QCommandLineOption(QStringLiteral("no-bos"), spec.bosHelp));
 }
 
 EvaluationOptions readEvaluationOptions(const CommandOptions &options, const EvaluationSpec &spec) {
@@ -55,6 +56,17 @@ EvaluationOptions readEvaluationOptions(const CommandOptions &options, const Eva
     if (evaluation.windows.contextLength < 2 || evaluation.windows.stride < 0)
         throw Error(QStringLiteral("--ctx must be at least 2 and --stride non-negative"));
     return evaluation;
+}
+
+QByteArray readEvaluationText(const QString &path, bool allowEmpty) {
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        throw Error(QStringLiteral("cannot read text file %1: %2; check the path given to --text")
+                        .arg(path, file.errorString()));
+    const QByteArray text = file.readAll();
+    if (text.isEmpty() && !allowEmpty)
+        throw Error(QStringLiteral("text file %1 is empty; give a file with text in it").arg(path));
+    return text;
 }
 
 } // namespace nwc::cli

@@ -20,8 +20,9 @@ struct EvaluationSpec {
     /// --max-bytes N, default (-1: the whole text).
     bool maxBytesOption = true;
     qint64 maxBytes = -1;
-    /// --no-bos.
+    /// --no-bos, with this help.
     bool bosOption = true;
+    QString bosHelp = QStringLiteral("Do not start windows with BOS.");
 };
 
 /// What the evaluation group read.
@@ -35,5 +36,8 @@ void addEvaluationOptions(CommandOptions &options, const EvaluationSpec &spec = 
 /// Reads and checks the group (--ctx at least 2, --stride not negative).
 EvaluationOptions readEvaluationOptions(const CommandOptions &options,
                                         const EvaluationSpec &spec = {});
+/// The bytes of the --text file at `path`. Throws nwc::Error naming the file when it cannot be
+/// read, or when it is empty and `allowEmpty` is false.
+QByteArray readEvaluationText(const QString &path, bool allowEmpty = false);
 
 } // namespace nwc::cli

@@ -5,38 +5,14 @@
 #include "jobs/error.h"
 #include "jobs/memorybudget.h"
 #include "jobs/progresssink.h"
+#include "lm/checkpointtokenizer.h"
 #include "lm/transformer.h"
 
-#include <QDir>
-#include <QFileInfo>
 #include <algorithm>
 
 namespace nwc {
 
 namespace {
-
-/// The pre-tokenizer a vocab.json / encoder.json tokenizer needs for this architecture.
-QString preTokenizerHint(const ModelConfig &config) {
-    switch (config.architecture) {
-    case Architecture::Gpt2:
-        return QStringLiteral("gpt2");
-    case Architecture::Qwen2:
-        return QStringLiteral("qwen2");
-    case Architecture::Llama:
-    case Architecture::Mistral:
-        return config.vocabSize >= 128000 ? QStringLiteral("llama3") : QString();
-    }
-    return QString();
-}
-
-/// Whether `path` names a tokenizer whose pre-tokenizer is not stored in the file itself.
-bool needsPreTokenizerHint(const QString &path) {
-    const QFileInfo info(path);
-    if (info.isDir())
-        return true;
-    const QString name = info.fileName();
-    return name == QLatin1String("vocab.json") || name == QLatin1String("encoder.json");
-}
 
 int64_t parameterCount(const Checkpoint &checkpoint) {
     int64_t count = 0;
@@ -60,16 +36,6 @@ int64_t runtimeBytes(const Checkpoint &checkpoint, const ComputeOptions &options
     return total + 2 * largest * int64_t(sizeof(float));
 }
 
-/// The folder a checkpoint's tokenizer is searched in, for messages.
-QString searchedFolder(const CheckpointPtr &checkpoint, const QString &spec) {
-    const QFileInfo info(Checkpoint::resolveSpec(spec));
-    if (info.isDir())
-        return QDir::toNativeSeparators(info.absoluteFilePath());
-    if (info.exists())
-        return QDir::toNativeSeparators(info.absolutePath());
-    return checkpoint->source();
-}
-
 } // namespace
 
 LanguageModel::~LanguageModel() = default;
@@ -80,16 +46,8 @@ LanguageModel::load(const QString &spec, const QString &tokenizerPath, ProgressS
     requireUsableComputeOptions(options);
     reportProgress(progress, 0.0, QStringLiteral("opening %1").arg(spec));
     CheckpointPtr checkpoint = Checkpoint::open(spec);
-    const QString path = tokenizerPath.isEmpty() ? checkpoint->tokenizerPath() : tokenizerPath;
-    if (path.isEmpty())
-        throw Error(QStringLiteral("no tokenizer found for %1: looked in %2 for tokenizer.json, "
-                                   "tokenizer.model, vocab.json (+ merges.txt), encoder.json "
-                                   "(+ vocab.bpe) and tok*.bin; pass the tokenizer file with "
-                                   "--tokenizer")
-                        .arg(spec, searchedFolder(checkpoint, spec)));
-    const QString hint =
-        needsPreTokenizerHint(path) ? preTokenizerHint(checkpoint->config()) : QString();
-    std::shared_ptr<const Tokenizer> tokenizer = Tokenizer::load(path, hint);
+    std::shared_ptr<const Tokenizer> tokenizer =
+        loadCheckpointTokenizer(*checkpoint, spec, tokenizerPath);
     return fromParts(std::move(checkpoint), std::move(tokenizer), progress, options);
 }
 

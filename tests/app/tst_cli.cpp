@@ -1,4 +1,6 @@
 // End-to-end tests of the `nwc` command-line tool, run as a separate process.
+#include "clitesting.h"
+
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -9,22 +11,8 @@
 
 namespace {
 
-struct Run {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
-Run runNwc(const QStringList &arguments,
-           const QProcessEnvironment &environment = QProcessEnvironment::systemEnvironment()) {
-    QProcess process;
-    process.setProcessEnvironment(environment);
-    process.start(QStringLiteral(NWC_CLI_PATH), arguments);
-    if (!process.waitForFinished(300000))
-        qFatal("nwc did not finish");
-    return {process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()),
-            QString::fromUtf8(process.readAllStandardError())};
-}
+using Run = nwc::test::CliRun;
+using nwc::test::runNwc;
 
 QString external(const QString &relative) {
     return QStringLiteral(NWC_EXTERNAL_DIR "/") + relative;

@@ -10,6 +10,7 @@
 #include "cli/outputgroup.h"
 #include "cli/pairgroup.h"
 #include "cli/samplinggroup.h"
+#include "clitesting.h"
 
 #include "jobs/error.h"
 
@@ -26,20 +27,8 @@ using namespace nwc::cli;
 
 namespace {
 
-struct Run {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
-Run runNwc(const QStringList &arguments) {
-    QProcess process;
-    process.start(QStringLiteral(NWC_CLI_PATH), arguments);
-    if (!process.waitForFinished(300000))
-        qFatal("nwc did not finish");
-    return {process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()),
-            QString::fromUtf8(process.readAllStandardError())};
-}
+using Run = nwc::test::CliRun;
+using nwc::test::runNwc;
 
 /// "nwc <command> <arguments>" as runCommandLine hands it to a command.
 QStringList argv(const QString &command, const QStringList &arguments) {
@@ -436,11 +425,13 @@ void TestOptionGroups::everyCommandHasJsonAndOneVocabulary() {
         const QString help = runNwc({command, QStringLiteral("--help")}).out;
         QVERIFY2(help.contains(QLatin1String("--json ")), qPrintable(command));
         QVERIFY2(help.contains(QLatin1String("--json=FILE")), qPrintable(command));
-        // Calibration options are spelled --calib-*; --text is evaluation text only.
+        // Calibration options are spelled --calib-*; --text is evaluation text only (tokenize
+        // reads it as eval does: the text whose tokens eval scores).
         for (const char *old : {"  --samples ", "  --seq-len ", "  --calib ", "  --out "})
             QVERIFY2(!help.contains(QLatin1String(old)), qPrintable(command + QLatin1String(old)));
         if (help.contains(QLatin1String("  --text ")))
-            QVERIFY2(command == QLatin1String("eval") || command == QLatin1String("sweep"),
+            QVERIFY2(command == QLatin1String("eval") || command == QLatin1String("sweep") ||
+                         command == QLatin1String("tokenize"),
                      qPrintable(command));
     }
 }

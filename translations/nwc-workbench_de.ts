@@ -2257,6 +2257,10 @@ Open a calibration file, or a .nwc container compressed with calibration.</sourc
         <source>%L1 values are NaN or infinite and were left out.</source>
         <translation>%L1 Werte sind NaN oder unendlich und wurden ausgelassen.</translation>
     </message>
+    <message>
+        <source>Two passes over %L1 values</source>
+        <translation>Zwei Durchläufe über %L1 Werte</translation>
+    </message>
 </context>
 <context>
     <name>nwc::ModelController</name>
@@ -2353,6 +2357,26 @@ Verwenden Sie Datei › Modellordner öffnen… oder ziehen Sie einen Modellordn
     <message>
         <source>&amp;Clear Menu</source>
         <translation>Menü &amp;leeren</translation>
+    </message>
+    <message>
+        <source>%1 is still loading its weights (see the jobs panel).</source>
+        <translation>%1 lädt noch seine Gewichte (siehe die Aufgabenliste).</translation>
+    </message>
+    <message>
+        <source>Loading the weights of %1…</source>
+        <translation>Die Gewichte von %1 werden geladen…</translation>
+    </message>
+    <message>
+        <source>Load %1</source>
+        <translation>%1 laden</translation>
+    </message>
+    <message>
+        <source>loading its weights was cancelled; open it again to run it</source>
+        <translation>das Laden seiner Gewichte wurde abgebrochen; öffnen Sie es erneut, um es auszuführen</translation>
+    </message>
+    <message>
+        <source>Opened %1; loading its weights…</source>
+        <translation>%1 geöffnet; seine Gewichte werden geladen…</translation>
     </message>
 </context>
 <context>

@@ -19,6 +19,8 @@ namespace nwc {
 namespace {
 
 constexpr int kHistogramBins = 64;
+/// Tensors above this many elements are read in chunks of this size for their statistics.
+constexpr qint64 kStatisticsChunk = qint64(1) << 22;
 
 QLabel *valueLabel(QWidget *parent, const QString &objectName) {
     auto *label = new QLabel(parent);
@@ -249,12 +251,29 @@ void ModelBrowser::requestStatistics(const QString &name) {
         tr("Statistics of %1").arg(name), m_channel, this,
         [checkpoint, name](JobContext &context) {
             context.report(0.0, tr("Reading %1").arg(name));
-            const std::vector<float> values = checkpoint->readFloat32(name);
-            throwIfCancelled(&context);
-            context.report(0.5, tr("Computing statistics over %L1 values").arg(values.size()));
+            const TensorInfo *info = checkpoint->findTensor(name);
+            const qint64 count = info ? info->elementCount() : 0;
+            if (!info || !checkpoint->readsRangesDirectly() || count <= kStatisticsChunk) {
+                const std::vector<float> values = checkpoint->readFloat32(name);
+                throwIfCancelled(&context);
+                context.report(0.5, tr("Computing statistics over %L1 values").arg(values.size()));
+                TensorStatistics statistics =
+                    TensorStatistics::compute(values.data(), qint64(values.size()), kHistogramBins);
+                context.report(1.0, tr("%L1 values").arg(values.size()));
+                return statistics;
+            }
+            // Large tensors of mapped files: two streaming passes, one chunk in memory at a time.
+            qint64 done = 0;
+            const auto read = [&](qint64 first, qint64 size) {
+                throwIfCancelled(&context);
+                context.report(double(done) / double(2 * count),
+                               tr("Two passes over %L1 values").arg(count));
+                done += size;
+                return checkpoint->readFloat32Range(name, first, size);
+            };
             TensorStatistics statistics =
-                TensorStatistics::compute(values.data(), qint64(values.size()), kHistogramBins);
-            context.report(1.0, tr("%L1 values").arg(values.size()));
+                TensorStatistics::computeStreaming(read, count, kHistogramBins, kStatisticsChunk);
+            context.report(1.0, tr("%L1 values").arg(count));
             return statistics;
         },
         JobHandlers<TensorStatistics>{

@@ -179,7 +179,14 @@ int runCompress(const QStringList &args) {
         if (report.endToEndKlBefore >= 0.0)
             out << "                   end-to-end stage: held-out calibration KL "
                 << QString::number(report.endToEndKlBefore, 'g', 4) << " -> "
-                << QString::number(report.endToEndKlAfter, 'g', 4) << " nats\n";
+                << QString::number(report.endToEndKlAfter, 'g', 4) << " nats"
+                << (report.endToEndTopTokens > 0
+                        ? QStringLiteral(" (over each position's top %1 tokens of the original "
+                                         "plus the rest as one bucket: the vocabulary is too "
+                                         "large to keep whole)")
+                              .arg(report.endToEndTopTokens)
+                        : QString())
+                << "\n";
     }
     out << "passthrough        " << s.passthroughBytes
         << " bytes (embeddings, norms, biases, head; not counted)\n"

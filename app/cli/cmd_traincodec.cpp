@@ -33,6 +33,7 @@ QJsonObject reportJson(const CodecTrainingSettings &settings, const CodecTrainin
     json[QStringLiteral("lambda")] = report.codec.lambda;
     json[QStringLiteral("models")] = QJsonArray::fromStringList(settings.models);
     json[QStringLiteral("training_chunks")] = double(report.trainingChunks);
+    json[QStringLiteral("available_chunks")] = double(report.availableChunks);
     json[QStringLiteral("chunk")] = report.codec.chunk;
     json[QStringLiteral("steps")] = double(report.codec.steps);
     json[QStringLiteral("bits_per_weight")] = report.bitsPerWeight;
@@ -65,6 +66,11 @@ int runTrainCodec(const QStringList &args) {
     options.add(QCommandLineOption(QStringLiteral("batch"),
                                    QStringLiteral("Chunks per step (default 4096)."),
                                    QStringLiteral("N"), QStringLiteral("4096")));
+    options.add(QCommandLineOption(
+        QStringLiteral("max-chunks"),
+        QStringLiteral("Training chunks held in memory at most (default 4194304, 256 MB); models "
+                       "with more give a sample of whole columns."),
+        QStringLiteral("N"), QString::number(CodecTrainingSettings().maxChunks)));
     options.add(QCommandLineOption(QStringLiteral("seed"),
                                    QStringLiteral("Random seed (default 1)."), QStringLiteral("N"),
                                    QStringLiteral("1")));
@@ -100,11 +106,12 @@ int runTrainCodec(const QStringList &args) {
     settings.steps = options.intValue(QStringLiteral("steps"));
     settings.batchChunks = options.intValue(QStringLiteral("batch"));
     settings.seed = uint64_t(options.intValue(QStringLiteral("seed")));
+    settings.maxChunks = options.intValue(QStringLiteral("max-chunks"));
     settings.id = options.value(QStringLiteral("id"));
     settings.checkpointEvery = options.intValue(QStringLiteral("checkpoint-every"));
     settings.resume = options.isSet(QStringLiteral("resume"));
-    if (settings.steps < 1 || settings.batchChunks < 1)
-        throw Error(QStringLiteral("--steps and --batch must be positive"));
+    if (settings.steps < 1 || settings.batchChunks < 1 || settings.maxChunks < 1)
+        throw Error(QStringLiteral("--steps, --batch and --max-chunks must be positive"));
     command.compute = useComputeOptions(options);
     command.output = readOutputOptions(options, outputSpec);
     settings.outputPath = command.output.output;
@@ -125,7 +132,11 @@ int runTrainCodec(const QStringList &args) {
         << report.codec.hidden << ", K " << report.codec.blocks << ", λ " << report.codec.lambda
         << ")\n"
         << "trained on       " << settings.models.join(QStringLiteral(", ")) << " ("
-        << report.trainingChunks << " chunks of " << report.codec.chunk << ")\n"
+        << report.trainingChunks << " chunks of " << report.codec.chunk
+        << (report.trainingChunks < report.availableChunks
+                ? QStringLiteral(", whole columns sampled from %1").arg(report.availableChunks)
+                : QString())
+        << ")\n"
         << "steps            " << report.codec.steps << "\n"
         << "bits per weight  " << QString::number(report.bitsPerWeight, 'f', 3)
         << "  (held-out chunks, real quantization at step 1, default level mix)\n"

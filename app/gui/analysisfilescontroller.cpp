@@ -73,6 +73,10 @@ QDockWidget *AnalysisFilesController::createDock(const QString &title, const QSt
 }
 
 void AnalysisFilesController::followModel(const WorkbenchModel &model) {
+    const std::shared_ptr<const void> checkpoint = model.checkpoint;
+    if (checkpoint && m_followedCheckpoint.lock() == checkpoint)
+        return;
+    m_followedCheckpoint = checkpoint;
     if (const auto compressed =
             std::dynamic_pointer_cast<const CompressedCheckpoint>(model.checkpoint))
         loadContainerAnalysis(compressed->path());

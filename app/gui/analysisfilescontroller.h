@@ -3,6 +3,8 @@
 
 #include "windowcontroller.h"
 
+#include <memory>
+
 class QAction;
 class QDockWidget;
 
@@ -87,6 +89,9 @@ private:
     /// True while the Importance and Compensation views show the open model's analysis (they
     /// are cleared when another model opens); false after File › Open Analysis….
     bool m_modelAnalysis = true;
+    /// The checkpoint followModel() last followed (a model's runtime loading after its tree
+    /// was shown does not reload its analysis).
+    std::weak_ptr<const void> m_followedCheckpoint;
 };
 
 } // namespace nwc

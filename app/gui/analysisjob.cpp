@@ -97,9 +97,10 @@ AnalysisData loadAnalysisFile(const QString &path, ProgressSink *progress) {
 }
 
 ImportanceMap computeImportance(const QString &modelSpec, const QString &textPath,
-                                const CalibrationSettings &settings, ProgressSink *progress) {
-    LanguageModelPtr model;
-    {
+                                const CalibrationSettings &settings, ProgressSink *progress,
+                                const LanguageModelPtr &open) {
+    LanguageModelPtr model = open;
+    if (!model) {
         PhaseProgress part(progress, 0.0, 0.1, AnalysisJobText::tr("loading the model"));
         model = LanguageModel::load(modelSpec, QString(), &part);
     }

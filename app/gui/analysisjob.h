@@ -7,6 +7,7 @@
 #include "analysis/compensation.h"
 #include "analysis/importancemap.h"
 #include "analysis/sweepsession.h"
+#include "lm/languagemodel.h"
 
 #include <QString>
 
@@ -44,11 +45,11 @@ AnalysisData containerAnalysis(const QString &path, ProgressSink *progress);
 /// that order. Throws nwc::Error naming the file, with each reader's reason, when none fits.
 AnalysisData loadAnalysisFile(const QString &path, ProgressSink *progress);
 
-/// Loads `modelSpec` (its own copy: calibration observes the runtime, so the model the
-/// workbench shows is not used) and runs calibrate() on `textPath` (empty: the demo corpus,
-/// demo models only); the result is cached, so a second run is quick. Throws nwc::Error and
-/// nwc::Cancelled.
+/// Runs calibrate() on `textPath` (empty: the demo corpus, demo models only) with `open` (the
+/// model the workbench shows, when it is `modelSpec`) or else a model loaded from `modelSpec`;
+/// the result is cached, so a second run is quick. Throws nwc::Error and nwc::Cancelled.
 ImportanceMap computeImportance(const QString &modelSpec, const QString &textPath,
-                                const CalibrationSettings &settings, ProgressSink *progress);
+                                const CalibrationSettings &settings, ProgressSink *progress,
+                                const LanguageModelPtr &open = {});
 
 } // namespace nwc

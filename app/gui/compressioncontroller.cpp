@@ -84,10 +84,10 @@ quint64 CompressionController::startCompression(const CompressionJobSettings &se
                                                 bool showSummary) {
     const WorkbenchModel &model = m_models->currentModel();
     const QString fileName = QFileInfo(settings.outputPath).fileName();
-    // The open model serves as the evaluation reference instead of loading it a second time.
-    const LanguageModelPtr reference = settings.evaluate && settings.modelSpec == model.spec
-                                           ? model.languageModel
-                                           : LanguageModelPtr();
+    // The open model serves calibration and the evaluation reference instead of loading it a
+    // second time.
+    const LanguageModelPtr reference =
+        settings.modelSpec == model.spec ? model.languageModel : LanguageModelPtr();
     statusBar()->showMessage(tr("Compressing to %1…").arg(fileName));
     QString method = compressionMethodName(settings.compression.method).toUpper();
     if (settings.compression.method == CompressionMethod::Nwc &&

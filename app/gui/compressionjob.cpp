@@ -1,6 +1,8 @@
 #include "compressionjob.h"
 
 #include "analysis/compressedevaluation.h"
+#include "analysis/compressionmemory.h"
+#include "analysis/compressionplan.h"
 #include "io/checkpoint.h"
 #include "jobs/error.h"
 #include "jobs/progresssink.h"
@@ -76,10 +78,19 @@ CompressionJobResult runCompressionJob(const CompressionJobSettings &settings,
     CompressionJobResult result;
     result.settings = settings;
     const double compressionShare = settings.evaluate ? 0.6 : 1.0;
+    if (settings.evaluate) {
+        // Up front: compression and the evaluation of its result (compressModel checks
+        // compression alone).
+        CompressionPlan plan =
+            planCompression(settings.modelSpec, settings.compression, settings.outputPath);
+        plan.openModel = reference;
+        requireMemoryPlan(compressionMemoryPlan(plan, true),
+                          compressionJobName(plan) + QStringLiteral(" and evaluating the result"));
+    }
     {
         PhaseProgress phase(progress, 0.0, compressionShare);
-        result.summary =
-            compressModel(settings.modelSpec, settings.compression, settings.outputPath, &phase);
+        result.summary = compressModel(settings.modelSpec, settings.compression,
+                                       settings.outputPath, &phase, reference);
     }
     if (!settings.evaluate)
         return result;

@@ -123,13 +123,14 @@ quint64 ImportanceController::computeImportance(const QString &textPath) {
         return 0;
     const WorkbenchModel &model = m_models->currentModel();
     const QString spec = model.spec;
+    const LanguageModelPtr open = model.languageModel;
     const QString name = model.checkpoint->displayName();
     const CalibrationSettings settings = m_settings;
     statusBar()->showMessage(tr("Computing the importance of %1…").arg(name));
     m_job = runner()->start(
         tr("Importance of %1").arg(name), QStringLiteral("importance"), this,
-        [spec, textPath, settings](JobContext &context) {
-            return nwc::computeImportance(spec, textPath, settings, &context);
+        [spec, open, textPath, settings](JobContext &context) {
+            return nwc::computeImportance(spec, textPath, settings, &context, open);
         },
         JobHandlers<ImportanceMap>{
             [this, name](const ImportanceMap &map) {

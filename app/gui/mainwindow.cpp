@@ -125,6 +125,7 @@ MainWindow::~MainWindow() {
 
 void MainWindow::connectControllers() {
     connect(m_models, &ModelController::modelChanged, this, &MainWindow::showModel);
+    connect(m_models, &ModelController::checkpointOpened, this, &MainWindow::checkpointOpened);
     connect(m_models, &ModelController::modelOpened, this, &MainWindow::modelOpened);
     connect(m_models, &ModelController::modelOpenFailed, this, &MainWindow::modelOpenFailed);
     connect(m_compression, &CompressionController::containerWritten, m_analysis,

@@ -111,6 +111,7 @@ public:
 
 Q_SIGNALS:
     /// The controllers' signals, forwarded.
+    void checkpointOpened(const QString &spec);
     void modelOpened(const QString &spec);
     void modelOpenFailed(const QString &spec, const QString &message);
     void compressionFinished(const QString &outputPath);

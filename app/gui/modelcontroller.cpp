@@ -19,6 +19,8 @@ namespace {
 // The student: at a first start the generation pane then shows it alone and steered by the
 // demo teacher (the pane's default teacher) side by side.
 const QString kDefaultModel = QStringLiteral("demo:student");
+// Opening a model and loading its runtime supersede each other.
+const QString kOpenChannel = QStringLiteral("open-model");
 
 } // namespace
 
@@ -48,6 +50,9 @@ QString ModelController::openFirstHint() {
 QString ModelController::notRunnableHint() const {
     if (!m_model.checkpoint)
         return openFirstHint();
+    if (m_model.runtimeLoading)
+        return tr("%1 is still loading its weights (see the jobs panel).")
+            .arg(m_model.checkpoint->displayName());
     return tr("%1 cannot run in the workbench: %2")
         .arg(m_model.checkpoint->displayName(), m_model.generationUnavailable);
 }
@@ -71,36 +76,68 @@ void ModelController::openModel(const QString &spec, bool interactive) {
     statusBar()->showMessage(tr("Opening %1…").arg(spec));
     const QFileInfo file(spec);
     const QString shortName = file.exists() ? file.fileName() : spec;
+    const auto failed = [this, spec, interactive](const JobError &message) {
+        m_openJob = 0;
+        m_pendingTensor.clear();
+        const QString text = tr("Could not open %1: %2").arg(spec, message);
+        if (interactive) {
+            statusBar()->clearMessage();
+            showError(tr("Open Model"), text, message);
+        } else {
+            statusBar()->showMessage(text);
+            if (!m_model.checkpoint)
+                m_generation->setModel(
+                    nullptr, tr("%1\nUse File › Open Model Folder… or drop a model folder on the "
+                                "window.")
+                                 .arg(text));
+        }
+        Q_EMIT modelOpenFailed(spec, message);
+    };
+    const auto cancelled = [this, spec] {
+        m_openJob = 0;
+        statusBar()->showMessage(tr("Opening %1 was cancelled.").arg(spec), 5000);
+    };
+    // Step 1: the tensor tree from the file's metadata, at once. Step 2 (loadRuntime) reads the
+    // weights behind it. Both run in the "open-model" channel, so opening another model
+    // supersedes whichever step is running.
     m_openJob = runner()->start(
-        tr("Open %1").arg(shortName), QStringLiteral("open-model"), this,
-        [spec](JobContext &context) { return openWorkbenchModel(spec, &context); },
-        JobHandlers<WorkbenchModel>{
-            [this](const WorkbenchModel &model) {
-                m_openJob = 0;
-                setModel(model);
-            },
-            [this, spec, interactive](const JobError &message) {
-                m_openJob = 0;
-                m_pendingTensor.clear();
-                const QString text = tr("Could not open %1: %2").arg(spec, message);
-                if (interactive) {
-                    statusBar()->clearMessage();
-                    showError(tr("Open Model"), text, message);
-                } else {
-                    statusBar()->showMessage(text);
-                    if (!m_model.checkpoint)
-                        m_generation->setModel(
-                            nullptr,
-                            tr("%1\nUse File › Open Model Folder… or drop a model folder on the "
-                               "window.")
-                                .arg(text));
-                }
-                Q_EMIT modelOpenFailed(spec, message);
-            },
-            [this, spec] {
-                m_openJob = 0;
-                statusBar()->showMessage(tr("Opening %1 was cancelled.").arg(spec), 5000);
-            }});
+        tr("Open %1").arg(shortName), kOpenChannel, this,
+        [spec](JobContext &context) { return openWorkbenchCheckpoint(spec, &context); },
+        JobHandlers<WorkbenchModel>{[this, shortName](const WorkbenchModel &model) {
+                                        m_openJob = 0;
+                                        setModel(model);
+                                        if (model.runtimeLoading)
+                                            loadRuntime(model, shortName);
+                                        else
+                                            Q_EMIT modelOpened(model.spec);
+                                    },
+                                    failed, cancelled});
+}
+
+void ModelController::loadRuntime(const WorkbenchModel &opened, const QString &shortName) {
+    m_generation->setModel(nullptr, tr("Loading the weights of %1…").arg(shortName));
+    runner()->start(
+        tr("Load %1").arg(shortName), kOpenChannel, this,
+        [opened](JobContext &context) { return loadWorkbenchRuntime(opened, &context); },
+        JobHandlers<WorkbenchModel>{[this](const WorkbenchModel &model) {
+                                        if (m_model.checkpoint != model.checkpoint)
+                                            return; // another model was opened meanwhile
+                                        setRuntime(model);
+                                    },
+                                    [this](const JobError &error) {
+                                        WorkbenchModel model = m_model;
+                                        model.runtimeLoading = false;
+                                        model.generationUnavailable = error.message;
+                                        setRuntime(model);
+                                    },
+                                    [this] {
+                                        WorkbenchModel model = m_model;
+                                        model.runtimeLoading = false;
+                                        model.generationUnavailable =
+                                            tr("loading its weights was cancelled; open it "
+                                               "again to run it");
+                                        setRuntime(model);
+                                    }});
 }
 
 void ModelController::selectTensorWhenOpen(const QString &name) {
@@ -117,26 +154,42 @@ void ModelController::setModel(const WorkbenchModel &model) {
     m_model = model;
     m_recent.add(model.spec);
     m_browser->setCheckpoint(model.checkpoint);
-    m_generation->setModel(model.languageModel, model.generationUnavailable);
+    if (!model.runtimeLoading)
+        m_generation->setModel(model.languageModel, model.generationUnavailable);
     Q_EMIT modelChanged(m_model);
-
     const QString name = model.checkpoint->displayName();
-    if (model.languageModel)
-        statusBar()->showMessage(tr("Opened %1.").arg(name), 5000);
+    if (model.runtimeLoading)
+        statusBar()->showMessage(tr("Opened %1; loading its weights…").arg(name));
     else
-        statusBar()->showMessage(
-            tr("Opened %1 for browsing only: %2").arg(name, model.generationUnavailable), 15000);
-    if (model.generationMismatch.mismatch)
-        showError(tr("Open Model"),
-                  tr("%1 is open for browsing and compression only; it cannot generate text: %2")
-                      .arg(name, model.generationMismatch.message),
-                  model.generationMismatch);
+        showOpenedStatus();
     if (!m_pendingTensor.isEmpty()) {
         const QString tensor = m_pendingTensor;
         m_pendingTensor.clear();
         selectTensorWhenOpen(tensor);
     }
+    Q_EMIT checkpointOpened(model.spec);
+}
+
+void ModelController::setRuntime(const WorkbenchModel &model) {
+    m_model = model;
+    m_generation->setModel(model.languageModel, model.generationUnavailable);
+    Q_EMIT modelChanged(m_model);
+    showOpenedStatus();
     Q_EMIT modelOpened(model.spec);
+}
+
+void ModelController::showOpenedStatus() {
+    const QString name = m_model.checkpoint->displayName();
+    if (m_model.languageModel)
+        statusBar()->showMessage(tr("Opened %1.").arg(name), 5000);
+    else
+        statusBar()->showMessage(
+            tr("Opened %1 for browsing only: %2").arg(name, m_model.generationUnavailable), 15000);
+    if (m_model.generationMismatch.mismatch)
+        showError(tr("Open Model"),
+                  tr("%1 is open for browsing and compression only; it cannot generate text: %2")
+                      .arg(name, m_model.generationMismatch.message),
+                  m_model.generationMismatch);
 }
 
 void ModelController::openFolder() {

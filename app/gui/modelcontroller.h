@@ -13,8 +13,10 @@ namespace nwc {
 class GenerationPane;
 class ModelBrowser;
 
-/// Owns the model that is open. Models open in a background job; the previous model stays
-/// open until the new one has loaded, and errors are shown with the reader's message. An
+/// Owns the model that is open. Models open in two background jobs: the tensor tree appears
+/// from the file's metadata at once (modelChanged() with `runtimeLoading` set), then the runtime
+/// loads behind it (modelChanged() again, then modelOpened()). The previous model stays open
+/// until the new checkpoint has opened, and errors are shown with the reader's message. An
 /// opened model goes to the model browser and the generation pane and is added to the recent
 /// models; modelChanged() tells the rest of the window.
 class ModelController : public WindowController {
@@ -49,16 +51,21 @@ public:
     QString notRunnableHint() const;
 
 Q_SIGNALS:
-    /// The open model was replaced by `model` (before modelOpened(), and before the status
-    /// bar says so).
+    /// The open model was replaced by `model`, or its runtime finished loading (before
+    /// modelOpened(), and before the status bar says so).
     void modelChanged(const nwc::WorkbenchModel &model);
-    /// A model finished opening and is now shown.
+    /// The tensors of `spec` are shown; its runtime may still be loading (modelOpened() follows).
+    void checkpointOpened(const QString &spec);
+    /// A model finished opening, runtime included, and is now shown.
     void modelOpened(const QString &spec);
     /// Opening `spec` failed with `message`; the previous model is still open.
     void modelOpenFailed(const QString &spec, const QString &message);
 
 private:
     void setModel(const WorkbenchModel &model);
+    void loadRuntime(const WorkbenchModel &opened, const QString &shortName);
+    void setRuntime(const WorkbenchModel &model);
+    void showOpenedStatus();
     void openFolder();
     void openFile();
     void openRecent(const QString &spec);

@@ -87,22 +87,28 @@ quint64 SweepController::startSweep(const SweepSettings &settings, const QString
     statusBar()->showMessage(tr("Sweeping %1 into %2…").arg(modelName, fileName), 8000);
     const QPointer<SweepController> guard(this);
     SweepController *controller = this;
+    // The open model serves as the original instead of loading it a second time.
+    const WorkbenchModel &current = m_models->currentModel();
+    const LanguageModelPtr open =
+        settings.model == current.spec ? current.languageModel : LanguageModelPtr();
     m_job = runner()->start(
         tr("Sweep %1 (%2)").arg(modelName, pointsText(points)), QStringLiteral("sweep"), this,
-        [settings, sessionPath, guard, controller](JobContext &context) {
+        [settings, sessionPath, guard, controller, open](JobContext &context) {
             const quint64 job = context.jobId();
             // The observer runs on this worker thread: it hands a copy of the session to the
             // GUI thread, where the views are updated.
-            return runSweep(settings, sessionPath, &context,
-                            [guard, controller, job](const SweepSession &session) {
-                                QMetaObject::invokeMethod(
-                                    controller,
-                                    [guard, job, session] {
-                                        if (guard)
-                                            guard->showUpdate(job, session);
-                                    },
-                                    Qt::QueuedConnection);
-                            });
+            return runSweep(
+                settings, sessionPath, &context,
+                [guard, controller, job](const SweepSession &session) {
+                    QMetaObject::invokeMethod(
+                        controller,
+                        [guard, job, session] {
+                            if (guard)
+                                guard->showUpdate(job, session);
+                        },
+                        Qt::QueuedConnection);
+                },
+                open);
         },
         JobHandlers<SweepSession>{
             [this, sessionPath, fileName](const SweepSession &session) {

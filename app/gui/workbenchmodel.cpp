@@ -2,6 +2,7 @@
 
 #include "jobs/error.h"
 #include "jobs/progresssink.h"
+#include "lm/checkpointtokenizer.h"
 
 #include <QCoreApplication>
 #include <new>
@@ -16,7 +17,7 @@ struct WorkbenchModelText {
 
 } // namespace
 
-WorkbenchModel openWorkbenchModel(const QString &spec, ProgressSink *progress) {
+WorkbenchModel openWorkbenchCheckpoint(const QString &spec, ProgressSink *progress) {
     WorkbenchModel result;
     result.spec = spec;
     reportProgress(progress, 0.0, WorkbenchModelText::tr("Opening %1").arg(spec));
@@ -32,9 +33,20 @@ WorkbenchModel openWorkbenchModel(const QString &spec, ProgressSink *progress) {
                 .arg(result.checkpoint->displayName());
         return result;
     }
+    result.runtimeLoading = true;
+    return result;
+}
+
+WorkbenchModel loadWorkbenchRuntime(WorkbenchModel opened, ProgressSink *progress) {
+    WorkbenchModel result = std::move(opened);
+    if (!result.runtimeLoading)
+        return result;
+    result.runtimeLoading = false;
     try {
-        result.languageModel = LanguageModel::load(spec, QString(), progress);
-        result.checkpoint = result.languageModel->checkpoint();
+        std::shared_ptr<const Tokenizer> tokenizer =
+            loadCheckpointTokenizer(*result.checkpoint, result.spec, QString());
+        result.languageModel =
+            LanguageModel::fromParts(result.checkpoint, std::move(tokenizer), progress);
     } catch (const Cancelled &) {
         throw;
     } catch (const MismatchError &error) {
@@ -50,6 +62,10 @@ WorkbenchModel openWorkbenchModel(const QString &spec, ProgressSink *progress) {
         result.generationUnavailable = QString::fromLocal8Bit(error.what());
     }
     return result;
+}
+
+WorkbenchModel openWorkbenchModel(const QString &spec, ProgressSink *progress) {
+    return loadWorkbenchRuntime(openWorkbenchCheckpoint(spec, progress), progress);
 }
 
 } // namespace nwc

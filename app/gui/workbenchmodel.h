@@ -22,10 +22,24 @@ struct WorkbenchModel {
     /// Set when the runtime refused the model for a mismatch (too large for the memory,
     /// unsupported architecture): the GUI shows it in a dialog with details.
     JobError generationMismatch;
+    /// True between the two steps of opening: the checkpoint's tensors can be browsed while
+    /// the runtime still loads the weights behind them.
+    bool runtimeLoading = false;
 };
 
-/// Opens `spec` (anything Checkpoint::open accepts) for the workbench. Throws nwc::Error when
-/// the checkpoint itself cannot be opened and nwc::Cancelled when `progress` is cancelled.
+/// The first, fast step of opening `spec` (anything Checkpoint::open accepts): the checkpoint
+/// and its tensor list from the file's metadata, no weights read. `runtimeLoading` is set when a
+/// tokenizer was found, i.e. when loadWorkbenchRuntime() should follow. Throws nwc::Error when
+/// the checkpoint cannot be opened.
+WorkbenchModel openWorkbenchCheckpoint(const QString &spec, ProgressSink *progress);
+
+/// The second step: loads the runtime of `opened` (from openWorkbenchCheckpoint) on the same
+/// checkpoint object, so the weights are mapped once. Returns the model with `languageModel`
+/// set, or with `generationUnavailable` saying why it cannot run. Throws nwc::Cancelled when
+/// `progress` is cancelled.
+WorkbenchModel loadWorkbenchRuntime(WorkbenchModel opened, ProgressSink *progress);
+
+/// Both steps in one call.
 WorkbenchModel openWorkbenchModel(const QString &spec, ProgressSink *progress);
 
 } // namespace nwc

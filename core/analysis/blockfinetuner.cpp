@@ -22,9 +22,9 @@ namespace {
 /// Windows per optimizer step and per forward pass when only measuring.
 constexpr int64_t kTuneBatchWindows = 4;
 constexpr int64_t kForwardBatchWindows = 16;
-/// The end-to-end stage keeps the original model's log-probabilities of all calibration
-/// positions in memory; it is skipped above this many values (windows × length × vocabulary).
-constexpr int64_t kMaxReferenceValues = int64_t(1) << 27;
+/// Above CompensationSettings::endToEndWholeValues, the end-to-end stage keeps each position's
+/// this many most likely tokens of the original and the rest of the mass as one bucket.
+constexpr int64_t kReferenceTopTokens = 64;
 /// The end-to-end stage moves every scale at once: a tenth of the per-block learning rate
 /// (measured on stories260K: the full rate stops at the first epoch without improvement).
 constexpr double kEndToEndRateFactor = 0.1;
@@ -55,6 +55,41 @@ torch::Tensor meanKl(const torch::Tensor &logP, const torch::Tensor &logQ) {
     return (logP.exp() * (logP - logQ)).sum(-1).mean();
 }
 
+/// The original model's next-token distributions at calibration positions [windows, length]:
+/// every log-probability, or (top-K) each position's K most likely tokens with the rest of the
+/// mass as one bucket.
+struct ReferencePredictions {
+    torch::Tensor logP;    ///< [windows, length, vocab], or [windows, length, K] for top-K
+    torch::Tensor indices; ///< [windows, length, K] token ids (top-K only)
+    torch::Tensor logRest; ///< [windows, length] log of the remaining mass (top-K only)
+
+    bool defined() const { return logP.defined(); }
+    /// K, or 0 when the whole vocabulary is kept.
+    int64_t topTokens() const { return indices.defined() ? indices.size(-1) : 0; }
+    ReferencePredictions narrow(int64_t start, int64_t size) const {
+        ReferencePredictions part;
+        part.logP = logP.narrow(0, start, size);
+        if (indices.defined()) {
+            part.indices = indices.narrow(0, start, size);
+            part.logRest = logRest.narrow(0, start, size);
+        }
+        return part;
+    }
+};
+
+/// Mean over positions of KL(p ‖ q) with q from log-probabilities [..., vocab]. For a top-K p
+/// it is the KL between the two distributions coarsened to p's K tokens plus one bucket for the
+/// rest: exact on those buckets and never above the full KL.
+torch::Tensor meanKl(const ReferencePredictions &p, const torch::Tensor &logQ) {
+    if (!p.indices.defined())
+        return meanKl(p.logP, logQ);
+    const torch::Tensor q = logQ.gather(-1, p.indices);
+    const torch::Tensor qRest = torch::log(torch::clamp(1.0 - q.exp().sum(-1), 1e-30));
+    const torch::Tensor top = (p.logP.exp() * (p.logP - q)).sum(-1);
+    const torch::Tensor rest = p.logRest.exp() * (p.logRest - qRest);
+    return (top + rest).mean();
+}
+
 double relativeError(const torch::Tensor &output, const torch::Tensor &target) {
     const double energy = target.to(torch::kFloat64).pow(2).sum().item<double>();
     const double error = (output - target).to(torch::kFloat64).pow(2).sum().item<double>();
@@ -75,6 +110,7 @@ struct BlockFineTuner::Private {
     std::vector<BlockCompensation> blocks;
     double endToEndBefore = -1.0;
     double endToEndAfter = -1.0;
+    int endToEndTopTokens = 0;
     /// The sink of the running run(): forward passes check it per batch.
     ProgressSink *progress = nullptr;
 
@@ -225,6 +261,34 @@ struct BlockFineTuner::Private {
             progress);
     }
 
+    /// The next-token distributions of `windows` [count, length], in batches: all of them
+    /// while count × length × vocabulary <= settings.endToEndWholeValues, else the top-K form.
+    ReferencePredictions predictions(const torch::Tensor &windows) {
+        ReferencePredictions result;
+        if (windows.numel() * int64_t(model->config().vocabSize) <= settings.endToEndWholeValues) {
+            result.logP = logProbabilities(windows);
+            return result;
+        }
+        torch::NoGradGuard noGrad;
+        std::vector<torch::Tensor> logP;
+        std::vector<torch::Tensor> indices;
+        std::vector<torch::Tensor> rest;
+        for (int64_t start = 0; start < windows.size(0); start += kForwardBatchWindows) {
+            throwIfCancelled(progress);
+            const int64_t size = std::min(kForwardBatchWindows, windows.size(0) - start);
+            const torch::Tensor all =
+                torch::log_softmax(module->forward(windows.narrow(0, start, size)), -1);
+            auto [values, ids] = all.topk(std::min<int64_t>(kReferenceTopTokens, all.size(-1)), -1);
+            logP.push_back(values);
+            indices.push_back(ids);
+            rest.push_back(torch::log(torch::clamp(1.0 - values.exp().sum(-1), 1e-30)));
+        }
+        result.logP = torch::cat(logP);
+        result.indices = torch::cat(indices);
+        result.logRest = torch::cat(rest);
+        return result;
+    }
+
     /// Log-probabilities of the next token for `windows` [count, length], in batches.
     torch::Tensor logProbabilities(const torch::Tensor &windows) {
         torch::NoGradGuard noGrad;
@@ -236,6 +300,21 @@ struct BlockFineTuner::Private {
                 torch::log_softmax(module->forward(windows.narrow(0, start, size)), -1));
         }
         return torch::cat(parts);
+    }
+
+    /// Mean KL of the model as it is now against `reference` over `windows`, in batches (the
+    /// full logits of one batch at a time).
+    double meanKlOver(const torch::Tensor &windows, const ReferencePredictions &reference) {
+        torch::NoGradGuard noGrad;
+        double sum = 0.0;
+        for (int64_t start = 0; start < windows.size(0); start += kForwardBatchWindows) {
+            throwIfCancelled(progress);
+            const int64_t size = std::min(kForwardBatchWindows, windows.size(0) - start);
+            const torch::Tensor logQ =
+                torch::log_softmax(module->forward(windows.narrow(0, start, size)), -1);
+            sum += meanKl(reference.narrow(start, size), logQ).item<double>() * double(size);
+        }
+        return windows.size(0) > 0 ? sum / double(windows.size(0)) : 0.0;
     }
 };
 
@@ -281,10 +360,11 @@ void BlockFineTuner::run(const QStringList &tensors, const Callbacks &callbacks,
                             .arg(name));
     }
     // The original model's predictions, for the end-to-end stage.
-    torch::Tensor referenceLogProbabilities;
-    if (d->settings.endToEnd &&
-        d->ids.numel() * int64_t(d->model->config().vocabSize) <= kMaxReferenceValues)
-        referenceLogProbabilities = d->logProbabilities(d->ids);
+    ReferencePredictions referencePredictions;
+    if (d->settings.endToEnd) {
+        referencePredictions = d->predictions(d->ids);
+        d->endToEndTopTokens = int(referencePredictions.topTokens());
+    }
     torch::Tensor original;
     {
         torch::NoGradGuard noGrad;
@@ -381,7 +461,7 @@ void BlockFineTuner::run(const QStringList &tensors, const Callbacks &callbacks,
         torch::Tensor &parameter = d->parameter(name);
         d->allCoded.push_back({name, parameter.detach().clone(), unitFactors(parameter)});
     }
-    if (referenceLogProbabilities.defined()) {
+    if (referencePredictions.defined()) {
         // End to end: every column scale and norm weight against the original predictions.
         reportProgress(progress, 0.95, QStringLiteral("fine-tuning the whole model"));
         QStringList norms;
@@ -390,17 +470,22 @@ void BlockFineTuner::run(const QStringList &tensors, const Callbacks &callbacks,
                 norms.append(item.first);
         }
         const torch::Tensor heldOutIds = d->heldOut(d->ids);
-        const torch::Tensor heldOutReference = d->heldOut(referenceLogProbabilities);
+        const ReferencePredictions heldOutReference =
+            d->heldOutCount > 0 ? referencePredictions.narrow(d->tuneCount, d->heldOutCount)
+                                : referencePredictions;
         const auto [before, after] = d->tune(
             d->allCoded, QStringList(), norms, kTuneBatchWindows,
             d->settings.learningRate * kEndToEndRateFactor,
             [&](int64_t start, int64_t size) {
                 return meanKl(
-                    referenceLogProbabilities.narrow(0, start, size),
+                    referencePredictions.narrow(start, size),
                     torch::log_softmax(module.forward(d->ids.narrow(0, start, size)), -1));
             },
             [&]() {
-                return meanKl(heldOutReference, d->logProbabilities(heldOutIds)).item<double>();
+                if (heldOutReference.topTokens() == 0) // whole vocabulary: in one piece
+                    return meanKl(heldOutReference.logP, d->logProbabilities(heldOutIds))
+                        .item<double>();
+                return d->meanKlOver(heldOutIds, heldOutReference);
             },
             progress);
         d->endToEndBefore = before;
@@ -427,6 +512,10 @@ int BlockFineTuner::tuneWindows() const {
 
 int BlockFineTuner::heldOutWindows() const {
     return int(d->heldOutCount);
+}
+
+int BlockFineTuner::endToEndTopTokens() const {
+    return d->endToEndTopTokens;
 }
 
 double BlockFineTuner::endToEndKlBefore() const {

@@ -65,6 +65,10 @@ public:
     /// stage; negative when it did not run.
     double endToEndKlBefore() const;
     double endToEndKlAfter() const;
+    /// 0 when the end-to-end KL covers the whole vocabulary; K when the vocabulary was too large
+    /// to keep the original's predictions whole, so the KL is over each position's K most likely
+    /// tokens of the original plus one bucket for the rest (a lower bound of the full KL).
+    int endToEndTopTokens() const;
 
 private:
     struct Private;

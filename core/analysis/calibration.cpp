@@ -17,11 +17,13 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QRandomGenerator>
+#include <QSaveFile>
 #include <QStandardPaths>
 
+#include <cctype>
 #include <cstdio>
 #include <map>
-#include <thread>
+#include <mutex>
 
 namespace nwc {
 
@@ -34,13 +36,18 @@ constexpr int64_t kBatchTokens = 2048;
 /// Hex digits of each hash in cache file names.
 constexpr int kHashPrefix = 16;
 
-QString cachePath(const QString &modelHash, const QString &dataHash) {
-    // The generic location, so that nwc and nwc-workbench (different application names) share it.
+/// The workbench's cache folder: the generic location, so that nwc and nwc-workbench
+/// (different application names) share it.
+QString cacheFolder() {
     QString folder = QStandardPaths::writableLocation(QStandardPaths::GenericCacheLocation);
     if (folder.isEmpty())
         folder = QDir::tempPath();
-    return QDir(folder).filePath(QStringLiteral("nwc-workbench/calibration/%1-%2.h5")
-                                     .arg(modelHash.left(kHashPrefix), dataHash.left(kHashPrefix)));
+    return QDir(folder).filePath(QStringLiteral("nwc-workbench"));
+}
+
+QString cachePath(const QString &modelHash, const QString &dataHash) {
+    return cacheFolder() + QStringLiteral("/calibration/%1-%2.h5")
+                               .arg(modelHash.left(kHashPrefix), dataHash.left(kHashPrefix));
 }
 
 /// The calibration file at `path` when it exists and holds these hashes.
@@ -79,7 +86,7 @@ void copyAtomically(const QString &source, const QString &target) {
 
 /// Sums x xᵀ of every linear-layer input reported by the model's observer, in float64 (by
 /// design, whatever the compute dtype) on the model's device, in the order the inputs were first
-/// seen. Calls from other threads are ignored.
+/// seen. The module calls it for this thread's forward calls only (setInputObserver).
 class InputStatistics {
 public:
     struct Sum {
@@ -88,8 +95,6 @@ public:
     };
 
     void add(const QStringList &weights, const torch::Tensor &input) {
-        if (std::this_thread::get_id() != m_thread)
-            return;
         const QString key = weights.join(QLatin1Char(','));
         auto it = m_index.find(key);
         const torch::Tensor x = input.detach().reshape({-1, input.size(-1)}).to(torch::kDouble);
@@ -108,7 +113,6 @@ public:
     }
 
 private:
-    std::thread::id m_thread = std::this_thread::get_id();
     std::map<QString, size_t> m_index;
     std::vector<Sum> m_sums;
 };
@@ -181,9 +185,7 @@ QString blockMessage(int block, int blocks) {
     return QStringLiteral("block %1/%2").arg(block + 1).arg(blocks);
 }
 
-} // namespace
-
-QString modelHash(const Checkpoint &checkpoint, ProgressSink *progress) {
+QString computeModelHash(const Checkpoint &checkpoint, ProgressSink *progress) {
     QCryptographicHash hash(QCryptographicHash::Sha256);
     const auto addInt = [&hash](int64_t value) {
         char bytes[8];
@@ -212,6 +214,83 @@ QString modelHash(const Checkpoint &checkpoint, ProgressSink *progress) {
         addBytes(checkpoint.readRaw(info.name));
     }
     return QString::fromLatin1(hash.result().toHex());
+}
+
+/// The files `checkpoint` was read from, with their sizes and modification times: the key of
+/// the hash memo, so that a changed file gets a new key. Empty when it was not read from files.
+QString fileStamp(const Checkpoint &checkpoint) {
+    const QFileInfo source(checkpoint.source());
+    QFileInfoList files;
+    if (source.isDir())
+        files = QDir(source.filePath()).entryInfoList(QDir::Files, QDir::Name);
+    else if (source.isFile())
+        files = {source};
+    QStringList parts;
+    for (const QFileInfo &file : files)
+        parts << QStringLiteral("%1|%2|%3")
+                     .arg(file.canonicalFilePath())
+                     .arg(file.size())
+                     .arg(file.lastModified().toMSecsSinceEpoch());
+    return parts.join(QLatin1Char('\n'));
+}
+
+/// Where the hash of the files with `stamp` is kept between runs.
+QString memoPath(const QString &stamp) {
+    const QByteArray key =
+        QCryptographicHash::hash(stamp.toUtf8(), QCryptographicHash::Sha256).toHex();
+    return cacheFolder() + QStringLiteral("/model-hashes/%1.txt")
+                               .arg(QString::fromLatin1(key.left(2 * kHashPrefix)));
+}
+
+/// A 64-digit hex hash, or empty.
+QString validHash(const QByteArray &text) {
+    const QByteArray trimmed = text.trimmed();
+    if (trimmed.size() != 64)
+        return QString();
+    for (char c : trimmed)
+        if (!std::isxdigit(static_cast<unsigned char>(c)))
+            return QString();
+    return QString::fromLatin1(trimmed);
+}
+
+} // namespace
+
+QString modelHash(const Checkpoint &checkpoint, ProgressSink *progress) {
+    // Computed once per file: remembered in this process and in the cache folder, keyed by the
+    // files' paths, sizes and modification times.
+    static std::mutex mutex;
+    static std::map<QString, QString> remembered;
+    const QString stamp = fileStamp(checkpoint);
+    if (!stamp.isEmpty()) {
+        {
+            const std::lock_guard<std::mutex> lock(mutex);
+            const auto found = remembered.find(stamp);
+            if (found != remembered.end())
+                return found->second;
+        }
+        QFile memo(memoPath(stamp));
+        if (memo.open(QIODevice::ReadOnly)) {
+            const QString hash = validHash(memo.readAll());
+            if (!hash.isEmpty()) {
+                const std::lock_guard<std::mutex> lock(mutex);
+                remembered[stamp] = hash;
+                return hash;
+            }
+        }
+    }
+    const QString hash = computeModelHash(checkpoint, progress);
+    if (!stamp.isEmpty()) {
+        const std::lock_guard<std::mutex> lock(mutex);
+        remembered[stamp] = hash;
+        const QString path = memoPath(stamp);
+        QDir().mkpath(QFileInfo(path).absolutePath());
+        QSaveFile file(path);
+        if (file.open(QIODevice::WriteOnly)) {
+            file.write(hash.toLatin1());
+            file.commit(); // a memo that cannot be written is only a missed shortcut
+        }
+    }
+    return hash;
 }
 
 QString defaultCalibrationCachePath(const LanguageModel &model, const QString &textPath,

@@ -70,6 +70,7 @@ QJsonObject compensationReportJson(const CompensationReport &report) {
     object.insert(QStringLiteral("held_out_windows"), report.heldOutWindows);
     object.insert(QStringLiteral("end_to_end_kl_before"), report.endToEndKlBefore);
     object.insert(QStringLiteral("end_to_end_kl_after"), report.endToEndKlAfter);
+    object.insert(QStringLiteral("end_to_end_top_tokens"), report.endToEndTopTokens);
     object.insert(QStringLiteral("layers"), layers);
     object.insert(QStringLiteral("blocks"), blocks);
     return object;
@@ -101,6 +102,7 @@ CompensationReport readCompensationReport(const QString &path) {
     report.heldOutWindows = object.value(QStringLiteral("held_out_windows")).toInt();
     report.endToEndKlBefore = object.value(QStringLiteral("end_to_end_kl_before")).toDouble(-1.0);
     report.endToEndKlAfter = object.value(QStringLiteral("end_to_end_kl_after")).toDouble(-1.0);
+    report.endToEndTopTokens = object.value(QStringLiteral("end_to_end_top_tokens")).toInt(0);
     const std::vector<QString> arrays = reader.analysisArrayNames();
     const auto hasArray = [&](const QString &name) {
         return std::find(arrays.begin(), arrays.end(), name) != arrays.end();

@@ -31,8 +31,12 @@ struct CompensationSettings {
     int patience = 2;
     /// After the blocks: tune all column scales and norm weights end to end so the model's
     /// next-token distributions match the original's (KL divergence on the calibration
-    /// windows). Skipped for models whose calibration logits would not fit in memory.
+    /// windows).
     bool endToEnd = true;
+    /// The original's next-token log-probabilities are kept whole up to this many values
+    /// (windows × length × vocabulary); above it, each position's 64 most likely tokens and the
+    /// rest of the mass as one bucket (CompensationReport::endToEndTopTokens says which).
+    int64_t endToEndWholeValues = int64_t(1) << 27;
 
     bool any() const { return ldlq || fineTune; }
 };
@@ -80,6 +84,9 @@ struct CompensationReport {
     /// end-to-end stage (negative when it did not run).
     double endToEndKlBefore = -1.0;
     double endToEndKlAfter = -1.0;
+    /// 0: the end-to-end KL covers the whole vocabulary; K: each position's K most likely tokens
+    /// of the original plus one bucket for the rest (BlockFineTuner::endToEndTopTokens()).
+    int endToEndTopTokens = 0;
 
     bool empty() const { return layers.empty() && blocks.empty(); }
 };

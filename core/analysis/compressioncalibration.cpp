@@ -24,8 +24,11 @@ CalibrationData calibrateForCompression(const CompressionPlan &plan, ProgressSin
                                    "(or --calib-file FILE from 'nwc calibrate')")
                         .arg(plan.checkpoint->displayName(),
                              compressionMethodName(settings.method).toUpper()));
-    reportProgress(progress, 0.0, QStringLiteral("loading the model for calibration"));
-    const LanguageModelPtr model = LanguageModel::load(plan.modelSpec, QString(), progress, settings.compute);
+    LanguageModelPtr model = plan.openModel;
+    if (!model) {
+        reportProgress(progress, 0.0, QStringLiteral("loading the model for calibration"));
+        model = LanguageModel::load(plan.modelSpec, QString(), progress, settings.compute);
+    }
     CalibrationSettings calibrationSettings;
     calibrationSettings.samples = settings.calibrationSamples;
     calibrationSettings.sequenceLength = settings.calibrationLength;

@@ -43,6 +43,8 @@ struct CompressionPlan {
     int groupBits = 0;
     /// NWC: the codecs whose nominal rate lies near the target.
     std::vector<CodecParameters> codecs;
+    /// The model already loaded by the caller, if any: calibration runs on it.
+    std::shared_ptr<LanguageModel> openModel;
 
     /// Indices of every job: the subset a single process works on.
     std::vector<size_t> allTensors() const;

@@ -73,6 +73,7 @@ FineTuneOutcome fineTuneBlocks(const CompressionPlan &plan, CodecBank &codecs,
     outcome.report.tuneWindows = tuner.tuneWindows();
     outcome.report.heldOutWindows = tuner.heldOutWindows();
     outcome.report.endToEndKlBefore = tuner.endToEndKlBefore();
+    outcome.report.endToEndTopTokens = tuner.endToEndTopTokens();
     outcome.report.endToEndKlAfter = tuner.endToEndKlAfter();
     return outcome;
 }

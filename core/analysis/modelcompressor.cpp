@@ -2,6 +2,7 @@
 
 #include "analysis/bitallocator.h"
 #include "analysis/compressioncalibration.h"
+#include "analysis/compressionmemory.h"
 #include "analysis/compressionplan.h"
 #include "analysis/containerassembly.h"
 #include "analysis/finetuningstage.h"
@@ -28,10 +29,13 @@ constexpr int kRateAttempts = 3;
 } // namespace
 
 CompressionSummary compressModel(const QString &modelSpec, const CompressionSettings &settings,
-                                 const QString &outputPath, ProgressSink *progress) {
+                                 const QString &outputPath, ProgressSink *progress,
+                                 const std::shared_ptr<LanguageModel> &open) {
     QElapsedTimer timer;
     timer.start();
     CompressionPlan plan = planCompression(modelSpec, settings, outputPath);
+    plan.openModel = open;
+    requireMemoryPlan(compressionMemoryPlan(plan, false), compressionJobName(plan));
     const CompensationSettings &compensation = settings.compensation;
     const bool nwc = settings.method == CompressionMethod::Nwc;
     const std::vector<size_t> all = plan.allTensors();

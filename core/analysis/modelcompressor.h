@@ -12,10 +12,12 @@
 #include <QString>
 #include <QStringList>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace nwc {
 
+class LanguageModel;
 class ProgressSink;
 
 /// What to do.
@@ -49,7 +51,10 @@ struct CompressionSettings {
 /// plan → calibrate → measure → allocate → (fine-tune) → code → write.
 /// A target the codecs cannot reach is refused before any work with the reachable range in the
 /// message. Reports per tensor; cancellation leaves no file behind. Throws nwc::Error.
+/// `open`, when given, is `modelSpec` already loaded (the GUI's open model): calibration runs
+/// on it instead of loading a second copy.
 CompressionSummary compressModel(const QString &modelSpec, const CompressionSettings &settings,
-                                 const QString &outputPath, ProgressSink *progress = nullptr);
+                                 const QString &outputPath, ProgressSink *progress = nullptr,
+                                 const std::shared_ptr<LanguageModel> &open = {});
 
 } // namespace nwc

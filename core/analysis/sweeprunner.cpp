@@ -6,6 +6,8 @@
 #include "analysis/calibrationdata.h"
 #include "analysis/calibrationwindows.h"
 #include "analysis/compressedevaluation.h"
+#include "analysis/compressionmemory.h"
+#include "analysis/compressionplan.h"
 #include "analysis/modelcompressor.h"
 #include "codec/compressedcheckpoint.h"
 #include "codec/compressibletensor.h"
@@ -14,6 +16,7 @@
 #include "jobs/progresssink.h"
 #include "lm/evaluator.h"
 #include "lm/languagemodel.h"
+#include "lm/runtimememory.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -23,6 +26,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <utility>
 
 namespace nwc {
@@ -229,8 +233,62 @@ bool sweepMethodSettings(const QString &name, CompressionSettings *settings) {
     return true;
 }
 
+/// The compression settings of one point; `calibrationFile` is the calibration every point
+/// shares (empty before it exists).
+CompressionSettings pointSettings(const SweepSettings &settings, const PlannedPoint &point,
+                                  const QString &calibrationFile) {
+    CompressionSettings compression;
+    sweepMethodSettings(point.method, &compression);
+    compression.targetBitsPerWeight = point.bits;
+    compression.calibrationText = settings.calibrationText;
+    compression.calibrationFile = calibrationFile;
+    compression.calibrationSamples = settings.calibrationSamples;
+    compression.calibrationLength = settings.calibrationLength;
+    compression.groupSize = settings.groupSize;
+    compression.compute = settings.compute;
+    return compression;
+}
+
+/// The memory guard of a sweep, before anything is loaded: every method at its highest planned
+/// rate, compressed and evaluated while the original stays loaded (the open model, or the
+/// sweep's own copy, counted in every phase). Points whose rate is out of range are left to
+/// the loop, which skips them.
+void requireSweepMemory(const SweepSettings &settings, const std::vector<PlannedPoint> &planned,
+                        const QString &sessionPath, const std::shared_ptr<LanguageModel> &open) {
+    std::map<QString, PlannedPoint> highest;
+    for (const PlannedPoint &point : planned) {
+        const auto found = highest.find(point.method);
+        if (found == highest.end() || found->second.bits < point.bits)
+            highest[point.method] = point;
+    }
+    for (const auto &entry : highest) {
+        CompressionPlan plan;
+        try {
+            // The session's folder stands in for the containers' (it was checked to exist).
+            plan = planCompression(settings.model, pointSettings(settings, entry.second, QString()),
+                                   sessionPath);
+        } catch (const Error &) {
+            continue; // an unreachable point (or model): reported by the loop
+        }
+        plan.openModel = open;
+        MemoryPlan memory = compressionMemoryPlan(plan, true);
+        if (!open) {
+            const MemoryItem original{
+                QStringLiteral("runtime of the original %1").arg(plan.checkpoint->displayName()),
+                runtimeBytes(*plan.checkpoint, settings.compute)};
+            for (MemoryPhase &phase : memory.phases)
+                if (phase.name != QStringLiteral("calibrating"))
+                    phase.items.push_back(original);
+        }
+        requireMemoryPlan(memory, QStringLiteral("sweeping %1 (%2)")
+                                      .arg(plan.checkpoint->displayName(),
+                                           sweepPointName(entry.first, entry.second.bits)));
+    }
+}
+
 SweepSession runSweep(const SweepSettings &settings, const QString &sessionPath,
-                      ProgressSink *progress, const SweepObserver &observer) {
+                      ProgressSink *progress, const SweepObserver &observer,
+                      const std::shared_ptr<LanguageModel> &open) {
     // Everything that can be checked before any work.
     if (settings.model.isEmpty())
         throw Error(QStringLiteral("no model to sweep was given"));
@@ -294,6 +352,7 @@ SweepSession runSweep(const SweepSettings &settings, const QString &sessionPath,
         return session;
     }
 
+    requireSweepMemory(settings, planned, sessionPath, open);
     const double units = double(planned.size() + 1);
     const QByteArray text = readText(settings.textPath);
     PerplexitySettings windows;
@@ -310,7 +369,9 @@ SweepSession runSweep(const SweepSettings &settings, const QString &sessionPath,
         PhaseProgress setup(progress, 0.0, 1.0 / units);
         {
             PhaseProgress phase(&setup, 0.0, 0.2, QStringLiteral("loading the original model"));
-            original = LanguageModel::load(settings.model, QString(), &phase, settings.compute);
+            original =
+                open ? open
+                     : LanguageModel::load(settings.model, QString(), &phase, settings.compute);
         }
         const bool demo = isDemoModel(*original->checkpoint());
         if (!settings.calibrationText.isEmpty() || demo) {
@@ -388,15 +449,8 @@ SweepSession runSweep(const SweepSettings &settings, const QString &sessionPath,
             reportProgress(&pointProgress, 1.0, QStringLiteral("skipped: ") + reason);
         };
 
-        CompressionSettings compression;
-        sweepMethodSettings(planPoint.method, &compression);
-        compression.targetBitsPerWeight = planPoint.bits;
-        compression.calibrationText = settings.calibrationText;
-        compression.calibrationFile = calibrated ? calibration.path() : QString();
-        compression.calibrationSamples = settings.calibrationSamples;
-        compression.calibrationLength = settings.calibrationLength;
-        compression.groupSize = settings.groupSize;
-        compression.compute = settings.compute;
+        CompressionSettings compression =
+            pointSettings(settings, planPoint, calibrated ? calibration.path() : QString());
         if (compression.method != CompressionMethod::Nwc) {
             const long width = std::lround(planPoint.bits);
             if (std::abs(planPoint.bits - double(width)) > 1e-9 || width < 2 || width > 8) {
@@ -414,7 +468,7 @@ SweepSession runSweep(const SweepSettings &settings, const QString &sessionPath,
         CompressionSummary summary;
         try {
             PhaseProgress phase(&pointProgress, 0.0, 0.6);
-            summary = compressModel(settings.model, compression, containerPath, &phase);
+            summary = compressModel(settings.model, compression, containerPath, &phase, original);
         } catch (const Cancelled &) {
             throw;
         } catch (const Error &error) {

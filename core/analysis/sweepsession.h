@@ -11,10 +11,12 @@
 #include <QStringList>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <vector>
 
 namespace nwc {
 
+class LanguageModel;
 class ProgressSink;
 struct CompressionSettings;
 
@@ -135,8 +137,10 @@ bool sweepMethodSettings(const QString &name, CompressionSettings *settings);
 /// loaded and measured once; calibrate() runs once (its cached file serves every point). The
 /// returned and saved session holds this run's settings and every point measured so far, also
 /// those of earlier runs. Throws nwc::Error, nwc::Cancelled (the session file keeps the
-/// finished points).
+/// finished points). `open`, when given, is `settings.model` already loaded (the GUI's open
+/// model): it serves as the original instead of a second copy.
 SweepSession runSweep(const SweepSettings &settings, const QString &sessionPath,
-                      ProgressSink *progress = nullptr, const SweepObserver &observer = {});
+                      ProgressSink *progress = nullptr, const SweepObserver &observer = {},
+                      const std::shared_ptr<LanguageModel> &open = {});
 
 } // namespace nwc

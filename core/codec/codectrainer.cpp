@@ -14,38 +14,93 @@
 #include <QElapsedTimer>
 #include <QFileInfo>
 
+#include <algorithm>
 #include <cmath>
+#include <numeric>
+#include <random>
 
 namespace nwc {
 namespace {
 
-// Full chunks (no padding) of every compressible tensor of the models.
-std::vector<float> collectChunks(const QStringList &models, int32_t chunk, ProgressSink *progress) {
-    std::vector<float> pool;
+/// A compressible tensor in coding orientation [rows, columns].
+struct TrainingTensor {
+    CheckpointPtr checkpoint;
+    TensorInfo info;
+    bool transposed = false;
+    int64_t rows = 0;
+    int64_t columns = 0;
+};
+
+/// The compressible tensors of the models, from their metadata.
+std::vector<TrainingTensor> trainingTensors(const QStringList &models) {
+    std::vector<TrainingTensor> tensors;
     for (const QString &spec : models) {
         const CheckpointPtr checkpoint = Checkpoint::open(spec);
         int used = 0;
         for (const TensorInfo &info : checkpoint->tensors()) {
             if (!isCompressibleTensor(info))
                 continue;
-            throwIfCancelled(progress);
-            std::vector<float> values = checkpoint->readFloat32(info.name);
-            int64_t rows = info.shape[0];
-            int64_t columns = info.shape[1];
-            if (isStoredTransposed(checkpoint->config(), info.name)) {
-                values = transposed(values.data(), rows, columns);
-                std::swap(rows, columns);
-            }
-            const ColumnChunks chunks = makeColumnChunks(values.data(), rows, columns, chunk);
-            const int64_t full = rows / chunk;
-            for (int64_t j = 0; j < columns; ++j) {
-                const float *column = chunks.values.data() + j * chunks.chunksPerColumn * chunk;
-                pool.insert(pool.end(), column, column + full * chunk);
-            }
+            TrainingTensor tensor{checkpoint, info,
+                                  isStoredTransposed(checkpoint->config(), info.name),
+                                  info.shape[0], info.shape[1]};
+            if (tensor.transposed)
+                std::swap(tensor.rows, tensor.columns);
+            tensors.push_back(std::move(tensor));
             ++used;
         }
         if (used == 0)
             throw Error(QStringLiteral("%1 has no linear layers to train a codec on").arg(spec));
+    }
+    return tensors;
+}
+
+/// Indices of the columns of `tensor` that go into the pool: all of them, or `keep` chosen
+/// uniformly from `seed`, in increasing order.
+std::vector<int64_t> chosenColumns(int64_t columns, int64_t keep, uint64_t seed) {
+    std::vector<int64_t> all(static_cast<size_t>(columns));
+    std::iota(all.begin(), all.end(), int64_t(0));
+    if (keep >= columns)
+        return all;
+    std::mt19937_64 generator(seed);
+    for (int64_t i = 0; i < keep; ++i) { // partial Fisher–Yates
+        std::uniform_int_distribution<int64_t> pick(i, columns - 1);
+        std::swap(all[size_t(i)], all[size_t(pick(generator))]);
+    }
+    all.resize(size_t(keep));
+    std::sort(all.begin(), all.end());
+    return all;
+}
+
+/// Full chunks (no padding) of the models' compressible tensors: every chunk, or whole columns
+/// sampled so that about `maxChunks` remain. `available` receives the number of full chunks.
+std::vector<float> collectChunks(const QStringList &models, int32_t chunk, int64_t maxChunks,
+                                 uint64_t seed, int64_t *available, ProgressSink *progress) {
+    const std::vector<TrainingTensor> tensors = trainingTensors(models);
+    int64_t total = 0;
+    for (const TrainingTensor &tensor : tensors)
+        total += tensor.columns * (tensor.rows / chunk);
+    *available = total;
+    const double share = total > maxChunks ? double(maxChunks) / double(total) : 1.0;
+    std::vector<float> pool;
+    pool.reserve(size_t(std::min(total, maxChunks + int64_t(tensors.size()))) * size_t(chunk));
+    for (size_t t = 0; t < tensors.size(); ++t) {
+        const TrainingTensor &tensor = tensors[t];
+        const int64_t full = tensor.rows / chunk;
+        if (full == 0)
+            continue;
+        throwIfCancelled(progress);
+        const int64_t keep = std::max<int64_t>(1, std::llround(share * double(tensor.columns)));
+        const std::vector<int64_t> columns =
+            chosenColumns(tensor.columns, keep, seed * 1000003u + uint64_t(t));
+        std::vector<float> values = tensor.checkpoint->readFloat32(tensor.info.name);
+        if (tensor.transposed)
+            values = transposed(values.data(), tensor.columns, tensor.rows);
+        const ColumnChunks chunks =
+            makeColumnChunks(values.data(), tensor.rows, tensor.columns, chunk);
+        for (int64_t j : columns) {
+            const float *column = chunks.values.data() + j * chunks.chunksPerColumn * chunk;
+            pool.insert(pool.end(), column, column + full * chunk);
+        }
     }
     if (pool.empty())
         throw Error(QStringLiteral("no training chunks: the models' layers are shorter than one "
@@ -121,7 +176,10 @@ CodecTrainingReport trainCodec(const CodecTrainingSettings &settings, ProgressSi
     }
 
     reportProgress(progress, 0.0, QStringLiteral("reading training weights"));
-    std::vector<float> pool = collectChunks(settings.models, architecture.chunk, progress);
+    int64_t available = 0;
+    std::vector<float> pool =
+        collectChunks(settings.models, architecture.chunk, std::max<int64_t>(1, settings.maxChunks),
+                      settings.seed, &available, progress);
     const int64_t d = architecture.chunk;
     const int64_t chunks = int64_t(pool.size()) / d;
     // The training chunks stay in host memory; each batch is drawn there and moved.
@@ -228,6 +286,7 @@ CodecTrainingReport trainCodec(const CodecTrainingSettings &settings, ProgressSi
     report.bitsPerWeight = parameters.nominalBitsPerWeight;
     report.meanSquaredError = mse;
     report.trainingChunks = chunks;
+    report.availableChunks = available;
     report.seconds = timer.elapsed() / 1000.0;
     return report;
 }

@@ -23,6 +23,10 @@ struct CodecTrainingSettings {
     int64_t steps = 2000;
     /// Chunks per training step.
     int64_t batchChunks = 4096;
+    /// Training chunks held in memory at most (16 values each: 256 MB at the default). When the
+    /// models have more, whole columns are sampled from the seed, every tensor in proportion to
+    /// its columns; below it every chunk is used.
+    int64_t maxChunks = int64_t(1) << 22;
     double learningRate = 1e-3;
     uint64_t seed = 1;
     /// Codec id (empty: "<preset>-l<lambda>").
@@ -40,6 +44,8 @@ struct CodecTrainingReport {
     double bitsPerWeight = 0.0;
     double meanSquaredError = 0.0;
     int64_t trainingChunks = 0;
+    /// Full chunks the models have (more than trainingChunks when columns were sampled).
+    int64_t availableChunks = 0;
     double seconds = 0.0;
 };
 

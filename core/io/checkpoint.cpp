@@ -65,6 +65,16 @@ QString Checkpoint::resolveSpec(const QString &spec) {
                     .arg(spec, candidates.join(QStringLiteral(", ")), name));
 }
 
+std::vector<float> Checkpoint::readFloat32Range(const QString &name, qint64 first,
+                                                qint64 count) const {
+    const TensorInfo *info = findTensor(name);
+    if (!info)
+        throw Error(QStringLiteral("%1 has no tensor named %2").arg(source(), name));
+    requireElementRange(*info, first, count, source());
+    const std::vector<float> all = readFloat32(name);
+    return std::vector<float>(all.begin() + first, all.begin() + first + count);
+}
+
 std::shared_ptr<const Checkpoint> Checkpoint::open(const QString &spec) {
     const QString path = resolveSpec(spec);
     const QFileInfo info(path);

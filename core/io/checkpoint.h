@@ -58,6 +58,15 @@ public:
     virtual std::vector<float> readFloat32(const QString &name) const = 0;
     /// Raw little-endian bytes as stored (for verbatim copies).
     virtual QByteArray readRaw(const QString &name) const = 0;
+    /// `count` values from element `first` on (row-major), converted to float32. Formats that
+    /// map their file convert only that range (readsRangesDirectly()); the others read the whole
+    /// tensor and copy the range out. Throws nwc::Error if the tensor is missing or the range
+    /// lies outside it.
+    virtual std::vector<float> readFloat32Range(const QString &name, qint64 first,
+                                                qint64 count) const;
+    /// True when readFloat32Range() reads only the range (a streaming pass over a tensor then
+    /// needs no full copy).
+    virtual bool readsRangesDirectly() const { return false; }
 
     /// The tokenizer file found for this checkpoint (tokenizer.json, tokenizer.model,
     /// vocab.json, tok*.bin); empty when none was found.

@@ -195,6 +195,11 @@ std::vector<float> HfCheckpoint::readFloat32(const QString &name) const {
     return shardOf(name).readFloat32(name);
 }
 
+std::vector<float> HfCheckpoint::readFloat32Range(const QString &name, qint64 first,
+                                                  qint64 count) const {
+    return shardOf(name).readFloat32Range(name, first, count);
+}
+
 QByteArray HfCheckpoint::readRaw(const QString &name) const {
     return shardOf(name).raw(name);
 }

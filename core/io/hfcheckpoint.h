@@ -34,6 +34,9 @@ public:
     const QVector<TensorInfo> &tensors() const override { return m_tensors; }
     const TensorInfo *findTensor(const QString &name) const override;
     std::vector<float> readFloat32(const QString &name) const override;
+    std::vector<float> readFloat32Range(const QString &name, qint64 first,
+                                        qint64 count) const override;
+    bool readsRangesDirectly() const override { return true; }
     QByteArray readRaw(const QString &name) const override;
     QString tokenizerPath() const override { return m_tokenizerPath; }
 

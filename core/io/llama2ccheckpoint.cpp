@@ -358,6 +358,16 @@ std::vector<float> Llama2cCheckpoint::readFloat32(const QString &name) const {
     return values;
 }
 
+std::vector<float> Llama2cCheckpoint::readFloat32Range(const QString &name, qint64 first,
+                                                       qint64 count) const {
+    const int index = indexOf(name);
+    requireElementRange(m_tensors.at(index), first, count, source());
+    std::vector<float> values(static_cast<std::size_t>(count));
+    convertToFloat32(bytesOf(index) + first * qint64(sizeof(float)), DType::F32, values.size(),
+                     values.data());
+    return values;
+}
+
 QByteArray Llama2cCheckpoint::readRaw(const QString &name) const {
     const int index = indexOf(name);
     return QByteArray(reinterpret_cast<const char *>(bytesOf(index)),

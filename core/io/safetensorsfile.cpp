@@ -420,4 +420,17 @@ std::vector<float> SafetensorsFile::readFloat32(const QString &name) const {
     return values;
 }
 
+std::vector<float> SafetensorsFile::readFloat32Range(const QString &name, qint64 first,
+                                                     qint64 count) const {
+    const int index = indexOf(name);
+    const TensorInfo &info = m_tensors.at(index);
+    requireElementRange(info, first, count, m_path);
+    std::vector<float> values(static_cast<std::size_t>(count));
+    const qint64 width = dtypeSize(info.dtype);
+    const qint64 offset = qint64(m_offsets.at(index)) + first * width;
+    convertToFloat32(m_file->data() + offset, info.dtype, values.size(), values.data());
+    m_file->release(offset, count * width);
+    return values;
+}
+
 } // namespace nwc

@@ -48,6 +48,9 @@ public:
     QByteArray raw(const QString &name) const;
     /// The tensor converted to float32. Throws nwc::Error when missing.
     std::vector<float> readFloat32(const QString &name) const;
+    /// `count` values from element `first` on, converted to float32. Throws nwc::Error when the
+    /// range lies outside the tensor.
+    std::vector<float> readFloat32Range(const QString &name, qint64 first, qint64 count) const;
     /// The `__metadata__` entries (empty when the header has none).
     const QMap<QString, QString> &metadata() const { return m_metadata; }
 

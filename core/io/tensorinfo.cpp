@@ -1,5 +1,7 @@
 #include "io/tensorinfo.h"
 
+#include "jobs/error.h"
+
 #include <QStringList>
 #include <algorithm>
 #include <cmath>
@@ -14,12 +16,10 @@ QString TensorInfo::shapeString() const {
     return QLatin1Char('[') + parts.join(QStringLiteral(", ")) + QLatin1Char(']');
 }
 
-TensorStatistics TensorStatistics::compute(const float *values, qint64 count, int bins) {
-    TensorStatistics stats;
-    bins = std::max(bins, 1);
-    double minimum = 0;
-    double maximum = 0;
-    double sum = 0;
+namespace {
+
+/// The first pass: count, min, max and sum of the finite values.
+void addRange(TensorStatistics &stats, double &sum, const float *values, qint64 count) {
     for (qint64 i = 0; i < count; ++i) {
         const double v = values[i];
         if (!std::isfinite(v)) {
@@ -27,33 +27,23 @@ TensorStatistics TensorStatistics::compute(const float *values, qint64 count, in
             continue;
         }
         if (stats.count == 0) {
-            minimum = v;
-            maximum = v;
+            stats.min = v;
+            stats.max = v;
         } else {
-            minimum = std::min(minimum, v);
-            maximum = std::max(maximum, v);
+            stats.min = std::min(stats.min, v);
+            stats.max = std::max(stats.max, v);
         }
         sum += v;
         ++stats.count;
     }
-    if (stats.count == 0)
-        return stats;
+}
 
-    const double mean = sum / static_cast<double>(stats.count);
-    double squares = 0;
-    for (qint64 i = 0; i < count; ++i) {
-        const double v = values[i];
-        if (std::isfinite(v))
-            squares += (v - mean) * (v - mean);
-    }
-    stats.min = minimum;
-    stats.max = maximum;
-    stats.mean = mean;
-    stats.std = std::sqrt(squares / static_cast<double>(stats.count));
-
-    // A constant tensor still gets a visible bin: widen the range by one unit around it.
-    double low = minimum;
-    double high = maximum;
+/// Between the passes: the mean and the bin edges. A constant tensor still gets a visible bin:
+/// the range widens by one unit around it.
+void prepareBins(TensorStatistics &stats, double sum, int bins) {
+    stats.mean = sum / static_cast<double>(stats.count);
+    double low = stats.min;
+    double high = stats.max;
     if (!(high > low)) {
         low -= 0.5;
         high += 0.5;
@@ -64,15 +54,66 @@ TensorStatistics TensorStatistics::compute(const float *values, qint64 count, in
         stats.binEdges[b] = low + width * b;
     stats.binEdges[bins] = high;
     stats.binCounts.fill(0.0, bins);
+}
+
+/// The second pass: squared deviations from the mean and the histogram.
+void binRange(TensorStatistics &stats, double &squares, const float *values, qint64 count) {
+    const int bins = int(stats.binCounts.size());
+    const double low = stats.binEdges.first();
+    const double width = (stats.binEdges.last() - low) / bins;
     for (qint64 i = 0; i < count; ++i) {
         const double v = values[i];
         if (!std::isfinite(v))
             continue;
-        int b = static_cast<int>((v - low) / width);
-        b = std::clamp(b, 0, bins - 1);
+        squares += (v - stats.mean) * (v - stats.mean);
+        const int b = std::clamp(static_cast<int>((v - low) / width), 0, bins - 1);
         stats.binCounts[b] += 1.0;
     }
+}
+
+} // namespace
+
+TensorStatistics TensorStatistics::compute(const float *values, qint64 count, int bins) {
+    return computeStreaming(
+        [values](qint64 first, qint64 size) {
+            return std::vector<float>(values + first, values + first + size);
+        },
+        count, bins, count);
+}
+
+TensorStatistics TensorStatistics::computeStreaming(const RangeReader &read, qint64 count, int bins,
+                                                    qint64 chunk) {
+    TensorStatistics stats;
+    bins = std::max(bins, 1);
+    chunk = std::max<qint64>(chunk, 1);
+    double sum = 0;
+    for (qint64 first = 0; first < count; first += chunk) {
+        const std::vector<float> values = read(first, std::min(chunk, count - first));
+        addRange(stats, sum, values.data(), qint64(values.size()));
+    }
+    if (stats.count == 0) {
+        stats.min = 0;
+        stats.max = 0;
+        return stats;
+    }
+    prepareBins(stats, sum, bins);
+    double squares = 0;
+    for (qint64 first = 0; first < count; first += chunk) {
+        const std::vector<float> values = read(first, std::min(chunk, count - first));
+        binRange(stats, squares, values.data(), qint64(values.size()));
+    }
+    stats.std = std::sqrt(squares / static_cast<double>(stats.count));
     return stats;
+}
+
+void requireElementRange(const TensorInfo &info, qint64 first, qint64 count, const QString &file) {
+    if (first < 0 || count < 0 || first + count > info.elementCount())
+        throw Error(QStringLiteral("%1: elements %2..%3 lie outside tensor %4 (%5 elements)")
+                        .arg(file)
+                        .arg(first)
+                        .arg(first + count)
+                        .arg(info.name)
+                        .arg(info.elementCount()));
 }
 
 } // namespace nwc

@@ -5,6 +5,8 @@
 
 #include <QString>
 #include <QVector>
+#include <functional>
+#include <vector>
 
 namespace nwc {
 
@@ -40,6 +42,17 @@ struct TensorStatistics {
     /// Computes statistics and a histogram with `bins` equal-width bins over [min, max]
     /// (std is the population standard deviation; the last bin includes max).
     static TensorStatistics compute(const float *values, qint64 count, int bins = 64);
+
+    /// Reads `count` values from element `first` on.
+    using RangeReader = std::function<std::vector<float>(qint64 first, qint64 count)>;
+    /// The same statistics over `count` values read `chunk` at a time in two passes (memory
+    /// bounded by one chunk); equal to compute() over the whole array. `read` may throw (e.g.
+    /// nwc::Cancelled) to stop.
+    static TensorStatistics computeStreaming(const RangeReader &read, qint64 count, int bins,
+                                             qint64 chunk);
 };
+
+/// Throws nwc::Error naming `file` and the tensor when [first, first + count) is not inside it.
+void requireElementRange(const TensorInfo &info, qint64 first, qint64 count, const QString &file);
 
 } // namespace nwc

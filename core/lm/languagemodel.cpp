@@ -6,37 +6,12 @@
 #include "jobs/memorybudget.h"
 #include "jobs/progresssink.h"
 #include "lm/checkpointtokenizer.h"
+#include "lm/runtimememory.h"
 #include "lm/transformer.h"
 
 #include <algorithm>
 
 namespace nwc {
-
-namespace {
-
-int64_t parameterCount(const Checkpoint &checkpoint) {
-    int64_t count = 0;
-    for (const TensorInfo &tensor : checkpoint.tensors())
-        count += tensor.elementCount();
-    return count;
-}
-
-/// Memory the runtime needs: every weight in the type it is held in (matrixStorageType for 2-D
-/// tensors, the compute type otherwise), plus the largest tensor twice as float32 while it is
-/// read (the decoded values and the tensor made from them).
-int64_t runtimeBytes(const Checkpoint &checkpoint, const ComputeOptions &options) {
-    const int64_t matrixBytes = int64_t(c10::elementSize(matrixStorageType(checkpoint, options)));
-    const int64_t otherBytes = int64_t(c10::elementSize(torchComputeType(options)));
-    int64_t largest = 0;
-    int64_t total = 0;
-    for (const TensorInfo &tensor : checkpoint.tensors()) {
-        largest = std::max<int64_t>(largest, tensor.elementCount());
-        total += tensor.elementCount() * (tensor.shape.size() == 2 ? matrixBytes : otherBytes);
-    }
-    return total + 2 * largest * int64_t(sizeof(float));
-}
-
-} // namespace
 
 LanguageModel::~LanguageModel() = default;
 

@@ -9,8 +9,11 @@
 #include "lm/weightbinding.h"
 
 #include <algorithm>
+#include <atomic>
 #include <limits>
+#include <mutex>
 #include <optional>
+#include <thread>
 
 namespace nwc {
 
@@ -38,8 +41,26 @@ struct TransformerImpl::Layers : BoundModules {
     std::shared_ptr<torch::nn::Module> body;
     torch::Tensor invFreq; ///< registered buffer (float32), undefined for GPT-2
     std::vector<WeightBinding> bindings;
-    InputObserver observer;
+    /// The observers by the thread they belong to: copied on write under `observerMutex` and
+    /// read with std::atomic_load, so threads may run forward() while another installs or
+    /// removes its observer.
+    std::shared_ptr<const ThreadObservers> observers;
+    std::mutex observerMutex;
 };
+
+namespace {
+
+/// The observer of the calling thread in `observers` (null when none); `observers` keeps it
+/// alive.
+const TransformerImpl::InputObserver *
+observerOfThisThread(const std::shared_ptr<const TransformerImpl::ThreadObservers> &observers) {
+    if (!observers)
+        return nullptr;
+    const auto found = observers->find(std::this_thread::get_id());
+    return found == observers->end() ? nullptr : &found->second;
+}
+
+} // namespace
 
 TransformerImpl::TransformerImpl(const ModelConfig &config, const ComputeOptions &options)
     : m_config(completedConfig(config))
@@ -139,7 +160,16 @@ void TransformerImpl::widenWeights() {
 }
 
 void TransformerImpl::setInputObserver(InputObserver observer) {
-    m_layers->observer = std::move(observer);
+    Layers &l = *m_layers;
+    const std::lock_guard<std::mutex> lock(l.observerMutex);
+    const std::shared_ptr<const ThreadObservers> current = std::atomic_load(&l.observers);
+    auto next =
+        current ? std::make_shared<ThreadObservers>(*current) : std::make_shared<ThreadObservers>();
+    if (observer)
+        (*next)[std::this_thread::get_id()] = std::move(observer);
+    else
+        next->erase(std::this_thread::get_id());
+    std::atomic_store(&l.observers, std::shared_ptr<const ThreadObservers>(std::move(next)));
 }
 
 namespace {
@@ -230,7 +260,8 @@ torch::Tensor TransformerImpl::forwardHidden(const torch::Tensor &ids, KvCache *
                     input, start, dtype);
     StepContext context = stepContext(m_config, l.invFreq, start, time, device, dtype);
     context.cache = cache;
-    context.observer = &l.observer;
+    const std::shared_ptr<const ThreadObservers> observers = std::atomic_load(&l.observers);
+    context.observer = observerOfThisThread(observers);
     for (Block &block : l.blocks)
         x = block->forward(x, context);
     if (cache)
@@ -263,19 +294,22 @@ torch::Tensor TransformerImpl::forwardBlock(int index, const torch::Tensor &hidd
     const torch::Device device = l.embed->weight.device();
     StepContext context =
         stepContext(m_config, l.invFreq, 0, hidden.size(1), device, torchComputeType(m_options));
-    context.observer = &l.observer;
+    const std::shared_ptr<const ThreadObservers> observers = std::atomic_load(&l.observers);
+    context.observer = observerOfThisThread(observers);
     return l.blocks[size_t(index)]->forward(hidden.to(device), context);
 }
 
 torch::Tensor TransformerImpl::finalNorm(const torch::Tensor &hidden) {
     Layers &l = *m_layers;
     torch::Tensor x = l.finalNorm(hidden);
-    if (l.observer) {
-        l.observer(QStringList{l.lmHead ? QStringLiteral("lm_head.weight")
-                                        : l.prefix + (isGpt2(m_config)
-                                                          ? QStringLiteral("wte.weight")
-                                                          : QStringLiteral("embed_tokens.weight"))},
-                   x);
+    const std::shared_ptr<const ThreadObservers> observers = std::atomic_load(&l.observers);
+    if (const InputObserver *observer = observerOfThisThread(observers)) {
+        (*observer)(QStringList{l.lmHead
+                                    ? QStringLiteral("lm_head.weight")
+                                    : l.prefix + (isGpt2(m_config)
+                                                      ? QStringLiteral("wte.weight")
+                                                      : QStringLiteral("embed_tokens.weight"))},
+                    x);
     }
     return x;
 }

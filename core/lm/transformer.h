@@ -14,6 +14,8 @@
 #include <QString>
 #include <QStringList>
 #include <functional>
+#include <map>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -33,6 +35,8 @@ public:
     /// Receives the input of linear layers during forward: the HF names of the weights that
     /// consume it (q/k/v share one input, gate/up another) and the activations [batch, time, in].
     using InputObserver = LinearInputObserver;
+    /// Observers by the thread whose forward calls they see.
+    using ThreadObservers = std::map<std::thread::id, InputObserver>;
 
     /// Randomly initialised (std 0.02 for matrices and embeddings, norms 1, biases 0, as HF) for
     /// training: drawn in float32 in host memory (so a seed gives the same model on every
@@ -94,8 +98,10 @@ public:
     /// Converts parameters held narrower than the compute type (16-bit matrices of a 16-bit
     /// checkpoint) to the compute type, e.g. before training them through autograd.
     void widenWeights();
-    /// Installs (or, with an empty function, removes) the observer of linear-layer inputs, e.g.
-    /// for calibration statistics. Not thread-safe: use a module of its own for calibration.
+    /// Installs (or, with an empty function, removes) the calling thread's observer of
+    /// linear-layer inputs, e.g. for calibration statistics: it sees the forward calls of that
+    /// thread only, so a calibration can run on a module that another thread generates with
+    /// (or calibrates with its own observer) at the same time.
     void setInputObserver(InputObserver observer);
     const ModelConfig &config() const { return m_config; }
     /// The options the module was built with.

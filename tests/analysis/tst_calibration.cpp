@@ -10,6 +10,7 @@
 #include "lm/transformer.h"
 #include "text/democorpus.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -18,7 +19,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <atomic>
 #include <map>
+#include <thread>
 
 using namespace nwc;
 
@@ -100,6 +103,8 @@ private Q_SLOTS:
     void demoCorpusOnlyForDemoModels();
     void hessianMatchesFullForward();
     void fileRoundTripsAndIsReused();
+    void concurrentCalibrationsOnOneModel();
+    void modelHashIsRememberedPerFile();
     void cacheFolderIsShared();
     void changedTextChangesDataHash();
     void cancellationLeavesNoFile();
@@ -400,6 +405,103 @@ void TestCalibration::fileRoundTripsAndIsReused() {
     QVERIFY(!third.fromCache());
     QVERIFY(third.dataHash() != first.dataHash());
     QCOMPARE(CalibrationData::load(output).dataHash(), third.dataHash());
+}
+
+void TestCalibration::concurrentCalibrationsOnOneModel() {
+    // The workbench calibrates on the model it has open while the generation pane may run it:
+    // each calibration sees only its own thread's forward calls.
+    CalibrationSettings settings;
+    settings.samples = 6;
+    settings.sequenceLength = 48;
+    settings.seed = 77;
+    const CalibrationData alone = calibrate(*m_student, m_textPath, settings,
+                                            m_dir.filePath(QStringLiteral("alone.h5")), nullptr);
+    std::atomic<bool> stop{false};
+    std::atomic<int> forwardCalls{0};
+    std::thread generating([&] {
+        torch::NoGradGuard noGrad;
+        const torch::Tensor ids = torch::arange(1, 40, torch::kLong).unsqueeze(0);
+        while (!stop) {
+            m_student->runtime().module()->forward(ids);
+            ++forwardCalls;
+        }
+    });
+    CalibrationData first;
+    CalibrationData second;
+    std::thread other([&] {
+        second = calibrate(*m_student, m_textPath, settings,
+                           m_dir.filePath(QStringLiteral("second.h5")), nullptr);
+    });
+    first = calibrate(*m_student, m_textPath, settings, m_dir.filePath(QStringLiteral("first.h5")),
+                      nullptr);
+    other.join();
+    stop = true;
+    generating.join();
+    QVERIFY(forwardCalls > 0);
+    QVERIFY(!first.fromCache() && !second.fromCache());
+    QCOMPARE(first.weightNames(), alone.weightNames());
+    for (const CalibrationData *data : {&first, &second}) {
+        for (const QString &name : alone.weightNames()) {
+            const std::vector<float> expected = alone.hessian(name);
+            const std::vector<float> actual = data->hessian(name);
+            QCOMPARE(actual.size(), expected.size());
+            double largest = 0;
+            double difference = 0;
+            for (size_t i = 0; i < expected.size(); ++i) {
+                largest = std::max(largest, double(std::abs(expected[i])));
+                difference = std::max(difference, double(std::abs(actual[i] - expected[i])));
+            }
+            QVERIFY2(difference <= kHessianTolerance * largest,
+                     qPrintable(QStringLiteral("%1: max |dH| %2 of max |H| %3")
+                                    .arg(name)
+                                    .arg(difference)
+                                    .arg(largest)));
+        }
+    }
+}
+
+void TestCalibration::modelHashIsRememberedPerFile() {
+    // A copy of demo:student in a folder of its own, so its files have their own stamps.
+    const QDir source(Checkpoint::resolveSpec(QStringLiteral("demo:student")));
+    const QString folder = m_dir.filePath(QStringLiteral("hashed-student"));
+    QVERIFY(QDir().mkpath(folder));
+    for (const QFileInfo &file : source.entryInfoList(QDir::Files))
+        QVERIFY(QFile::copy(file.filePath(), folder + QLatin1Char('/') + file.fileName()));
+
+    struct Counter : ProgressSink {
+        int hashing = 0;
+        void report(double, const QString &message) override {
+            hashing += message.startsWith(QLatin1String("hashing")) ? 1 : 0;
+        }
+        bool cancelled() const override { return false; }
+    };
+    Counter first;
+    const QString hash = modelHash(*Checkpoint::open(folder), &first);
+    QVERIFY(first.hashing > 0);
+    QCOMPARE(hash, modelHash(*m_student->checkpoint())); // same content, same hash
+    Counter second;
+    QCOMPARE(modelHash(*Checkpoint::open(folder), &second), hash);
+    QCOMPARE(second.hashing, 0); // remembered, not read again
+
+    // Another weight in the file: a new stamp, so the hash is computed again and differs.
+    const QString weights = folder + QStringLiteral("/model.safetensors");
+    QFile file(weights);
+    QVERIFY(file.open(QIODevice::ReadWrite));
+    QByteArray bytes = file.readAll();
+    bytes[bytes.size() - 1] = char(bytes[bytes.size() - 1] ^ 0x01);
+    QVERIFY(file.seek(0));
+    QCOMPARE(file.write(bytes), bytes.size());
+    file.close();
+    // The size is unchanged; the modification time moves on.
+    QFile touched(weights);
+    QVERIFY(touched.open(QIODevice::ReadWrite));
+    QVERIFY(touched.setFileTime(QDateTime::currentDateTime().addSecs(5),
+                                QFileDevice::FileModificationTime));
+    touched.close();
+    Counter third;
+    const QString changed = modelHash(*Checkpoint::open(folder), &third);
+    QVERIFY(third.hashing > 0);
+    QVERIFY(changed != hash);
 }
 
 void TestCalibration::cacheFolderIsShared() {

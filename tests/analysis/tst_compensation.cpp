@@ -190,6 +190,26 @@ void TestCompensation::fineTuningLowersBlockOutputError() {
     const CheckpointPtr compressed = Checkpoint::open(path);
     const QString norm = QStringLiteral("model.layers.0.input_layernorm.weight");
     QVERIFY(compressed->readFloat32(norm) != original->readFloat32(norm));
+    QCOMPARE(stored.endToEndTopTokens, 0); // the whole vocabulary
+
+    // A vocabulary too large to keep whole: the top 64 tokens per position and one bucket for
+    // the rest. That KL is a lower bound of the full one, measured on the same held-out windows
+    // and the same model state (the block stages do not depend on it).
+    CompressionSettings topK = settings;
+    topK.compensation.endToEndWholeValues = 1000;
+    const CompressionSummary coarse = compressModel(
+        QStringLiteral("demo:student"), topK, m_dir.filePath(QStringLiteral("student-topk.nwc")));
+    const CompensationReport &bounded = coarse.compensation;
+    QCOMPARE(bounded.endToEndTopTokens, 64);
+    QVERIFY2(bounded.endToEndKlBefore <= report.endToEndKlBefore * (1.0 + 1e-5) &&
+                 bounded.endToEndKlBefore > 0.5 * report.endToEndKlBefore,
+             qPrintable(QStringLiteral("top-64 %1, whole vocabulary %2")
+                            .arg(bounded.endToEndKlBefore)
+                            .arg(report.endToEndKlBefore)));
+    QVERIFY(bounded.endToEndKlAfter <= bounded.endToEndKlBefore);
+    QCOMPARE(readCompensationReport(m_dir.filePath(QStringLiteral("student-topk.nwc")))
+                 .endToEndTopTokens,
+             64);
     // A container without compensation has an empty report.
     CompressionSettings plain = settings;
     plain.compensation = CompensationSettings();

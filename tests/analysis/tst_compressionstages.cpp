@@ -16,6 +16,8 @@
 #include "lm/evaluator.h"
 #include "lm/languagemodel.h"
 
+#include "codecfixtures.h"
+
 #include <QFile>
 #include <QJsonArray>
 #include <QTemporaryDir>
@@ -48,14 +50,9 @@ private:
 
 void TestCompressionStages::initTestCase() {
     QVERIFY(m_dir.isValid());
-    CodecTrainingSettings settings;
-    settings.models = {QStringLiteral("demo:student")};
-    settings.preset = QStringLiteral("identity");
-    settings.lambda = 441.0;
-    settings.steps = 150;
-    settings.batchChunks = 2048;
+    CodecTrainingSettings settings =
+        test::studentIdentityTraining(150, 2048, m_dir.filePath(QStringLiteral("codec.h5")));
     settings.checkpointEvery = 0;
-    settings.outputPath = m_dir.filePath(QStringLiteral("codec.h5"));
     trainCodec(settings);
     m_codec = settings.outputPath;
 }

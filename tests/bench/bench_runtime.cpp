@@ -119,14 +119,6 @@ Options parse(const QStringList &args) {
     return o;
 }
 
-QStringList tokenizerFiles(const ModelConfig &config) {
-    const QString external = QStringLiteral(NWC_BENCH_EXTERNAL_DIR);
-    if (config.architecture == Architecture::Qwen2)
-        return {external + QStringLiteral("/qwen3-tokenizer/tokenizer.json"),
-                external + QStringLiteral("/qwen3-tokenizer/tokenizer_config.json")};
-    return {external + QStringLiteral("/llama2-tokenizer-karpathy/tokenizer.model")};
-}
-
 } // namespace
 
 int main(int argc, char **argv) {
@@ -151,15 +143,8 @@ int main(int argc, char **argv) {
     for (const bench::RealShape &shape : bench::realShapes()) {
         if (!options.shapes.isEmpty() && !options.shapes.contains(shape.name))
             continue;
-        const QString folder = options.folder + QLatin1Char('/') + shape.name;
-        if (!QFileInfo::exists(folder + QStringLiteral("/model.safetensors"))) {
-            QElapsedTimer timer;
-            timer.start();
-            bench::writeRandomCheckpoint(folder, shape.config, DType::BF16, 1234,
-                                         tokenizerFiles(shape.config));
-            std::fprintf(stderr, "%s: wrote a random bf16 checkpoint in %.1f s\n",
-                         qPrintable(shape.name), double(timer.elapsed()) / 1e3);
-        }
+        const QString folder = bench::ensureRandomCheckpoint(
+            options.folder, shape, QStringLiteral(NWC_BENCH_EXTERNAL_DIR));
         const double fileBytes =
             double(QFileInfo(folder + QStringLiteral("/model.safetensors")).size());
         QElapsedTimer timer;

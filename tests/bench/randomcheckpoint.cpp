@@ -4,6 +4,7 @@
 #include "jobs/error.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -12,6 +13,7 @@
 #include <QSaveFile>
 
 #include <algorithm>
+#include <cstdio>
 #include <random>
 
 namespace nwc::bench {
@@ -189,6 +191,27 @@ void writeRandomCheckpoint(const QString &folder, const ModelConfig &config, DTy
         if (!QFile::copy(tokenizer, target))
             throw Error(QStringLiteral("cannot copy %1 to %2").arg(tokenizer, target));
     }
+}
+
+QStringList tokenizerFilesFor(const ModelConfig &config, const QString &externalDir) {
+    if (config.architecture == Architecture::Qwen2)
+        return {externalDir + QStringLiteral("/qwen3-tokenizer/tokenizer.json"),
+                externalDir + QStringLiteral("/qwen3-tokenizer/tokenizer_config.json")};
+    return {externalDir + QStringLiteral("/llama2-tokenizer-karpathy/tokenizer.model")};
+}
+
+QString ensureRandomCheckpoint(const QString &root, const RealShape &shape,
+                               const QString &externalDir) {
+    const QString folder = root + QLatin1Char('/') + shape.name;
+    if (!QFileInfo::exists(folder + QStringLiteral("/model.safetensors"))) {
+        QElapsedTimer timer;
+        timer.start();
+        writeRandomCheckpoint(folder, shape.config, DType::BF16, 1234,
+                              tokenizerFilesFor(shape.config, externalDir));
+        std::fprintf(stderr, "%s: wrote a random bf16 checkpoint in %.1f s\n",
+                     qPrintable(shape.name), double(timer.elapsed()) / 1e3);
+    }
+    return folder;
 }
 
 } // namespace nwc::bench

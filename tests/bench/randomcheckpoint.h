@@ -36,4 +36,13 @@ std::vector<std::pair<QString, QVector<qint64>>> llamaTensorLayout(const ModelCo
 void writeRandomCheckpoint(const QString &folder, const ModelConfig &config, DType dtype,
                            uint64_t seed, const QStringList &tokenizerFiles);
 
+/// The tokenizer files a random checkpoint of `config` gets from the external test data in
+/// `externalDir`: Qwen3's tokenizer for Qwen2 shapes, llama2.c's tokenizer.model otherwise.
+QStringList tokenizerFilesFor(const ModelConfig &config, const QString &externalDir);
+
+/// `root`/<shape name>, with a random bf16 checkpoint (seed 1234) written there first when it
+/// does not exist yet (saying so on stderr).
+QString ensureRandomCheckpoint(const QString &root, const RealShape &shape,
+                               const QString &externalDir);
+
 } // namespace nwc::bench

@@ -3,11 +3,13 @@
 #include "codec/codecfile.h"
 #include "codec/codectrainer.h"
 #include "codec/columnchunks.h"
+#include "codec/compressibletensor.h"
 #include "codec/factorizeddensity.h"
 #include "codec/neuralcodec.h"
 #include "codec/nwctensorcoder.h"
 #include "codec/ransstream.h"
 #include "codec/symboltables.h"
+#include "io/checkpoint.h"
 #include "jobs/error.h"
 
 #include "codecfixtures.h"
@@ -45,6 +47,7 @@ private Q_SLOTS:
     void smallerStepCostsMoreBits();
     void corruptTensorsAreRefused();
     void trainingWritesAndResumes();
+    void trainingSamplesColumnsAboveTheBound();
 };
 
 void TestNwcCodec::densityHasMediansAndUnitMass() {
@@ -275,14 +278,9 @@ void TestNwcCodec::corruptTensorsAreRefused() {
 
 void TestNwcCodec::trainingWritesAndResumes() {
     QTemporaryDir dir;
-    CodecTrainingSettings settings;
-    settings.models = {QStringLiteral("demo:student")};
-    settings.preset = QStringLiteral("identity");
-    settings.lambda = 441.0;
-    settings.steps = 40;
-    settings.batchChunks = 1024;
+    CodecTrainingSettings settings =
+        test::studentIdentityTraining(40, 1024, dir.filePath(QStringLiteral("codec.h5")));
     settings.checkpointEvery = 20;
-    settings.outputPath = dir.filePath(QStringLiteral("codec.h5"));
     const CodecTrainingReport first = trainCodec(settings);
     QCOMPARE(first.codec.steps, int64_t(40));
     QVERIFY(first.bitsPerWeight > 0.5 && first.bitsPerWeight < 12.0);
@@ -301,6 +299,40 @@ void TestNwcCodec::trainingWritesAndResumes() {
     settings.preset = QStringLiteral("fast");
     QVERIFY_THROWS_EXCEPTION(Error, trainCodec(settings));
     QVERIFY_THROWS_EXCEPTION(Error, loadCodecFile(dir.filePath(QStringLiteral("missing.h5"))));
+}
+
+void TestNwcCodec::trainingSamplesColumnsAboveTheBound() {
+    QTemporaryDir dir;
+    CodecTrainingSettings settings =
+        test::studentIdentityTraining(2, 256, dir.filePath(QStringLiteral("all.h5")));
+    const CodecTrainingReport all = trainCodec(settings);
+    QCOMPARE(all.trainingChunks, all.availableChunks);
+    // Every full chunk of every compressible tensor (none of demo:student is transposed).
+    int64_t expected = 0;
+    int tensors = 0;
+    const CheckpointPtr student = Checkpoint::open(QStringLiteral("demo:student"));
+    for (const TensorInfo &info : student->tensors()) {
+        if (isCompressibleTensor(info)) {
+            expected += info.shape[1] * (info.shape[0] / 16);
+            ++tensors;
+        }
+    }
+    QCOMPARE(all.availableChunks, expected);
+
+    // Bounded: whole columns, each tensor in proportion, about the bound in all.
+    settings.maxChunks = 2000;
+    settings.outputPath = dir.filePath(QStringLiteral("sampled.h5"));
+    const CodecTrainingReport sampled = trainCodec(settings);
+    QCOMPARE(sampled.availableChunks, expected);
+    QVERIFY2(sampled.trainingChunks < expected,
+             qPrintable(QString::number(sampled.trainingChunks)));
+    QVERIFY2(std::abs(double(sampled.trainingChunks) - 2000.0) <= 64.0 * tensors,
+             qPrintable(QString::number(sampled.trainingChunks)));
+    // The sample comes from the seed: the same seed trains the same codec.
+    settings.outputPath = dir.filePath(QStringLiteral("again.h5"));
+    const CodecTrainingReport again = trainCodec(settings);
+    QCOMPARE(again.trainingChunks, sampled.trainingChunks);
+    QCOMPARE(again.codec.arrays.front().values, sampled.codec.arrays.front().values);
 }
 
 QTEST_GUILESS_MAIN(TestNwcCodec)

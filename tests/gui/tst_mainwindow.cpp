@@ -57,6 +57,7 @@ private Q_SLOTS:
     void init();
     void hasDocksAndMenus();
     void opensCheckpointForBrowsing();
+    void showsTensorsBeforeTheRuntimeLoads();
     void brokenModelKeepsPreviousOne();
     void mismatchesShowDialogsWithDetails();
     void missingRecentEntryIsRemoved();
@@ -121,6 +122,32 @@ void TestMainWindow::opensCheckpointForBrowsing() {
     QCOMPARE(QFileInfo(window.recentModels().value(0)).canonicalFilePath(),
              QFileInfo(kTinyRandom).canonicalFilePath());
     QVERIFY(window.windowTitle().contains(model.checkpoint->displayName()));
+}
+
+void TestMainWindow::showsTensorsBeforeTheRuntimeLoads() {
+    MainWindow window;
+    QSignalSpy opened(&window, &MainWindow::modelOpened);
+    // The state at the moment the tensor tree appears.
+    bool loading = false;
+    bool runnable = true;
+    int rows = 0;
+    connect(&window, &MainWindow::checkpointOpened, this, [&] {
+        loading = window.currentModel().runtimeLoading;
+        runnable = bool(window.currentModel().languageModel);
+        rows = window.modelBrowser()->view()->model()->rowCount();
+    });
+    window.openModel(QStringLiteral("demo:teacher"));
+    QVERIFY(opened.wait(20000));
+    QVERIFY(loading);
+    QVERIFY(!runnable);
+    QVERIFY(rows > 0);
+    // Then the runtime, on the same checkpoint object (its file is mapped once).
+    const WorkbenchModel &model = window.currentModel();
+    QVERIFY(!model.runtimeLoading);
+    QVERIFY(model.languageModel);
+    QCOMPARE(model.languageModel->checkpoint(), model.checkpoint);
+    QCOMPARE(window.generationPane()->model(), model.languageModel);
+    QCOMPARE(window.modelBrowser()->view()->model()->rowCount(), rows);
 }
 
 void TestMainWindow::brokenModelKeepsPreviousOne() {

@@ -311,6 +311,15 @@ void TestCheckpoint::hfDirectoryValues() {
     }
     const QString missing = errorOf([&] { checkpoint->readFloat32(QStringLiteral("nope")); });
     QVERIFY2(missing.contains(QLatin1String("nope")), qPrintable(missing));
+
+    // A range is read from the mapped file alone and equals the same slice of the whole.
+    QVERIFY(checkpoint->readsRangesDirectly());
+    const std::vector<float> range = checkpoint->readFloat32Range(name, 100, 333);
+    QVERIFY(range == std::vector<float>(values.begin() + 100, values.begin() + 433));
+    const QString outside = errorOf([&] { checkpoint->readFloat32Range(name, 16 * 64 - 2, 3); });
+    QVERIFY2(outside.contains(QLatin1String("outside tensor")) &&
+                 outside.contains(QLatin1String("model.safetensors")),
+             qPrintable(outside));
 }
 
 void TestCheckpoint::hfSingleFile() {
@@ -537,6 +546,10 @@ void TestCheckpoint::llama2cStoriesPermutation() {
         QStringLiteral("model.layers.%1.self_attn.k_proj.weight").arg(layer));
     QCOMPARE(k[std::size_t((3 * headDim + 3) * dim + 40)],
              rawFloat(file, 28, wkStart + layer * kvDim * dim + (3 * headDim + 6) * dim + 40));
+    // Ranges come from the permuted rows too.
+    const std::vector<float> rows = checkpoint->readFloat32Range(
+        QStringLiteral("model.layers.2.self_attn.q_proj.weight"), hfRow * dim, 2 * dim);
+    QVERIFY(rows == std::vector<float>(q.begin() + hfRow * dim, q.begin() + (hfRow + 2) * dim));
     // readRaw returns the permuted bytes too.
     const QByteArray raw =
         checkpoint->readRaw(QStringLiteral("model.layers.2.self_attn.q_proj.weight"));

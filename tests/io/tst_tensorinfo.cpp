@@ -3,6 +3,7 @@
 #include "io/tensorinfo.h"
 
 #include <QTest>
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -20,6 +21,9 @@ private Q_SLOTS:
     void histogramEdges();
     void nonFiniteValuesAreCounted();
     void constantAndEmpty();
+    void streamingEqualsWhole_data();
+    void streamingEqualsWhole();
+    void elementRanges();
 };
 
 void TestTensorInfo::shape_data() {
@@ -91,6 +95,63 @@ void TestTensorInfo::constantAndEmpty() {
     const TensorStatistics empty = TensorStatistics::compute(nullptr, 0);
     QCOMPARE(empty.count, qint64(0));
     QVERIFY(empty.binCounts.isEmpty());
+}
+
+void TestTensorInfo::streamingEqualsWhole_data() {
+    QTest::addColumn<qint64>("chunk");
+    QTest::newRow("one value at a time") << qint64(1);
+    QTest::newRow("chunks of 7") << qint64(7);
+    QTest::newRow("chunks of 1000") << qint64(1000);
+    QTest::newRow("one chunk larger than the tensor") << qint64(1 << 20);
+}
+
+void TestTensorInfo::streamingEqualsWhole() {
+    QFETCH(qint64, chunk);
+    std::vector<float> values(12345);
+    for (std::size_t i = 0; i < values.size(); ++i)
+        values[i] = std::sin(float(i) * 0.37f) * float(1 + i % 13) - 2.0f;
+    values[100] = std::numeric_limits<float>::quiet_NaN();
+    values[2000] = std::numeric_limits<float>::infinity();
+    const TensorStatistics whole =
+        TensorStatistics::compute(values.data(), qint64(values.size()), 64);
+    qint64 largestRead = 0;
+    const TensorStatistics streamed = TensorStatistics::computeStreaming(
+        [&](qint64 first, qint64 count) {
+            largestRead = std::max(largestRead, count);
+            return std::vector<float>(values.begin() + first, values.begin() + first + count);
+        },
+        qint64(values.size()), 64, chunk);
+    QVERIFY(largestRead <= chunk);
+    // Same values in the same order: bit-identical results.
+    QCOMPARE(streamed.count, whole.count);
+    QCOMPARE(streamed.nonFiniteCount, qint64(2));
+    QCOMPARE(streamed.min, whole.min);
+    QCOMPARE(streamed.max, whole.max);
+    QCOMPARE(streamed.mean, whole.mean);
+    QCOMPARE(streamed.std, whole.std);
+    QCOMPARE(streamed.binEdges, whole.binEdges);
+    QCOMPARE(streamed.binCounts, whole.binCounts);
+    QCOMPARE(std::accumulate(streamed.binCounts.begin(), streamed.binCounts.end(), 0.0),
+             double(values.size() - 2));
+}
+
+void TestTensorInfo::elementRanges() {
+    TensorInfo info;
+    info.name = QStringLiteral("w");
+    info.shape = {3, 4};
+    requireElementRange(info, 0, 12, QStringLiteral("f"));
+    requireElementRange(info, 11, 1, QStringLiteral("f"));
+    for (const auto &range : {std::pair<qint64, qint64>{-1, 2}, {0, 13}, {12, 1}, {5, -1}}) {
+        try {
+            requireElementRange(info, range.first, range.second, QStringLiteral("f.safetensors"));
+            QFAIL("a range outside the tensor was accepted");
+        } catch (const std::exception &error) {
+            const QString message = QString::fromUtf8(error.what());
+            QVERIFY2(message.contains(QLatin1String("f.safetensors")) &&
+                         message.contains(QLatin1String("tensor w (12 elements)")),
+                     qPrintable(message));
+        }
+    }
 }
 
 QTEST_GUILESS_MAIN(TestTensorInfo)

@@ -3,6 +3,8 @@
 // behind it: another tokenizer, a .nwc from a newer format version, a .nwc whose codec is
 // missing, an unsupported architecture, a model larger than the memory available.
 
+#include "analysis/compressionmemory.h"
+#include "analysis/compressionplan.h"
 #include "analysis/modelcompressor.h"
 #include "codec/nwccontainer.h"
 #include "decode/tokenizercompatibility.h"
@@ -10,8 +12,11 @@
 #include "io/h5util.h"
 #include "io/modelconfig.h"
 #include "jobs/memorybudget.h"
+#include "jobs/memoryplan.h"
 #include "jobs/mismatcherror.h"
 #include "lm/languagemodel.h"
+#include "lm/runtimememory.h"
+#include "scopedenvironment.h"
 #include "swappedtokenizermodel.h"
 #include "text/tokenizer.h"
 
@@ -40,19 +45,6 @@ MismatchError mismatchOf(const std::function<void()> &body) {
     }
     return MismatchError(MismatchKind::CodecMissing, QString(), QString());
 }
-
-/// Sets an environment variable for one scope.
-class ScopedEnvironment {
-public:
-    ScopedEnvironment(const char *name, const QByteArray &value)
-        : m_name(name) {
-        qputenv(name, value);
-    }
-    ~ScopedEnvironment() { qunsetenv(m_name); }
-
-private:
-    const char *m_name;
-};
 
 } // namespace
 
@@ -142,7 +134,7 @@ private Q_SLOTS:
     void modelLargerThanMemory() {
         // demo:teacher has 3.16 M float32 parameters (about 12.6 MB at run time).
         {
-            const ScopedEnvironment limit("NWC_MEMORY_LIMIT", "4M");
+            const testing::ScopedEnvironment limit("NWC_MEMORY_LIMIT", "4M");
             QCOMPARE(availableMemoryBytes(), int64_t(4) * 1024 * 1024);
             const MismatchError error =
                 mismatchOf([] { LanguageModel::load(QStringLiteral("demo:teacher")); });
@@ -155,15 +147,86 @@ private Q_SLOTS:
                      qPrintable(error.details()));
         }
         {
-            const ScopedEnvironment limit("NWC_MEMORY_LIMIT", "64M");
+            const testing::ScopedEnvironment limit("NWC_MEMORY_LIMIT", "64M");
             QVERIFY(LanguageModel::load(QStringLiteral("demo:teacher")));
         }
         {
-            const ScopedEnvironment limit("NWC_MEMORY_LIMIT", "lots");
+            const testing::ScopedEnvironment limit("NWC_MEMORY_LIMIT", "lots");
             QVERIFY_THROWS_EXCEPTION(Error, availableMemoryBytes());
         }
         // Without the variable the machine's own figure is used.
         QVERIFY(availableMemoryBytes() > 0);
+    }
+
+    void memoryPlanPeak() {
+        MemoryPlan plan;
+        QCOMPARE(plan.peakBytes(), int64_t(0));
+        plan.addPhase(QStringLiteral("loading")).items = {{QStringLiteral("weights"), 300}};
+        plan.addPhase(QStringLiteral("working")).items = {{QStringLiteral("weights"), 300},
+                                                          {QStringLiteral("scratch"), 200}};
+        plan.addPhase(QStringLiteral("writing")).items = {{QStringLiteral("output"), 100}};
+        QCOMPARE(plan.peak()->name, QStringLiteral("working"));
+        QCOMPARE(plan.peakBytes(), int64_t(500));
+        QCOMPARE(plan.describe(),
+                 QStringLiteral("loading: 300 bytes\n  weights: 300 bytes\nworking: 500 bytes\n"
+                                "  weights: 300 bytes\n  scratch: 200 bytes\nwriting: 100 bytes\n"
+                                "  output: 100 bytes"));
+        const testing::ScopedEnvironment limit("NWC_MEMORY_LIMIT", "400");
+        const MismatchError error =
+            mismatchOf([&] { requireMemoryPlan(plan, QStringLiteral("a job")); });
+        QCOMPARE(error.kind(), MismatchKind::InsufficientMemory);
+        QVERIFY2(error.message().startsWith(QLatin1String(
+                     "a job would need 500 bytes of memory while working, but only 400 bytes is "
+                     "available (set by NWC_MEMORY_LIMIT); the largest part is weights")),
+                 qPrintable(error.message()));
+        QVERIFY2(error.details().endsWith(plan.describe()), qPrintable(error.details()));
+        plan.phases[1].items.pop_back();
+        requireMemoryPlan(plan, QStringLiteral("a job")); // 300 bytes fit
+    }
+
+    void compressionLargerThanMemory() {
+        // GPTQ on demo:teacher: loading the runtime alone (14.75 MB) would fit into 16 MB, but
+        // calibration also holds the windows' hidden states, activations and H: refused before
+        // any work, and no file is written.
+        const QString file = m_dir.filePath(QStringLiteral("refused.nwc"));
+        CompressionSettings settings;
+        settings.method = CompressionMethod::Gptq;
+        settings.targetBitsPerWeight = 4.0;
+        {
+            const testing::ScopedEnvironment limit("NWC_MEMORY_LIMIT", "16M");
+            const MismatchError error =
+                mismatchOf([&] { compressModel(QStringLiteral("demo:teacher"), settings, file); });
+            QCOMPARE(error.kind(), MismatchKind::InsufficientMemory);
+            QVERIFY2(error.message().startsWith(
+                         QLatin1String("compressing teacher with GPTQ to 4 bits per weight would "
+                                       "need ")) &&
+                         error.message().contains(QLatin1String("while calibrating")),
+                     qPrintable(error.message()));
+            QVERIFY2(error.details().contains(QLatin1String("  runtime of teacher: 14.75 MB")) &&
+                         error.details().contains(QLatin1String("\ncoding: ")),
+                     qPrintable(error.details()));
+        }
+        QVERIFY(!QFile::exists(file));
+
+        // The phases add up what they hold; with the model already open, calibration does not
+        // count a second runtime.
+        CompressionPlan plan = planCompression(QStringLiteral("demo:teacher"), settings, file);
+        const MemoryPlan own = compressionMemoryPlan(plan, true);
+        QCOMPARE(int(own.phases.size()), 3);
+        QCOMPARE(own.phases[0].name, QStringLiteral("calibrating"));
+        QCOMPARE(own.phases[0].items[0].bytes, runtimeBytes(*plan.checkpoint, {}));
+        QCOMPARE(own.phases[2].name, QStringLiteral("evaluating the result"));
+        plan.openModel = LanguageModel::load(QStringLiteral("demo:teacher"));
+        const MemoryPlan shared = compressionMemoryPlan(plan, true);
+        QCOMPARE(shared.phases[0].bytes(), own.phases[0].bytes() - own.phases[0].items[0].bytes);
+        QCOMPARE(shared.phases[2].bytes(),
+                 own.phases[2].bytes() - runtimeBytes(*plan.checkpoint, {}));
+        // Fine-tuning adds a phase with a float32 copy of the model.
+        plan.settings.method = CompressionMethod::Nwc;
+        plan.settings.compensation.fineTune = true;
+        const MemoryPlan tuning = compressionMemoryPlan(plan, false);
+        QCOMPARE(tuning.phases.back().name, QStringLiteral("fine-tuning"));
+        QCOMPARE(tuning.phases.back().items[0].bytes, parameterCount(*plan.checkpoint) * 4);
     }
 
 private:

@@ -1,6 +1,7 @@
 #pragma once
 // Test and benchmark fixtures for the codec: untrained codecs (coding works the same, speed
 // does not depend on training) and Gaussian weight matrices with varied column scales.
+#include "codec/codectrainer.h"
 #include "codec/neuralcodec.h"
 
 #include <cmath>
@@ -17,6 +18,20 @@ inline CodecParameters freshCodec(const QString &preset, uint64_t seed = 3) {
     CodecParameters parameters = network->parameters();
     parameters.id = architecture.id;
     return parameters;
+}
+
+/// Training an identity codec (λ 441) on demo:student for `steps` steps of `batch` chunks,
+/// written to `output`.
+inline CodecTrainingSettings studentIdentityTraining(int64_t steps, int64_t batch,
+                                                     const QString &output) {
+    CodecTrainingSettings settings;
+    settings.models = {QStringLiteral("demo:student")};
+    settings.preset = QStringLiteral("identity");
+    settings.lambda = 441.0;
+    settings.steps = steps;
+    settings.batchChunks = batch;
+    settings.outputPath = output;
+    return settings;
 }
 
 /// Gaussian weights [rows, columns] with column scales spread over two orders of magnitude.

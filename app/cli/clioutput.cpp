@@ -6,7 +6,9 @@
 #include <QSaveFile>
 #include <QTextStream>
 
+#include <algorithm>
 #include <cstdio>
+#include <vector>
 #include <unistd.h>
 
 namespace nwc::cli {
@@ -88,6 +90,29 @@ void printProgress(double fraction, const QString &message) {
         line += QStringLiteral(" (about %1 left)")
                     .arg(durationText(elapsed * (1 - fraction) / fraction));
     QTextStream(stderr) << line << '\n';
+}
+
+void printTable(QTextStream &out, const QStringList &header, const QList<QStringList> &rows) {
+    std::vector<int> widths(size_t(header.size()), 0);
+    const auto measure = [&](const QStringList &cells) {
+        for (int i = 0; i < cells.size() && i < header.size(); ++i)
+            widths[size_t(i)] = std::max(widths[size_t(i)], int(cells[i].size()));
+    };
+    measure(header);
+    for (const QStringList &row : rows)
+        measure(row);
+    const auto line = [&](const QStringList &cells) {
+        QStringList padded;
+        for (int i = 0; i < header.size(); ++i) {
+            const QString cell = i < cells.size() ? cells[i] : QString();
+            padded.append(i == 0 ? cell.leftJustified(widths[size_t(i)])
+                                 : cell.rightJustified(widths[size_t(i)]));
+        }
+        out << padded.join(QStringLiteral("  ")) << '\n';
+    };
+    line(header);
+    for (const QStringList &row : rows)
+        line(row);
 }
 
 } // namespace nwc::cli

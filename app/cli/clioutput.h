@@ -2,8 +2,12 @@
 // Shared helpers for CLI commands: error printing, exception guard, progress, atomic files.
 
 #include <QByteArray>
+#include <QList>
 #include <QString>
+#include <QStringList>
 #include <functional>
+
+class QTextStream;
 
 namespace nwc::cli {
 
@@ -18,5 +22,8 @@ void writeFileAtomically(const QString &path, const QByteArray &bytes);
 /// (a log file, a pipe) a whole line with the time left at most every 5 s, starting once the
 /// job has run 5 s.
 void printProgress(double fraction, const QString &message);
+/// Writes `header` and `rows` as aligned columns separated by two spaces: the first column
+/// left-aligned, the others right-aligned (numbers).
+void printTable(QTextStream &out, const QStringList &header, const QList<QStringList> &rows);
 
 } // namespace nwc::cli

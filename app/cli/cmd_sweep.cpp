@@ -207,6 +207,11 @@ int runSweep(const QStringList &args) {
     evaluationSpec.bosOption = false;
     addEvaluationOptions(options, evaluationSpec);
     addCalibrationOptions(options);
+    options.add(QCommandLineOption(
+        QStringLiteral("allocation"),
+        QStringLiteral("What NWC's bit allocation balances across tensors: relative (default) or "
+                       "absolute (the rule before 0.3; see 'nwc compress --help')."),
+        QStringLiteral("W"), QStringLiteral("relative")));
     options.add(QCommandLineOption(QStringLiteral("group-size"),
                                    QStringLiteral("RTN/GPTQ group size (default 128)."),
                                    QStringLiteral("N"), QStringLiteral("128")));
@@ -253,6 +258,10 @@ int runSweep(const QStringList &args) {
     settings.calibrationSamples = calibration.samples;
     settings.calibrationLength = calibration.length;
     settings.groupSize = options.intValue(QStringLiteral("group-size"));
+    const QString allocation = options.value(QStringLiteral("allocation"));
+    if (!allocationWeightingFromName(allocation, &settings.allocation))
+        throw Error(
+            QStringLiteral("unknown --allocation '%1' (use relative or absolute)").arg(allocation));
     if (settings.groupSize < 1)
         throw Error(QStringLiteral("--group-size must be positive"));
     settings.containerFolder = options.value(QStringLiteral("keep-containers"));

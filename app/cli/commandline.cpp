@@ -25,6 +25,8 @@ const CommandEntry kCommands[] = {
     {"calibrate", "per-layer input statistics H and column importance", runCalibrate},
     {"decompress", "decode a .nwc container into a Hugging Face model folder", runDecompress},
     {"inspect", "header, per-tensor bits per weight and totals of a .nwc container", runInspect},
+    {"anatomy", "where compressed containers' weight errors land in the layers' outputs",
+     runAnatomy},
     {"compress", "compress a model into a .nwc container at a target bit rate", runCompress},
     {"sweep", "compress at several bit rates with several methods and measure each (resumable)",
      runSweep},

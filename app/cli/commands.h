@@ -18,6 +18,8 @@ int runBench(const QStringList &args);
 int runCalibrate(const QStringList &args);
 int runDecompress(const QStringList &args);
 int runInspect(const QStringList &args);
+/// Where the weight error of compressed containers lands in the layers' outputs.
+int runAnatomy(const QStringList &args);
 int runTrainCodec(const QStringList &args);
 int runCompress(const QStringList &args);
 /// Rate–distortion sweep over methods and bit rates, resumable through a session file.

@@ -92,6 +92,8 @@ public:
     struct Sum {
         QStringList weights;
         torch::Tensor hessian;
+        /// Σ x over the same positions (the inputs' mean times the token count).
+        torch::Tensor inputSum;
     };
 
     void add(const QStringList &weights, const torch::Tensor &input) {
@@ -100,9 +102,11 @@ public:
         const torch::Tensor x = input.detach().reshape({-1, input.size(-1)}).to(torch::kDouble);
         if (it == m_index.end()) {
             it = m_index.emplace(key, m_sums.size()).first;
-            m_sums.push_back({weights, torch::zeros({x.size(1), x.size(1)}, x.options())});
+            m_sums.push_back({weights, torch::zeros({x.size(1), x.size(1)}, x.options()),
+                              torch::zeros({x.size(1)}, x.options())});
         }
         m_sums[it->second].hessian.addmm_(x.t(), x);
+        m_sums[it->second].inputSum.add_(x.sum(0));
     }
     /// The sums collected since the last call.
     std::vector<Sum> take() {
@@ -151,6 +155,9 @@ void writeSums(H5::H5File &file, std::vector<InputStatistics::Sum> sums, int blo
         const torch::Tensor diagonal = toHost(sum.hessian.diagonal());
         const double *d = diagonal.data_ptr<double>();
         h5::writeDoubles(group, QStringLiteral("importance"), std::vector<double>(d, d + in));
+        const torch::Tensor inputSum = toHost(sum.inputSum);
+        const double *s = inputSum.data_ptr<double>();
+        h5::writeDoubles(group, QStringLiteral("input_sum"), std::vector<double>(s, s + in));
         // Stored as float32 (the file format); summed in float64 above.
         torch::Tensor single = toHost(sum.hessian, torch::kFloat32);
         sum.hessian = torch::Tensor(); // free the float64 copy before the next one is made

@@ -164,4 +164,19 @@ std::vector<float> CalibrationData::hessian(const QString &weightName) const {
         });
 }
 
+std::vector<double> CalibrationData::inputSum(const QString &weightName) const {
+    const Entry &e = entry(weightName);
+    {
+        H5::H5File file = h5::openReadOnly(m_path);
+        const H5::Group group = file.openGroup(e.group.toStdString());
+        if (!h5::exists(group, QStringLiteral("input_sum")))
+            return {};
+    }
+    return readCheckedDataset<std::vector<double>>(
+        m_path, e.group, QStringLiteral("input_sum"), {e.inFeatures},
+        [](const H5::Group &g, const QString &n, const QString &c, std::vector<int64_t> *shape) {
+            return h5::readDoubles(g, n, c, shape);
+        });
+}
+
 } // namespace nwc

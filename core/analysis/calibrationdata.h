@@ -33,7 +33,8 @@ struct CalibrationSettings {
 /// model, samples, requested_samples, sequence_length, seed, tokens, text_source, text_tokens,
 /// bos, created, seconds; one group per input /inputs/NNNN (model order) with attributes
 /// in_features and block (-1 for lm_head's input), datasets hessian [in, in] float32
-/// (deflate), importance [in] float64 and weights (the HF names that read this input).
+/// (deflate), importance [in] float64, input_sum [in] float64 (Σ x; absent in older
+/// files) and weights (the HF names that read this input).
 class CalibrationData {
 public:
     /// File format written by calibrate(): format="nwc-calibration", format_version=1.
@@ -80,6 +81,9 @@ public:
     std::vector<double> importance(const QString &weightName) const;
     /// H row-major [in, in] (stored as float32). Throws nwc::Error as importance() does.
     std::vector<float> hessian(const QString &weightName) const;
+    /// Σ x of the input over the same positions as H (the mean input times tokens()), or an
+    /// empty vector for files written before it was stored. Throws nwc::Error as importance().
+    std::vector<double> inputSum(const QString &weightName) const;
 
 private:
     friend CalibrationData calibrate(const LanguageModel &model, const QString &textPath,

@@ -28,6 +28,21 @@ constexpr int kRateAttempts = 3;
 
 } // namespace
 
+QString allocationWeightingName(AllocationWeighting weighting) {
+    return weighting == AllocationWeighting::Relative ? QStringLiteral("relative")
+                                                      : QStringLiteral("absolute");
+}
+
+bool allocationWeightingFromName(const QString &name, AllocationWeighting *weighting) {
+    if (name == QLatin1String("absolute"))
+        *weighting = AllocationWeighting::Absolute;
+    else if (name == QLatin1String("relative"))
+        *weighting = AllocationWeighting::Relative;
+    else
+        return false;
+    return true;
+}
+
 CompressionSummary compressModel(const QString &modelSpec, const CompressionSettings &settings,
                                  const QString &outputPath, ProgressSink *progress,
                                  const std::shared_ptr<LanguageModel> &open) {

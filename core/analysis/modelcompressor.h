@@ -21,6 +21,14 @@ class LanguageModel;
 class ProgressSink;
 
 /// What to do.
+/// How the distortions of different tensors are weighed against each other when bits are
+/// allocated.
+enum class AllocationWeighting { Absolute, Relative };
+/// "absolute", "relative".
+QString allocationWeightingName(AllocationWeighting weighting);
+/// Parses a name; returns false for an unknown one.
+bool allocationWeightingFromName(const QString &name, AllocationWeighting *weighting);
+
 struct CompressionSettings {
     CompressionMethod method = CompressionMethod::Nwc;
     /// Target bits per weight over the compressed tensors (side information included).
@@ -41,6 +49,11 @@ struct CompressionSettings {
     int calibrationLength = 256;
     /// RTN / GPTQ group size.
     int groupSize = 128;
+    /// What the NWC bit allocation balances across tensors (docs/architecture.md, Rate
+    /// control): each layer's output error tr(E H Eᵀ) relative to its output energy
+    /// tr(W H Wᵀ) (`Relative`, the default: measured better on BabyLlama, demo:teacher and
+    /// stories260K, README "Error anatomy"), or the absolute error (`Absolute`, before 0.3).
+    AllocationWeighting allocation = AllocationWeighting::Relative;
     /// Device, compute dtype and threads of every stage that computes with LibTorch.
     ComputeOptions compute;
     /// Error compensation (NWC only; docs/architecture.md, Error compensation).

@@ -92,6 +92,10 @@ void checkResumable(const SweepSettings &stored, const SweepSettings &wanted,
         differences.push_back({QStringLiteral("calibration length"),
                                QString::number(stored.calibrationLength),
                                QString::number(wanted.calibrationLength)});
+    if (stored.allocation != wanted.allocation)
+        differences.push_back({QStringLiteral("NWC allocation"),
+                               allocationWeightingName(stored.allocation),
+                               allocationWeightingName(wanted.allocation)});
     if (stored.groupSize != wanted.groupSize)
         differences.push_back({QStringLiteral("group size"), QString::number(stored.groupSize),
                                QString::number(wanted.groupSize)});
@@ -245,6 +249,7 @@ CompressionSettings pointSettings(const SweepSettings &settings, const PlannedPo
     compression.calibrationSamples = settings.calibrationSamples;
     compression.calibrationLength = settings.calibrationLength;
     compression.groupSize = settings.groupSize;
+    compression.allocation = settings.allocation;
     compression.compute = settings.compute;
     return compression;
 }

@@ -35,6 +35,7 @@ QJsonObject settingsToJson(const SweepSettings &settings) {
     object.insert(QStringLiteral("calibration_samples"), settings.calibrationSamples);
     object.insert(QStringLiteral("calibration_length"), settings.calibrationLength);
     object.insert(QStringLiteral("group_size"), settings.groupSize);
+    object.insert(QStringLiteral("allocation"), allocationWeightingName(settings.allocation));
     object.insert(QStringLiteral("container_folder"), settings.containerFolder);
     return object;
 }
@@ -73,6 +74,13 @@ SweepSettings settingsFromJson(const QJsonObject &object, const QString &context
     settings.calibrationSamples = object.value(QStringLiteral("calibration_samples")).toInt();
     settings.calibrationLength = object.value(QStringLiteral("calibration_length")).toInt();
     settings.groupSize = object.value(QStringLiteral("group_size")).toInt();
+    // Absent in sessions written before 0.3, which allocated by absolute output error.
+    const QString allocation =
+        object.value(QStringLiteral("allocation")).toString(QStringLiteral("absolute"));
+    if (!allocationWeightingFromName(allocation, &settings.allocation))
+        throw Error(QStringLiteral("%1: unknown allocation '%2' (the file is damaged or from "
+                                   "another version)")
+                        .arg(context, allocation));
     settings.containerFolder = object.value(QStringLiteral("container_folder")).toString();
     return settings;
 }
@@ -145,6 +153,7 @@ QString sweepSettingsText(const SweepSettings &settings) {
                 .arg(settings.calibrationSamples)
                 .arg(settings.calibrationLength);
     text += QStringLiteral("; RTN/GPTQ groups of %1").arg(settings.groupSize);
+    text += QStringLiteral("; NWC allocation %1").arg(allocationWeightingName(settings.allocation));
     return text;
 }
 

@@ -4,6 +4,7 @@
 // stopped sweep resumes where it left off. Plain value types for the RD and Compensation views;
 // torch-free header.
 
+#include "analysis/modelcompressor.h"
 #include "jobs/computeoptions.h"
 
 #include <QJsonDocument>
@@ -42,6 +43,9 @@ struct SweepSettings {
     int calibrationLength = 256;
     /// RTN / GPTQ group size.
     int groupSize = 128;
+    /// What NWC's bit allocation balances (CompressionSettings::allocation). Sessions written
+    /// before it was stored were made with the absolute rule and read as such.
+    AllocationWeighting allocation = AllocationWeighting::Relative;
     /// Keep each point's .nwc container in this folder (empty: containers are deleted after
     /// measuring).
     QString containerFolder;

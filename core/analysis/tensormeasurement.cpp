@@ -2,6 +2,7 @@
 
 #include "analysis/compressioncalibration.h"
 #include "analysis/compressionplan.h"
+#include "analysis/erroranatomy.h"
 #include "analysis/ldlqcoder.h"
 #include "codec/columnchunks.h"
 #include "codec/nwctensorcoder.h"
@@ -26,6 +27,24 @@ int nearestStepIndex(const std::vector<double> &steps, double step) {
 }
 
 } // namespace
+
+double distortionWeight(const CompressionPlan &plan, const TensorJob &job,
+                        const std::vector<float> &weights, const std::vector<float> &hessian) {
+    if (plan.settings.allocation != AllocationWeighting::Relative)
+        return 1.0;
+    double energy = 0.0;
+    if (!hessian.empty()) {
+        energy = outputEnergy(weights, job.rows, job.columns, hessian);
+    } else {
+        // Without H: the diagonal (or uniform) proxy the distortion uses.
+        for (int64_t k = 0; k < job.rows; ++k)
+            for (int64_t j = 0; j < job.columns; ++j) {
+                const double w = weights[size_t(k * job.columns + j)];
+                energy += (job.importance.empty() ? 1.0 : job.importance[size_t(j)]) * w * w;
+            }
+    }
+    return energy > 0.0 ? 1.0 / energy : 1.0;
+}
 
 std::vector<double> latentStepGrid() {
     std::vector<double> steps;
@@ -57,6 +76,7 @@ std::vector<TensorMeasurement> measureTensors(const CompressionPlan &plan, Codec
         const std::vector<float> hessian = job.importance.empty()
                                                ? std::vector<float>()
                                                : hessianPerToken(calibration, job.info.name);
+        measurement.distortionWeight = distortionWeight(plan, job, weights, hessian);
         for (size_t c = 0; c < codecs.size(); ++c) {
             NwcTensorCoder &coder = codecs.coder(int(c));
             coder.setTensor(chunks, measurement.levels, job.importance, hessian);
@@ -64,7 +84,8 @@ std::vector<TensorMeasurement> measureTensors(const CompressionPlan &plan, Codec
                 throwIfCancelled(progress);
                 const NwcTensorCoder::Trial trial = coder.evaluate(step);
                 measurement.rate.options.push_back(
-                    {int(c), step, trial.estimatedBits, trial.weightedError});
+                    {int(c), step, trial.estimatedBits,
+                     trial.weightedError * measurement.distortionWeight});
             }
         }
         releaseFreedMemory();
@@ -101,7 +122,8 @@ void remeasureWithLdlq(const CompressionPlan &plan, CodecBank &codecs,
                     ldlq.code(codecs.coder(int(c)), weights, job.rows, measurement.levels,
                               job.importance, steps[size_t(s)]);
                 compensated.options.push_back(
-                    {int(c), steps[size_t(s)], result.estimatedBits, result.weightedError});
+                    {int(c), steps[size_t(s)], result.estimatedBits,
+                     result.weightedError * measurement.distortionWeight});
             }
         }
         measurement.rate = std::move(compensated);

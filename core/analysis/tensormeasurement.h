@@ -15,13 +15,21 @@ class CalibrationData;
 class CodecBank;
 class ProgressSink;
 struct CompressionPlan;
+struct TensorJob;
 
 /// What one tensor offers the allocator.
 struct TensorMeasurement {
     TensorRateOptions rate;
     /// Quality level 0..3 per input column (all 0 without importance).
     std::vector<uint8_t> levels;
+    /// The factor the options' distortions carry (1, or 1 / tr(W H Wᵀ) with relative
+    /// allocation weighting).
+    double distortionWeight = 1.0;
 };
+
+/// The weight of a tensor's distortion in the allocation (CompressionSettings::allocation).
+double distortionWeight(const CompressionPlan &plan, const TensorJob &job,
+                        const std::vector<float> &weights, const std::vector<float> &hessian);
 
 /// The latent steps tried per codec: quarter octaves from 2^-3 to 2^1.5.
 std::vector<double> latentStepGrid();

@@ -294,12 +294,15 @@ void TestCalibration::hessianMatchesFullForward() {
     const CalibrationWindows windows = calibrationWindows(*m_student, m_textPath, settings);
     std::vector<int64_t> ids = windowIds(windows);
     std::map<QString, torch::Tensor> reference;
+    std::map<QString, torch::Tensor> referenceSum;
     std::map<QString, QStringList> shared;
     TransformerImpl &module = *m_student->runtime().module();
     module.setInputObserver([&](const QStringList &names, const torch::Tensor &input) {
         const torch::Tensor x = input.reshape({-1, input.size(-1)}).to(torch::kDouble);
         torch::Tensor &h = reference[names.first()];
         h = h.defined() ? h + x.t().mm(x) : x.t().mm(x);
+        torch::Tensor &sum = referenceSum[names.first()];
+        sum = sum.defined() ? sum + x.sum(0) : x.sum(0);
         shared[names.first()] = names;
     });
     {
@@ -341,6 +344,16 @@ void TestCalibration::hessianMatchesFullForward() {
                          qPrintable(QStringLiteral("%1 column %2").arg(name).arg(j)));
                 QVERIFY(std::abs(double(hessian[size_t(j * in + j)]) - importance[size_t(j)]) <=
                         1e-6 * importance[size_t(j)]);
+            }
+            // Σ x, kept in float64, so that the mean input is known.
+            const std::vector<double> inputSum = data.inputSum(name);
+            QCOMPARE(inputSum.size(), size_t(in));
+            const torch::Tensor expectedSum = referenceSum[entry.first].contiguous();
+            for (int64_t j = 0; j < in; ++j) {
+                const double value = expectedSum.data_ptr<double>()[j];
+                QVERIFY2(std::abs(inputSum[size_t(j)] - value) <=
+                             1e-9 * std::sqrt(double(data.tokens()) * importance[size_t(j)]),
+                         qPrintable(QStringLiteral("%1 input sum %2").arg(name).arg(j)));
             }
         }
     }

@@ -5,6 +5,7 @@
 #include "cli/commands.h"
 #include "cli/computegroup.h"
 #include "cli/outputgroup.h"
+#include "cli/ratecontrolgroup.h"
 
 #include "analysis/modelcompressor.h"
 #include "codec/codecfile.h"
@@ -70,12 +71,7 @@ int runCompress(const QStringList &args) {
                        "identity (default), fast or all (paper once a paper-preset codec "
                        "ships)."),
         QStringLiteral("SET"), QStringLiteral("identity")));
-    options.add(QCommandLineOption(
-        QStringLiteral("allocation"),
-        QStringLiteral("What NWC's bit allocation balances across tensors: relative (each "
-                       "layer's output error over its output energy, default) or absolute (the "
-                       "output error itself, the rule before 0.3)."),
-        QStringLiteral("W"), QStringLiteral("relative")));
+    addRateControlOptions(options);
     const CalibrationSpec calibrationSpec{true, true};
     addCalibrationOptions(options, calibrationSpec);
     options.add(QCommandLineOption(QStringLiteral("group-size"),
@@ -129,10 +125,9 @@ int runCompress(const QStringList &args) {
     settings.calibrationSamples = calibration.samples;
     settings.calibrationLength = calibration.length;
     settings.groupSize = options.intValue(QStringLiteral("group-size"));
-    const QString allocation = options.value(QStringLiteral("allocation"));
-    if (!allocationWeightingFromName(allocation, &settings.allocation))
-        throw Error(
-            QStringLiteral("unknown --allocation '%1' (use absolute or relative)").arg(allocation));
+    const RateControlOptions rateControl = readRateControlOptions(options);
+    settings.allocation = rateControl.allocation;
+    settings.rateWeight = rateControl.rateWeight;
     parseCompensation(options.value(QStringLiteral("compensate")), &settings.compensation);
     settings.compensation.blockSize = options.intValue(QStringLiteral("ldlq-block"));
     settings.compensation.fineTuneEpochs = options.intValue(QStringLiteral("finetune-epochs"));

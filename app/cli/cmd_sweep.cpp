@@ -6,6 +6,7 @@
 #include "cli/computegroup.h"
 #include "cli/evaluationgroup.h"
 #include "cli/outputgroup.h"
+#include "cli/ratecontrolgroup.h"
 
 #include "analysis/sweepsession.h"
 #include "io/checkpoint.h"
@@ -207,11 +208,7 @@ int runSweep(const QStringList &args) {
     evaluationSpec.bosOption = false;
     addEvaluationOptions(options, evaluationSpec);
     addCalibrationOptions(options);
-    options.add(QCommandLineOption(
-        QStringLiteral("allocation"),
-        QStringLiteral("What NWC's bit allocation balances across tensors: relative (default) or "
-                       "absolute (the rule before 0.3; see 'nwc compress --help')."),
-        QStringLiteral("W"), QStringLiteral("relative")));
+    addRateControlOptions(options);
     options.add(QCommandLineOption(QStringLiteral("group-size"),
                                    QStringLiteral("RTN/GPTQ group size (default 128)."),
                                    QStringLiteral("N"), QStringLiteral("128")));
@@ -258,10 +255,9 @@ int runSweep(const QStringList &args) {
     settings.calibrationSamples = calibration.samples;
     settings.calibrationLength = calibration.length;
     settings.groupSize = options.intValue(QStringLiteral("group-size"));
-    const QString allocation = options.value(QStringLiteral("allocation"));
-    if (!allocationWeightingFromName(allocation, &settings.allocation))
-        throw Error(
-            QStringLiteral("unknown --allocation '%1' (use relative or absolute)").arg(allocation));
+    const RateControlOptions rateControl = readRateControlOptions(options);
+    settings.allocation = rateControl.allocation;
+    settings.rateWeight = rateControl.rateWeight;
     if (settings.groupSize < 1)
         throw Error(QStringLiteral("--group-size must be positive"));
     settings.containerFolder = options.value(QStringLiteral("keep-containers"));

@@ -149,9 +149,10 @@ std::vector<float> readOrientedWeights(const Checkpoint &checkpoint, const Tenso
     return values;
 }
 
-CodecBank::CodecBank(const std::vector<CodecParameters> &codecs, const ComputeOptions &options) {
+CodecBank::CodecBank(const std::vector<CodecParameters> &codecs, const ComputeOptions &options,
+                     double rateWeight) {
     for (const CodecParameters &codec : codecs)
-        m_coders.push_back(std::make_unique<NwcTensorCoder>(codec, options));
+        m_coders.push_back(std::make_unique<NwcTensorCoder>(codec, options, rateWeight));
 }
 
 CodecBank::~CodecBank() = default;

@@ -68,7 +68,9 @@ std::vector<float> readOrientedWeights(const Checkpoint &checkpoint, const Tenso
 /// process that codes tensors holds its own bank.
 class CodecBank {
 public:
-    CodecBank(const std::vector<CodecParameters> &codecs, const ComputeOptions &options);
+    /// One coder per codec, all with the same index-choice rate weight (NwcTensorCoder).
+    CodecBank(const std::vector<CodecParameters> &codecs, const ComputeOptions &options,
+              double rateWeight = 0.0);
     ~CodecBank();
     CodecBank(const CodecBank &) = delete;
     CodecBank &operator=(const CodecBank &) = delete;

@@ -24,6 +24,10 @@ QString settingsJson(const CompressionPlan &plan, const CalibrationData &calibra
     json.insert(QStringLiteral("method"), compressionMethodName(settings.method));
     json.insert(QStringLiteral("target_bpw"), settings.targetBitsPerWeight);
     json.insert(QStringLiteral("group_size"), settings.groupSize);
+    if (settings.method == CompressionMethod::Nwc) {
+        json.insert(QStringLiteral("allocation"), allocationWeightingName(settings.allocation));
+        json.insert(QStringLiteral("rate_weight"), settings.rateWeight);
+    }
     if (plan.needsCalibration()) {
         json.insert(QStringLiteral("calibration_source"), calibration.textSource());
         json.insert(QStringLiteral("calibration_samples"), calibration.settings().samples);

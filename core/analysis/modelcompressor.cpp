@@ -66,7 +66,7 @@ CompressionSummary compressModel(const QString &modelSpec, const CompressionSett
     std::unique_ptr<CodecBank> codecs;
     std::vector<TensorMeasurement> measurements;
     if (nwc) {
-        codecs = std::make_unique<CodecBank>(plan.codecs, settings.compute);
+        codecs = std::make_unique<CodecBank>(plan.codecs, settings.compute, settings.rateWeight);
         PhaseProgress phase(progress, 0.25, compensation.ldlq ? 0.45 : 0.65);
         measurements = measureTensors(plan, *codecs, calibration, all, &phase);
         if (compensation.ldlq) {
@@ -83,8 +83,7 @@ CompressionSummary compressModel(const QString &modelSpec, const CompressionSett
             codeTensors(plan, nullptr, calibration, measurements, nullptr, {}, all, &phase);
         summarizeCoding(plan, coded, summary);
         PhaseProgress writing(progress, 0.96, 0.98);
-        writeContainer(plan, calibration, coded, ContainerExtras(), outputPath, summary,
-                       &writing);
+        writeContainer(plan, calibration, coded, ContainerExtras(), outputPath, summary, &writing);
     } else {
         double allocationTarget = plan.targetBits;
         bool written = false;

@@ -29,6 +29,10 @@ QString allocationWeightingName(AllocationWeighting weighting);
 /// Parses a name; returns false for an unknown one.
 bool allocationWeightingFromName(const QString &name, AllocationWeighting *weighting);
 
+/// Default rate weight of NWC's index choice (CompressionSettings::rateWeight): chosen on
+/// stories260K, confirmed on BabyLlama and demo:teacher (README, "Error anatomy").
+inline constexpr double kDefaultRateWeight = 0.0;
+
 struct CompressionSettings {
     CompressionMethod method = CompressionMethod::Nwc;
     /// Target bits per weight over the compressed tensors (side information included).
@@ -54,6 +58,10 @@ struct CompressionSettings {
     /// tr(W H Wᵀ) (`Relative`, the default: measured better on BabyLlama, demo:teacher and
     /// stories260K, README "Error anatomy"), or the absolute error (`Absolute`, before 0.3).
     AllocationWeighting allocation = AllocationWeighting::Relative;
+    /// Rate weight k of NWC's index choice: each latent index minimises (error / step)² +
+    /// k · bits instead of rounding to the nearest (rate–distortion optimised quantization,
+    /// docs/architecture.md, Rate control); 0 rounds to the nearest.
+    double rateWeight = kDefaultRateWeight;
     /// Device, compute dtype and threads of every stage that computes with LibTorch.
     ComputeOptions compute;
     /// Error compensation (NWC only; docs/architecture.md, Error compensation).

@@ -96,6 +96,10 @@ void checkResumable(const SweepSettings &stored, const SweepSettings &wanted,
         differences.push_back({QStringLiteral("NWC allocation"),
                                allocationWeightingName(stored.allocation),
                                allocationWeightingName(wanted.allocation)});
+    if (stored.rateWeight != wanted.rateWeight)
+        differences.push_back({QStringLiteral("NWC rate weight"),
+                               QString::number(stored.rateWeight),
+                               QString::number(wanted.rateWeight)});
     if (stored.groupSize != wanted.groupSize)
         differences.push_back({QStringLiteral("group size"), QString::number(stored.groupSize),
                                QString::number(wanted.groupSize)});
@@ -250,6 +254,7 @@ CompressionSettings pointSettings(const SweepSettings &settings, const PlannedPo
     compression.calibrationLength = settings.calibrationLength;
     compression.groupSize = settings.groupSize;
     compression.allocation = settings.allocation;
+    compression.rateWeight = settings.rateWeight;
     compression.compute = settings.compute;
     return compression;
 }
@@ -499,9 +504,9 @@ SweepSession runSweep(const SweepSettings &settings, const QString &sessionPath,
             point.klP99 = evaluation.comparison.p99Kl;
             point.sameTopRate = evaluation.comparison.sameTopRate;
             PhaseProgress mse(&pointProgress, 0.95, 1.0, QStringLiteral("weighted MSE"));
-            point.weightedMse =
-                weightedSquaredError(*original->checkpoint(), *evaluation.compressedModel->checkpoint(),
-                                     calibrated ? &calibration : nullptr, &mse);
+            point.weightedMse = weightedSquaredError(*original->checkpoint(),
+                                                     *evaluation.compressedModel->checkpoint(),
+                                                     calibrated ? &calibration : nullptr, &mse);
         }
         point.seconds = double(timer.elapsed()) / 1000.0;
         if (keep)

@@ -36,6 +36,7 @@ QJsonObject settingsToJson(const SweepSettings &settings) {
     object.insert(QStringLiteral("calibration_length"), settings.calibrationLength);
     object.insert(QStringLiteral("group_size"), settings.groupSize);
     object.insert(QStringLiteral("allocation"), allocationWeightingName(settings.allocation));
+    object.insert(QStringLiteral("rate_weight"), settings.rateWeight);
     object.insert(QStringLiteral("container_folder"), settings.containerFolder);
     return object;
 }
@@ -75,6 +76,12 @@ SweepSettings settingsFromJson(const QJsonObject &object, const QString &context
     settings.calibrationLength = object.value(QStringLiteral("calibration_length")).toInt();
     settings.groupSize = object.value(QStringLiteral("group_size")).toInt();
     // Absent in sessions written before 0.3, which allocated by absolute output error.
+    settings.rateWeight = object.value(QStringLiteral("rate_weight")).toDouble(0.0);
+    if (!(settings.rateWeight >= 0.0) || !std::isfinite(settings.rateWeight))
+        throw Error(QStringLiteral("%1: rate weight %2 is not a non-negative number (the file is "
+                                   "damaged)")
+                        .arg(context)
+                        .arg(settings.rateWeight));
     const QString allocation =
         object.value(QStringLiteral("allocation")).toString(QStringLiteral("absolute"));
     if (!allocationWeightingFromName(allocation, &settings.allocation))
@@ -153,7 +160,9 @@ QString sweepSettingsText(const SweepSettings &settings) {
                 .arg(settings.calibrationSamples)
                 .arg(settings.calibrationLength);
     text += QStringLiteral("; RTN/GPTQ groups of %1").arg(settings.groupSize);
-    text += QStringLiteral("; NWC allocation %1").arg(allocationWeightingName(settings.allocation));
+    text += QStringLiteral("; NWC allocation %1, rate weight %2")
+                .arg(allocationWeightingName(settings.allocation))
+                .arg(settings.rateWeight);
     return text;
 }
 

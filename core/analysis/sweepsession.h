@@ -46,6 +46,9 @@ struct SweepSettings {
     /// What NWC's bit allocation balances (CompressionSettings::allocation). Sessions written
     /// before it was stored were made with the absolute rule and read as such.
     AllocationWeighting allocation = AllocationWeighting::Relative;
+    /// Rate weight of NWC's index choice (CompressionSettings::rateWeight); 0 in sessions
+    /// written before it was stored.
+    double rateWeight = kDefaultRateWeight;
     /// Keep each point's .nwc container in this folder (empty: containers are deleted after
     /// measuring).
     QString containerFolder;

@@ -30,6 +30,7 @@ struct NwcTensorCoder::Private {
     mutable std::mutex tablesMutex;
     mutable std::map<double, std::shared_ptr<const SymbolTables>> codingTables;
     mutable std::map<double, std::shared_ptr<const SymbolTables>> estimateTables;
+    double rateWeight = 0.0;
 
     // The prepared tensor. Latents and levels are read through pointers: host memory.
     ColumnChunks chunks;
@@ -50,7 +51,8 @@ struct NwcTensorCoder::Private {
             if (estimate != estimateTables.end())
                 return estimate->second;
         }
-        auto built = std::make_shared<const SymbolTables>(*density, step, withFrequencies);
+        auto built =
+            std::make_shared<const SymbolTables>(*density, step, withFrequencies, rateWeight);
         (withFrequencies ? codingTables : estimateTables)[step] = built;
         return built;
     }
@@ -83,15 +85,22 @@ struct NwcTensorCoder::Private {
         std::vector<torch::Tensor> parts;
         for (int64_t start = 0; start < quantized.size(0); start += kBatchChunks) {
             const int64_t end = std::min(quantized.size(0), start + kBatchChunks);
-            parts.push_back(toHost(network->decode(quantized.slice(0, start, end).to(device),
-                                                   levelsOfChunks.slice(0, start, end).to(device))));
+            parts.push_back(
+                toHost(network->decode(quantized.slice(0, start, end).to(device),
+                                       levelsOfChunks.slice(0, start, end).to(device))));
         }
         return parts.empty() ? torch::zeros_like(quantized) : torch::cat(parts);
     }
 };
 
-NwcTensorCoder::NwcTensorCoder(const CodecParameters &codec, const ComputeOptions &options)
+NwcTensorCoder::NwcTensorCoder(const CodecParameters &codec, const ComputeOptions &options,
+                               double rateWeight)
     : d(std::make_unique<Private>()) {
+    if (!(rateWeight >= 0.0) || !std::isfinite(rateWeight))
+        throw Error(QStringLiteral("rate weight of the index choice must be finite and "
+                                   "non-negative, got %1")
+                        .arg(rateWeight));
+    d->rateWeight = rateWeight;
     d->codec = codec;
     d->device = torchDevice(options);
     d->network = NeuralCodec(codec, 1, options);
@@ -152,8 +161,9 @@ void NwcTensorCoder::setTensor(const ColumnChunks &chunks, const std::vector<uin
     std::vector<torch::Tensor> parts;
     for (int64_t start = 0; start < x.size(0); start += kBatchChunks) {
         const int64_t end = std::min(x.size(0), start + kBatchChunks);
-        parts.push_back(toHost(d->network->encode(x.slice(0, start, end).to(d->device),
-                                                  d->chunkLevels.slice(0, start, end).to(d->device))));
+        parts.push_back(
+            toHost(d->network->encode(x.slice(0, start, end).to(d->device),
+                                      d->chunkLevels.slice(0, start, end).to(d->device))));
     }
     d->latents = parts.empty() ? torch::zeros({0, chunks.chunk}) : torch::cat(parts).contiguous();
 }

@@ -18,8 +18,11 @@ class NwcTensorCoder {
 public:
     /// Builds the codec's network and entropy model. The network runs on the options' device (in
     /// float32, the codec's stored precision); latents, quantization and entropy coding stay in
-    /// host memory. Throws nwc::Error for incomplete parameters or unusable options.
-    explicit NwcTensorCoder(const CodecParameters &codec, const ComputeOptions &options = {});
+    /// host memory. `rateWeight` k > 0 picks each latent index by (error/step)² + k · bits
+    /// (rate–distortion optimised quantization, SymbolTables); 0 rounds to the nearest. Throws
+    /// nwc::Error for incomplete parameters, unusable options or a negative k.
+    explicit NwcTensorCoder(const CodecParameters &codec, const ComputeOptions &options = {},
+                            double rateWeight = 0.0);
     ~NwcTensorCoder();
     NwcTensorCoder(const NwcTensorCoder &) = delete;
     NwcTensorCoder &operator=(const NwcTensorCoder &) = delete;

@@ -36,8 +36,13 @@ const FrequencyTable &SymbolTables::uniform16() {
     return table;
 }
 
-SymbolTables::SymbolTables(const FactorizedDensity &density, double step, bool withFrequencies)
-    : m_step(step) {
+SymbolTables::SymbolTables(const FactorizedDensity &density, double step, bool withFrequencies,
+                           double rateWeight)
+    : m_step(step)
+    , m_rateWeight(rateWeight) {
+    if (!(rateWeight >= 0.0) || !std::isfinite(rateWeight))
+        throw Error(
+            QStringLiteral("rate weight must be finite and non-negative, got %1").arg(rateWeight));
     if (!(step > 0.0) || !std::isfinite(step))
         throw Error(QStringLiteral("latent quantization step must be positive, got %1").arg(step));
     m_checksum = 2166136261u;
@@ -86,7 +91,16 @@ SymbolTables::SymbolTables(const FactorizedDensity &density, double step, bool w
 int64_t SymbolTables::quantize(int channel, float value) const {
     const double scaled = (double(value) - m_channels[size_t(channel)].median) / m_step;
     const double limit = double(std::numeric_limits<int32_t>::max() / 4);
-    return int64_t(std::nearbyint(std::clamp(scaled, -limit, limit)));
+    const double clamped = std::clamp(scaled, -limit, limit);
+    const int64_t nearest = int64_t(std::nearbyint(clamped));
+    if (m_rateWeight == 0.0)
+        return nearest;
+    const int64_t other = clamped >= double(nearest) ? nearest + 1 : nearest - 1;
+    const auto cost = [&](int64_t symbol) {
+        const double error = clamped - double(symbol);
+        return error * error + m_rateWeight * bits(channel, symbol);
+    };
+    return cost(other) < cost(nearest) ? other : nearest;
 }
 
 float SymbolTables::dequantize(int channel, int64_t symbol) const {

@@ -22,12 +22,18 @@ public:
 
     /// Builds the tables of every channel of `density` at quantization step `step` (> 0).
     /// With `withFrequencies` false only the code lengths are computed (for rate estimates).
-    SymbolTables(const FactorizedDensity &density, double step, bool withFrequencies);
+    /// `rateWeight` k ≥ 0 makes quantize() rate–distortion optimised: it picks the symbol s among
+    /// the two neighbours of value/step minimising (value/step − s)² + k · bits(s) (k = 0: plain
+    /// rounding). The decoder does not need k.
+    SymbolTables(const FactorizedDensity &density, double step, bool withFrequencies,
+                 double rateWeight = 0.0);
 
     double step() const { return m_step; }
     int channels() const { return int(m_channels.size()); }
     double median(int channel) const { return m_channels[size_t(channel)].median; }
-    /// The integer symbol of latent value `value` in `channel`: round((value - median) / step).
+    double rateWeight() const { return m_rateWeight; }
+    /// The integer symbol of latent value `value` in `channel`: round((value - median) / step),
+    /// or with a rate weight k the neighbour with the lower (scaled error)² + k · bits.
     int64_t quantize(int channel, float value) const;
     /// The latent value symbol `symbol` stands for.
     float dequantize(int channel, int64_t symbol) const;
@@ -70,6 +76,7 @@ private:
         std::shared_ptr<FrequencyTable> table;
     };
     double m_step = 1.0;
+    double m_rateWeight = 0.0;
     std::vector<Channel> m_channels;
     uint32_t m_checksum = 0;
 };

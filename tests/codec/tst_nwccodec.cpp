@@ -33,6 +33,12 @@ std::vector<double> randomImportance(int64_t columns, uint64_t seed) {
     return importance;
 }
 
+/// The trained identity codec shipped in resources/codecs (a fresh codec's density is nearly
+/// flat, so the rate term would hardly move an index).
+CodecParameters shippedIdentityCodec() {
+    return loadCodecFile(QStringLiteral(NWC_SOURCE_RESOURCES "/codecs/identity-l1765.h5"));
+}
+
 } // namespace
 
 class TestNwcCodec : public QObject {
@@ -40,6 +46,8 @@ class TestNwcCodec : public QObject {
 private Q_SLOTS:
     void densityHasMediansAndUnitMass();
     void symbolTablesCodeOutliersThroughEscapes();
+    void rateWeightedIndicesNeverCostMore();
+    void rateWeightedTensorRoundTrip();
     void chunksNormalizeColumns();
     void qualityLevelsFollowImportanceRanks();
     void tensorRoundTrip_data();
@@ -95,6 +103,70 @@ void TestNwcCodec::symbolTablesCodeOutliersThroughEscapes() {
     // An escape costs its table entry plus 32 payload bits.
     QVERIFY(tables.bits(0, 1000000) > 32.0);
     QCOMPARE(tables.quantize(3, tables.dequantize(3, 17)), int64_t(17));
+}
+
+void TestNwcCodec::rateWeightedIndicesNeverCostMore() {
+    const CodecParameters codec = shippedIdentityCodec();
+    const FactorizedDensity density(codec);
+    const double step = 4.0;
+    const SymbolTables plain(density, step, false);
+    QCOMPARE(plain.rateWeight(), 0.0);
+    QVERIFY_THROWS_EXCEPTION(Error, SymbolTables(density, step, false, -0.1));
+    for (double k : {0.05, 0.2, 1.0}) {
+        const SymbolTables rd(density, step, false, k);
+        std::mt19937_64 rng(21);
+        double plainBits = 0.0;
+        double rdBits = 0.0;
+        int changed = 0;
+        for (int i = 0; i < 20000; ++i) {
+            const int channel = int(rng() % 64);
+            const float value =
+                float(plain.median(channel) + std::normal_distribution<double>(0.0, 8.0)(rng));
+            const int64_t nearest = plain.quantize(channel, value);
+            const int64_t chosen = rd.quantize(channel, value);
+            const double scaled = (double(value) - plain.median(channel)) / step;
+            QCOMPARE(double(nearest), std::nearbyint(scaled));
+            // Always the nearest or its neighbour on the value's other side.
+            QVERIFY(chosen == nearest || std::abs(scaled - double(chosen)) <= 1.0);
+            const auto cost = [&](int64_t s) {
+                return (scaled - double(s)) * (scaled - double(s)) + k * plain.bits(channel, s);
+            };
+            // D + λR of the chosen index never exceeds plain rounding's.
+            QVERIFY(cost(chosen) <= cost(nearest) + 1e-12);
+            plainBits += plain.bits(channel, nearest);
+            rdBits += plain.bits(channel, chosen);
+            changed += chosen != nearest;
+        }
+        QVERIFY2(
+            changed > 0,
+            qPrintable(QStringLiteral("k %1: %2 vs %3 bits").arg(k).arg(rdBits).arg(plainBits)));
+        QVERIFY(rdBits < plainBits);
+    }
+}
+
+void TestNwcCodec::rateWeightedTensorRoundTrip() {
+    const CodecParameters codec = shippedIdentityCodec();
+    const int64_t rows = 96;
+    const int64_t columns = 40;
+    const std::vector<float> weights = randomWeights(rows, columns, 8);
+    const std::vector<double> importance = randomImportance(columns, 9);
+    const ColumnChunks chunks = makeColumnChunks(weights.data(), rows, columns, 16);
+    NwcTensorCoder plain(codec);
+    NwcTensorCoder rd(codec, {}, 0.2);
+    QVERIFY_THROWS_EXCEPTION(Error, NwcTensorCoder(codec, {}, -1.0));
+    plain.setTensor(chunks, qualityLevels(importance), importance);
+    rd.setTensor(chunks, qualityLevels(importance), importance);
+    const double step = 2.0;
+    const NwcTensorCoder::Trial plainTrial = plain.evaluate(step);
+    std::vector<float> measured;
+    const NwcTensorCoder::Trial rdTrial = rd.evaluate(step, &measured);
+    QVERIFY(rdTrial.estimatedBits < plainTrial.estimatedBits);
+    QVERIFY(rdTrial.squaredError > plainTrial.squaredError);
+    const CompressedTensor t = rd.encode(QStringLiteral("layer.weight"), step, false, DType::F32);
+    QVERIFY(std::abs(t.estimatedBits - rdTrial.estimatedBits) <= 1e-6 * rdTrial.estimatedBits);
+    // Any coder of the codec decodes it (k is an encoder choice), to what evaluate() measured.
+    const std::vector<float> decoded = plain.decode(t);
+    QCOMPARE(decoded, measured);
 }
 
 void TestNwcCodec::chunksNormalizeColumns() {

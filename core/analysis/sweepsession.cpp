@@ -76,6 +76,7 @@ SweepSettings settingsFromJson(const QJsonObject &object, const QString &context
     settings.calibrationLength = object.value(QStringLiteral("calibration_length")).toInt();
     settings.groupSize = object.value(QStringLiteral("group_size")).toInt();
     // Absent in sessions written before 0.3, which allocated by absolute output error.
+    // Absent in sessions written before the key existed, which rounded to the nearest index.
     settings.rateWeight = object.value(QStringLiteral("rate_weight")).toDouble(0.0);
     if (!(settings.rateWeight >= 0.0) || !std::isfinite(settings.rateWeight))
         throw Error(QStringLiteral("%1: rate weight %2 is not a non-negative number (the file is "

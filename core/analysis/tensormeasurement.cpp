@@ -6,6 +6,8 @@
 #include "analysis/ldlqcoder.h"
 #include "codec/columnchunks.h"
 #include "codec/nwctensorcoder.h"
+#include "codec/outputerrormeter.h"
+#include "compute/torchcompute.h"
 #include "jobs/progresssink.h"
 
 #include <algorithm>
@@ -77,9 +79,14 @@ std::vector<TensorMeasurement> measureTensors(const CompressionPlan &plan, Codec
                                                ? std::vector<float>()
                                                : hessianPerToken(calibration, job.info.name);
         measurement.distortionWeight = distortionWeight(plan, job, weights, hessian);
+        // Factored once, shared by every codec's probes.
+        const std::shared_ptr<const OutputErrorMeter> outputError =
+            hessian.empty() ? nullptr
+                            : OutputErrorMeter::fromHost(hessian, job.columns,
+                                                         torchDevice(plan.settings.compute));
         for (size_t c = 0; c < codecs.size(); ++c) {
             NwcTensorCoder &coder = codecs.coder(int(c));
-            coder.setTensor(chunks, measurement.levels, job.importance, hessian);
+            coder.setTensor(chunks, measurement.levels, job.importance, outputError);
             for (double step : steps) {
                 throwIfCancelled(progress);
                 const NwcTensorCoder::Trial trial = coder.evaluate(step);

@@ -2,6 +2,7 @@
 
 #include "codec/factorizeddensity.h"
 #include "codec/neuralcodec.h"
+#include "codec/outputerrormeter.h"
 #include "codec/ransstream.h"
 #include "codec/symboltables.h"
 #include "compute/torchcompute.h"
@@ -38,7 +39,7 @@ struct NwcTensorCoder::Private {
     std::vector<double> importance;
     torch::Tensor latents;     // [chunkCount, d], host
     torch::Tensor chunkLevels; // [chunkCount] int64, host
-    torch::Tensor hessian;     // [columns, columns] float64 on the device, or undefined
+    std::shared_ptr<const OutputErrorMeter> outputError; // from H on the device, or null
 
     std::shared_ptr<const SymbolTables> tablesFor(double step, bool withFrequencies) const {
         std::lock_guard<std::mutex> lock(tablesMutex);
@@ -127,9 +128,19 @@ void NwcTensorCoder::setTensor(const ColumnChunks &chunks, const std::vector<uin
         throw Error(QStringLiteral("input statistics of %1 values for %2 columns")
                         .arg(hessian.size())
                         .arg(chunks.columns));
-    d->hessian = hessian.empty() ? torch::Tensor()
-                                 : hostView(hessian.data(), {chunks.columns, chunks.columns})
-                                       .to(d->device, torch::kFloat64);
+    setTensor(chunks, levels, importance,
+              hessian.empty() ? nullptr
+                              : OutputErrorMeter::fromHost(hessian, chunks.columns, d->device));
+}
+
+void NwcTensorCoder::setTensor(const ColumnChunks &chunks, const std::vector<uint8_t> &levels,
+                               const std::vector<double> &importance,
+                               std::shared_ptr<const OutputErrorMeter> outputError) {
+    if (outputError && outputError->columns() != chunks.columns)
+        throw Error(QStringLiteral("input statistics of %1 columns for %2 columns")
+                        .arg(outputError->columns())
+                        .arg(chunks.columns));
+    d->outputError = std::move(outputError);
     if (chunks.chunk != d->codec.chunk)
         throw Error(QStringLiteral("chunk length %1 does not match codec '%2' (%3)")
                         .arg(chunks.chunk)
@@ -216,10 +227,8 @@ NwcTensorCoder::Trial NwcTensorCoder::evaluate(double step, std::vector<float> *
         trial.squaredError += error;
         trial.weightedError += d->importance[size_t(j)] * error;
     }
-    if (d->hessian.defined()) { // tr(E H Eᵀ) = Σ (H Eᵀ) ∘ Eᵀ
-        const torch::Tensor errors = errorT.to(d->device);
-        trial.weightedError = (torch::mm(d->hessian, errors) * errors).sum().item<double>();
-    }
+    if (d->outputError)
+        trial.weightedError = (*d->outputError)(errorT);
     return trial;
 }
 

@@ -14,6 +14,8 @@
 
 namespace nwc {
 
+class OutputErrorMeter;
+
 class NwcTensorCoder {
 public:
     /// Builds the codec's network and entropy model. The network runs on the options' device (in
@@ -48,6 +50,11 @@ public:
     /// encoder once.
     void setTensor(const ColumnChunks &chunks, const std::vector<uint8_t> &levels,
                    const std::vector<double> &importance, const std::vector<float> &hessian = {});
+    /// The same with the input statistics already prepared (OutputErrorMeter; null = diagonal
+    /// approximation), so that the codecs measuring one tensor share one factorization.
+    void setTensor(const ColumnChunks &chunks, const std::vector<uint8_t> &levels,
+                   const std::vector<double> &importance,
+                   std::shared_ptr<const OutputErrorMeter> outputError);
     /// Quantizes the latents with `step`, decodes and measures (does not entropy-code). With
     /// `decoded`, also returns the decoded weights [rows, columns] row-major, exactly what
     /// decode() gives for the tensor encode() writes at this step.

@@ -9,6 +9,7 @@
 #include <QTabWidget>
 #include <QVBoxLayout>
 #include <algorithm>
+#include <cmath>
 
 namespace nwc {
 namespace {
@@ -120,13 +121,32 @@ void CollabBenchView::rebuild() {
     }
 
     const QLocale locale;
-    m_caption->setText(
+    QString caption =
         tr("%1 questions of %2 · student %3 · teacher %4 · greedy, at most %5 tokens · %6 s")
             .arg(m_result.items.size())
             .arg(settings.dataName.isEmpty() ? tr("the QA set") : settings.dataName,
                  settings.studentName, settings.teacherName)
             .arg(settings.maxTokens)
-            .arg(locale.toString(m_result.seconds, 'f', 0)));
+            .arg(locale.toString(m_result.seconds, 'f', 0));
+    caption += QLatin1Char('\n') +
+               (settings.calibrationFraction > 0
+                    ? tr("α and τ chosen on %1 calibration questions, plotted on the other %2")
+                          .arg(m_result.calibrationCount)
+                          .arg(m_result.testCount)
+                    : tr("α and τ chosen on the questions they are plotted on (optimistic)"));
+    for (size_t n = 0; n < settings.ns.size() && n < m_result.bestTau.size(); ++n) {
+        const double share = m_result.teacherShare[n];
+        caption += tr(" · gated N = %1: α %2, τ %3, %4 %")
+                       .arg(settings.ns[n])
+                       .arg(locale.toString(settings.alphas[size_t(m_result.bestAlpha[n])]))
+                       .arg(locale.toString(settings.taus[size_t(m_result.bestTau[n])]))
+                       .arg(locale.toString(
+                           100 * m_result.gatedAccuracy[n][size_t(m_result.bestTau[n])], 'f', 1));
+        if (!std::isnan(share))
+            caption += tr(" (teacher on %1 % of steered tokens)")
+                           .arg(locale.toString(100 * share, 'f', 0));
+    }
+    m_caption->setText(caption);
 
     // Accuracy against alpha, one curve per N, and the two single-model lines.
     const double alphaLow = settings.alphas.empty() ? 0 : settings.alphas.front();

@@ -5,6 +5,7 @@
 #include "cli/computegroup.h"
 #include "cli/outputgroup.h"
 #include "cli/pairgroup.h"
+#include "cli/qadatagroup.h"
 #include "cli/samplinggroup.h"
 
 #include "decode/collabbenchmark.h"
@@ -18,6 +19,8 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QTextStream>
+
+#include <cmath>
 
 #include <unistd.h>
 
@@ -62,15 +65,7 @@ int runCollabBench(const QStringList &args) {
                                           "alpha (p_t - p_s), over alpha, N and (gated) tau "
                                           "grids."));
     addPairOptions(options);
-    options.add(QCommandLineOption(
-        QStringLiteral("data"),
-        QStringLiteral("JSONL {question, answer} (default: the built-in held-out demo set)."),
-        QStringLiteral("FILE")));
-    options.add(QCommandLineOption(
-        QStringLiteral("template"),
-        QStringLiteral("File with the prompt template; {question} is replaced (default "
-                       "\"Question: {question}\\nAnswer:\")."),
-        QStringLiteral("FILE")));
+    addQaDataOptions(options, QStringLiteral("the built-in held-out demo set"));
     options.add(QCommandLineOption(QStringLiteral("alphas"),
                                    QStringLiteral("Alpha grid, from:to:step or a list (default "
                                                   "-1:3:0.25)."),
@@ -86,6 +81,12 @@ int runCollabBench(const QStringList &args) {
     // Answers are greedy: only --max-tokens.
     samplingSpec.sampling = false;
     addSamplingOptions(options, samplingSpec);
+    options.add(QCommandLineOption(
+        QStringLiteral("calibration-share"),
+        QStringLiteral("Share of the questions (spread evenly) on which each N's alpha and tau "
+                       "are chosen; the others are reported (default 0.5; 0 chooses and reports "
+                       "on all questions, an optimistic figure)."),
+        QStringLiteral("F"), QStringLiteral("0.5")));
     options.add(QCommandLineOption(QStringLiteral("limit"),
                                    QStringLiteral("Use only the first K questions."),
                                    QStringLiteral("K"), QStringLiteral("0")));
@@ -113,16 +114,15 @@ int runCollabBench(const QStringList &args) {
     const PairOptions pair = readPairOptions(options);
     settings.studentName = pair.student;
     settings.teacherName = pair.teacher;
-    settings.dataName = options.isSet(QStringLiteral("data"))
-                            ? options.value(QStringLiteral("data"))
-                            : demoFile(QStringLiteral("collab_heldout_qa.jsonl"));
-    if (options.isSet(QStringLiteral("template"))) {
-        QFile file(options.value(QStringLiteral("template")));
-        if (!file.open(QIODevice::ReadOnly))
-            throw Error(QStringLiteral("cannot read the template %1: %2")
-                            .arg(file.fileName(), file.errorString()));
-        settings.promptTemplate = QString::fromUtf8(file.readAll());
-    }
+    const QaDataOptions data = readQaDataOptions(
+        options, demoFile(QStringLiteral("collab_heldout_qa.jsonl")), settings.promptTemplate);
+    settings.dataName = data.dataPath;
+    settings.promptTemplate = data.promptTemplate;
+    settings.answerPattern = data.format.answerPattern;
+    settings.calibrationFraction = options.doubleValue(QStringLiteral("calibration-share"));
+    if (!(settings.calibrationFraction >= 0 && settings.calibrationFraction < 1))
+        throw Error(QStringLiteral("--calibration-share must be in [0, 1), got '%1'")
+                        .arg(options.value(QStringLiteral("calibration-share"))));
     const QString alphas = options.value(QStringLiteral("alphas"));
     const QString ns = options.value(QStringLiteral("ns"));
     const QString taus = options.value(QStringLiteral("taus"));
@@ -135,7 +135,7 @@ int runCollabBench(const QStringList &args) {
     }
     settings.taus = parseGrid(taus, QStringLiteral("--taus"));
     settings.maxTokens = readSamplingOptions(options, samplingSpec).maxTokens;
-    QVector<QaItem> items = loadQaSet(settings.dataName);
+    QVector<QaItem> items = loadQaSet(settings.dataName, data.format);
     const int limitCount = options.intValue(QStringLiteral("limit"));
     if (limitCount > 0 && limitCount < items.size())
         items.resize(limitCount);
@@ -160,7 +160,7 @@ int runCollabBench(const QStringList &args) {
         return 0;
 
     QTextStream out(stdout);
-    const int total = int(result.items.size());
+    const int total = result.testCount;
     const auto count = [&](double fraction) {
         return QStringLiteral("%1/%2").arg(std::lround(fraction * total)).arg(total);
     };
@@ -168,12 +168,19 @@ int runCollabBench(const QStringList &args) {
         << "data " << settings.dataName << " (" << total << " questions), greedy, at most "
         << settings.maxTokens << " tokens\n"
         << "alphas " << alphas << ", N " << ns << ", taus " << taus
-        << " (gated: alpha_eff = 0 where H(p_s) < tau)\n\n";
+        << " (gated: alpha_eff = 0 where H(p_s) < tau)\n";
+    if (settings.calibrationFraction > 0)
+        out << "alpha and tau chosen on " << result.calibrationCount
+            << " calibration questions; every figure below is on the other " << result.testCount
+            << " (test split)\n\n";
+    else
+        out << "alpha and tau chosen on the same " << total
+            << " questions they are reported on (optimistic)\n\n";
     out << QStringLiteral("%1 %2 %3\n")
-               .arg(QStringLiteral("rule").leftJustified(36),
+               .arg(QStringLiteral("rule").leftJustified(66),
                     QStringLiteral("accuracy").leftJustified(10), QStringLiteral("correct"));
     const auto line = [&](const QString &rule, double accuracy) {
-        out << rule.leftJustified(36) << ' ' << percent(accuracy).leftJustified(10) << ' '
+        out << rule.leftJustified(66) << ' ' << percent(accuracy).leftJustified(10) << ' '
             << count(accuracy) << '\n';
     };
     line(QStringLiteral("student alone"), result.studentAccuracy);
@@ -182,10 +189,14 @@ int runCollabBench(const QStringList &args) {
         const double alpha = settings.alphas[size_t(result.bestAlpha[n])];
         line(QStringLiteral("collaborative N=%1, best alpha %2").arg(settings.ns[n]).arg(alpha),
              result.accuracy[n][size_t(result.bestAlpha[n])]);
+        const double share = result.teacherShare[n];
         line(QStringLiteral("gated N=%1, alpha %2, tau %3")
-                 .arg(settings.ns[n])
-                 .arg(alpha)
-                 .arg(settings.taus[size_t(result.bestTau[n])]),
+                     .arg(settings.ns[n])
+                     .arg(alpha)
+                     .arg(settings.taus[size_t(result.bestTau[n])]) +
+                 (std::isnan(share) ? QString()
+                                    : QStringLiteral(" (teacher on %1 of steered tokens)")
+                                          .arg(percent(share))),
              result.gatedAccuracy[n][size_t(result.bestTau[n])]);
     }
     out << "\naccuracy by alpha (rows N):\n" << QStringLiteral("N").leftJustified(4);

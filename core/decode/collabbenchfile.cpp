@@ -9,6 +9,8 @@
 #include <QJsonObject>
 #include <QStringList>
 
+#include <cmath>
+
 namespace nwc {
 
 namespace {
@@ -53,6 +55,8 @@ void saveCollabBench(const CollabBenchResult &result, const QString &path) {
         h5::setAttribute(root, QStringLiteral("teacher"), s.teacherName);
         h5::setAttribute(root, QStringLiteral("data"), s.dataName);
         h5::setAttribute(root, QStringLiteral("prompt_template"), s.promptTemplate);
+        h5::setAttribute(root, QStringLiteral("answer_pattern"), s.answerPattern);
+        h5::setAttribute(root, QStringLiteral("calibration_fraction"), s.calibrationFraction);
         h5::setAttribute(root, QStringLiteral("max_tokens"), int64_t(s.maxTokens));
         h5::setAttribute(root, QStringLiteral("student_identity"), result.studentIdentity);
         h5::setAttribute(root, QStringLiteral("teacher_identity"), result.teacherIdentity);
@@ -74,7 +78,13 @@ void saveCollabBench(const CollabBenchResult &result, const QString &path) {
             std::vector<int64_t> prefixes;
             std::vector<uint8_t> correct;
             std::vector<uint8_t> gated;
+            std::vector<int64_t> steered;
+            std::vector<int64_t> teacherUsed;
             for (const CollabItemResult &item : list) {
+                steered.insert(steered.end(), item.gatedSteeredTokens.begin(),
+                               item.gatedSteeredTokens.end());
+                teacherUsed.insert(teacherUsed.end(), item.gatedTeacherTokens.begin(),
+                                   item.gatedTeacherTokens.end());
                 entropies.push_back(item.firstTokenEntropy);
                 prefixes.push_back(item.distinctPrefixes);
                 correct.insert(correct.end(), item.correct.begin(), item.correct.end());
@@ -84,6 +94,11 @@ void saveCollabBench(const CollabBenchResult &result, const QString &path) {
             h5::writeI64(items, QStringLiteral("distinct_prefixes"), prefixes);
             h5::writeU8(items, QStringLiteral("correct"), correct);
             h5::writeU8(items, QStringLiteral("gated_correct"), gated);
+            // Only when every item has them (items resumed from an older session do not).
+            if (steered.size() == gated.size() && teacherUsed.size() == gated.size()) {
+                h5::writeI64(items, QStringLiteral("gated_steered_tokens"), steered);
+                h5::writeI64(items, QStringLiteral("gated_teacher_tokens"), teacherUsed);
+            }
             h5::writeStrings(items, QStringLiteral("student_completion"),
                              strings(list, &CollabItemResult::studentCompletion));
             h5::writeStrings(items, QStringLiteral("teacher_completion"),
@@ -117,6 +132,13 @@ CollabBenchResult loadCollabBench(const QString &path) {
         s.teacherName = h5::stringAttribute(root, QStringLiteral("teacher"), path);
         s.dataName = h5::stringAttribute(root, QStringLiteral("data"), path);
         s.promptTemplate = h5::stringAttribute(root, QStringLiteral("prompt_template"), path);
+        // Sessions from before these were recorded: the built-in rule, half for calibration.
+        s.answerPattern = h5::hasAttribute(root, QStringLiteral("answer_pattern"))
+                              ? h5::stringAttribute(root, QStringLiteral("answer_pattern"), path)
+                              : QString();
+        if (h5::hasAttribute(root, QStringLiteral("calibration_fraction")))
+            s.calibrationFraction =
+                h5::doubleAttribute(root, QStringLiteral("calibration_fraction"), path);
         s.maxTokens = int(h5::intAttribute(root, QStringLiteral("max_tokens"), path));
         result.studentIdentity =
             h5::stringAttribute(root, QStringLiteral("student_identity"), path);
@@ -139,6 +161,13 @@ CollabBenchResult loadCollabBench(const QString &path) {
             const auto prefixes = h5::readI64(items, QStringLiteral("distinct_prefixes"), path);
             const auto correct = h5::readU8(items, QStringLiteral("correct"), path);
             const auto gated = h5::readU8(items, QStringLiteral("gated_correct"), path);
+            const bool hasShares = h5::exists(items, QStringLiteral("gated_steered_tokens"));
+            const auto steered =
+                hasShares ? h5::readI64(items, QStringLiteral("gated_steered_tokens"), path)
+                          : std::vector<int64_t>();
+            const auto teacherUsed =
+                hasShares ? h5::readI64(items, QStringLiteral("gated_teacher_tokens"), path)
+                          : std::vector<int64_t>();
             const auto studentCompletion =
                 h5::readStrings(items, QStringLiteral("student_completion"), path);
             const auto teacherCompletion =
@@ -154,7 +183,9 @@ CollabBenchResult loadCollabBench(const QString &path) {
                 prefixes.size() != n || correct.size() != n * perItem ||
                 gated.size() != n * perItemGated || studentCompletion.size() != n ||
                 teacherCompletion.size() != n || studentAnswer.size() != n ||
-                teacherAnswer.size() != n)
+                teacherAnswer.size() != n ||
+                (hasShares && (steered.size() != n * perItemGated ||
+                               teacherUsed.size() != n * perItemGated)))
                 throw Error(QStringLiteral("%1: the per-item datasets do not hold %2 items; the "
                                            "file is corrupt")
                                 .arg(path)
@@ -169,6 +200,13 @@ CollabBenchResult loadCollabBench(const QString &path) {
                                     correct.begin() + std::ptrdiff_t((i + 1) * perItem));
                 item.gatedCorrect.assign(gated.begin() + std::ptrdiff_t(i * perItemGated),
                                          gated.begin() + std::ptrdiff_t((i + 1) * perItemGated));
+                if (hasShares) {
+                    const auto from = std::ptrdiff_t(i * perItemGated);
+                    const auto to = std::ptrdiff_t((i + 1) * perItemGated);
+                    item.gatedSteeredTokens.assign(steered.begin() + from, steered.begin() + to);
+                    item.gatedTeacherTokens.assign(teacherUsed.begin() + from,
+                                                   teacherUsed.begin() + to);
+                }
                 item.studentCompletion = studentCompletion[i];
                 item.teacherCompletion = teacherCompletion[i];
                 item.studentAnswer = studentAnswer[i];
@@ -186,7 +224,7 @@ CollabBenchResult loadCollabBench(const QString &path) {
 
 QByteArray collabBenchCsv(const CollabBenchResult &result) {
     const CollabBenchSettings &s = result.settings;
-    const int total = int(result.items.size());
+    const int total = result.testCount; // the figures are on the test split
     QStringList lines{QStringLiteral("kind,n,alpha,tau,correct,total,accuracy")};
     const auto row = [&](const QString &kind, const QString &n, const QString &alpha,
                          const QString &tau, double accuracy) {
@@ -222,6 +260,20 @@ QByteArray collabBenchCsv(const CollabBenchResult &result) {
                          .arg(bucket.collaborativeAccuracy[n], 0, 'g', 6)
                          .arg(bucket.gain[n], 0, 'g', 6);
     }
+    lines << QString()
+          << QStringLiteral("n,chosen_alpha,chosen_tau,gated_accuracy,teacher_share,"
+                            "calibration_items,test_items");
+    for (size_t n = 0; n < s.ns.size() && n < result.bestTau.size(); ++n)
+        lines << QStringLiteral("%1,%2,%3,%4,%5,%6,%7")
+                     .arg(s.ns[n])
+                     .arg(s.alphas[size_t(result.bestAlpha[n])])
+                     .arg(s.taus[size_t(result.bestTau[n])])
+                     .arg(result.gatedAccuracy[n][size_t(result.bestTau[n])], 0, 'g', 6)
+                     .arg(std::isnan(result.teacherShare[n])
+                              ? QString()
+                              : QString::number(result.teacherShare[n], 'g', 6))
+                     .arg(result.calibrationCount)
+                     .arg(result.testCount);
     lines << QString() << QStringLiteral("n,best_alpha,examples");
     for (size_t n = 0; n < result.bestAlphaHistogram.size(); ++n) {
         for (size_t a = 0; a < result.bestAlphaHistogram[n].size(); ++a)
@@ -242,6 +294,8 @@ QByteArray collabBenchJson(const CollabBenchResult &result) {
     settings[QStringLiteral("teacher")] = s.teacherName;
     settings[QStringLiteral("data")] = s.dataName;
     settings[QStringLiteral("prompt_template")] = s.promptTemplate;
+    settings[QStringLiteral("answer_pattern")] = s.answerPattern;
+    settings[QStringLiteral("calibration_fraction")] = s.calibrationFraction;
     settings[QStringLiteral("alphas")] = doubles(s.alphas);
     QJsonArray ns;
     for (int n : s.ns)
@@ -251,6 +305,8 @@ QByteArray collabBenchJson(const CollabBenchResult &result) {
     settings[QStringLiteral("max_tokens")] = s.maxTokens;
     root[QStringLiteral("settings")] = settings;
     root[QStringLiteral("items")] = int(result.items.size());
+    root[QStringLiteral("calibration_items")] = result.calibrationCount;
+    root[QStringLiteral("test_items")] = result.testCount;
     root[QStringLiteral("total_items")] = result.totalItems;
     root[QStringLiteral("seconds")] = result.seconds;
     root[QStringLiteral("student_accuracy")] = result.studentAccuracy;
@@ -266,6 +322,9 @@ QByteArray collabBenchJson(const CollabBenchResult &result) {
         object[QStringLiteral("chosen_tau")] = s.taus[size_t(result.bestTau[n])];
         object[QStringLiteral("gated_best_accuracy")] =
             result.gatedAccuracy[n][size_t(result.bestTau[n])];
+        object[QStringLiteral("teacher_share")] = std::isnan(result.teacherShare[n])
+                                                      ? QJsonValue()
+                                                      : QJsonValue(result.teacherShare[n]);
         QJsonArray histogram;
         for (int value : result.bestAlphaHistogram[n])
             histogram.append(value);

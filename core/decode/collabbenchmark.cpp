@@ -68,6 +68,7 @@ public:
         m_answer = item.answer.trimmed();
         m_continuations.clear();
         m_leaves.assign(m_policies.size() * m_settings.ns.size(), {});
+        m_gateOpen.assign(m_policies.size(), {});
 
         Node root;
         root.student = std::make_unique<ModelSession>(m_student, m_vocabulary);
@@ -103,14 +104,16 @@ public:
         result.studentCompletion = completion(alone);
         result.distinctPrefixes = int(leafPrefixes.size());
 
-        result.studentAnswer = extractAnswer(result.studentCompletion);
-        result.teacherAnswer = extractAnswer(result.teacherCompletion);
+        result.studentAnswer = extractAnswer(result.studentCompletion, m_settings.answerPattern);
+        result.teacherAnswer = extractAnswer(result.teacherCompletion, m_settings.answerPattern);
         result.studentCorrect = isCorrect(result.studentAnswer);
         result.teacherCorrect = isCorrect(result.teacherAnswer);
         const size_t alphas = m_settings.alphas.size();
         const size_t taus = m_settings.taus.size();
         result.correct.assign(m_settings.ns.size() * alphas, 0);
         result.gatedCorrect.assign(m_settings.ns.size() * alphas * taus, 0);
+        result.gatedSteeredTokens.assign(result.gatedCorrect.size(), 0);
+        result.gatedTeacherTokens.assign(result.gatedCorrect.size(), 0);
         std::map<std::vector<int32_t>, bool> verdicts;
         for (size_t n = 0; n < m_settings.ns.size(); ++n) {
             for (size_t p = 0; p < m_policies.size(); ++p) {
@@ -119,14 +122,23 @@ public:
                 if (found == verdicts.end())
                     found =
                         verdicts
-                            .emplace(leaf,
-                                     isCorrect(extractAnswer(completion(m_continuations.at(leaf)))))
+                            .emplace(leaf, isCorrect(extractAnswer(
+                                               completion(m_continuations.at(leaf)),
+                                               m_settings.answerPattern)))
                             .first;
                 const uint8_t value = found->second ? 1 : 0;
-                if (p < alphas)
+                if (p < alphas) {
                     result.correct[n * alphas + p] = value;
-                else
-                    result.gatedCorrect[n * alphas * taus + (p - alphas)] = value;
+                    continue;
+                }
+                const size_t index = n * alphas * taus + (p - alphas);
+                result.gatedCorrect[index] = value;
+                const std::vector<uint8_t> &open = m_gateOpen[p];
+                const size_t steered =
+                    std::min({size_t(m_settings.ns[n]), leaf.size(), open.size()});
+                result.gatedSteeredTokens[index] = uint16_t(steered);
+                result.gatedTeacherTokens[index] =
+                    uint16_t(std::count(open.begin(), open.begin() + long(steered), uint8_t(1)));
             }
         }
         return result;
@@ -137,9 +149,7 @@ private:
         return token >= 0 && (token == m_eos.first || token == m_eos.second);
     }
 
-    bool isCorrect(const QString &extracted) const {
-        return !extracted.isEmpty() && extracted == m_answer;
-    }
+    bool isCorrect(const QString &extracted) const { return answersMatch(extracted, m_answer); }
 
     /// Decoded continuation, cut where a new question would begin (as evaluateQa does).
     QString completion(const std::vector<int32_t> &generated) const {
@@ -204,6 +214,8 @@ private:
         for (int p : policies) {
             const Policy &policy = m_policies[size_t(p)];
             const double alpha = effectiveAlpha(policy.alpha, policy.gated, hS, policy.tau);
+            // A policy follows one path: this is its token at position `depth`.
+            m_gateOpen[size_t(p)].push_back(alpha != 0.0 ? 1 : 0);
             auto found = byAlpha.find(alpha);
             if (found == byAlpha.end())
                 found = byAlpha.emplace(alpha, steeredToken(pS, pT, alpha)).first;
@@ -271,6 +283,8 @@ private:
     QByteArray m_promptBytes;
     QString m_answer;
     std::vector<std::vector<int32_t>> m_leaves; ///< [policy][n] -> steered prefix
+    /// [policy][position]: whether the gate let the teacher in at that steered position.
+    std::vector<std::vector<uint8_t>> m_gateOpen;
     std::map<std::vector<int32_t>, std::unique_ptr<ModelSession>> m_nodeSessions;
     std::map<std::vector<int32_t>, std::vector<int32_t>> m_continuations;
 };
@@ -326,6 +340,7 @@ QString sessionDifference(const CollabBenchResult &stored, const CollabBenchResu
          {field(QStringLiteral("student model"), stored.studentIdentity, wanted.studentIdentity),
           field(QStringLiteral("teacher model"), stored.teacherIdentity, wanted.teacherIdentity),
           field(QStringLiteral("prompt template"), a.promptTemplate, b.promptTemplate),
+          field(QStringLiteral("answer pattern"), a.answerPattern, b.answerPattern),
           field(QStringLiteral("data (questions and answers)"), stored.dataIdentity,
                 wanted.dataIdentity),
           field(QStringLiteral("alpha grid"), gridText(a.alphas), gridText(b.alphas)),
@@ -406,64 +421,99 @@ int perExampleBestAlpha(const CollabBenchResult &result, const CollabItemResult 
     return best;
 }
 
+bool isCalibrationQuestion(int index, double fraction) {
+    return std::floor(double(index + 1) * fraction) > std::floor(double(index) * fraction);
+}
+
 void summarize(CollabBenchResult &result) {
     const CollabBenchSettings &settings = result.settings;
     const size_t alphas = settings.alphas.size();
     const size_t taus = settings.taus.size();
     const size_t ns = settings.ns.size();
-    const double count = double(std::max<size_t>(result.items.size(), 1));
+    const bool split = settings.calibrationFraction > 0;
+    std::vector<const CollabItemResult *> calibration;
+    std::vector<const CollabItemResult *> test;
+    for (size_t i = 0; i < result.items.size(); ++i) {
+        const bool chooses = !split || isCalibrationQuestion(int(i), settings.calibrationFraction);
+        if (chooses)
+            calibration.push_back(&result.items[i]);
+        if (!split || !chooses)
+            test.push_back(&result.items[i]);
+    }
+    result.calibrationCount = int(calibration.size());
+    result.testCount = int(test.size());
+    const double count = double(std::max<size_t>(test.size(), 1));
     int student = 0;
     int teacher = 0;
     result.accuracy.assign(ns, std::vector<double>(alphas, 0.0));
     result.gatedAccuracy.assign(ns, std::vector<double>(taus, 0.0));
     result.bestAlpha.assign(ns, 0);
     result.bestTau.assign(ns, 0);
+    result.teacherShare.assign(ns, std::nan(""));
     result.bestAlphaHistogram.assign(ns, std::vector<int>(alphas + 1, 0));
-    for (const CollabItemResult &item : result.items) {
-        student += item.studentCorrect ? 1 : 0;
-        teacher += item.teacherCorrect ? 1 : 0;
+    for (const CollabItemResult *item : test) {
+        student += item->studentCorrect ? 1 : 0;
+        teacher += item->teacherCorrect ? 1 : 0;
         for (size_t n = 0; n < ns; ++n) {
             for (size_t a = 0; a < alphas; ++a)
-                result.accuracy[n][a] += item.correct[n * alphas + a] / count;
-            const int best = perExampleBestAlpha(result, item, int(n));
+                result.accuracy[n][a] += item->correct[n * alphas + a] / count;
+            const int best = perExampleBestAlpha(result, *item, int(n));
             ++result.bestAlphaHistogram[n][best < 0 ? alphas : size_t(best)];
         }
     }
     result.studentAccuracy = student / count;
     result.teacherAccuracy = teacher / count;
     for (size_t n = 0; n < ns; ++n) {
-        // Compare counts, not rounded fractions.
-        const auto hits = [&](size_t a) { return std::lround(result.accuracy[n][a] * count); };
+        // Choose on the calibration split by counts (not rounded fractions).
+        std::vector<int> hits(alphas, 0);
+        for (const CollabItemResult *item : calibration)
+            for (size_t a = 0; a < alphas; ++a)
+                hits[a] += item->correct[n * alphas + a];
         size_t best = 0;
         for (size_t a = 1; a < alphas; ++a) {
-            if (hits(a) > hits(best) ||
-                (hits(a) == hits(best) &&
+            if (hits[a] > hits[best] ||
+                (hits[a] == hits[best] &&
                  std::abs(settings.alphas[a]) < std::abs(settings.alphas[best])))
                 best = a;
         }
         result.bestAlpha[n] = int(best);
+        const size_t gatedBase = (n * alphas + best) * taus;
         std::vector<int> gatedHits(taus, 0);
-        for (const CollabItemResult &item : result.items) {
+        for (const CollabItemResult *item : calibration)
             for (size_t t = 0; t < taus; ++t)
-                gatedHits[t] += item.gatedCorrect[(n * alphas + best) * taus + t];
-        }
+                gatedHits[t] += item->gatedCorrect[gatedBase + t];
         size_t chosen = 0;
         for (size_t t = 0; t < taus; ++t) {
-            result.gatedAccuracy[n][t] = gatedHits[t] / count;
             if (gatedHits[t] > gatedHits[chosen] ||
                 (gatedHits[t] == gatedHits[chosen] && settings.taus[t] > settings.taus[chosen]))
                 chosen = t;
         }
         result.bestTau[n] = int(chosen);
+        for (const CollabItemResult *item : test)
+            for (size_t t = 0; t < taus; ++t)
+                result.gatedAccuracy[n][t] += item->gatedCorrect[gatedBase + t] / count;
+        double steered = 0;
+        double used = 0;
+        bool recorded = !test.empty();
+        for (const CollabItemResult *item : test) {
+            if (item->gatedSteeredTokens.size() != item->gatedCorrect.size()) {
+                recorded = false;
+                break;
+            }
+            steered += item->gatedSteeredTokens[gatedBase + chosen];
+            used += item->gatedTeacherTokens[gatedBase + chosen];
+        }
+        if (recorded)
+            result.teacherShare[n] = steered > 0 ? used / steered : 0.0;
     }
 
     // Quartile buckets of the first-token entropy.
     result.entropyBuckets.clear();
-    if (result.items.empty())
+    if (test.empty())
         return;
     std::vector<double> entropies;
-    for (const CollabItemResult &item : result.items)
-        entropies.push_back(item.firstTokenEntropy);
+    for (const CollabItemResult *item : test)
+        entropies.push_back(item->firstTokenEntropy);
     std::sort(entropies.begin(), entropies.end());
     const auto quantile = [&](double q) {
         return entropies[std::min(entropies.size() - 1, size_t(q * double(entropies.size())))];
@@ -480,15 +530,15 @@ void summarize(CollabBenchResult &result) {
         int studentHits = 0;
         int teacherHits = 0;
         std::vector<int> collaborativeHits(ns, 0);
-        for (const CollabItemResult &item : result.items) {
-            const double h = item.firstTokenEntropy;
+        for (const CollabItemResult *item : test) {
+            const double h = item->firstTokenEntropy;
             if (h < bucket.low || (last ? h > bucket.high : h >= bucket.high))
                 continue;
             ++bucket.count;
-            studentHits += item.studentCorrect ? 1 : 0;
-            teacherHits += item.teacherCorrect ? 1 : 0;
+            studentHits += item->studentCorrect ? 1 : 0;
+            teacherHits += item->teacherCorrect ? 1 : 0;
             for (size_t n = 0; n < ns; ++n)
-                collaborativeHits[n] += item.correct[n * alphas + size_t(result.bestAlpha[n])];
+                collaborativeHits[n] += item->correct[n * alphas + size_t(result.bestAlpha[n])];
         }
         if (bucket.count > 0) {
             bucket.studentAccuracy = double(studentHits) / bucket.count;
@@ -518,6 +568,10 @@ CollabBenchResult runCollabBenchmark(const LanguageModel &student, const Languag
     }
     if (!settings.promptTemplate.contains(QLatin1String("{question}")))
         throw Error(QStringLiteral("the prompt template has no {question} placeholder"));
+    checkAnswerPattern(settings.answerPattern, QStringLiteral("the answer pattern"));
+    if (!(settings.calibrationFraction >= 0 && settings.calibrationFraction < 1))
+        throw Error(QStringLiteral("the calibration share must be in [0, 1), got %1")
+                        .arg(settings.calibrationFraction));
     requireCompatibleTokenizers(student.tokenizer(), teacher.tokenizer(), settings.studentName,
                                 settings.teacherName);
     const int vocabulary = sharedVocabulary(student, &teacher);

@@ -27,6 +27,13 @@ struct CollabBenchSettings {
     std::vector<int> ns = {1, 2, 5};
     std::vector<double> taus = defaultTaus();
     int maxTokens = 64;
+    /// Regular expression that finds the answer in a completion (QaFormat::answerPattern;
+    /// empty: extractAnswer()'s built-in rule).
+    QString answerPattern;
+    /// Share of the questions, spread evenly through the data, on which summarize() chooses
+    /// each N's alpha and tau; the rest (the test split) is what it reports. 0 chooses and
+    /// reports on all questions (an optimistic figure).
+    double calibrationFraction = 0.5;
 
     /// -1, -0.75, ..., 3 (17 values).
     static std::vector<double> defaultAlphas();
@@ -52,6 +59,12 @@ struct CollabItemResult {
     /// Gated rule: gatedCorrect[(n * alphas + a) * taus + t].
     std::vector<uint8_t> gatedCorrect;
     int distinctPrefixes = 0; ///< distinct steered prefixes the alpha/tau grid produced
+    /// Gated rule, same index as gatedCorrect: of the first N generated tokens, how many there
+    /// were (fewer than N when the answer ended sooner) and at how many the gate was open
+    /// (alpha_eff != 0, the teacher's distribution used). Empty in sessions from before they
+    /// were recorded.
+    std::vector<uint16_t> gatedSteeredTokens;
+    std::vector<uint16_t> gatedTeacherTokens;
 };
 
 /// One bucket of questions by the student's first-token entropy.
@@ -75,13 +88,18 @@ struct CollabBenchResult {
     std::vector<CollabItemResult> items; ///< finished items, in data order
     double seconds = 0;                  ///< compute time summed over runs (resumes included)
 
-    // Summary (summarize()).
+    // Summary (summarize()): choices on the calibration split, figures on the test split.
+    int calibrationCount = 0; ///< questions alpha and tau were chosen on
+    int testCount = 0;        ///< questions the figures below are measured on
     double studentAccuracy = 0;
     double teacherAccuracy = 0;
     std::vector<std::vector<double>> accuracy;      ///< [n][alpha], fixed-alpha rule
     std::vector<int> bestAlpha;                     ///< per N: index of the best alpha
     std::vector<std::vector<double>> gatedAccuracy; ///< [n][tau] at that N's best alpha
     std::vector<int> bestTau;                       ///< per N: index of the chosen tau
+    /// Per N, gated rule at the chosen alpha and tau on the test split: the fraction of the
+    /// steered tokens at which the teacher's distribution was used (NaN when not recorded).
+    std::vector<double> teacherShare;
     /// [n][alpha index, or alphas.size() for "no alpha makes it correct"]: how many questions
     /// have that alpha as their best (see perExampleBestAlpha()).
     std::vector<std::vector<int>> bestAlphaHistogram;
@@ -95,12 +113,17 @@ struct CollabBenchResult {
 /// go to the positive alpha); -1 when no alpha does.
 int perExampleBestAlpha(const CollabBenchResult &result, const CollabItemResult &item, int n);
 
-/// Fills the summary from the items: accuracies; the best alpha per N (highest accuracy, ties to
-/// the smallest |alpha|); the gated rule over the tau grid at that alpha and the chosen tau
-/// (highest accuracy, ties to the largest tau, which runs the teacher least) — chosen on the
-/// same questions, so it is an optimistic figure; the per-example best-alpha histogram; and
-/// four entropy buckets at the quartiles of the students' first-token entropies (a bucket may
-/// be empty when entropies repeat).
+/// Whether question `index` belongs to the calibration split of `fraction` (indices where
+/// floor((i + 1) f) > floor(i f): evenly spread; f = 0.5 takes every second question).
+bool isCalibrationQuestion(int index, double fraction);
+
+/// Fills the summary from the items. On the calibration split: the best alpha per N (highest
+/// accuracy, ties to the smallest |alpha|) and, for the gated rule at that alpha, the tau
+/// (highest accuracy, ties to the largest tau, which runs the teacher least). On the test
+/// split: every accuracy, the teacher's share of steered tokens, the per-example best-alpha
+/// histogram and four entropy buckets at the quartiles of the students' first-token entropies
+/// (a bucket may be empty when entropies repeat). With calibrationFraction 0 both splits are
+/// all questions.
 void summarize(CollabBenchResult &result);
 
 /// Runs (or resumes) the benchmark. With a non-empty `sessionPath`, finished items are read from

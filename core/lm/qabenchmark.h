@@ -1,6 +1,8 @@
 #pragma once
-// Question-answering accuracy with greedy generation: JSONL {question, answer} items, a prompt
-// template, and answer extraction ("The answer is N." else the last number in the completion).
+// Question-answering accuracy with greedy generation: QA items (lm/qaformat.h), a prompt
+// template and an answer rule.
+
+#include "lm/qaformat.h"
 
 #include <QString>
 #include <QVector>
@@ -9,12 +11,6 @@ namespace nwc {
 
 class LanguageModel;
 class ProgressSink;
-
-/// One question with its reference answer.
-struct QaItem {
-    QString question;
-    QString answer;
-};
 
 /// Outcome of one question.
 struct QaOutcome {
@@ -30,16 +26,11 @@ struct QaResult {
     double accuracy() const { return outcomes.isEmpty() ? 0.0 : double(correct) / outcomes.size(); }
 };
 
-/// Reads JSONL lines {"question": ..., "answer": ...}; throws nwc::Error naming the file and line.
-QVector<QaItem> loadQaSet(const QString &path);
-
-/// The text after the last "The answer is" up to the end of the number/word, else the last
-/// number in the text; trailing punctuation removed. Empty when nothing was found.
-QString extractAnswer(const QString &completion);
-
 /// Answers each item greedily: prompt = promptTemplate with "{question}" replaced; generation
-/// stops at EOS or after maxTokens. Compares extractAnswer(completion) with the reference answer.
+/// stops at EOS or after maxTokens. Compares extractAnswer(completion, answerPattern) with the
+/// reference answer (answersMatch).
 QaResult evaluateQa(const LanguageModel &model, const QVector<QaItem> &items,
-                    const QString &promptTemplate, int maxTokens, ProgressSink *progress = nullptr);
+                    const QString &promptTemplate, int maxTokens, ProgressSink *progress = nullptr,
+                    const QString &answerPattern = QString());
 
 } // namespace nwc

@@ -19,6 +19,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <cmath>
+
 using namespace nwc;
 
 namespace {
@@ -101,12 +103,15 @@ private Q_SLOTS:
         }
         QVector<QaItem> items;
         std::vector<std::vector<QString>> extracted;
+        // Per question and configuration: steered tokens and those where the gate was open.
+        std::vector<std::vector<std::pair<int, int>>> teacherUse;
         QStringList studentCompletions;
         for (int i = 0; i < 4; ++i) {
             QaItem item = m_items[i];
             const QString prompt = QString(settings.promptTemplate)
                                        .replace(QLatin1String("{question}"), item.question);
             std::vector<QString> answers;
+            std::vector<std::pair<int, int>> uses;
             for (const Config &config : configs) {
                 CollaborativeSettings decoding;
                 decoding.mode = config.mode;
@@ -115,8 +120,15 @@ private Q_SLOTS:
                 decoding.tau = config.tau;
                 decoding.maxTokens = settings.maxTokens;
                 CollaborativeDecoder decoder(m_student, m_teacher, decoding);
-                answers.push_back(extractAnswer(cut(decoder.run(prompt).completion)));
+                const CollaborativeResult run = decoder.run(prompt);
+                answers.push_back(extractAnswer(cut(run.completion)));
+                const int steered = std::min(config.n, int(run.steps.size()));
+                int open = 0;
+                for (int k = 0; k < steered; ++k)
+                    open += run.steps[size_t(k)].source == TokenSource::TeacherSteered ? 1 : 0;
+                uses.push_back({steered, open});
             }
+            teacherUse.push_back(uses);
             // Pick as reference an answer that not every configuration gives, when there is one.
             item.answer = answers[(size_t(i) * 7) % answers.size()];
             for (const QString &answer : answers) {
@@ -150,7 +162,12 @@ private Q_SLOTS:
                     for (size_t t = 0; t < taus; ++t, ++c) {
                         const bool expected = !extracted[size_t(i)][c].isEmpty() &&
                                               extracted[size_t(i)][c] == items[i].answer;
-                        QCOMPARE(bool(item.gatedCorrect[(n * alphas + a) * taus + t]), expected);
+                        const size_t index = (n * alphas + a) * taus + t;
+                        QCOMPARE(bool(item.gatedCorrect[index]), expected);
+                        QCOMPARE(int(item.gatedSteeredTokens[index]),
+                                 teacherUse[size_t(i)][c].first);
+                        QCOMPARE(int(item.gatedTeacherTokens[index]),
+                                 teacherUse[size_t(i)][c].second);
                     }
                 }
             }
@@ -162,6 +179,7 @@ private Q_SLOTS:
         result.settings.alphas = {-1.0, 0.0, 1.0, 2.0};
         result.settings.ns = {1};
         result.settings.taus = {0.0, 1.0};
+        result.settings.calibrationFraction = 0; // choose and report on all four
         const auto item = [](bool student, std::vector<uint8_t> correct, double entropy) {
             CollabItemResult value;
             value.studentCorrect = student;
@@ -197,6 +215,65 @@ private Q_SLOTS:
         QCOMPARE(result.entropyBuckets[3].gain[0], 0.0);
     }
 
+    /// Alpha and tau are chosen on the calibration split and every figure is on the test split;
+    /// the teacher's share counts the test split's steered tokens at the chosen alpha and tau.
+    void calibrationSplit() {
+        QVERIFY(isCalibrationQuestion(1, 0.5) && !isCalibrationQuestion(0, 0.5));
+        QVERIFY(!isCalibrationQuestion(2, 0.5) && isCalibrationQuestion(3, 0.5));
+        int chosen = 0;
+        for (int i = 0; i < 100; ++i)
+            chosen += isCalibrationQuestion(i, 0.3) ? 1 : 0;
+        QCOMPARE(chosen, 30);
+
+        CollabBenchResult result;
+        result.settings.alphas = {0.0, 1.0};
+        result.settings.ns = {2};
+        result.settings.taus = {0.0, 1.0};
+        const auto item = [](bool student, std::vector<uint8_t> correct,
+                             std::vector<uint8_t> gated, std::vector<uint16_t> open) {
+            CollabItemResult value;
+            value.studentCorrect = student;
+            value.correct = std::move(correct);
+            value.gatedCorrect = std::move(gated); // [alpha][tau]
+            value.gatedSteeredTokens = {2, 2, 2, 2};
+            value.gatedTeacherTokens = std::move(open);
+            return value;
+        };
+        // Even indices test, odd calibration. On calibration alpha 1 wins (2 of 2) and tau 1
+        // ties tau 0 (2 of 2): the larger tau is chosen.
+        result.items = {item(false, {0, 0}, {0, 0, 0, 0}, {0, 0, 2, 1}),
+                        item(false, {0, 1}, {0, 0, 1, 1}, {0, 0, 2, 0}),
+                        item(true, {1, 1}, {1, 1, 1, 0}, {0, 0, 2, 2}),
+                        item(false, {0, 1}, {0, 0, 1, 1}, {0, 0, 2, 1})};
+        result.totalItems = 4;
+        summarize(result);
+        QCOMPARE(result.calibrationCount, 2);
+        QCOMPARE(result.testCount, 2);
+        QCOMPARE(result.bestAlpha[0], 1);
+        QCOMPARE(result.bestTau[0], 1);
+        QCOMPARE(result.studentAccuracy, 0.5);
+        QCOMPARE(result.accuracy[0], (std::vector<double>{0.5, 0.5}));
+        QCOMPARE(result.gatedAccuracy[0], (std::vector<double>{0.5, 0.0}));
+        // Test items 0 and 2 at alpha 1, tau 1: 1 + 2 teacher tokens of 4 steered.
+        QCOMPARE(result.teacherShare[0], 0.75);
+
+        // Chosen and reported on all four questions: alpha 1 still wins, tau 0 now does (3 of 4
+        // against 2 of 4).
+        result.settings.calibrationFraction = 0;
+        summarize(result);
+        QCOMPARE(result.testCount, 4);
+        QCOMPARE(result.gatedAccuracy[0], (std::vector<double>{0.75, 0.5}));
+        QCOMPARE(result.bestTau[0], 0);
+
+        // Sessions from before the shares were recorded: no share, not a made-up one.
+        for (CollabItemResult &value : result.items) {
+            value.gatedSteeredTokens.clear();
+            value.gatedTeacherTokens.clear();
+        }
+        summarize(result);
+        QVERIFY(std::isnan(result.teacherShare[0]));
+    }
+
     /// Cancel after 2 of 5 questions, rerun: the same outcome as one uninterrupted run, and the
     /// files round-trip.
     void resume() {
@@ -229,6 +306,9 @@ private Q_SLOTS:
         const CollabBenchResult loaded = loadCollabBench(path);
         QCOMPARE(loaded.accuracy, direct.accuracy);
         QCOMPARE(loaded.bestAlphaHistogram, direct.bestAlphaHistogram);
+        QCOMPARE(loaded.teacherShare, direct.teacherShare);
+        QVERIFY(!std::isnan(loaded.teacherShare[0]));
+        QCOMPARE(loaded.testCount + loaded.calibrationCount, 5);
         QVERIFY(collabBenchCsv(loaded).startsWith("kind,n,alpha,tau,correct,total,accuracy\n"));
         QVERIFY(collabBenchJson(loaded).contains("\"per_n\""));
 
@@ -239,6 +319,15 @@ private Q_SLOTS:
             QFAIL("a session with another alpha grid was resumed");
         } catch (const Error &error) {
             QVERIFY2(error.message().contains(QStringLiteral("alpha grid")),
+                     qPrintable(error.message()));
+        }
+        try {
+            CollabBenchSettings other = smallGrid();
+            other.answerPattern = QStringLiteral("is (\\d+)");
+            runCollabBenchmark(*m_student, *m_teacher, items, other, path);
+            QFAIL("a session with another answer pattern was resumed");
+        } catch (const Error &error) {
+            QVERIFY2(error.message().contains(QStringLiteral("answer pattern")),
                      qPrintable(error.message()));
         }
         try {

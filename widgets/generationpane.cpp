@@ -672,7 +672,7 @@ void GenerationPane::runBenchmark() {
         connect(m_benchDialog, &CollabBenchDialog::finished, this,
                 &GenerationPane::benchmarkFinished);
     }
-    m_benchDialog->run(m_model, m_teacher, m_teacherSpec);
+    m_benchDialog->prepare(m_model, m_teacher, m_teacherSpec);
 }
 
 } // namespace nwc

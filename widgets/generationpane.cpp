@@ -290,6 +290,28 @@ void GenerationPane::setModel(LanguageModelPtr model, const QString &unavailable
     checkCompatibility();
 }
 
+void GenerationPane::restoreTeacherSpec(const QString &spec) {
+    if (spec.isEmpty() || spec == m_teacherSpec)
+        return;
+    if (m_model || m_teacherJob != 0 || m_teacher) {
+        setTeacherSpec(spec);
+        return;
+    }
+    m_teacherSpec = spec;
+    addTeacherChoice(spec);
+    m_teacherCombo->setCurrentIndex(m_teacherCombo->findData(spec));
+}
+
+void GenerationPane::addTeacherChoice(const QString &spec) {
+    if (m_teacherCombo->findData(spec) >= 0)
+        return;
+    const QSignalBlocker blocker(m_teacherCombo);
+    const QFileInfo file(spec);
+    const int separator = m_teacherCombo->findData(kChooseFile) - 1;
+    m_teacherCombo->insertItem(separator, file.exists() ? file.fileName() : spec, spec);
+    m_teacherCombo->setItemData(separator, QDir::toNativeSeparators(spec), Qt::ToolTipRole);
+}
+
 void GenerationPane::setTeacherSpec(const QString &spec) {
     if (spec.isEmpty())
         return;
@@ -298,12 +320,7 @@ void GenerationPane::setTeacherSpec(const QString &spec) {
     m_teacherSpec = spec;
     m_teacher.reset();
     m_teacherError.clear();
-    if (m_teacherCombo->findData(spec) < 0) {
-        const QFileInfo file(spec);
-        const int separator = m_teacherCombo->findData(kChooseFile) - 1;
-        m_teacherCombo->insertItem(separator, file.exists() ? file.fileName() : spec, spec);
-        m_teacherCombo->setItemData(separator, QDir::toNativeSeparators(spec), Qt::ToolTipRole);
-    }
+    addTeacherChoice(spec);
     m_teacherCombo->setCurrentIndex(m_teacherCombo->findData(spec));
     const QFileInfo file(spec);
     m_teacherJob = m_runner->start(

@@ -37,8 +37,8 @@ class TokenStreamView;
 /// by the teacher for its first N tokens ("collaborativeOutput"). The teacher (demo:teacher by
 /// default, or any model folder, file or .nwc) is loaded in a job; when it cannot steer the
 /// open model (tokenizers differ, load failed, still loading) the right column says why and the
-/// left one still works. "Run Benchmark…" runs the collaborative QA benchmark on the built-in
-/// held-out demo set and shows its plots in a dialog. Without a usable model every control is
+/// left one still works. "Run Benchmark…" opens the collaborative QA benchmark's dialog
+/// (CollabBenchDialog). Without a usable model every control is
 /// disabled and the reason is shown.
 class GenerationPane : public QWidget {
     Q_OBJECT
@@ -57,6 +57,9 @@ public:
     /// cannot be loaded or tokenizes differently, a dialog with the details says so.
     void chooseTeacher(const QString &spec);
     QString teacherSpec() const { return m_teacherSpec; }
+    /// Makes `spec` the teacher without loading it yet when no model is open (the choice saved
+    /// from the last session): the first setModel() loads it. With a model open, setTeacherSpec().
+    void restoreTeacherSpec(const QString &spec);
     /// The loaded teacher (null while loading or after a failure).
     LanguageModelPtr teacher() const { return m_teacher; }
     /// Empty when the teacher can steer the open model, else why not.
@@ -99,8 +102,8 @@ public Q_SLOTS:
     void chooseTeacherFile();
     /// Asks for a teacher model folder and loads it.
     void chooseTeacherFolder();
-    /// Runs the collaborative benchmark on the built-in held-out demo QA set (default grids)
-    /// with the open model and the teacher, and shows the result in a dialog.
+    /// Opens the benchmark dialog for the open model steered by the teacher: data, grids and a
+    /// session file are chosen there, Start runs it and the dialog shows the plots.
     void runBenchmark();
 
 Q_SIGNALS:
@@ -126,6 +129,8 @@ private:
     void checkCompatibility();
     void reportTeacherProblem(const JobError &loadError);
     void setAlphaQuietly(double alpha);
+    /// Adds `spec` to the teacher combo (before "Choose file…") unless it is there.
+    void addTeacherChoice(const QString &spec);
 
     JobRunner *m_runner;
     LanguageModelPtr m_model;

@@ -283,6 +283,19 @@ void MainWindow::restoreSettings() {
     const QString prompt = settings.value(QStringLiteral("prompt")).toString();
     if (!prompt.isEmpty())
         m_generation->setPrompt(prompt);
+    // The collaborative choices: teacher (loaded when the first model opens), α, N, τ, rule.
+    CollaborativeSettings collaborative = m_generation->collaborativeSettings();
+    collaborative.alpha = settings.value(QStringLiteral("alpha"), collaborative.alpha).toDouble();
+    collaborative.steeredTokens =
+        settings.value(QStringLiteral("steeredTokens"), collaborative.steeredTokens).toInt();
+    collaborative.tau = settings.value(QStringLiteral("tau"), collaborative.tau).toDouble();
+    if (settings.contains(QStringLiteral("rule")))
+        collaborative.mode = settings.value(QStringLiteral("rule")).toString() ==
+                                     QLatin1String("gated")
+                                 ? CollaborativeMode::GatedAlpha
+                                 : CollaborativeMode::FixedAlpha;
+    m_generation->setCollaborativeSettings(collaborative);
+    m_generation->restoreTeacherSpec(settings.value(QStringLiteral("teacher")).toString());
     settings.endGroup();
 
     const bool presentation = settings.value(QStringLiteral("view/presentationMode")).toBool();
@@ -305,6 +318,14 @@ void MainWindow::saveSettings() const {
     settings.setValue(QStringLiteral("topP"), sampling.topP);
     settings.setValue(QStringLiteral("seed"), sampling.seed);
     settings.setValue(QStringLiteral("prompt"), m_generation->prompt());
+    const CollaborativeSettings collaborative = m_generation->collaborativeSettings();
+    settings.setValue(QStringLiteral("teacher"), m_generation->teacherSpec());
+    settings.setValue(QStringLiteral("alpha"), collaborative.alpha);
+    settings.setValue(QStringLiteral("steeredTokens"), collaborative.steeredTokens);
+    settings.setValue(QStringLiteral("tau"), collaborative.tau);
+    settings.setValue(QStringLiteral("rule"), collaborative.mode == CollaborativeMode::GatedAlpha
+                                                  ? QStringLiteral("gated")
+                                                  : QStringLiteral("fixed"));
     settings.endGroup();
 }
 

@@ -66,6 +66,7 @@ private Q_SLOTS:
     void runnableModelEnablesGeneration();
     void firstStartOpensDemoStudent();
     void geometryIsSaved();
+    void collaborativeChoicesPersist();
 };
 
 void TestMainWindow::initTestCase() {
@@ -317,6 +318,32 @@ void TestMainWindow::geometryIsSaved() {
     }
     QVERIFY(!QSettings().value(QStringLiteral("mainWindow/geometry")).toByteArray().isEmpty());
     QVERIFY(!QSettings().value(QStringLiteral("mainWindow/state")).toByteArray().isEmpty());
+}
+
+/// The teacher, α, N, τ and rule come back in the next session; a saved teacher is loaded only
+/// once a model is open.
+void TestMainWindow::collaborativeChoicesPersist() {
+    {
+        MainWindow window;
+        CollaborativeSettings chosen;
+        chosen.mode = CollaborativeMode::GatedAlpha;
+        chosen.alpha = 1.5;
+        chosen.steeredTokens = 3;
+        chosen.tau = 0.75;
+        window.generationPane()->setCollaborativeSettings(chosen);
+        window.generationPane()->restoreTeacherSpec(QStringLiteral("demo:student"));
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.close();
+    }
+    MainWindow window;
+    const CollaborativeSettings restored = window.generationPane()->collaborativeSettings();
+    QCOMPARE(restored.mode, CollaborativeMode::GatedAlpha);
+    QCOMPARE(restored.alpha, 1.5);
+    QCOMPARE(restored.steeredTokens, 3);
+    QCOMPARE(restored.tau, 0.75);
+    QCOMPARE(window.generationPane()->teacherSpec(), QStringLiteral("demo:student"));
+    QVERIFY(!window.generationPane()->teacher());
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -304,6 +304,166 @@
         <source>The benchmark was cancelled.</source>
         <translation>Der Benchmark wurde abgebrochen.</translation>
     </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Durchsuchen…</translation>
+    </message>
+    <message>
+        <source>Built-in: held-out demo arithmetic</source>
+        <translation>Eingebaut: zurückgehaltene Demo-Rechenaufgaben</translation>
+    </message>
+    <message>
+        <source>JSONL file (GSM8K-style or other fields)</source>
+        <translation>JSONL-Datei (GSM8K-Stil oder andere Felder)</translation>
+    </message>
+    <message>
+        <source>questions.jsonl</source>
+        <translation>fragen.jsonl</translation>
+    </message>
+    <message>
+        <source>built-in: after &quot;The answer is&quot; or &quot;####&quot;, else the last number</source>
+        <translation>eingebaut: nach &quot;The answer is&quot; oder &quot;####&quot;, sonst die letzte Zahl</translation>
+    </message>
+    <message>
+        <source>{question} is replaced by each question; \n is a line break.</source>
+        <translation>{question} wird durch jede Frage ersetzt; \n ist ein Zeilenumbruch.</translation>
+    </message>
+    <message>
+        <source>from:to:step or a comma-separated list</source>
+        <translation>von:bis:Schritt oder eine kommagetrennte Liste</translation>
+    </message>
+    <message>
+        <source>Gate thresholds on the student&apos;s entropy, nats: from:to:step or a list</source>
+        <translation>Schwellen auf der Entropie des Schülers, nats: von:bis:Schritt oder eine Liste</translation>
+    </message>
+    <message>
+        <source>Share of the questions on which α and τ are chosen; the plots show the others. 0 chooses on the plotted questions (optimistic).</source>
+        <translation>Anteil der Fragen, auf denen α und τ gewählt werden; die Diagramme zeigen die übrigen. 0 wählt auf den gezeigten Fragen (optimistisch).</translation>
+    </message>
+    <message>
+        <source>optional: results are saved per question and resumed</source>
+        <translation>optional: Ergebnisse werden je Frage gespeichert und fortgesetzt</translation>
+    </message>
+    <message>
+        <source>Setup</source>
+        <translation>Einrichtung</translation>
+    </message>
+    <message>
+        <source>&amp;Data:</source>
+        <translation>&amp;Daten:</translation>
+    </message>
+    <message>
+        <source>&amp;File:</source>
+        <translation>Da&amp;tei:</translation>
+    </message>
+    <message>
+        <source>question</source>
+        <translation>Frage</translation>
+    </message>
+    <message>
+        <source>answer</source>
+        <translation>Antwort</translation>
+    </message>
+    <message>
+        <source>JSON fields:</source>
+        <translation>JSON-Felder:</translation>
+    </message>
+    <message>
+        <source>Answer &amp;pattern:</source>
+        <translation>Antwort&amp;muster:</translation>
+    </message>
+    <message>
+        <source>Prompt &amp;template:</source>
+        <translation>Prompt-&amp;Vorlage:</translation>
+    </message>
+    <message>
+        <source>&amp;α grid:</source>
+        <translation>&amp;α-Raster:</translation>
+    </message>
+    <message>
+        <source>&amp;N (steered tokens):</source>
+        <translation>&amp;N (gesteuerte Tokens):</translation>
+    </message>
+    <message>
+        <source>&amp;τ grid (gated rule):</source>
+        <translation>&amp;τ-Raster (Regel mit Schwelle):</translation>
+    </message>
+    <message>
+        <source>&amp;Max tokens per answer:</source>
+        <translation>&amp;Höchstens Tokens je Antwort:</translation>
+    </message>
+    <message>
+        <source>&amp;Calibration share:</source>
+        <translation>&amp;Kalibrierungsanteil:</translation>
+    </message>
+    <message>
+        <source>&amp;Session file:</source>
+        <translation>&amp;Sitzungsdatei:</translation>
+    </message>
+    <message>
+        <source>&amp;Start</source>
+        <translation>&amp;Starten</translation>
+    </message>
+    <message>
+        <source>QA Data</source>
+        <translation>QA-Daten</translation>
+    </message>
+    <message>
+        <source>JSON Lines (*.jsonl *.json);;All files (*)</source>
+        <translation>JSON Lines (*.jsonl *.json);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Benchmark Session</source>
+        <translation>Benchmark-Sitzung</translation>
+    </message>
+    <message>
+        <source>HDF5 session (*.h5)</source>
+        <translation>HDF5-Sitzung (*.h5)</translation>
+    </message>
+    <message>
+        <source>choose a JSONL file with the questions</source>
+        <translation>wählen Sie eine JSONL-Datei mit den Fragen</translation>
+    </message>
+    <message>
+        <source>the prompt template has no {question} placeholder</source>
+        <translation>die Prompt-Vorlage hat keinen Platzhalter {question}</translation>
+    </message>
+    <message>
+        <source>the answer pattern</source>
+        <translation>das Antwortmuster</translation>
+    </message>
+    <message>
+        <source>the α grid</source>
+        <translation>das α-Raster</translation>
+    </message>
+    <message>
+        <source>N</source>
+        <translation>N</translation>
+    </message>
+    <message>
+        <source>N expects non-negative whole numbers</source>
+        <translation>N erwartet nicht-negative ganze Zahlen</translation>
+    </message>
+    <message>
+        <source>the τ grid</source>
+        <translation>das τ-Raster</translation>
+    </message>
+    <message>
+        <source>name the JSON fields of the question and the answer</source>
+        <translation>nennen Sie die JSON-Felder der Frage und der Antwort</translation>
+    </message>
+    <message>
+        <source>%1 steered by %2: choose the data and grids, then Start.</source>
+        <translation>%1 gesteuert von %2: Daten und Raster wählen, dann Starten.</translation>
+    </message>
+    <message>
+        <source>Cannot start: %1.</source>
+        <translation>Start nicht möglich: %1.</translation>
+    </message>
+    <message>
+        <source>Resuming %1…</source>
+        <translation>%1 wird fortgesetzt…</translation>
+    </message>
 </context>
 <context>
     <name>nwc::CollabBenchView</name>
@@ -404,6 +564,22 @@
     <message>
         <source>Gain over the student by first-token entropy (best α per N)</source>
         <translation>Gewinn gegenüber dem Schüler nach Entropie beim ersten Token (bestes α je N)</translation>
+    </message>
+    <message>
+        <source>α and τ chosen on %1 calibration questions, plotted on the other %2</source>
+        <translation>α und τ auf %1 Kalibrierungsfragen gewählt, auf den übrigen %2 gezeigt</translation>
+    </message>
+    <message>
+        <source>α and τ chosen on the questions they are plotted on (optimistic)</source>
+        <translation>α und τ auf den gezeigten Fragen gewählt (optimistisch)</translation>
+    </message>
+    <message>
+        <source> · gated N = %1: α %2, τ %3, %4 %</source>
+        <translation> · mit Schwelle N = %1: α %2, τ %3, %4 %</translation>
+    </message>
+    <message>
+        <source> (teacher on %1 % of steered tokens)</source>
+        <translation> (Lehrer bei %1 % der gesteuerten Tokens)</translation>
     </message>
 </context>
 <context>

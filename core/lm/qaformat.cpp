@@ -107,8 +107,9 @@ void checkAnswerPattern(const QString &pattern, const QString &option) {
 QString extractAnswer(const QString &completion, const QString &pattern) {
     if (pattern.isEmpty())
         return extractAnswer(completion);
-    checkAnswerPattern(pattern, QStringLiteral("the answer pattern"));
     const QRegularExpression expression(pattern);
+    if (!expression.isValid() || expression.captureCount() > 1)
+        checkAnswerPattern(pattern, QStringLiteral("the answer pattern")); // throws, saying why
     QRegularExpressionMatchIterator it = expression.globalMatch(completion);
     QString found;
     while (it.hasNext()) {

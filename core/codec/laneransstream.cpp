@@ -1,0 +1,237 @@
+// Interleaved rANS streams: encoder, decode tables, the portable decoder and the choice of
+// decoder (laneransstream.h).
+#include "codec/laneransstream.h"
+
+#include "jobs/error.h"
+
+#include <QByteArrayView>
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+
+namespace nwc {
+
+namespace {
+
+constexpr uint32_t kLower = uint32_t(1) << 16;
+constexpr int kPrecision = FrequencyTable::kMaxPrecisionBits;
+constexpr uint32_t kBucketShift = kPrecision - FrequencyTable::kBucketBits;
+constexpr uint32_t kBucketSlots = uint32_t(1) << kBucketShift;
+
+void putU32(uint8_t *out, uint32_t value) {
+    for (int i = 0; i < 4; ++i)
+        out[i] = uint8_t(value >> (8 * i));
+}
+
+uint32_t getU32(const uint8_t *in) {
+    return uint32_t(in[0]) | uint32_t(in[1]) << 8 | uint32_t(in[2]) << 16 | uint32_t(in[3]) << 24;
+}
+
+void checkTable(const FrequencyTable &table) {
+    if (table.precisionBits() != kPrecision || table.bucketShift() != int(kBucketShift))
+        throw Error(QStringLiteral("lane rANS needs %1-bit frequency tables, got %2 bits")
+                        .arg(kPrecision)
+                        .arg(table.precisionBits()));
+    if (table.symbolCount() > 65536)
+        throw Error(QStringLiteral("lane rANS tables hold at most 65536 symbols, got %1")
+                        .arg(table.symbolCount()));
+}
+
+} // namespace
+
+QByteArray encodeLaneStream(const std::vector<int32_t> &symbols,
+                            const std::vector<const FrequencyTable *> &tables,
+                            const std::vector<uint32_t> &escapes) {
+    if (symbols.size() != tables.size())
+        throw Error(QStringLiteral("lane rANS: %1 symbols but %2 tables")
+                        .arg(symbols.size())
+                        .arg(tables.size()));
+    uint32_t states[kRansLanes];
+    std::fill(std::begin(states), std::end(states), kLower);
+    std::vector<uint16_t> reversed; // words in reverse decoding order
+    reversed.reserve(symbols.size() / 2 + 16);
+    const FrequencyTable *checked = nullptr;
+    for (size_t n = symbols.size(); n-- > 0;) {
+        const FrequencyTable &table = *tables[n];
+        if (&table != checked) {
+            checkTable(table);
+            checked = &table;
+        }
+        const int32_t symbol = symbols[n];
+        if (symbol < 0 || symbol >= table.symbolCount() || table.frequency(symbol) == 0)
+            throw Error(
+                QStringLiteral("lane rANS: symbol %1 has no frequency in its table").arg(symbol));
+        const uint32_t frequency = table.frequency(symbol);
+        uint32_t &x = states[n % kRansLanes];
+        // The decoder reads a word after this symbol exactly when the encoder writes one here:
+        // with 16-bit precision and states in [2^16, 2^32) one word always suffices.
+        if (uint64_t(x) >= uint64_t(frequency) << 16) {
+            reversed.push_back(uint16_t(x & 0xffff));
+            x >>= 16;
+        }
+        x = ((x / frequency) << kPrecision) + (x % frequency) + table.start(symbol);
+    }
+    const size_t size = size_t(kLaneStreamHeaderBytes) + 2 * reversed.size() + 4 * escapes.size();
+    QByteArray stream(qsizetype(size), Qt::Uninitialized);
+    auto *out = reinterpret_cast<uint8_t *>(stream.data());
+    putU32(out, uint32_t(escapes.size()));
+    for (int lane = 0; lane < kRansLanes; ++lane)
+        putU32(out + 4 + 4 * lane, states[lane]);
+    uint8_t *word = out + kLaneStreamHeaderBytes;
+    for (size_t i = reversed.size(); i-- > 0; word += 2) {
+        word[0] = uint8_t(reversed[i]);
+        word[1] = uint8_t(reversed[i] >> 8);
+    }
+    for (uint32_t payload : escapes) {
+        putU32(word, payload);
+        word += 4;
+    }
+    return stream;
+}
+
+LaneDecodeTables::LaneDecodeTables(const std::vector<const FrequencyTable *> &tables) {
+    m_tableCount = int(tables.size());
+    const size_t buckets = size_t(1) << FrequencyTable::kBucketBits;
+    m_entries.assign(2 * buckets * tables.size(), 0);
+    for (size_t t = 0; t < tables.size(); ++t) {
+        const FrequencyTable &table = *tables[t];
+        checkTable(table);
+        for (size_t b = 0; b < buckets; ++b) {
+            const FrequencyTable::Bucket &bucket = table.buckets()[b];
+            const size_t entry = t * buckets + b;
+            if (bucket.frequency != 0) {
+                m_entries[2 * entry] = bucket.frequency;
+                m_entries[2 * entry + 1] = uint32_t(bucket.start) | uint32_t(bucket.symbol) << 16;
+                continue;
+            }
+            // Shared by several symbols: one entry per slot, appended.
+            const uint32_t fine = uint32_t(m_entries.size() / 2);
+            m_entries[2 * entry] = 0;
+            m_entries[2 * entry + 1] = fine; // index of the bucket's first slot entry
+            for (uint32_t slot = uint32_t(b) * kBucketSlots; slot < (b + 1) * kBucketSlots;
+                 ++slot) {
+                const int symbol = table.symbolAt(slot);
+                m_entries.push_back(table.frequency(symbol));
+                m_entries.push_back(table.start(symbol) | uint32_t(symbol) << 16);
+            }
+        }
+    }
+}
+
+QString laneDecoderName(LaneDecoderKind kind) {
+    switch (kind) {
+    case LaneDecoderKind::Scalar:
+        return QStringLiteral("scalar");
+    case LaneDecoderKind::Avx2:
+        return QStringLiteral("avx2");
+    case LaneDecoderKind::Avx512:
+        return QStringLiteral("avx512");
+    }
+    return QString();
+}
+
+bool laneDecoderAvailable(LaneDecoderKind kind) {
+    switch (kind) {
+    case LaneDecoderKind::Scalar:
+        return true;
+    case LaneDecoderKind::Avx2:
+#if defined(__GNUC__) && defined(__x86_64__)
+        return lanerans::avx2Compiled() && __builtin_cpu_supports("avx2");
+#else
+        return false;
+#endif
+    case LaneDecoderKind::Avx512:
+#if defined(__GNUC__) && defined(__x86_64__)
+        return lanerans::avx512Compiled() && __builtin_cpu_supports("avx512f") &&
+               __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
+               __builtin_cpu_supports("avx512vbmi2");
+#else
+        return false;
+#endif
+    }
+    return false;
+}
+
+LaneDecoderKind bestLaneDecoder() {
+    static const LaneDecoderKind best = [] {
+        const QByteArray wanted = qgetenv("NWC_SIMD");
+        for (LaneDecoderKind kind :
+             {LaneDecoderKind::Scalar, LaneDecoderKind::Avx2, LaneDecoderKind::Avx512}) {
+            if (!wanted.isEmpty() && wanted == laneDecoderName(kind).toLatin1() &&
+                laneDecoderAvailable(kind))
+                return kind;
+        }
+        if (laneDecoderAvailable(LaneDecoderKind::Avx512))
+            return LaneDecoderKind::Avx512;
+        if (laneDecoderAvailable(LaneDecoderKind::Avx2))
+            return LaneDecoderKind::Avx2;
+        return LaneDecoderKind::Scalar;
+    }();
+    return best;
+}
+
+LaneEscapes decodeLaneStream(const uint8_t *data, size_t size, const LaneDecodeTables &tables,
+                             const uint16_t *tableOf, size_t count, uint16_t *symbols,
+                             LaneDecoderKind kind) {
+    if (size < size_t(kLaneStreamHeaderBytes))
+        throw Error(QStringLiteral("lane rANS stream of %1 bytes is truncated (at least %2 needed)")
+                        .arg(size)
+                        .arg(kLaneStreamHeaderBytes));
+    const uint32_t escapeCount = getU32(data);
+    const size_t payload = size - size_t(kLaneStreamHeaderBytes);
+    if (uint64_t(escapeCount) * 4 > payload || (payload - size_t(escapeCount) * 4) % 2 != 0)
+        throw Error(
+            QStringLiteral("lane rANS stream is corrupt: %1 escapes do not fit its %2 bytes")
+                .arg(escapeCount)
+                .arg(size));
+    uint16_t largest = 0;
+    for (size_t n = 0; n < count; ++n)
+        largest = std::max(largest, tableOf[n]);
+    if (count > 0 && int(largest) >= tables.tableCount())
+        throw Error(QStringLiteral("lane rANS: table %1 of %2 requested")
+                        .arg(largest)
+                        .arg(tables.tableCount()));
+    const uint8_t *wordsEnd = data + (size - size_t(escapeCount) * 4);
+    lanerans::Progress progress;
+    for (int lane = 0; lane < kRansLanes; ++lane)
+        progress.states[lane] = getU32(data + 4 + 4 * lane);
+    progress.words = data + kLaneStreamHeaderBytes;
+    progress.symbolsDone = 0;
+    if (kind == LaneDecoderKind::Avx512 && laneDecoderAvailable(kind))
+        lanerans::decodeRoundsAvx512(tables, tableOf, count, symbols, wordsEnd, &progress);
+    else if (kind == LaneDecoderKind::Avx2 && laneDecoderAvailable(kind))
+        lanerans::decodeRoundsAvx2(tables, tableOf, count, symbols, wordsEnd, &progress);
+
+    // The portable loop: the whole stream, or what the SIMD loop left.
+    const uint32_t *entries = tables.entries();
+    const uint8_t *word = progress.words;
+    for (size_t n = progress.symbolsDone; n < count; ++n) {
+        uint32_t &x = progress.states[n % kRansLanes];
+        const uint32_t slot = x & 0xffff;
+        uint32_t entry = LaneDecodeTables::tableBase(tableOf[n]) + (slot >> kBucketShift);
+        if (entries[2 * entry] == 0)
+            entry = entries[2 * entry + 1] + (slot & (kBucketSlots - 1));
+        const uint32_t frequency = entries[2 * entry];
+        const uint32_t startSymbol = entries[2 * entry + 1];
+        x = frequency * (x >> 16) + slot - (startSymbol & 0xffff);
+        symbols[n] = uint16_t(startSymbol >> 16);
+        if (x < kLower) {
+            if (word + 2 > wordsEnd)
+                throw Error(QStringLiteral("lane rANS stream is truncated"));
+            x = (x << 16) | uint32_t(word[0]) | uint32_t(word[1]) << 8;
+            word += 2;
+        }
+    }
+    if (word != wordsEnd)
+        throw Error(QStringLiteral("lane rANS stream is corrupt: %1 of %2 word bytes used")
+                        .arg(word - (data + kLaneStreamHeaderBytes))
+                        .arg(wordsEnd - (data + kLaneStreamHeaderBytes)));
+    for (uint32_t state : progress.states) {
+        if (state != kLower)
+            throw Error(QStringLiteral("lane rANS stream is corrupt: a lane does not end in the "
+                                       "encoder's initial state"));
+    }
+    return LaneEscapes{wordsEnd, escapeCount};
+}
+
+} // namespace nwc

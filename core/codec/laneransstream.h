@@ -1,0 +1,108 @@
+#pragma once
+// Interleaved rANS streams of the .nwc format v2 (docs/formats.md, "Lane streams"): 32 coder
+// states per stream, so that a SIMD register or a GPU warp decodes 32 symbols per round
+// instead of one dependent chain. Torch-free header.
+//
+// Layout of one stream (all little-endian):
+//   u32 escapeCount
+//   u32 state[32]                the lanes' states at the start of decoding
+//   u16 words[]                  renormalization words in decoding order
+//   u32 escapes[escapeCount]     escape payloads, in symbol order
+// Symbol n is coded in lane n mod 32 under its own 16-bit frequency table. A state lies in
+// [2^16, 2^32); a decoding step is x' = f · (x >> 16) + (x & 0xffff) − start, after which a lane
+// whose state fell below 2^16 reads one word (x' << 16 | word). Within a round of 32 symbols the
+// lanes read in lane order. The encoder starts every lane at 2^16, so a complete, undamaged
+// stream ends with every lane back at 2^16 and every word used. Escape payloads (the value of a
+// symbol outside its table's range) are stored raw: they cost 32 bits either way.
+
+#include "codec/frequencytable.h"
+
+#include <QByteArray>
+#include <QString>
+#include <cstdint>
+#include <vector>
+
+namespace nwc {
+
+/// Lanes (independent rANS states) per stream.
+constexpr int kRansLanes = 32;
+/// Bytes of a stream that are not words or escapes: escape count and the lanes' states.
+constexpr int64_t kLaneStreamHeaderBytes = 4 + 4 * kRansLanes;
+
+/// Encodes `symbols[n]` under `*tables[n]` (16-bit precision each) and appends `escapes` (raw
+/// payloads, in order). Throws nwc::Error for a symbol its table cannot code or a table of
+/// another precision.
+QByteArray encodeLaneStream(const std::vector<int32_t> &symbols,
+                            const std::vector<const FrequencyTable *> &tables,
+                            const std::vector<uint32_t> &escapes);
+
+/// A set of 16-bit frequency tables laid out for lane decoding: each table's 2^11 lookup
+/// buckets in one array (two u32 per entry: frequency, start | symbol << 16), and for a bucket
+/// shared by several symbols one entry per slot after them (the bucket's frequency is 0 and its
+/// second word the index of those entries). One gather per word and lane resolves any slot.
+class LaneDecodeTables {
+public:
+    /// Throws nwc::Error unless every table has 16-bit precision and at most 65536 symbols.
+    explicit LaneDecodeTables(const std::vector<const FrequencyTable *> &tables);
+
+    int tableCount() const { return m_tableCount; }
+    /// Entries as u32 pairs: entry e is entries()[2e], entries()[2e + 1].
+    const uint32_t *entries() const { return m_entries.data(); }
+    size_t entryCount() const { return m_entries.size() / 2; }
+    /// Entry index of table `table`'s first bucket.
+    static uint32_t tableBase(int table) { return uint32_t(table) << FrequencyTable::kBucketBits; }
+
+private:
+    int m_tableCount = 0;
+    std::vector<uint32_t> m_entries;
+};
+
+/// Which decoder runs: the portable one, or a SIMD one the CPU supports.
+enum class LaneDecoderKind { Scalar, Avx2, Avx512 };
+
+/// "scalar", "avx2", "avx512".
+QString laneDecoderName(LaneDecoderKind kind);
+/// Whether this CPU (and build) can run `kind`.
+bool laneDecoderAvailable(LaneDecoderKind kind);
+/// The fastest available decoder, or the one named by the environment variable NWC_SIMD
+/// (scalar, avx2, avx512) when it is set and available.
+LaneDecoderKind bestLaneDecoder();
+
+/// Where a decoded stream's escape payloads are.
+struct LaneEscapes {
+    const uint8_t *data = nullptr; ///< escapeCount little-endian u32 values
+    uint32_t count = 0;
+    uint32_t at(uint32_t i) const {
+        return uint32_t(data[4 * i]) | uint32_t(data[4 * i + 1]) << 8 |
+               uint32_t(data[4 * i + 2]) << 16 | uint32_t(data[4 * i + 3]) << 24;
+    }
+};
+
+/// Decodes the `count` symbols of one stream of `size` bytes: symbol n under table
+/// `tableOf[n]` of `tables`, into `symbols[n]`. Returns where the escape payloads are. Throws
+/// nwc::Error when the stream is truncated or corrupt (words left over or missing, a lane not
+/// back at its initial state, an escape count the stream cannot hold) or a table index is out of
+/// range. Every decoder kind gives the same symbols.
+LaneEscapes decodeLaneStream(const uint8_t *data, size_t size, const LaneDecodeTables &tables,
+                             const uint16_t *tableOf, size_t count, uint16_t *symbols,
+                             LaneDecoderKind kind = bestLaneDecoder());
+
+namespace lanerans {
+/// Internal: the state after the rounds a SIMD decoder completed.
+struct Progress {
+    uint32_t states[kRansLanes];
+    const uint8_t *words; ///< next word to read
+    size_t symbolsDone;   ///< whole rounds decoded (a multiple of kRansLanes)
+};
+/// Internal: SIMD round loops. Starting from `progress`, they decode whole rounds while a round
+/// remains and at least kRansLanes words remain before `wordsEnd`; the scalar loop finishes the
+/// stream. Table indices were checked by the caller.
+void decodeRoundsAvx2(const LaneDecodeTables &tables, const uint16_t *tableOf, size_t count,
+                      uint16_t *symbols, const uint8_t *wordsEnd, Progress *progress);
+void decodeRoundsAvx512(const LaneDecodeTables &tables, const uint16_t *tableOf, size_t count,
+                        uint16_t *symbols, const uint8_t *wordsEnd, Progress *progress);
+bool avx2Compiled();
+bool avx512Compiled();
+} // namespace lanerans
+
+} // namespace nwc

@@ -1,0 +1,189 @@
+// Decoding speed of the .nwc v1 rANS streams (one state per stream) against the v2 lane streams
+// (32 states; portable, AVX2 and AVX-512 loops), on one core, with this machine's single-core
+// memory read bandwidth measured in the same run for scale. Prints a Markdown table.
+//
+// Data: latent symbols as the NWC coder writes them: streams of 65536 symbols, symbol n coded
+// with table n mod 16 (the 16 channels of one quality level), each table a quantized Gaussian
+// whose spread gives 2.3 to 5.6 bits of entropy. `bench_lane_rans [streams]` (default 256: 16.8 M
+// symbols, 33 MB of decoded 16-bit symbols, beyond the caches).
+#include "codec/laneransstream.h"
+#include "codec/ransstream.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <random>
+
+using namespace nwc;
+
+namespace {
+
+constexpr size_t kStreamSymbols = 65536;
+constexpr int kTables = 16;
+
+FrequencyTable gaussianTable(double sigma, std::vector<double> *probabilities) {
+    const int half = int(std::ceil(8 * sigma));
+    std::vector<uint64_t> counts;
+    probabilities->clear();
+    double total = 0.0;
+    for (int s = -half; s <= half; ++s) {
+        const double p = std::exp(-0.5 * s * s / (sigma * sigma));
+        probabilities->push_back(p);
+        total += p;
+    }
+    for (double &p : *probabilities) {
+        p /= total;
+        counts.push_back(std::max<uint64_t>(1, uint64_t(std::llround(p * 1099511627776.0))));
+    }
+    return FrequencyTable::fromCounts(counts, 16);
+}
+
+struct Data {
+    std::vector<FrequencyTable> tables;
+    std::vector<const FrequencyTable *> pointers;
+    std::vector<std::vector<int32_t>> symbols; // per stream
+    std::vector<QByteArray> v1;
+    std::vector<QByteArray> v2;
+    std::vector<uint16_t> tableOf;
+    double entropy = 0.0;
+};
+
+Data makeData(size_t streams) {
+    Data data;
+    std::mt19937_64 rng(42);
+    std::vector<std::discrete_distribution<int32_t>> draws;
+    for (int t = 0; t < kTables; ++t) {
+        std::vector<double> p;
+        data.tables.push_back(gaussianTable(1.0 + 9.0 * t / (kTables - 1), &p));
+        draws.emplace_back(p.begin(), p.end());
+        for (double q : p)
+            data.entropy -= q > 0 ? q * std::log2(q) / kTables : 0.0;
+    }
+    for (const FrequencyTable &table : data.tables)
+        data.pointers.push_back(&table);
+    for (size_t n = 0; n < kStreamSymbols; ++n)
+        data.tableOf.push_back(uint16_t(n % kTables));
+    std::vector<const FrequencyTable *> perSymbol(kStreamSymbols);
+    for (size_t n = 0; n < kStreamSymbols; ++n)
+        perSymbol[n] = data.pointers[n % kTables];
+    for (size_t s = 0; s < streams; ++s) {
+        std::vector<int32_t> symbols(kStreamSymbols);
+        for (size_t n = 0; n < kStreamSymbols; ++n)
+            symbols[n] = draws[n % kTables](rng);
+        RansEncoder encoder;
+        for (size_t n = kStreamSymbols; n-- > 0;)
+            encoder.pushReverse(symbols[n], *perSymbol[n]);
+        data.v1.push_back(encoder.finish());
+        data.v2.push_back(encodeLaneStream(symbols, perSymbol, {}));
+        data.symbols.push_back(std::move(symbols));
+    }
+    return data;
+}
+
+/// Single-core read bandwidth (GB/s): the best of 5 passes summing 256 MB of 64-bit words.
+double readBandwidth() {
+    std::vector<uint64_t> buffer(size_t(32) << 20, 1);
+    double best = 0.0;
+    volatile uint64_t sink = 0;
+    for (int pass = 0; pass < 5; ++pass) {
+        QElapsedTimer timer;
+        timer.start();
+        uint64_t sum0 = 0, sum1 = 0, sum2 = 0, sum3 = 0;
+        for (size_t i = 0; i < buffer.size(); i += 4) {
+            sum0 += buffer[i];
+            sum1 += buffer[i + 1];
+            sum2 += buffer[i + 2];
+            sum3 += buffer[i + 3];
+        }
+        sink = sink + sum0 + sum1 + sum2 + sum3;
+        best = std::max(best, double(buffer.size() * 8) / double(timer.nsecsElapsed()));
+    }
+    return best;
+}
+
+struct Row {
+    QString name;
+    double seconds = 1e30;
+    bool exact = true;
+};
+
+} // namespace
+
+int main(int argc, char **argv) {
+    QCoreApplication app(argc, argv);
+    const size_t streams = argc > 1 ? size_t(std::max(1, atoi(argv[1]))) : 256;
+    const Data data = makeData(streams);
+    const double symbols = double(streams * kStreamSymbols);
+    size_t v1Bytes = 0, v2Bytes = 0;
+    for (size_t s = 0; s < streams; ++s) {
+        v1Bytes += size_t(data.v1[s].size());
+        v2Bytes += size_t(data.v2[s].size());
+    }
+    std::vector<uint16_t> out(streams * kStreamSymbols);
+    std::vector<int32_t> out32(kStreamSymbols);
+    const LaneDecodeTables laneTables(data.pointers);
+
+    std::vector<Row> rows;
+    Row v1{QStringLiteral("v1: 1 state per stream (scalar)")};
+    std::vector<Row> lanes;
+    for (LaneDecoderKind kind :
+         {LaneDecoderKind::Scalar, LaneDecoderKind::Avx2, LaneDecoderKind::Avx512}) {
+        if (laneDecoderAvailable(kind))
+            lanes.push_back(Row{QStringLiteral("v2: 32 lanes, ") + laneDecoderName(kind)});
+    }
+    // Interleave the decoders' repetitions (the machine is shared): best of 5 each.
+    for (int repeat = 0; repeat < 5; ++repeat) {
+        QElapsedTimer timer;
+        timer.start();
+        for (size_t s = 0; s < streams; ++s) {
+            RansDecoder decoder(reinterpret_cast<const uint8_t *>(data.v1[s].constData()),
+                                size_t(data.v1[s].size()));
+            for (size_t n = 0; n < kStreamSymbols; ++n)
+                out32[n] = decoder.decode(*data.pointers[n % kTables]);
+            decoder.finish();
+            if (repeat == 0 && !std::equal(out32.begin(), out32.end(), data.symbols[s].begin()))
+                v1.exact = false;
+        }
+        v1.seconds = std::min(v1.seconds, double(timer.nsecsElapsed()) * 1e-9);
+        size_t index = 0;
+        for (LaneDecoderKind kind :
+             {LaneDecoderKind::Scalar, LaneDecoderKind::Avx2, LaneDecoderKind::Avx512}) {
+            if (!laneDecoderAvailable(kind))
+                continue;
+            Row &row = lanes[index++];
+            timer.restart();
+            for (size_t s = 0; s < streams; ++s)
+                decodeLaneStream(reinterpret_cast<const uint8_t *>(data.v2[s].constData()),
+                                 size_t(data.v2[s].size()), laneTables, data.tableOf.data(),
+                                 kStreamSymbols, out.data() + s * kStreamSymbols, kind);
+            row.seconds = std::min(row.seconds, double(timer.nsecsElapsed()) * 1e-9);
+            if (repeat == 0) {
+                for (size_t s = 0; s < streams; ++s)
+                    row.exact =
+                        row.exact && std::equal(data.symbols[s].begin(), data.symbols[s].end(),
+                                                out.begin() + s * kStreamSymbols);
+            }
+        }
+    }
+    const double bandwidth = readBandwidth();
+    std::printf("%zu streams × %zu symbols (%.1f M), 16 tables, %.2f bits of entropy per symbol; "
+                "v1 %.3f, v2 %.3f bits per symbol coded\n",
+                streams, kStreamSymbols, symbols / 1e6, data.entropy, 8.0 * v1Bytes / symbols,
+                8.0 * v2Bytes / symbols);
+    std::printf("single-core read bandwidth: %.1f GB/s\n\n", bandwidth);
+    std::printf("| decoder | M symbols/s | ns/symbol | stream MB/s | × v1 | exact |\n");
+    std::printf("|---|---:|---:|---:|---:|---|\n");
+    rows.push_back(v1);
+    rows.insert(rows.end(), lanes.begin(), lanes.end());
+    for (const Row &row : rows) {
+        const bool isV1 = &row == &rows.front();
+        const double rate = symbols / row.seconds;
+        std::printf("| %s | %.0f | %.2f | %.0f | %.2f | %s |\n", qPrintable(row.name), rate / 1e6,
+                    1e9 / rate, double(isV1 ? v1Bytes : v2Bytes) / row.seconds / 1e6,
+                    v1.seconds / row.seconds, row.exact ? "yes" : "NO");
+    }
+    return 0;
+}

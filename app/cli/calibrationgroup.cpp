@@ -8,8 +8,8 @@ void addCalibrationOptions(CommandOptions &options, const CalibrationSpec &spec)
     const CalibrationOptions defaults;
     options.add(QCommandLineOption(
         QStringLiteral("calib-text"),
-        QStringLiteral("UTF-8 calibration text (default for the demo models: the training part "
-                       "of the demo corpus)."),
+        QStringLiteral("UTF-8 calibration text (default for the demo models: demo-corpus text "
+                       "outside their training and held-out splits)."),
         QStringLiteral("FILE")));
     if (spec.fileOption)
         options.add(QCommandLineOption(

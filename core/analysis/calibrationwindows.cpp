@@ -69,16 +69,19 @@ Text fileText(const LanguageModel &model, const QString &path) {
     return text;
 }
 
-/// The first documents of the demo training split, `BOS document EOS` each, until the stream
-/// holds `wanted` tokens (or the whole split is used).
+/// Documents of the demo calibration stream, `BOS document EOS` each, until the stream holds
+/// `wanted` tokens (or kDemoCalibrationDocuments are used).
 Text demoText(const LanguageModel &model, int64_t wanted) {
     const Tokenizer &tokenizer = model.tokenizer();
     Text text;
     QCryptographicHash hash(QCryptographicHash::Sha256);
     int used = 0;
-    for (int count = 256;; count = std::min(count * 2, kDemoTrainDocuments)) {
-        // The train split is a prefix-stable stream: the first documents do not depend on count.
-        const QStringList documents = DemoCorpus::makeSplits(kDemoCorpusSeed, count, 0, 0).train;
+    // Documents average more than 16 tokens; ask for enough at once and grow only if short
+    // (the stream is prefix-stable, so the first documents do not depend on the count).
+    int count = int(std::min<int64_t>(kDemoCalibrationDocuments, wanted / 16 + 64));
+    for (;;) {
+        const QStringList documents = DemoCorpus::calibrationDocuments(
+            kDemoCorpusSeed, kDemoTrainDocuments, kDemoHeldoutDocuments, count);
         for (; used < documents.size() && int64_t(text.tokens.size()) < wanted; ++used) {
             const QByteArray utf8 = documents[used].toUtf8();
             hashBytes(hash, utf8);
@@ -89,11 +92,13 @@ Text demoText(const LanguageModel &model, int64_t wanted) {
             if (tokenizer.eosId() >= 0)
                 text.tokens.push_back(tokenizer.eosId());
         }
-        if (int64_t(text.tokens.size()) >= wanted || count == kDemoTrainDocuments)
+        if (int64_t(text.tokens.size()) >= wanted || count == kDemoCalibrationDocuments)
             break;
+        count = std::min(count * 2, kDemoCalibrationDocuments);
     }
     text.hash = hash.result();
-    text.source = QStringLiteral("demo corpus, training split (seed %1, first %2 documents)")
+    text.source = QStringLiteral("demo corpus, calibration stream outside the training and "
+                                 "held-out splits (seed %1, first %2 documents)")
                       .arg(kDemoCorpusSeed)
                       .arg(used);
     return text;

@@ -1,6 +1,7 @@
 #pragma once
 // Which tokens a calibration runs on: windows drawn from a text file (or, for the built-in demo
-// models, from the training part of the demo corpus). Torch-free header.
+// models, from a calibration stream of the demo corpus outside their training split). Torch-free
+// header.
 
 #include "analysis/calibrationdata.h"
 
@@ -43,6 +44,9 @@ struct CalibrationWindows {
 /// (resources/demo/README.md).
 constexpr uint64_t kDemoCorpusSeed = 20240611;
 constexpr int kDemoTrainDocuments = 60000;
+constexpr int kDemoHeldoutDocuments = 300;
+/// Most documents the demo calibration stream supplies (far more than 128 windows need).
+constexpr int kDemoCalibrationDocuments = 20000;
 
 /// Whether `checkpoint` is one of the built-in demo models (opened as demo:NAME or from their
 /// folder).
@@ -50,8 +54,10 @@ bool isDemoModel(const Checkpoint &checkpoint);
 
 /// Draws the windows. A text file is read as UTF-8 and encoded without special tokens; each
 /// window is BOS (when the tokenizer has one, as the evaluator does) followed by text tokens.
-/// An empty `textPath` means the training part of the demo corpus, encoded as the demo models
-/// were trained on it (`BOS document EOS` ...), allowed only for the demo models. Windows start
+/// An empty `textPath` means the demo corpus's calibration stream (DemoCorpus::
+/// calibrationDocuments: the models' domain, none of it in their training or held-out split),
+/// encoded as the demo models were trained (`BOS document EOS` ...), allowed only for the demo
+/// models. Windows start
 /// at random offsets (std::mt19937_64 seeded with settings.seed, platform-independent); when
 /// the text has fewer tokens than samples × length, as many non-overlapping windows as fit are
 /// used instead. Throws nwc::Error for bad settings, an unreadable file, or a text too short for

@@ -451,6 +451,25 @@ DemoSplits DemoCorpus::makeSplits(quint64 seed, int trainCount, int heldoutCount
     return splits;
 }
 
+QStringList DemoCorpus::calibrationDocuments(quint64 seed, int trainCount, int heldoutCount,
+                                             int count) {
+    const DemoSplits splits = makeSplits(seed, trainCount, heldoutCount, 0);
+    QSet<QString> seen(splits.train.begin(), splits.train.end());
+    for (const QString &text : splits.heldout)
+        seen.insert(text);
+    DemoCorpus stream(splitMix(seed ^ 0x63616c6962ULL)); // "calib"
+    QStringList documents;
+    documents.reserve(count);
+    while (documents.size() < count) {
+        const QString text = stream.document();
+        if (seen.contains(text))
+            continue;
+        seen.insert(text);
+        documents.append(text);
+    }
+    return documents;
+}
+
 QString DemoCorpus::qaPromptTemplate() {
     return QStringLiteral("Question: {question}\nAnswer:");
 }

@@ -48,6 +48,12 @@ public:
     /// Train, held-out and QA splits from three streams derived from `seed`; held-out
     /// documents and QA questions that also occur in the training split are skipped.
     static DemoSplits makeSplits(quint64 seed, int trainCount, int heldoutCount, int qaCount);
+    /// The first `count` documents of a fourth stream derived from `seed` ("calibration"),
+    /// skipping every document that occurs in the training or held-out split of
+    /// makeSplits(seed, trainCount, heldoutCount, …) and every repeat: text from the models'
+    /// domain that they were neither trained nor evaluated on. Prefix-stable in `count`.
+    static QStringList calibrationDocuments(quint64 seed, int trainCount, int heldoutCount,
+                                            int count);
     /// The prompt used to ask the models a QA question ("{question}" is replaced).
     static QString qaPromptTemplate();
     /// Documents joined by blank lines, UTF-8, ending with a newline (the held-out text file).

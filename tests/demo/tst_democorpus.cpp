@@ -101,6 +101,25 @@ private Q_SLOTS:
         }
     }
 
+    void calibrationStreamIsOutsideTrainAndHeldout() {
+        const DemoSplits splits = DemoCorpus::makeSplits(3, 20000, 300, 0);
+        QSet<QString> used(splits.train.cbegin(), splits.train.cend());
+        for (const QString &document : splits.heldout)
+            used.insert(document);
+        const QStringList calibration = DemoCorpus::calibrationDocuments(3, 20000, 300, 400);
+        QCOMPARE(calibration.size(), 400);
+        QSet<QString> seen;
+        for (const QString &document : calibration) {
+            QVERIFY2(!used.contains(document), qPrintable(document));
+            QVERIFY2(!seen.contains(document), qPrintable(document));
+            seen.insert(document);
+        }
+        // Prefix-stable: asking for fewer documents gives the first ones.
+        QCOMPARE(DemoCorpus::calibrationDocuments(3, 20000, 300, 50), calibration.mid(0, 50));
+        // A stream of its own: not the held-out stream.
+        QVERIFY(calibration.mid(0, 20) != splits.heldout.mid(0, 20));
+    }
+
     void everyArithmeticAnswerIsCorrect() {
         const DemoSplits splits = DemoCorpus::makeSplits(11, 5000, 200, 200);
         static const QRegularExpression shape(

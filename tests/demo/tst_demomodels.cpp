@@ -3,6 +3,7 @@
 // values `nwc train-demo` measured when it trained them (training_report.json, same context and
 // stride), the teacher is better than the student on both perplexity and arithmetic, and greedy
 // QA outcomes reproduce the recorded run.
+#include "analysis/calibrationwindows.h"
 #include "lm/evaluator.h"
 #include "lm/generator.h"
 #include "lm/languagemodel.h"
@@ -105,6 +106,10 @@ private Q_SLOTS:
         const DemoSplits splits =
             DemoCorpus::makeSplits(seed, trainDocuments, heldoutDocuments, int(qa.size()));
         QCOMPARE(DemoCorpus::joinDocuments(splits.heldout), heldout);
+        // The demo calibration stream excludes exactly these splits.
+        QCOMPARE(seed, quint64(kDemoCorpusSeed));
+        QCOMPARE(trainDocuments, kDemoTrainDocuments);
+        QCOMPARE(heldoutDocuments, kDemoHeldoutDocuments);
         QCOMPARE(DemoCorpus::qaJsonLines(splits.qa),
                  readFile(demoPath(QStringLiteral("arithmetic_qa.jsonl"))));
     }

@@ -19,6 +19,29 @@ packages=(
   file appstream desktop-file-utils
 )
 
+# --cuda: also a CUDA compiler for the workbench's CUDA kernels (docs/gpu.md). When an nvcc is
+# already on the PATH (e.g. NVIDIA's toolkit in /usr/local/cuda) nothing is added; otherwise
+# Debian's nvidia-cuda-toolkit (CUDA 11.8, bookworm non-free) with clang 14 as its host compiler.
+with_cuda=0
+for arg in "$@"; do
+  case "$arg" in
+    --cuda) with_cuda=1 ;;
+    *) echo "usage: $0 [--cuda]" >&2; exit 2 ;;
+  esac
+done
+if [ "$with_cuda" = 1 ]; then
+  if command -v nvcc >/dev/null; then
+    echo "setup: CUDA compiler present: $(command -v nvcc)"
+  else
+    if ! grep -rqs "non-free\b" /etc/apt/sources.list /etc/apt/sources.list.d/; then
+      echo "setup: enabling Debian's non-free component for nvidia-cuda-toolkit"
+      echo "deb http://deb.debian.org/debian bookworm non-free" \
+        > /etc/apt/sources.list.d/nwc-non-free.list
+    fi
+    packages+=(nvidia-cuda-toolkit clang-14)
+  fi
+fi
+
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

@@ -1,5 +1,7 @@
 #include "analysis/compressionplan.h"
 
+#include "codec/laneransstream.h"
+
 #include "codec/codecfile.h"
 #include "codec/compressibletensor.h"
 #include "codec/nwctensorcoder.h"
@@ -139,7 +141,9 @@ CompressionPlan planCompression(const QString &modelSpec, const CompressionSetti
 int64_t nwcSideBytes(int64_t rows, int64_t columns, int32_t chunk) {
     const int64_t perStream = NwcTensorCoder::columnsPerStream(rows, chunk);
     const int64_t streams = (columns + perStream - 1) / perStream;
-    return CompressedTensor::kHeaderBytes + columns * 2 + (columns * 2 + 7) / 8 + (streams + 1) * 4;
+    // Each lane stream (.nwc v2) starts with its escape count and the lanes' 32 states.
+    return CompressedTensor::kHeaderBytes + columns * 2 + (columns * 2 + 7) / 8 +
+           (streams + 1) * 4 + streams * kLaneStreamHeaderBytes;
 }
 
 std::vector<float> readOrientedWeights(const Checkpoint &checkpoint, const TensorJob &job) {

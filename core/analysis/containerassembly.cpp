@@ -4,6 +4,7 @@
 #include "analysis/compressionplan.h"
 #include "analysis/tensorcoding.h"
 #include "codec/compressibletensor.h"
+#include "codec/laneransstream.h"
 #include "codec/nwccontainer.h"
 #include "io/dtype.h"
 #include "jobs/error.h"
@@ -85,7 +86,12 @@ void summarizeCoding(const CompressionPlan &plan, const std::vector<TensorCoding
     for (const TensorCodingResult &result : coded) {
         if (plan.settings.method == CompressionMethod::Nwc) {
             summary.estimatedBitstreamBits += result.tensor.estimatedBits;
-            summary.actualBitstreamBits += 8.0 * double(result.tensor.bitstream.size());
+            // Symbols only: the lane streams' headers are side information.
+            const CompressedTensor &t = result.tensor;
+            summary.actualBitstreamBits +=
+                8.0 *
+                double(t.bitstream.size() -
+                       streamHeaderBytes(t.streamFormat, int64_t(t.streamOffsets.size()) - 1));
         }
         summary.countedBytes += result.row.countedBytes;
         summary.tensors.push_back(result.row);

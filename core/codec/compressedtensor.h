@@ -39,6 +39,11 @@ struct CompressedTensor {
     std::vector<uint8_t> levels;
     /// Column standard deviations as IEEE half bits.
     std::vector<uint16_t> columnScales;
+    /// Layout of the rANS streams: kLaneStreams (.nwc v2: 32 interleaved states per stream,
+    /// laneransstream.h) or kSingleStateStreams (.nwc v1: one state, byte renormalization).
+    int32_t streamFormat = 2;
+    static constexpr int32_t kSingleStateStreams = 1;
+    static constexpr int32_t kLaneStreams = 2;
     /// Concatenated rANS streams, one per block of `columnsPerStream` columns.
     QByteArray bitstream;
     /// Byte offset of each stream in `bitstream`, plus the total size at the end

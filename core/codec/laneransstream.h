@@ -29,6 +29,13 @@ constexpr int kRansLanes = 32;
 /// Bytes of a stream that are not words or escapes: escape count and the lanes' states.
 constexpr int64_t kLaneStreamHeaderBytes = 4 + 4 * kRansLanes;
 
+/// Bytes of a tensor's bitstream of `streamCount` streams in `streamFormat`
+/// (CompressedTensor::kLaneStreams or kSingleStateStreams) that hold no coded symbols: the lane
+/// streams' headers. Counted toward the rate, but not part of the entropy model's estimate.
+inline int64_t streamHeaderBytes(int32_t streamFormat, int64_t streamCount) {
+    return streamFormat == 2 ? streamCount * kLaneStreamHeaderBytes : 0;
+}
+
 /// Encodes `symbols[n]` under `*tables[n]` (16-bit precision each) and appends `escapes` (raw
 /// payloads, in order). Throws nwc::Error for a symbol its table cannot code or a table of
 /// another precision.

@@ -4,9 +4,14 @@
 #include "codec/laneransstream.h"
 
 #if defined(__GNUC__) && defined(__x86_64__)
+#include <immintrin.h>
+// Every function below is compiled for the instruction set; callers check the CPU first.
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((target("avx2,popcnt"))), apply_to = function)
+#else
 #pragma GCC push_options
 #pragma GCC target("avx2,popcnt")
-#include <immintrin.h>
+#endif
 
 namespace nwc::lanerans {
 
@@ -112,7 +117,11 @@ bool avx2Compiled() {
 
 } // namespace nwc::lanerans
 
+#if defined(__clang__)
+#pragma clang attribute pop
+#else
 #pragma GCC pop_options
+#endif
 #else
 namespace nwc::lanerans {
 void decodeRoundsAvx2(const LaneDecodeTables &, const uint16_t *, size_t, uint16_t *,

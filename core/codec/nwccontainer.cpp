@@ -97,7 +97,7 @@ void validateCompressedTensor(const CompressedTensor &t, const QString &context)
     }
 }
 
-uint32_t compressedTensorChecksum(const CompressedTensor &t) {
+uint32_t compressedTensorChecksum(const CompressedTensor &t, int64_t formatVersion) {
     uint32_t crc = uint32_t(crc32_z(0, nullptr, 0));
     crc = crcUpdate(crc, t.bitstream.constData(), size_t(t.bitstream.size()));
     crc = crcValues(crc, packLevels(t.levels));
@@ -106,7 +106,104 @@ uint32_t compressedTensorChecksum(const CompressedTensor &t) {
     crc = crcUpdate(crc, t.packedCodes.constData(), size_t(t.packedCodes.size()));
     crc = crcValues(crc, t.groupScales);
     crc = crcValues(crc, t.groupZeros);
-    return crc;
+    if (formatVersion < 2)
+        return crc;
+    CrcBuilder attributes;
+    attributes.add(int64_t(crc))
+        .add(t.name)
+        .add(int64_t(t.rows))
+        .add(int64_t(t.columns))
+        .add(int64_t(t.transposed ? 1 : 0))
+        .add(dtypeName(t.originalDtype))
+        .add(compressionMethodName(t.method))
+        .add(t.codecId)
+        .add(t.step)
+        .add(int64_t(t.columnsPerStream))
+        .add(t.estimatedBits)
+        .add(int64_t(t.tableChecksum))
+        .add(int64_t(t.bits))
+        .add(int64_t(t.groupSize))
+        .add(int64_t(t.levels.size()))
+        .add(int64_t(t.streamFormat));
+    return attributes.value();
+}
+
+uint32_t passthroughChecksum(const PassthroughTensor &p, int64_t formatVersion) {
+    if (formatVersion < 2)
+        return crcOf(p.bytes);
+    CrcBuilder crc;
+    crc.add(p.name).add(dtypeName(p.dtype)).add(int64_t(p.shape.size()));
+    for (qint64 dimension : p.shape)
+        crc.add(int64_t(dimension));
+    crc.add(p.bytes);
+    return crc.value();
+}
+
+uint32_t codecChecksum(const CodecParameters &codec) {
+    CrcBuilder crc;
+    crc.add(codec.id)
+        .add(codec.preset)
+        .add(int64_t(codec.chunk))
+        .add(int64_t(codec.hidden))
+        .add(int64_t(codec.blocks))
+        .add(int64_t(codec.levels))
+        .add(codec.lambda)
+        .add(int64_t(codec.steps))
+        .add(codec.nominalBitsPerWeight)
+        .addValues(codec.rateWeights)
+        .add(int64_t(codec.trainedOn.size()));
+    for (const QString &model : codec.trainedOn)
+        crc.add(model);
+    crc.add(int64_t(codec.arrays.size()));
+    for (const NamedArray &array : codec.arrays) {
+        crc.add(array.name).addValues(array.shape);
+        crc.addValues(array.values);
+    }
+    return crc.value();
+}
+
+uint32_t analysisArrayChecksum(const QString &name, const std::vector<double> &values,
+                               const std::vector<int64_t> &shape) {
+    return CrcBuilder().add(name).addValues(shape).addValues(values).value();
+}
+
+std::vector<QString> containerMembers(const std::vector<QString> &codecIds,
+                                      const std::vector<QString> &tokenizerFiles,
+                                      const std::vector<QString> &analysisArrays,
+                                      bool hasAnalysisJson) {
+    std::vector<QString> members;
+    for (const QString &id : codecIds)
+        members.push_back(QStringLiteral("codec:") + id);
+    for (const QString &file : tokenizerFiles)
+        members.push_back(QStringLiteral("tokenizer:") + file);
+    for (const QString &name : analysisArrays)
+        members.push_back(QStringLiteral("analysis-array:") + name);
+    if (hasAnalysisJson)
+        members.push_back(QStringLiteral("analysis-json"));
+    std::sort(members.begin(), members.end());
+    return members;
+}
+
+uint32_t headerChecksum(const NwcHeader &h, const QString &tokenizerFile,
+                        const std::vector<QString> &order, const std::vector<QString> &members) {
+    CrcBuilder crc;
+    crc.add(QStringLiteral("nwc"))
+        .add(int64_t(h.formatVersion))
+        .add(h.toolVersion)
+        .add(h.sourceModel)
+        .add(h.method)
+        .add(h.targetBitsPerWeight)
+        .add(h.achievedBitsPerWeight)
+        .add(h.created)
+        .add(h.settingsJson)
+        .add(tokenizerFile)
+        .add(int64_t(order.size()));
+    for (const QString &name : order)
+        crc.add(name);
+    crc.add(int64_t(members.size()));
+    for (const QString &name : members)
+        crc.add(name);
+    return crc.value();
 }
 
 std::vector<std::pair<QString, QByteArray>> collectTokenizerFiles(const QString &tokenizerPath) {

@@ -38,8 +38,10 @@
 
 namespace nwc {
 
-/// The container format version this build writes and the newest it reads.
-constexpr int64_t kNwcFormatVersion = 1;
+/// The container format version this build writes and the newest it reads. Version 2: NWC
+/// tensors in lane streams (laneransstream.h) and every attribute under a checksum; version 1
+/// files still load.
+constexpr int64_t kNwcFormatVersion = 2;
 
 /// Throws MismatchError(CodecMissing): the container at `path` lacks codec `codecId`, which
 /// `tensor` (may be empty) is coded with; `codecsInFile` lists those it does hold.
@@ -88,6 +90,9 @@ struct NwcTensorSummary {
     double estimatedBits = 0.0;
     /// Bytes of the bitstream (NWC) or the packed codes (RTN/GPTQ).
     int64_t payloadBytes = 0;
+    /// Bytes of the bitstream that hold no coded symbols (lane stream headers;
+    /// streamHeaderBytes()).
+    int64_t streamHeaderBytes = 0;
     /// CompressedTensor::countedBytes() of the stored tensor.
     int64_t countedBytes = 0;
     /// Columns per quality level 0..3 (NWC; empty otherwise).
@@ -133,6 +138,10 @@ public:
     /// toolVersion and created are filled in by the writer, and achievedBitsPerWeight when it
     /// is 0 (from the counted bytes of the tensors added).
     void setHeader(const NwcHeader &header);
+    /// Writes format version `version` (1 or 2, default kNwcFormatVersion): 1 is for checking
+    /// that old files still load; it takes only single-state NWC streams. Call before adding
+    /// anything.
+    void setFormatVersion(int64_t version);
     /// The source model's config.json, verbatim. Required before commit().
     void setConfigJson(const QByteArray &json);
     /// A tokenizer file stored under its file name (no folders). `primary` marks the file the
@@ -228,10 +237,27 @@ private:
 /// per (row, group).
 void validateCompressedTensor(const CompressedTensor &tensor, const QString &context);
 
-/// CRC-32 (zlib) of a tensor's payload as stored: bitstream, levels packed 2 bits per column,
-/// column scales, stream offsets (uint32), packed codes, group scales, group zeros, each as
-/// little-endian bytes.
-uint32_t compressedTensorChecksum(const CompressedTensor &tensor);
+/// CRC-32 (zlib) of a tensor as stored. Format version 1: its payload (bitstream, levels packed
+/// 2 bits per column, column scales, stream offsets (uint32), packed codes, group scales, group
+/// zeros, each as little-endian bytes). Version 2: its name and every attribute too.
+uint32_t compressedTensorChecksum(const CompressedTensor &tensor, int64_t formatVersion = 1);
+/// CRC-32 of a passthrough tensor: its bytes (version 1); name, dtype, shape and bytes (2).
+uint32_t passthroughChecksum(const PassthroughTensor &tensor, int64_t formatVersion = 1);
+/// CRC-32 of every field of a codec as a container stores it (format version 2).
+uint32_t codecChecksum(const CodecParameters &codec);
+/// CRC-32 of an analysis array: name, shape and values (format version 2).
+uint32_t analysisArrayChecksum(const QString &name, const std::vector<double> &values,
+                               const std::vector<int64_t> &shape);
+/// CRC-32 of a container's root attributes, tensor order and other members (format version
+/// 2): `members` names every codec, tokenizer file and analysis entry (containerMembers()).
+uint32_t headerChecksum(const NwcHeader &header, const QString &tokenizerFile,
+                        const std::vector<QString> &order, const std::vector<QString> &members);
+/// The sorted member list headerChecksum covers: "codec:ID", "tokenizer:FILE",
+/// "analysis-array:NAME" and "analysis-json" (when present).
+std::vector<QString> containerMembers(const std::vector<QString> &codecIds,
+                                      const std::vector<QString> &tokenizerFiles,
+                                      const std::vector<QString> &analysisArrays,
+                                      bool hasAnalysisJson);
 
 /// The tokenizer files that travel with a model whose tokenizer is `tokenizerPath`: that file
 /// and the companions beside it that exist (tokenizer.json, tokenizer_config.json,

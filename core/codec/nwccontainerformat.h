@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 namespace nwc::container {
@@ -69,6 +70,40 @@ template <typename T> uint32_t crcValues(uint32_t crc, const std::vector<T> &val
     return crcUpdate(crc, little.data(), little.size() * sizeof(T));
 #endif
 }
+
+/// CRC-32 over a sequence of typed values, each in a fixed little-endian encoding (strings and
+/// byte arrays with their length first), for the checksums of format version 2 that cover
+/// attributes as well as payloads.
+class CrcBuilder {
+public:
+    CrcBuilder &add(int64_t value) {
+        uint8_t bytes[8];
+        for (int i = 0; i < 8; ++i)
+            bytes[i] = uint8_t(uint64_t(value) >> (8 * i));
+        m_crc = crcUpdate(m_crc, bytes, 8);
+        return *this;
+    }
+    CrcBuilder &add(double value) {
+        uint64_t bits = 0;
+        std::memcpy(&bits, &value, 8);
+        return add(int64_t(bits));
+    }
+    CrcBuilder &add(const QByteArray &bytes) {
+        add(int64_t(bytes.size()));
+        m_crc = crcUpdate(m_crc, bytes.constData(), size_t(bytes.size()));
+        return *this;
+    }
+    CrcBuilder &add(const QString &text) { return add(text.toUtf8()); }
+    template <typename T> CrcBuilder &addValues(const std::vector<T> &values) {
+        add(int64_t(values.size()));
+        m_crc = crcValues(m_crc, values);
+        return *this;
+    }
+    uint32_t value() const { return m_crc; }
+
+private:
+    uint32_t m_crc = uint32_t(crc32_z(0, nullptr, 0));
+};
 
 inline uint32_t crcOf(const QByteArray &bytes) {
     return crcUpdate(uint32_t(crc32_z(0, nullptr, 0)), bytes.constData(), size_t(bytes.size()));
@@ -138,16 +173,24 @@ inline int64_t datasetLength(const H5::Group &group, const QString &name, const 
     return int64_t(dims.front());
 }
 
+/// Root attribute holding the checksum of the header (format version 2).
+inline const QString kHeaderChecksum = QStringLiteral("header_checksum");
+
 inline void writeCheckedBytes(H5::Group &group, const QString &name, const QByteArray &bytes) {
     h5::writeBytes(group, name, bytes);
     H5::DataSet dataset = group.openDataSet(toStd(name));
     h5::setAttribute(dataset, kCrc32, int64_t(crcOf(bytes)));
 }
 
+/// Reads a byte dataset and checks its CRC-32 attribute, which format version 2 requires and
+/// version 1 may lack.
 inline QByteArray readCheckedBytes(const H5::Group &group, const QString &name,
-                                   const QString &context) {
+                                   const QString &context, int64_t formatVersion = 1) {
     const QByteArray bytes = h5::readBytes(group, name, context);
     const H5::DataSet dataset = group.openDataSet(toStd(name));
+    if (formatVersion >= 2 && !h5::hasAttribute(dataset, kCrc32))
+        throw Error(QStringLiteral("%1: '%2' has no checksum — the file is damaged; re-export it")
+                        .arg(context, name));
     if (h5::hasAttribute(dataset, kCrc32) &&
         uint32_t(h5::intAttribute(dataset, kCrc32, context)) != crcOf(bytes))
         throw Error(QStringLiteral("%1: '%2' is corrupt (checksum mismatch) — the file is "

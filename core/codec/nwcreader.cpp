@@ -5,6 +5,7 @@
 
 #include "codec/codecgroup.h"
 #include "codec/compressibletensor.h"
+#include "codec/laneransstream.h"
 #include "io/h5util.h"
 #include "io/modelconfig.h"
 #include "jobs/mismatcherror.h"
@@ -65,8 +66,8 @@ struct NwcReader::Impl {
         if (!configTried) {
             configTried = true;
             try {
-                const QJsonDocument document = QJsonDocument::fromJson(
-                    readCheckedBytes(root, QStringLiteral("config_json"), path));
+                const QJsonDocument document = QJsonDocument::fromJson(readCheckedBytes(
+                    root, QStringLiteral("config_json"), path, header.formatVersion));
                 if (document.isObject())
                     config = ModelConfig::fromJson(document.object(), path);
             } catch (const Error &) {
@@ -144,6 +145,17 @@ CompressedTensor NwcReader::Impl::readTensorAttributes(const H5::Group &group,
     t.tableChecksum = uint32_t(h5::intAttribute(group, QStringLiteral("table_checksum"), context));
     t.bits = int32_t(h5::intAttribute(group, QStringLiteral("bits"), context));
     t.groupSize = int32_t(h5::intAttribute(group, QStringLiteral("group_size"), context));
+    if (header.formatVersion >= 2) {
+        t.streamFormat = int32_t(h5::intAttribute(group, QStringLiteral("stream_format"), context));
+        if (t.streamFormat != CompressedTensor::kLaneStreams &&
+            t.streamFormat != CompressedTensor::kSingleStateStreams)
+            throw Error(QStringLiteral("%1: unknown rANS stream format %2 (the file is damaged "
+                                       "or from a newer version)")
+                            .arg(context)
+                            .arg(t.streamFormat));
+    } else {
+        t.streamFormat = CompressedTensor::kSingleStateStreams;
+    }
     if (t.rows < 1 || t.columns < 1 || t.rows > kMaxElements / t.columns)
         throw Error(QStringLiteral("%1: invalid shape %2 x %3 (the file is damaged; re-export "
                                    "it)")
@@ -219,6 +231,31 @@ NwcReader::NwcReader(const QString &path)
             throw Error(QStringLiteral("%1: holds tensors that are not in its tensor list (the "
                                        "file is damaged; re-export it)")
                             .arg(path));
+        if (h.formatVersion >= 2 &&
+            (!h5::hasAttribute(d.root, kHeaderChecksum) ||
+             uint32_t(h5::intAttribute(d.root, kHeaderChecksum, path)) !=
+                 headerChecksum(
+                     h, d.primaryTokenizer, d.order,
+                     containerMembers(
+                         d.childrenOf(kCodecsGroup), d.childrenOf(kTokenizerGroup),
+                         d.childrenOf(kAnalysisGroup + QStringLiteral("/arrays")),
+                         h5::exists(d.root, kAnalysisGroup + QStringLiteral("/json")))))) {
+            // A codec that a tensor needs and the file lacks is the likelier story than a
+            // flipped header byte; say so by name.
+            const std::vector<QString> codecs = d.childrenOf(kCodecsGroup);
+            for (const QString &name : d.childrenOf(kTensorsGroup)) {
+                const H5::Group group = d.group(kTensorsGroup + QLatin1Char('/') + name);
+                if (!h5::hasAttribute(group, QStringLiteral("codec_id")))
+                    continue;
+                const QString codec = h5::stringAttribute(group, QStringLiteral("codec_id"), path);
+                if (!codec.isEmpty() &&
+                    std::find(codecs.begin(), codecs.end(), codec) == codecs.end())
+                    throwMissingCodec(path, name, codec, codecs);
+            }
+            throw Error(QStringLiteral("%1: the container header is corrupt (checksum mismatch) — "
+                                       "the file is damaged; re-export it")
+                            .arg(path));
+        }
         if (!d.primaryTokenizer.isEmpty() &&
             !h5::exists(d.root, kTokenizerGroup + QLatin1Char('/') + d.primaryTokenizer))
             throw Error(QStringLiteral("%1: the tokenizer file '%2' is missing (the file is "
@@ -244,8 +281,10 @@ const std::vector<QString> &NwcReader::order() const {
 QByteArray NwcReader::configJson() const {
     const Impl &d = *m_impl;
     std::lock_guard<std::mutex> lock(d.mutex);
-    return guarded(d.path,
-                   [&] { return readCheckedBytes(d.root, QStringLiteral("config_json"), d.path); });
+    return guarded(d.path, [&] {
+        return readCheckedBytes(d.root, QStringLiteral("config_json"), d.path,
+                                d.header.formatVersion);
+    });
 }
 
 std::vector<QString> NwcReader::tokenizerFileNames() const {
@@ -265,7 +304,8 @@ QByteArray NwcReader::tokenizerFile(const QString &fileName) const {
     return guarded(context, [&] {
         if (!h5::exists(d.root, kTokenizerGroup + QLatin1Char('/') + fileName))
             throw Error(QStringLiteral("%1: has no tokenizer file '%2'").arg(d.path, fileName));
-        return readCheckedBytes(d.group(kTokenizerGroup), fileName, context);
+        return readCheckedBytes(d.group(kTokenizerGroup), fileName, context,
+                                d.header.formatVersion);
     });
 }
 
@@ -274,7 +314,8 @@ void throwMissingCodec(const QString &path, const QString &tensor, const QString
     QStringList present;
     for (const QString &codec : codecsInFile)
         present << codec;
-    const QString user = tensor.isEmpty() ? QString() : QStringLiteral("tensor '%1' uses ").arg(tensor);
+    const QString user =
+        tensor.isEmpty() ? QString() : QStringLiteral("tensor '%1' uses ").arg(tensor);
     throw MismatchError(
         MismatchKind::CodecMissing,
         QStringLiteral("%1: %2codec '%3', which the file does not hold; the file is damaged or "
@@ -283,7 +324,8 @@ void throwMissingCodec(const QString &path, const QString &tensor, const QString
         QStringLiteral("file: %1\n%2codec needed: %3\ncodecs in the file: %4")
             .arg(path, tensor.isEmpty() ? QString() : QStringLiteral("tensor: %1\n").arg(tensor),
                  codecId,
-                 present.isEmpty() ? QStringLiteral("(none)") : present.join(QStringLiteral(", "))));
+                 present.isEmpty() ? QStringLiteral("(none)")
+                                   : present.join(QStringLiteral(", "))));
 }
 
 std::vector<QString> NwcReader::codecIds() const {
@@ -301,7 +343,13 @@ CodecParameters NwcReader::codec(const QString &id) const {
             !h5::exists(d.root, kCodecsGroup + QLatin1Char('/') + id))
             throwMissingCodec(d.path, QString(), id, d.childrenOf(kCodecsGroup));
         const H5::Group group = d.child(kCodecsGroup, id);
-        return readCodecGroup(group, id, context);
+        CodecParameters codec = readCodecGroup(group, id, context);
+        if (d.header.formatVersion >= 2 &&
+            uint32_t(h5::intAttribute(group, kChecksum, context)) != codecChecksum(codec))
+            throw Error(QStringLiteral("%1 is corrupt (checksum mismatch) — the file is damaged; "
+                                       "re-export it")
+                            .arg(context));
+        return codec;
     });
 }
 
@@ -340,6 +388,11 @@ CompressedTensor NwcReader::tensor(const QString &name) const {
                 h5::readU32(group, QStringLiteral("stream_offsets"), context);
             t.streamOffsets.assign(offsets.begin(), offsets.end());
         } else {
+            if (d.header.formatVersion >= 2 &&
+                h5::intAttribute(group, QStringLiteral("level_count"), context) != 0)
+                throw Error(QStringLiteral("%1 is corrupt (quality levels on an %2 tensor) — the "
+                                           "file is damaged; re-export it")
+                                .arg(context, compressionMethodName(t.method).toUpper()));
             t.packedCodes = h5::readBytes(group, QStringLiteral("packed_codes"), context);
             t.groupScales = h5::readU16(group, QStringLiteral("group_scales"), context);
             t.groupZeros = h5::readU16(group, QStringLiteral("group_zeros"), context);
@@ -349,7 +402,7 @@ CompressedTensor NwcReader::tensor(const QString &name) const {
         } catch (const Error &error) {
             throw Error(error.message() + QStringLiteral(" — the file is damaged; re-export it"));
         }
-        if (compressedTensorChecksum(t) != stored)
+        if (compressedTensorChecksum(t, d.header.formatVersion) != stored)
             throw Error(QStringLiteral("%1: tensor %2 is corrupt (checksum mismatch) — the file "
                                        "is damaged; re-export it")
                             .arg(d.path, name));
@@ -384,6 +437,10 @@ NwcTensorSummary NwcReader::tensorSummary(const QString &name) const {
             t.streamOffsets.resize(
                 size_t(datasetLength(group, QStringLiteral("stream_offsets"), context)));
             s.payloadBytes = datasetLength(group, QStringLiteral("bitstream"), context);
+            s.streamHeaderBytes = std::min(
+                s.payloadBytes,
+                streamHeaderBytes(t.streamFormat,
+                                  std::max<int64_t>(0, int64_t(t.streamOffsets.size()) - 1)));
         } else {
             t.groupScales.resize(
                 size_t(datasetLength(group, QStringLiteral("group_scales"), context)));
@@ -454,7 +511,8 @@ PassthroughTensor NwcReader::passthrough(const QString &name) const {
             throw Error(QStringLiteral("%1 is corrupt (wrong size) — the file is damaged; "
                                        "re-export it")
                             .arg(context));
-        if (uint32_t(h5::intAttribute(group, kChecksum, context)) != crcOf(p.bytes))
+        if (uint32_t(h5::intAttribute(group, kChecksum, context)) !=
+            passthroughChecksum(p, d.header.formatVersion))
             throw Error(QStringLiteral("%1: tensor %2 is corrupt (checksum mismatch) — the file "
                                        "is damaged; re-export it")
                             .arg(d.path, name));
@@ -479,7 +537,20 @@ std::vector<double> NwcReader::analysisArray(const QString &name,
         if (name.contains(QLatin1Char('/')) ||
             !h5::exists(d.root, arrays + QLatin1Char('/') + name))
             throw Error(QStringLiteral("%1: has no analysis array '%2'").arg(d.path, name));
-        return h5::readDoubles(d.group(arrays), name, context, shape);
+        std::vector<int64_t> dimensions;
+        std::vector<double> values = h5::readDoubles(d.group(arrays), name, context, &dimensions);
+        if (d.header.formatVersion >= 2) {
+            const H5::DataSet dataset = d.group(arrays).openDataSet(toStd(name));
+            if (!h5::hasAttribute(dataset, kCrc32) ||
+                uint32_t(h5::intAttribute(dataset, kCrc32, context)) !=
+                    analysisArrayChecksum(name, values, dimensions))
+                throw Error(QStringLiteral("%1 is corrupt (checksum mismatch) — the file is "
+                                           "damaged; re-export it")
+                                .arg(context));
+        }
+        if (shape)
+            *shape = dimensions;
+        return values;
     });
 }
 
@@ -490,7 +561,7 @@ QByteArray NwcReader::analysisJson() const {
         if (!h5::exists(d.root, kAnalysisGroup + QStringLiteral("/json")))
             return QByteArray();
         return readCheckedBytes(d.group(kAnalysisGroup), QStringLiteral("json"),
-                                d.path + QStringLiteral(": analysis"));
+                                d.path + QStringLiteral(": analysis"), d.header.formatVersion);
     });
 }
 
@@ -505,7 +576,7 @@ NwcSummary NwcReader::summary() const {
             summary.countedBytes += s.countedBytes;
             if (s.method == CompressionMethod::Nwc) {
                 summary.estimatedBitstreamBits += s.estimatedBits;
-                summary.actualBitstreamBits += 8.0 * double(s.payloadBytes);
+                summary.actualBitstreamBits += 8.0 * double(s.payloadBytes - s.streamHeaderBytes);
             }
             summary.tensors.push_back(std::move(s));
         } else {

@@ -37,8 +37,8 @@ struct NwcTensorCoder::Private {
     ColumnChunks chunks;
     std::vector<uint8_t> levels;
     std::vector<double> importance;
-    torch::Tensor latents;     // [chunkCount, d], host
-    torch::Tensor chunkLevels; // [chunkCount] int64, host
+    torch::Tensor latents;                               // [chunkCount, d], host
+    torch::Tensor chunkLevels;                           // [chunkCount] int64, host
     std::shared_ptr<const OutputErrorMeter> outputError; // from H on the device, or null
 
     std::shared_ptr<const SymbolTables> tablesFor(double step, bool withFrequencies) const {
@@ -233,9 +233,14 @@ NwcTensorCoder::Trial NwcTensorCoder::evaluate(double step, std::vector<float> *
 }
 
 CompressedTensor NwcTensorCoder::encode(const QString &name, double step, bool transposedLayout,
-                                        DType originalDtype) const {
+                                        DType originalDtype, int32_t streamFormat) const {
+    if (streamFormat != CompressedTensor::kLaneStreams &&
+        streamFormat != CompressedTensor::kSingleStateStreams)
+        throw Error(
+            QStringLiteral("tensor %1: unknown rANS stream format %2").arg(name).arg(streamFormat));
     const auto tables = d->tablesFor(step, true);
     CompressedTensor t;
+    t.streamFormat = streamFormat;
     t.name = name;
     t.rows = d->chunks.rows;
     t.columns = d->chunks.columns;
@@ -277,8 +282,10 @@ CompressedTensor NwcTensorCoder::encode(const QString &name, double step, bool t
         try {
             std::vector<int32_t> values;
             std::vector<const FrequencyTable *> used;
+            std::vector<uint32_t> escapes;
             const int64_t first = s * t.columnsPerStream;
             const int64_t last = std::min(t.columns, first + t.columnsPerStream);
+            const bool lanes = t.streamFormat == CompressedTensor::kLaneStreams;
             double bits = 0.0;
             for (int64_t j = first; j < last; ++j) {
                 const int base = int(d->levels[size_t(j)]) * dim;
@@ -287,14 +294,26 @@ CompressedTensor NwcTensorCoder::encode(const QString &name, double step, bool t
                         const int channel = base + i;
                         const int64_t symbol = tables->quantize(channel, y[j * perColumn + k0 + i]);
                         bits += tables->bits(channel, symbol);
-                        tables->appendSymbols(channel, symbol, &values, &used);
+                        if (!lanes) {
+                            tables->appendSymbols(channel, symbol, &values, &used);
+                            continue;
+                        }
+                        const SymbolTables::LaneSymbol coded = tables->laneSymbol(channel, symbol);
+                        values.push_back(coded.index);
+                        used.push_back(&tables->table(channel));
+                        if (coded.escaped)
+                            escapes.push_back(coded.payload);
                     }
                 }
             }
-            RansEncoder encoder;
-            for (size_t i = values.size(); i-- > 0;)
-                encoder.pushReverse(values[i], *used[i]);
-            encoded[size_t(s)] = encoder.finish();
+            if (lanes) {
+                encoded[size_t(s)] = encodeLaneStream(values, used, escapes);
+            } else {
+                RansEncoder encoder;
+                for (size_t i = values.size(); i-- > 0;)
+                    encoder.pushReverse(values[i], *used[i]);
+                encoded[size_t(s)] = encoder.finish();
+            }
             streamBits[size_t(s)] = bits;
         } catch (const Error &error) {
             std::lock_guard<std::mutex> lock(errorMutex);
@@ -312,6 +331,51 @@ CompressedTensor NwcTensorCoder::encode(const QString &name, double step, bool t
     }
     return t;
 }
+
+namespace {
+
+/// Decodes lane stream `s` of `t` (.nwc v2) into the latent values of its columns, column after
+/// column (`out`: perColumn values per column, chunks of `dim` channels of the column's quality
+/// level). Throws nwc::Error for a corrupt stream.
+void decodeLaneStreamLatents(const CompressedTensor &t, const SymbolTables &tables, int32_t dim,
+                             int64_t perColumn, int64_t s, const uint8_t *stream, size_t size,
+                             float *out) {
+    const int64_t first = s * t.columnsPerStream;
+    const int64_t last = std::min(t.columns, first + t.columnsPerStream);
+    const size_t count = size_t((last - first) * perColumn);
+    std::vector<uint16_t> channelOf(count);
+    for (int64_t j = first; j < last; ++j) {
+        uint16_t *column = channelOf.data() + (j - first) * perColumn;
+        const int base = int(t.levels[size_t(j)]) * dim;
+        for (int64_t k = 0; k < perColumn; ++k)
+            column[k] = uint16_t(base + int(k % dim));
+    }
+    std::vector<uint16_t> indices(count);
+    const LaneEscapes escapes = decodeLaneStream(stream, size, tables.laneTables(),
+                                                 channelOf.data(), count, indices.data());
+    uint32_t escape = 0;
+    for (size_t n = 0; n < count; ++n) {
+        const int channel = channelOf[n];
+        const int32_t index = indices[n];
+        int64_t symbol;
+        if (!tables.isEscape(channel, index)) {
+            symbol = tables.indexedSymbol(channel, index);
+        } else {
+            if (escape >= escapes.count)
+                throw Error(QStringLiteral("more escaped latents than the stream's %1 escape "
+                                           "values")
+                                .arg(escapes.count));
+            symbol = tables.escapedSymbol(channel, escapes.at(escape++));
+        }
+        out[n] = tables.dequantize(channel, symbol);
+    }
+    if (escape != escapes.count)
+        throw Error(QStringLiteral("%1 escape values for %2 escaped latents")
+                        .arg(escapes.count)
+                        .arg(escape));
+}
+
+} // namespace
 
 std::vector<float> NwcTensorCoder::decode(const CompressedTensor &t) const {
     return decodeColumns(t, 0, t.columns);
@@ -347,6 +411,10 @@ std::vector<float> NwcTensorCoder::decodeColumns(const CompressedTensor &t, int6
     }
     if (!(t.step > 0.0) || !std::isfinite(t.step))
         throw fail(QStringLiteral("invalid latent step (the file is damaged)"));
+    if (t.streamFormat != CompressedTensor::kLaneStreams &&
+        t.streamFormat != CompressedTensor::kSingleStateStreams)
+        throw fail(QStringLiteral("unknown rANS stream format %1 (the file is damaged or newer)")
+                       .arg(t.streamFormat));
     // The shape is outside the payload checksum: the encoder's stream layout follows from the
     // row count, so a damaged row count shows here.
     if (t.columnsPerStream != columnsPerStream(t.rows, d->codec.chunk))
@@ -412,6 +480,12 @@ std::vector<float> NwcTensorCoder::decodeColumns(const CompressedTensor &t, int6
     QtConcurrent::blockingMap(indices, [&](int64_t s) {
         try {
             const uint64_t begin = t.streamOffsets[size_t(s)];
+            if (t.streamFormat == CompressedTensor::kLaneStreams) {
+                decodeLaneStreamLatents(t, *tables, dim, perColumn, s, bytes + begin,
+                                        size_t(t.streamOffsets[size_t(s) + 1] - begin),
+                                        q + (s * t.columnsPerStream - c0) * perColumn);
+                return;
+            }
             RansDecoder decoder(bytes + begin, size_t(t.streamOffsets[size_t(s) + 1] - begin));
             const auto next = [&](const FrequencyTable &table) { return decoder.decode(table); };
             const int64_t first = s * t.columnsPerStream;

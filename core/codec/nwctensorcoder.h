@@ -59,10 +59,11 @@ public:
     /// `decoded`, also returns the decoded weights [rows, columns] row-major, exactly what
     /// decode() gives for the tensor encode() writes at this step.
     Trial evaluate(double step, std::vector<float> *decoded = nullptr) const;
-    /// Entropy-codes the prepared tensor at `step`. `name`, `transposed` and `originalDtype`
-    /// are copied into the result.
-    CompressedTensor encode(const QString &name, double step, bool transposed,
-                            DType originalDtype) const;
+    /// Entropy-codes the prepared tensor at `step` in `streamFormat`
+    /// (CompressedTensor::kLaneStreams, the default, or kSingleStateStreams for .nwc v1).
+    /// `name`, `transposed` and `originalDtype` are copied into the result.
+    CompressedTensor encode(const QString &name, double step, bool transposed, DType originalDtype,
+                            int32_t streamFormat = CompressedTensor::kLaneStreams) const;
     /// Decodes an NWC tensor made with this codec to [rows, columns] (the coding orientation).
     /// Throws nwc::Error naming the tensor for inconsistent fields or corrupt streams.
     std::vector<float> decode(const CompressedTensor &tensor) const;

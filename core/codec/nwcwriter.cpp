@@ -51,6 +51,8 @@ struct NwcWriter::Impl {
     QSet<QString> analysisArrays;
     int64_t countedBytes = 0;
     int64_t compressedWeights = 0;
+    int64_t formatVersion = kNwcFormatVersion;
+    bool started = false;
 };
 
 NwcWriter::NwcWriter(const QString &path)
@@ -70,8 +72,23 @@ void NwcWriter::setHeader(const NwcHeader &header) {
     m_impl->header = header;
 }
 
+void NwcWriter::setFormatVersion(int64_t version) {
+    Impl &d = *m_impl;
+    if (version < 1 || version > kNwcFormatVersion)
+        throw Error(QStringLiteral("%1: cannot write container format version %2 (this build "
+                                   "writes 1 to %3)")
+                        .arg(d.path)
+                        .arg(version)
+                        .arg(kNwcFormatVersion));
+    if (d.started)
+        throw Error(QStringLiteral("%1: the format version must be set before anything is added")
+                        .arg(d.path));
+    d.formatVersion = version;
+}
+
 void NwcWriter::setConfigJson(const QByteArray &json) {
     Impl &d = *m_impl;
+    d.started = true;
     try {
         H5::Group root = d.root();
         if (d.hasConfig)
@@ -86,6 +103,7 @@ void NwcWriter::setConfigJson(const QByteArray &json) {
 
 void NwcWriter::addTokenizerFile(const QString &fileName, const QByteArray &bytes, bool primary) {
     Impl &d = *m_impl;
+    d.started = true;
     checkName(fileName, QStringLiteral("tokenizer file"), d.path);
     if (fileName == QLatin1String("..") || fileName.contains(QLatin1Char('\\')))
         throw Error(QStringLiteral("%1: cannot store tokenizer file '%2': give a plain file name")
@@ -109,6 +127,7 @@ void NwcWriter::addTokenizerFile(const QString &fileName, const QByteArray &byte
 
 void NwcWriter::addCodec(const CodecParameters &codec) {
     Impl &d = *m_impl;
+    d.started = true;
     checkName(codec.id, QStringLiteral("codec"), d.path);
     if (d.codecs.contains(codec.id))
         throw Error(QStringLiteral("%1: codec '%2' was added twice").arg(d.path, codec.id));
@@ -125,6 +144,8 @@ void NwcWriter::addCodec(const CodecParameters &codec) {
         H5::Group codecs = h5::ensureGroup(root, kCodecsGroup);
         H5::Group group = codecs.createGroup(toStd(codec.id));
         writeCodecGroup(group, codec, context);
+        if (d.formatVersion >= 2)
+            h5::setAttribute(group, kChecksum, int64_t(codecChecksum(codec)));
     } catch (const H5::Exception &error) {
         throw Error(QStringLiteral("%1: cannot write: %2").arg(context, h5::errorText(error)));
     }
@@ -133,8 +154,15 @@ void NwcWriter::addCodec(const CodecParameters &codec) {
 
 void NwcWriter::addTensor(const CompressedTensor &t) {
     Impl &d = *m_impl;
+    d.started = true;
     d.claimTensorName(t.name);
     validateCompressedTensor(t, d.path);
+    if (t.method == CompressionMethod::Nwc && d.formatVersion < 2 &&
+        t.streamFormat != CompressedTensor::kSingleStateStreams)
+        throw Error(QStringLiteral("%1: tensor '%2' is in lane streams, which container format "
+                                   "version %3 cannot hold")
+                        .arg(d.path, t.name)
+                        .arg(d.formatVersion));
     const QString context = d.nameContext(QStringLiteral("tensor"), t.name);
     try {
         H5::Group root = d.root();
@@ -153,7 +181,9 @@ void NwcWriter::addTensor(const CompressedTensor &t) {
         h5::setAttribute(group, QStringLiteral("bits"), int64_t(t.bits));
         h5::setAttribute(group, QStringLiteral("group_size"), int64_t(t.groupSize));
         h5::setAttribute(group, QStringLiteral("level_count"), int64_t(t.levels.size()));
-        h5::setAttribute(group, kChecksum, int64_t(compressedTensorChecksum(t)));
+        if (d.formatVersion >= 2)
+            h5::setAttribute(group, QStringLiteral("stream_format"), int64_t(t.streamFormat));
+        h5::setAttribute(group, kChecksum, int64_t(compressedTensorChecksum(t, d.formatVersion)));
         if (t.method == CompressionMethod::Nwc) {
             h5::writeU8(group, QStringLiteral("levels"), packLevels(t.levels));
             h5::writeU16(group, QStringLiteral("column_scales"), t.columnScales);
@@ -176,6 +206,7 @@ void NwcWriter::addTensor(const CompressedTensor &t) {
 void NwcWriter::addPassthrough(const QString &name, DType dtype, const QVector<qint64> &shape,
                                const QByteArray &bytes) {
     Impl &d = *m_impl;
+    d.started = true;
     d.claimTensorName(name);
     const QString context = d.nameContext(QStringLiteral("passthrough tensor"), name);
     const int64_t elements = elementsOf(shape, context);
@@ -190,7 +221,12 @@ void NwcWriter::addPassthrough(const QString &name, DType dtype, const QVector<q
         H5::Group passthrough = h5::ensureGroup(root, kPassthroughGroup);
         H5::Group group = passthrough.createGroup(toStd(name));
         h5::setAttribute(group, QStringLiteral("dtype"), dtypeName(dtype));
-        h5::setAttribute(group, kChecksum, int64_t(crcOf(bytes)));
+        PassthroughTensor stored;
+        stored.name = name;
+        stored.dtype = dtype;
+        stored.shape = shape;
+        stored.bytes = bytes;
+        h5::setAttribute(group, kChecksum, int64_t(passthroughChecksum(stored, d.formatVersion)));
         h5::writeI64(group, QStringLiteral("shape"),
                      std::vector<int64_t>(shape.begin(), shape.end()));
         h5::writeBytes(group, QStringLiteral("data"), bytes);
@@ -211,6 +247,14 @@ void NwcWriter::addAnalysisArray(const QString &name, const std::vector<double> 
         H5::Group root = d.root();
         H5::Group arrays = h5::ensureGroup(root, kAnalysisGroup + QStringLiteral("/arrays"));
         h5::writeDoubles(arrays, name, values, shape, true);
+        if (d.formatVersion >= 2) {
+            H5::DataSet dataset = arrays.openDataSet(toStd(name));
+            std::vector<int64_t> dimensions = shape;
+            if (dimensions.empty())
+                dimensions.push_back(int64_t(values.size()));
+            h5::setAttribute(dataset, kCrc32,
+                             int64_t(analysisArrayChecksum(name, values, dimensions)));
+        }
     } catch (const H5::Exception &error) {
         throw Error(QStringLiteral("%1: cannot write analysis array '%2': %3")
                         .arg(d.path, name, h5::errorText(error)));
@@ -259,20 +303,31 @@ void NwcWriter::commit() {
     try {
         H5::Group root = d.root();
         h5::setAttribute(root, QStringLiteral("format"), QStringLiteral("nwc"));
-        h5::setAttribute(root, QStringLiteral("format_version"), kNwcFormatVersion);
-        h5::setAttribute(root, QStringLiteral("tool_version"), QStringLiteral(NWC_VERSION));
+        NwcHeader &h = d.header;
+        h.formatVersion = d.formatVersion;
+        h.toolVersion = QStringLiteral(NWC_VERSION);
+        h.created = QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
+        h5::setAttribute(root, QStringLiteral("format_version"), d.formatVersion);
+        h5::setAttribute(root, QStringLiteral("tool_version"), h.toolVersion);
         h5::setAttribute(root, QStringLiteral("source_model"), d.header.sourceModel);
         h5::setAttribute(root, QStringLiteral("method"), d.header.method);
         h5::setAttribute(root, QStringLiteral("target_bpw"), d.header.targetBitsPerWeight);
-        const double achieved = d.header.achievedBitsPerWeight > 0 || d.compressedWeights == 0
-                                    ? d.header.achievedBitsPerWeight
-                                    : 8.0 * double(d.countedBytes) / double(d.compressedWeights);
-        h5::setAttribute(root, QStringLiteral("achieved_bpw"), achieved);
-        h5::setAttribute(root, QStringLiteral("created"),
-                         QDateTime::currentDateTimeUtc().toString(Qt::ISODate));
+        if (!(h.achievedBitsPerWeight > 0) && d.compressedWeights > 0)
+            h.achievedBitsPerWeight = 8.0 * double(d.countedBytes) / double(d.compressedWeights);
+        h5::setAttribute(root, QStringLiteral("achieved_bpw"), h.achievedBitsPerWeight);
+        h5::setAttribute(root, QStringLiteral("created"), h.created);
         h5::setAttribute(root, QStringLiteral("settings_json"), d.header.settingsJson);
         h5::setAttribute(root, QStringLiteral("tokenizer_file"), primary);
         h5::writeStrings(root, QStringLiteral("order"), d.order);
+        if (d.formatVersion >= 2)
+            h5::setAttribute(
+                root, kHeaderChecksum,
+                int64_t(headerChecksum(
+                    h, primary, d.order,
+                    containerMembers(
+                        std::vector<QString>(d.codecs.begin(), d.codecs.end()), d.tokenizerFiles,
+                        std::vector<QString>(d.analysisArrays.begin(), d.analysisArrays.end()),
+                        d.hasAnalysisJson))));
     } catch (const H5::Exception &error) {
         throw Error(
             QStringLiteral("%1: cannot write the header: %2").arg(d.path, h5::errorText(error)));

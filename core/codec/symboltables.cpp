@@ -147,4 +147,34 @@ void SymbolTables::appendSymbols(int channel, int64_t symbol, std::vector<int32_
     tables->push_back(&uniform16());
 }
 
+SymbolTables::LaneSymbol SymbolTables::laneSymbol(int channel, int64_t symbol) const {
+    const Channel &c = m_channels[size_t(channel)];
+    if (!c.table)
+        throw Error(QStringLiteral("symbol tables were built without frequencies"));
+    LaneSymbol coded;
+    const int64_t index = symbol - c.minimum;
+    if (index >= 0 && index < c.count) {
+        coded.index = int32_t(index);
+        return coded;
+    }
+    coded.index = c.count;
+    coded.escaped = true;
+    const int64_t offset = index >= c.count ? index - c.count : index; // below: < 0
+    coded.payload = uint32_t((uint64_t(offset) << 1) ^ uint64_t(offset >> 63));
+    return coded;
+}
+
+const LaneDecodeTables &SymbolTables::laneTables() const {
+    std::call_once(m_lane->once, [&] {
+        std::vector<const FrequencyTable *> tables;
+        for (const Channel &c : m_channels) {
+            if (!c.table)
+                throw Error(QStringLiteral("symbol tables were built without frequencies"));
+            tables.push_back(c.table.get());
+        }
+        m_lane->tables = std::make_unique<LaneDecodeTables>(tables);
+    });
+    return *m_lane->tables;
+}
+
 } // namespace nwc

@@ -6,9 +6,11 @@
 
 #include "codec/factorizeddensity.h"
 #include "codec/frequencytable.h"
+#include "codec/laneransstream.h"
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 namespace nwc {
@@ -54,10 +56,36 @@ public:
             return c.minimum + index;
         const uint32_t high = uint32_t(decode(uniform16()));
         const uint32_t low = uint32_t(decode(uniform16()));
-        const uint32_t zigzag = (high << 16) | low;
+        return escapedSymbol(channel, (high << 16) | low);
+    }
+
+    /// A latent symbol as a lane stream (.nwc v2) codes it: its index in the channel's table,
+    /// or the escape index with the payload stored raw beside the stream.
+    struct LaneSymbol {
+        int32_t index = 0;
+        bool escaped = false;
+        uint32_t payload = 0; ///< zig-zag offset beyond the coded range, when escaped
+    };
+    LaneSymbol laneSymbol(int channel, int64_t symbol) const;
+    /// The frequency table of `channel` (tables built with frequencies only).
+    const FrequencyTable &table(int channel) const { return *m_channels[size_t(channel)].table; }
+    /// Whether table index `index` of `channel` is its escape.
+    bool isEscape(int channel, int32_t index) const {
+        return index >= m_channels[size_t(channel)].count;
+    }
+    /// The latent symbol of table index `index` (not the escape) of `channel`.
+    int64_t indexedSymbol(int channel, int32_t index) const {
+        return m_channels[size_t(channel)].minimum + index;
+    }
+    /// The latent symbol of an escape of `channel` with payload `zigzag`.
+    int64_t escapedSymbol(int channel, uint32_t zigzag) const {
+        const Channel &c = m_channels[size_t(channel)];
         const int64_t offset = int64_t(zigzag >> 1) ^ -int64_t(zigzag & 1);
         return offset >= 0 ? c.minimum + c.count + offset : c.minimum + offset;
     }
+    /// Every channel's table laid out for lane decoding (table index = channel), built on first
+    /// use (thread-safe). Tables built with frequencies only.
+    const LaneDecodeTables &laneTables() const;
     /// Fewest bits a latent of `channel` can take in a rANS stream: the code length of its most
     /// frequent table entry (0 without frequency tables).
     double cheapestBits(int channel) const;
@@ -79,6 +107,11 @@ private:
     double m_rateWeight = 0.0;
     std::vector<Channel> m_channels;
     uint32_t m_checksum = 0;
+    struct LaneCache {
+        std::once_flag once;
+        std::unique_ptr<LaneDecodeTables> tables;
+    };
+    std::shared_ptr<LaneCache> m_lane = std::make_shared<LaneCache>();
 };
 
 } // namespace nwc

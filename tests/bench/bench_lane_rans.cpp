@@ -1,6 +1,8 @@
 // Decoding speed of the .nwc v1 rANS streams (one state per stream) against the v2 lane streams
-// (32 states; portable, AVX2 and AVX-512 loops), on one core, with this machine's single-core
-// memory read bandwidth measured in the same run for scale. Prints a Markdown table.
+// (32 states; portable, AVX2 and AVX-512 loops), on one core, and on a CUDA device when the build
+// has the CUDA kernels and a device is present (all streams in one launch, kernel time only), with
+// this machine's single-core memory read bandwidth measured in the same run for scale. Prints a
+// Markdown table.
 //
 // Data: latent symbols as the NWC coder writes them: streams of 65536 symbols, symbol n coded
 // with table n mod 16 (the 16 channels of one quality level), each table a quantized Gaussian
@@ -8,6 +10,9 @@
 // symbols, 33 MB of decoded 16-bit symbols, beyond the caches).
 #include "codec/laneransstream.h"
 #include "codec/ransstream.h"
+#ifdef NWC_HAVE_CUDA_KERNELS
+#include "cuda/cudakernels.h"
+#endif
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -168,6 +173,47 @@ int main(int argc, char **argv) {
             }
         }
     }
+#ifdef NWC_HAVE_CUDA_KERNELS
+    // The CUDA kernel: every stream in one batch, one warp per stream; kernel time of 20 launches.
+    std::string why;
+    if (cuda::deviceAvailable(&why)) {
+        std::vector<uint8_t> bytes;
+        std::vector<cuda::LaneStreamSpan> spans;
+        std::vector<uint16_t> tableOf;
+        for (size_t s = 0; s < streams; ++s) {
+            cuda::LaneStreamSpan span;
+            span.byteOffset = bytes.size();
+            span.byteCount = uint64_t(data.v2[s].size());
+            span.symbolOffset = tableOf.size();
+            span.symbolCount = kStreamSymbols;
+            bytes.insert(bytes.end(), data.v2[s].begin(), data.v2[s].end());
+            tableOf.insert(tableOf.end(), data.tableOf.begin(), data.tableOf.end());
+            spans.push_back(span);
+        }
+        std::vector<uint16_t> decoded;
+        std::vector<int32_t> status;
+        double seconds = 0.0;
+        const std::string error = cuda::decodeLaneStreamsOnDevice(
+            std::vector<uint32_t>(laneTables.entries(),
+                                  laneTables.entries() + 2 * laneTables.entryCount()),
+            uint32_t(laneTables.tableCount()), bytes, spans, tableOf, &decoded, &status, 20,
+            &seconds);
+        if (!error.empty()) {
+            std::printf("CUDA decode failed: %s\n", error.c_str());
+        } else {
+            Row gpu{QStringLiteral("v2: 32 lanes, CUDA ") +
+                    QString::fromStdString(cuda::deviceDescription(0))};
+            gpu.seconds = seconds;
+            for (size_t s = 0; s < streams; ++s)
+                gpu.exact = gpu.exact && status[s] == cuda::kLaneStreamOk &&
+                            std::equal(data.symbols[s].begin(), data.symbols[s].end(),
+                                       decoded.begin() + int64_t(s * kStreamSymbols));
+            lanes.push_back(gpu);
+        }
+    } else {
+        std::printf("CUDA kernels built, but %s: no GPU row\n", why.c_str());
+    }
+#endif
     const double bandwidth = readBandwidth();
     std::printf("%zu streams × %zu symbols (%.1f M), 16 tables, %.2f bits of entropy per symbol; "
                 "v1 %.3f, v2 %.3f bits per symbol coded\n",

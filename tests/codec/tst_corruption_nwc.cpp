@@ -3,9 +3,15 @@
 // names the file, and a file that still reads gives exactly the values that were written — the
 // payload of every tensor is covered by a CRC-32, so a flip there must be refused, and a flip in
 // HDF5 free space or unused bytes must not change anything. Both NwcReader (every compressed and
-// passthrough tensor) and Checkpoint::open + readFloat32 (every tensor) are exercised.
+// passthrough tensor) and Checkpoint::open + readFloat32 (every tensor) are exercised. The
+// fixture is written in container format version 2 (an NWC tensor in lane streams, its codec,
+// analysis arrays): there every attribute is under a checksum too, so a file that still reads
+// must give back every attribute, codec field and analysis value unchanged as well.
 #include "analysis/rtnquantizer.h"
+#include "codec/columnchunks.h"
 #include "codec/nwccontainer.h"
+#include "codec/nwctensorcoder.h"
+#include "codecfixtures.h"
 #include "corruptiontesting.h"
 #include "io/checkpoint.h"
 #include "jobs/error.h"
@@ -37,8 +43,58 @@ QByteArray bytesOf(const std::vector<float> &values) {
                       qsizetype(values.size() * sizeof(float)));
 }
 
+/// Every header field, codec, tensor attribute and analysis value, as text.
+QByteArray metadataOf(const NwcReader &reader) {
+    QByteArray text;
+    QDataStream out(&text, QIODevice::WriteOnly);
+    const NwcHeader &h = reader.header();
+    out << h.sourceModel << h.method << h.targetBitsPerWeight << h.achievedBitsPerWeight
+        << h.settingsJson << qint64(h.formatVersion) << h.toolVersion << h.created
+        << reader.primaryTokenizerFile() << reader.configJson();
+    for (const QString &file : reader.tokenizerFileNames())
+        out << file << reader.tokenizerFile(file);
+    for (const QString &id : reader.codecIds()) {
+        const CodecParameters c = reader.codec(id);
+        out << c.id << c.preset << c.chunk << c.hidden << c.blocks << c.levels << c.lambda
+            << qint64(c.steps) << c.nominalBitsPerWeight;
+        for (double w : c.rateWeights)
+            out << w;
+        for (const QString &model : c.trainedOn)
+            out << model;
+        for (const NamedArray &array : c.arrays) {
+            out << array.name << qint64(array.shape.size());
+            for (int64_t d : array.shape)
+                out << qint64(d);
+            for (float v : array.values)
+                out << v;
+        }
+    }
+    for (const QString &name : reader.tensorNames()) {
+        const CompressedTensor t = reader.tensor(name);
+        out << t.codecId << t.step << t.columnsPerStream << t.estimatedBits << t.tableChecksum
+            << t.streamFormat << t.bitstream << qint64(t.levels.size());
+        for (uint8_t level : t.levels)
+            out << level;
+        for (uint16_t scale : t.columnScales)
+            out << scale;
+        for (uint64_t offset : t.streamOffsets)
+            out << quint64(offset);
+    }
+    for (const QString &name : reader.analysisArrayNames()) {
+        std::vector<int64_t> shape;
+        out << name;
+        for (double v : reader.analysisArray(name, &shape))
+            out << v;
+        for (int64_t d : shape)
+            out << qint64(d);
+    }
+    out << reader.analysisJson();
+    return text;
+}
+
 /// Everything that determines the values of a container's tensors, as read back.
 struct Snapshot {
+    QByteArray metadata;
     std::vector<QString> order;
     std::vector<CompressedTensor> compressed;
     std::vector<PassthroughTensor> passthrough;
@@ -52,6 +108,7 @@ Snapshot readAll(const QString &path) {
     Snapshot snapshot;
     {
         const NwcReader reader(path);
+        snapshot.metadata = metadataOf(reader);
         snapshot.order = reader.order();
         for (const QString &name : reader.tensorNames())
             snapshot.compressed.push_back(reader.tensor(name));
@@ -79,6 +136,8 @@ bool sameValues(const CompressedTensor &a, const CompressedTensor &b) {
 
 /// Empty when `got` holds the same tensors and values as `expected`; else what differs.
 QString difference(const Snapshot &got, const Snapshot &expected) {
+    if (got.metadata != expected.metadata)
+        return QStringLiteral("header, codec, attribute or analysis metadata");
     if (got.order != expected.order)
         return QStringLiteral("tensor order");
     if (got.compressed.size() != expected.compressed.size())
@@ -147,6 +206,19 @@ void TestCorruptionNwc::initTestCase() {
                                      down.data(), 8, 16, 3, 8));
         writer.addPassthrough(QStringLiteral("model.norm.weight"), DType::F32, {8},
                               bytesOf(randomFloats(8, rng)));
+        // An NWC tensor in lane streams, its codec, and analysis results.
+        const CodecParameters codec = test::freshCodec(QStringLiteral("identity"));
+        NwcTensorCoder coder(codec);
+        const std::vector<float> v = randomFloats(8 * 8, rng);
+        coder.setTensor(makeColumnChunks(v.data(), 8, 8, codec.chunk), std::vector<uint8_t>(8, 1),
+                        {});
+        writer.addCodec(codec);
+        writer.addTensor(coder.encode(QStringLiteral("model.layers.0.self_attn.v_proj.weight"), 0.5,
+                                      false, DType::F32));
+        writer.addTokenizerFile(QStringLiteral("tokenizer.json"),
+                                QByteArrayLiteral("{\"model\": {\"type\": \"BPE\"}}"));
+        writer.addAnalysisArray(QStringLiteral("importance"), {0.5, 1.5, 2.5, 3.5}, {2, 2});
+        writer.setAnalysisJson(QByteArrayLiteral("{\"note\": \"fixture\"}"));
         writer.commit();
     }
     QFile file(written);
@@ -158,9 +230,9 @@ void TestCorruptionNwc::initTestCase() {
     if (!keep.isEmpty())
         QVERIFY(replaceFileBytes(keep, m_original));
     m_expected = readAll(written);
-    QCOMPARE(m_expected.compressed.size(), size_t(2));
+    QCOMPARE(m_expected.compressed.size(), size_t(3));
     QCOMPARE(m_expected.passthrough.size(), size_t(2));
-    QCOMPARE(m_expected.checkpointNames.size(), 4);
+    QCOMPARE(m_expected.checkpointNames.size(), 5);
     qInfo("fixture: %d bytes", int(m_original.size()));
 }
 

@@ -4,6 +4,8 @@
 #include "codec/laneransstream.h"
 #include "jobs/error.h"
 
+#include "peakedtables.h"
+
 #include <QtTest>
 
 #include <cmath>
@@ -13,15 +15,6 @@
 using namespace nwc;
 
 namespace {
-
-/// A table over `alphabet` symbols with a two-sided geometric shape of spread `spread` (a
-/// latent's distribution at some quantization step), every symbol present.
-FrequencyTable peakedTable(int alphabet, double spread) {
-    std::vector<uint64_t> counts(static_cast<size_t>(alphabet));
-    for (int s = 0; s < alphabet; ++s)
-        counts[size_t(s)] = 1 + uint64_t(1e9 * std::exp(-std::abs(s - alphabet / 2) / spread));
-    return FrequencyTable::fromCounts(counts, 16);
-}
 
 struct Case {
     std::vector<std::unique_ptr<FrequencyTable>> tables;
@@ -37,13 +30,9 @@ struct Case {
 Case makeCase(size_t count, int tableCount, size_t run, uint64_t seed) {
     Case c;
     std::mt19937_64 rng(seed);
-    for (int t = 0; t < tableCount; ++t) {
-        const int alphabet = t % 4 == 3 ? 1 : 3 + int(rng() % 900);
-        c.tables.push_back(std::make_unique<FrequencyTable>(
-            alphabet == 1 ? FrequencyTable::fromCounts({5}, 16)
-                          : peakedTable(alphabet, 0.3 + double(rng() % 4000) / 100.0)));
-        c.tablePointers.push_back(c.tables.back().get());
-    }
+    c.tables = testing::randomPeakedTables(tableCount, rng);
+    for (const auto &table : c.tables)
+        c.tablePointers.push_back(table.get());
     for (size_t n = 0; n < count; ++n) {
         const int t = int((n / run) % size_t(tableCount));
         const FrequencyTable &table = *c.tablePointers[size_t(t)];

@@ -100,7 +100,7 @@ int runLaunch(const QStringList &args) {
                         << port << '\n'
                         << Qt::flush;
     QEventLoop loop;
-    std::vector<Rank> processes(size_t(ranks));
+    std::vector<Rank> processes(static_cast<size_t>(ranks));
     int running = ranks;
     int failedRank = -1;
     int failure = 0;

@@ -243,6 +243,20 @@ CodecTrainingReport trainCodec(const CodecTrainingSettings &settings, ProgressSi
     std::vector<torch::Tensor> trained = densityParameters;
     trained.insert(trained.end(), networkParameters.begin(), networkParameters.end());
 
+    // Data-parallel over a process group (docs/distributed.md, Codec training): gradients are
+    // summed over the ranks every step; one rank (or none) trains exactly as before.
+    dist::ProcessGroup *processGroup = dist::world();
+    const bool parallel = processGroup && processGroup->size() > 1;
+    const bool root = dist::isRoot();
+    const dist::Share share =
+        parallel ? dist::shareOf(settings.batchChunks, processGroup->rank(), processGroup->size())
+                 : dist::Share{0, settings.batchChunks};
+    if (parallel && share.size() == 0)
+        throw Error(QStringLiteral("a batch of %1 chunks cannot be shared by %2 ranks: use a "
+                                   "larger batch or fewer ranks")
+                        .arg(settings.batchChunks)
+                        .arg(processGroup->size()));
+
     const std::vector<double> &c = architecture.rateWeights;
     const auto save = [&](int64_t steps) {
         CodecParameters parameters = codec->parameters();
@@ -257,20 +271,6 @@ CodecTrainingReport trainCodec(const CodecTrainingSettings &settings, ProgressSi
             saveCodecFile(settings.outputPath, parameters);
         return std::make_pair(parameters, mse);
     };
-
-    // Data-parallel over a process group (docs/distributed.md, Codec training): gradients are
-    // summed over the ranks every step; one rank (or none) trains exactly as before.
-    dist::ProcessGroup *processGroup = dist::world();
-    const bool parallel = processGroup && processGroup->size() > 1;
-    const bool root = dist::isRoot();
-    const dist::Share share =
-        parallel ? dist::shareOf(settings.batchChunks, processGroup->rank(), processGroup->size())
-                 : dist::Share{0, settings.batchChunks};
-    if (parallel && share.size() == 0)
-        throw Error(QStringLiteral("a batch of %1 chunks cannot be shared by %2 ranks: use a "
-                                   "larger batch or fewer ranks")
-                        .arg(settings.batchChunks)
-                        .arg(processGroup->size()));
 
     codec->train();
     double smoothedBits = 0.0;

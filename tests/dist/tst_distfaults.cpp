@@ -33,6 +33,8 @@ QStringList compressArguments(const QString &output) {
 /// Reads `process`'s stderr until `text` appears (or `timeoutMs` passes); returns all read.
 QString waitForText(QProcess &process, const QString &text, int timeoutMs) {
     QString seen;
+    if (!process.waitForStarted(10000))
+        return seen;
     QElapsedTimer timer;
     timer.start();
     while (!seen.contains(text) && timer.elapsed() < timeoutMs &&
@@ -85,6 +87,7 @@ private Q_SLOTS:
         qInfo("rank 0 stopped %.1f s after rank 1 was killed", timer.elapsed() / 1000.0);
         QVERIFY(ranks[0].exitCode() != 0);
         const QString error = QString::fromUtf8(ranks[0].readAllStandardError());
+        qInfo().noquote() << error.trimmed().section(QLatin1Char('\n'), -1);
         QVERIFY2(error.contains(QLatin1String("rank 0 of 2")), qPrintable(error));
         QVERIFY2(error.contains(QLatin1String("failed")), qPrintable(error));
         QVERIFY2(filesIn(folder).isEmpty(), qPrintable(filesIn(folder).join(QLatin1Char(' '))));

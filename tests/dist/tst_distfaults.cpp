@@ -16,6 +16,10 @@ using namespace nwc::test;
 
 namespace {
 
+/// How long the ranks work before one is killed: into calibration and measuring (the whole
+/// two-rank compression takes 10-30 s on two cores).
+constexpr int kWorkMs = 4000;
+
 /// A compression long enough (calibration, then measuring) to be killed in the middle.
 QStringList compressArguments(const QString &output) {
     return {QStringLiteral("compress"),
@@ -77,7 +81,7 @@ private Q_SLOTS:
         }
         const QString joined = waitForText(ranks[1], QStringLiteral("joined"), 60000);
         QVERIFY2(joined.contains(QLatin1String("rank 1 of 2 joined")), qPrintable(joined));
-        QTest::qWait(500);
+        QTest::qWait(kWorkMs);
         ::kill(pid_t(ranks[1].processId()), SIGKILL);
         QVERIFY(ranks[1].waitForFinished(10000));
 
@@ -115,7 +119,7 @@ private Q_SLOTS:
         const QStringList pids = QString::fromLatin1(children.readAllStandardOutput())
                                      .split(QLatin1Char('\n'), Qt::SkipEmptyParts);
         QCOMPARE(pids.size(), 2);
-        QTest::qWait(500);
+        QTest::qWait(kWorkMs);
         ::kill(pid_t(pids.last().toLongLong()), SIGKILL);
 
         QVERIFY2(launcher.waitForFinished(60000), "nwc launch did not stop");

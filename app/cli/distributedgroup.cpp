@@ -36,7 +36,6 @@ int leaveLaunchedGroup(int exitCode) {
         return exitCode;
     if (exitCode != 0) {
         // The group's teardown would wait on peers that may be gone: end here.
-        dist::removePrivateFolder();
         std::fflush(stdout);
         std::fflush(stderr);
         std::_Exit(exitCode);
@@ -45,7 +44,6 @@ int leaveLaunchedGroup(int exitCode) {
         dist::world()->barrier(QStringLiteral("the final barrier"));
     } catch (const Error &error) {
         QTextStream(stderr) << "nwc: error: " << error.message() << '\n' << Qt::flush;
-        dist::removePrivateFolder();
         std::fflush(stdout);
         std::_Exit(1);
     }

@@ -46,28 +46,13 @@ LocalOnly::~LocalOnly() {
     hiddenDepth() = m_previousDepth;
 }
 
-namespace {
-
-std::unique_ptr<QTemporaryDir> &privateDirectory() {
-    static std::unique_ptr<QTemporaryDir> directory;
-    return directory;
-}
-
-} // namespace
-
 QString privateFolder() {
-    std::unique_ptr<QTemporaryDir> &folder = privateDirectory();
-    if (!folder)
-        folder = std::make_unique<QTemporaryDir>();
-    if (!folder->isValid())
+    static QTemporaryDir folder;
+    if (!folder.isValid())
         throw Error(QStringLiteral("cannot create a temporary folder for this rank's files: %1; "
                                    "set TMPDIR to a writable folder")
-                        .arg(folder->errorString()));
-    return folder->path();
-}
-
-void removePrivateFolder() {
-    privateDirectory().reset();
+                        .arg(folder.errorString()));
+    return folder.path();
 }
 
 } // namespace nwc::dist

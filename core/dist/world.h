@@ -37,7 +37,5 @@ private:
 /// A folder private to this process for files a non-root rank needs while it runs (its copy of
 /// the calibration statistics); removed when the process ends.
 QString privateFolder();
-/// Removes the private folder now (before a process ends without running destructors).
-void removePrivateFolder();
 
 } // namespace nwc::dist

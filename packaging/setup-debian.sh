@@ -9,7 +9,7 @@ packages=(
   qt6-translations-l10n
   libqt6opengl6-dev libgl-dev
   libqcustomplot-dev libqcustomplot2.1-qt6
-  libtorch-dev libprotobuf-dev libopenblas0-pthread
+  libtorch-dev libprotobuf-dev libopenblas0-pthread libgloo-dev
   libhdf5-dev zlib1g-dev
   libsentencepiece-dev
   libbenchmark-dev

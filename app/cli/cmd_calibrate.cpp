@@ -4,6 +4,7 @@
 #include "cli/clioutput.h"
 #include "cli/commands.h"
 #include "cli/computegroup.h"
+#include "cli/distributedgroup.h"
 #include "cli/modelgroup.h"
 #include "cli/outputgroup.h"
 
@@ -104,6 +105,7 @@ int runCalibrate(const QStringList &args) {
     command.model = readModelOptions(options);
     command.compute = useComputeOptions(options);
     command.output = readOutputOptions(options, outputSpec);
+    joinLaunchedGroup(command.compute);
     CalibrationSettings settings;
     settings.samples = command.calibration.samples;
     settings.sequenceLength = command.calibration.length;
@@ -118,6 +120,8 @@ int runCalibrate(const QStringList &args) {
     const CalibrationData data =
         calibrate(*model, command.calibration.text, settings, output.output, &progress);
     const double seconds = double(timer.nsecsElapsed()) * 1e-9;
+    if (!printsResults())
+        return 0; // rank 0 writes the file and prints
 
     const QList<QStringList> groups = data.inputGroups();
     QJsonObject json;

@@ -4,6 +4,7 @@
 #include "cli/clioutput.h"
 #include "cli/commands.h"
 #include "cli/computegroup.h"
+#include "cli/distributedgroup.h"
 #include "cli/outputgroup.h"
 #include "cli/ratecontrolgroup.h"
 
@@ -133,13 +134,16 @@ int runCompress(const QStringList &args) {
     settings.compensation.fineTuneEpochs = options.intValue(QStringLiteral("finetune-epochs"));
     settings.compensation.learningRate = options.doubleValue(QStringLiteral("finetune-lr"));
     command.compute = useComputeOptions(options);
-    settings.compute = command.compute;
     command.output = readOutputOptions(options, outputSpec);
+    joinLaunchedGroup(command.compute);
+    settings.compute = command.compute;
 
     CallbackProgress progress(
         [](double fraction, const QString &message) { printProgress(fraction, message); });
     const CompressionSummary s = compressModel(options.positionalArguments().first(), settings,
                                                command.output.output, &progress);
+    if (!printsResults())
+        return 0; // rank 0 wrote the container and prints the summary
     command.output.writeJson(QJsonDocument(compressionSummaryJson(s)));
     if (command.output.jsonOnStdout())
         return 0;

@@ -4,6 +4,7 @@
 #include "cli/clioutput.h"
 #include "cli/commands.h"
 #include "cli/computegroup.h"
+#include "cli/distributedgroup.h"
 #include "cli/evaluationgroup.h"
 #include "cli/outputgroup.h"
 #include "cli/ratecontrolgroup.h"
@@ -262,8 +263,9 @@ int runSweep(const QStringList &args) {
         throw Error(QStringLiteral("--group-size must be positive"));
     settings.containerFolder = options.value(QStringLiteral("keep-containers"));
     command.compute = useComputeOptions(options);
-    settings.compute = command.compute;
     command.output = readOutputOptions(options, outputSpec);
+    joinLaunchedGroup(command.compute);
+    settings.compute = command.compute;
     const QString sessionPath = options.isSet(QStringLiteral("session"))
                                     ? options.value(QStringLiteral("session"))
                                     : defaultSessionPath(settings.model);
@@ -299,6 +301,8 @@ int runSweep(const QStringList &args) {
             known = current.points.size();
         });
     progress.finish();
+    if (!printsResults())
+        return 0; // rank 0 saved the session and prints it
 
     if (options.isSet(QStringLiteral("csv")))
         writeFileAtomically(options.value(QStringLiteral("csv")), sweepCsv(session).toUtf8());

@@ -2,6 +2,7 @@
 #include "cli/clioutput.h"
 #include "cli/commands.h"
 #include "cli/computegroup.h"
+#include "cli/distributedgroup.h"
 #include "cli/outputgroup.h"
 
 #include "codec/codectrainer.h"
@@ -114,6 +115,7 @@ int runTrainCodec(const QStringList &args) {
         throw Error(QStringLiteral("--steps, --batch and --max-chunks must be positive"));
     command.compute = useComputeOptions(options);
     command.output = readOutputOptions(options, outputSpec);
+    joinLaunchedGroup(command.compute);
     settings.outputPath = command.output.output;
 
     CallbackProgress progress([](double fraction, const QString &message) {
@@ -124,6 +126,8 @@ int runTrainCodec(const QStringList &args) {
             QTextStream(stderr) << message << '\n';
     });
     const CodecTrainingReport report = trainCodec(settings, &progress, command.compute);
+    if (!printsResults())
+        return 0; // rank 0 wrote the codec file and prints the report
     command.output.writeJson(QJsonDocument(reportJson(settings, report)));
     if (command.output.jsonOnStdout())
         return 0;

@@ -1,5 +1,6 @@
 #include "cli/clioutput.h"
 #include "cli/commands.h"
+#include "cli/distributedgroup.h"
 
 #include <QTextStream>
 
@@ -31,6 +32,7 @@ const CommandEntry kCommands[] = {
     {"sweep", "compress at several bit rates with several methods and measure each (resumable)",
      runSweep},
     {"train-codec", "train an NWC codec on the weights of one or more models", runTrainCodec},
+    {"launch", "run an nwc command as N local ranks of one distributed job", runLaunch},
     {"collab", "student alone vs. student steered by a teacher for its first N tokens", runCollab},
     {"collab-bench", "QA accuracy of collaborative decoding over alpha, N and tau (resumable)",
      runCollabBench},
@@ -62,7 +64,7 @@ int runCommandLine(const QStringList &args) {
     }
     for (const CommandEntry &command : kCommands) {
         if (args.at(1) == QLatin1String(command.name))
-            return runGuarded([&] { return command.run(args); });
+            return leaveLaunchedGroup(runGuarded([&] { return command.run(args); }));
     }
     printError(QStringLiteral("unknown command '%1' (see 'nwc --help')").arg(args.at(1)));
     return 2;

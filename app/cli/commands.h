@@ -28,6 +28,8 @@ int runSweep(const QStringList &args);
 int runCollab(const QStringList &args);
 /// QA accuracy of the collaborative rule over an alpha x N grid (resumable).
 int runCollabBench(const QStringList &args);
+/// Starts N local ranks of a distributed job (docs/distributed.md), rank-prefixed output.
+int runLaunch(const QStringList &args);
 /// The main job on the built-in demo (what `nwc-workbench --headless` runs).
 int runDemo(const QStringList &args);
 

@@ -41,8 +41,12 @@ ComputeOptions readComputeOptions(const CommandOptions &options) {
 
 ComputeOptions useComputeOptions(const CommandOptions &options) {
     const ComputeOptions compute = readComputeOptions(options);
-    applyComputeThreads(compute);
+    applyThreads(compute);
     return compute;
+}
+
+void applyThreads(const ComputeOptions &compute) {
+    applyComputeThreads(compute);
 }
 
 } // namespace nwc::cli

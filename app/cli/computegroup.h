@@ -16,5 +16,7 @@ void addComputeOptions(CommandOptions &options);
 ComputeOptions readComputeOptions(const CommandOptions &options);
 /// readComputeOptions(), then sets LibTorch's thread count from --threads.
 ComputeOptions useComputeOptions(const CommandOptions &options);
+/// Sets LibTorch's thread count from `compute` (as useComputeOptions() does).
+void applyThreads(const ComputeOptions &compute);
 
 } // namespace nwc::cli

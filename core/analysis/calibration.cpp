@@ -3,6 +3,9 @@
 
 #include "analysis/calibrationwindows.h"
 #include "compute/torchcompute.h"
+#include "dist/tensorcollectives.h"
+#include "dist/workshare.h"
+#include "dist/world.h"
 #include "io/checkpoint.h"
 #include "io/h5util.h"
 #include "jobs/error.h"
@@ -139,8 +142,16 @@ private:
     TransformerImpl &m_module;
 };
 
-/// Writes one group per input below /inputs, numbered on from *next.
+/// Writes one group per input below /inputs, numbered on from *next. With a process group the
+/// sums are first added up over the ranks (each ran its share of the windows).
 void writeSums(H5::H5File &file, std::vector<InputStatistics::Sum> sums, int block, int *next) {
+    if (dist::ProcessGroup *group = dist::world()) {
+        for (InputStatistics::Sum &sum : sums) {
+            const QString what = QStringLiteral("summing H of %1").arg(sum.weights.first());
+            dist::allReduceSum(*group, sum.hessian, what);
+            dist::allReduceSum(*group, sum.inputSum, what);
+        }
+    }
     H5::Group root = file.openGroup("/");
     H5::Group inputs = h5::ensureGroup(root, QStringLiteral("inputs"));
     for (InputStatistics::Sum &sum : sums) {
@@ -317,22 +328,44 @@ CalibrationData calibrate(const LanguageModel &model, const QString &textPath,
     ScaledProgress hashing(progress, 0.0, kHashShare);
     const QString modelDigest = modelHash(*model.checkpoint(), &hashing);
     const QString cached = cachePath(modelDigest, dataHash);
-    const QString target = outputPath.isEmpty() ? cached : outputPath;
+    // With a process group (docs/distributed.md) rank 0 writes the file; the other ranks keep
+    // their copy in a private folder. A file is reused only when every rank has one.
+    dist::ProcessGroup *group = dist::world();
+    const bool root = !group || group->isRoot();
+    const QString target =
+        !root ? QDir(dist::privateFolder()).filePath(QStringLiteral("calibration.h5"))
+        : outputPath.isEmpty() ? cached
+                               : outputPath;
 
     CalibrationData data;
-    if (loadMatching(target, modelDigest, dataHash, &data)) {
+    const bool reusable = loadMatching(target, modelDigest, dataHash, &data);
+    const bool cachedReusable =
+        !reusable && target != cached && loadMatching(cached, modelDigest, dataHash, &data);
+    const bool everyRankHasIt =
+        !group || group->allAgree(reusable || cachedReusable,
+                                  QStringLiteral("agreeing on a cached calibration file"));
+    if (reusable && everyRankHasIt) {
         data.m_fromCache = true;
         reportProgress(progress, 1.0, QStringLiteral("reused %1").arg(target));
         return data;
     }
-    if (target != cached && loadMatching(cached, modelDigest, dataHash, &data)) {
-        copyAtomically(cached, target);
-        data = CalibrationData::load(target);
+    if (cachedReusable && everyRankHasIt) {
+        if (root) {
+            copyAtomically(cached, target);
+            data = CalibrationData::load(target);
+        } // else the cached file itself serves this rank
         data.m_fromCache = true;
         reportProgress(progress, 1.0, QStringLiteral("reused %1").arg(cached));
         return data;
     }
-    if (outputPath.isEmpty() && !QDir().mkpath(QFileInfo(target).absolutePath()))
+    data = CalibrationData();
+    if (group && windows.count < group->size())
+        throw Error(QStringLiteral("calibration has %1 windows, fewer than the %2 ranks that share "
+                                   "them: ask for more windows (--calib-samples) or run fewer "
+                                   "ranks")
+                        .arg(windows.count)
+                        .arg(group->size()));
+    if (root && outputPath.isEmpty() && !QDir().mkpath(QFileInfo(target).absolutePath()))
         throw Error(QStringLiteral("cannot create the cache folder %1; pass an output file")
                         .arg(QFileInfo(target).absolutePath()));
 
@@ -362,14 +395,18 @@ CalibrationData calibrate(const LanguageModel &model, const QString &textPath,
     ObserverScope observing(module, statistics);
 
     const int blocks = module.blockCount();
-    const int64_t count = windows.count;
+    // This rank's windows (all of them in one process); H is summed over the ranks per block.
+    const dist::Share share = group ? dist::shareOf(windows.count, group->rank(), group->size())
+                                    : dist::Share{0, windows.count};
+    const int64_t count = share.size();
     const int64_t batch = std::max<int64_t>(1, kBatchTokens / windows.length);
     // Progress after hashing: blocks + the final norm, in equal steps.
     const auto fraction = [&](int step, int64_t start) {
         const double position = double(step) + double(start) / double(count);
         return kHashShare + (1.0 - kHashShare) * position / double(blocks + 1);
     };
-    std::vector<int64_t> ids(windows.ids.begin(), windows.ids.end());
+    std::vector<int64_t> ids(windows.ids.begin() + share.begin * windows.length,
+                             windows.ids.begin() + share.end * windows.length);
     torch::Tensor hidden =
         module.embed(hostView(ids.data(), {count, int64_t(windows.length)}));
     int nextInput = 0;

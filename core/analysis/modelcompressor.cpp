@@ -4,10 +4,12 @@
 #include "analysis/compressioncalibration.h"
 #include "analysis/compressionmemory.h"
 #include "analysis/compressionplan.h"
+#include "analysis/compressionsharing.h"
 #include "analysis/containerassembly.h"
 #include "analysis/finetuningstage.h"
 #include "analysis/tensorcoding.h"
 #include "analysis/tensormeasurement.h"
+#include "dist/world.h"
 #include "jobs/error.h"
 #include "jobs/progresssink.h"
 
@@ -54,6 +56,11 @@ CompressionSummary compressModel(const QString &modelSpec, const CompressionSett
     const CompensationSettings &compensation = settings.compensation;
     const bool nwc = settings.method == CompressionMethod::Nwc;
     const std::vector<size_t> all = plan.allTensors();
+    // With a process group (docs/distributed.md) each rank measures and codes its share of the
+    // tensors; every rank runs the same allocation on the shared measurements; rank 0 writes.
+    dist::ProcessGroup *group = dist::world();
+    const bool root = dist::isRoot();
+    const std::vector<size_t> mine = tensorsOfRank(plan, group);
 
     CalibrationData calibration;
     {
@@ -68,22 +75,38 @@ CompressionSummary compressModel(const QString &modelSpec, const CompressionSett
     if (nwc) {
         codecs = std::make_unique<CodecBank>(plan.codecs, settings.compute, settings.rateWeight);
         PhaseProgress phase(progress, 0.25, compensation.ldlq ? 0.45 : 0.65);
-        measurements = measureTensors(plan, *codecs, calibration, all, &phase);
+        if (group) {
+            measurements.resize(plan.jobs.size());
+            std::vector<TensorMeasurement> measured =
+                measureTensors(plan, *codecs, calibration, mine, &phase);
+            for (size_t i = 0; i < mine.size(); ++i)
+                measurements[mine[i]] = std::move(measured[i]);
+            shareMeasurements(*group, mine, measurements);
+        } else {
+            measurements = measureTensors(plan, *codecs, calibration, all, &phase);
+        }
         if (compensation.ldlq) {
             const BitAllocation plain = allocateBits(rateOptions(measurements), plan.targetBits);
             PhaseProgress ldlqPhase(progress, 0.45, 0.65);
-            remeasureWithLdlq(plan, *codecs, calibration, plain, all, measurements, &ldlqPhase);
+            remeasureWithLdlq(plan, *codecs, calibration, plain, mine, measurements, &ldlqPhase);
+            if (group)
+                shareMeasurements(*group, mine, measurements);
         }
     }
 
     const double codingBegin = compensation.fineTune ? 0.9 : 0.65;
     if (!nwc) {
         PhaseProgress phase(progress, codingBegin, 0.96);
-        const std::vector<TensorCodingResult> coded =
-            codeTensors(plan, nullptr, calibration, measurements, nullptr, {}, all, &phase);
-        summarizeCoding(plan, coded, summary);
-        PhaseProgress writing(progress, 0.96, 0.98);
-        writeContainer(plan, calibration, coded, ContainerExtras(), outputPath, summary, &writing);
+        std::vector<TensorCodingResult> coded =
+            codeTensors(plan, nullptr, calibration, measurements, nullptr, {}, mine, &phase);
+        if (group)
+            coded = gatherCodedTensors(*group, plan.jobs.size(), mine, coded);
+        if (root) {
+            summarizeCoding(plan, coded, summary);
+            PhaseProgress writing(progress, 0.96, 0.98);
+            writeContainer(plan, calibration, coded, ContainerExtras(), outputPath, summary,
+                           &writing);
+        }
     } else {
         double allocationTarget = plan.targetBits;
         bool written = false;
@@ -93,7 +116,12 @@ CompressionSummary compressModel(const QString &modelSpec, const CompressionSett
             ContainerExtras extras;
             extras.allocationTargetBits = allocationTarget;
             PrecodedTensors precoded;
-            if (compensation.fineTune) {
+            // Fine-tuning chains the blocks: rank 0 tunes and codes every tensor alone.
+            const std::vector<size_t> coding = !group || !compensation.fineTune ? mine
+                                               : root                           ? all
+                                                      : std::vector<size_t>();
+            if (compensation.fineTune && root) {
+                const dist::LocalOnly alone;
                 PhaseProgress phase(progress, 0.65, 0.9);
                 FineTuneOutcome outcome =
                     fineTuneBlocks(plan, *codecs, calibration, measurements, allocation, &phase);
@@ -102,10 +130,16 @@ CompressionSummary compressModel(const QString &modelSpec, const CompressionSett
                 extras.compensation = std::move(outcome.report);
             }
             PhaseProgress phase(progress, codingBegin, 0.96);
-            const std::vector<TensorCodingResult> coded = codeTensors(
-                plan, codecs.get(), calibration, measurements, &allocation, precoded, all, &phase);
+            std::vector<TensorCodingResult> coded =
+                codeTensors(plan, codecs.get(), calibration, measurements, &allocation, precoded,
+                            coding, &phase);
             precoded.clear();
-            summarizeCoding(plan, coded, summary);
+            if (group)
+                coded = gatherCodedTensors(*group, plan.jobs.size(), coding, coded);
+            if (root)
+                summarizeCoding(plan, coded, summary);
+            if (group)
+                summary.achievedBitsPerWeight = shareAchievedRate(*group, summary);
             // Commit only when the rate is on target; otherwise correct by the measured gap.
             if (std::abs(summary.achievedBitsPerWeight - settings.targetBitsPerWeight) >
                 kTolerance * 0.8) {
@@ -113,8 +147,10 @@ CompressionSummary compressModel(const QString &modelSpec, const CompressionSett
                 allocationTarget += plan.targetBits - achieved;
                 continue;
             }
-            PhaseProgress writing(progress, 0.96, 0.98);
-            writeContainer(plan, calibration, coded, extras, outputPath, summary, &writing);
+            if (root) {
+                PhaseProgress writing(progress, 0.96, 0.98);
+                writeContainer(plan, calibration, coded, extras, outputPath, summary, &writing);
+            }
             written = true;
         }
         if (!written)
@@ -126,7 +162,8 @@ CompressionSummary compressModel(const QString &modelSpec, const CompressionSett
                     .arg(kTolerance)
                     .arg(summary.achievedBitsPerWeight, 0, 'f', 3));
     }
-    summary.fileBytes = QFileInfo(outputPath).size();
+    if (root)
+        summary.fileBytes = QFileInfo(outputPath).size();
     summary.seconds = timer.elapsed() / 1000.0;
     summary.peakResidentBytes = peakResidentBytes();
     reportProgress(progress, 1.0, QStringLiteral("done"));

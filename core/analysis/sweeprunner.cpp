@@ -9,8 +9,10 @@
 #include "analysis/compressionmemory.h"
 #include "analysis/compressionplan.h"
 #include "analysis/modelcompressor.h"
+#include "analysis/sweepsharing.h"
 #include "codec/compressedcheckpoint.h"
 #include "codec/compressibletensor.h"
+#include "dist/world.h"
 #include "io/checkpoint.h"
 #include "jobs/error.h"
 #include "jobs/progresssink.h"
@@ -31,11 +33,6 @@
 
 namespace nwc {
 namespace {
-
-struct PlannedPoint {
-    QString method;
-    double bits = 0.0;
-};
 
 /// Whether two model or file specs name the same thing (demo specs and resource paths by
 /// their text, files by their absolute path).
@@ -323,9 +320,13 @@ SweepSession runSweep(const SweepSettings &settings, const QString &sessionPath,
     if (!QFileInfo(sessionPath).absoluteDir().exists())
         throw Error(QStringLiteral("%1: the folder does not exist").arg(sessionPath));
 
+    // With a process group (docs/distributed.md) rank 0 owns the session file: it reads it and
+    // says which points remain; the points are dealt to the ranks in rounds.
+    dist::ProcessGroup *group = dist::world();
+    const bool root = dist::isRoot();
     SweepSession session;
     bool resumed = false;
-    if (QFileInfo::exists(sessionPath)) {
+    if (root && QFileInfo::exists(sessionPath)) {
         session = loadSweepSession(sessionPath);
         checkResumable(session.settings, settings, sessionPath);
         resumed = true;
@@ -355,6 +356,8 @@ SweepSession runSweep(const SweepSettings &settings, const QString &sessionPath,
             planned.push_back({method, bits});
         }
     }
+    if (group)
+        sharePlan(*group, planned, session.hasReference);
     if (planned.empty() && session.hasReference) {
         if (observer)
             observer(session);
@@ -403,7 +406,9 @@ SweepSession runSweep(const SweepSettings &settings, const QString &sessionPath,
                            QStringLiteral("no calibration text: the weighted MSE weighs every "
                                           "input column equally"));
         }
-        if (!session.hasReference) {
+        if (!session.hasReference && !root) {
+            session.hasReference = true; // rank 0 measures it
+        } else if (!session.hasReference) {
             int64_t compressedWeights = 0;
             for (const TensorInfo &info : original->checkpoint()->tensors()) {
                 if (isCompressibleTensor(info))
@@ -442,9 +447,8 @@ SweepSession runSweep(const SweepSettings &settings, const QString &sessionPath,
 
     double measuredSeconds = 0.0;
     int measured = 0;
-    for (size_t i = 0; i < planned.size(); ++i) {
-        throwIfCancelled(progress);
-        const PlannedPoint &planPoint = planned[i];
+    // Measures planned point `i` in this process: its outcome (a point, or why it was skipped).
+    const auto measurePoint = [&](const PlannedPoint &planPoint, size_t i) -> PointOutcome {
         const QString name = sweepPointName(planPoint.method, planPoint.bits);
         QString label = QStringLiteral("%1 (%2/%3").arg(name).arg(i + 1).arg(planned.size());
         if (measured > 0)
@@ -454,9 +458,11 @@ SweepSession runSweep(const SweepSettings &settings, const QString &sessionPath,
         label += QLatin1Char(')');
         PhaseProgress pointProgress(progress, double(i + 1) / units, double(i + 2) / units, label);
         const auto skip = [&](const QString &reason) {
-            session.skipped.append(name + QStringLiteral(": ") + reason);
-            saveSweepSession(session, sessionPath);
             reportProgress(&pointProgress, 1.0, QStringLiteral("skipped: ") + reason);
+            PointOutcome skipped;
+            skipped.skipped = true;
+            skipped.skipLine = name + QStringLiteral(": ") + reason;
+            return skipped;
         };
 
         CompressionSettings compression =
@@ -464,9 +470,8 @@ SweepSession runSweep(const SweepSettings &settings, const QString &sessionPath,
         if (compression.method != CompressionMethod::Nwc) {
             const long width = std::lround(planPoint.bits);
             if (std::abs(planPoint.bits - double(width)) > 1e-9 || width < 2 || width > 8) {
-                skip(QStringLiteral("%1 takes whole code widths from 2 to 8 bits")
-                         .arg(planPoint.method.toUpper()));
-                continue;
+                return skip(QStringLiteral("%1 takes whole code widths from 2 to 8 bits")
+                                .arg(planPoint.method.toUpper()));
             }
         }
 
@@ -484,8 +489,7 @@ SweepSession runSweep(const SweepSettings &settings, const QString &sessionPath,
         } catch (const Error &error) {
             if (!isUnreachable(error))
                 throw;
-            skip(error.message());
-            continue;
+            return skip(error.message());
         }
 
         SweepPoint point;
@@ -513,15 +517,44 @@ SweepSession runSweep(const SweepSettings &settings, const QString &sessionPath,
             point.containerPath = QFileInfo(containerPath).absoluteFilePath();
         else
             QFile::remove(containerPath);
-        session.points.push_back(point);
-        saveSweepSession(session, sessionPath);
-        measuredSeconds += point.seconds;
-        ++measured;
         reportProgress(&pointProgress, 1.0,
                        QStringLiteral("%1 bits per weight, perplexity %2")
                            .arg(point.bitsPerWeight, 0, 'f', 3)
                            .arg(point.perplexity, 0, 'f', 3));
-        if (observer)
+        PointOutcome measuredPoint;
+        measuredPoint.point = point;
+        return measuredPoint;
+    };
+    const size_t ranks = group ? size_t(group->size()) : 1;
+    const size_t rank = group ? size_t(group->rank()) : 0;
+    for (size_t roundStart = 0; roundStart < planned.size(); roundStart += ranks) {
+        throwIfCancelled(progress);
+        // This round: point roundStart + r goes to rank r (one point per round in one process).
+        const size_t i = roundStart + rank;
+        std::optional<PointOutcome> outcome;
+        if (i < planned.size()) {
+            const dist::LocalOnly alone; // each rank measures its point on its own
+            outcome = measurePoint(planned[i], i);
+        }
+        std::vector<PointOutcome> outcomes;
+        if (group)
+            outcomes = shareRound(*group, outcome, int(roundStart / ranks));
+        else if (outcome)
+            outcomes.push_back(*outcome);
+        bool newPoints = false;
+        for (const PointOutcome &done : outcomes) {
+            if (done.skipped) {
+                session.skipped.append(done.skipLine);
+                continue;
+            }
+            session.points.push_back(done.point);
+            measuredSeconds += done.point.seconds;
+            ++measured;
+            newPoints = true;
+        }
+        if (root)
+            saveSweepSession(session, sessionPath);
+        if (observer && root && newPoints)
             observer(session);
     }
     reportProgress(progress, 1.0, QStringLiteral("done"));

@@ -7,6 +7,9 @@
 #include "codec/neuralcodec.h"
 #include "codec/symboltables.h"
 #include "compute/torchcompute.h"
+#include "dist/tensorcollectives.h"
+#include "dist/workshare.h"
+#include "dist/world.h"
 #include "io/checkpoint.h"
 #include "jobs/error.h"
 #include "jobs/progresssink.h"
@@ -137,6 +140,26 @@ double measuredBitsPerWeight(const CodecParameters &codec, NeuralCodec &network,
     return bits / double(n * d);
 }
 
+/// Sums the gradients of `parameters` over the ranks, in one flat buffer.
+void sumGradients(dist::ProcessGroup &group, const std::vector<torch::Tensor> &parameters,
+                  int64_t step) {
+    std::vector<torch::Tensor> gradients;
+    for (const torch::Tensor &parameter : parameters)
+        if (parameter.grad().defined())
+            gradients.push_back(parameter.grad().flatten());
+    torch::Tensor flat = torch::cat(gradients);
+    dist::allReduceSum(group, flat,
+                       QStringLiteral("summing the gradients of step %1").arg(step + 1));
+    int64_t offset = 0;
+    for (const torch::Tensor &parameter : parameters) {
+        torch::Tensor gradient = parameter.grad();
+        if (!gradient.defined())
+            continue;
+        gradient.copy_(flat.narrow(0, offset, gradient.numel()).view_as(gradient));
+        offset += gradient.numel();
+    }
+}
+
 } // namespace
 
 CodecTrainingReport trainCodec(const CodecTrainingSettings &settings, ProgressSink *progress,
@@ -217,6 +240,22 @@ CodecTrainingReport trainCodec(const CodecTrainingSettings &settings, ProgressSi
         groups.emplace_back(networkParameters,
                             std::make_unique<torch::optim::AdamOptions>(settings.learningRate));
     torch::optim::Adam optimizer(groups, torch::optim::AdamOptions(settings.learningRate));
+    std::vector<torch::Tensor> trained = densityParameters;
+    trained.insert(trained.end(), networkParameters.begin(), networkParameters.end());
+
+    // Data-parallel over a process group (docs/distributed.md, Codec training): gradients are
+    // summed over the ranks every step; one rank (or none) trains exactly as before.
+    dist::ProcessGroup *processGroup = dist::world();
+    const bool parallel = processGroup && processGroup->size() > 1;
+    const bool root = dist::isRoot();
+    const dist::Share share =
+        parallel ? dist::shareOf(settings.batchChunks, processGroup->rank(), processGroup->size())
+                 : dist::Share{0, settings.batchChunks};
+    if (parallel && share.size() == 0)
+        throw Error(QStringLiteral("a batch of %1 chunks cannot be shared by %2 ranks: use a "
+                                   "larger batch or fewer ranks")
+                        .arg(settings.batchChunks)
+                        .arg(processGroup->size()));
 
     const std::vector<double> &c = architecture.rateWeights;
     const auto save = [&](int64_t steps) {
@@ -228,7 +267,8 @@ CodecTrainingReport trainCodec(const CodecTrainingSettings &settings, ProgressSi
         double mse = 0.0;
         parameters.nominalBitsPerWeight =
             measuredBitsPerWeight(parameters, codec, heldOutOnDevice, heldOutLevels, &mse);
-        saveCodecFile(settings.outputPath, parameters);
+        if (root) // rank 0 writes the file
+            saveCodecFile(settings.outputPath, parameters);
         return std::make_pair(parameters, mse);
     };
 
@@ -245,24 +285,40 @@ CodecTrainingReport trainCodec(const CodecTrainingSettings &settings, ProgressSi
                 static_cast<torch::optim::AdamOptions &>(group.options())
                     .lr(static_cast<torch::optim::AdamOptions &>(group.options()).lr() * 0.1);
         }
-        const torch::Tensor index = torch::randint(chunks, {settings.batchChunks}, torch::kInt64);
+        // Every rank draws the whole batch (same seed, same draws) and trains on its share.
+        torch::Tensor index = torch::randint(chunks, {settings.batchChunks}, torch::kInt64);
+        torch::Tensor levelDraw =
+            torch::randint(architecture.levels, {settings.batchChunks}, torch::kInt64);
+        if (parallel)
+            index = index.narrow(0, share.begin, share.size());
+        if (parallel)
+            levelDraw = levelDraw.narrow(0, share.begin, share.size());
         const torch::Tensor x = data.index_select(0, index).to(device);
-        const torch::Tensor levels =
-            torch::randint(architecture.levels, {settings.batchChunks}, torch::kInt64).to(device);
+        const torch::Tensor levels = levelDraw.to(device);
         const torch::Tensor y = codec->encode(x, levels);
         // The noise is drawn in host memory too (same draws on every device).
-        const torch::Tensor noise = torch::rand(y.sizes(), torch::kFloat32).to(device);
+        std::vector<int64_t> noiseShape = y.sizes().vec();
+        noiseShape.front() = settings.batchChunks;
+        torch::Tensor noiseDraw = torch::rand(noiseShape, torch::kFloat32);
+        if (parallel)
+            noiseDraw = noiseDraw.narrow(0, share.begin, share.size());
+        const torch::Tensor noise = noiseDraw.to(device);
         const torch::Tensor noisy = y + noise - 0.5;
         const torch::Tensor reconstructed = codec->decode(noisy, levels);
         const torch::Tensor bits = -torch::log2(codec->likelihood(noisy, levels));
-        const torch::Tensor mse = (reconstructed - x).pow(2).mean();
         const double elements = double(settings.batchChunks * d);
+        // With several ranks each sums its share over the whole batch's element count, so the
+        // ranks' losses (and gradients) add up to the one-process ones.
+        const torch::Tensor mse = parallel ? (reconstructed - x).pow(2).sum() / elements
+                                           : (reconstructed - x).pow(2).mean();
         torch::Tensor rate = torch::zeros({}, bits.options());
         for (int q = 0; q < architecture.levels; ++q)
             rate = rate + c[size_t(q)] * (bits * (levels == q).unsqueeze(1)).sum() / elements;
         const torch::Tensor loss = settings.lambda * mse + rate;
         optimizer.zero_grad();
         loss.backward();
+        if (parallel)
+            sumGradients(*processGroup, trained, step);
         optimizer.step();
         const double meanBits = bits.mean().item<double>();
         smoothedBits = step == 0 ? meanBits : 0.98 * smoothedBits + 0.02 * meanBits;
@@ -275,7 +331,7 @@ CodecTrainingReport trainCodec(const CodecTrainingSettings &settings, ProgressSi
                                .arg(settings.steps)
                                .arg(smoothedBits, 0, 'f', 3)
                                .arg(smoothedMse, 0, 'g', 4));
-        if (settings.checkpointEvery > 0 && (step + 1) % settings.checkpointEvery == 0 &&
+        if (root && settings.checkpointEvery > 0 && (step + 1) % settings.checkpointEvery == 0 &&
             step + 1 < settings.steps)
             save(step + 1);
     }

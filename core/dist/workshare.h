@@ -3,6 +3,7 @@
 // (calibration windows) and items assigned by cost (tensors, sweep points). Pure, torch-free;
 // every rank computes the same split.
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 

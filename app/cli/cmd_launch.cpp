@@ -3,12 +3,17 @@
 #include "cli/clioutput.h"
 #include "cli/commandoptions.h"
 #include "cli/commands.h"
+#include "cli/outputgroup.h"
 
 #include "dist/loopbackport.h"
 #include "jobs/error.h"
 
 #include <QCoreApplication>
+#include <QElapsedTimer>
 #include <QEventLoop>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QTextStream>
 #include <QTimer>
@@ -77,9 +82,12 @@ int runLaunch(const QStringList &args) {
         QCommandLineOption(QStringLiteral("port"),
                            QStringLiteral("Rendezvous port on 127.0.0.1 (default: a free one)."),
                            QStringLiteral("P"), QStringLiteral("0")));
+    const OutputSpec outputSpec{QString(), QString(), QString(), false};
+    addOutputOptions(options, outputSpec);
     int exitCode = 0;
     if (!options.parse(args, &exitCode))
         return exitCode;
+    const OutputOptions output = readOutputOptions(options, outputSpec);
     const QStringList command = options.positionalArguments();
     if (command.isEmpty()) {
         printError(QStringLiteral("launch expects -- COMMAND [ARGS...] (see 'nwc launch --help')"));
@@ -99,6 +107,8 @@ int runLaunch(const QStringList &args) {
     QTextStream(stderr) << "nwc launch: " << ranks << " ranks, rendezvous at " << kLoopback << ':'
                         << port << '\n'
                         << Qt::flush;
+    QElapsedTimer timer;
+    timer.start();
     QEventLoop loop;
     std::vector<Rank> processes(static_cast<size_t>(ranks));
     int running = ranks;
@@ -177,6 +187,19 @@ int runLaunch(const QStringList &args) {
     }
     if (running > 0)
         loop.exec();
+    // The launch itself as JSON (after the ranks' output): ranks, port, each rank's status.
+    QJsonObject json;
+    json[QStringLiteral("ranks")] = ranks;
+    json[QStringLiteral("port")] = port;
+    json[QStringLiteral("command")] = QJsonArray::fromStringList(command);
+    QJsonArray statuses;
+    for (const Rank &rank : processes)
+        statuses.append(
+            rank.process->exitStatus() == QProcess::NormalExit ? rank.process->exitCode() : -1);
+    json[QStringLiteral("exit_codes")] = statuses;
+    json[QStringLiteral("failed_rank")] = failedRank;
+    json[QStringLiteral("seconds")] = double(timer.nsecsElapsed()) * 1e-9;
+    output.writeJson(QJsonDocument(json));
     if (failedRank >= 0) {
         printError(QStringLiteral("rank %1 of %2 failed (its output above, prefixed [rank %1]); "
                                   "the job was stopped")

@@ -67,4 +67,16 @@ template <typename T> bool assignIfChanged(T &target, const T &value) {
     return true;
 }
 
+/// A view's setter for a state shown by a check box: shows `value` in `box` quietly and
+/// stores it in `target`; returns whether the state changed.
+inline bool syncChecked(QCheckBox *box, bool &target, bool value) {
+    setCheckedQuietly(box, value);
+    return assignIfChanged(target, value);
+}
+/// The same for a state shown by a combo box: `value` is an index (or an enum of indices).
+template <typename T> bool syncCurrentIndex(QComboBox *combo, T &target, T value) {
+    setCurrentIndexQuietly(combo, int(value));
+    return assignIfChanged(target, value);
+}
+
 } // namespace nwc

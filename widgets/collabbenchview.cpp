@@ -33,6 +33,22 @@ QCPBars *makeBars(QCustomPlot *plot, const QString &name, const QColor &color) {
     return bars;
 }
 
+// A new tab of `tabs` named `tabText` with a plot named `objectName` (created as a child of the
+// tabs' parent): a title (set later), axis labels, a legend and, unless `xGrid` is false,
+// vertical grid lines.
+QCustomPlot *addPlotTab(QTabWidget *tabs, const QString &objectName, const QString &tabText,
+                        const QString &xLabel, const QString &yLabel, bool xGrid) {
+    QCustomPlot *plot = createPlot(tabs->parentWidget(), objectName);
+    addPlotTitle(plot);
+    plot->xAxis->setLabel(xLabel);
+    plot->yAxis->setLabel(yLabel);
+    if (!xGrid)
+        plot->xAxis->grid()->setVisible(false);
+    plot->legend->setVisible(true);
+    tabs->addTab(plot, tabText);
+    return plot;
+}
+
 } // namespace
 
 CollabBenchView::CollabBenchView(QWidget *parent)
@@ -43,28 +59,15 @@ CollabBenchView::CollabBenchView(QWidget *parent)
     addControls(layout, controls, tr("Save the shown plot as PNG or PDF, or its data as CSV"));
     m_tabs = createTabs();
 
-    m_accuracyPlot = createPlot(this, QStringLiteral("accuracyPlot"));
-    addPlotTitle(m_accuracyPlot);
-    m_accuracyPlot->xAxis->setLabel(tr("α (0 = student, 1 = teacher's token)"));
-    m_accuracyPlot->yAxis->setLabel(tr("accuracy (%)"));
-    m_accuracyPlot->legend->setVisible(true);
-    m_tabs->addTab(m_accuracyPlot, tr("Accuracy"));
-
-    m_bestAlphaPlot = createPlot(this, QStringLiteral("bestAlphaPlot"));
-    addPlotTitle(m_bestAlphaPlot);
-    m_bestAlphaPlot->xAxis->setLabel(tr("per-example best α (smallest |α| that answers it)"));
-    m_bestAlphaPlot->yAxis->setLabel(tr("questions"));
-    m_bestAlphaPlot->xAxis->grid()->setVisible(false);
-    m_bestAlphaPlot->legend->setVisible(true);
-    m_tabs->addTab(m_bestAlphaPlot, tr("Best α"));
-
-    m_entropyPlot = createPlot(this, QStringLiteral("entropyPlot"));
-    addPlotTitle(m_entropyPlot);
-    m_entropyPlot->xAxis->setLabel(tr("student's first-token entropy H(p_s), nats"));
-    m_entropyPlot->yAxis->setLabel(tr("gain over the student (percentage points)"));
-    m_entropyPlot->xAxis->grid()->setVisible(false);
-    m_entropyPlot->legend->setVisible(true);
-    m_tabs->addTab(m_entropyPlot, tr("Entropy"));
+    m_accuracyPlot =
+        addPlotTab(m_tabs, QStringLiteral("accuracyPlot"), tr("Accuracy"),
+                   tr("α (0 = student, 1 = teacher's token)"), tr("accuracy (%)"), true);
+    m_bestAlphaPlot =
+        addPlotTab(m_tabs, QStringLiteral("bestAlphaPlot"), tr("Best α"),
+                   tr("per-example best α (smallest |α| that answers it)"), tr("questions"), false);
+    m_entropyPlot = addPlotTab(m_tabs, QStringLiteral("entropyPlot"), tr("Entropy"),
+                               tr("student's first-token entropy H(p_s), nats"),
+                               tr("gain over the student (percentage points)"), false);
 
     layout->addWidget(m_tabs, 1);
     rebuild();

@@ -43,16 +43,10 @@ CompensationAblationTab::CompensationAblationTab(const SweepSession &session, QW
     m_perplexityBars->setWidth(kBarWidth);
     m_klBars->setWidth(kBarWidth);
     enablePanAndZoom(m_plot, [this] { resetView(); });
-    new PlotPointer(
-        m_plot,
-        [this](const QPointF &pixel) {
-            const int bar = keyAt(m_plot, pixel, int(m_points.size()));
-            return bar < 0 ? QString() : describe(bar);
-        },
-        [this](const QPointF &pixel) {
-            const int bar = keyAt(m_plot, pixel, int(m_points.size()));
-            if (bar < 0)
-                return;
+    PlotPointer::forItems(
+        m_plot, [this](const QPointF &pixel) { return keyAt(m_plot, pixel, int(m_points.size())); },
+        [this](int bar) { return describe(bar); },
+        [this](int bar) {
             Q_EMIT readout(describe(bar));
             Q_EMIT ablationPointActivated(m_points[size_t(bar)]);
         });

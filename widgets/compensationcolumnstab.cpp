@@ -28,16 +28,10 @@ CompensationColumnsTab::CompensationColumnsTab(const CompensationReport &report,
     m_onGraph->setPen(QPen(kOnColor, 1.2));
     m_onGraph->setSelectable(QCP::stNone);
     enablePanAndZoom(m_plot, [this] { resetView(); });
-    new PlotPointer(
-        m_plot,
-        [this](const QPointF &pixel) {
-            const int column = columnAt(pixel);
-            return column < 0 ? QString() : describeColumn(column);
-        },
-        [this](const QPointF &pixel) {
-            const int column = columnAt(pixel);
-            if (column < 0)
-                return;
+    PlotPointer::forItems(
+        m_plot, [this](const QPointF &pixel) { return columnAt(pixel); },
+        [this](int column) { return describeColumn(column); },
+        [this](int column) {
             Q_EMIT readout(describeColumn(column));
             Q_EMIT columnActivated(m_layer, column);
         });

@@ -27,18 +27,10 @@ CompensationLayersTab::CompensationLayersTab(const CompensationReport &report, Q
     m_offBars->setBarsGroup(group);
     m_onBars->setBarsGroup(group);
     enablePanAndZoom(m_plot, [this] { resetView(); });
-    new PlotPointer(
-        m_plot,
-        [this](const QPointF &pixel) {
-            const int bar = barAt(pixel);
-            if (bar < 0)
-                return QString();
-            return m_showBlocks ? describeBlock(bar) : describeLayer(bar);
-        },
-        [this](const QPointF &pixel) {
-            const int bar = barAt(pixel);
-            if (bar < 0)
-                return;
+    PlotPointer::forItems(
+        m_plot, [this](const QPointF &pixel) { return barAt(pixel); },
+        [this](int bar) { return m_showBlocks ? describeBlock(bar) : describeLayer(bar); },
+        [this](int bar) {
             if (m_showBlocks) {
                 Q_EMIT readout(describeBlock(bar));
                 Q_EMIT blockActivated(m_report.blocks[size_t(bar)].block);

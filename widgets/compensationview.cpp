@@ -165,8 +165,7 @@ void CompensationView::setShowBlocks(bool blocks) {
 }
 
 void CompensationView::setLogarithmic(bool logarithmic) {
-    setCheckedQuietly(m_logCheck, logarithmic);
-    if (!assignIfChanged(m_logarithmic, logarithmic))
+    if (!syncChecked(m_logCheck, m_logarithmic, logarithmic))
         return;
     m_layers->setLogarithmic(logarithmic);
     m_columns->setLogarithmic(logarithmic);

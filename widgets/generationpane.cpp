@@ -28,6 +28,7 @@
 #include <QVBoxLayout>
 #include <cmath>
 #include <limits>
+#include <utility>
 
 namespace nwc {
 namespace {
@@ -36,16 +37,35 @@ constexpr double kAlphaStep = 0.05;
 const QString kChooseFile = QStringLiteral("::file");
 const QString kChooseFolder = QStringLiteral("::folder");
 
-QWidget *labelled(const QString &label, QWidget *field, QWidget *parent) {
+// A child of `parent` holding `widgets` side by side, without margins, 4 px apart.
+QWidget *compactRow(std::initializer_list<QWidget *> widgets, QWidget *parent) {
     auto *box = new QWidget(parent);
     auto *layout = new QHBoxLayout(box);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(4);
-    auto *text = new QLabel(label, box);
-    text->setBuddy(field);
-    layout->addWidget(text);
-    layout->addWidget(field);
+    for (QWidget *widget : widgets)
+        layout->addWidget(widget);
     return box;
+}
+
+// `field` after its label `label` (the label's buddy).
+QWidget *labelled(const QString &label, QWidget *field, QWidget *parent) {
+    auto *text = new QLabel(label, parent);
+    text->setBuddy(field);
+    return compactRow({text, field}, parent);
+}
+
+// A row of controls 12 px apart: the labelled `fields`, a stretch, then `buttons`.
+QHBoxLayout *controlRow(std::initializer_list<std::pair<QString, QWidget *>> fields,
+                        std::initializer_list<QWidget *> buttons, QWidget *parent) {
+    auto *row = new QHBoxLayout;
+    row->setSpacing(12);
+    for (const auto &[label, field] : fields)
+        row->addWidget(labelled(label, field, parent));
+    row->addStretch(1);
+    for (QWidget *button : buttons)
+        row->addWidget(button);
+    return row;
 }
 
 GenerationResult toGenerationResult(const CollaborativeResult &result, double prefillSeconds,
@@ -188,33 +208,18 @@ GenerationPane::GenerationPane(JobRunner *runner, QWidget *parent)
     m_stop->setToolTip(tr("Stop the running generation (Esc)"));
     m_benchmark->setObjectName(QStringLiteral("benchmarkButton"));
 
-    auto *controls = new QHBoxLayout;
-    controls->setSpacing(12);
-    controls->addWidget(labelled(tr("Max tokens"), m_maxTokens, this));
-    controls->addWidget(labelled(tr("Temperature"), m_temperature, this));
-    controls->addWidget(labelled(tr("Top-k"), m_topK, this));
-    controls->addWidget(labelled(tr("Top-p"), m_topP, this));
-    controls->addWidget(labelled(tr("Seed"), m_seed, this));
-    controls->addStretch(1);
-    controls->addWidget(m_generate);
-    controls->addWidget(m_stop);
-
-    auto *alphaBox = new QWidget(this);
-    auto *alphaLayout = new QHBoxLayout(alphaBox);
-    alphaLayout->setContentsMargins(0, 0, 0, 0);
-    alphaLayout->setSpacing(4);
-    alphaLayout->addWidget(m_alphaSlider);
-    alphaLayout->addWidget(m_alpha);
-
-    auto *collabControls = new QHBoxLayout;
-    collabControls->setSpacing(12);
-    collabControls->addWidget(labelled(tr("Teacher"), m_teacherCombo, this));
-    collabControls->addWidget(labelled(tr("α"), alphaBox, this));
-    collabControls->addWidget(labelled(tr("N"), m_steered, this));
-    collabControls->addWidget(labelled(tr("Rule"), m_rule, this));
-    collabControls->addWidget(labelled(tr("τ"), m_tau, this));
-    collabControls->addStretch(1);
-    collabControls->addWidget(m_benchmark);
+    QHBoxLayout *controls = controlRow({{tr("Max tokens"), m_maxTokens},
+                                        {tr("Temperature"), m_temperature},
+                                        {tr("Top-k"), m_topK},
+                                        {tr("Top-p"), m_topP},
+                                        {tr("Seed"), m_seed}},
+                                       {m_generate, m_stop}, this);
+    QHBoxLayout *collabControls = controlRow({{tr("Teacher"), m_teacherCombo},
+                                              {tr("α"), compactRow({m_alphaSlider, m_alpha}, this)},
+                                              {tr("N"), m_steered},
+                                              {tr("Rule"), m_rule},
+                                              {tr("τ"), m_tau}},
+                                             {m_benchmark}, this);
 
     auto *columns = new QSplitter(Qt::Horizontal, this);
     columns->setChildrenCollapsible(false);

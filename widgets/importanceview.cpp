@@ -87,19 +87,14 @@ ImportanceView::ImportanceView(QWidget *parent)
     m_columnBars->setAntialiased(false);
     m_columnBars->setSelectable(QCP::stNone);
     enablePanAndZoom(m_columnPlot, [this] { resetColumnView(); });
-    m_columnPointer = new PlotPointer(
+    m_columnPointer = PlotPointer::forItems(
         m_columnPlot,
         [this](const QPointF &pixel) {
-            const int column = columnAt(pixel.x());
-            if (column < 0 || !m_columnPlot->axisRect()->rect().contains(pixel.toPoint()))
-                return QString();
-            return describe(m_layer, column);
+            return m_columnPlot->axisRect()->rect().contains(pixel.toPoint()) ? columnAt(pixel.x())
+                                                                              : -1;
         },
-        [this](const QPointF &pixel) {
-            const int column = columnAt(pixel.x());
-            if (column >= 0 && m_columnPlot->axisRect()->rect().contains(pixel.toPoint()))
-                activate(m_layer, column, false);
-        });
+        [this](int column) { return describe(m_layer, column); },
+        [this](int column) { activate(m_layer, column, false); });
     m_tabs->addTab(m_columnPlot, tr("Columns"));
 
     // Layer × column heat map.
@@ -198,20 +193,17 @@ void ImportanceView::setImportance(const ImportanceMap &map) {
 void ImportanceView::setCurrentLayer(int layer) {
     if (layer < 0 || layer >= int(m_map.layers.size()))
         return;
-    setCurrentIndexQuietly(m_layerCombo, layer);
-    if (assignIfChanged(m_layer, layer))
+    if (syncCurrentIndex(m_layerCombo, m_layer, layer))
         rebuildColumnPlot();
 }
 
 void ImportanceView::setSorted(bool sorted) {
-    setCheckedQuietly(m_sortedCheck, sorted);
-    if (assignIfChanged(m_sorted, sorted))
+    if (syncChecked(m_sortedCheck, m_sorted, sorted))
         rebuildColumnPlot();
 }
 
 void ImportanceView::setLogarithmic(bool logarithmic) {
-    setCheckedQuietly(m_logCheck, logarithmic);
-    if (assignIfChanged(m_logarithmic, logarithmic))
+    if (syncChecked(m_logCheck, m_logarithmic, logarithmic))
         rebuildColumnPlot();
 }
 

@@ -14,6 +14,8 @@
 #include <QSplitter>
 #include <QTreeView>
 #include <QVBoxLayout>
+#include <iterator>
+#include <utility>
 
 namespace nwc {
 namespace {
@@ -126,22 +128,17 @@ ModelBrowser::ModelBrowser(JobRunner *runner, QWidget *parent)
     grid->setContentsMargins(0, 0, 0, 0);
     grid->setHorizontalSpacing(10);
     grid->setVerticalSpacing(2);
-    grid->addWidget(keyLabel(details, tr("Shape")), 0, 0);
-    grid->addWidget(m_shape, 0, 1);
-    grid->addWidget(keyLabel(details, tr("DType")), 0, 2);
-    grid->addWidget(m_dtype, 0, 3);
-    grid->addWidget(keyLabel(details, tr("Elements")), 1, 0);
-    grid->addWidget(m_elements, 1, 1);
-    grid->addWidget(keyLabel(details, tr("Size")), 1, 2);
-    grid->addWidget(m_size, 1, 3);
-    grid->addWidget(keyLabel(details, tr("Min")), 2, 0);
-    grid->addWidget(m_min, 2, 1);
-    grid->addWidget(keyLabel(details, tr("Max")), 2, 2);
-    grid->addWidget(m_max, 2, 3);
-    grid->addWidget(keyLabel(details, tr("Mean")), 3, 0);
-    grid->addWidget(m_mean, 3, 1);
-    grid->addWidget(keyLabel(details, tr("Std")), 3, 2);
-    grid->addWidget(m_std, 3, 3);
+    // Two facts a row, each a key and its value.
+    const std::pair<QString, QLabel *> facts[] = {
+        {tr("Shape"), m_shape}, {tr("DType"), m_dtype}, {tr("Elements"), m_elements},
+        {tr("Size"), m_size},   {tr("Min"), m_min},     {tr("Max"), m_max},
+        {tr("Mean"), m_mean},   {tr("Std"), m_std}};
+    for (int i = 0; i < int(std::size(facts)); ++i) {
+        const int row = i / 2;
+        const int column = (i % 2) * 2;
+        grid->addWidget(keyLabel(details, facts[i].first), row, column);
+        grid->addWidget(facts[i].second, row, column + 1);
+    }
     grid->setColumnStretch(1, 1);
     grid->setColumnStretch(3, 1);
 

@@ -353,4 +353,20 @@ PlotPointer::PlotPointer(QCustomPlot *plot, HoverText hover, Click click)
     });
 }
 
+PlotPointer *PlotPointer::forItems(QCustomPlot *plot, std::function<int(const QPointF &)> itemAt,
+                                   std::function<QString(int)> describe,
+                                   std::function<void(int)> activate) {
+    return new PlotPointer(
+        plot,
+        [itemAt, describe = std::move(describe)](const QPointF &pixel) {
+            const int item = itemAt(pixel);
+            return item < 0 ? QString() : describe(item);
+        },
+        [itemAt, activate = std::move(activate)](const QPointF &pixel) {
+            const int item = itemAt(pixel);
+            if (item >= 0)
+                activate(item);
+        });
+}
+
 } // namespace nwc

@@ -86,6 +86,12 @@ public:
     using Click = std::function<void(const QPointF &)>;
 
     PlotPointer(QCustomPlot *plot, HoverText hover, Click click);
+    /// Read-outs of numbered items (points, bars, columns): `itemAt` maps a position to an item
+    /// (-1 for none); hovering an item shows `describe(item)`, clicking it calls
+    /// `activate(item)`.
+    static PlotPointer *forItems(QCustomPlot *plot, std::function<int(const QPointF &)> itemAt,
+                                 std::function<QString(int)> describe,
+                                 std::function<void(int)> activate);
     /// The text the last hover produced ("" when the pointer is over no data).
     QString lastHoverText() const { return m_lastHover; }
 

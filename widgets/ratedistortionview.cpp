@@ -18,12 +18,41 @@
 #include <QVBoxLayout>
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <limits>
 
 namespace nwc {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// What a y quantity reads from a sweep point, its CSV column and its axis label.
+struct YQuantityInfo {
+    double SweepPoint::*value;
+    const char *name;
+    const char *label;
+};
+
+// One entry per RateDistortionView::YQuantity, in its order.
+const YQuantityInfo kYQuantities[] = {
+    {&SweepPoint::perplexity, "perplexity",
+     QT_TRANSLATE_NOOP("nwc::RateDistortionView", "perplexity")},
+    {&SweepPoint::klMean, "kl_mean_nats",
+     QT_TRANSLATE_NOOP("nwc::RateDistortionView", "KL divergence, mean (nats)")},
+    {&SweepPoint::klP99, "kl_p99_nats",
+     QT_TRANSLATE_NOOP("nwc::RateDistortionView", "KL divergence, 99th percentile (nats)")},
+    {&SweepPoint::sameTopRate, "same_top_rate",
+     QT_TRANSLATE_NOOP("nwc::RateDistortionView", "same top-1 token (fraction)")},
+    {&SweepPoint::weightedMse, "weighted_mse",
+     QT_TRANSLATE_NOOP("nwc::RateDistortionView", "importance-weighted MSE (relative)")},
+    {&SweepPoint::bitsPerByte, "bits_per_byte",
+     QT_TRANSLATE_NOOP("nwc::RateDistortionView", "bits per byte")},
+};
+static_assert(std::size(kYQuantities) == size_t(RateDistortionView::YQuantity::BitsPerByte) + 1);
+
+const YQuantityInfo &yQuantityInfo(RateDistortionView::YQuantity quantity) {
+    return kYQuantities[size_t(quantity)];
+}
 
 // Tableau 10: distinct, colour-blind friendly.
 QColor seriesColor(int index) {
@@ -130,21 +159,15 @@ RateDistortionView::RateDistortionView(QWidget *parent)
     m_plot->legend->setMargins(QMargins(6, 0, 6, 4));
     m_plot->legend->setVisible(true);
     enablePanAndZoom(m_plot, [this] { resetView(); });
-    m_pointer = new PlotPointer(
-        m_plot,
-        [this](const QPointF &pixel) {
-            const int index = pointNear(pixel, 12);
-            if (index < 0)
-                return QString();
+    m_pointer = PlotPointer::forItems(
+        m_plot, [this](const QPointF &pixel) { return pointNear(pixel, 12); },
+        [this](int index) {
             const SweepPoint &point = m_session.points[size_t(index)];
             return tr("%1 at %2 bpw target\n%3: %4\n%5: %6")
                 .arg(point.method, formatNumber(point.targetBits, 4), xLabel(),
                      formatNumber(xValue(point), 5), yLabel(), formatNumber(yValue(point), 5));
         },
-        [this](const QPointF &pixel) {
-            const int index = pointNear(pixel, 12);
-            if (index < 0)
-                return;
+        [this](int index) {
             selectPoint(index);
             Q_EMIT pointActivated(index);
         });
@@ -239,26 +262,22 @@ void RateDistortionView::setSession(const SweepSession &session) {
 }
 
 void RateDistortionView::setXQuantity(XQuantity quantity) {
-    setCurrentIndexQuietly(m_xCombo, int(quantity));
-    if (assignIfChanged(m_x, quantity))
+    if (syncCurrentIndex(m_xCombo, m_x, quantity))
         rebuild();
 }
 
 void RateDistortionView::setYQuantity(YQuantity quantity) {
-    setCurrentIndexQuietly(m_yCombo, int(quantity));
-    if (assignIfChanged(m_y, quantity))
+    if (syncCurrentIndex(m_yCombo, m_y, quantity))
         rebuild();
 }
 
 void RateDistortionView::setLogX(bool logarithmic) {
-    setCheckedQuietly(m_logXCheck, logarithmic);
-    if (assignIfChanged(m_logX, logarithmic))
+    if (syncChecked(m_logXCheck, m_logX, logarithmic))
         rebuild();
 }
 
 void RateDistortionView::setLogY(bool logarithmic) {
-    setCheckedQuietly(m_logYCheck, logarithmic);
-    if (assignIfChanged(m_logY, logarithmic))
+    if (syncChecked(m_logYCheck, m_logY, logarithmic))
         rebuild();
 }
 
@@ -267,21 +286,7 @@ double RateDistortionView::xValue(const SweepPoint &point) const {
 }
 
 double RateDistortionView::yValue(const SweepPoint &point) const {
-    switch (m_y) {
-    case YQuantity::Perplexity:
-        return point.perplexity;
-    case YQuantity::KlMean:
-        return point.klMean;
-    case YQuantity::KlP99:
-        return point.klP99;
-    case YQuantity::SameTop:
-        return point.sameTopRate;
-    case YQuantity::WeightedMse:
-        return point.weightedMse;
-    case YQuantity::BitsPerByte:
-        return point.bitsPerByte;
-    }
-    return kNaN;
+    return point.*yQuantityInfo(m_y).value;
 }
 
 QString RateDistortionView::xName() const {
@@ -290,21 +295,7 @@ QString RateDistortionView::xName() const {
 }
 
 QString RateDistortionView::yName() const {
-    switch (m_y) {
-    case YQuantity::Perplexity:
-        return QStringLiteral("perplexity");
-    case YQuantity::KlMean:
-        return QStringLiteral("kl_mean_nats");
-    case YQuantity::KlP99:
-        return QStringLiteral("kl_p99_nats");
-    case YQuantity::SameTop:
-        return QStringLiteral("same_top_rate");
-    case YQuantity::WeightedMse:
-        return QStringLiteral("weighted_mse");
-    case YQuantity::BitsPerByte:
-        return QStringLiteral("bits_per_byte");
-    }
-    return QString();
+    return QString::fromLatin1(yQuantityInfo(m_y).name);
 }
 
 QString RateDistortionView::xLabel() const {
@@ -312,21 +303,7 @@ QString RateDistortionView::xLabel() const {
 }
 
 QString RateDistortionView::yLabel() const {
-    switch (m_y) {
-    case YQuantity::Perplexity:
-        return tr("perplexity");
-    case YQuantity::KlMean:
-        return tr("KL divergence, mean (nats)");
-    case YQuantity::KlP99:
-        return tr("KL divergence, 99th percentile (nats)");
-    case YQuantity::SameTop:
-        return tr("same top-1 token (fraction)");
-    case YQuantity::WeightedMse:
-        return tr("importance-weighted MSE (relative)");
-    case YQuantity::BitsPerByte:
-        return tr("bits per byte");
-    }
-    return QString();
+    return tr(yQuantityInfo(m_y).label);
 }
 
 double RateDistortionView::referenceValue() const {

@@ -1,9 +1,57 @@
 #include "sweeppointtablemodel.h"
 
 #include <cmath>
+#include <iterator>
 #include <limits>
 
 namespace nwc {
+namespace {
+
+// The title and tooltip of each column's header, in the order of SweepPointTableModel::Column.
+struct ColumnHeader {
+    const char *title;
+    const char *toolTip;
+};
+const ColumnHeader kColumnHeaders[] = {
+    {QT_TRANSLATE_NOOP("nwc::SweepPointTableModel", "method"),
+     QT_TRANSLATE_NOOP("nwc::SweepPointTableModel",
+                       "Compression method (nwc+ldlq, nwc+finetune, nwc+comp: with error "
+                       "compensation)")},
+    {QT_TRANSLATE_NOOP("nwc::SweepPointTableModel", "target"),
+     QT_TRANSLATE_NOOP("nwc::SweepPointTableModel", "Target bits per weight")},
+    {QT_TRANSLATE_NOOP("nwc::SweepPointTableModel", "bpw"),
+     QT_TRANSLATE_NOOP("nwc::SweepPointTableModel",
+                       "Achieved bits per compressed weight, side information included")},
+    {QT_TRANSLATE_NOOP("nwc::SweepPointTableModel", "MB"),
+     QT_TRANSLATE_NOOP("nwc::SweepPointTableModel",
+                       "Size of the .nwc file in megabytes (10⁶ bytes)")},
+    {QT_TRANSLATE_NOOP("nwc::SweepPointTableModel", "weighted MSE"),
+     QT_TRANSLATE_NOOP("nwc::SweepPointTableModel",
+                       "Importance-weighted squared error of the decoded weights, relative to "
+                       "the weights' own weighted energy")},
+    {QT_TRANSLATE_NOOP("nwc::SweepPointTableModel", "ppl"),
+     QT_TRANSLATE_NOOP("nwc::SweepPointTableModel", "Perplexity on the evaluation text")},
+    {QT_TRANSLATE_NOOP("nwc::SweepPointTableModel", "×FP16"),
+     QT_TRANSLATE_NOOP("nwc::SweepPointTableModel",
+                       "Perplexity relative to the uncompressed model's")},
+    {QT_TRANSLATE_NOOP("nwc::SweepPointTableModel", "bpb"),
+     QT_TRANSLATE_NOOP("nwc::SweepPointTableModel", "Bits per byte of evaluation text")},
+    {QT_TRANSLATE_NOOP("nwc::SweepPointTableModel", "KL mean"),
+     QT_TRANSLATE_NOOP("nwc::SweepPointTableModel",
+                       "Mean KL divergence from the original model's next-token distribution, "
+                       "nats")},
+    {QT_TRANSLATE_NOOP("nwc::SweepPointTableModel", "KL p99"),
+     QT_TRANSLATE_NOOP("nwc::SweepPointTableModel", "99th percentile of that KL divergence, nats")},
+    {QT_TRANSLATE_NOOP("nwc::SweepPointTableModel", "same top"),
+     QT_TRANSLATE_NOOP("nwc::SweepPointTableModel",
+                       "Share of positions whose most likely next token is the original "
+                       "model's")},
+    {QT_TRANSLATE_NOOP("nwc::SweepPointTableModel", "seconds"),
+     QT_TRANSLATE_NOOP("nwc::SweepPointTableModel", "Wall time of compression and evaluation")},
+};
+static_assert(std::size(kColumnHeaders) == SweepPointTableModel::ColumnCount);
+
+} // namespace
 
 SweepPointTableModel::SweepPointTableModel(QObject *parent)
     : QAbstractTableModel(parent) {}
@@ -103,70 +151,10 @@ QVariant SweepPointTableModel::headerData(int section, Qt::Orientation orientati
                                           int role) const {
     if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount)
         return QAbstractTableModel::headerData(section, orientation, role);
-    if (role == Qt::DisplayRole) {
-        switch (section) {
-        case Method:
-            return tr("method");
-        case TargetBits:
-            return tr("target");
-        case BitsPerWeight:
-            return tr("bpw");
-        case Megabytes:
-            return tr("MB");
-        case WeightedMse:
-            return tr("weighted MSE");
-        case Perplexity:
-            return tr("ppl");
-        case PerplexityRatio:
-            return tr("×FP16");
-        case BitsPerByte:
-            return tr("bpb");
-        case KlMean:
-            return tr("KL mean");
-        case KlP99:
-            return tr("KL p99");
-        case SameTop:
-            return tr("same top");
-        case Seconds:
-            return tr("seconds");
-        default:
-            break;
-        }
-    }
-    if (role == Qt::ToolTipRole) {
-        switch (section) {
-        case Method:
-            return tr("Compression method (nwc+ldlq, nwc+finetune, nwc+comp: with error "
-                      "compensation)");
-        case TargetBits:
-            return tr("Target bits per weight");
-        case BitsPerWeight:
-            return tr("Achieved bits per compressed weight, side information included");
-        case Megabytes:
-            return tr("Size of the .nwc file in megabytes (10⁶ bytes)");
-        case WeightedMse:
-            return tr("Importance-weighted squared error of the decoded weights, relative to "
-                      "the weights' own weighted energy");
-        case Perplexity:
-            return tr("Perplexity on the evaluation text");
-        case PerplexityRatio:
-            return tr("Perplexity relative to the uncompressed model's");
-        case BitsPerByte:
-            return tr("Bits per byte of evaluation text");
-        case KlMean:
-            return tr("Mean KL divergence from the original model's next-token distribution, "
-                      "nats");
-        case KlP99:
-            return tr("99th percentile of that KL divergence, nats");
-        case SameTop:
-            return tr("Share of positions whose most likely next token is the original "
-                      "model's");
-        case Seconds:
-            return tr("Wall time of compression and evaluation");
-        default:
-            break;
-        }
-    }
+    if (role == Qt::DisplayRole)
+        return tr(kColumnHeaders[section].title);
+    if (role == Qt::ToolTipRole)
+        return tr(kColumnHeaders[section].toolTip);
     return QAbstractTableModel::headerData(section, orientation, role);
 }
 

@@ -6,25 +6,24 @@ namespace nwc::cli {
 
 void addCalibrationOptions(CommandOptions &options, const CalibrationSpec &spec) {
     const CalibrationOptions defaults;
-    options.add(QCommandLineOption(
+    options.addValue(
         QStringLiteral("calib-text"),
         QStringLiteral("UTF-8 calibration text (default for the demo models: demo-corpus text "
                        "outside their training and held-out splits)."),
-        QStringLiteral("FILE")));
+        QStringLiteral("FILE"));
     if (spec.fileOption)
-        options.add(QCommandLineOption(
+        options.addValue(
             QStringLiteral("calib-file"),
             QStringLiteral("Calibration file from 'nwc calibrate' (instead of calibrating)."),
-            QStringLiteral("FILE")));
-    options.add(
-        QCommandLineOption(QStringLiteral("calib-samples"),
-                           QStringLiteral("Calibration windows drawn from the text (default %1).")
-                               .arg(defaults.samples),
-                           QStringLiteral("N"), QString::number(defaults.samples)));
-    options.add(QCommandLineOption(
+            QStringLiteral("FILE"));
+    options.addValue(QStringLiteral("calib-samples"),
+                     QStringLiteral("Calibration windows drawn from the text (default %1).")
+                         .arg(defaults.samples),
+                     QStringLiteral("N"), QString::number(defaults.samples));
+    options.addValue(
         QStringLiteral("calib-length"),
         QStringLiteral("Tokens per calibration window (default %1).").arg(defaults.length),
-        QStringLiteral("N"), QString::number(defaults.length)));
+        QStringLiteral("N"), QString::number(defaults.length));
     if (spec.oldSpellings) {
         options.addDeprecatedAlias(QStringLiteral("text"), QStringLiteral("calib-text"));
         options.addDeprecatedAlias(QStringLiteral("samples"), QStringLiteral("calib-samples"));

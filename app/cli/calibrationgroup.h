@@ -29,5 +29,13 @@ void addCalibrationOptions(CommandOptions &options, const CalibrationSpec &spec 
 /// Reads and checks the group (at least one window of at least 2 tokens).
 CalibrationOptions readCalibrationOptions(const CommandOptions &options,
                                           const CalibrationSpec &spec = {});
+/// Copies `calibration` into `settings`' calibrationText, calibrationSamples and
+/// calibrationLength (CompressionSettings, SweepSettings).
+template <typename Settings>
+void applyCalibration(const CalibrationOptions &calibration, Settings &settings) {
+    settings.calibrationText = calibration.text;
+    settings.calibrationSamples = calibration.samples;
+    settings.calibrationLength = calibration.length;
+}
 
 } // namespace nwc::cli

@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <vector>
 #include <unistd.h>
 
 namespace nwc::cli {
@@ -49,6 +48,14 @@ namespace {
 /// Time between progress lines when stderr is not a terminal (a log file, CI, a pipe).
 constexpr qint64 kLogLineMilliseconds = 5000;
 
+bool stderrIsTerminal() {
+    return isatty(fileno(stderr)) != 0;
+}
+
+QString percentPrefix(double fraction) {
+    return QStringLiteral("[%1%] ").arg(int(fraction * 100), 3);
+}
+
 /// "1 h 02 min", "3 min 20 s", "42 s".
 QString durationText(double seconds) {
     const qint64 s = qint64(seconds + 0.5);
@@ -64,9 +71,8 @@ QString durationText(double seconds) {
 } // namespace
 
 void printProgress(double fraction, const QString &message) {
-    if (isatty(fileno(stderr))) {
-        QTextStream(stderr) << QStringLiteral("\r[%1%] ").arg(int(fraction * 100), 3) << message
-                            << "\x1b[K";
+    if (stderrIsTerminal()) {
+        QTextStream(stderr) << '\r' << percentPrefix(fraction) << message << "\x1b[K";
         return;
     }
     // Not a terminal: a whole line at most every few seconds, the first one only once the job
@@ -84,7 +90,7 @@ void printProgress(double fraction, const QString &message) {
     if (sinceLine.elapsed() < kLogLineMilliseconds)
         return;
     sinceLine.start();
-    QString line = QStringLiteral("[%1%] ").arg(int(fraction * 100), 3) + message;
+    QString line = percentPrefix(fraction) + message;
     const double elapsed = double(phase.elapsed()) / 1e3;
     if (fraction > 0.01 && fraction < 1.0 && elapsed > 1.0)
         line += QStringLiteral(" (about %1 left)")
@@ -92,27 +98,42 @@ void printProgress(double fraction, const QString &message) {
     QTextStream(stderr) << line << '\n';
 }
 
+void endProgressLine() {
+    if (stderrIsTerminal())
+        QTextStream(stderr) << '\n';
+}
+
+void clearProgressLine() {
+    if (stderrIsTerminal())
+        QTextStream(stderr) << "\r\x1b[K";
+}
+
 void printTable(QTextStream &out, const QStringList &header, const QList<QStringList> &rows) {
-    std::vector<int> widths(size_t(header.size()), 0);
+    QList<int> widths(header.size(), 0);
     const auto measure = [&](const QStringList &cells) {
         for (int i = 0; i < cells.size() && i < header.size(); ++i)
-            widths[size_t(i)] = std::max(widths[size_t(i)], int(cells[i].size()));
+            widths[i] = std::max(widths[i], int(cells[i].size()));
     };
     measure(header);
     for (const QStringList &row : rows)
         measure(row);
-    const auto line = [&](const QStringList &cells) {
-        QStringList padded;
-        for (int i = 0; i < header.size(); ++i) {
-            const QString cell = i < cells.size() ? cells[i] : QString();
-            padded.append(i == 0 ? cell.leftJustified(widths[size_t(i)])
-                                 : cell.rightJustified(widths[size_t(i)]));
-        }
-        out << padded.join(QStringLiteral("  ")) << '\n';
-    };
-    line(header);
-    for (const QStringList &row : rows)
-        line(row);
+    const QString separator = QStringLiteral("  ");
+    out << fixedColumns(header, widths, separator) << '\n';
+    for (const QStringList &row : rows) {
+        QStringList cells = row.mid(0, header.size());
+        while (cells.size() < header.size())
+            cells.append(QString());
+        out << fixedColumns(cells, widths, separator) << '\n';
+    }
+}
+
+QString fixedColumns(const QStringList &cells, const QList<int> &widths, const QString &separator) {
+    QStringList padded;
+    for (int i = 0; i < cells.size(); ++i) {
+        const int width = widths.value(i);
+        padded.append(i == 0 ? cells[i].leftJustified(width) : cells[i].rightJustified(width));
+    }
+    return padded.join(separator);
 }
 
 } // namespace nwc::cli

@@ -3,21 +3,15 @@
 #include "cli/calibrationgroup.h"
 #include "cli/clioutput.h"
 #include "cli/commands.h"
-#include "cli/computegroup.h"
-#include "cli/modelgroup.h"
-#include "cli/outputgroup.h"
+#include "cli/commongroups.h"
 
 #include "analysis/calibration.h"
 #include "analysis/erroranatomy.h"
 #include "codec/compressedcheckpoint.h"
 #include "jobs/error.h"
-#include "jobs/progresssink.h"
 
-#include <QJsonArray>
 #include <QJsonObject>
 #include <QTextStream>
-
-#include <unistd.h>
 
 namespace nwc::cli {
 namespace {
@@ -66,25 +60,67 @@ QJsonObject anatomyJson(const ErrorAnatomy &a) {
     o[QStringLiteral("projection")] = a.projection();
     o[QStringLiteral("median_column_exponent")] = a.medianColumnExponent();
     o[QStringLiteral("median_row_exponent")] = a.medianRowExponent();
-    QJsonArray tensors;
-    for (const TensorErrorAnatomy &t : a.tensors)
-        tensors.append(tensorJson(t));
-    o[QStringLiteral("tensors")] = tensors;
+    o[QStringLiteral("tensors")] = jsonArray(a.tensors, tensorJson);
     return o;
+}
+
+/// The text of `nwc anatomy`: the containers side by side, then with `perTensor` each tensor.
+void printAnatomies(QTextStream &out, const QString &model, const CalibrationData &calibration,
+                    const std::vector<ErrorAnatomy> &anatomies, bool perTensor) {
+    out << "model        " << model << '\n'
+        << "calibration  " << calibration.path() << " (" << calibration.tokens() << " tokens, "
+        << calibration.textSource() << ")\n\n";
+    out << "Per container (E = W - W_hat; output error per calibration token; exponents are "
+           "medians over tensors):\n";
+    const QStringList header = {QStringLiteral("container"),   QStringLiteral("method"),
+                                QStringLiteral("bpw"),         QStringLiteral("side bpw"),
+                                QStringLiteral("rel out err"), QStringLiteral("mean part"),
+                                QStringLiteral("full/diag"),   QStringLiteral("<E,W>/<W,W>"),
+                                QStringLiteral("col exp"),     QStringLiteral("row exp")};
+    QList<QStringList> rows;
+    for (const ErrorAnatomy &a : anatomies)
+        rows.append({a.container, a.method, QString::number(a.bitsPerWeight, 'f', 3),
+                     QString::number(a.sideBitsPerWeight(), 'f', 3),
+                     number(a.meanRelativeOutputError()), meanPart(a.meanPartShare()),
+                     number(a.correlationFactor(), 3), number(a.projection(), 3),
+                     number(a.medianColumnExponent(), 3), number(a.medianRowExponent(), 3)});
+    printTable(out, header, rows);
+    if (!anatomies.empty() && !anatomies.front().hasMeans)
+        out << "\nThe calibration file holds no input means (it predates them): recompute it "
+               "with 'nwc calibrate' to see the mean part.\n";
+    if (perTensor) {
+        out << "\nPer tensor:\n";
+        const QStringList tensorHeader = {
+            QStringLiteral("tensor"),    QStringLiteral("container"),   QStringLiteral("bpw"),
+            QStringLiteral("side bpw"),  QStringLiteral("rel out err"), QStringLiteral("mean part"),
+            QStringLiteral("full/diag"), QStringLiteral("<E,W>/<W,W>"), QStringLiteral("col exp"),
+            QStringLiteral("row exp")};
+        QList<QStringList> tensorRows;
+        for (size_t t = 0; t < anatomies.front().tensors.size(); ++t) {
+            for (size_t c = 0; c < anatomies.size(); ++c) {
+                if (t >= anatomies[c].tensors.size())
+                    continue;
+                const TensorErrorAnatomy &e = anatomies[c].tensors[t];
+                tensorRows.append(
+                    {c == 0 ? e.name : QString(), QString::number(c + 1),
+                     QString::number(e.bitsPerWeight, 'f', 3),
+                     QString::number(e.sideBitsPerWeight, 'f', 3), number(e.relativeOutputError()),
+                     meanPart(e.meanPartError < 0.0 || e.outputError <= 0.0
+                                  ? -1.0
+                                  : e.meanPartError / e.outputError),
+                     number(e.diagonalError > 0.0 ? e.outputError / e.diagonalError : 0.0, 3),
+                     number(e.projection, 3), number(e.columnExponent, 3),
+                     number(e.rowExponent, 3)});
+            }
+        }
+        printTable(out, tensorHeader, tensorRows);
+    }
 }
 
 } // namespace
 
 int runAnatomy(const QStringList &args) {
-    CommandOptions options(
-        QStringLiteral("anatomy"),
-        QStringLiteral(
-            "Compare where the weight error of one or more compressed containers of MODEL lands: "
-            "per linear weight the output error tr(E H E^T) relative to tr(W H W^T), the part "
-            "that is the mean input's (the same output shift on every token), the factor by "
-            "which errors of different columns add up coherently (full / diagonal), the "
-            "shrinkage <E, W> / <W, W>, how the error scales with column and row magnitude "
-            "(log-log slopes) and the side information's bits."));
+    CommandOptions options = commandOptions(QStringLiteral("anatomy"));
     options.addPositional(QStringLiteral("MODEL"),
                           QStringLiteral("the original model (HF directory, llama2.c .bin, "
                                          "demo:NAME)"));
@@ -93,27 +129,20 @@ int runAnatomy(const QStringList &args) {
                           QStringLiteral("CONTAINER..."));
     const CalibrationSpec calibrationSpec{true, false};
     addCalibrationOptions(options, calibrationSpec);
-    options.add(QCommandLineOption(QStringLiteral("per-tensor"),
-                                   QStringLiteral("Also print one line per tensor and container.")));
-    addModelOptions(options);
-    addComputeOptions(options);
-    addOutputOptions(options);
-    int exitCode = 0;
-    if (!options.parse(args, &exitCode))
-        return exitCode;
+    options.addFlag(QStringLiteral("per-tensor"),
+                    QStringLiteral("Also print one line per tensor and container."));
+    CommonSpec commonSpec;
+    commonSpec.model = true;
+    if (const std::optional<int> exitCode = parseWithCommonOptions(options, args, commonSpec))
+        return *exitCode;
     const QStringList positional = options.positionalArguments();
     if (positional.size() < 2) {
-        QTextStream(stderr) << "nwc: error: anatomy expects MODEL and at least one CONTAINER "
-                               "(see 'nwc anatomy --help')\n";
-        return 2;
+        return options.usageError(QStringLiteral("MODEL and at least one CONTAINER"));
     }
     const CalibrationOptions calibrationOptions = readCalibrationOptions(options, calibrationSpec);
-    const ModelOptions modelOptions = readModelOptions(options);
-    const ComputeOptions compute = useComputeOptions(options);
-    const OutputOptions output = readOutputOptions(options);
+    const CommonOptions common = readCommonOptions(options, commonSpec);
 
-    CallbackProgress progress(
-        [](double fraction, const QString &message) { printProgress(fraction, message); });
+    PrintedProgress progress;
     const QString modelSpec = positional.first();
     CalibrationData calibration;
     CheckpointPtr original;
@@ -125,7 +154,7 @@ int runAnatomy(const QStringList &args) {
                                        "(%3); calibrate %2 with 'nwc calibrate'")
                             .arg(calibration.path(), modelSpec, calibration.modelName()));
     } else {
-        const LanguageModelPtr model = loadModel(modelOptions, modelSpec, compute);
+        const LanguageModelPtr model = loadModel(common, modelSpec);
         CalibrationSettings settings;
         settings.samples = calibrationOptions.samples;
         settings.sequenceLength = calibrationOptions.length;
@@ -143,66 +172,12 @@ int runAnatomy(const QStringList &args) {
     json[QStringLiteral("model")] = original->displayName();
     json[QStringLiteral("calibration")] = calibration.path();
     json[QStringLiteral("calibration_tokens")] = double(calibration.tokens());
-    QJsonArray containers;
-    for (const ErrorAnatomy &a : anatomies)
-        containers.append(anatomyJson(a));
-    json[QStringLiteral("containers")] = containers;
-    output.writeJson(QJsonDocument(json));
-    if (output.jsonOnStdout())
-        return 0;
-    if (isatty(2))
-        QTextStream(stderr) << '\n';
-
-    QTextStream out(stdout);
-    out << "model        " << original->displayName() << '\n'
-        << "calibration  " << calibration.path() << " (" << calibration.tokens()
-        << " tokens, " << calibration.textSource() << ")\n\n";
-    out << "Per container (E = W - W_hat; output error per calibration token; exponents are "
-           "medians over tensors):\n";
-    const QStringList header = {QStringLiteral("container"),  QStringLiteral("method"),
-                                QStringLiteral("bpw"),        QStringLiteral("side bpw"),
-                                QStringLiteral("rel out err"), QStringLiteral("mean part"),
-                                QStringLiteral("full/diag"),  QStringLiteral("<E,W>/<W,W>"),
-                                QStringLiteral("col exp"),    QStringLiteral("row exp")};
-    QList<QStringList> rows;
-    for (const ErrorAnatomy &a : anatomies)
-        rows.append({a.container, a.method, QString::number(a.bitsPerWeight, 'f', 3),
-                     QString::number(a.sideBitsPerWeight(), 'f', 3),
-                     number(a.meanRelativeOutputError()), meanPart(a.meanPartShare()),
-                     number(a.correlationFactor(), 3), number(a.projection(), 3),
-                     number(a.medianColumnExponent(), 3), number(a.medianRowExponent(), 3)});
-    printTable(out, header, rows);
-    if (!anatomies.empty() && !anatomies.front().hasMeans)
-        out << "\nThe calibration file holds no input means (it predates them): recompute it "
-               "with 'nwc calibrate' to see the mean part.\n";
-    if (options.isSet(QStringLiteral("per-tensor"))) {
-        out << "\nPer tensor:\n";
-        const QStringList tensorHeader = {
-            QStringLiteral("tensor"),     QStringLiteral("container"),  QStringLiteral("bpw"),
-            QStringLiteral("side bpw"),   QStringLiteral("rel out err"), QStringLiteral("mean part"),
-            QStringLiteral("full/diag"),  QStringLiteral("<E,W>/<W,W>"), QStringLiteral("col exp"),
-            QStringLiteral("row exp")};
-        QList<QStringList> tensorRows;
-        for (size_t t = 0; t < anatomies.front().tensors.size(); ++t) {
-            for (size_t c = 0; c < anatomies.size(); ++c) {
-                if (t >= anatomies[c].tensors.size())
-                    continue;
-                const TensorErrorAnatomy &e = anatomies[c].tensors[t];
-                tensorRows.append(
-                    {c == 0 ? e.name : QString(), QString::number(c + 1),
-                     QString::number(e.bitsPerWeight, 'f', 3),
-                     QString::number(e.sideBitsPerWeight, 'f', 3),
-                     number(e.relativeOutputError()),
-                     meanPart(e.meanPartError < 0.0 || e.outputError <= 0.0
-                                  ? -1.0
-                                  : e.meanPartError / e.outputError),
-                     number(e.diagonalError > 0.0 ? e.outputError / e.diagonalError : 0.0, 3),
-                     number(e.projection, 3), number(e.columnExponent, 3),
-                     number(e.rowExponent, 3)});
-            }
-        }
-        printTable(out, tensorHeader, tensorRows);
-    }
+    json[QStringLiteral("containers")] = jsonArray(anatomies, anatomyJson);
+    common.output.writeResult(QJsonDocument(json), [&](QTextStream &out) {
+        endProgressLine();
+        printAnatomies(out, original->displayName(), calibration, anatomies,
+                       options.isSet(QStringLiteral("per-tensor")));
+    });
     return 0;
 }
 

@@ -1,9 +1,7 @@
 // nwc bench [MODEL ...]: prefill and decode throughput, median over repeats.
 #include "cli/clioutput.h"
 #include "cli/commands.h"
-#include "cli/computegroup.h"
-#include "cli/modelgroup.h"
-#include "cli/outputgroup.h"
+#include "cli/commongroups.h"
 
 #include "jobs/error.h"
 #include "lm/generator.h"
@@ -45,37 +43,30 @@ struct BenchCommand {
     int promptTokens = 128;
     int decodeTokens = 128;
     int repeats = 5;
-    ModelOptions model;
-    ComputeOptions compute;
-    OutputOptions output;
+    CommonOptions common;
 };
 
 } // namespace
 
 int runBench(const QStringList &args) {
-    CommandOptions options(QStringLiteral("bench"),
-                           QStringLiteral("Measure prefill and decode tokens per second (greedy, "
-                                          "one sequence, KV cache)."));
+    CommandOptions options = commandOptions(QStringLiteral("bench"));
     options.addPositional(QStringLiteral("MODEL"),
                           QStringLiteral("Models to measure (default: demo:teacher "
                                          "demo:student)."),
                           QStringLiteral("[MODEL...]"));
-    options.add(QCommandLineOption(QStringLiteral("prompt-tokens"),
-                                   QStringLiteral("Prompt length (default 128)."),
-                                   QStringLiteral("N"), QStringLiteral("128")));
-    options.add(QCommandLineOption(QStringLiteral("decode-tokens"),
-                                   QStringLiteral("Tokens to decode (default 128)."),
-                                   QStringLiteral("N"), QStringLiteral("128")));
-    options.add(QCommandLineOption(QStringLiteral("repeats"),
-                                   QStringLiteral("Runs per model; the median is reported "
-                                                  "(default 5)."),
-                                   QStringLiteral("N"), QStringLiteral("5")));
-    addModelOptions(options);
-    addComputeOptions(options);
-    addOutputOptions(options);
-    int exitCode = 0;
-    if (!options.parse(args, &exitCode))
-        return exitCode;
+    options.addValue(QStringLiteral("prompt-tokens"),
+                     QStringLiteral("Prompt length (default 128)."), QStringLiteral("N"),
+                     QStringLiteral("128"));
+    options.addValue(QStringLiteral("decode-tokens"),
+                     QStringLiteral("Tokens to decode (default 128)."), QStringLiteral("N"),
+                     QStringLiteral("128"));
+    options.addValue(QStringLiteral("repeats"),
+                     QStringLiteral("Runs per model; the median is reported (default 5)."),
+                     QStringLiteral("N"), QStringLiteral("5"));
+    CommonSpec commonSpec;
+    commonSpec.model = true;
+    if (const std::optional<int> exitCode = parseWithCommonOptions(options, args, commonSpec))
+        return *exitCode;
     BenchCommand command;
     command.models = options.positionalArguments();
     if (command.models.isEmpty())
@@ -86,13 +77,11 @@ int runBench(const QStringList &args) {
     if (command.promptTokens < 2 || command.decodeTokens < 1 || command.repeats < 1)
         throw Error(
             QStringLiteral("--prompt-tokens must be >= 2, --decode-tokens and --repeats >= 1"));
-    command.model = readModelOptions(options);
-    command.compute = useComputeOptions(options);
-    command.output = readOutputOptions(options);
+    command.common = readCommonOptions(options, commonSpec);
     const int prompt = command.promptTokens;
     const int decode = command.decodeTokens;
     const int runs = command.repeats;
-    const bool text = command.output.textOnStdout();
+    const bool text = command.common.output.textOnStdout();
 
     QTextStream out(stdout);
     QJsonArray rows;
@@ -107,7 +96,7 @@ int runBench(const QStringList &args) {
         out.flush();
     }
     for (const QString &spec : std::as_const(command.models)) {
-        const LanguageModelPtr model = loadModel(command.model, spec, command.compute);
+        const LanguageModelPtr model = loadModel(command.common, spec);
         if (prompt + decode > model->config().maxPositions)
             throw Error(QStringLiteral("%1 has a context of %2 tokens; lower --prompt-tokens or "
                                        "--decode-tokens")
@@ -147,7 +136,7 @@ int runBench(const QStringList &args) {
             out.flush();
         }
     }
-    command.output.writeJson(QJsonDocument(rows));
+    command.common.output.writeJson(QJsonDocument(rows));
     return 0;
 }
 

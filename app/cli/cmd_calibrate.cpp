@@ -3,14 +3,11 @@
 #include "cli/calibrationgroup.h"
 #include "cli/clioutput.h"
 #include "cli/commands.h"
-#include "cli/computegroup.h"
+#include "cli/commongroups.h"
 #include "cli/distributedgroup.h"
-#include "cli/modelgroup.h"
-#include "cli/outputgroup.h"
 
 #include "analysis/calibration.h"
 #include "jobs/error.h"
-#include "jobs/progresssink.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
@@ -19,8 +16,6 @@
 
 #include <algorithm>
 #include <numeric>
-
-#include <unistd.h>
 
 namespace nwc::cli {
 namespace {
@@ -67,56 +62,44 @@ QList<QStringList> shownGroups(const QList<QStringList> &groups) {
 
 /// Everything `nwc calibrate` was asked to do.
 struct CalibrateCommand {
-    ModelOptions model;
     CalibrationOptions calibration;
     quint64 seed = 1234;
-    ComputeOptions compute;
-    OutputOptions output;
+    CommonOptions common;
 };
 
 } // namespace
 
 int runCalibrate(const QStringList &args) {
-    CommandOptions options(QStringLiteral("calibrate"),
-                           QStringLiteral("Run a model on calibration text one block at a time "
-                                          "and store each linear layer's input statistics H = "
-                                          "sum x x^T and column importance diag(H). A file with "
-                                          "the same model and data hash is reused."));
-    options.addPositional(QStringLiteral("MODEL"),
-                          QStringLiteral("HF directory, llama2.c .bin, or demo:NAME"));
+    CommandOptions options = commandOptions(QStringLiteral("calibrate"));
+    addModelPositional(options);
     const CalibrationSpec calibrationSpec{false, true};
     addCalibrationOptions(options, calibrationSpec);
-    options.add(QCommandLineOption(QStringLiteral("seed"),
-                                   QStringLiteral("Seed of the window offsets (default 1234)."),
-                                   QStringLiteral("S"), QStringLiteral("1234")));
-    const OutputSpec outputSpec{
-        QStringLiteral("Calibration file to write (default: the calibration cache)."),
-        QStringLiteral("FILE"), QString(), false};
-    addModelOptions(options);
-    addComputeOptions(options);
-    addOutputOptions(options, outputSpec);
-    int exitCode = 0;
-    if (!options.parseWithOne(args, QStringLiteral("MODEL"), &exitCode))
-        return exitCode;
+    options.addValue(QStringLiteral("seed"),
+                     QStringLiteral("Seed of the window offsets (default 1234)."),
+                     QStringLiteral("S"), QStringLiteral("1234"));
+    CommonSpec commonSpec;
+    commonSpec.model = true;
+    commonSpec.output.outputHelp =
+        QStringLiteral("Calibration file to write (default: the calibration cache).");
+    commonSpec.onePositional = QStringLiteral("MODEL");
+    commonSpec.distributed = true;
+    if (const std::optional<int> exitCode = parseWithCommonOptions(options, args, commonSpec))
+        return *exitCode;
 
     CalibrateCommand command;
     command.calibration = readCalibrationOptions(options, calibrationSpec);
     command.seed = options.uint64Value(QStringLiteral("seed"));
-    command.model = readModelOptions(options);
-    command.compute = useComputeOptions(options);
-    command.output = readOutputOptions(options, outputSpec);
-    joinLaunchedGroup(command.compute);
+    command.common = readCommonOptions(options, commonSpec);
     CalibrationSettings settings;
     settings.samples = command.calibration.samples;
     settings.sequenceLength = command.calibration.length;
     settings.seed = command.seed;
-    const OutputOptions &output = command.output;
+    const OutputOptions &output = command.common.output;
 
     QElapsedTimer timer;
     timer.start();
-    const LanguageModelPtr model = loadModel(command.model, options.positionalArguments().first(), command.compute);
-    CallbackProgress progress(
-        [](double fraction, const QString &message) { printProgress(fraction, message); });
+    const LanguageModelPtr model = loadModel(command.common, options.positionalArguments().first());
+    PrintedProgress progress;
     const CalibrationData data =
         calibrate(*model, command.calibration.text, settings, output.output, &progress);
     const double seconds = double(timer.nsecsElapsed()) * 1e-9;
@@ -168,32 +151,29 @@ int runCalibrate(const QStringList &args) {
     }
     json[QStringLiteral("top_columns")] = top;
 
-    output.writeJson(QJsonDocument(json));
-    if (output.jsonOnStdout())
-        return 0;
-    if (isatty(2))
-        QTextStream(stderr) << '\n';
-    QTextStream out(stdout);
-    out << "model            " << model->displayName() << '\n'
-        << "text             " << data.textSource() << '\n'
-        << "windows          " << data.settings().samples << " x " << data.settings().sequenceLength
-        << " tokens = " << data.tokens() << " tokens (BOS " << (data.startsWithBos() ? "yes" : "no")
-        << ", seed " << data.settings().seed;
-    if (data.settings().samples < data.requestedSamples())
-        out << "; the text holds only " << data.settings().samples << " of the "
-            << data.requestedSamples() << " windows asked for";
-    out << ")\n"
-        << "layers           " << data.weightNames().size() << " linear weights reading "
-        << groups.size() << " distinct inputs\n"
-        << "model hash       " << data.modelHash().left(16) << '\n'
-        << "data hash        " << data.dataHash().left(16) << '\n'
-        << "file             " << data.path()
-        << (data.fromCache() ? " (reused: same model and data hash)" : "") << '\n'
-        << "time             " << QString::number(seconds, 'f', 2) << " s";
-    if (data.fromCache())
-        out << " (computed earlier in " << QString::number(data.seconds(), 'f', 2) << " s)";
-    out << "\n\nmost important input columns (column: diag(H)):\n"
-        << lines.join(QLatin1Char('\n')) << '\n';
+    output.writeResult(QJsonDocument(json), [&](QTextStream &out) {
+        endProgressLine();
+        out << "model            " << model->displayName() << '\n'
+            << "text             " << data.textSource() << '\n'
+            << "windows          " << data.settings().samples << " x "
+            << data.settings().sequenceLength << " tokens = " << data.tokens() << " tokens (BOS "
+            << (data.startsWithBos() ? "yes" : "no") << ", seed " << data.settings().seed;
+        if (data.settings().samples < data.requestedSamples())
+            out << "; the text holds only " << data.settings().samples << " of the "
+                << data.requestedSamples() << " windows asked for";
+        out << ")\n"
+            << "layers           " << data.weightNames().size() << " linear weights reading "
+            << groups.size() << " distinct inputs\n"
+            << "model hash       " << data.modelHash().left(16) << '\n'
+            << "data hash        " << data.dataHash().left(16) << '\n'
+            << "file             " << data.path()
+            << (data.fromCache() ? " (reused: same model and data hash)" : "") << '\n'
+            << "time             " << QString::number(seconds, 'f', 2) << " s";
+        if (data.fromCache())
+            out << " (computed earlier in " << QString::number(data.seconds(), 'f', 2) << " s)";
+        out << "\n\nmost important input columns (column: diag(H)):\n"
+            << lines.join(QLatin1Char('\n')) << '\n';
+    });
     return 0;
 }
 

@@ -2,15 +2,12 @@
 // tokens (docs/architecture.md, Collaborative decoding), with an optional per-step trace.
 #include "cli/clioutput.h"
 #include "cli/commands.h"
-#include "cli/computegroup.h"
-#include "cli/outputgroup.h"
+#include "cli/commongroups.h"
 #include "cli/pairgroup.h"
 #include "cli/samplinggroup.h"
 
 #include "decode/collaborativedecoder.h"
 #include "jobs/error.h"
-#include "jobs/progresssink.h"
-#include "lm/languagemodel.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -22,15 +19,13 @@ namespace nwc::cli {
 namespace {
 
 QJsonArray topJson(const QVector<TokenProbability> &entries) {
-    QJsonArray array;
-    for (const TokenProbability &entry : entries) {
+    return jsonArray(entries, [](const TokenProbability &entry) {
         QJsonObject object;
         object[QStringLiteral("id")] = entry.id;
         object[QStringLiteral("text")] = entry.text;
         object[QStringLiteral("value")] = entry.value;
-        array.append(object);
-    }
-    return array;
+        return object;
+    });
 }
 
 QJsonObject stepJson(const StepTrace &step) {
@@ -69,54 +64,65 @@ QString topCell(const QVector<TokenProbability> &entries) {
     return parts.join(QStringLiteral(", "));
 }
 
+/// The steps the teacher took part in, one line each.
+void printTrace(QTextStream &out, const std::vector<StepTrace> &steps) {
+    out << "\nstep  source           token        flip  a_eff   H(p_s)  H(p_t)  "
+           "KL(t||s)  top p_s | top p_t | top S\n";
+    for (const StepTrace &step : steps) {
+        if (!step.teacherRan)
+            continue;
+        out << QString::number(step.index).leftJustified(6)
+            << tokenSourceName(step.source).leftJustified(17)
+            << shown(step.tokenText).leftJustified(13) << (step.flipped ? "yes   " : "no    ")
+            << QString::number(step.alphaEffective, 'g', 3).leftJustified(8)
+            << QString::number(step.studentEntropy, 'f', 3).leftJustified(8)
+            << QString::number(step.teacherEntropy, 'f', 3).leftJustified(8)
+            << QString::number(step.klTeacherStudent, 'f', 3).leftJustified(10)
+            << topCell(step.studentTop) << " | " << topCell(step.teacherTop) << " | "
+            << topCell(step.mixedTop) << '\n';
+    }
+}
+
 /// Everything `nwc collab` was asked to do.
 struct CollabCommand {
     PairOptions pair;
     QString prompt;
     CollaborativeSettings collaboration;
     bool trace = false;
-    ComputeOptions compute;
-    OutputOptions output;
+    CommonOptions common;
 };
 
 } // namespace
 
 int runCollab(const QStringList &args) {
-    CommandOptions options(QStringLiteral("collab"),
-                           QStringLiteral("Generate with the student alone and with the student "
-                                          "steered by the teacher for its first N tokens: "
-                                          "S = p_s + alpha (p_t - p_s), token = argmax S."));
+    CommandOptions options = commandOptions(QStringLiteral("collab"));
     addPairOptions(options);
-    options.add(QCommandLineOption(QStringLiteral("prompt"), QStringLiteral("Prompt text."),
-                                   QStringLiteral("TEXT")));
-    options.add(QCommandLineOption(QStringLiteral("alpha"),
-                                   QStringLiteral("Mixing coefficient, any real (default 1)."),
-                                   QStringLiteral("A"), QStringLiteral("1")));
-    options.add(QCommandLineOption(QStringLiteral("n"),
-                                   QStringLiteral("Tokens steered by the rule (default 5)."),
-                                   QStringLiteral("N"), QStringLiteral("5")));
-    options.add(QCommandLineOption(QStringLiteral("tau"),
-                                   QStringLiteral("Gate: alpha_eff = 0 while the student's "
-                                                  "entropy is below tau nats (implies --mode "
-                                                  "gated)."),
-                                   QStringLiteral("T")));
-    options.add(QCommandLineOption(QStringLiteral("mode"),
-                                   QStringLiteral("student, teacher, fixed or gated (default "
-                                                  "fixed, gated when --tau is given)."),
-                                   QStringLiteral("MODE")));
+    options.addValue(QStringLiteral("prompt"), QStringLiteral("Prompt text."),
+                     QStringLiteral("TEXT"));
+    options.addValue(QStringLiteral("alpha"),
+                     QStringLiteral("Mixing coefficient, any real (default 1)."),
+                     QStringLiteral("A"), QStringLiteral("1"));
+    options.addValue(QStringLiteral("n"), QStringLiteral("Tokens steered by the rule (default 5)."),
+                     QStringLiteral("N"), QStringLiteral("5"));
+    options.addValue(QStringLiteral("tau"),
+                     QStringLiteral("Gate: alpha_eff = 0 while the student's entropy is below tau "
+                                    "nats (implies --mode gated)."),
+                     QStringLiteral("T"));
+    options.addValue(QStringLiteral("mode"),
+                     QStringLiteral("student, teacher, fixed or gated (default fixed, gated when "
+                                    "--tau is given)."),
+                     QStringLiteral("MODE"));
     SamplingSpec samplingSpec;
     samplingSpec.defaults = greedySampling();
     samplingSpec.defaults.maxTokens = CollaborativeSettings().maxTokens;
     samplingSpec.temperatureNote = QStringLiteral("Applies to the student after its first N "
                                                   "tokens.");
     addSamplingOptions(options, samplingSpec);
-    options.add(QCommandLineOption(QStringLiteral("trace"),
-                                   QStringLiteral("Print every step the teacher took part in.")));
-    addComputeOptions(options);
-    addOutputOptions(options);
-    int exitCode = 0;
-    if (!options.parse(args, &exitCode))
-        return exitCode;
+    options.addFlag(QStringLiteral("trace"),
+                    QStringLiteral("Print every step the teacher took part in."));
+    const CommonSpec commonSpec;
+    if (const std::optional<int> exitCode = parseWithCommonOptions(options, args, commonSpec))
+        return *exitCode;
     if (!options.isSet(QStringLiteral("prompt")))
         throw Error(QStringLiteral("collab needs --prompt TEXT"));
 
@@ -135,18 +141,12 @@ int runCollab(const QStringList &args) {
     }
     if (options.isSet(QStringLiteral("mode")))
         settings.mode = parseCollaborativeMode(options.value(QStringLiteral("mode")));
-    command.compute = useComputeOptions(options);
-    command.output = readOutputOptions(options);
-    const OutputOptions &output = command.output;
+    command.common = readCommonOptions(options, commonSpec);
 
-    CallbackProgress progress(
-        [](double fraction, const QString &message) { printProgress(fraction, message); });
-    const LanguageModelPtr studentModel =
-        LanguageModel::load(command.pair.student, QString(), &progress, command.compute);
+    const LanguageModelPtr studentModel = loadModel(command.common, command.pair.student);
     LanguageModelPtr teacherModel;
     if (settings.mode != CollaborativeMode::StudentOnly)
-        teacherModel = LanguageModel::load(command.pair.teacher, QString(), &progress,
-                                            command.compute);
+        teacherModel = loadModel(command.common, command.pair.teacher);
 
     CollaborativeSettings aloneSettings = settings;
     aloneSettings.mode = CollaborativeMode::StudentOnly;
@@ -156,58 +156,35 @@ int runCollab(const QStringList &args) {
     const CollaborativeResult together = decoder.run(command.prompt);
     printProgress(1.0, QString());
 
-    QTextStream out(stdout);
     const QString modeName = collaborativeModeName(settings.mode);
-    if (output.json) {
-        QJsonObject object;
-        object[QStringLiteral("student")] = command.pair.student;
-        object[QStringLiteral("teacher")] = teacherModel ? command.pair.teacher : QString();
-        object[QStringLiteral("prompt")] = command.prompt;
-        object[QStringLiteral("mode")] = modeName;
-        object[QStringLiteral("alpha")] = settings.alpha;
-        object[QStringLiteral("n")] = settings.steeredTokens;
-        object[QStringLiteral("tau")] = settings.tau;
-        object[QStringLiteral("student_alone")] = alone.completion;
-        object[QStringLiteral("collaborative")] = together.completion;
-        object[QStringLiteral("flipped")] = together.flippedCount();
-        object[QStringLiteral("teacher_steps")] = together.teacherSteps();
-        if (command.trace) {
-            QJsonArray steps;
-            for (const StepTrace &step : together.steps)
-                steps.append(stepJson(step));
-            object[QStringLiteral("trace")] = steps;
-        }
-        output.writeJson(QJsonDocument(object));
-        if (output.jsonOnStdout())
-            return 0;
-    }
-    out << "student alone:  " << alone.completion << '\n';
-    out << "collaborative (" << modeName;
-    if (settings.mode == CollaborativeMode::FixedAlpha ||
-        settings.mode == CollaborativeMode::GatedAlpha)
-        out << ", alpha " << settings.alpha << ", N " << settings.steeredTokens;
-    if (settings.mode == CollaborativeMode::GatedAlpha)
-        out << ", tau " << settings.tau;
-    out << "): " << together.completion << '\n';
-    out << "teacher ran at " << together.teacherSteps() << " step(s); " << together.flippedCount()
-        << " token(s) differ from the student's own choice\n";
-    if (command.trace) {
-        out << "\nstep  source           token        flip  a_eff   H(p_s)  H(p_t)  "
-               "KL(t||s)  top p_s | top p_t | top S\n";
-        for (const StepTrace &step : together.steps) {
-            if (!step.teacherRan)
-                continue;
-            out << QString::number(step.index).leftJustified(6)
-                << tokenSourceName(step.source).leftJustified(17)
-                << shown(step.tokenText).leftJustified(13) << (step.flipped ? "yes   " : "no    ")
-                << QString::number(step.alphaEffective, 'g', 3).leftJustified(8)
-                << QString::number(step.studentEntropy, 'f', 3).leftJustified(8)
-                << QString::number(step.teacherEntropy, 'f', 3).leftJustified(8)
-                << QString::number(step.klTeacherStudent, 'f', 3).leftJustified(10)
-                << topCell(step.studentTop) << " | " << topCell(step.teacherTop) << " | "
-                << topCell(step.mixedTop) << '\n';
-        }
-    }
+    QJsonObject object;
+    object[QStringLiteral("student")] = command.pair.student;
+    object[QStringLiteral("teacher")] = teacherModel ? command.pair.teacher : QString();
+    object[QStringLiteral("prompt")] = command.prompt;
+    object[QStringLiteral("mode")] = modeName;
+    object[QStringLiteral("alpha")] = settings.alpha;
+    object[QStringLiteral("n")] = settings.steeredTokens;
+    object[QStringLiteral("tau")] = settings.tau;
+    object[QStringLiteral("student_alone")] = alone.completion;
+    object[QStringLiteral("collaborative")] = together.completion;
+    object[QStringLiteral("flipped")] = together.flippedCount();
+    object[QStringLiteral("teacher_steps")] = together.teacherSteps();
+    if (command.trace)
+        object[QStringLiteral("trace")] = jsonArray(together.steps, stepJson);
+    command.common.output.writeResult(QJsonDocument(object), [&](QTextStream &out) {
+        out << "student alone:  " << alone.completion << '\n';
+        out << "collaborative (" << modeName;
+        if (settings.mode == CollaborativeMode::FixedAlpha ||
+            settings.mode == CollaborativeMode::GatedAlpha)
+            out << ", alpha " << settings.alpha << ", N " << settings.steeredTokens;
+        if (settings.mode == CollaborativeMode::GatedAlpha)
+            out << ", tau " << settings.tau;
+        out << "): " << together.completion << '\n';
+        out << "teacher ran at " << together.teacherSteps() << " step(s); "
+            << together.flippedCount() << " token(s) differ from the student's own choice\n";
+        if (command.trace)
+            printTrace(out, together.steps);
+    });
     return 0;
 }
 

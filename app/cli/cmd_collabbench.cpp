@@ -2,8 +2,7 @@
 // rule) against the student and teacher alone; resumable through an HDF5 session file.
 #include "cli/clioutput.h"
 #include "cli/commands.h"
-#include "cli/computegroup.h"
-#include "cli/outputgroup.h"
+#include "cli/commongroups.h"
 #include "cli/pairgroup.h"
 #include "cli/qadatagroup.h"
 #include "cli/samplinggroup.h"
@@ -12,8 +11,6 @@
 #include "decode/heldoutarithmetic.h"
 #include "io/checkpoint.h"
 #include "jobs/error.h"
-#include "jobs/progresssink.h"
-#include "lm/languagemodel.h"
 
 #include <QDir>
 #include <QFile>
@@ -21,8 +18,6 @@
 #include <QTextStream>
 
 #include <cmath>
-
-#include <unistd.h>
 
 namespace nwc::cli {
 namespace {
@@ -52,114 +47,14 @@ int makeHeldOut(const QString &path) {
 /// Everything `nwc collab-bench` was asked to do.
 struct CollabBenchCommand {
     CollabBenchSettings bench;
-    ComputeOptions compute;
-    OutputOptions output;
+    CommonOptions common;
 };
 
-} // namespace
-
-int runCollabBench(const QStringList &args) {
-    CommandOptions options(QStringLiteral("collab-bench"),
-                           QStringLiteral("QA accuracy of the student, the teacher, and the "
-                                          "student steered for its first N tokens by S = p_s + "
-                                          "alpha (p_t - p_s), over alpha, N and (gated) tau "
-                                          "grids."));
-    addPairOptions(options);
-    addQaDataOptions(options, QStringLiteral("the built-in held-out demo set"));
-    options.add(QCommandLineOption(QStringLiteral("alphas"),
-                                   QStringLiteral("Alpha grid, from:to:step or a list (default "
-                                                  "-1:3:0.25)."),
-                                   QStringLiteral("GRID"), QStringLiteral("-1:3:0.25")));
-    options.add(QCommandLineOption(QStringLiteral("ns"),
-                                   QStringLiteral("Steered-token counts (default 1,2,5)."),
-                                   QStringLiteral("LIST"), QStringLiteral("1,2,5")));
-    options.add(QCommandLineOption(QStringLiteral("taus"),
-                                   QStringLiteral("Gate thresholds in nats (default 0:2:0.25)."),
-                                   QStringLiteral("GRID"), QStringLiteral("0:2:0.25")));
-    SamplingSpec samplingSpec;
-    samplingSpec.defaults.maxTokens = CollabBenchSettings().maxTokens;
-    // Answers are greedy: only --max-tokens.
-    samplingSpec.sampling = false;
-    addSamplingOptions(options, samplingSpec);
-    options.add(QCommandLineOption(
-        QStringLiteral("calibration-share"),
-        QStringLiteral("Share of the questions (spread evenly) on which each N's alpha and tau "
-                       "are chosen; the others are reported (default 0.5; 0 chooses and reports "
-                       "on all questions, an optimistic figure)."),
-        QStringLiteral("F"), QStringLiteral("0.5")));
-    options.add(QCommandLineOption(QStringLiteral("limit"),
-                                   QStringLiteral("Use only the first K questions."),
-                                   QStringLiteral("K"), QStringLiteral("0")));
-    options.add(QCommandLineOption(
-        QStringLiteral("session"),
-        QStringLiteral("HDF5 session file: results are saved per question and a rerun resumes."),
-        QStringLiteral("FILE")));
-    options.add(QCommandLineOption(QStringLiteral("csv"), QStringLiteral("Write CSV."),
-                                   QStringLiteral("FILE")));
-    options.add(QCommandLineOption(
-        QStringLiteral("make-heldout"),
-        QStringLiteral("Regenerate the built-in held-out QA set into FILE and exit."),
-        QStringLiteral("FILE")));
-    const OutputSpec outputSpec{QString(), QString(), QString(), true};
-    addComputeOptions(options);
-    addOutputOptions(options, outputSpec);
-    int exitCode = 0;
-    if (!options.parse(args, &exitCode))
-        return exitCode;
-    if (options.isSet(QStringLiteral("make-heldout")))
-        return makeHeldOut(options.value(QStringLiteral("make-heldout")));
-
-    CollabBenchCommand command;
-    CollabBenchSettings &settings = command.bench;
-    const PairOptions pair = readPairOptions(options);
-    settings.studentName = pair.student;
-    settings.teacherName = pair.teacher;
-    const QaDataOptions data = readQaDataOptions(
-        options, demoFile(QStringLiteral("collab_heldout_qa.jsonl")), settings.promptTemplate);
-    settings.dataName = data.dataPath;
-    settings.promptTemplate = data.promptTemplate;
-    settings.answerPattern = data.format.answerPattern;
-    settings.calibrationFraction = options.doubleValue(QStringLiteral("calibration-share"));
-    if (!(settings.calibrationFraction >= 0 && settings.calibrationFraction < 1))
-        throw Error(QStringLiteral("--calibration-share must be in [0, 1), got '%1'")
-                        .arg(options.value(QStringLiteral("calibration-share"))));
-    const QString alphas = options.value(QStringLiteral("alphas"));
-    const QString ns = options.value(QStringLiteral("ns"));
-    const QString taus = options.value(QStringLiteral("taus"));
-    settings.alphas = parseGrid(alphas, QStringLiteral("--alphas"));
-    settings.ns.clear();
-    for (double n : parseGrid(ns, QStringLiteral("--ns"))) {
-        if (n < 0 || n != std::floor(n))
-            throw Error(QStringLiteral("--ns expects non-negative integers"));
-        settings.ns.push_back(int(n));
-    }
-    settings.taus = parseGrid(taus, QStringLiteral("--taus"));
-    settings.maxTokens = readSamplingOptions(options, samplingSpec).maxTokens;
-    QVector<QaItem> items = loadQaSet(settings.dataName, data.format);
-    const int limitCount = options.intValue(QStringLiteral("limit"));
-    if (limitCount > 0 && limitCount < items.size())
-        items.resize(limitCount);
-    command.compute = useComputeOptions(options);
-    command.output = readOutputOptions(options, outputSpec);
-
-    CallbackProgress progress(
-        [](double fraction, const QString &message) { printProgress(fraction, message); });
-    const LanguageModelPtr studentModel =
-        LanguageModel::load(settings.studentName, QString(), &progress, command.compute);
-    const LanguageModelPtr teacherModel =
-        LanguageModel::load(settings.teacherName, QString(), &progress, command.compute);
-    const CollabBenchResult result =
-        runCollabBenchmark(*studentModel, *teacherModel, items, settings,
-                           options.value(QStringLiteral("session")), &progress);
-    if (isatty(2))
-        QTextStream(stderr) << "\r\x1b[K";
-    if (options.isSet(QStringLiteral("csv")))
-        writeFileAtomically(options.value(QStringLiteral("csv")), collabBenchCsv(result));
-    command.output.writeJson(collabBenchJson(result));
-    if (command.output.jsonOnStdout())
-        return 0;
-
-    QTextStream out(stdout);
+/// The text of `nwc collab-bench`: the rules' accuracy, by alpha, by entropy, and the best
+/// alphas; `alphas`, `ns` and `taus` are the grids as given.
+void printBenchmark(QTextStream &out, const CollabBenchSettings &settings,
+                    const CollabBenchResult &result, const QString &alphas, const QString &ns,
+                    const QString &taus) {
     const int total = result.testCount;
     const auto count = [&](double fraction) {
         return QStringLiteral("%1/%2").arg(std::lround(fraction * total)).arg(total);
@@ -194,9 +89,9 @@ int runCollabBench(const QStringList &args) {
                      .arg(settings.ns[n])
                      .arg(alpha)
                      .arg(settings.taus[size_t(result.bestTau[n])]) +
-                 (std::isnan(share) ? QString()
-                                    : QStringLiteral(" (teacher on %1 of steered tokens)")
-                                          .arg(percent(share))),
+                 (std::isnan(share)
+                      ? QString()
+                      : QStringLiteral(" (teacher on %1 of steered tokens)").arg(percent(share))),
              result.gatedAccuracy[n][size_t(result.bestTau[n])]);
     }
     out << "\naccuracy by alpha (rows N):\n" << QStringLiteral("N").leftJustified(4);
@@ -235,6 +130,94 @@ int runCollabBench(const QStringList &args) {
                 << ':' << histogram[a];
     }
     out << "\n\ncompute time " << QString::number(result.seconds, 'f', 1) << " s\n";
+}
+
+} // namespace
+
+int runCollabBench(const QStringList &args) {
+    CommandOptions options = commandOptions(QStringLiteral("collab-bench"));
+    addPairOptions(options);
+    addQaDataOptions(options, QStringLiteral("the built-in held-out demo set"));
+    options.addValue(QStringLiteral("alphas"),
+                     QStringLiteral("Alpha grid, from:to:step or a list (default -1:3:0.25)."),
+                     QStringLiteral("GRID"), QStringLiteral("-1:3:0.25"));
+    options.addValue(QStringLiteral("ns"), QStringLiteral("Steered-token counts (default 1,2,5)."),
+                     QStringLiteral("LIST"), QStringLiteral("1,2,5"));
+    options.addValue(QStringLiteral("taus"),
+                     QStringLiteral("Gate thresholds in nats (default 0:2:0.25)."),
+                     QStringLiteral("GRID"), QStringLiteral("0:2:0.25"));
+    SamplingSpec samplingSpec;
+    samplingSpec.defaults.maxTokens = CollabBenchSettings().maxTokens;
+    // Answers are greedy: only --max-tokens.
+    samplingSpec.sampling = false;
+    addSamplingOptions(options, samplingSpec);
+    options.addValue(
+        QStringLiteral("calibration-share"),
+        QStringLiteral("Share of the questions (spread evenly) on which each N's alpha and tau "
+                       "are chosen; the others are reported (default 0.5; 0 chooses and reports "
+                       "on all questions, an optimistic figure)."),
+        QStringLiteral("F"), QStringLiteral("0.5"));
+    options.addValue(QStringLiteral("limit"), QStringLiteral("Use only the first K questions."),
+                     QStringLiteral("K"), QStringLiteral("0"));
+    options.addValue(
+        QStringLiteral("session"),
+        QStringLiteral("HDF5 session file: results are saved per question and a rerun resumes."),
+        QStringLiteral("FILE"));
+    options.addValue(QStringLiteral("csv"), QStringLiteral("Write CSV."), QStringLiteral("FILE"));
+    options.addValue(QStringLiteral("make-heldout"),
+                     QStringLiteral("Regenerate the built-in held-out QA set into FILE and exit."),
+                     QStringLiteral("FILE"));
+    CommonSpec commonSpec;
+    commonSpec.output.jsonFileSpelling = true;
+    if (const std::optional<int> exitCode = parseWithCommonOptions(options, args, commonSpec))
+        return *exitCode;
+    if (options.isSet(QStringLiteral("make-heldout")))
+        return makeHeldOut(options.value(QStringLiteral("make-heldout")));
+
+    CollabBenchCommand command;
+    CollabBenchSettings &settings = command.bench;
+    const PairOptions pair = readPairOptions(options);
+    settings.studentName = pair.student;
+    settings.teacherName = pair.teacher;
+    const QaDataOptions data = readQaDataOptions(
+        options, demoFile(QStringLiteral("collab_heldout_qa.jsonl")), settings.promptTemplate);
+    settings.dataName = data.dataPath;
+    settings.promptTemplate = data.promptTemplate;
+    settings.answerPattern = data.format.answerPattern;
+    settings.calibrationFraction = options.doubleValue(QStringLiteral("calibration-share"));
+    if (!(settings.calibrationFraction >= 0 && settings.calibrationFraction < 1))
+        throw Error(QStringLiteral("--calibration-share must be in [0, 1), got '%1'")
+                        .arg(options.value(QStringLiteral("calibration-share"))));
+    const QString alphas = options.value(QStringLiteral("alphas"));
+    const QString ns = options.value(QStringLiteral("ns"));
+    const QString taus = options.value(QStringLiteral("taus"));
+    settings.alphas = parseGrid(alphas, QStringLiteral("--alphas"));
+    settings.ns.clear();
+    for (double n : parseGrid(ns, QStringLiteral("--ns"))) {
+        if (n < 0 || n != std::floor(n))
+            throw Error(QStringLiteral("--ns expects non-negative integers"));
+        settings.ns.push_back(int(n));
+    }
+    settings.taus = parseGrid(taus, QStringLiteral("--taus"));
+    settings.maxTokens = readSamplingOptions(options, samplingSpec).maxTokens;
+    QVector<QaItem> items = loadQaSet(settings.dataName, data.format);
+    const int limitCount = options.intValue(QStringLiteral("limit"));
+    if (limitCount > 0 && limitCount < items.size())
+        items.resize(limitCount);
+    command.common = readCommonOptions(options, commonSpec);
+
+    PrintedProgress progress;
+    const LanguageModelPtr studentModel = loadModel(command.common, settings.studentName);
+    const LanguageModelPtr teacherModel = loadModel(command.common, settings.teacherName);
+    const CollabBenchResult result =
+        runCollabBenchmark(*studentModel, *teacherModel, items, settings,
+                           options.value(QStringLiteral("session")), &progress);
+    clearProgressLine();
+    if (options.isSet(QStringLiteral("csv")))
+        writeFileAtomically(options.value(QStringLiteral("csv")), collabBenchCsv(result));
+    command.common.output.writeResult(collabBenchJson(result), [&](QTextStream &out) {
+        printBenchmark(out, settings, result, alphas, ns, taus);
+    });
     return 0;
 }
 

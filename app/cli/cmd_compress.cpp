@@ -3,15 +3,13 @@
 #include "cli/calibrationgroup.h"
 #include "cli/clioutput.h"
 #include "cli/commands.h"
-#include "cli/computegroup.h"
+#include "cli/commongroups.h"
 #include "cli/distributedgroup.h"
-#include "cli/outputgroup.h"
 #include "cli/ratecontrolgroup.h"
 
 #include "analysis/modelcompressor.h"
 #include "codec/codecfile.h"
 #include "jobs/error.h"
-#include "jobs/progresssink.h"
 
 #include <QJsonDocument>
 #include <QTextStream>
@@ -24,8 +22,7 @@ namespace {
 /// Everything `nwc compress` was asked to do.
 struct CompressCommand {
     CompressionSettings compression;
-    ComputeOptions compute;
-    OutputOptions output;
+    CommonOptions common;
 };
 
 /// The shipped ladder presets --ladder names. "paper" is refused while no paper-preset codec
@@ -46,108 +43,8 @@ QStringList ladderPresets(const QString &ladder, bool usesLadder) {
     throw Error(QStringLiteral("unknown --ladder '%1' (use identity, fast or all)").arg(ladder));
 }
 
-} // namespace
-
-int runCompress(const QStringList &args) {
-    CommandOptions options(QStringLiteral("compress"),
-                           QStringLiteral("Compress a model's linear layers into a .nwc "
-                                          "container."));
-    options.addPositional(QStringLiteral("MODEL"),
-                          QStringLiteral("HF directory, llama2.c .bin, or demo:NAME"));
-    options.add(QCommandLineOption(
-        QStringLiteral("bits"),
-        QStringLiteral("Target bits per weight (NWC: any rate in the codecs' range, side "
-                       "information included; RTN/GPTQ: code width 2–8)."),
-        QStringLiteral("B")));
-    options.add(QCommandLineOption(QStringLiteral("method"),
-                                   QStringLiteral("nwc (default), rtn or gptq."),
-                                   QStringLiteral("M"), QStringLiteral("nwc")));
-    options.add(QCommandLineOption(
-        QStringLiteral("codec"),
-        QStringLiteral("Codec file to choose from (repeatable; default: the shipped ladder)."),
-        QStringLiteral("FILE")));
-    options.add(QCommandLineOption(
-        QStringLiteral("ladder"),
-        QStringLiteral("Codecs of the shipped ladder to choose from when no --codec is given: "
-                       "identity (default), fast or all (paper once a paper-preset codec "
-                       "ships)."),
-        QStringLiteral("SET"), QStringLiteral("identity")));
-    addRateControlOptions(options);
-    const CalibrationSpec calibrationSpec{true, true};
-    addCalibrationOptions(options, calibrationSpec);
-    options.add(QCommandLineOption(QStringLiteral("group-size"),
-                                   QStringLiteral("RTN/GPTQ group size (default 128)."),
-                                   QStringLiteral("N"), QStringLiteral("128")));
-    options.add(QCommandLineOption(
-        QStringLiteral("compensate"),
-        QStringLiteral("NWC error compensation: none, ldlq (feedback inside each layer), "
-                       "finetune (output-guided tuning after each block) or all."),
-        QStringLiteral("MODE"), QStringLiteral("none")));
-    options.add(QCommandLineOption(
-        QStringLiteral("ldlq-block"),
-        QStringLiteral("Columns coded together before LDLQ feeds their error back (default 128; "
-                       "layers with fewer than 8 blocks use columns / 8)."),
-        QStringLiteral("N"), QStringLiteral("128")));
-    options.add(QCommandLineOption(
-        QStringLiteral("finetune-epochs"),
-        QStringLiteral("Fine-tuning: most passes over the calibration windows per stage "
-                       "(default 20)."),
-        QStringLiteral("N"), QStringLiteral("20")));
-    options.add(QCommandLineOption(QStringLiteral("finetune-lr"),
-                                   QStringLiteral("Fine-tuning: Adam learning rate of norm "
-                                                  "weights and column scales (default "
-                                                  "0.003; weights get it times their RMS)."),
-                                   QStringLiteral("LR"), QStringLiteral("0.003")));
-    const OutputSpec outputSpec{QStringLiteral("Container to write (.nwc)."),
-                                QStringLiteral("FILE"), QString(), false};
-    addComputeOptions(options);
-    addOutputOptions(options, outputSpec);
-    int exitCode = 0;
-    if (!options.parse(args, &exitCode))
-        return exitCode;
-    if (options.positionalArguments().size() != 1 || !options.isSet(QStringLiteral("bits")) ||
-        !options.isSet(QStringLiteral("output"))) {
-        printError(QStringLiteral("compress expects MODEL --bits B -o FILE (see 'nwc compress "
-                                  "--help')"));
-        return 2;
-    }
-    CompressCommand command;
-    CompressionSettings &settings = command.compression;
-    const QString method = options.value(QStringLiteral("method"));
-    if (!compressionMethodFromName(method, &settings.method))
-        throw Error(QStringLiteral("unknown method '%1' (use nwc, rtn or gptq)").arg(method));
-    settings.targetBitsPerWeight = options.doubleValue(QStringLiteral("bits"));
-    settings.codecPaths = options.values(QStringLiteral("codec"));
-    settings.ladderPresets =
-        ladderPresets(options.value(QStringLiteral("ladder")), settings.codecPaths.isEmpty());
-    const CalibrationOptions calibration = readCalibrationOptions(options, calibrationSpec);
-    settings.calibrationText = calibration.text;
-    settings.calibrationFile = calibration.file;
-    settings.calibrationSamples = calibration.samples;
-    settings.calibrationLength = calibration.length;
-    settings.groupSize = options.intValue(QStringLiteral("group-size"));
-    const RateControlOptions rateControl = readRateControlOptions(options);
-    settings.allocation = rateControl.allocation;
-    settings.rateWeight = rateControl.rateWeight;
-    parseCompensation(options.value(QStringLiteral("compensate")), &settings.compensation);
-    settings.compensation.blockSize = options.intValue(QStringLiteral("ldlq-block"));
-    settings.compensation.fineTuneEpochs = options.intValue(QStringLiteral("finetune-epochs"));
-    settings.compensation.learningRate = options.doubleValue(QStringLiteral("finetune-lr"));
-    command.compute = useComputeOptions(options);
-    command.output = readOutputOptions(options, outputSpec);
-    joinLaunchedGroup(command.compute);
-    settings.compute = command.compute;
-
-    CallbackProgress progress(
-        [](double fraction, const QString &message) { printProgress(fraction, message); });
-    const CompressionSummary s = compressModel(options.positionalArguments().first(), settings,
-                                               command.output.output, &progress);
-    if (!printsResults())
-        return 0; // rank 0 wrote the container and prints the summary
-    command.output.writeJson(QJsonDocument(compressionSummaryJson(s)));
-    if (command.output.jsonOnStdout())
-        return 0;
-    QTextStream out(stdout);
+/// The text of `nwc compress`: what was written and what its bits are spent on.
+void printSummary(QTextStream &out, const CompressionSummary &s) {
     out << "model              " << s.sourceModel << "\n"
         << "method             " << compressionMethodName(s.method) << "\n"
         << "target             " << QString::number(s.targetBitsPerWeight, 'f', 3)
@@ -202,6 +99,89 @@ int runCompress(const QStringList &args) {
         << "file               " << s.outputPath << "  " << s.fileBytes << " bytes\n"
         << "time               " << QString::number(s.seconds, 'f', 1) << " s, peak memory "
         << QString::number(double(s.peakResidentBytes) / 1048576.0, 'f', 0) << " MiB\n";
+}
+
+} // namespace
+
+int runCompress(const QStringList &args) {
+    CommandOptions options = commandOptions(QStringLiteral("compress"));
+    addModelPositional(options);
+    options.addValue(
+        QStringLiteral("bits"),
+        QStringLiteral("Target bits per weight (NWC: any rate in the codecs' range, side "
+                       "information included; RTN/GPTQ: code width 2–8)."),
+        QStringLiteral("B"));
+    options.addValue(QStringLiteral("method"), QStringLiteral("nwc (default), rtn or gptq."),
+                     QStringLiteral("M"), QStringLiteral("nwc"));
+    options.addValue(
+        QStringLiteral("codec"),
+        QStringLiteral("Codec file to choose from (repeatable; default: the shipped ladder)."),
+        QStringLiteral("FILE"));
+    options.addValue(
+        QStringLiteral("ladder"),
+        QStringLiteral("Codecs of the shipped ladder to choose from when no --codec is given: "
+                       "identity (default), fast or all (paper once a paper-preset codec "
+                       "ships)."),
+        QStringLiteral("SET"), QStringLiteral("identity"));
+    addRateControlOptions(options);
+    const CalibrationSpec calibrationSpec{true, true};
+    addCalibrationOptions(options, calibrationSpec);
+    addGroupSizeOption(options);
+    options.addValue(
+        QStringLiteral("compensate"),
+        QStringLiteral("NWC error compensation: none, ldlq (feedback inside each layer), "
+                       "finetune (output-guided tuning after each block) or all."),
+        QStringLiteral("MODE"), QStringLiteral("none"));
+    options.addValue(
+        QStringLiteral("ldlq-block"),
+        QStringLiteral("Columns coded together before LDLQ feeds their error back (default 128; "
+                       "layers with fewer than 8 blocks use columns / 8)."),
+        QStringLiteral("N"), QStringLiteral("128"));
+    options.addValue(
+        QStringLiteral("finetune-epochs"),
+        QStringLiteral("Fine-tuning: most passes over the calibration windows per stage "
+                       "(default 20)."),
+        QStringLiteral("N"), QStringLiteral("20"));
+    options.addValue(QStringLiteral("finetune-lr"),
+                     QStringLiteral("Fine-tuning: Adam learning rate of norm weights and column "
+                                    "scales (default 0.003; weights get it times their RMS)."),
+                     QStringLiteral("LR"), QStringLiteral("0.003"));
+    CommonSpec commonSpec;
+    commonSpec.output.outputHelp = QStringLiteral("Container to write (.nwc).");
+    commonSpec.distributed = true;
+    if (const std::optional<int> exitCode = parseWithCommonOptions(options, args, commonSpec))
+        return *exitCode;
+    if (options.positionalArguments().size() != 1 || !options.isSet(QStringLiteral("bits")) ||
+        !options.isSet(QStringLiteral("output"))) {
+        return options.usageError(QStringLiteral("MODEL --bits B -o FILE"));
+    }
+    CompressCommand command;
+    CompressionSettings &settings = command.compression;
+    const QString method = options.value(QStringLiteral("method"));
+    if (!compressionMethodFromName(method, &settings.method))
+        throw Error(QStringLiteral("unknown method '%1' (use nwc, rtn or gptq)").arg(method));
+    settings.targetBitsPerWeight = options.doubleValue(QStringLiteral("bits"));
+    settings.codecPaths = options.values(QStringLiteral("codec"));
+    settings.ladderPresets =
+        ladderPresets(options.value(QStringLiteral("ladder")), settings.codecPaths.isEmpty());
+    const CalibrationOptions calibration = readCalibrationOptions(options, calibrationSpec);
+    applyCalibration(calibration, settings);
+    settings.calibrationFile = calibration.file;
+    readRateControlInto(options, settings);
+    parseCompensation(options.value(QStringLiteral("compensate")), &settings.compensation);
+    settings.compensation.blockSize = options.intValue(QStringLiteral("ldlq-block"));
+    settings.compensation.fineTuneEpochs = options.intValue(QStringLiteral("finetune-epochs"));
+    settings.compensation.learningRate = options.doubleValue(QStringLiteral("finetune-lr"));
+    command.common = readCommonOptions(options, commonSpec);
+    settings.compute = command.common.compute;
+
+    PrintedProgress progress;
+    const CompressionSummary s = compressModel(options.positionalArguments().first(), settings,
+                                               command.common.output.output, &progress);
+    if (!printsResults())
+        return 0; // rank 0 wrote the container and prints the summary
+    command.common.output.writeResult(QJsonDocument(compressionSummaryJson(s)),
+                                      [&](QTextStream &out) { printSummary(out, s); });
     return 0;
 }
 

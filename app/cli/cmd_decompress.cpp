@@ -1,18 +1,13 @@
 // nwc decompress F.nwc -o DIR: rebuilds a Hugging Face model directory from a .nwc container.
 #include "cli/clioutput.h"
 #include "cli/commands.h"
-#include "cli/computegroup.h"
-#include "cli/outputgroup.h"
+#include "cli/commongroups.h"
 
 #include "codec/compressedcheckpoint.h"
-#include "jobs/progresssink.h"
 
 #include <QElapsedTimer>
 #include <QJsonObject>
 #include <QTextStream>
-
-#include <cstdio>
-#include <unistd.h>
 
 namespace nwc::cli {
 namespace {
@@ -21,50 +16,38 @@ namespace {
 struct DecompressCommand {
     QString file;
     bool force = false;
-    ComputeOptions compute;
-    OutputOptions output;
+    CommonOptions common;
 };
 
 } // namespace
 
 int runDecompress(const QStringList &args) {
-    CommandOptions options(QStringLiteral("decompress"),
-                           QStringLiteral("Decode every tensor of a .nwc container and write a "
-                                          "Hugging Face model folder with the original names, "
-                                          "dtypes and layouts."));
+    CommandOptions options = commandOptions(QStringLiteral("decompress"));
     options.addPositional(QStringLiteral("FILE"),
                           QStringLiteral("Compressed model (.nwc) to decompress."));
-    options.add(QCommandLineOption(QStringLiteral("force"),
-                                   QStringLiteral("Overwrite files in a non-empty folder.")));
-    const OutputSpec outputSpec{
-        QStringLiteral("Folder to write (model.safetensors, config.json, tokenizer files)."),
-        QStringLiteral("DIR"), QString(), false};
-    addComputeOptions(options);
-    addOutputOptions(options, outputSpec);
-    int exitCode = 0;
-    if (!options.parse(args, &exitCode))
-        return exitCode;
-    if (options.positionalArguments().size() != 1 || !options.isSet(QStringLiteral("output"))) {
-        printError(QStringLiteral("decompress expects one FILE and -o DIR (see 'nwc decompress "
-                                  "--help')"));
-        return 2;
-    }
+    options.addFlag(QStringLiteral("force"),
+                    QStringLiteral("Overwrite files in a non-empty folder."));
+    CommonSpec commonSpec;
+    commonSpec.output.outputHelp =
+        QStringLiteral("Folder to write (model.safetensors, config.json, tokenizer files).");
+    commonSpec.output.outputValueName = QStringLiteral("DIR");
+    if (const std::optional<int> exitCode = parseWithCommonOptions(options, args, commonSpec))
+        return *exitCode;
+    if (options.positionalArguments().size() != 1 || !options.isSet(QStringLiteral("output")))
+        return options.usageError(QStringLiteral("one FILE and -o DIR"));
     DecompressCommand command;
     command.file = options.positionalArguments().first();
     command.force = options.isSet(QStringLiteral("force"));
-    command.compute = useComputeOptions(options);
-    command.output = readOutputOptions(options, outputSpec);
+    command.common = readCommonOptions(options, commonSpec);
 
     QElapsedTimer timer;
     timer.start();
     const auto checkpoint = CompressedCheckpoint::open(command.file);
-    CallbackProgress progress(
-        [](double fraction, const QString &message) { printProgress(fraction, message); });
-    const QString directory = command.output.output;
+    PrintedProgress progress;
+    const QString directory = command.common.output.output;
     decompressToDirectory(*checkpoint, directory, command.force, &progress);
     const double seconds = double(timer.elapsed()) / 1000.0;
-    if (isatty(fileno(stderr)))
-        QTextStream(stderr) << '\n';
+    endProgressLine();
     QTextStream(stderr) << "decompressed " << checkpoint->tensors().size() << " tensors ("
                         << checkpoint->summary().tensors.size() << " decoded) into " << directory
                         << " in " << QString::number(seconds, 'f', 2) << " s\n";
@@ -74,7 +57,7 @@ int runDecompress(const QStringList &args) {
     json[QStringLiteral("tensors")] = int(checkpoint->tensors().size());
     json[QStringLiteral("decoded_tensors")] = int(checkpoint->summary().tensors.size());
     json[QStringLiteral("seconds")] = seconds;
-    command.output.writeJson(QJsonDocument(json));
+    command.common.output.writeJson(QJsonDocument(json));
     return 0;
 }
 

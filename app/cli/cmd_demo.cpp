@@ -2,27 +2,21 @@
 // measures held-out perplexity and greedy arithmetic accuracy, and shows one worked answer.
 #include "cli/clioutput.h"
 #include "cli/commands.h"
-#include "cli/computegroup.h"
+#include "cli/commongroups.h"
 #include "cli/evaluationgroup.h"
-#include "cli/outputgroup.h"
 
 #include "analysis/modelcompressor.h"
 #include "io/checkpoint.h"
 #include "jobs/error.h"
-#include "jobs/progresssink.h"
 #include "lm/evaluator.h"
-#include "lm/languagemodel.h"
 #include "lm/qabenchmark.h"
 
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QJsonArray>
 #include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTextStream>
-
-#include <unistd.h>
 
 namespace nwc::cli {
 namespace {
@@ -59,25 +53,115 @@ struct CompressedRow {
     QaResult qa;
 };
 
+/// The demo's results as JSON.
+QJsonObject demoJson(const std::vector<DemoRow> &rows, const std::vector<CompressedRow> &compressed,
+                     const QString &heldoutPath, const QString &qaPath,
+                     const PerplexitySettings &settings) {
+    QJsonObject root;
+    root[QStringLiteral("models")] = jsonArray(rows, [](const DemoRow &row) {
+        QJsonObject object;
+        object[QStringLiteral("model")] = row.model->checkpoint()->source();
+        object[QStringLiteral("parameters")] = double(row.parameters);
+        object[QStringLiteral("perplexity")] = row.perplexity.perplexity;
+        object[QStringLiteral("bits_per_byte")] = row.perplexity.bitsPerByte;
+        object[QStringLiteral("tokens_scored")] = double(row.perplexity.tokensScored);
+        object[QStringLiteral("arithmetic_correct")] = row.qa.correct;
+        object[QStringLiteral("arithmetic_questions")] = int(row.qa.outcomes.size());
+        return object;
+    });
+    root[QStringLiteral("heldout")] = heldoutPath;
+    root[QStringLiteral("bytes")] = double(rows.front().perplexity.bytes);
+    root[QStringLiteral("context_length")] = settings.contextLength;
+    root[QStringLiteral("stride")] = rows.front().perplexity.stride;
+    root[QStringLiteral("qa_set")] = qaPath;
+    root[QStringLiteral("compressed_teacher")] =
+        jsonArray(compressed, [](const CompressedRow &row) {
+            QJsonObject object;
+            object[QStringLiteral("method")] = compressionMethodName(row.summary.method);
+            object[QStringLiteral("target_bpw")] = row.summary.targetBitsPerWeight;
+            object[QStringLiteral("achieved_bpw")] = row.summary.achievedBitsPerWeight;
+            object[QStringLiteral("file_bytes")] = double(row.summary.fileBytes);
+            object[QStringLiteral("perplexity")] = row.perplexity.perplexity;
+            object[QStringLiteral("mean_kl")] = row.comparison.meanKl;
+            object[QStringLiteral("arithmetic_correct")] = row.qa.correct;
+            return object;
+        });
+    return root;
+}
+
+/// "7/20": correct answers of all.
+QString correctOfAll(const QaResult &qa) {
+    return QStringLiteral("%1/%2").arg(qa.correct).arg(qa.outcomes.size());
+}
+
+/// The demo's results as text: a table of the models, one of the compressed teachers, and the
+/// first question's answers.
+void printDemo(QTextStream &out, const std::vector<DemoRow> &rows,
+               const std::vector<CompressedRow> &compressed, const QVector<QaItem> &items) {
+    const QList<int> modelColumns = {10, 12, 12, 11, 14};
+    out << fixedColumns({QStringLiteral("model"), QStringLiteral("parameters"),
+                         QStringLiteral("perplexity"), QStringLiteral("bits/byte"),
+                         QStringLiteral("arithmetic")},
+                        modelColumns)
+        << '\n';
+    for (const DemoRow &row : rows)
+        out << fixedColumns({row.model->displayName(), QString::number(row.parameters),
+                             QString::number(row.perplexity.perplexity, 'f', 3),
+                             QString::number(row.perplexity.bitsPerByte, 'f', 3),
+                             correctOfAll(row.qa)},
+                            modelColumns)
+            << '\n';
+    if (!compressed.empty()) {
+        const QList<int> compressedColumns = {10, 12, 12, 12, 11, 14};
+        out << "\nteacher, linear layers compressed ("
+            << compressed.front().summary.compressedWeights
+            << " weights; embeddings, norms and head kept):\n"
+            << fixedColumns({QStringLiteral("method"), QStringLiteral("bits/weight"),
+                             QStringLiteral("file bytes"), QStringLiteral("perplexity"),
+                             QStringLiteral("KL (nats)"), QStringLiteral("arithmetic")},
+                            compressedColumns)
+            << '\n';
+        for (const CompressedRow &row : compressed)
+            out << fixedColumns({compressionMethodName(row.summary.method),
+                                 QString::number(row.summary.achievedBitsPerWeight, 'f', 3),
+                                 QString::number(row.summary.fileBytes),
+                                 QString::number(row.perplexity.perplexity, 'f', 3),
+                                 QString::number(row.comparison.meanKl, 'f', 4),
+                                 correctOfAll(row.qa)},
+                                compressedColumns)
+                << '\n';
+        out << "bits/weight = 8 x bytes written for the linear layers / their weights (NWC: "
+               "default "
+               "codec ladder,\ncalibration on the demo corpus; RTN: 4-bit codes, fp16 scale and "
+               "zero per group of 128)\n";
+    }
+    const PerplexityResult &p = rows.front().perplexity;
+    out << "\nperplexity: first " << p.bytes << " bytes of heldout.txt, context " << p.contextLength
+        << ", stride " << p.stride << ", BOS per window, " << p.tokensScored
+        << " tokens scored\narithmetic: greedy answers to the first " << items.size()
+        << " questions of arithmetic_qa.jsonl, prompt \"Question: ...\\nAnswer:\"\n\n";
+    out << "Question: " << items.first().question << '\n';
+    for (const DemoRow &row : rows)
+        out << "  " << row.model->displayName() << ": "
+            << row.qa.outcomes.first().completion.trimmed()
+            << (row.qa.outcomes.first().correct ? "   [correct]" : "   [wrong]") << '\n';
+}
+
 /// Everything `nwc demo` was asked to do.
 struct DemoCommand {
     int questions = 20;
     EvaluationOptions evaluation;
     bool compress = true;
-    ComputeOptions compute;
-    OutputOptions output;
+    CommonOptions common;
 };
 
 } // namespace
 
 int runDemo(const QStringList &args) {
-    CommandOptions options(QStringLiteral("demo"),
-                           QStringLiteral("Run the main job on the built-in demo models: "
-                                          "held-out perplexity and arithmetic accuracy of "
-                                          "demo:student and demo:teacher."));
-    options.add(QCommandLineOption(QStringLiteral("questions"),
-                                   QStringLiteral("Arithmetic questions to answer (default 20)."),
-                                   QStringLiteral("N"), QStringLiteral("20")));
+    CommandOptions options = commandOptions(QStringLiteral("demo"));
+    options.addValue(QStringLiteral("questions"),
+                     QStringLiteral("Arithmetic questions to answer (default 20)."),
+                     QStringLiteral("N"), QStringLiteral("20"));
     // Perplexity on the first bytes of the held-out text, context 256, non-overlapping windows.
     EvaluationSpec evaluationSpec;
     evaluationSpec.textHelp.clear();
@@ -85,23 +169,19 @@ int runDemo(const QStringList &args) {
     evaluationSpec.bosOption = false;
     evaluationSpec.maxBytes = 30000;
     addEvaluationOptions(options, evaluationSpec);
-    options.add(QCommandLineOption(QStringLiteral("headless"),
-                                   QStringLiteral("Accepted for nwc-workbench compatibility.")));
-    options.add(QCommandLineOption(
-        QStringLiteral("no-compress"),
-        QStringLiteral("Skip compressing the teacher (NWC and RTN at about 4 bits per "
-                       "weight).")));
-    addComputeOptions(options);
-    addOutputOptions(options);
-    int exitCode = 0;
-    if (!options.parse(args, &exitCode))
-        return exitCode;
+    options.addFlag(QStringLiteral("headless"),
+                    QStringLiteral("Accepted for nwc-workbench compatibility."));
+    options.addFlag(QStringLiteral("no-compress"),
+                    QStringLiteral("Skip compressing the teacher (NWC and RTN at about 4 bits per "
+                                   "weight)."));
+    const CommonSpec commonSpec;
+    if (const std::optional<int> exitCode = parseWithCommonOptions(options, args, commonSpec))
+        return *exitCode;
     DemoCommand command;
     command.questions = options.intValue(QStringLiteral("questions"));
     command.evaluation = readEvaluationOptions(options, evaluationSpec);
     command.compress = !options.isSet(QStringLiteral("no-compress"));
-    command.compute = useComputeOptions(options);
-    command.output = readOutputOptions(options);
+    command.common = readCommonOptions(options, commonSpec);
     const int questionCount = command.questions;
     const PerplexitySettings &settings = command.evaluation.windows;
 
@@ -113,19 +193,15 @@ int runDemo(const QStringList &args) {
     if (questionCount > 0 && questionCount < items.size())
         items.resize(questionCount);
 
-    QTextStream out(stdout);
-    const bool json = !command.output.textOnStdout();
-    if (!json) {
-        out << "NWC Workbench demo: built-in models demo:student and demo:teacher\n\n";
-        out.flush();
-    }
-    CallbackProgress progress(
-        [](double fraction, const QString &message) { printProgress(fraction, message); });
+    const OutputOptions &output = command.common.output;
+    if (output.textOnStdout())
+        QTextStream(stdout) << "NWC Workbench demo: built-in models demo:student and "
+                               "demo:teacher\n\n";
+    PrintedProgress progress;
     std::vector<DemoRow> rows;
     for (const QString &name : {QStringLiteral("student"), QStringLiteral("teacher")}) {
         DemoRow row;
-        row.model = LanguageModel::load(QStringLiteral("demo:") + name, QString(), &progress,
-                                        command.compute);
+        row.model = loadModel(command.common, QStringLiteral("demo:") + name);
         for (const TensorInfo &info : row.model->checkpoint()->tensors())
             row.parameters += info.elementCount();
         row.perplexity = evaluatePerplexity(*row.model, heldout, settings, &progress);
@@ -145,13 +221,13 @@ int runDemo(const QStringList &args) {
             CompressionSettings compression;
             compression.method = method;
             compression.targetBitsPerWeight = bits;
-            compression.compute = command.compute;
+            compression.compute = command.common.compute;
             const QString path =
                 scratch.filePath(compressionMethodName(method) + QStringLiteral(".nwc"));
             CompressedRow row;
             row.summary =
                 compressModel(QStringLiteral("demo:teacher"), compression, path, &progress);
-            row.model = LanguageModel::load(path, QString(), &progress, command.compute);
+            row.model = loadModel(command.common, path);
             row.perplexity = evaluatePerplexity(*row.model, heldout, settings, &progress);
             row.comparison =
                 compareWithReference(*row.model, *teacher, heldout, settings, &progress);
@@ -159,99 +235,10 @@ int runDemo(const QStringList &args) {
             compressed.push_back(row);
         }
     }
-    if (isatty(2))
-        QTextStream(stderr) << "\r\x1b[K";
-
-    if (command.output.json) {
-        QJsonArray models;
-        for (const DemoRow &row : rows) {
-            QJsonObject object;
-            object[QStringLiteral("model")] = row.model->checkpoint()->source();
-            object[QStringLiteral("parameters")] = double(row.parameters);
-            object[QStringLiteral("perplexity")] = row.perplexity.perplexity;
-            object[QStringLiteral("bits_per_byte")] = row.perplexity.bitsPerByte;
-            object[QStringLiteral("tokens_scored")] = double(row.perplexity.tokensScored);
-            object[QStringLiteral("arithmetic_correct")] = row.qa.correct;
-            object[QStringLiteral("arithmetic_questions")] = int(row.qa.outcomes.size());
-            models.append(object);
-        }
-        QJsonObject root;
-        root[QStringLiteral("models")] = models;
-        root[QStringLiteral("heldout")] = heldoutPath;
-        root[QStringLiteral("bytes")] = double(rows.front().perplexity.bytes);
-        root[QStringLiteral("context_length")] = settings.contextLength;
-        root[QStringLiteral("stride")] = rows.front().perplexity.stride;
-        root[QStringLiteral("qa_set")] = qaPath;
-        QJsonArray compressedJson;
-        for (const CompressedRow &row : compressed) {
-            QJsonObject object;
-            object[QStringLiteral("method")] = compressionMethodName(row.summary.method);
-            object[QStringLiteral("target_bpw")] = row.summary.targetBitsPerWeight;
-            object[QStringLiteral("achieved_bpw")] = row.summary.achievedBitsPerWeight;
-            object[QStringLiteral("file_bytes")] = double(row.summary.fileBytes);
-            object[QStringLiteral("perplexity")] = row.perplexity.perplexity;
-            object[QStringLiteral("mean_kl")] = row.comparison.meanKl;
-            object[QStringLiteral("arithmetic_correct")] = row.qa.correct;
-            compressedJson.append(object);
-        }
-        root[QStringLiteral("compressed_teacher")] = compressedJson;
-        command.output.writeJson(QJsonDocument(root));
-        if (json)
-            return 0;
-    }
-
-    out << QStringLiteral("model").leftJustified(10)
-        << QStringLiteral("parameters").rightJustified(12)
-        << QStringLiteral("perplexity").rightJustified(12)
-        << QStringLiteral("bits/byte").rightJustified(11)
-        << QStringLiteral("arithmetic").rightJustified(14) << '\n';
-    for (const DemoRow &row : rows) {
-        out << row.model->displayName().leftJustified(10)
-            << QString::number(row.parameters).rightJustified(12)
-            << QString::number(row.perplexity.perplexity, 'f', 3).rightJustified(12)
-            << QString::number(row.perplexity.bitsPerByte, 'f', 3).rightJustified(11)
-            << QStringLiteral("%1/%2")
-                   .arg(row.qa.correct)
-                   .arg(row.qa.outcomes.size())
-                   .rightJustified(14)
-            << '\n';
-    }
-    if (!compressed.empty()) {
-        out << "\nteacher, linear layers compressed ("
-            << compressed.front().summary.compressedWeights
-            << " weights; embeddings, norms and head kept):\n"
-            << QStringLiteral("method").leftJustified(10)
-            << QStringLiteral("bits/weight").rightJustified(12)
-            << QStringLiteral("file bytes").rightJustified(12)
-            << QStringLiteral("perplexity").rightJustified(12)
-            << QStringLiteral("KL (nats)").rightJustified(11)
-            << QStringLiteral("arithmetic").rightJustified(14) << '\n';
-        for (const CompressedRow &row : compressed)
-            out << compressionMethodName(row.summary.method).leftJustified(10)
-                << QString::number(row.summary.achievedBitsPerWeight, 'f', 3).rightJustified(12)
-                << QString::number(row.summary.fileBytes).rightJustified(12)
-                << QString::number(row.perplexity.perplexity, 'f', 3).rightJustified(12)
-                << QString::number(row.comparison.meanKl, 'f', 4).rightJustified(11)
-                << QStringLiteral("%1/%2")
-                       .arg(row.qa.correct)
-                       .arg(row.qa.outcomes.size())
-                       .rightJustified(14)
-                << '\n';
-        out << "bits/weight = 8 x bytes written for the linear layers / their weights (NWC: "
-               "default "
-               "codec ladder,\ncalibration on the demo corpus; RTN: 4-bit codes, fp16 scale and "
-               "zero per group of 128)\n";
-    }
-    const PerplexityResult &p = rows.front().perplexity;
-    out << "\nperplexity: first " << p.bytes << " bytes of heldout.txt, context " << p.contextLength
-        << ", stride " << p.stride << ", BOS per window, " << p.tokensScored
-        << " tokens scored\narithmetic: greedy answers to the first " << items.size()
-        << " questions of arithmetic_qa.jsonl, prompt \"Question: ...\\nAnswer:\"\n\n";
-    out << "Question: " << items.first().question << '\n';
-    for (const DemoRow &row : rows)
-        out << "  " << row.model->displayName() << ": "
-            << row.qa.outcomes.first().completion.trimmed()
-            << (row.qa.outcomes.first().correct ? "   [correct]" : "   [wrong]") << '\n';
+    clearProgressLine();
+    const QJsonObject json = demoJson(rows, compressed, heldoutPath, qaPath, settings);
+    output.writeResult(QJsonDocument(json),
+                       [&](QTextStream &out) { printDemo(out, rows, compressed, items); });
     return 0;
 }
 

@@ -1,69 +1,50 @@
 // nwc eval MODEL --text FILE: perplexity, bits per byte, and divergence from a reference model.
 #include "cli/clioutput.h"
 #include "cli/commands.h"
-#include "cli/computegroup.h"
+#include "cli/commongroups.h"
 #include "cli/evaluationgroup.h"
-#include "cli/modelgroup.h"
-#include "cli/outputgroup.h"
 
-#include "jobs/error.h"
-#include "jobs/progresssink.h"
 #include "lm/evaluator.h"
 
 #include <QJsonObject>
 #include <QTextStream>
-
-#include <unistd.h>
 
 namespace nwc::cli {
 namespace {
 
 /// Everything `nwc eval` was asked to do.
 struct EvalCommand {
-    ModelOptions model;
     EvaluationOptions evaluation;
     QString reference;
-    ComputeOptions compute;
-    OutputOptions output;
+    CommonOptions common;
 };
 
 } // namespace
 
 int runEval(const QStringList &args) {
-    CommandOptions options(QStringLiteral("eval"),
-                           QStringLiteral("Measure perplexity and bits per byte of a model on a "
-                                          "text file, optionally against a reference model."));
-    options.addPositional(QStringLiteral("MODEL"),
-                          QStringLiteral("HF directory, llama2.c .bin, or demo:NAME"));
+    CommandOptions options = commandOptions(QStringLiteral("eval"));
+    addModelPositional(options);
     addEvaluationOptions(options);
-    options.add(QCommandLineOption(
-        QStringLiteral("reference"),
-        QStringLiteral("Also compare next-token distributions against this model (KL, top-1 "
-                       "agreement, RMS delta-p)."),
-        QStringLiteral("MODEL")));
-    addModelOptions(options);
-    addComputeOptions(options);
-    addOutputOptions(options);
-    int exitCode = 0;
-    if (!options.parse(args, &exitCode))
-        return exitCode;
-    if (options.positionalArguments().size() != 1 || !options.isSet(QStringLiteral("text"))) {
-        printError(QStringLiteral("eval expects MODEL and --text FILE (see 'nwc eval --help')"));
-        return 2;
-    }
+    options.addValue(QStringLiteral("reference"),
+                     QStringLiteral("Also compare next-token distributions against this model "
+                                    "(KL, top-1 agreement, RMS delta-p)."),
+                     QStringLiteral("MODEL"));
+    CommonSpec commonSpec;
+    commonSpec.model = true;
+    if (const std::optional<int> exitCode = parseWithCommonOptions(options, args, commonSpec))
+        return *exitCode;
+    if (options.positionalArguments().size() != 1 || !options.isSet(QStringLiteral("text")))
+        return options.usageError(QStringLiteral("MODEL and --text FILE"));
     EvalCommand command;
     command.evaluation = readEvaluationOptions(options);
-    command.model = readModelOptions(options);
     command.reference = options.value(QStringLiteral("reference"));
-    command.compute = useComputeOptions(options);
-    command.output = readOutputOptions(options);
+    command.common = readCommonOptions(options, commonSpec);
     const PerplexitySettings &settings = command.evaluation.windows;
-    const OutputOptions &output = command.output;
+    const OutputOptions &output = command.common.output;
 
     const QByteArray text = readEvaluationText(command.evaluation.textPath);
-    const LanguageModelPtr model = loadModel(command.model, options.positionalArguments().first(), command.compute);
-    CallbackProgress progress(
-        [](double fraction, const QString &message) { printProgress(fraction, message); });
+    const LanguageModelPtr model = loadModel(command.common, options.positionalArguments().first());
+    PrintedProgress progress;
     const PerplexityResult result = evaluatePerplexity(*model, text, settings, &progress);
 
     QJsonObject json;
@@ -82,8 +63,7 @@ int runEval(const QStringList &args) {
 
     QTextStream out(stdout);
     if (output.textOnStdout()) {
-        if (isatty(2))
-            QTextStream(stderr) << '\n';
+        endProgressLine();
         out << "model            " << model->displayName() << '\n'
             << "text             " << command.evaluation.textPath << " (" << result.bytes
             << " bytes evaluated)\n"
@@ -96,7 +76,7 @@ int runEval(const QStringList &args) {
     }
 
     if (!command.reference.isEmpty()) {
-        const LanguageModelPtr reference = loadModel(command.model, command.reference, command.compute);
+        const LanguageModelPtr reference = loadModel(command.common, command.reference);
         const ReferenceComparison comparison =
             compareWithReference(*model, *reference, text, settings, &progress);
         QJsonObject ref;
@@ -109,8 +89,7 @@ int runEval(const QStringList &args) {
         ref[QStringLiteral("positions")] = double(comparison.positions);
         json[QStringLiteral("reference")] = ref;
         if (output.textOnStdout()) {
-            if (isatty(2))
-                QTextStream(stderr) << '\n';
+            endProgressLine();
             out << "reference        " << reference->displayName() << " (" << comparison.positions
                 << " positions)\n"
                 << "KL mean/median/p99  " << QString::number(comparison.meanKl, 'g', 5) << " / "

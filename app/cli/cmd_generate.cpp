@@ -1,9 +1,7 @@
 // nwc generate MODEL --prompt P: streams the prompt and its continuation to stdout.
 #include "cli/clioutput.h"
 #include "cli/commands.h"
-#include "cli/computegroup.h"
-#include "cli/modelgroup.h"
-#include "cli/outputgroup.h"
+#include "cli/commongroups.h"
 #include "cli/samplinggroup.h"
 
 #include "lm/generator.h"
@@ -16,11 +14,9 @@ namespace {
 
 /// Everything `nwc generate` was asked to do.
 struct GenerateCommand {
-    ModelOptions model;
     QString prompt;
     SamplingSettings sampling;
-    ComputeOptions compute;
-    OutputOptions output;
+    CommonOptions common;
 };
 
 QJsonObject resultJson(const QString &model, const GenerateCommand &command,
@@ -45,37 +41,30 @@ QJsonObject resultJson(const QString &model, const GenerateCommand &command,
 } // namespace
 
 int runGenerate(const QStringList &args) {
-    CommandOptions options(QStringLiteral("generate"),
-                           QStringLiteral("Generate a continuation of a prompt; the prompt and "
-                                          "the continuation go to stdout, statistics to "
-                                          "stderr."));
-    options.addPositional(QStringLiteral("MODEL"),
-                          QStringLiteral("HF directory, llama2.c .bin, or demo:NAME"));
-    options.add(QCommandLineOption(QStringLiteral("prompt"), QStringLiteral("Prompt text."),
-                                   QStringLiteral("TEXT"), QString()));
+    CommandOptions options = commandOptions(QStringLiteral("generate"));
+    addModelPositional(options);
+    options.addValue(QStringLiteral("prompt"), QStringLiteral("Prompt text."),
+                     QStringLiteral("TEXT"));
     const SamplingSpec samplingSpec;
     addSamplingOptions(options, samplingSpec);
-    options.add(QCommandLineOption(QStringLiteral("ignore-eos"),
-                                   QStringLiteral("Keep generating after the end-of-text token.")));
-    addModelOptions(options);
-    addComputeOptions(options);
-    addOutputOptions(options);
-    int exitCode = 0;
-    if (!options.parseWithOne(args, QStringLiteral("MODEL"), &exitCode))
-        return exitCode;
+    options.addFlag(QStringLiteral("ignore-eos"),
+                    QStringLiteral("Keep generating after the end-of-text token."));
+    CommonSpec commonSpec;
+    commonSpec.model = true;
+    commonSpec.onePositional = QStringLiteral("MODEL");
+    if (const std::optional<int> exitCode = parseWithCommonOptions(options, args, commonSpec))
+        return *exitCode;
 
     GenerateCommand command;
     command.prompt = options.value(QStringLiteral("prompt"));
     command.sampling = readSamplingOptions(options, samplingSpec);
     command.sampling.stopAtEos = !options.isSet(QStringLiteral("ignore-eos"));
-    command.model = readModelOptions(options);
-    command.compute = useComputeOptions(options);
-    command.output = readOutputOptions(options);
+    command.common = readCommonOptions(options, commonSpec);
 
-    const LanguageModelPtr model = loadModel(command.model, options.positionalArguments().first(), command.compute);
+    const LanguageModelPtr model = loadModel(command.common, options.positionalArguments().first());
     QTextStream out(stdout);
     QTextStream err(stderr);
-    const bool stream = command.output.textOnStdout();
+    const bool stream = command.common.output.textOnStdout();
     if (stream) {
         out << command.prompt;
         out.flush();
@@ -105,7 +94,8 @@ int runGenerate(const QStringList &args) {
                .arg(settings.topP)
                .arg(settings.seed);
     err.flush();
-    command.output.writeJson(QJsonDocument(resultJson(model->displayName(), command, result)));
+    command.common.output.writeJson(
+        QJsonDocument(resultJson(model->displayName(), command, result)));
     return 0;
 }
 

@@ -1,7 +1,7 @@
 // nwc inspect F.nwc: header, per-tensor bit accounting and totals of a .nwc container.
 #include "cli/clioutput.h"
 #include "cli/commands.h"
-#include "cli/outputgroup.h"
+#include "cli/commongroups.h"
 
 #include "codec/nwccontainer.h"
 
@@ -12,8 +12,6 @@
 #include <QTextStream>
 
 #include <algorithm>
-#include <cstdio>
-#include <unistd.h>
 
 namespace nwc::cli {
 namespace {
@@ -79,10 +77,8 @@ QJsonObject tensorJson(const NwcTensorSummary &t) {
         json[QStringLiteral("codec")] = t.codecId;
         json[QStringLiteral("step")] = t.step;
         json[QStringLiteral("columns_per_stream")] = t.columnsPerStream;
-        QJsonArray levels;
-        for (int64_t count : t.levelColumns)
-            levels.append(double(count));
-        json[QStringLiteral("level_columns")] = levels;
+        json[QStringLiteral("level_columns")] =
+            jsonArray(t.levelColumns, [](int64_t count) { return double(count); });
         json[QStringLiteral("estimated_bits")] = t.estimatedBits;
         json[QStringLiteral("bitstream_bits")] = 8.0 * double(t.payloadBytes);
     } else {
@@ -118,85 +114,56 @@ int verifyAll(const NwcReader &reader) {
     return checked;
 }
 
-} // namespace
-
-int runInspect(const QStringList &args) {
-    CommandOptions options(QStringLiteral("inspect"),
-                           QStringLiteral("Show a .nwc container's header and, per tensor, the "
-                                          "method, codec, quality levels and the bytes that "
-                                          "count toward bits per weight."));
-    options.addPositional(QStringLiteral("FILE"), QStringLiteral("Compressed model (.nwc)."));
-    options.add(QCommandLineOption(
-        QStringLiteral("verify"),
-        QStringLiteral("Read every tensor and check its checksum (reads the whole file).")));
-    addOutputOptions(options);
-    int exitCode = 0;
-    if (!options.parseWithOne(args, QStringLiteral("FILE"), &exitCode))
-        return exitCode;
-    const OutputOptions output = readOutputOptions(options);
-
-    const NwcReader reader(options.positionalArguments().first());
-    const NwcSummary summary = reader.summary();
+/// The container as JSON; `verified`: the tensors verifyAll() checked (-1: not verified).
+QJsonObject containerJson(const NwcReader &reader, const NwcSummary &summary, int verified) {
     const std::vector<QString> tokenizerFiles = reader.tokenizerFileNames();
     const std::vector<QString> codecIds = reader.codecIds();
-    const int verified = options.isSet(QStringLiteral("verify")) ? verifyAll(reader) : -1;
+    QJsonObject root;
+    root[QStringLiteral("file")] = summary.path;
+    root[QStringLiteral("header")] = headerJson(summary);
+    root[QStringLiteral("tokenizer_files")] = jsonArray(tokenizerFiles);
+    root[QStringLiteral("tokenizer_file")] = reader.primaryTokenizerFile();
+    root[QStringLiteral("codecs")] = jsonArray(codecIds, [&reader](const QString &id) {
+        const CodecParameters codec = reader.codec(id);
+        QJsonObject c;
+        c[QStringLiteral("id")] = codec.id;
+        c[QStringLiteral("preset")] = codec.preset;
+        c[QStringLiteral("chunk")] = codec.chunk;
+        c[QStringLiteral("hidden")] = codec.hidden;
+        c[QStringLiteral("blocks")] = codec.blocks;
+        c[QStringLiteral("levels")] = codec.levels;
+        c[QStringLiteral("lambda")] = codec.lambda;
+        return c;
+    });
+    root[QStringLiteral("tensors")] = jsonArray(summary.tensors, tensorJson);
+    QJsonObject totals;
+    totals[QStringLiteral("compressed_tensors")] = double(summary.tensors.size());
+    totals[QStringLiteral("compressed_weights")] = double(summary.compressedWeights);
+    totals[QStringLiteral("counted_bytes")] = double(summary.countedBytes);
+    totals[QStringLiteral("bpw")] = summary.bitsPerWeight;
+    totals[QStringLiteral("estimated_bitstream_bits")] = summary.estimatedBitstreamBits;
+    totals[QStringLiteral("actual_bitstream_bits")] = summary.actualBitstreamBits;
+    totals[QStringLiteral("passthrough_tensors")] = double(summary.passthroughCount);
+    totals[QStringLiteral("passthrough_weights")] = double(summary.passthroughWeights);
+    totals[QStringLiteral("passthrough_bytes")] = double(summary.passthroughBytes);
+    totals[QStringLiteral("codec_bytes")] = double(summary.codecBytes);
+    totals[QStringLiteral("file_bytes")] = double(summary.fileBytes);
+    root[QStringLiteral("totals")] = totals;
+    root[QStringLiteral("analysis_arrays")] = jsonArray(reader.analysisArrayNames());
+    if (verified >= 0)
+        root[QStringLiteral("verified_tensors")] = verified;
+    return root;
+}
 
-    if (output.json) {
-        QJsonObject root;
-        root[QStringLiteral("file")] = summary.path;
-        root[QStringLiteral("header")] = headerJson(summary);
-        QJsonArray tokenizer;
-        for (const QString &name : tokenizerFiles)
-            tokenizer.append(name);
-        root[QStringLiteral("tokenizer_files")] = tokenizer;
-        root[QStringLiteral("tokenizer_file")] = reader.primaryTokenizerFile();
-        QJsonArray codecs;
-        for (const QString &id : codecIds) {
-            const CodecParameters codec = reader.codec(id);
-            QJsonObject c;
-            c[QStringLiteral("id")] = codec.id;
-            c[QStringLiteral("preset")] = codec.preset;
-            c[QStringLiteral("chunk")] = codec.chunk;
-            c[QStringLiteral("hidden")] = codec.hidden;
-            c[QStringLiteral("blocks")] = codec.blocks;
-            c[QStringLiteral("levels")] = codec.levels;
-            c[QStringLiteral("lambda")] = codec.lambda;
-            codecs.append(c);
-        }
-        root[QStringLiteral("codecs")] = codecs;
-        QJsonArray tensors;
-        for (const NwcTensorSummary &t : summary.tensors)
-            tensors.append(tensorJson(t));
-        root[QStringLiteral("tensors")] = tensors;
-        QJsonObject totals;
-        totals[QStringLiteral("compressed_tensors")] = double(summary.tensors.size());
-        totals[QStringLiteral("compressed_weights")] = double(summary.compressedWeights);
-        totals[QStringLiteral("counted_bytes")] = double(summary.countedBytes);
-        totals[QStringLiteral("bpw")] = summary.bitsPerWeight;
-        totals[QStringLiteral("estimated_bitstream_bits")] = summary.estimatedBitstreamBits;
-        totals[QStringLiteral("actual_bitstream_bits")] = summary.actualBitstreamBits;
-        totals[QStringLiteral("passthrough_tensors")] = double(summary.passthroughCount);
-        totals[QStringLiteral("passthrough_weights")] = double(summary.passthroughWeights);
-        totals[QStringLiteral("passthrough_bytes")] = double(summary.passthroughBytes);
-        totals[QStringLiteral("codec_bytes")] = double(summary.codecBytes);
-        totals[QStringLiteral("file_bytes")] = double(summary.fileBytes);
-        root[QStringLiteral("totals")] = totals;
-        QJsonArray analysis;
-        for (const QString &name : reader.analysisArrayNames())
-            analysis.append(name);
-        root[QStringLiteral("analysis_arrays")] = analysis;
-        if (verified >= 0)
-            root[QStringLiteral("verified_tensors")] = verified;
-        output.writeJson(QJsonDocument(root));
-        if (output.jsonOnStdout())
-            return 0;
-    }
-
-    QTextStream out(stdout);
+/// The container as text: its header, then a table of the tensors and the totals.
+void printContainer(QTextStream &out, const NwcReader &reader, const NwcSummary &summary,
+                    int verified) {
+    const std::vector<QString> tokenizerFiles = reader.tokenizerFileNames();
+    const std::vector<QString> codecIds = reader.codecIds();
     const QLocale c = QLocale::c();
     const NwcHeader &h = summary.header;
-    if (verified >= 0 && isatty(fileno(stderr)))
-        QTextStream(stderr) << '\n';
+    if (verified >= 0)
+        endProgressLine();
     out << "file           " << summary.path << "  (" << formatBytes(summary.fileBytes) << ", "
         << c.toString(qlonglong(summary.fileBytes)) << " bytes)\n";
     out << "source model   " << h.sourceModel << '\n';
@@ -300,6 +267,28 @@ int runInspect(const QStringList &args) {
                                                                summary.passthroughWeights)),
                            'f', 3)
         << " bits per model weight, everything included)\n";
+}
+
+} // namespace
+
+int runInspect(const QStringList &args) {
+    CommandOptions options = commandOptions(QStringLiteral("inspect"));
+    options.addPositional(QStringLiteral("FILE"), QStringLiteral("Compressed model (.nwc)."));
+    options.addFlag(
+        QStringLiteral("verify"),
+        QStringLiteral("Read every tensor and check its checksum (reads the whole file)."));
+    CommonSpec commonSpec;
+    commonSpec.compute = false;
+    commonSpec.onePositional = QStringLiteral("FILE");
+    if (const std::optional<int> exitCode = parseWithCommonOptions(options, args, commonSpec))
+        return *exitCode;
+    const OutputOptions output = readCommonOptions(options, commonSpec).output;
+
+    const NwcReader reader(options.positionalArguments().first());
+    const NwcSummary summary = reader.summary();
+    const int verified = options.isSet(QStringLiteral("verify")) ? verifyAll(reader) : -1;
+    output.writeResult(QJsonDocument(containerJson(reader, summary, verified)),
+                       [&](QTextStream &out) { printContainer(out, reader, summary, verified); });
     return 0;
 }
 

@@ -1,9 +1,8 @@
 // nwc launch -n N [--port P] -- COMMAND [ARGS…]: N local ranks of one distributed job
 // (docs/distributed.md), with the variables torchrun would set, their output prefixed by rank.
 #include "cli/clioutput.h"
-#include "cli/commandoptions.h"
 #include "cli/commands.h"
-#include "cli/outputgroup.h"
+#include "cli/commongroups.h"
 
 #include "dist/loopbackport.h"
 #include "jobs/error.h"
@@ -64,13 +63,7 @@ void forwardLines(FILE *stream, const QByteArray &prefix, QByteArray &pending,
 } // namespace
 
 int runLaunch(const QStringList &args) {
-    CommandOptions options(
-        QStringLiteral("launch"),
-        QStringLiteral("Run an nwc command as N ranks of one distributed job on this machine: "
-                       "each rank gets RANK, WORLD_SIZE, LOCAL_RANK, LOCAL_WORLD_SIZE, "
-                       "MASTER_ADDR=127.0.0.1 and MASTER_PORT, its output lines are prefixed "
-                       "with [rank i], and when one rank fails the others are stopped and the "
-                       "launch fails."));
+    CommandOptions options = commandOptions(QStringLiteral("launch"));
     options.addPositional(QStringLiteral("COMMAND"),
                           QStringLiteral("After --: the nwc command and its options, e.g. -- "
                                          "compress demo:teacher --bits 4 -o out.nwc"),
@@ -78,21 +71,17 @@ int runLaunch(const QStringList &args) {
     options.add(QCommandLineOption({QStringLiteral("n"), QStringLiteral("nproc")},
                                    QStringLiteral("Number of ranks (default 2)."),
                                    QStringLiteral("N"), QStringLiteral("2")));
-    options.add(
-        QCommandLineOption(QStringLiteral("port"),
-                           QStringLiteral("Rendezvous port on 127.0.0.1 (default: a free one)."),
-                           QStringLiteral("P"), QStringLiteral("0")));
-    const OutputSpec outputSpec{QString(), QString(), QString(), false};
-    addOutputOptions(options, outputSpec);
-    int exitCode = 0;
-    if (!options.parse(args, &exitCode))
-        return exitCode;
-    const OutputOptions output = readOutputOptions(options, outputSpec);
+    options.addValue(QStringLiteral("port"),
+                     QStringLiteral("Rendezvous port on 127.0.0.1 (default: a free one)."),
+                     QStringLiteral("P"), QStringLiteral("0"));
+    CommonSpec commonSpec;
+    commonSpec.compute = false;
+    if (const std::optional<int> exitCode = parseWithCommonOptions(options, args, commonSpec))
+        return *exitCode;
+    const OutputOptions output = readCommonOptions(options, commonSpec).output;
     const QStringList command = options.positionalArguments();
-    if (command.isEmpty()) {
-        printError(QStringLiteral("launch expects -- COMMAND [ARGS...] (see 'nwc launch --help')"));
-        return 2;
-    }
+    if (command.isEmpty())
+        return options.usageError(QStringLiteral("-- COMMAND [ARGS...]"));
     if (command.first() == QLatin1String("launch"))
         throw Error(QStringLiteral("nwc launch cannot launch itself; give the command to run"));
     const int ranks = options.intValue(QStringLiteral("nproc"));
@@ -192,11 +181,9 @@ int runLaunch(const QStringList &args) {
     json[QStringLiteral("ranks")] = ranks;
     json[QStringLiteral("port")] = port;
     json[QStringLiteral("command")] = QJsonArray::fromStringList(command);
-    QJsonArray statuses;
-    for (const Rank &rank : processes)
-        statuses.append(
-            rank.process->exitStatus() == QProcess::NormalExit ? rank.process->exitCode() : -1);
-    json[QStringLiteral("exit_codes")] = statuses;
+    json[QStringLiteral("exit_codes")] = jsonArray(processes, [](const Rank &rank) {
+        return rank.process->exitStatus() == QProcess::NormalExit ? rank.process->exitCode() : -1;
+    });
     json[QStringLiteral("failed_rank")] = failedRank;
     json[QStringLiteral("seconds")] = double(timer.nsecsElapsed()) * 1e-9;
     output.writeJson(QJsonDocument(json));

@@ -3,10 +3,9 @@
 #include "cli/calibrationgroup.h"
 #include "cli/clioutput.h"
 #include "cli/commands.h"
-#include "cli/computegroup.h"
+#include "cli/commongroups.h"
 #include "cli/distributedgroup.h"
 #include "cli/evaluationgroup.h"
-#include "cli/outputgroup.h"
 #include "cli/ratecontrolgroup.h"
 
 #include "analysis/sweepsession.h"
@@ -58,15 +57,10 @@ public:
     bool cancelled() const override { return false; }
     /// A line of its own (the live line is cleared first).
     void printLine(const QString &line) {
-        QTextStream error(stderr);
-        if (m_tty)
-            error << "\r\x1b[K";
-        error << line << '\n';
+        clearProgressLine();
+        QTextStream(stderr) << line << '\n';
     }
-    void finish() {
-        if (m_tty)
-            QTextStream(stderr) << "\r\x1b[K";
-    }
+    void finish() { clearProgressLine(); }
 
 private:
     bool m_tty;
@@ -123,18 +117,14 @@ QString cell(double value, int precision) {
 }
 
 /// Column widths of the table; the first column is left-aligned.
-const int kWidths[] = {13, 6, 7, 8, 12, 9, 9, 7, 8, 8, 8, 8};
+const QList<int> kWidths = {13, 6, 7, 8, 12, 9, 9, 7, 8, 8, 8, 8};
 
 void printRow(QTextStream &out, const QStringList &cells) {
-    QStringList padded;
-    for (int i = 0; i < cells.size(); ++i)
-        padded.append(i == 0 ? cells[i].leftJustified(kWidths[i])
-                             : cells[i].rightJustified(kWidths[i]));
-    out << padded.join(QLatin1Char(' ')) << '\n';
+    out << fixedColumns(cells, kWidths, QStringLiteral(" ")) << '\n';
 }
 
-void printTable(const SweepSession &session, const QString &sessionPath, int newPoints) {
-    QTextStream out(stdout);
+void printTable(QTextStream &out, const SweepSession &session, const QString &sessionPath,
+                int newPoints) {
     out << sweepSettingsText(session.settings) << '\n';
     out << "session " << sessionPath << " (" << session.points.size() << " points, " << newPoints
         << " measured in this run)\n\n";
@@ -176,31 +166,24 @@ void printTable(const SweepSession &session, const QString &sessionPath, int new
 /// Everything `nwc sweep` was asked to do.
 struct SweepCommand {
     SweepSettings sweep;
-    ComputeOptions compute;
-    OutputOptions output;
+    CommonOptions common;
 };
 
 } // namespace
 
 int runSweep(const QStringList &args) {
-    CommandOptions options(QStringLiteral("sweep"),
-                           QStringLiteral("Rate–distortion sweep: compress a model with each "
-                                          "method at each bit rate and measure size, weighted "
-                                          "MSE, perplexity and KL divergence from the original. "
-                                          "A rerun with the same settings resumes from the "
-                                          "session file."));
-    options.addPositional(QStringLiteral("MODEL"),
-                          QStringLiteral("HF directory, llama2.c .bin, or demo:NAME"));
-    options.add(QCommandLineOption(
+    CommandOptions options = commandOptions(QStringLiteral("sweep"));
+    addModelPositional(options);
+    options.addValue(
         QStringLiteral("bits"),
         QStringLiteral("Target bits per weight, comma-separated (default 2,3,4,5,6,8; RTN/GPTQ "
                        "use them as code widths 2–8)."),
-        QStringLiteral("LIST"), QStringLiteral("2,3,4,5,6,8")));
-    options.add(QCommandLineOption(
+        QStringLiteral("LIST"), QStringLiteral("2,3,4,5,6,8"));
+    options.addValue(
         QStringLiteral("methods"),
         QStringLiteral("Methods, comma-separated: nwc, nwc+ldlq, nwc+finetune, nwc+comp (both "
                        "compensations), rtn, gptq (default nwc,nwc+comp,rtn,gptq)."),
-        QStringLiteral("LIST"), QStringLiteral("nwc,nwc+comp,rtn,gptq")));
+        QStringLiteral("LIST"), QStringLiteral("nwc,nwc+comp,rtn,gptq"));
     EvaluationSpec evaluationSpec;
     evaluationSpec.textHelp = QStringLiteral("UTF-8 evaluation text (default for demo models: "
                                              "the demo held-out text).");
@@ -210,28 +193,25 @@ int runSweep(const QStringList &args) {
     addEvaluationOptions(options, evaluationSpec);
     addCalibrationOptions(options);
     addRateControlOptions(options);
-    options.add(QCommandLineOption(QStringLiteral("group-size"),
-                                   QStringLiteral("RTN/GPTQ group size (default 128)."),
-                                   QStringLiteral("N"), QStringLiteral("128")));
-    options.add(QCommandLineOption(
+    addGroupSizeOption(options);
+    options.addValue(
         QStringLiteral("session"),
         QStringLiteral("Session file: measured points are kept there and a rerun resumes "
                        "(default <model name>-sweep.h5 in the current folder)."),
-        QStringLiteral("FILE")));
-    options.add(QCommandLineOption(
+        QStringLiteral("FILE"));
+    options.addValue(
         QStringLiteral("keep-containers"),
         QStringLiteral("Keep each point's .nwc container in this folder (default: deleted after "
                        "measuring)."),
-        QStringLiteral("DIR")));
-    options.add(QCommandLineOption(QStringLiteral("csv"),
-                                   QStringLiteral("Also write the points as CSV."),
-                                   QStringLiteral("FILE")));
-    const OutputSpec outputSpec{QString(), QString(), QString(), true};
-    addComputeOptions(options);
-    addOutputOptions(options, outputSpec);
-    int exitCode = 0;
-    if (!options.parseWithOne(args, QStringLiteral("MODEL"), &exitCode))
-        return exitCode;
+        QStringLiteral("DIR"));
+    options.addValue(QStringLiteral("csv"), QStringLiteral("Also write the points as CSV."),
+                     QStringLiteral("FILE"));
+    CommonSpec commonSpec;
+    commonSpec.output.jsonFileSpelling = true;
+    commonSpec.onePositional = QStringLiteral("MODEL");
+    commonSpec.distributed = true;
+    if (const std::optional<int> exitCode = parseWithCommonOptions(options, args, commonSpec))
+        return *exitCode;
 
     SweepCommand command;
     SweepSettings &settings = command.sweep;
@@ -251,21 +231,13 @@ int runSweep(const QStringList &args) {
     settings.contextLength = evaluation.windows.contextLength;
     settings.stride = evaluation.windows.stride;
     settings.maxBytes = evaluation.windows.maxBytes;
-    const CalibrationOptions calibration = readCalibrationOptions(options);
-    settings.calibrationText = calibration.text;
-    settings.calibrationSamples = calibration.samples;
-    settings.calibrationLength = calibration.length;
-    settings.groupSize = options.intValue(QStringLiteral("group-size"));
-    const RateControlOptions rateControl = readRateControlOptions(options);
-    settings.allocation = rateControl.allocation;
-    settings.rateWeight = rateControl.rateWeight;
+    applyCalibration(readCalibrationOptions(options), settings);
+    readRateControlInto(options, settings);
     if (settings.groupSize < 1)
         throw Error(QStringLiteral("--group-size must be positive"));
     settings.containerFolder = options.value(QStringLiteral("keep-containers"));
-    command.compute = useComputeOptions(options);
-    command.output = readOutputOptions(options, outputSpec);
-    joinLaunchedGroup(command.compute);
-    settings.compute = command.compute;
+    command.common = readCommonOptions(options, commonSpec);
+    settings.compute = command.common.compute;
     const QString sessionPath = options.isSet(QStringLiteral("session"))
                                     ? options.value(QStringLiteral("session"))
                                     : defaultSessionPath(settings.model);
@@ -306,9 +278,9 @@ int runSweep(const QStringList &args) {
 
     if (options.isSet(QStringLiteral("csv")))
         writeFileAtomically(options.value(QStringLiteral("csv")), sweepCsv(session).toUtf8());
-    command.output.writeJson(sweepJson(session));
-    if (command.output.textOnStdout())
-        printTable(session, sessionPath, newPoints);
+    command.common.output.writeResult(sweepJson(session), [&](QTextStream &out) {
+        printTable(out, session, sessionPath, newPoints);
+    });
     return 0;
 }
 

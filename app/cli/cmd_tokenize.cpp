@@ -2,9 +2,8 @@
 // with BOS exactly when evaluation adds it (what llama.cpp's llama-tokenize shows).
 #include "cli/clioutput.h"
 #include "cli/commands.h"
+#include "cli/commongroups.h"
 #include "cli/evaluationgroup.h"
-#include "cli/modelgroup.h"
-#include "cli/outputgroup.h"
 #include "cli/tokenizersource.h"
 #include "cli/tokenpieces.h"
 
@@ -35,13 +34,12 @@ EvaluationSpec tokenizeEvaluationSpec() {
 /// Everything `nwc tokenize` was asked to do.
 struct TokenizeCommand {
     QString source;
-    ModelOptions model;
     /// --text FILE; empty: the words after "--".
     QString textPath;
     QStringList words;
     bool addBos = true;
     Listing listing = Listing::Table;
-    OutputOptions output;
+    CommonOptions common;
 };
 
 /// The ids of `text` as evaluation sees them: the text without special tokens, BOS first when
@@ -56,8 +54,8 @@ std::vector<int32_t> tokenizeText(const Tokenizer &tokenizer, const QByteArray &
 }
 
 /// Reads the options into `command`; returns false with *exitCode set after a usage error.
-bool readCommand(const CommandOptions &options, const QStringList &args, TokenizeCommand *command,
-                 int *exitCode) {
+bool readCommand(const CommandOptions &options, const QStringList &args,
+                 const CommonSpec &commonSpec, TokenizeCommand *command, int *exitCode) {
     const auto usage = [exitCode](const QString &message) {
         printError(message + QStringLiteral(" (see 'nwc tokenize --help')"));
         *exitCode = 2;
@@ -87,20 +85,19 @@ bool readCommand(const CommandOptions &options, const QStringList &args, Tokeniz
                                     "FILE"));
     const bool ids = options.isSet(QStringLiteral("ids"));
     const bool pieces = options.isSet(QStringLiteral("pieces"));
-    command->output = readOutputOptions(options);
+    command->common = readCommonOptions(options, commonSpec);
     if (ids && pieces)
         return usage(QStringLiteral("--ids and --pieces exclude each other"));
-    if ((ids || pieces) && command->output.jsonOnStdout())
+    if ((ids || pieces) && command->common.output.jsonOnStdout())
         return usage(QStringLiteral("--json prints JSON instead of the %1 listing; write "
                                     "--json=FILE to get both")
                          .arg(ids ? QStringLiteral("--ids") : QStringLiteral("--pieces")));
     command->listing = ids ? Listing::Ids : pieces ? Listing::Pieces : Listing::Table;
-    command->model = readModelOptions(options);
     return true;
 }
 
-void printListing(Listing listing, const std::vector<int32_t> &ids, TokenPieces &pieces) {
-    QTextStream out(stdout);
+void printListing(QTextStream &out, Listing listing, const std::vector<int32_t> &ids,
+                  TokenPieces &pieces) {
     switch (listing) {
     case Listing::Ids:
         for (size_t i = 0; i < ids.size(); ++i)
@@ -139,12 +136,7 @@ QJsonObject resultJson(const TokenizerSource &source, bool bosAdded,
 } // namespace
 
 int runTokenize(const QStringList &args) {
-    CommandOptions options(QStringLiteral("tokenize"),
-                           QStringLiteral("Show the token ids and pieces of a text, with BOS "
-                                          "first exactly when nwc eval adds it. One line per "
-                                          "token: id, tab, the piece in quotes (control "
-                                          "characters and bytes outside UTF-8 escaped); the "
-                                          "count goes to stderr."));
+    CommandOptions options = commandOptions(QStringLiteral("tokenize"));
     options.addPositional(QStringLiteral("MODEL|TOKENIZER"),
                           QStringLiteral("HF directory, llama2.c .bin, .nwc or demo:NAME; or a "
                                          "tokenizer.json, tokenizer.model, tok*.bin or a folder "
@@ -154,24 +146,25 @@ int runTokenize(const QStringList &args) {
                                          "spaces."),
                           QStringLiteral("[-- TEXT...]"));
     addEvaluationOptions(options, tokenizeEvaluationSpec());
-    options.add(QCommandLineOption(QStringLiteral("ids"),
-                                   QStringLiteral("Print only the ids, on one line.")));
-    options.add(QCommandLineOption(QStringLiteral("pieces"),
-                                   QStringLiteral("Print only the pieces, one per line.")));
-    addModelOptions(options);
-    addOutputOptions(options);
-    int exitCode = 0;
-    if (!options.parse(args, &exitCode))
-        return exitCode;
+    options.addFlag(QStringLiteral("ids"), QStringLiteral("Print only the ids, on one line."));
+    options.addFlag(QStringLiteral("pieces"),
+                    QStringLiteral("Print only the pieces, one per line."));
+    CommonSpec commonSpec;
+    commonSpec.model = true;
+    commonSpec.compute = false;
+    if (const std::optional<int> exitCode = parseWithCommonOptions(options, args, commonSpec))
+        return *exitCode;
     TokenizeCommand command;
-    if (!readCommand(options, args, &command, &exitCode))
+    int exitCode = 0;
+    if (!readCommand(options, args, commonSpec, &command, &exitCode))
         return exitCode;
 
     const QByteArray text = command.textPath.isEmpty()
                                 ? command.words.join(QStringLiteral(" ")).toUtf8()
                                 : readEvaluationText(command.textPath, true);
-    const TokenizerSource source = openTokenizerSource(command.source, command.model.tokenizer);
-    if (source.model.isEmpty() && !command.model.tokenizer.isEmpty()) {
+    const TokenizerSource source =
+        openTokenizerSource(command.source, command.common.model.tokenizer);
+    if (source.model.isEmpty() && !command.common.model.tokenizer.isEmpty()) {
         printError(QStringLiteral("--tokenizer goes with a MODEL; %1 is a tokenizer already, "
                                   "give only one of them")
                        .arg(command.source));
@@ -182,17 +175,20 @@ int runTokenize(const QStringList &args) {
         tokenizeText(*source.tokenizer, text, command.addBos, &bosAdded);
     TokenPieces pieces(*source.tokenizer);
 
-    if (command.output.textOnStdout()) {
-        printListing(command.listing, ids, pieces);
-        if (command.listing == Listing::Table)
-            QTextStream(stderr)
-                << QStringLiteral("[%1 tokens, %2; %3 tokenizer %4]\n")
-                       .arg(ids.size())
-                       .arg(bosAdded ? QStringLiteral("BOS %1 first").arg(source.tokenizer->bosId())
-                                     : QStringLiteral("no BOS"))
-                       .arg(source.tokenizer->kind(), source.path);
-    }
-    command.output.writeJson(QJsonDocument(resultJson(source, bosAdded, ids, pieces)));
+    const QJsonObject json = resultJson(source, bosAdded, ids, pieces);
+    command.common.output.writeResult(
+        QJsonDocument(json), [&](QTextStream &out) {
+            printListing(out, command.listing, ids, pieces);
+            out.flush(); // the listing before the count on stderr
+            if (command.listing == Listing::Table)
+                QTextStream(stderr)
+                    << QStringLiteral("[%1 tokens, %2; %3 tokenizer %4]\n")
+                           .arg(ids.size())
+                           .arg(bosAdded
+                                    ? QStringLiteral("BOS %1 first").arg(source.tokenizer->bosId())
+                                    : QStringLiteral("no BOS"))
+                           .arg(source.tokenizer->kind(), source.path);
+        });
     return 0;
 }
 

@@ -1,9 +1,8 @@
 // nwc train-codec --models M1 [M2 …] --lambda L --preset P --steps S -o codec.h5 [--resume]
 #include "cli/clioutput.h"
 #include "cli/commands.h"
-#include "cli/computegroup.h"
+#include "cli/commongroups.h"
 #include "cli/distributedgroup.h"
-#include "cli/outputgroup.h"
 
 #include "codec/codectrainer.h"
 #include "jobs/error.h"
@@ -21,8 +20,7 @@ namespace {
 /// Everything `nwc train-codec` was asked to do.
 struct TrainCodecCommand {
     CodecTrainingSettings training;
-    ComputeOptions compute;
-    OutputOptions output;
+    CommonOptions common;
 };
 
 QJsonObject reportJson(const CodecTrainingSettings &settings, const CodecTrainingReport &report) {
@@ -44,58 +42,65 @@ QJsonObject reportJson(const CodecTrainingSettings &settings, const CodecTrainin
     return json;
 }
 
+/// The text of `nwc train-codec`: the codec, what it was trained on and how well it codes.
+void printReport(QTextStream &out, const CodecTrainingSettings &settings,
+                 const CodecTrainingReport &report) {
+    out << "codec            " << report.codec.id << " (" << report.codec.preset << ", h "
+        << report.codec.hidden << ", K " << report.codec.blocks << ", λ " << report.codec.lambda
+        << ")\n"
+        << "trained on       " << settings.models.join(QStringLiteral(", ")) << " ("
+        << report.trainingChunks << " chunks of " << report.codec.chunk
+        << (report.trainingChunks < report.availableChunks
+                ? QStringLiteral(", whole columns sampled from %1").arg(report.availableChunks)
+                : QString())
+        << ")\n"
+        << "steps            " << report.codec.steps << "\n"
+        << "bits per weight  " << QString::number(report.bitsPerWeight, 'f', 3)
+        << "  (held-out chunks, real quantization at step 1, default level mix)\n"
+        << "MSE (normalized) " << QString::number(report.meanSquaredError, 'g', 4) << "\n"
+        << "time             " << QString::number(report.seconds, 'f', 1) << " s\n"
+        << "file             " << settings.outputPath << "\n";
+}
+
 } // namespace
 
 int runTrainCodec(const QStringList &args) {
-    CommandOptions options(QStringLiteral("train-codec"),
-                           QStringLiteral("Train an NWC codec on the weights of one or more "
-                                          "models."));
-    options.add(QCommandLineOption(
+    CommandOptions options = commandOptions(QStringLiteral("train-codec"));
+    options.addValue(
         QStringLiteral("models"),
         QStringLiteral("Models whose linear layers form the training set (comma-separated or "
                        "repeated; demo:teacher, HF directories, llama2.c files)."),
-        QStringLiteral("MODELS")));
-    options.add(QCommandLineOption(QStringLiteral("lambda"),
-                                   QStringLiteral("Rate–distortion trade-off λ."),
-                                   QStringLiteral("L")));
-    options.add(QCommandLineOption(QStringLiteral("preset"),
-                                   QStringLiteral("identity, fast (default) or paper."),
-                                   QStringLiteral("P"), QStringLiteral("fast")));
-    options.add(QCommandLineOption(QStringLiteral("steps"),
-                                   QStringLiteral("Training steps (default 2000)."),
-                                   QStringLiteral("S"), QStringLiteral("2000")));
-    options.add(QCommandLineOption(QStringLiteral("batch"),
-                                   QStringLiteral("Chunks per step (default 4096)."),
-                                   QStringLiteral("N"), QStringLiteral("4096")));
-    options.add(QCommandLineOption(
+        QStringLiteral("MODELS"));
+    options.addValue(QStringLiteral("lambda"), QStringLiteral("Rate–distortion trade-off λ."),
+                     QStringLiteral("L"));
+    options.addValue(QStringLiteral("preset"), QStringLiteral("identity, fast (default) or paper."),
+                     QStringLiteral("P"), QStringLiteral("fast"));
+    options.addValue(QStringLiteral("steps"), QStringLiteral("Training steps (default 2000)."),
+                     QStringLiteral("S"), QStringLiteral("2000"));
+    options.addValue(QStringLiteral("batch"), QStringLiteral("Chunks per step (default 4096)."),
+                     QStringLiteral("N"), QStringLiteral("4096"));
+    options.addValue(
         QStringLiteral("max-chunks"),
         QStringLiteral("Training chunks held in memory at most (default 4194304, 256 MB); models "
                        "with more give a sample of whole columns."),
-        QStringLiteral("N"), QString::number(CodecTrainingSettings().maxChunks)));
-    options.add(QCommandLineOption(QStringLiteral("seed"),
-                                   QStringLiteral("Random seed (default 1)."), QStringLiteral("N"),
-                                   QStringLiteral("1")));
-    options.add(QCommandLineOption(QStringLiteral("id"),
-                                   QStringLiteral("Codec id (default <preset>-l<lambda>)."),
-                                   QStringLiteral("ID")));
-    options.add(
-        QCommandLineOption(QStringLiteral("checkpoint-every"),
-                           QStringLiteral("Write the codec file every N steps (default 250)."),
-                           QStringLiteral("N"), QStringLiteral("250")));
-    options.add(QCommandLineOption(QStringLiteral("resume"),
-                                   QStringLiteral("Continue training from the output file.")));
-    const OutputSpec outputSpec{QStringLiteral("Codec file to write (.h5)."),
-                                QStringLiteral("FILE"), QString(), false};
-    addComputeOptions(options);
-    addOutputOptions(options, outputSpec);
-    int exitCode = 0;
-    if (!options.parse(args, &exitCode))
-        return exitCode;
+        QStringLiteral("N"), QString::number(CodecTrainingSettings().maxChunks));
+    options.addValue(QStringLiteral("seed"), QStringLiteral("Random seed (default 1)."),
+                     QStringLiteral("N"), QStringLiteral("1"));
+    options.addValue(QStringLiteral("id"), QStringLiteral("Codec id (default <preset>-l<lambda>)."),
+                     QStringLiteral("ID"));
+    options.addValue(QStringLiteral("checkpoint-every"),
+                     QStringLiteral("Write the codec file every N steps (default 250)."),
+                     QStringLiteral("N"), QStringLiteral("250"));
+    options.addFlag(QStringLiteral("resume"),
+                    QStringLiteral("Continue training from the output file."));
+    CommonSpec commonSpec;
+    commonSpec.output.outputHelp = QStringLiteral("Codec file to write (.h5).");
+    commonSpec.distributed = true;
+    if (const std::optional<int> exitCode = parseWithCommonOptions(options, args, commonSpec))
+        return *exitCode;
     if (!options.isSet(QStringLiteral("models")) || !options.isSet(QStringLiteral("lambda")) ||
         !options.isSet(QStringLiteral("output"))) {
-        printError(QStringLiteral("train-codec expects --models, --lambda and -o FILE (see 'nwc "
-                                  "train-codec --help')"));
-        return 2;
+        return options.usageError(QStringLiteral("--models, --lambda and -o FILE"));
     }
     TrainCodecCommand command;
     CodecTrainingSettings &settings = command.training;
@@ -113,10 +118,8 @@ int runTrainCodec(const QStringList &args) {
     settings.resume = options.isSet(QStringLiteral("resume"));
     if (settings.steps < 1 || settings.batchChunks < 1 || settings.maxChunks < 1)
         throw Error(QStringLiteral("--steps, --batch and --max-chunks must be positive"));
-    command.compute = useComputeOptions(options);
-    command.output = readOutputOptions(options, outputSpec);
-    joinLaunchedGroup(command.compute);
-    settings.outputPath = command.output.output;
+    command.common = readCommonOptions(options, commonSpec);
+    settings.outputPath = command.common.output.output;
 
     CallbackProgress progress([](double fraction, const QString &message) {
         // Not on a terminal every message is a log line (steps, losses), as before.
@@ -125,28 +128,12 @@ int runTrainCodec(const QStringList &args) {
         else
             QTextStream(stderr) << message << '\n';
     });
-    const CodecTrainingReport report = trainCodec(settings, &progress, command.compute);
+    const CodecTrainingReport report = trainCodec(settings, &progress, command.common.compute);
     if (!printsResults())
         return 0; // rank 0 wrote the codec file and prints the report
-    command.output.writeJson(QJsonDocument(reportJson(settings, report)));
-    if (command.output.jsonOnStdout())
-        return 0;
-    QTextStream out(stdout);
-    out << "codec            " << report.codec.id << " (" << report.codec.preset << ", h "
-        << report.codec.hidden << ", K " << report.codec.blocks << ", λ " << report.codec.lambda
-        << ")\n"
-        << "trained on       " << settings.models.join(QStringLiteral(", ")) << " ("
-        << report.trainingChunks << " chunks of " << report.codec.chunk
-        << (report.trainingChunks < report.availableChunks
-                ? QStringLiteral(", whole columns sampled from %1").arg(report.availableChunks)
-                : QString())
-        << ")\n"
-        << "steps            " << report.codec.steps << "\n"
-        << "bits per weight  " << QString::number(report.bitsPerWeight, 'f', 3)
-        << "  (held-out chunks, real quantization at step 1, default level mix)\n"
-        << "MSE (normalized) " << QString::number(report.meanSquaredError, 'g', 4) << "\n"
-        << "time             " << QString::number(report.seconds, 'f', 1) << " s\n"
-        << "file             " << settings.outputPath << "\n";
+    command.common.output.writeResult(
+        QJsonDocument(reportJson(settings, report)),
+        [&](QTextStream &out) { printReport(out, settings, report); });
     return 0;
 }
 

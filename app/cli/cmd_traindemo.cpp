@@ -2,8 +2,7 @@
 // the two demo models (student, teacher), measures them, and installs everything atomically.
 #include "cli/clioutput.h"
 #include "cli/commands.h"
-#include "cli/computegroup.h"
-#include "cli/outputgroup.h"
+#include "cli/commongroups.h"
 
 #include "jobs/error.h"
 #include "jobs/progresssink.h"
@@ -20,7 +19,6 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
-#include <QJsonArray>
 #include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTextStream>
@@ -91,10 +89,7 @@ public:
     }
     bool cancelled() const override { return false; }
     /// Ends the live line.
-    void finish() {
-        if (m_tty)
-            QTextStream(stderr) << '\n';
-    }
+    void finish() { endProgressLine(); }
 
 private:
     QString m_stage;
@@ -147,17 +142,16 @@ QJsonObject resultJson(const ModelResult &result) {
     training[QStringLiteral("first_train_loss")] = result.training.firstTrainLoss;
     training[QStringLiteral("final_train_loss")] = result.training.finalTrainLoss;
     training[QStringLiteral("final_eval_loss")] = result.training.finalEvalLoss;
-    QJsonArray history;
-    for (const TrainingPoint &point : result.training.history) {
-        QJsonObject p;
-        p[QStringLiteral("step")] = point.step;
-        p[QStringLiteral("train_loss")] = point.trainLoss;
-        p[QStringLiteral("eval_loss")] = point.evalLoss;
-        p[QStringLiteral("lr")] = point.learningRate;
-        p[QStringLiteral("seconds")] = point.seconds;
-        history.append(p);
-    }
-    training[QStringLiteral("history")] = history;
+    training[QStringLiteral("history")] =
+        jsonArray(result.training.history, [](const TrainingPoint &point) {
+            QJsonObject p;
+            p[QStringLiteral("step")] = point.step;
+            p[QStringLiteral("train_loss")] = point.trainLoss;
+            p[QStringLiteral("eval_loss")] = point.evalLoss;
+            p[QStringLiteral("lr")] = point.learningRate;
+            p[QStringLiteral("seconds")] = point.seconds;
+            return p;
+        });
     QJsonObject evaluation;
     evaluation[QStringLiteral("perplexity")] = result.perplexity.perplexity;
     evaluation[QStringLiteral("bits_per_byte")] = result.perplexity.bitsPerByte;
@@ -168,10 +162,8 @@ QJsonObject resultJson(const ModelResult &result) {
     evaluation[QStringLiteral("qa_correct")] = result.qa.correct;
     evaluation[QStringLiteral("qa_total")] = int(result.qa.outcomes.size());
     evaluation[QStringLiteral("qa_accuracy")] = result.qa.accuracy();
-    QJsonArray correct;
-    for (const QaOutcome &outcome : result.qa.outcomes)
-        correct.append(outcome.correct);
-    evaluation[QStringLiteral("qa_outcomes")] = correct;
+    evaluation[QStringLiteral("qa_outcomes")] =
+        jsonArray(result.qa.outcomes, [](const QaOutcome &outcome) { return outcome.correct; });
     QJsonObject json;
     json[QStringLiteral("model")] = model;
     json[QStringLiteral("training")] = training;
@@ -257,53 +249,70 @@ void install(const QDir &staging, const QDir &target, const QString &name) {
         throw Error(QStringLiteral("cannot move %1 to %2").arg(source, destination));
 }
 
+/// The text of `nwc train-demo`: where the models went and how each trained and measures.
+void printResults(QTextStream &out, const QDir &target, double totalSeconds,
+                  const QVector<ModelResult> &results) {
+    out << "demo models written to " << target.absolutePath() << " in "
+        << number(totalSeconds / 60.0, 1) << " min\n\n";
+    out << "model     parameters  train time  tokens/s  train loss  held-out loss  perplexity"
+        << "  bits/byte  QA accuracy\n";
+    for (const ModelResult &r : results) {
+        out << r.recipe.name.leftJustified(9) << ' '
+            << QString::number(r.parameters).rightJustified(10) << "  "
+            << QString(number(r.training.seconds / 60.0, 1) + QStringLiteral(" min"))
+                   .rightJustified(10)
+            << "  " << QString::number(qint64(r.training.tokensPerSecond)).rightJustified(8) << "  "
+            << number(r.training.finalTrainLoss, 3).rightJustified(10) << "  "
+            << number(r.training.finalEvalLoss, 3).rightJustified(13) << "  "
+            << number(r.perplexity.perplexity, 4).rightJustified(10) << "  "
+            << number(r.perplexity.bitsPerByte, 4).rightJustified(9) << "  "
+            << QStringLiteral("%1/%2")
+                   .arg(r.qa.correct)
+                   .arg(r.qa.outcomes.size())
+                   .rightJustified(11)
+            << '\n';
+    }
+    out << "\nperplexity: " << QFileInfo(target.filePath(QStringLiteral("heldout.txt"))).fileName()
+        << ", context " << kContextLength << ", stride " << kEvalStride
+        << ", BOS at window start; QA: greedy, prompt \"Question: {question}\\nAnswer:\"\n";
+}
+
 /// Everything `nwc train-demo` was asked to do.
 struct TrainDemoCommand {
     quint64 seed = 20240611;
     bool quick = false;
-    ComputeOptions compute;
-    OutputOptions output;
+    CommonOptions common;
 };
 
 } // namespace
 
 int runTrainDemo(const QStringList &args) {
-    CommandOptions options(QStringLiteral("train-demo"),
-                           QStringLiteral("Regenerate the demo corpus, train the shared BPE "
-                                          "tokenizer and the student and teacher demo models, "
-                                          "and measure held-out perplexity and arithmetic QA "
-                                          "accuracy."));
-    options.add(QCommandLineOption(QStringLiteral("seed"),
-                                   QStringLiteral("Seed of corpus, initialisation and sampling "
-                                                  "(default 20240611)."),
-                                   QStringLiteral("S"), QStringLiteral("20240611")));
-    options.add(QCommandLineOption(QStringLiteral("student-steps"),
-                                   QStringLiteral("Optimizer steps for the student."),
-                                   QStringLiteral("N")));
-    options.add(QCommandLineOption(QStringLiteral("teacher-steps"),
-                                   QStringLiteral("Optimizer steps for the teacher."),
-                                   QStringLiteral("N")));
-    options.add(QCommandLineOption(
-        QStringLiteral("quick"),
-        QStringLiteral("Smoke test: small corpus, few steps (default --output: a temporary "
-                       "directory).")));
-    const OutputSpec outputSpec{
+    CommandOptions options = commandOptions(QStringLiteral("train-demo"));
+    options.addValue(QStringLiteral("seed"),
+                     QStringLiteral("Seed of corpus, initialisation and sampling (default "
+                                    "20240611)."),
+                     QStringLiteral("S"), QStringLiteral("20240611"));
+    options.addValue(QStringLiteral("student-steps"),
+                     QStringLiteral("Optimizer steps for the student."), QStringLiteral("N"));
+    options.addValue(QStringLiteral("teacher-steps"),
+                     QStringLiteral("Optimizer steps for the teacher."), QStringLiteral("N"));
+    options.addFlag(QStringLiteral("quick"),
+                    QStringLiteral("Smoke test: small corpus, few steps (default --output: a "
+                                   "temporary directory)."));
+    CommonSpec commonSpec;
+    commonSpec.output = {
         QStringLiteral("Output directory (default: the source tree's resources/demo)."),
         QStringLiteral("DIR"), QStringLiteral("out"), false};
-    addComputeOptions(options);
-    addOutputOptions(options, outputSpec);
-    int exitCode = 0;
-    if (!options.parse(args, &exitCode))
-        return exitCode;
+    if (const std::optional<int> exitCode = parseWithCommonOptions(options, args, commonSpec))
+        return *exitCode;
 
     TrainDemoCommand command;
     command.seed = options.uint64Value(QStringLiteral("seed"));
     command.quick = options.isSet(QStringLiteral("quick"));
-    command.compute = useComputeOptions(options);
-    command.output = readOutputOptions(options, outputSpec);
+    command.common = readCommonOptions(options, commonSpec);
     const quint64 seed = command.seed;
     const bool quick = command.quick;
-    const OutputOptions &output = command.output;
+    const OutputOptions &output = command.common.output;
     QString outDir = output.output;
     if (outDir.isEmpty()) {
         outDir = quick ? QDir::temp().filePath(QStringLiteral("nwc-train-demo-quick"))
@@ -474,33 +483,8 @@ int runTrainDemo(const QStringList &args) {
         install(staging, target, name);
 
     report[QStringLiteral("output")] = QDir(outDir).absolutePath();
-    output.writeJson(QJsonDocument(report));
-    if (output.jsonOnStdout())
-        return 0;
-    QTextStream out(stdout);
-    out << "demo models written to " << QDir(outDir).absolutePath() << " in "
-        << number(totalSeconds / 60.0, 1) << " min\n\n";
-    out << "model     parameters  train time  tokens/s  train loss  held-out loss  perplexity"
-        << "  bits/byte  QA accuracy\n";
-    for (const ModelResult &r : results) {
-        out << r.recipe.name.leftJustified(9) << ' '
-            << QString::number(r.parameters).rightJustified(10) << "  "
-            << QString(number(r.training.seconds / 60.0, 1) + QStringLiteral(" min"))
-                   .rightJustified(10)
-            << "  " << QString::number(qint64(r.training.tokensPerSecond)).rightJustified(8) << "  "
-            << number(r.training.finalTrainLoss, 3).rightJustified(10) << "  "
-            << number(r.training.finalEvalLoss, 3).rightJustified(13) << "  "
-            << number(r.perplexity.perplexity, 4).rightJustified(10) << "  "
-            << number(r.perplexity.bitsPerByte, 4).rightJustified(9) << "  "
-            << QStringLiteral("%1/%2")
-                   .arg(r.qa.correct)
-                   .arg(r.qa.outcomes.size())
-                   .rightJustified(11)
-            << '\n';
-    }
-    out << "\nperplexity: " << QFileInfo(target.filePath(QStringLiteral("heldout.txt"))).fileName()
-        << ", context " << kContextLength << ", stride " << kEvalStride
-        << ", BOS at window start; QA: greedy, prompt \"Question: {question}\\nAnswer:\"\n";
+    output.writeResult(QJsonDocument(report),
+                       [&](QTextStream &out) { printResults(out, target, totalSeconds, results); });
     return 0;
 }
 

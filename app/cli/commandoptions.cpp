@@ -7,6 +7,8 @@
 #include <QSet>
 #include <QTextStream>
 
+#include <type_traits>
+
 namespace nwc::cli {
 namespace {
 
@@ -19,13 +21,25 @@ QString dashed(const QString &name) {
     return (name.size() == 1 ? QStringLiteral("-") : QStringLiteral("--")) + name;
 }
 
-/// The value of `name` converted by `convert`; throws naming the option as the user spelled it.
-template <typename Convert>
-auto converted(const CommandOptions &options, const QString &name, const char *expected,
-               Convert convert) {
+/// `text` as a T; *ok tells whether it is one.
+template <typename T> T parsed(const QString &text, bool *ok) {
+    if constexpr (std::is_same_v<T, int>)
+        return text.toInt(ok);
+    else if constexpr (std::is_same_v<T, qint64>)
+        return text.toLongLong(ok);
+    else if constexpr (std::is_same_v<T, quint64>)
+        return text.toULongLong(ok);
+    else
+        return text.toDouble(ok);
+}
+
+/// The value of `name` as a T; throws naming the option as the user spelled it and what it
+/// `expected`.
+template <typename T>
+T converted(const CommandOptions &options, const QString &name, const char *expected) {
     bool ok = false;
     const QString text = options.value(name);
-    const auto result = convert(text, &ok);
+    const T result = parsed<T>(text, &ok);
     if (!ok)
         throw Error(QStringLiteral("%1 expects %2, got '%3'")
                         .arg(options.spelling(name), QLatin1String(expected), text));
@@ -46,6 +60,15 @@ void CommandOptions::addPositional(const QString &name, const QString &descripti
 
 void CommandOptions::add(const QCommandLineOption &option) {
     m_options.append(option);
+}
+
+void CommandOptions::addValue(const QString &name, const QString &description,
+                              const QString &valueName, const QString &defaultValue) {
+    add(QCommandLineOption(name, description, valueName, defaultValue));
+}
+
+void CommandOptions::addFlag(const QString &name, const QString &description) {
+    add(QCommandLineOption(name, description));
 }
 
 void CommandOptions::addDeprecatedAlias(const QString &alias, const QString &canonical) {
@@ -108,9 +131,13 @@ bool CommandOptions::parseWithOne(const QStringList &args, const QString &what, 
         return false;
     if (positionalArguments().size() == 1)
         return true;
-    printError(QStringLiteral("%1 expects one %2 (see 'nwc %1 --help')").arg(m_command, what));
-    *exitCode = 2;
+    *exitCode = usageError(QStringLiteral("one ") + what);
     return false;
+}
+
+int CommandOptions::usageError(const QString &expected) const {
+    printError(QStringLiteral("%1 expects %2 (see 'nwc %1 --help')").arg(m_command, expected));
+    return 2;
 }
 
 bool CommandOptions::parse(const QStringList &args, int *exitCode) {
@@ -232,23 +259,19 @@ QString CommandOptions::spelling(const QString &name) const {
 }
 
 int CommandOptions::intValue(const QString &name) const {
-    return converted(*this, name, "an integer",
-                     [](const QString &text, bool *ok) { return text.toInt(ok); });
+    return converted<int>(*this, name, "an integer");
 }
 
 qint64 CommandOptions::int64Value(const QString &name) const {
-    return converted(*this, name, "an integer",
-                     [](const QString &text, bool *ok) { return text.toLongLong(ok); });
+    return converted<qint64>(*this, name, "an integer");
 }
 
 quint64 CommandOptions::uint64Value(const QString &name) const {
-    return converted(*this, name, "a non-negative integer",
-                     [](const QString &text, bool *ok) { return text.toULongLong(ok); });
+    return converted<quint64>(*this, name, "a non-negative integer");
 }
 
 double CommandOptions::doubleValue(const QString &name) const {
-    return converted(*this, name, "a number",
-                     [](const QString &text, bool *ok) { return text.toDouble(ok); });
+    return converted<double>(*this, name, "a number");
 }
 
 } // namespace nwc::cli

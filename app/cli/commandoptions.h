@@ -27,6 +27,11 @@ public:
                        const QString &syntax = QString());
     /// An option; its first long name is how readers name it.
     void add(const QCommandLineOption &option);
+    /// add() of --name VALUE (`valueName` in --help), read as `defaultValue` when not given.
+    void addValue(const QString &name, const QString &description, const QString &valueName,
+                  const QString &defaultValue = QString());
+    /// add() of the flag --name.
+    void addFlag(const QString &name, const QString &description);
     /// `alias` (a hidden option of the same kind) is read as the added option `canonical`;
     /// using it prints a note on stderr, and `canonical`'s --help says so.
     void addDeprecatedAlias(const QString &alias, const QString &canonical);
@@ -41,6 +46,9 @@ public:
     /// parse() for a command that takes exactly one positional argument: otherwise prints
     /// "<command> expects one <what> (see 'nwc <command> --help')" and sets *exitCode to 2.
     bool parseWithOne(const QStringList &args, const QString &what, int *exitCode);
+    /// Prints the usage error "<command> expects <expected> (see 'nwc <command> --help')" and
+    /// returns 2, the exit code of a usage error.
+    int usageError(const QString &expected) const;
 
     /// Whether `name` (or one of its deprecated spellings) was given.
     bool isSet(const QString &name) const;

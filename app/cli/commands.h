@@ -4,6 +4,8 @@
 // Results go to stdout (tables, or JSON with --json); progress and statistics to stderr.
 // User errors print one line "nwc: error: ..." and return a non-zero exit code.
 
+#include "cli/commandoptions.h"
+
 #include <QStringList>
 
 namespace nwc::cli {
@@ -32,6 +34,10 @@ int runCollabBench(const QStringList &args);
 int runLaunch(const QStringList &args);
 /// The main job on the built-in demo (what `nwc-workbench --headless` runs).
 int runDemo(const QStringList &args);
+
+/// The options of the sub-command `command` ("compress"), headed in --help by its description
+/// from the command table; each run function starts by declaring its options on these.
+CommandOptions commandOptions(const QString &command);
 
 /// Dispatches argv to a sub-command; prints usage for --help or an unknown command.
 int runCommandLine(const QStringList &args);

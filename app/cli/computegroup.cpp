@@ -8,22 +8,22 @@ namespace nwc::cli {
 
 void addComputeOptions(CommandOptions &options) {
     const ComputeOptions defaults;
-    options.add(QCommandLineOption(
+    options.addValue(
         QStringLiteral("device"),
         QStringLiteral("Compute device: cpu (default), cuda or cuda:N; CUDA needs a CUDA build "
                        "of LibTorch (this program: %1).")
             .arg(libTorchBuildDescription()),
-        QStringLiteral("NAME"), defaults.device));
-    options.add(QCommandLineOption(
+        QStringLiteral("NAME"), defaults.device);
+    options.addValue(
         QStringLiteral("threads"),
         QStringLiteral("LibTorch intra-op threads (default 0: each operation's measured "
                        "default)."),
-        QStringLiteral("N"), QString::number(defaults.threads)));
-    options.add(QCommandLineOption(
+        QStringLiteral("N"), QString::number(defaults.threads));
+    options.addValue(
         QStringLiteral("compute-dtype"),
         QStringLiteral("Floating-point type of the matrix products: float32 (default); "
                        "bfloat16 and float16 are not implemented yet."),
-        QStringLiteral("TYPE"), computeDtypeName(defaults.dtype)));
+        QStringLiteral("TYPE"), computeDtypeName(defaults.dtype));
 }
 
 ComputeOptions readComputeOptions(const CommandOptions &options) {

@@ -8,14 +8,13 @@ namespace nwc::cli {
 
 void addEvaluationOptions(CommandOptions &options, const EvaluationSpec &spec) {
     if (!spec.textHelp.isEmpty())
-        options.add(
-            QCommandLineOption(QStringLiteral("text"), spec.textHelp, QStringLiteral("FILE")));
+        options.addValue(QStringLiteral("text"), spec.textHelp, QStringLiteral("FILE"));
     if (spec.windows) {
-        options.add(QCommandLineOption(
+        options.addValue(
             QStringLiteral("ctx"),
             QStringLiteral("Context length in tokens (default %1).").arg(spec.contextLength),
-            QStringLiteral("N"), QString::number(spec.contextLength)));
-        options.add(QCommandLineOption(
+            QStringLiteral("N"), QString::number(spec.contextLength));
+        options.addValue(
             QStringLiteral("stride"),
             spec.stride == 0
                 ? QStringLiteral("Tokens between window starts (default: non-overlapping "
@@ -23,18 +22,18 @@ void addEvaluationOptions(CommandOptions &options, const EvaluationSpec &spec) {
                 : QStringLiteral("Tokens between window starts (default %1; 0 = "
                                  "non-overlapping).")
                       .arg(spec.stride),
-            QStringLiteral("N"), QString::number(spec.stride)));
+            QStringLiteral("N"), QString::number(spec.stride));
     }
     if (spec.maxBytesOption)
-        options.add(QCommandLineOption(
+        options.addValue(
             QStringLiteral("max-bytes"),
             spec.maxBytes < 0
                 ? QStringLiteral("Evaluate only the first N bytes of the text (default: all).")
                 : QStringLiteral("Evaluate only the first N bytes of the text (default %1).")
                       .arg(spec.maxBytes),
-            QStringLiteral("N"), QString::number(spec.maxBytes)));
+            QStringLiteral("N"), QString::number(spec.maxBytes));
     if (spec.bosOption)
-        options.add(QCommandLineOption(QStringLiteral("no-bos"), spec.bosHelp));
+        options.addFlag(QStringLiteral("no-bos"), spec.bosHelp);
 }
 
 EvaluationOptions readEvaluationOptions(const CommandOptions &options, const EvaluationSpec &spec) {

@@ -1,16 +1,20 @@
 #include "cli/modelgroup.h"
 
 #include "cli/clioutput.h"
-#include "jobs/progresssink.h"
 
 namespace nwc::cli {
 
+void addModelPositional(CommandOptions &options) {
+    options.addPositional(QStringLiteral("MODEL"),
+                          QStringLiteral("HF directory, llama2.c .bin, or demo:NAME"));
+}
+
 void addModelOptions(CommandOptions &options) {
-    options.add(QCommandLineOption(
+    options.addValue(
         QStringLiteral("tokenizer"),
         QStringLiteral("Tokenizer file: tokenizer.json, tokenizer.model, vocab.json or tok*.bin "
                        "(default: found beside the model)."),
-        QStringLiteral("PATH")));
+        QStringLiteral("PATH"));
 }
 
 ModelOptions readModelOptions(const CommandOptions &options) {
@@ -21,8 +25,7 @@ ModelOptions readModelOptions(const CommandOptions &options) {
 
 LanguageModelPtr loadModel(const ModelOptions &model, const QString &spec,
                            const ComputeOptions &compute) {
-    CallbackProgress progress(
-        [&](double fraction, const QString &message) { printProgress(fraction, message); });
+    PrintedProgress progress;
     return LanguageModel::load(spec, model.tokenizer, &progress, compute);
 }
 

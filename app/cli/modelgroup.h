@@ -13,6 +13,8 @@ struct ModelOptions {
     QString tokenizer;
 };
 
+/// Declares the positional argument MODEL of a command that reads one model.
+void addModelPositional(CommandOptions &options);
 /// Declares --tokenizer PATH.
 void addModelOptions(CommandOptions &options);
 ModelOptions readModelOptions(const CommandOptions &options);

@@ -25,6 +25,20 @@ void OutputOptions::writeJson(const QJsonDocument &document) const {
     writeJson(document.toJson(QJsonDocument::Indented));
 }
 
+void OutputOptions::writeResult(const QByteArray &json,
+                                const std::function<void(QTextStream &)> &printText) const {
+    writeJson(json);
+    if (jsonOnStdout())
+        return;
+    QTextStream out(stdout);
+    printText(out);
+}
+
+void OutputOptions::writeResult(const QJsonDocument &json,
+                                const std::function<void(QTextStream &)> &printText) const {
+    writeResult(json.toJson(QJsonDocument::Indented), printText);
+}
+
 void addOutputOptions(CommandOptions &options, const OutputSpec &spec) {
     if (!spec.outputHelp.isEmpty()) {
         options.add(QCommandLineOption({QStringLiteral("o"), QStringLiteral("output")},
@@ -32,10 +46,9 @@ void addOutputOptions(CommandOptions &options, const OutputSpec &spec) {
         if (!spec.outputAlias.isEmpty())
             options.addDeprecatedAlias(spec.outputAlias, QStringLiteral("output"));
     }
-    options.add(QCommandLineOption(QStringLiteral("json"),
-                                   QStringLiteral("Print the result as JSON instead of text; "
-                                                  "--json=FILE writes the JSON into FILE and "
-                                                  "keeps the text.")));
+    options.addFlag(QStringLiteral("json"),
+                    QStringLiteral("Print the result as JSON instead of text; --json=FILE writes "
+                                   "the JSON into FILE and keeps the text."));
     options.allowAttachedValue(QStringLiteral("json"), spec.jsonFileSpelling);
 }
 

@@ -7,6 +7,10 @@
 
 #include <QJsonDocument>
 
+#include <functional>
+
+class QTextStream;
+
 namespace nwc::cli {
 
 /// Which options of the group a command offers.
@@ -36,6 +40,12 @@ struct OutputOptions {
     /// With --json: writes `json` to stdout, or atomically into the file. Without: nothing.
     void writeJson(const QByteArray &json) const;
     void writeJson(const QJsonDocument &document) const;
+    /// A command's result: writeJson(`json`), then, unless the JSON replaces the text,
+    /// `printText` writes the text on stdout.
+    void writeResult(const QByteArray &json,
+                     const std::function<void(QTextStream &out)> &printText) const;
+    void writeResult(const QJsonDocument &json,
+                     const std::function<void(QTextStream &out)> &printText) const;
 };
 
 void addOutputOptions(CommandOptions &options, const OutputSpec &spec = {});

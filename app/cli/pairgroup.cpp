@@ -3,13 +3,13 @@
 namespace nwc::cli {
 
 void addPairOptions(CommandOptions &options) {
-    options.add(QCommandLineOption(QStringLiteral("student"),
-                                   QStringLiteral("Student model (default demo:student)."),
-                                   QStringLiteral("MODEL"), QStringLiteral("demo:student")));
-    options.add(QCommandLineOption(
+    options.addValue(QStringLiteral("student"),
+                     QStringLiteral("Student model (default demo:student)."),
+                     QStringLiteral("MODEL"), QStringLiteral("demo:student"));
+    options.addValue(
         QStringLiteral("teacher"),
         QStringLiteral("Teacher model, may be a .nwc container (default demo:teacher)."),
-        QStringLiteral("MODEL"), QStringLiteral("demo:teacher")));
+        QStringLiteral("MODEL"), QStringLiteral("demo:teacher"));
 }
 
 PairOptions readPairOptions(const CommandOptions &options) {

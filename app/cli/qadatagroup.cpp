@@ -7,38 +7,38 @@
 namespace nwc::cli {
 
 void addQaDataOptions(CommandOptions &options, const QString &builtInDescription) {
-    options.add(QCommandLineOption(
+    options.addValue(
         QStringLiteral("data"),
         QStringLiteral("JSONL questions with reference answers (default: %1). A GSM8K-style "
                        "answer (working, then \"#### N\") counts as N.")
             .arg(builtInDescription),
-        QStringLiteral("FILE")));
-    options.add(QCommandLineOption(
+        QStringLiteral("FILE"));
+    options.addValue(
         QStringLiteral("template"),
         QStringLiteral("File with the prompt template; {question} is replaced (default "
                        "\"Question: {question}\\nAnswer:\")."),
-        QStringLiteral("FILE")));
-    options.add(QCommandLineOption(QStringLiteral("question-field"),
-                                   QStringLiteral("JSON field holding the question (default "
-                                                  "question)."),
-                                   QStringLiteral("NAME"), QStringLiteral("question")));
-    options.add(QCommandLineOption(QStringLiteral("answer-field"),
-                                   QStringLiteral("JSON field holding the reference answer "
-                                                  "(default answer)."),
-                                   QStringLiteral("NAME"), QStringLiteral("answer")));
-    options.add(QCommandLineOption(
+        QStringLiteral("FILE"));
+    options.addValue(QStringLiteral("question-field"),
+                     QStringLiteral("JSON field holding the question (default "
+                                    "question)."),
+                     QStringLiteral("NAME"), QStringLiteral("question"));
+    options.addValue(QStringLiteral("answer-field"),
+                     QStringLiteral("JSON field holding the reference answer "
+                                    "(default answer)."),
+                     QStringLiteral("NAME"), QStringLiteral("answer"));
+    options.addValue(
         QStringLiteral("answer-regex"),
         QStringLiteral("Regular expression that finds the model's answer in its completion: the "
                        "last match's capture group (or the whole match). Default: after the last "
                        "\"The answer is\" or \"####\", else the last number."),
-        QStringLiteral("REGEX")));
+        QStringLiteral("REGEX"));
 }
 
 QaDataOptions readQaDataOptions(const CommandOptions &options, const QString &builtInPath,
                                 const QString &defaultTemplate) {
     QaDataOptions result;
-    result.dataPath = options.isSet(QStringLiteral("data")) ? options.value(QStringLiteral("data"))
-                                                            : builtInPath;
+    result.dataPath =
+        options.isSet(QStringLiteral("data")) ? options.value(QStringLiteral("data")) : builtInPath;
     result.promptTemplate = defaultTemplate;
     if (options.isSet(QStringLiteral("template"))) {
         QFile file(options.value(QStringLiteral("template")));

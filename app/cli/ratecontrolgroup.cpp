@@ -7,19 +7,25 @@
 namespace nwc::cli {
 
 void addRateControlOptions(CommandOptions &options) {
-    options.add(QCommandLineOption(
+    options.addValue(
         QStringLiteral("allocation"),
         QStringLiteral("What NWC's bit allocation balances across tensors: relative (each "
                        "layer's output error over its output energy, default) or absolute (the "
                        "output error itself, the rule before 0.3)."),
-        QStringLiteral("W"), allocationWeightingName(AllocationWeighting::Relative)));
-    options.add(QCommandLineOption(
+        QStringLiteral("W"), allocationWeightingName(AllocationWeighting::Relative));
+    options.addValue(
         QStringLiteral("rate-weight"),
         QStringLiteral("Rate weight k of NWC's index choice: each latent index minimises "
                        "(error/step)^2 + k * bits (rate-distortion optimised quantization); 0 "
                        "rounds to the nearest (default %1).")
             .arg(kDefaultRateWeight),
-        QStringLiteral("K"), QString::number(kDefaultRateWeight)));
+        QStringLiteral("K"), QString::number(kDefaultRateWeight));
+}
+
+void addGroupSizeOption(CommandOptions &options) {
+    options.addValue(QStringLiteral("group-size"),
+                     QStringLiteral("RTN/GPTQ group size (default 128)."), QStringLiteral("N"),
+                     QStringLiteral("128"));
 }
 
 RateControlOptions readRateControlOptions(const CommandOptions &options) {

@@ -18,4 +18,16 @@ void addRateControlOptions(CommandOptions &options);
 /// non-finite rate weight.
 RateControlOptions readRateControlOptions(const CommandOptions &options);
 
+/// Declares --group-size N, the RTN/GPTQ group size compress and sweep offer beside the group.
+void addGroupSizeOption(CommandOptions &options);
+/// --group-size and readRateControlOptions() into `settings`' groupSize, allocation and
+/// rateWeight (CompressionSettings, SweepSettings).
+template <typename Settings>
+void readRateControlInto(const CommandOptions &options, Settings &settings) {
+    settings.groupSize = options.intValue(QStringLiteral("group-size"));
+    const RateControlOptions rateControl = readRateControlOptions(options);
+    settings.allocation = rateControl.allocation;
+    settings.rateWeight = rateControl.rateWeight;
+}
+
 } // namespace nwc::cli

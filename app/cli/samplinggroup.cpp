@@ -6,29 +6,27 @@ namespace nwc::cli {
 
 void addSamplingOptions(CommandOptions &options, const SamplingSpec &spec) {
     const SamplingSettings &d = spec.defaults;
-    options.add(QCommandLineOption(
-        QStringLiteral("max-tokens"),
-        QStringLiteral("Tokens to generate at most (default %1).").arg(d.maxTokens),
-        QStringLiteral("N"), QString::number(d.maxTokens)));
+    options.addValue(QStringLiteral("max-tokens"),
+                     QStringLiteral("Tokens to generate at most (default %1).").arg(d.maxTokens),
+                     QStringLiteral("N"), QString::number(d.maxTokens));
     if (!spec.sampling)
         return;
     QString temperatureHelp =
         QStringLiteral("Sampling temperature; 0 = greedy (default %1).").arg(d.temperature);
     if (!spec.temperatureNote.isEmpty())
         temperatureHelp += QLatin1Char(' ') + spec.temperatureNote;
-    options.add(QCommandLineOption(QStringLiteral("temperature"), temperatureHelp,
-                                   QStringLiteral("T"), QString::number(d.temperature)));
-    options.add(QCommandLineOption(
+    options.addValue(QStringLiteral("temperature"), temperatureHelp, QStringLiteral("T"),
+                     QString::number(d.temperature));
+    options.addValue(
         QStringLiteral("top-k"),
         QStringLiteral("Keep the K most likely tokens; 0 = off (default %1).").arg(d.topK),
-        QStringLiteral("K"), QString::number(d.topK)));
-    options.add(QCommandLineOption(
-        QStringLiteral("top-p"),
-        QStringLiteral("Nucleus sampling mass; 1 = off (default %1).").arg(d.topP),
-        QStringLiteral("P"), QString::number(d.topP)));
-    options.add(QCommandLineOption(QStringLiteral("seed"),
-                                   QStringLiteral("Sampling seed (default %1).").arg(d.seed),
-                                   QStringLiteral("S"), QString::number(d.seed)));
+        QStringLiteral("K"), QString::number(d.topK));
+    options.addValue(QStringLiteral("top-p"),
+                     QStringLiteral("Nucleus sampling mass; 1 = off (default %1).").arg(d.topP),
+                     QStringLiteral("P"), QString::number(d.topP));
+    options.addValue(QStringLiteral("seed"),
+                     QStringLiteral("Sampling seed (default %1).").arg(d.seed), QStringLiteral("S"),
+                     QString::number(d.seed));
 }
 
 SamplingSettings readSamplingOptions(const CommandOptions &options, const SamplingSpec &spec) {

@@ -21,24 +21,26 @@ QString hexByte(uchar byte) {
     return QStringLiteral("\\x%1").arg(uint(byte), 2, 16, QLatin1Char('0'));
 }
 
-void appendAscii(QString &out, uchar byte) {
+/// The two-character escape of \n, \r, \t and \\; null for any other byte.
+const char *shortEscape(uchar byte) {
     switch (byte) {
     case '\n':
-        out += QLatin1String("\\n");
-        return;
+        return "\\n";
     case '\r':
-        out += QLatin1String("\\r");
-        return;
+        return "\\r";
     case '\t':
-        out += QLatin1String("\\t");
-        return;
+        return "\\t";
     case '\\':
-        out += QLatin1String("\\\\");
-        return;
+        return "\\\\";
     default:
-        break;
+        return nullptr;
     }
-    if (byte < 0x20 || byte == 0x7f)
+}
+
+void appendAscii(QString &out, uchar byte) {
+    if (const char *escape = shortEscape(byte))
+        out += QLatin1String(escape);
+    else if (byte < 0x20 || byte == 0x7f)
         out += hexByte(byte);
     else
         out += QLatin1Char(char(byte));

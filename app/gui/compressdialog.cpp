@@ -124,14 +124,10 @@ CompressDialog::CompressDialog(const QString &modelSpec, const QString &modelNam
     m_calibration->setClearButtonEnabled(true);
     m_calibration->setToolTip(tr("A UTF-8 text file whose activations rank the weight columns by "
                                  "importance (NWC) or drive the error compensation (GPTQ)"));
-    auto *calibrationRow = new QHBoxLayout;
-    calibrationRow->addWidget(m_calibration, 1);
-    calibrationRow->addWidget(m_browseCalibration);
+    QHBoxLayout *calibrationRow = fieldWithButton(m_calibration, m_browseCalibration);
 
     auto *saveAs = new QPushButton(tr("Save As…"), this);
-    auto *outputRow = new QHBoxLayout;
-    outputRow->addWidget(m_output, 1);
-    outputRow->addWidget(saveAs);
+    QHBoxLayout *outputRow = fieldWithButton(m_output, saveAs);
 
     m_evaluate->setChecked(demoModel);
     m_evaluate->setToolTip(tr("Load the compressed model afterwards and measure its perplexity "

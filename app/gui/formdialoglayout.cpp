@@ -4,6 +4,7 @@
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QFormLayout>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QPalette>
 #include <QPushButton>
@@ -44,6 +45,27 @@ QLabel *buddyLabel(const QString &text, QWidget *buddy, QWidget *parent) {
     auto *label = new QLabel(text, parent);
     label->setBuddy(buddy);
     return label;
+}
+
+QHBoxLayout *fieldWithButton(QWidget *field, QWidget *button) {
+    auto *row = new QHBoxLayout;
+    row->addWidget(field, 1);
+    row->addWidget(button);
+    return row;
+}
+
+QHBoxLayout *inlineGroups(std::initializer_list<std::initializer_list<QWidget *>> groups) {
+    auto *row = new QHBoxLayout;
+    bool first = true;
+    for (const auto &group : groups) {
+        if (!first)
+            row->addSpacing(8);
+        first = false;
+        for (QWidget *widget : group)
+            row->addWidget(widget);
+    }
+    row->addStretch(1);
+    return row;
 }
 
 } // namespace nwc

@@ -2,8 +2,11 @@
 // The layout the workbench's job dialogs share: a form, a line for what keeps the job from
 // starting, and OK/Cancel at the bottom with OK renamed after the job.
 
+#include <initializer_list>
+
 class QDialog;
 class QFormLayout;
+class QHBoxLayout;
 class QLabel;
 class QPushButton;
 class QString;
@@ -22,5 +25,11 @@ void showProblemOrHint(QLabel *label, QPushButton *ok, const QString &problem, c
 
 /// A label for a form row with a mnemonic pointing at `buddy`.
 QLabel *buddyLabel(const QString &text, QWidget *buddy, QWidget *parent);
+
+/// A form field: `field` taking the width, then `button` (Browse…, Save As…) after it.
+QHBoxLayout *fieldWithButton(QWidget *field, QWidget *button);
+/// A form field of small inputs and their labels: the widgets of each group side by side, the
+/// groups 8 px apart, then a stretch.
+QHBoxLayout *inlineGroups(std::initializer_list<std::initializer_list<QWidget *>> groups);
 
 } // namespace nwc

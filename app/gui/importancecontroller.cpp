@@ -7,14 +7,11 @@
 #include "modelcontroller.h"
 
 #include <QAction>
-#include <QDir>
 #include <QFileDialog>
-#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMainWindow>
 #include <QPushButton>
-#include <QSettings>
 #include <QStatusBar>
 #include <QVBoxLayout>
 
@@ -106,16 +103,14 @@ void ImportanceController::requestImportance() {
         computeImportance(QString());
         return;
     }
-    QSettings settings;
-    const QString start =
-        settings.value(QStringLiteral("calibrationDirectory"), QDir::homePath()).toString();
-    const QString path = QFileDialog::getOpenFileName(
-        window(), tr("Calibration Text for %1").arg(model.checkpoint->displayName()), start,
-        tr("Text files (*.txt *.md *.jsonl);;All files (*)"));
-    if (path.isEmpty())
-        return;
-    settings.setValue(QStringLiteral("calibrationDirectory"), QFileInfo(path).absolutePath());
-    computeImportance(path);
+    const QString path = askInRememberedFolder(
+        QStringLiteral("calibrationDirectory"), [this, &model](const QString &start) {
+            return QFileDialog::getOpenFileName(
+                window(), tr("Calibration Text for %1").arg(model.checkpoint->displayName()), start,
+                tr("Text files (*.txt *.md *.jsonl);;All files (*)"));
+        });
+    if (!path.isEmpty())
+        computeImportance(path);
 }
 
 quint64 ImportanceController::computeImportance(const QString &textPath) {

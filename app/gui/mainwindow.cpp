@@ -271,32 +271,7 @@ void MainWindow::restoreSettings() {
         !restoreState(settings.value(QStringLiteral("state")).toByteArray());
     settings.endGroup();
 
-    settings.beginGroup(QStringLiteral("generation"));
-    SamplingSettings sampling = m_generation->settings();
-    sampling.maxTokens = settings.value(QStringLiteral("maxTokens"), sampling.maxTokens).toInt();
-    sampling.temperature =
-        settings.value(QStringLiteral("temperature"), sampling.temperature).toDouble();
-    sampling.topK = settings.value(QStringLiteral("topK"), sampling.topK).toInt();
-    sampling.topP = settings.value(QStringLiteral("topP"), sampling.topP).toDouble();
-    sampling.seed = settings.value(QStringLiteral("seed"), sampling.seed).toULongLong();
-    m_generation->setSettings(sampling);
-    const QString prompt = settings.value(QStringLiteral("prompt")).toString();
-    if (!prompt.isEmpty())
-        m_generation->setPrompt(prompt);
-    // The collaborative choices: teacher (loaded when the first model opens), α, N, τ, rule.
-    CollaborativeSettings collaborative = m_generation->collaborativeSettings();
-    collaborative.alpha = settings.value(QStringLiteral("alpha"), collaborative.alpha).toDouble();
-    collaborative.steeredTokens =
-        settings.value(QStringLiteral("steeredTokens"), collaborative.steeredTokens).toInt();
-    collaborative.tau = settings.value(QStringLiteral("tau"), collaborative.tau).toDouble();
-    if (settings.contains(QStringLiteral("rule")))
-        collaborative.mode = settings.value(QStringLiteral("rule")).toString() ==
-                                     QLatin1String("gated")
-                                 ? CollaborativeMode::GatedAlpha
-                                 : CollaborativeMode::FixedAlpha;
-    m_generation->setCollaborativeSettings(collaborative);
-    m_generation->restoreTeacherSpec(settings.value(QStringLiteral("teacher")).toString());
-    settings.endGroup();
+    m_models->restoreGenerationSettings(settings);
 
     const bool presentation = settings.value(QStringLiteral("view/presentationMode")).toBool();
     m_presentationAction->setChecked(presentation);
@@ -310,23 +285,7 @@ void MainWindow::saveSettings() const {
     settings.setValue(QStringLiteral("state"), saveState());
     settings.endGroup();
 
-    const SamplingSettings sampling = m_generation->settings();
-    settings.beginGroup(QStringLiteral("generation"));
-    settings.setValue(QStringLiteral("maxTokens"), sampling.maxTokens);
-    settings.setValue(QStringLiteral("temperature"), sampling.temperature);
-    settings.setValue(QStringLiteral("topK"), sampling.topK);
-    settings.setValue(QStringLiteral("topP"), sampling.topP);
-    settings.setValue(QStringLiteral("seed"), sampling.seed);
-    settings.setValue(QStringLiteral("prompt"), m_generation->prompt());
-    const CollaborativeSettings collaborative = m_generation->collaborativeSettings();
-    settings.setValue(QStringLiteral("teacher"), m_generation->teacherSpec());
-    settings.setValue(QStringLiteral("alpha"), collaborative.alpha);
-    settings.setValue(QStringLiteral("steeredTokens"), collaborative.steeredTokens);
-    settings.setValue(QStringLiteral("tau"), collaborative.tau);
-    settings.setValue(QStringLiteral("rule"), collaborative.mode == CollaborativeMode::GatedAlpha
-                                                  ? QStringLiteral("gated")
-                                                  : QStringLiteral("fixed"));
-    settings.endGroup();
+    m_models->saveGenerationSettings(settings);
 }
 
 void MainWindow::showModel(const WorkbenchModel &model) {

@@ -36,8 +36,8 @@ struct SweepSettings;
 /// the analysis docks Importance, Rate–Distortion and Compensation tabbed under the pane.
 /// The window is the shell: it lays out the docks, builds the menus, keeps the status bar
 /// (open model, running jobs), About and Settings, presentation mode, the guided tour, and
-/// persists geometry, dock layout and sampling settings in QSettings. The menus' work is done
-/// by its controllers:
+/// persists geometry and dock layout in QSettings (the generation settings through
+/// ModelController). The menus' work is done by its controllers:
 /// - ModelController: File › Open…, Open Recent, dropped folders and files;
 /// - CompressionController: Compress › Compress at Bit Rate…, File › Export Compressed /
 ///   Decompressed…;

@@ -21,6 +21,8 @@ namespace {
 const QString kDefaultModel = QStringLiteral("demo:student");
 // Opening a model and loading its runtime supersede each other.
 const QString kOpenChannel = QStringLiteral("open-model");
+// Where the open dialogs start: the folder of the model opened last.
+const QString kLastDirectory = QStringLiteral("lastDirectory");
 
 } // namespace
 
@@ -192,30 +194,73 @@ void ModelController::showOpenedStatus() {
                   m_model.generationMismatch);
 }
 
+void ModelController::restoreGenerationSettings(QSettings &settings) {
+    settings.beginGroup(QStringLiteral("generation"));
+    SamplingSettings sampling = m_generation->settings();
+    sampling.maxTokens = settings.value(QStringLiteral("maxTokens"), sampling.maxTokens).toInt();
+    sampling.temperature =
+        settings.value(QStringLiteral("temperature"), sampling.temperature).toDouble();
+    sampling.topK = settings.value(QStringLiteral("topK"), sampling.topK).toInt();
+    sampling.topP = settings.value(QStringLiteral("topP"), sampling.topP).toDouble();
+    sampling.seed = settings.value(QStringLiteral("seed"), sampling.seed).toULongLong();
+    m_generation->setSettings(sampling);
+    const QString prompt = settings.value(QStringLiteral("prompt")).toString();
+    if (!prompt.isEmpty())
+        m_generation->setPrompt(prompt);
+    // The collaborative choices: teacher (loaded when the first model opens), α, N, τ, rule.
+    CollaborativeSettings collaborative = m_generation->collaborativeSettings();
+    collaborative.alpha = settings.value(QStringLiteral("alpha"), collaborative.alpha).toDouble();
+    collaborative.steeredTokens =
+        settings.value(QStringLiteral("steeredTokens"), collaborative.steeredTokens).toInt();
+    collaborative.tau = settings.value(QStringLiteral("tau"), collaborative.tau).toDouble();
+    if (settings.contains(QStringLiteral("rule")))
+        collaborative.mode =
+            settings.value(QStringLiteral("rule")).toString() == QLatin1String("gated")
+                ? CollaborativeMode::GatedAlpha
+                : CollaborativeMode::FixedAlpha;
+    m_generation->setCollaborativeSettings(collaborative);
+    m_generation->restoreTeacherSpec(settings.value(QStringLiteral("teacher")).toString());
+    settings.endGroup();
+}
+
+void ModelController::saveGenerationSettings(QSettings &settings) const {
+    const SamplingSettings sampling = m_generation->settings();
+    settings.beginGroup(QStringLiteral("generation"));
+    settings.setValue(QStringLiteral("maxTokens"), sampling.maxTokens);
+    settings.setValue(QStringLiteral("temperature"), sampling.temperature);
+    settings.setValue(QStringLiteral("topK"), sampling.topK);
+    settings.setValue(QStringLiteral("topP"), sampling.topP);
+    settings.setValue(QStringLiteral("seed"), sampling.seed);
+    settings.setValue(QStringLiteral("prompt"), m_generation->prompt());
+    const CollaborativeSettings collaborative = m_generation->collaborativeSettings();
+    settings.setValue(QStringLiteral("teacher"), m_generation->teacherSpec());
+    settings.setValue(QStringLiteral("alpha"), collaborative.alpha);
+    settings.setValue(QStringLiteral("steeredTokens"), collaborative.steeredTokens);
+    settings.setValue(QStringLiteral("tau"), collaborative.tau);
+    settings.setValue(QStringLiteral("rule"), collaborative.mode == CollaborativeMode::GatedAlpha
+                                                  ? QStringLiteral("gated")
+                                                  : QStringLiteral("fixed"));
+    settings.endGroup();
+}
+
 void ModelController::openFolder() {
-    QSettings settings;
-    const QString start =
-        settings.value(QStringLiteral("lastDirectory"), QDir::homePath()).toString();
-    const QString folder = QFileDialog::getExistingDirectory(window(), tr("Open Model Folder"),
-                                                             start, QFileDialog::ShowDirsOnly);
-    if (folder.isEmpty())
-        return;
-    settings.setValue(QStringLiteral("lastDirectory"), QFileInfo(folder).absolutePath());
-    openModel(folder);
+    const QString folder = askInRememberedFolder(kLastDirectory, [this](const QString &start) {
+        return QFileDialog::getExistingDirectory(window(), tr("Open Model Folder"), start,
+                                                 QFileDialog::ShowDirsOnly);
+    });
+    if (!folder.isEmpty())
+        openModel(folder);
 }
 
 void ModelController::openFile() {
-    QSettings settings;
-    const QString start =
-        settings.value(QStringLiteral("lastDirectory"), QDir::homePath()).toString();
-    const QString file = QFileDialog::getOpenFileName(
-        window(), tr("Open Model File"), start,
-        tr("Model files (*.safetensors *.bin *.nwc);;Safetensors (*.safetensors);;"
-           "Compressed models (*.nwc);;llama2.c checkpoints (*.bin);;All files (*)"));
-    if (file.isEmpty())
-        return;
-    settings.setValue(QStringLiteral("lastDirectory"), QFileInfo(file).absolutePath());
-    openModel(file);
+    const QString file = askInRememberedFolder(kLastDirectory, [this](const QString &start) {
+        return QFileDialog::getOpenFileName(
+            window(), tr("Open Model File"), start,
+            tr("Model files (*.safetensors *.bin *.nwc);;Safetensors (*.safetensors);;"
+               "Compressed models (*.nwc);;llama2.c checkpoints (*.bin);;All files (*)"));
+    });
+    if (!file.isEmpty())
+        openModel(file);
 }
 
 void ModelController::openRecent(const QString &spec) {

@@ -7,6 +7,7 @@
 
 class QAction;
 class QMenu;
+class QSettings;
 
 namespace nwc {
 
@@ -44,6 +45,11 @@ public:
     QAction *openFileAction() const { return m_openFileAction; }
     /// Fills `menu` with the recent models whenever it is about to show.
     void attachRecentMenu(QMenu *menu);
+    /// The generation pane's prompt, sampling and collaborative choices (teacher, α, N, τ,
+    /// rule), kept in the group "generation" of `settings`; the teacher loads when the first
+    /// model opens.
+    void restoreGenerationSettings(QSettings &settings);
+    void saveGenerationSettings(QSettings &settings) const;
 
     /// The tooltip of an action that needs an open model while none is open.
     static QString openFirstHint();

@@ -96,9 +96,7 @@ SweepDialog::SweepDialog(const QString &modelSpec, const QString &modelName, boo
     m_evaluation->setToolTip(tr("Perplexity and the KL divergence from the original model are "
                                 "measured on this text"));
     auto *browseEvaluation = new QPushButton(tr("Browse…"), this);
-    auto *evaluationRow = new QHBoxLayout;
-    evaluationRow->addWidget(m_evaluation, 1);
-    evaluationRow->addWidget(browseEvaluation);
+    QHBoxLayout *evaluationRow = fieldWithButton(m_evaluation, browseEvaluation);
 
     m_context->setRange(2, 65536);
     m_context->setValue(defaults.contextLength);
@@ -116,16 +114,9 @@ SweepDialog::SweepDialog(const QString &modelSpec, const QString &modelName, boo
     m_maxBytes->setSuffix(tr(" bytes"));
     m_maxBytes->setGroupSeparatorShown(true);
     m_maxBytes->setToolTip(tr("Score only the first bytes of the text (faster, noisier)"));
-    auto *windowRow = new QHBoxLayout;
-    windowRow->addWidget(new QLabel(tr("context"), this));
-    windowRow->addWidget(m_context);
-    windowRow->addSpacing(8);
-    windowRow->addWidget(new QLabel(tr("stride"), this));
-    windowRow->addWidget(m_stride);
-    windowRow->addSpacing(8);
-    windowRow->addWidget(new QLabel(tr("first"), this));
-    windowRow->addWidget(m_maxBytes);
-    windowRow->addStretch(1);
+    QHBoxLayout *windowRow = inlineGroups({{new QLabel(tr("context"), this), m_context},
+                                           {new QLabel(tr("stride"), this), m_stride},
+                                           {new QLabel(tr("first"), this), m_maxBytes}});
 
     m_calibration->setClearButtonEnabled(true);
     m_calibration->setPlaceholderText(demoModel ? tr("demo corpus (demo models only)")
@@ -133,9 +124,7 @@ SweepDialog::SweepDialog(const QString &modelSpec, const QString &modelName, boo
     m_calibration->setToolTip(tr("Text whose activations rank the weight columns (NWC), drive "
                                  "the compensation and GPTQ, and weight the MSE"));
     auto *browseCalibration = new QPushButton(tr("Browse…"), this);
-    auto *calibrationRow = new QHBoxLayout;
-    calibrationRow->addWidget(m_calibration, 1);
-    calibrationRow->addWidget(browseCalibration);
+    QHBoxLayout *calibrationRow = fieldWithButton(m_calibration, browseCalibration);
 
     m_calibrationSamples->setRange(1, 100000);
     m_calibrationSamples->setValue(defaults.calibrationSamples);
@@ -146,20 +135,13 @@ SweepDialog::SweepDialog(const QString &modelSpec, const QString &modelName, boo
     m_groupSize->setRange(1, 65536);
     m_groupSize->setValue(defaults.groupSize);
     m_groupSize->setToolTip(tr("Weights sharing one scale and zero point in RTN and GPTQ"));
-    auto *calibrationWindows = new QHBoxLayout;
-    calibrationWindows->addWidget(m_calibrationSamples);
-    calibrationWindows->addWidget(new QLabel(tr("of"), this));
-    calibrationWindows->addWidget(m_calibrationLength);
-    calibrationWindows->addSpacing(8);
-    calibrationWindows->addWidget(new QLabel(tr("RTN/GPTQ group size"), this));
-    calibrationWindows->addWidget(m_groupSize);
-    calibrationWindows->addStretch(1);
+    QHBoxLayout *calibrationWindows =
+        inlineGroups({{m_calibrationSamples, new QLabel(tr("of"), this), m_calibrationLength},
+                      {new QLabel(tr("RTN/GPTQ group size"), this), m_groupSize}});
 
     m_session->setToolTip(tr("HDF5 file that keeps every measured point"));
     auto *saveAs = new QPushButton(tr("Save As…"), this);
-    auto *sessionRow = new QHBoxLayout;
-    sessionRow->addWidget(m_session, 1);
-    sessionRow->addWidget(saveAs);
+    QHBoxLayout *sessionRow = fieldWithButton(m_session, saveAs);
     auto *sessionNote = new QLabel(tr("An existing session with the same settings is resumed: "
                                       "only the points it lacks are measured. A session made "
                                       "with another model, text, windows or calibration is "

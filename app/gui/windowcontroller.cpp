@@ -2,8 +2,11 @@
 
 #include "joberrordialog.h"
 
+#include <QDir>
 #include <QDockWidget>
+#include <QFileInfo>
 #include <QMainWindow>
+#include <QSettings>
 #include <QStatusBar>
 
 namespace nwc {
@@ -20,6 +23,16 @@ QStatusBar *WindowController::statusBar() const {
 void WindowController::showError(const QString &title, const QString &message,
                                  const JobError &error) {
     JobErrorDialog::show(m_window, title, message, error);
+}
+
+QString
+WindowController::askInRememberedFolder(const QString &key,
+                                        const std::function<QString(const QString &)> &ask) {
+    QSettings settings;
+    const QString path = ask(settings.value(key, QDir::homePath()).toString());
+    if (!path.isEmpty())
+        settings.setValue(key, QFileInfo(path).absolutePath());
+    return path;
 }
 
 void raiseDockOf(QWidget *widget) {

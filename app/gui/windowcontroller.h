@@ -5,6 +5,7 @@
 
 #include <QObject>
 #include <QString>
+#include <functional>
 
 class QMainWindow;
 class QStatusBar;
@@ -29,6 +30,11 @@ protected:
     QStatusBar *statusBar() const;
     /// A warning dialog; a failed job's `error` adds the mismatch title, advice and details.
     void showError(const QString &title, const QString &message, const JobError &error = {});
+    /// Asks for a path with `ask(startFolder)`, starting in the folder remembered under the
+    /// settings key `key` (else the home folder), and remembers the chosen path's folder there.
+    /// Returns the path, empty when the dialog was cancelled.
+    static QString askInRememberedFolder(const QString &key,
+                                         const std::function<QString(const QString &)> &ask);
 
 private:
     QMainWindow *m_window;

@@ -88,9 +88,8 @@ private:
 } // namespace
 
 CompressedCheckpoint::CompressedCheckpoint(const QString &path, const QString &source)
-    : m_reader(std::make_unique<NwcReader>(path))
-    , m_source(source.isEmpty() ? path : source)
-    , m_displayName(QFileInfo(path).completeBaseName()) {}
+    : StoredCheckpoint(source.isEmpty() ? path : source, QFileInfo(path).completeBaseName())
+    , m_reader(std::make_unique<NwcReader>(path)) {}
 
 CompressedCheckpoint::~CompressedCheckpoint() = default;
 
@@ -129,8 +128,7 @@ std::shared_ptr<const CompressedCheckpoint> CompressedCheckpoint::open(const QSt
             info.shape = p.shape;
         }
         info.byteSize = quint64(info.elementCount()) * quint64(dtypeSize(info.dtype));
-        checkpoint->m_tensorIndex.insert(name, checkpoint->m_tensors.size());
-        checkpoint->m_tensors.append(info);
+        checkpoint->appendTensor(info);
     }
     checkpoint->extractTokenizer();
     return checkpoint;
@@ -150,11 +148,6 @@ void CompressedCheckpoint::extractTokenizer() {
         writeFileAtomically(m_tokenizerDirectory->filePath(name), m_reader->tokenizerFile(name));
     if (!m_reader->primaryTokenizerFile().isEmpty())
         m_tokenizerPath = m_tokenizerDirectory->filePath(m_reader->primaryTokenizerFile());
-}
-
-const TensorInfo *CompressedCheckpoint::findTensor(const QString &name) const {
-    const auto it = m_tensorIndex.constFind(name);
-    return it == m_tensorIndex.constEnd() ? nullptr : &m_tensors.at(it.value());
 }
 
 CompressedTensor CompressedCheckpoint::compressedTensor(const QString &name) const {

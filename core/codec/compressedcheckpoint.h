@@ -3,9 +3,8 @@
 // decoded when read. Torch-free header.
 
 #include "codec/nwccontainer.h"
-#include "io/checkpoint.h"
+#include "io/storedcheckpoint.h"
 
-#include <QHash>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -22,7 +21,7 @@ class ProgressSink;
 /// `nwc decompress` writes); passthrough tensors are converted as stored. The tokenizer files
 /// are extracted into a private temporary folder that lives as long as the checkpoint.
 /// Immutable and safe to share between threads.
-class CompressedCheckpoint : public Checkpoint {
+class CompressedCheckpoint : public StoredCheckpoint {
 public:
     /// Opens `path`; `source` is the spec shown to users (default: the path). Reads the header,
     /// config and summary and checks that every NWC tensor's codec is present; nothing is
@@ -32,16 +31,9 @@ public:
     ~CompressedCheckpoint() override;
 
     CheckpointFormat format() const override { return CheckpointFormat::Nwc; }
-    QString source() const override { return m_source; }
-    QString displayName() const override { return m_displayName; }
-    const ModelConfig &config() const override { return m_config; }
-    QByteArray configJson() const override { return m_configJson; }
-    const QVector<TensorInfo> &tensors() const override { return m_tensors; }
-    const TensorInfo *findTensor(const QString &name) const override;
     std::vector<float> readFloat32(const QString &name) const override;
     /// Bytes in the original dtype (compressed tensors are decoded and converted back).
     QByteArray readRaw(const QString &name) const override;
-    QString tokenizerPath() const override { return m_tokenizerPath; }
 
     /// The container file.
     QString path() const { return m_reader->path(); }
@@ -62,15 +54,8 @@ private:
     void extractTokenizer();
 
     std::unique_ptr<NwcReader> m_reader;
-    QString m_source;
-    QString m_displayName;
-    QString m_tokenizerPath;
     std::unique_ptr<QTemporaryDir> m_tokenizerDirectory;
-    ModelConfig m_config;
-    QByteArray m_configJson;
     NwcSummary m_summary;
-    QVector<TensorInfo> m_tensors;
-    QHash<QString, int> m_tensorIndex;
     mutable std::mutex m_codecMutex;
     mutable std::map<QString, std::shared_ptr<const CodecParameters>> m_codecs;
 };

@@ -99,6 +99,20 @@ bool levelsFit(int64_t count, const std::vector<uint8_t> &packed) {
     return count >= 0 && count <= 4 * bytes && count > 4 * (bytes - 1);
 }
 
+/// The quality level of every column of the NWC tensor stored in `group`; throws nwc::Error
+/// naming `context` when the stored count and the packed bytes disagree.
+std::vector<uint8_t> readLevels(const H5::Group &group, const QString &context) {
+    const int64_t levelCount = h5::intAttribute(group, QStringLiteral("level_count"), context);
+    const std::vector<uint8_t> packed = h5::readU8(group, QStringLiteral("levels"), context);
+    if (!levelsFit(levelCount, packed))
+        throw Error(QStringLiteral("%1 is corrupt (%2 bytes of levels for %3 columns) — "
+                                   "the file is damaged; re-export it")
+                        .arg(context)
+                        .arg(packed.size())
+                        .arg(levelCount));
+    return unpackLevels(packed, size_t(levelCount));
+}
+
 } // namespace
 
 CompressedTensor NwcReader::Impl::readTensorAttributes(const H5::Group &group,
@@ -371,17 +385,7 @@ CompressedTensor NwcReader::tensor(const QString &name) const {
         CompressedTensor t = d.readTensorAttributes(group, name);
         const uint32_t stored = uint32_t(h5::intAttribute(group, kChecksum, context));
         if (t.method == CompressionMethod::Nwc) {
-            const int64_t levelCount =
-                h5::intAttribute(group, QStringLiteral("level_count"), context);
-            const std::vector<uint8_t> packed =
-                h5::readU8(group, QStringLiteral("levels"), context);
-            if (!levelsFit(levelCount, packed))
-                throw Error(QStringLiteral("%1 is corrupt (%2 bytes of levels for %3 columns) — "
-                                           "the file is damaged; re-export it")
-                                .arg(context)
-                                .arg(packed.size())
-                                .arg(levelCount));
-            t.levels = unpackLevels(packed, size_t(levelCount));
+            t.levels = readLevels(group, context);
             t.columnScales = h5::readU16(group, QStringLiteral("column_scales"), context);
             t.bitstream = h5::readBytes(group, QStringLiteral("bitstream"), context);
             const std::vector<uint32_t> offsets =
@@ -420,15 +424,7 @@ NwcTensorSummary NwcReader::tensorSummary(const QString &name) const {
         CompressedTensor t = d.readTensorAttributes(group, name);
         NwcTensorSummary s;
         if (t.method == CompressionMethod::Nwc) {
-            const int64_t levelCount =
-                h5::intAttribute(group, QStringLiteral("level_count"), context);
-            const std::vector<uint8_t> packed =
-                h5::readU8(group, QStringLiteral("levels"), context);
-            if (!levelsFit(levelCount, packed))
-                throw Error(QStringLiteral("%1 is corrupt (levels do not match its columns) — "
-                                           "the file is damaged; re-export it")
-                                .arg(context));
-            t.levels = unpackLevels(packed, size_t(levelCount));
+            t.levels = readLevels(group, context);
             s.levelColumns.assign(4, 0);
             for (uint8_t level : t.levels)
                 ++s.levelColumns[level];

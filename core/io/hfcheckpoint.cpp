@@ -45,9 +45,8 @@ QJsonObject parseJsonObject(const QByteArray &bytes, const QString &path) {
 
 HfCheckpoint::HfCheckpoint(const QString &directory, const QString &source,
                            const QString &displayName)
-    : m_directory(directory)
-    , m_source(source)
-    , m_displayName(displayName) {}
+    : StoredCheckpoint(source, displayName)
+    , m_directory(directory) {}
 
 void HfCheckpoint::readConfig() {
     const QString path = m_directory + QStringLiteral("/config.json");
@@ -72,12 +71,11 @@ void HfCheckpoint::addShard(std::shared_ptr<const SafetensorsFile> shard,
     for (const TensorInfo &info : shard->tensors()) {
         if (only && !only->contains(info.name))
             continue;
-        if (m_tensorIndex.contains(info.name))
+        if (tensorIndex(info.name) >= 0)
             throw Error(QStringLiteral("%1: tensor '%2' is also stored in another shard. The "
                                        "checkpoint is corrupt.")
                             .arg(shard->path(), info.name));
-        m_tensorIndex.insert(info.name, m_tensors.size());
-        m_tensors.append(info);
+        appendTensor(info);
         m_tensorShard.append(shardIndex);
     }
     m_shards.push_back(std::move(shard));
@@ -178,17 +176,8 @@ QStringList HfCheckpoint::shardPaths() const {
     return paths;
 }
 
-const TensorInfo *HfCheckpoint::findTensor(const QString &name) const {
-    const auto it = m_tensorIndex.constFind(name);
-    return it == m_tensorIndex.constEnd() ? nullptr : &m_tensors.at(it.value());
-}
-
 const SafetensorsFile &HfCheckpoint::shardOf(const QString &name) const {
-    const auto it = m_tensorIndex.constFind(name);
-    if (it == m_tensorIndex.constEnd())
-        throw Error(
-            QStringLiteral("%1: the checkpoint has no tensor named '%2'.").arg(m_source, name));
-    return *m_shards.at(static_cast<std::size_t>(m_tensorShard.at(it.value())));
+    return *m_shards.at(static_cast<std::size_t>(m_tensorShard.at(requireTensorIndex(name))));
 }
 
 std::vector<float> HfCheckpoint::readFloat32(const QString &name) const {

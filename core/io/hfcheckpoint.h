@@ -1,9 +1,8 @@
 #pragma once
 // Hugging Face checkpoint: config.json + one or more .safetensors files.
 
-#include "io/checkpoint.h"
+#include "io/storedcheckpoint.h"
 
-#include <QHash>
 #include <QSet>
 #include <QStringList>
 
@@ -14,7 +13,7 @@ class SafetensorsFile;
 /// A Hugging Face model directory (config.json with model.safetensors or a sharded
 /// model.safetensors.index.json), or a single .safetensors file with config.json beside it.
 /// Tensors stay in the memory-mapped shards.
-class HfCheckpoint : public Checkpoint {
+class HfCheckpoint : public StoredCheckpoint {
 public:
     /// Opens a model directory. Throws nwc::Error naming the file and problem.
     static std::shared_ptr<const HfCheckpoint>
@@ -27,18 +26,11 @@ public:
     openIndex(const QString &indexFile, const QString &source, const QString &displayName);
 
     CheckpointFormat format() const override { return CheckpointFormat::HuggingFace; }
-    QString source() const override { return m_source; }
-    QString displayName() const override { return m_displayName; }
-    const ModelConfig &config() const override { return m_config; }
-    QByteArray configJson() const override { return m_configJson; }
-    const QVector<TensorInfo> &tensors() const override { return m_tensors; }
-    const TensorInfo *findTensor(const QString &name) const override;
     std::vector<float> readFloat32(const QString &name) const override;
     std::vector<float> readFloat32Range(const QString &name, qint64 first,
                                         qint64 count) const override;
     bool readsRangesDirectly() const override { return true; }
     QByteArray readRaw(const QString &name) const override;
-    QString tokenizerPath() const override { return m_tokenizerPath; }
 
     /// The .safetensors files this checkpoint reads, in order.
     QStringList shardPaths() const;
@@ -50,15 +42,8 @@ private:
     const SafetensorsFile &shardOf(const QString &name) const;
 
     QString m_directory;
-    QString m_source;
-    QString m_displayName;
-    QString m_tokenizerPath;
-    ModelConfig m_config;
-    QByteArray m_configJson;
     std::vector<std::shared_ptr<const SafetensorsFile>> m_shards;
-    QVector<TensorInfo> m_tensors;
-    QHash<QString, int> m_tensorIndex; ///< name -> index into m_tensors
-    QVector<int> m_tensorShard;        ///< index into m_shards per tensor
+    QVector<int> m_tensorShard; ///< index into m_shards per tensor
 };
 
 } // namespace nwc

@@ -59,9 +59,8 @@ private:
 
 Llama2cCheckpoint::Llama2cCheckpoint(const QString &path, const QString &source,
                                      const QString &displayName)
-    : m_path(path)
-    , m_source(source)
-    , m_displayName(displayName) {}
+    : StoredCheckpoint(source, displayName)
+    , m_path(path) {}
 
 Llama2cCheckpoint::~Llama2cCheckpoint() = default;
 
@@ -269,8 +268,7 @@ void Llama2cCheckpoint::addTensor(const QString &name, const QVector<qint64> &sh
     info.dtype = DType::F32;
     info.shape = shape;
     info.byteSize = static_cast<quint64>(info.elementCount()) * 4;
-    m_index.insert(name, m_tensors.size());
-    m_tensors.append(info);
+    appendTensor(info);
     Storage storage;
     storage.offset = offset;
     m_storage.append(storage);
@@ -331,14 +329,6 @@ void Llama2cCheckpoint::findTokenizer() {
         m_tokenizerPath = dir.filePath(others.first());
 }
 
-int Llama2cCheckpoint::indexOf(const QString &name) const {
-    const int index = m_index.value(name, -1);
-    if (index < 0)
-        throw Error(
-            QStringLiteral("%1: the checkpoint has no tensor named '%2'.").arg(m_source, name));
-    return index;
-}
-
 const uchar *Llama2cCheckpoint::bytesOf(int index) const {
     const Storage &storage = m_storage.at(index);
     if (!storage.owned.isEmpty())
@@ -346,22 +336,17 @@ const uchar *Llama2cCheckpoint::bytesOf(int index) const {
     return m_file->data() + storage.offset;
 }
 
-const TensorInfo *Llama2cCheckpoint::findTensor(const QString &name) const {
-    const auto it = m_index.constFind(name);
-    return it == m_index.constEnd() ? nullptr : &m_tensors.at(it.value());
-}
-
 std::vector<float> Llama2cCheckpoint::readFloat32(const QString &name) const {
-    const int index = indexOf(name);
-    std::vector<float> values(static_cast<std::size_t>(m_tensors.at(index).elementCount()));
+    const int index = requireTensorIndex(name);
+    std::vector<float> values(static_cast<std::size_t>(tensors().at(index).elementCount()));
     convertToFloat32(bytesOf(index), DType::F32, values.size(), values.data());
     return values;
 }
 
 std::vector<float> Llama2cCheckpoint::readFloat32Range(const QString &name, qint64 first,
                                                        qint64 count) const {
-    const int index = indexOf(name);
-    requireElementRange(m_tensors.at(index), first, count, source());
+    const int index = requireTensorIndex(name);
+    requireElementRange(tensors().at(index), first, count, source());
     std::vector<float> values(static_cast<std::size_t>(count));
     convertToFloat32(bytesOf(index) + first * qint64(sizeof(float)), DType::F32, values.size(),
                      values.data());
@@ -369,9 +354,9 @@ std::vector<float> Llama2cCheckpoint::readFloat32Range(const QString &name, qint
 }
 
 QByteArray Llama2cCheckpoint::readRaw(const QString &name) const {
-    const int index = indexOf(name);
+    const int index = requireTensorIndex(name);
     return QByteArray(reinterpret_cast<const char *>(bytesOf(index)),
-                      static_cast<qsizetype>(m_tensors.at(index).byteSize));
+                      static_cast<qsizetype>(tensors().at(index).byteSize));
 }
 
 } // namespace nwc

@@ -1,9 +1,7 @@
 #pragma once
 // llama2.c checkpoint (.bin), exposed under Hugging Face Llama tensor names.
 
-#include "io/checkpoint.h"
-
-#include <QHash>
+#include "io/storedcheckpoint.h"
 
 namespace nwc {
 
@@ -15,7 +13,7 @@ class MappedFile;
 /// q_proj/k_proj rows are permuted from llama2.c's interleaved RoPE pairs to Hugging Face's
 /// rotate-half order (those two are converted copies; all other tensors stay in the map).
 /// A config.json is synthesized from the header.
-class Llama2cCheckpoint : public Checkpoint {
+class Llama2cCheckpoint : public StoredCheckpoint {
 public:
     /// "ak42" read as a little-endian uint32.
     static constexpr quint32 Magic = 0x616b3432;
@@ -27,18 +25,11 @@ public:
     ~Llama2cCheckpoint() override;
 
     CheckpointFormat format() const override { return CheckpointFormat::Llama2c; }
-    QString source() const override { return m_source; }
-    QString displayName() const override { return m_displayName; }
-    const ModelConfig &config() const override { return m_config; }
-    QByteArray configJson() const override { return m_configJson; }
-    const QVector<TensorInfo> &tensors() const override { return m_tensors; }
-    const TensorInfo *findTensor(const QString &name) const override;
     std::vector<float> readFloat32(const QString &name) const override;
     std::vector<float> readFloat32Range(const QString &name, qint64 first,
                                         qint64 count) const override;
     bool readsRangesDirectly() const override { return true; }
     QByteArray readRaw(const QString &name) const override;
-    QString tokenizerPath() const override { return m_tokenizerPath; }
 
     /// 0 or 1.
     int version() const { return m_version; }
@@ -87,21 +78,13 @@ private:
     void synthesizeConfig();
     void findTokenizer();
     const uchar *bytesOf(int index) const;
-    int indexOf(const QString &name) const;
 
     QString m_path;
-    QString m_source;
-    QString m_displayName;
-    QString m_tokenizerPath;
     std::unique_ptr<MappedFile> m_file;
     int m_version = 0;
     Header m_header;
     quint64 m_dataStart = 0;
-    ModelConfig m_config;
-    QByteArray m_configJson;
-    QVector<TensorInfo> m_tensors;
     QVector<Storage> m_storage;
-    QHash<QString, int> m_index;
 };
 
 } // namespace nwc

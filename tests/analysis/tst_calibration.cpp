@@ -36,6 +36,16 @@ void writeFile(const QString &path, const QByteArray &bytes) {
     QCOMPARE(file.write(bytes), bytes.size());
 }
 
+/// `samples` windows of `sequenceLength` tokens drawn with `seed`.
+CalibrationSettings windowSettings(int samples, int sequenceLength,
+                                   uint64_t seed = CalibrationSettings().seed) {
+    CalibrationSettings settings;
+    settings.samples = samples;
+    settings.sequenceLength = sequenceLength;
+    settings.seed = seed;
+    return settings;
+}
+
 QByteArray demoText(quint64 seed, int documents) {
     DemoCorpus corpus(seed);
     QStringList texts;
@@ -170,10 +180,7 @@ void TestCalibration::blockwiseOnDemoStudent() {
 }
 
 void TestCalibration::windowsComeFromTheText() {
-    CalibrationSettings settings;
-    settings.samples = 5;
-    settings.sequenceLength = 40;
-    settings.seed = 11;
+    CalibrationSettings settings = windowSettings(5, 40, 11);
     const CalibrationWindows windows = calibrationWindows(*m_student, m_textPath, settings);
     QCOMPARE(windows.count, 5);
     QCOMPARE(windows.length, 40);
@@ -209,9 +216,7 @@ void TestCalibration::shortTextUsesNonOverlappingWindows() {
     QFile file(path);
     QVERIFY(file.open(QIODevice::ReadOnly));
     const std::vector<int32_t> text = m_student->tokenizer().encode(file.readAll());
-    CalibrationSettings settings;
-    settings.samples = 1000;
-    settings.sequenceLength = 32;
+    const CalibrationSettings settings = windowSettings(1000, 32);
     const CalibrationWindows windows = calibrationWindows(*m_student, path, settings);
     const int expected = int(text.size()) / 31; // 31 text tokens after BOS per window
     QVERIFY(expected >= 2);
@@ -226,9 +231,7 @@ void TestCalibration::shortTextUsesNonOverlappingWindows() {
 void TestCalibration::tooShortTextNamesTheFile() {
     const QString path = m_dir.filePath(QStringLiteral("tiny.txt"));
     writeFile(path, QByteArrayLiteral("Tom has 3 apples."));
-    CalibrationSettings settings;
-    settings.samples = 2;
-    settings.sequenceLength = 64;
+    const CalibrationSettings settings = windowSettings(2, 64);
     const QString output = m_dir.filePath(QStringLiteral("tiny.h5"));
     try {
         calibrate(*m_student, path, settings, output, nullptr);
@@ -250,9 +253,7 @@ void TestCalibration::tooShortTextNamesTheFile() {
 }
 
 void TestCalibration::demoCorpusOnlyForDemoModels() {
-    CalibrationSettings settings;
-    settings.samples = 3;
-    settings.sequenceLength = 48;
+    const CalibrationSettings settings = windowSettings(3, 48);
     const CalibrationWindows windows = calibrationWindows(*m_student, QString(), settings);
     QCOMPARE(windows.count, 3);
     QVERIFY2(windows.source.contains(QLatin1String("demo corpus")), qPrintable(windows.source));
@@ -282,10 +283,7 @@ void TestCalibration::demoCorpusOnlyForDemoModels() {
 }
 
 void TestCalibration::hessianMatchesFullForward() {
-    CalibrationSettings settings;
-    settings.samples = 6;
-    settings.sequenceLength = 48;
-    settings.seed = 5;
+    const CalibrationSettings settings = windowSettings(6, 48, 5);
     const QString output = m_dir.filePath(QStringLiteral("forward.h5"));
     const CalibrationData data = calibrate(*m_student, m_textPath, settings, output, nullptr);
     QVERIFY(!data.fromCache());
@@ -364,10 +362,7 @@ void TestCalibration::hessianMatchesFullForward() {
 }
 
 void TestCalibration::fileRoundTripsAndIsReused() {
-    CalibrationSettings settings;
-    settings.samples = 4;
-    settings.sequenceLength = 32;
-    settings.seed = 21;
+    CalibrationSettings settings = windowSettings(4, 32, 21);
     const QString output = m_dir.filePath(QStringLiteral("roundtrip.h5"));
     QElapsedTimer timer;
     timer.start();
@@ -423,10 +418,7 @@ void TestCalibration::fileRoundTripsAndIsReused() {
 void TestCalibration::concurrentCalibrationsOnOneModel() {
     // The workbench calibrates on the model it has open while the generation pane may run it:
     // each calibration sees only its own thread's forward calls.
-    CalibrationSettings settings;
-    settings.samples = 6;
-    settings.sequenceLength = 48;
-    settings.seed = 77;
+    const CalibrationSettings settings = windowSettings(6, 48, 77);
     const CalibrationData alone = calibrate(*m_student, m_textPath, settings,
                                             m_dir.filePath(QStringLiteral("alone.h5")), nullptr);
     std::atomic<bool> stop{false};
@@ -518,10 +510,7 @@ void TestCalibration::modelHashIsRememberedPerFile() {
 }
 
 void TestCalibration::cacheFolderIsShared() {
-    CalibrationSettings settings;
-    settings.samples = 2;
-    settings.sequenceLength = 24;
-    settings.seed = 31;
+    const CalibrationSettings settings = windowSettings(2, 24, 31);
     const QString cached = defaultCalibrationCachePath(*m_student, m_textPath, settings);
     m_cacheFiles.append(cached);
     QFile::remove(cached);
@@ -544,9 +533,7 @@ void TestCalibration::cacheFolderIsShared() {
 }
 
 void TestCalibration::changedTextChangesDataHash() {
-    CalibrationSettings settings;
-    settings.samples = 3;
-    settings.sequenceLength = 32;
+    const CalibrationSettings settings = windowSettings(3, 32);
     const QString changed = m_dir.filePath(QStringLiteral("changed.txt"));
     QFile file(m_textPath);
     QVERIFY(file.open(QIODevice::ReadOnly));
@@ -559,10 +546,7 @@ void TestCalibration::changedTextChangesDataHash() {
 }
 
 void TestCalibration::cancellationLeavesNoFile() {
-    CalibrationSettings settings;
-    settings.samples = 4;
-    settings.sequenceLength = 32;
-    settings.seed = 41;
+    const CalibrationSettings settings = windowSettings(4, 32, 41);
     const QString output = m_dir.filePath(QStringLiteral("cancelled.h5"));
     QStringList messages;
     CallbackProgress *self = nullptr;

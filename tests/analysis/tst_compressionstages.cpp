@@ -27,6 +27,28 @@
 
 using namespace nwc;
 
+namespace {
+
+/// The stages after calibration over every tensor of a plan, with a codec bank of their own:
+/// the measurements, the bit allocation that meets the plan's target, and the coded tensors.
+struct WholeRun {
+    std::vector<TensorMeasurement> measurements;
+    BitAllocation allocation;
+    std::vector<TensorCodingResult> coded;
+};
+
+WholeRun runWholeModel(const CompressionPlan &plan, const CalibrationData &calibration) {
+    CodecBank bank(plan.codecs, plan.settings.compute);
+    WholeRun run;
+    run.measurements = measureTensors(plan, bank, calibration, plan.allTensors(), nullptr);
+    run.allocation = allocateBits(rateOptions(run.measurements), plan.targetBits);
+    run.coded = codeTensors(plan, &bank, calibration, run.measurements, &run.allocation, {},
+                            plan.allTensors(), nullptr);
+    return run;
+}
+
+} // namespace
+
 class TestCompressionStages : public QObject {
     Q_OBJECT
 private Q_SLOTS:
@@ -76,7 +98,8 @@ TestCompressionStages::calibratedPlan(const QString &output) const {
 
 void TestCompressionStages::planListsLinearLayersInOrder() {
     const QString output = m_dir.filePath(QStringLiteral("plan.nwc"));
-    const CompressionPlan plan = planCompression(QStringLiteral("demo:student"), nwcSettings(), output);
+    const CompressionPlan plan =
+        planCompression(QStringLiteral("demo:student"), nwcSettings(), output);
     QCOMPARE(int(plan.jobs.size()), 21);
     int64_t weights = 0;
     int previous = -1;
@@ -151,16 +174,12 @@ void TestCompressionStages::measurementOfSubsetEqualsWholeRun() {
 
 void TestCompressionStages::codingOfSubsetEqualsWholeRun() {
     auto [plan, calibration] = calibratedPlan(m_dir.filePath(QStringLiteral("c.nwc")));
-    CodecBank bank(plan.codecs, plan.settings.compute);
-    const std::vector<TensorMeasurement> measurements =
-        measureTensors(plan, bank, calibration, plan.allTensors(), nullptr);
-    const BitAllocation allocation = allocateBits(rateOptions(measurements), plan.targetBits);
-    const std::vector<TensorCodingResult> all = codeTensors(
-        plan, &bank, calibration, measurements, &allocation, {}, plan.allTensors(), nullptr);
+    const WholeRun whole = runWholeModel(plan, calibration);
+    const std::vector<TensorCodingResult> &all = whole.coded;
     const std::vector<size_t> subset = {20, 3};
     CodecBank otherBank(plan.codecs, plan.settings.compute);
     const std::vector<TensorCodingResult> part = codeTensors(
-        plan, &otherBank, calibration, measurements, &allocation, {}, subset, nullptr);
+        plan, &otherBank, calibration, whole.measurements, &whole.allocation, {}, subset, nullptr);
     for (size_t i = 0; i < subset.size(); ++i) {
         const CompressedTensor &expected = all[subset[i]].tensor;
         QCOMPARE(part[i].tensor.name, expected.name);
@@ -177,12 +196,7 @@ void TestCompressionStages::stagesAssembleWhatCompressModelWrites() {
 
     const QString staged = m_dir.filePath(QStringLiteral("staged.nwc"));
     auto [plan, calibration] = calibratedPlan(staged);
-    CodecBank bank(plan.codecs, plan.settings.compute);
-    const std::vector<TensorMeasurement> measurements =
-        measureTensors(plan, bank, calibration, plan.allTensors(), nullptr);
-    const BitAllocation allocation = allocateBits(rateOptions(measurements), plan.targetBits);
-    const std::vector<TensorCodingResult> coded = codeTensors(
-        plan, &bank, calibration, measurements, &allocation, {}, plan.allTensors(), nullptr);
+    const std::vector<TensorCodingResult> coded = runWholeModel(plan, calibration).coded;
     CompressionSummary summary;
     summarizeCoding(plan, coded, summary);
     // compressModel hit the rate on its first attempt at this setting (checked here).
@@ -236,7 +250,8 @@ void TestCompressionStages::evaluationMatchesDirectMeasurement() {
     const CompressedModelEvaluation evaluation =
         evaluateCompressedModel(*original, path, text, windows, true, nullptr);
     const LanguageModelPtr compressed = LanguageModel::load(path);
-    QCOMPARE(evaluation.original.perplexity, evaluatePerplexity(*original, text, windows).perplexity);
+    QCOMPARE(evaluation.original.perplexity,
+             evaluatePerplexity(*original, text, windows).perplexity);
     QCOMPARE(evaluation.compressed.perplexity,
              evaluatePerplexity(*compressed, text, windows).perplexity);
     const ReferenceComparison direct = compareWithReference(*compressed, *original, text, windows);

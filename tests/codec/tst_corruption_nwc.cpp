@@ -242,37 +242,23 @@ void TestCorruptionNwc::truncations() {
     QVector<qsizetype> superblock;
     for (qsizetype o = 0; o <= 128; o += 4)
         superblock.append(o);
-    const QVector<qsizetype> offsets = test::truncationOffsets(size, superblock);
-    const QStringList failures =
-        test::truncationFailures<Snapshot>(m_path, m_original, offsets, readAll);
-    QVERIFY2(failures.isEmpty(), qPrintable(test::failureReport(failures, int(offsets.size()))));
-    qInfo("%d truncations", int(offsets.size()));
+    test::verifyTruncationsRefused<Snapshot>(m_path, m_original,
+                                             test::truncationOffsets(size, superblock), readAll);
 }
 
 void TestCorruptionNwc::bitFlips() {
-    std::mt19937_64 rng(6004);
-    std::uniform_int_distribution<qsizetype> byteAt(0, m_original.size() - 1);
-    std::uniform_int_distribution<int> bitAt(0, 7);
     const int cases = 2000;
-    QStringList failures;
-    int errors = 0;
-    for (int i = 0; i < cases; ++i) {
-        const qsizetype at = byteAt(rng);
-        const int bit = bitAt(rng);
-        const QByteArray bytes = test::withBitFlipped(m_original, at, bit);
-        const QString what = QStringLiteral("bit %1 of byte %2").arg(bit).arg(at);
-        Snapshot got;
-        if (test::attemptRead(test::installBytes(m_path, bytes), what, readAll, &got, &failures) ==
-            test::Outcome::Error) {
-            ++errors;
-            continue;
-        }
-        const QString differs = difference(got, m_expected);
-        if (!differs.isEmpty())
-            failures.append(what + QStringLiteral(": silent wrong result in ") + differs);
-    }
-    QVERIFY2(failures.isEmpty(), qPrintable(test::failureReport(failures, cases)));
-    qInfo("%d flips, %d refused, %d read back identical", cases, errors, cases - errors);
+    const test::FlipResults results = test::bitFlipFailures<Snapshot>(
+        m_path, m_original, 6004, 0, m_original.size() - 1, cases, readAll,
+        [](qsizetype at, int bit) { return QStringLiteral("bit %1 of byte %2").arg(bit).arg(at); },
+        [this](const Snapshot &got) {
+            const QString differs = difference(got, m_expected);
+            return differs.isEmpty() ? QString()
+                                     : QStringLiteral("silent wrong result in ") + differs;
+        });
+    QVERIFY2(results.failures.isEmpty(), qPrintable(test::failureReport(results.failures, cases)));
+    qInfo("%d flips, %d refused, %d read back identical", cases, results.refused,
+          cases - results.refused);
 }
 
 QTEST_GUILESS_MAIN(TestCorruptionNwc)

@@ -42,6 +42,31 @@ CodecParameters shippedIdentityCodec() {
     return loadCodecFile(QStringLiteral(NWC_SOURCE_RESOURCES "/codecs/identity-l1765.h5"));
 }
 
+/// One row of a tensor coding test: the codec preset, the tensor's shape and the step.
+struct CodingCase {
+    QString preset;
+    int rows = 0;
+    int columns = 0;
+    double step = 0.0;
+};
+
+/// Adds the columns of a CodingCase to the current _data() function.
+void addCodingColumns() {
+    QTest::addColumn<QString>("preset");
+    QTest::addColumn<int>("rows");
+    QTest::addColumn<int>("columns");
+    QTest::addColumn<double>("step");
+}
+
+/// The current row of a test whose _data() function called addCodingColumns().
+CodingCase fetchCodingCase() {
+    QFETCH(QString, preset);
+    QFETCH(int, rows);
+    QFETCH(int, columns);
+    QFETCH(double, step);
+    return {preset, rows, columns, step};
+}
+
 } // namespace
 
 class TestNwcCodec : public QObject {
@@ -220,10 +245,7 @@ void TestNwcCodec::qualityLevelsFollowImportanceRanks() {
 }
 
 void TestNwcCodec::tensorRoundTrip_data() {
-    QTest::addColumn<QString>("preset");
-    QTest::addColumn<int>("rows");
-    QTest::addColumn<int>("columns");
-    QTest::addColumn<double>("step");
+    addCodingColumns();
     QTest::newRow("identity 256x96 step 1") << QStringLiteral("identity") << 256 << 96 << 1.0;
     QTest::newRow("identity 37x20 step 0.3") << QStringLiteral("identity") << 37 << 20 << 0.3;
     QTest::newRow("fast 256x96 step 0.5") << QStringLiteral("fast") << 256 << 96 << 0.5;
@@ -232,10 +254,7 @@ void TestNwcCodec::tensorRoundTrip_data() {
 }
 
 void TestNwcCodec::tensorRoundTrip() {
-    QFETCH(QString, preset);
-    QFETCH(int, rows);
-    QFETCH(int, columns);
-    QFETCH(double, step);
+    const auto [preset, rows, columns, step] = fetchCodingCase();
     const CodecParameters codec = freshCodec(preset);
     NwcTensorCoder coder(codec);
     const std::vector<float> weights = randomWeights(rows, columns, 5);
@@ -288,10 +307,7 @@ void TestNwcCodec::tensorRoundTrip() {
 }
 
 void TestNwcCodec::laneAndSingleStateStreamsDecodeAlike_data() {
-    QTest::addColumn<QString>("preset");
-    QTest::addColumn<int>("rows");
-    QTest::addColumn<int>("columns");
-    QTest::addColumn<double>("step");
+    addCodingColumns();
     QTest::newRow("identity, ragged rows") << QStringLiteral("identity") << 37 << 20 << 0.3;
     QTest::newRow("identity, several streams") << QStringLiteral("identity") << 4100 << 33 << 1.0;
     QTest::newRow("fast") << QStringLiteral("fast") << 256 << 96 << 0.5;
@@ -300,10 +316,7 @@ void TestNwcCodec::laneAndSingleStateStreamsDecodeAlike_data() {
 void TestNwcCodec::laneAndSingleStateStreamsDecodeAlike() {
     // .nwc v1 (one state per stream) and v2 (32 lanes) code the same latent symbols: the
     // decoded weights are identical, bit for bit, also for escaped outliers.
-    QFETCH(QString, preset);
-    QFETCH(int, rows);
-    QFETCH(int, columns);
-    QFETCH(double, step);
+    const auto [preset, rows, columns, step] = fetchCodingCase();
     const CodecParameters codec = freshCodec(preset);
     NwcTensorCoder coder(codec);
     std::vector<float> weights = randomWeights(rows, columns, 21);

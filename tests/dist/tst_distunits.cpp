@@ -10,6 +10,19 @@
 using namespace nwc;
 using namespace nwc::dist;
 
+namespace {
+
+/// A process environment holding `variables`, each written "NAME=value".
+QProcessEnvironment environmentOf(const QStringList &variables) {
+    QProcessEnvironment environment;
+    for (const QString &variable : variables)
+        environment.insert(variable.section(QLatin1Char('='), 0, 0),
+                           variable.section(QLatin1Char('='), 1));
+    return environment;
+}
+
+} // namespace
+
 class TestDistributedUnits : public QObject {
     Q_OBJECT
 
@@ -59,15 +72,11 @@ private Q_SLOTS:
     }
 
     void readsTorchrunVariables() {
-        QProcessEnvironment environment;
-        environment.insert(QStringLiteral("RANK"), QStringLiteral("1"));
-        environment.insert(QStringLiteral("WORLD_SIZE"), QStringLiteral("4"));
-        environment.insert(QStringLiteral("LOCAL_RANK"), QStringLiteral("1"));
-        environment.insert(QStringLiteral("LOCAL_WORLD_SIZE"), QStringLiteral("2"));
-        environment.insert(QStringLiteral("MASTER_ADDR"), QStringLiteral("127.0.0.1"));
-        environment.insert(QStringLiteral("MASTER_PORT"), QStringLiteral("29600"));
-        environment.insert(QStringLiteral("NWC_DIST_TIMEOUT"), QStringLiteral("30"));
-        const LaunchEnvironment launch = readLaunchEnvironment(environment);
+        const LaunchEnvironment launch = readLaunchEnvironment(environmentOf(
+            {QStringLiteral("RANK=1"), QStringLiteral("WORLD_SIZE=4"),
+             QStringLiteral("LOCAL_RANK=1"), QStringLiteral("LOCAL_WORLD_SIZE=2"),
+             QStringLiteral("MASTER_ADDR=127.0.0.1"), QStringLiteral("MASTER_PORT=29600"),
+             QStringLiteral("NWC_DIST_TIMEOUT=30")}));
         QVERIFY(launch.present);
         QCOMPARE(launch.source, QStringLiteral("torchrun"));
         QCOMPARE(launch.rank, 1);
@@ -79,13 +88,10 @@ private Q_SLOTS:
     }
 
     void readsSlurmVariables() {
-        QProcessEnvironment environment;
-        environment.insert(QStringLiteral("SLURM_PROCID"), QStringLiteral("3"));
-        environment.insert(QStringLiteral("SLURM_NTASKS"), QStringLiteral("8"));
-        environment.insert(QStringLiteral("SLURM_LOCALID"), QStringLiteral("1"));
-        environment.insert(QStringLiteral("SLURM_NTASKS_PER_NODE"), QStringLiteral("2(x4)"));
-        environment.insert(QStringLiteral("MASTER_ADDR"), QStringLiteral("node01"));
-        const LaunchEnvironment launch = readLaunchEnvironment(environment);
+        const LaunchEnvironment launch = readLaunchEnvironment(environmentOf(
+            {QStringLiteral("SLURM_PROCID=3"), QStringLiteral("SLURM_NTASKS=8"),
+             QStringLiteral("SLURM_LOCALID=1"), QStringLiteral("SLURM_NTASKS_PER_NODE=2(x4)"),
+             QStringLiteral("MASTER_ADDR=node01")}));
         QCOMPARE(launch.source, QStringLiteral("Slurm"));
         QCOMPARE(launch.rank, 3);
         QCOMPARE(launch.worldSize, 8);
@@ -110,11 +116,7 @@ private Q_SLOTS:
     }
     void refusesInconsistentVariables() {
         QFETCH(QStringList, variables);
-        QProcessEnvironment environment;
-        for (const QString &variable : variables)
-            environment.insert(variable.section(QLatin1Char('='), 0, 0),
-                               variable.section(QLatin1Char('='), 1));
-        QVERIFY_THROWS_EXCEPTION(Error, readLaunchEnvironment(environment));
+        QVERIFY_THROWS_EXCEPTION(Error, readLaunchEnvironment(environmentOf(variables)));
     }
 };
 

@@ -79,6 +79,23 @@ std::vector<uint32_t> entriesOf(const Batch &b) {
     return std::vector<uint32_t>(tables.entries(), tables.entries() + 2 * tables.entryCount());
 }
 
+/// What the device decoder gave for a batch: its symbols, a status per stream, and an error
+/// message (empty unless the decoder could not run at all).
+struct DeviceDecode {
+    std::vector<uint16_t> symbols;
+    std::vector<int32_t> status;
+    std::string error;
+};
+
+/// Decodes every stream of `b` in one call of the device decoder.
+DeviceDecode decodeOnDevice(const Batch &b) {
+    DeviceDecode result;
+    result.error =
+        cuda::decodeLaneStreamsOnDevice(entriesOf(b), uint32_t(b.tablePointers.size()), b.bytes,
+                                        b.spans, b.tableOf, &result.symbols, &result.status);
+    return result;
+}
+
 /// Skips the calling test function (QSKIP returns from it) when no CUDA device is present.
 #define REQUIRE_CUDA_DEVICE()                                                                      \
     do {                                                                                           \
@@ -102,11 +119,7 @@ private Q_SLOTS:
     void laneDecodeMatchesScalarDecoder() {
         REQUIRE_CUDA_DEVICE();
         const Batch b = makeBatch({0, 1, 31, 32, 33, 1000, 65536, 70001, 5, 4096}, 16, 7);
-        std::vector<uint16_t> symbols;
-        std::vector<int32_t> status;
-        const std::string error =
-            cuda::decodeLaneStreamsOnDevice(entriesOf(b), uint32_t(b.tablePointers.size()), b.bytes,
-                                            b.spans, b.tableOf, &symbols, &status);
+        const auto [symbols, status, error] = decodeOnDevice(b);
         QVERIFY2(error.empty(), error.c_str());
         for (size_t s = 0; s < status.size(); ++s)
             QCOMPARE(QString::fromLatin1(cuda::laneStreamStatusName(status[s])),
@@ -124,11 +137,7 @@ private Q_SLOTS:
         b.spans[1].byteCount -= 4;
         // Stream 2: a table index out of range.
         b.tableOf[b.spans[2].symbolOffset + 17] = 200;
-        std::vector<uint16_t> symbols;
-        std::vector<int32_t> status;
-        const std::string error =
-            cuda::decodeLaneStreamsOnDevice(entriesOf(b), uint32_t(b.tablePointers.size()), b.bytes,
-                                            b.spans, b.tableOf, &symbols, &status);
+        const auto [symbols, status, error] = decodeOnDevice(b);
         QVERIFY2(error.empty(), error.c_str());
         QVERIFY(status[0] == cuda::kLaneStreamCorrupt || status[0] == cuda::kLaneStreamTruncated);
         QVERIFY(status[1] != cuda::kLaneStreamOk);

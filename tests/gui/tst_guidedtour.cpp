@@ -41,16 +41,7 @@ using namespace nwc;
 
 namespace {
 
-QMenu *menuNamed(QMainWindow &window, const QString &text) {
-    const QList<QMenu *> menus = window.menuBar()->findChildren<QMenu *>();
-    for (QMenu *menu : menus) {
-        QString title = menu->title();
-        title.remove(QLatin1Char('&'));
-        if (title == text)
-            return menu;
-    }
-    return nullptr;
-}
+using test::menuNamed;
 
 bool near(double a, double b) {
     return std::abs(a - b) < 1e-6 * std::max(1.0, std::abs(b));

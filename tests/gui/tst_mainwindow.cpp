@@ -28,25 +28,7 @@ namespace {
 const QString kTinyRandom = QStringLiteral(NWC_EXTERNAL_DIR "/tiny-random-llama-2-hf");
 const QString kStories = QStringLiteral(NWC_EXTERNAL_DIR "/llama2c-stories260K/stories260K.bin");
 
-QMenu *menuNamed(QMainWindow &window, const QString &text) {
-    const QList<QMenu *> menus = window.menuBar()->findChildren<QMenu *>();
-    for (QMenu *menu : menus) {
-        QString title = menu->title();
-        title.remove(QLatin1Char('&'));
-        if (title == text)
-            return menu;
-    }
-    return nullptr;
-}
-
-QMessageBox *openMessageBox(QWidget &window) {
-    const QList<QMessageBox *> boxes = window.findChildren<QMessageBox *>();
-    for (QMessageBox *box : boxes) {
-        if (box->isVisible())
-            return box;
-    }
-    return nullptr;
-}
+using test::menuNamed;
 
 } // namespace
 
@@ -170,7 +152,7 @@ void TestMainWindow::brokenModelKeepsPreviousOne() {
     const QString message = failed.last().at(1).toString();
     QVERIFY(!message.isEmpty());
     QMessageBox *box = nullptr;
-    QTRY_VERIFY((box = openMessageBox(window)) != nullptr);
+    QTRY_VERIFY((box = test::visibleChild<QMessageBox>(window)) != nullptr);
     QVERIFY(box->text().contains(message));
     box->accept();
     QCOMPARE(window.currentModel().spec, kTinyRandom); // still open
@@ -192,14 +174,14 @@ void TestMainWindow::mismatchesShowDialogsWithDetails() {
     QVERIFY(window.currentModel().checkpoint);
     QVERIFY(!window.currentModel().languageModel);
     QMessageBox *box = nullptr;
-    QTRY_VERIFY((box = openMessageBox(window)) != nullptr);
+    QTRY_VERIFY((box = test::visibleChild<QMessageBox>(window)) != nullptr);
     QCOMPARE(box->windowTitle(), QStringLiteral("Not Enough Memory"));
     QVERIFY2(box->text().contains(QLatin1String("needs 14.75 MB")), qPrintable(box->text()));
     QVERIFY(box->informativeText().contains(QLatin1String("one tensor at a time")));
     QVERIFY2(box->detailedText().contains(QLatin1String("memory available: 4.19 MB")),
              qPrintable(box->detailedText()));
     box->accept();
-    QTRY_VERIFY(!openMessageBox(window));
+    QTRY_VERIFY(!test::visibleChild<QMessageBox>(window));
 
     // An architecture the runtime lacks: the model stays closed, the dialog lists the supported.
     QTemporaryDir dir;
@@ -213,7 +195,7 @@ void TestMainWindow::mismatchesShowDialogsWithDetails() {
     weights.close();
     window.openModel(dir.path());
     QVERIFY(failed.wait(20000));
-    QTRY_VERIFY((box = openMessageBox(window)) != nullptr);
+    QTRY_VERIFY((box = test::visibleChild<QMessageBox>(window)) != nullptr);
     QCOMPARE(box->windowTitle(), QStringLiteral("Unsupported Architecture"));
     QVERIFY2(box->text().contains(QLatin1String("MambaForCausalLM")), qPrintable(box->text()));
     QVERIFY2(box->detailedText().contains(QLatin1String("\"model_type\": mamba")) &&
@@ -244,7 +226,7 @@ void TestMainWindow::missingRecentEntryIsRemoved() {
     QVERIFY(!window.recentModels().contains(missing));
     QVERIFY(!QSettings().value(QStringLiteral("recentModels")).toStringList().contains(missing));
     QMessageBox *box = nullptr;
-    QTRY_VERIFY((box = openMessageBox(window)) != nullptr);
+    QTRY_VERIFY((box = test::visibleChild<QMessageBox>(window)) != nullptr);
     QVERIFY(box->text().contains(missing));
     box->accept();
 }
@@ -297,7 +279,7 @@ void TestMainWindow::firstStartOpensDemoStudent() {
     QTRY_VERIFY_WITH_TIMEOUT(!opened.isEmpty() || !failed.isEmpty(), 60000);
     if (!failed.isEmpty()) {
         // Not trained yet: the window keeps working and says why, without a modal dialog.
-        QVERIFY(!openMessageBox(window));
+        QVERIFY(!test::visibleChild<QMessageBox>(window));
         QVERIFY(window.generationPane()->isEnabled());
         QSKIP("the demo models are not built (run 'nwc train-demo')");
     }

@@ -65,8 +65,6 @@ private Q_SLOTS:
     void dataBitFlips();
 
 private:
-    /// Writes `bytes` as the model file and returns its path.
-
     QTemporaryDir m_dir;
     QString m_path;
     QByteArray m_original;
@@ -119,66 +117,47 @@ void TestCorruptionSafetensors::truncations() {
         sensitive.append(o);
     const QVector<qsizetype> offsets = test::truncationOffsets(size, sensitive);
     QVERIFY(offsets.front() >= 0 && offsets.back() < size);
-    const QStringList failures =
-        test::truncationFailures<Snapshot>(m_path, m_original, offsets, readAll);
-    QVERIFY2(failures.isEmpty(), qPrintable(test::failureReport(failures, int(offsets.size()))));
-    qInfo("%d truncations", int(offsets.size()));
+    test::verifyTruncationsRefused<Snapshot>(m_path, m_original, offsets, readAll);
 }
 
 void TestCorruptionSafetensors::headerBitFlips() {
-    std::mt19937_64 rng(6001);
-    std::uniform_int_distribution<qsizetype> byteAt(0, m_headerEnd - 1);
-    std::uniform_int_distribution<int> bitAt(0, 7);
     const int cases = 2000;
-    QStringList failures;
-    int errors = 0;
-    for (int i = 0; i < cases; ++i) {
-        const qsizetype at = byteAt(rng);
-        const int bit = bitAt(rng);
-        const QByteArray bytes = test::withBitFlipped(m_original, at, bit);
-        const QString what = QStringLiteral("bit %1 of header byte %2 ('%3')")
-                                 .arg(bit)
-                                 .arg(at)
-                                 .arg(QLatin1Char(m_original[at]));
-        Snapshot got;
-        if (test::attemptRead(test::installBytes(m_path, bytes), what, readAll, &got, &failures) ==
-            test::Outcome::Error) {
-            ++errors;
-            continue;
-        }
-        // Read without an error: everything but the names must be as written.
-        bool same = got.names.size() == m_expected.names.size() &&
-                    got.dtypes == m_expected.dtypes && got.shapes == m_expected.shapes;
-        for (size_t t = 0; same && t < got.values.size(); ++t)
-            same = sameBits(got.values[t], m_expected.values[t]);
-        if (!same)
-            failures.append(what + QStringLiteral(": silent wrong result"));
-    }
-    QVERIFY2(failures.isEmpty(), qPrintable(test::failureReport(failures, cases)));
-    qInfo("%d header flips, %d refused, %d read back identical", cases, errors, cases - errors);
+    const test::FlipResults results = test::bitFlipFailures<Snapshot>(
+        m_path, m_original, 6001, 0, m_headerEnd - 1, cases, readAll,
+        [this](qsizetype at, int bit) {
+            return QStringLiteral("bit %1 of header byte %2 ('%3')")
+                .arg(bit)
+                .arg(at)
+                .arg(QLatin1Char(m_original[at]));
+        },
+        [this](const Snapshot &got) {
+            // Read without an error: everything but the names must be as written.
+            bool same = got.names.size() == m_expected.names.size() &&
+                        got.dtypes == m_expected.dtypes && got.shapes == m_expected.shapes;
+            for (size_t t = 0; same && t < got.values.size(); ++t)
+                same = sameBits(got.values[t], m_expected.values[t]);
+            return same ? QString() : QStringLiteral("silent wrong result");
+        });
+    QVERIFY2(results.failures.isEmpty(), qPrintable(test::failureReport(results.failures, cases)));
+    qInfo("%d header flips, %d refused, %d read back identical", cases, results.refused,
+          cases - results.refused);
 }
 
 void TestCorruptionSafetensors::dataBitFlips() {
-    std::mt19937_64 rng(6002);
-    std::uniform_int_distribution<qsizetype> byteAt(m_headerEnd, m_original.size() - 1);
-    std::uniform_int_distribution<int> bitAt(0, 7);
     const int cases = 100;
-    QStringList failures;
-    for (int i = 0; i < cases; ++i) {
-        const qsizetype at = byteAt(rng);
-        const int bit = bitAt(rng);
-        const QByteArray bytes = test::withBitFlipped(m_original, at, bit);
-        const QString what = QStringLiteral("bit %1 of data byte %2").arg(bit).arg(at);
-        Snapshot got;
-        if (test::attemptRead(test::installBytes(m_path, bytes), what, readAll, &got, &failures) ==
-            test::Outcome::Error)
-            continue;
-        // No checksum: values may change, the layout may not.
-        if (got.names != m_expected.names || got.dtypes != m_expected.dtypes ||
-            got.shapes != m_expected.shapes)
-            failures.append(what + QStringLiteral(": layout changed"));
-    }
-    QVERIFY2(failures.isEmpty(), qPrintable(test::failureReport(failures, cases)));
+    const test::FlipResults results = test::bitFlipFailures<Snapshot>(
+        m_path, m_original, 6002, m_headerEnd, m_original.size() - 1, cases, readAll,
+        [](qsizetype at, int bit) {
+            return QStringLiteral("bit %1 of data byte %2").arg(bit).arg(at);
+        },
+        [this](const Snapshot &got) {
+            // No checksum: values may change, the layout may not.
+            const bool sameLayout = got.names == m_expected.names &&
+                                    got.dtypes == m_expected.dtypes &&
+                                    got.shapes == m_expected.shapes;
+            return sameLayout ? QString() : QStringLiteral("layout changed");
+        });
+    QVERIFY2(results.failures.isEmpty(), qPrintable(test::failureReport(results.failures, cases)));
 }
 
 QTEST_GUILESS_MAIN(TestCorruptionSafetensors)

@@ -18,18 +18,21 @@ QString writeFile(const QTemporaryDir &dir, const QString &name, const QByteArra
     return path;
 }
 
+/// Writes `content` as a QA file into a temporary folder and loads it with the default format.
+QVector<QaItem> loadQaText(const QByteArray &content) {
+    QTemporaryDir dir;
+    return loadQaSet(writeFile(dir, QStringLiteral("qa.jsonl"), content));
+}
+
 } // namespace
 
 class TestQaFormat : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void builtInFormat() {
-        QTemporaryDir dir;
-        const QString path = writeFile(
-            dir, QStringLiteral("qa.jsonl"),
-            "{\"question\": \"What is 2 + 3?\", \"answer\": \"5\"}\n\n"
-            "{\"question\": \"Half of 9?\", \"answer\": 4.5}\n");
-        const QVector<QaItem> items = loadQaSet(path);
+        const QVector<QaItem> items =
+            loadQaText("{\"question\": \"What is 2 + 3?\", \"answer\": \"5\"}\n\n"
+                       "{\"question\": \"Half of 9?\", \"answer\": 4.5}\n");
         QCOMPARE(items.size(), 2);
         QCOMPARE(items[0].question, QStringLiteral("What is 2 + 3?"));
         QCOMPARE(items[0].answer, QStringLiteral("5"));
@@ -38,17 +41,15 @@ private Q_SLOTS:
 
     /// GSM8K's test.jsonl: the answer field is the worked solution ending in "#### N".
     void gsm8kAnswers() {
-        QTemporaryDir dir;
-        const QString path = writeFile(
-            dir, QStringLiteral("gsm8k.jsonl"),
+        const QVector<QaItem> items = loadQaText(
             "{\"question\": \"Janet's ducks lay 16 eggs per day. She eats three for breakfast "
             "every morning and bakes muffins for her friends every day with four. She sells the "
             "remainder at the farmers' market daily for $2 per fresh duck egg. How much in "
             "dollars does she make every day at the farmers' market?\", \"answer\": \"Janet "
             "sells 16 - 3 - 4 = <<16-3-4=9>>9 duck eggs a day.\\nShe makes 9 * 2 = $<<9*2=18>>18 "
             "every day at the farmer's market.\\n#### 18\"}\n"
-            "{\"question\": \"How many cents?\", \"answer\": \"It is 1,200 cents.\\n#### 1,200\"}\n");
-        const QVector<QaItem> items = loadQaSet(path);
+            "{\"question\": \"How many cents?\", "
+            "\"answer\": \"It is 1,200 cents.\\n#### 1,200\"}\n");
         QCOMPARE(items.size(), 2);
         QCOMPARE(items[0].answer, QStringLiteral("18"));
         QCOMPARE(items[1].answer, QStringLiteral("1,200"));

@@ -6,11 +6,13 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QStringList>
+#include <QTest>
 #include <QVector>
 
 #include <algorithm>
 #include <cstring>
 #include <exception>
+#include <random>
 #include <vector>
 
 namespace nwc::test {
@@ -116,6 +118,51 @@ QStringList truncationFailures(const QString &path, const QByteArray &original,
 inline QByteArray withBitFlipped(QByteArray bytes, qsizetype at, int bit) {
     bytes[at] = char(bytes[at] ^ (1 << bit));
     return bytes;
+}
+
+/// Runs truncationFailures() and fails the current test (with the first failures) unless every
+/// truncation was refused. A QVERIFY inside: call it last in the test function.
+template <typename Snapshot, typename Read>
+void verifyTruncationsRefused(const QString &path, const QByteArray &original,
+                              const QVector<qsizetype> &offsets, const Read &read) {
+    const QStringList failures = truncationFailures<Snapshot>(path, original, offsets, read);
+    QVERIFY2(failures.isEmpty(), qPrintable(failureReport(failures, int(offsets.size()))));
+    qInfo("%d truncations", int(offsets.size()));
+}
+
+/// What a run of bit flips found.
+struct FlipResults {
+    QStringList failures;
+    int refused = 0; ///< cases read with an nwc::Error naming the file
+};
+
+/// Flips `cases` seeded random bits, one per case, in bytes `first`..`last` of `original`,
+/// installs each result at `path` and reads it with `read`. A refusal must be an nwc::Error
+/// naming the file; a successful read is given to `check`, which returns what is wrong with it
+/// (empty when nothing). `describe(at, bit)` names a case in the failures.
+template <typename Snapshot, typename Read, typename Describe, typename Check>
+FlipResults bitFlipFailures(const QString &path, const QByteArray &original, quint64 seed,
+                            qsizetype first, qsizetype last, int cases, const Read &read,
+                            const Describe &describe, const Check &check) {
+    std::mt19937_64 rng(seed);
+    std::uniform_int_distribution<qsizetype> byteAt(first, last);
+    std::uniform_int_distribution<int> bitAt(0, 7);
+    FlipResults results;
+    for (int i = 0; i < cases; ++i) {
+        const qsizetype at = byteAt(rng);
+        const int bit = bitAt(rng);
+        const QString what = describe(at, bit);
+        Snapshot got;
+        if (attemptRead(installBytes(path, withBitFlipped(original, at, bit)), what, read, &got,
+                        &results.failures) == Outcome::Error) {
+            ++results.refused;
+            continue;
+        }
+        const QString wrong = check(got);
+        if (!wrong.isEmpty())
+            results.failures.append(what + QStringLiteral(": ") + wrong);
+    }
+    return results;
 }
 
 } // namespace nwc::test

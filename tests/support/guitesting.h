@@ -1,6 +1,7 @@
 #pragma once
-// Helpers shared by the GUI tests: finding the visible widget of a type, whether the trained
-// demo models are present (the tests that run real jobs skip without them), a quick demo sweep.
+// Helpers shared by the GUI tests: finding the visible widget of a type or a menu by its title,
+// whether the trained demo models are present (the tests that run real jobs skip without them),
+// a quick demo sweep.
 #include "analysis/sweepsession.h"
 #include "compressionjob.h"
 #include "io/checkpoint.h"
@@ -9,6 +10,9 @@
 #include <QCoreApplication>
 #include <QFileInfo>
 #include <QList>
+#include <QMainWindow>
+#include <QMenu>
+#include <QMenuBar>
 #include <QStandardPaths>
 #include <QStringList>
 #include <QWidget>
@@ -29,6 +33,18 @@ template <typename T> T *visibleChild(QWidget &parent) {
     for (T *child : children) {
         if (child->isVisible())
             return child;
+    }
+    return nullptr;
+}
+
+/// The menu of `window`'s menu bar titled `text` (mnemonic '&'s ignored); nullptr when none.
+inline QMenu *menuNamed(QMainWindow &window, const QString &text) {
+    const QList<QMenu *> menus = window.menuBar()->findChildren<QMenu *>();
+    for (QMenu *menu : menus) {
+        QString title = menu->title();
+        title.remove(QLatin1Char('&'));
+        if (title == text)
+            return menu;
     }
     return nullptr;
 }

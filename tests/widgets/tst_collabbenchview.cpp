@@ -10,6 +10,21 @@ using namespace nwc;
 
 namespace {
 
+/// `count` steps with entropy in [low, high): the student's accuracy there and the collaborative
+/// one per N; the gain is their difference.
+EntropyBucket entropyBucket(double low, double high, int count, double studentAccuracy,
+                            const std::vector<double> &collaborativeAccuracy) {
+    EntropyBucket bucket;
+    bucket.low = low;
+    bucket.high = high;
+    bucket.count = count;
+    bucket.studentAccuracy = studentAccuracy;
+    bucket.collaborativeAccuracy = collaborativeAccuracy;
+    for (double accuracy : collaborativeAccuracy)
+        bucket.gain.push_back(accuracy - studentAccuracy);
+    return bucket;
+}
+
 CollabBenchResult handMadeResult() {
     CollabBenchResult result;
     result.settings.studentName = QStringLiteral("demo:student");
@@ -23,21 +38,8 @@ CollabBenchResult handMadeResult() {
     result.accuracy = {{0.25, 0.5, 0.5, 0.25}, {0.25, 0.5, 0.75, 0.5}};
     result.bestAlpha = {1, 2};
     result.bestAlphaHistogram = {{1, 1, 0, 0, 2}, {1, 1, 1, 0, 1}};
-    EntropyBucket low;
-    low.low = 0;
-    low.high = 0.5;
-    low.count = 2;
-    low.studentAccuracy = 0.5;
-    low.collaborativeAccuracy = {0.5, 0.5};
-    low.gain = {0, 0};
-    EntropyBucket high;
-    high.low = 0.5;
-    high.high = 2;
-    high.count = 2;
-    high.studentAccuracy = 0;
-    high.collaborativeAccuracy = {0.5, 1.0};
-    high.gain = {0.5, 1.0};
-    result.entropyBuckets = {low, high};
+    result.entropyBuckets = {entropyBucket(0, 0.5, 2, 0.5, {0.5, 0.5}),
+                             entropyBucket(0.5, 2, 2, 0, {0.5, 1.0})};
     return result;
 }
 

@@ -21,38 +21,45 @@ TokenProbability entry(int32_t id, const QString &text, double value) {
     return probability;
 }
 
+/// A step that chose token `id` (`text`) from `source`; the student would have chosen
+/// `studentChoice` with entropy `studentEntropy`.
+StepTrace tokenStep(int index, TokenSource source, int32_t id, const QString &text,
+                    int32_t studentChoice, double studentEntropy) {
+    StepTrace step;
+    step.index = index;
+    step.source = source;
+    step.tokenId = id;
+    step.tokenText = text;
+    step.piece = text;
+    step.studentChoice = studentChoice;
+    step.studentEntropy = studentEntropy;
+    return step;
+}
+
+/// Marks `step` as one the teacher ran on, with the steering strength and the teacher's numbers.
+void setTeacherRan(StepTrace *step, double alphaEffective, double teacherEntropy,
+                   double klTeacherStudent) {
+    step->teacherRan = true;
+    step->alphaEffective = alphaEffective;
+    step->teacherEntropy = teacherEntropy;
+    step->klTeacherStudent = klTeacherStudent;
+}
+
 /// Step 0 steered and agreeing with the student, step 1 flipped, step 2 the student alone.
 std::vector<StepTrace> handMadeSteps() {
-    std::vector<StepTrace> steps(3);
-    steps[0].index = 0;
-    steps[0].source = TokenSource::TeacherSteered;
-    steps[0].tokenId = 7;
-    steps[0].tokenText = QStringLiteral(" The");
-    steps[0].piece = QStringLiteral(" The");
-    steps[0].studentChoice = 7;
-    steps[0].teacherRan = true;
-    steps[0].alphaEffective = 1.0;
-    steps[0].studentEntropy = 0.5;
-    steps[0].teacherEntropy = 0.25;
-    steps[0].klTeacherStudent = 0.125;
+    std::vector<StepTrace> steps;
+    steps.push_back(tokenStep(0, TokenSource::TeacherSteered, 7, QStringLiteral(" The"), 7, 0.5));
+    setTeacherRan(&steps[0], 1.0, 0.25, 0.125);
     steps[0].studentTop = {entry(7, QStringLiteral(" The"), 0.75),
                            entry(9, QStringLiteral(" A"), 0.25)};
     steps[0].teacherTop = {entry(7, QStringLiteral(" The"), 0.875),
                            entry(9, QStringLiteral(" A"), 0.125)};
     steps[0].mixedTop = steps[0].teacherTop;
 
-    steps[1].index = 1;
-    steps[1].source = TokenSource::TeacherSteered;
-    steps[1].tokenId = 12;
-    steps[1].tokenText = QStringLiteral(" answer");
-    steps[1].piece = QStringLiteral(" answer");
+    steps.push_back(
+        tokenStep(1, TokenSource::TeacherSteered, 12, QStringLiteral(" answer"), 13, 1.5));
     steps[1].flipped = true;
-    steps[1].studentChoice = 13;
-    steps[1].teacherRan = true;
-    steps[1].alphaEffective = 2.0;
-    steps[1].studentEntropy = 1.5;
-    steps[1].teacherEntropy = 0.375;
-    steps[1].klTeacherStudent = 0.625;
+    setTeacherRan(&steps[1], 2.0, 0.375, 0.625);
     steps[1].studentTop = {entry(13, QStringLiteral(" cat"), 0.5),
                            entry(12, QStringLiteral(" answer"), 0.25)};
     steps[1].teacherTop = {entry(12, QStringLiteral(" answer"), 0.75),
@@ -60,13 +67,7 @@ std::vector<StepTrace> handMadeSteps() {
     steps[1].mixedTop = {entry(12, QStringLiteral(" answer"), 1.25),
                          entry(13, QStringLiteral(" cat"), -0.25)};
 
-    steps[2].index = 2;
-    steps[2].source = TokenSource::StudentAfterN;
-    steps[2].tokenId = 20;
-    steps[2].tokenText = QStringLiteral(" is");
-    steps[2].piece = QStringLiteral(" is");
-    steps[2].studentChoice = 20;
-    steps[2].studentEntropy = 0.75;
+    steps.push_back(tokenStep(2, TokenSource::StudentAfterN, 20, QStringLiteral(" is"), 20, 0.75));
     steps[2].studentTop = {entry(20, QStringLiteral(" is"), 0.875)};
     return steps;
 }

@@ -82,7 +82,7 @@ int runCalibrate(const QStringList &args) {
     commonSpec.output.outputHelp =
         QStringLiteral("Calibration file to write (default: the calibration cache).");
     commonSpec.onePositional = QStringLiteral("MODEL");
-    commonSpec.distributed = true;
+    commonSpec.distributed = runsDistributed(options.command());
     if (const std::optional<int> exitCode = parseWithCommonOptions(options, args, commonSpec))
         return *exitCode;
 

@@ -148,7 +148,7 @@ int runCompress(const QStringList &args) {
                      QStringLiteral("LR"), QStringLiteral("0.003"));
     CommonSpec commonSpec;
     commonSpec.output.outputHelp = QStringLiteral("Container to write (.nwc).");
-    commonSpec.distributed = true;
+    commonSpec.distributed = runsDistributed(options.command());
     if (const std::optional<int> exitCode = parseWithCommonOptions(options, args, commonSpec))
         return *exitCode;
     if (options.positionalArguments().size() != 1 || !options.isSet(QStringLiteral("bits")) ||

@@ -84,6 +84,10 @@ int runLaunch(const QStringList &args) {
         return options.usageError(QStringLiteral("-- COMMAND [ARGS...]"));
     if (command.first() == QLatin1String("launch"))
         throw Error(QStringLiteral("nwc launch cannot launch itself; give the command to run"));
+    if (!runsDistributed(command.first()))
+        throw Error(QStringLiteral("'%1' does not run as several ranks (each rank would run it "
+                                   "whole); run it without nwc launch. The commands that do: %2")
+                        .arg(command.first(), distributedCommandList()));
     const int ranks = options.intValue(QStringLiteral("nproc"));
     if (ranks < 1)
         throw Error(QStringLiteral("-n expects at least one rank, got %1").arg(ranks));

@@ -209,7 +209,7 @@ int runSweep(const QStringList &args) {
     CommonSpec commonSpec;
     commonSpec.output.jsonFileSpelling = true;
     commonSpec.onePositional = QStringLiteral("MODEL");
-    commonSpec.distributed = true;
+    commonSpec.distributed = runsDistributed(options.command());
     if (const std::optional<int> exitCode = parseWithCommonOptions(options, args, commonSpec))
         return *exitCode;
 

@@ -95,7 +95,7 @@ int runTrainCodec(const QStringList &args) {
                     QStringLiteral("Continue training from the output file."));
     CommonSpec commonSpec;
     commonSpec.output.outputHelp = QStringLiteral("Codec file to write (.h5).");
-    commonSpec.distributed = true;
+    commonSpec.distributed = runsDistributed(options.command());
     if (const std::optional<int> exitCode = parseWithCommonOptions(options, args, commonSpec))
         return *exitCode;
     if (!options.isSet(QStringLiteral("models")) || !options.isSet(QStringLiteral("lambda")) ||

@@ -18,6 +18,9 @@ struct CommandEntry {
     int (*run)(const QStringList &);
 };
 
+/// The commands that run as several ranks (docs/distributed.md).
+const char *const kDistributedCommands[] = {"calibrate", "compress", "sweep", "train-codec"};
+
 const CommandEntry kCommands[] = {
     {"demo", "run the main job on the built-in demo models and print the results",
      "Run the main job on the built-in demo models: held-out perplexity and arithmetic accuracy of "
@@ -102,6 +105,21 @@ void printUsage(FILE *stream) {
 }
 
 } // namespace
+
+bool runsDistributed(const QString &command) {
+    for (const char *name : kDistributedCommands)
+        if (command == QLatin1String(name))
+            return true;
+    return false;
+}
+
+QString distributedCommandList() {
+    QStringList names;
+    for (const char *name : kDistributedCommands)
+        names << QString::fromLatin1(name);
+    const QString last = names.takeLast();
+    return names.join(QStringLiteral(", ")) + QStringLiteral(" and ") + last;
+}
 
 CommandOptions commandOptions(const QString &command) {
     for (const CommandEntry &entry : kCommands) {

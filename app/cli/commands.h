@@ -39,6 +39,12 @@ int runDemo(const QStringList &args);
 /// from the command table; each run function starts by declaring its options on these.
 CommandOptions commandOptions(const QString &command);
 
+/// Whether `command` joins the process group that `nwc launch` (or torchrun) starts and splits
+/// its work across the ranks: calibrate, compress, sweep and train-codec.
+bool runsDistributed(const QString &command);
+/// "calibrate, compress, sweep and train-codec", for messages.
+QString distributedCommandList();
+
 /// Dispatches argv to a sub-command; prints usage for --help or an unknown command.
 int runCommandLine(const QStringList &args);
 

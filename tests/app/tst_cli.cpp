@@ -72,6 +72,11 @@ void TestCli::badInputGivesOneLineError_data() {
                                                  QStringLiteral("--text"),
                                                  QStringLiteral("/nonexistent.txt")}
                                   << QStringLiteral("/nonexistent.txt");
+    QTest::newRow("launch of a one-process command")
+        << QStringList{QStringLiteral("launch"), QStringLiteral("-n"),
+                       QStringLiteral("2"),      QStringLiteral("--"),
+                       QStringLiteral("info"),   QStringLiteral("demo:student")}
+        << QStringLiteral("'info' does not run as several ranks");
 }
 
 void TestCli::badInputGivesOneLineError() {
@@ -98,8 +103,8 @@ void TestCli::mismatchPrintsDetails() {
                  lines[0].contains(QLatin1String("needs 14.75 MB")),
              qPrintable(run.err));
     QCOMPARE(lines[2], QStringLiteral("  memory needed: 14.75 MB (14754816 bytes)"));
-    QCOMPARE(lines[3],
-             QStringLiteral("  memory available: 4.19 MB (4194304 bytes), set by NWC_MEMORY_LIMIT"));
+    QCOMPARE(lines[3], QStringLiteral(
+                           "  memory available: 4.19 MB (4194304 bytes), set by NWC_MEMORY_LIMIT"));
 }
 
 void TestCli::infoJsonOnDemoTeacher() {

@@ -5,15 +5,18 @@
 #include "cli/commongroups.h"
 
 #include "dist/loopbackport.h"
+#include "dist/world.h"
 #include "jobs/error.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QTemporaryDir>
 #include <QTextStream>
 #include <QTimer>
 
@@ -103,6 +106,14 @@ int runLaunch(const QStringList &args) {
     QElapsedTimer timer;
     timer.start();
     QEventLoop loop;
+    // The ranks' private folders go below this one, which outlives them: removed at the end even
+    // when a rank was killed.
+    const QTemporaryDir scratch(
+        QDir(QDir::tempPath()).filePath(QStringLiteral("nwc-launch-XXXXXX")));
+    if (!scratch.isValid())
+        throw Error(QStringLiteral("cannot create a temporary folder for the ranks: %1; set TMPDIR "
+                                   "to a writable folder")
+                        .arg(scratch.errorString()));
     std::vector<Rank> processes(static_cast<size_t>(ranks));
     int running = ranks;
     int failedRank = -1;
@@ -140,6 +151,7 @@ int runLaunch(const QStringList &args) {
         environment.insert(QStringLiteral("LOCAL_WORLD_SIZE"), QString::number(ranks));
         environment.insert(QStringLiteral("MASTER_ADDR"), QLatin1String(kLoopback));
         environment.insert(QStringLiteral("MASTER_PORT"), QString::number(port));
+        environment.insert(QLatin1String(dist::kLaunchScratchVariable), scratch.path());
         process->setProcessEnvironment(environment);
         // A rank outlives no launcher: it gets SIGTERM when the launcher dies.
         process->setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGTERM); });

@@ -2,7 +2,10 @@
 
 #include "jobs/error.h"
 
+#include <QDir>
 #include <QTemporaryDir>
+
+#include <memory>
 
 namespace nwc::dist {
 namespace {
@@ -47,12 +50,17 @@ LocalOnly::~LocalOnly() {
 }
 
 QString privateFolder() {
-    static QTemporaryDir folder;
-    if (!folder.isValid())
+    static const std::unique_ptr<QTemporaryDir> folder = [] {
+        const QString scratch = qEnvironmentVariable(kLaunchScratchVariable);
+        return scratch.isEmpty() ? std::make_unique<QTemporaryDir>()
+                                 : std::make_unique<QTemporaryDir>(
+                                       QDir(scratch).filePath(QStringLiteral("rank-XXXXXX")));
+    }();
+    if (!folder->isValid())
         throw Error(QStringLiteral("cannot create a temporary folder for this rank's files: %1; "
                                    "set TMPDIR to a writable folder")
-                        .arg(folder.errorString()));
-    return folder.path();
+                        .arg(folder->errorString()));
+    return folder->path();
 }
 
 } // namespace nwc::dist

@@ -34,8 +34,13 @@ private:
     int m_previousDepth;
 };
 
+/// Set by `nwc launch` for its ranks: a folder the launcher removes when the launch ends, under
+/// which the ranks make their private folders, so that a killed rank's files do not stay behind.
+inline constexpr char kLaunchScratchVariable[] = "NWC_LAUNCH_SCRATCH";
+
 /// A folder private to this process for files a non-root rank needs while it runs (its copy of
-/// the calibration statistics); removed when the process ends.
+/// the calibration statistics); removed when the process ends (below the launch's scratch
+/// folder when kLaunchScratchVariable is set).
 QString privateFolder();
 
 } // namespace nwc::dist

@@ -102,9 +102,15 @@ private Q_SLOTS:
         QTemporaryDir folder;
         QVERIFY(folder.isValid());
         const QString output = folder.filePath(QStringLiteral("out.nwc"));
+        // The ranks' temporary files go below tmp/, which must be empty once the launch ends,
+        // although rank 1 is killed and cannot clean up after itself.
+        const QString temporary = folder.filePath(QStringLiteral("tmp"));
+        QVERIFY(QDir().mkpath(temporary));
+        QProcessEnvironment environment =
+            isolatedEnvironment(folder.filePath(QStringLiteral("cache")));
+        environment.insert(QStringLiteral("TMPDIR"), temporary);
         QProcess launcher;
-        launcher.setProcessEnvironment(
-            isolatedEnvironment(folder.filePath(QStringLiteral("cache"))));
+        launcher.setProcessEnvironment(environment);
         launcher.start(QStringLiteral(NWC_CLI_PATH),
                        QStringList{QStringLiteral("launch"), QStringLiteral("-n"),
                                    QStringLiteral("2"), QStringLiteral("--")} +
@@ -128,6 +134,9 @@ private Q_SLOTS:
         QVERIFY2(error.contains(QLatin1String("rank 1 was killed or crashed")), qPrintable(error));
         QVERIFY2(error.contains(QLatin1String("rank 1 of 2 failed")), qPrintable(error));
         QVERIFY2(filesIn(folder).isEmpty(), qPrintable(filesIn(folder).join(QLatin1Char(' '))));
+        const QStringList leftOver =
+            QDir(temporary).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden);
+        QVERIFY2(leftOver.isEmpty(), qPrintable(leftOver.join(QLatin1Char(' '))));
     }
 };
 

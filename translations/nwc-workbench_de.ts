@@ -93,6 +93,10 @@
         <source>Model to open: a Hugging Face folder, a .safetensors file, a llama2.c .bin or demo:teacher / demo:student. Default: the last model opened, else demo:student.</source>
         <translation>Zu öffnendes Modell: ein Hugging-Face-Ordner, eine .safetensors-Datei, eine llama2.c-.bin-Datei oder demo:teacher / demo:student. Voreinstellung: das zuletzt geöffnete Modell, sonst demo:student.</translation>
     </message>
+    <message>
+        <source>Press Generate in the generation pane once the model and its teacher are loaded (for demos).</source>
+        <translation>Im Generierungsbereich „Generieren“ drücken, sobald das Modell und sein Lehrer geladen sind (für Vorführungen).</translation>
+    </message>
 </context>
 <context>
     <name>nwc::AboutBox</name>
@@ -309,10 +313,6 @@
         <translation>Durchsuchen…</translation>
     </message>
     <message>
-        <source>Built-in: held-out demo arithmetic</source>
-        <translation>Eingebaut: zurückgehaltene Demo-Rechenaufgaben</translation>
-    </message>
-    <message>
         <source>JSONL file (GSM8K-style or other fields)</source>
         <translation>JSONL-Datei (GSM8K-Stil oder andere Felder)</translation>
     </message>
@@ -463,6 +463,18 @@
     <message>
         <source>Resuming %1…</source>
         <translation>%1 wird fortgesetzt…</translation>
+    </message>
+    <message>
+        <source>Built-in: short answer first (the first tokens decide)</source>
+        <translation>Eingebaut: Kurzantwort zuerst (die ersten Tokens entscheiden)</translation>
+    </message>
+    <message>
+        <source>Built-in: worked answer (the result comes 10–16 tokens in)</source>
+        <translation>Eingebaut: Rechenweg zuerst (das Ergebnis folgt nach 10–16 Tokens)</translation>
+    </message>
+    <message>
+        <source>The built-in sets are held-out demo arithmetic problems; each brings its prompt template and answer pattern</source>
+        <translation>Die eingebauten Sätze sind zurückgehaltene Rechenaufgaben der Demo; jeder bringt seine Prompt-Vorlage und sein Antwortmuster mit</translation>
     </message>
 </context>
 <context>
@@ -1467,6 +1479,17 @@ um Ausgabefehler mit und ohne Kompensation zu messen.</translation>
     <message>
         <source>Open %1 in the workbench as the current model</source>
         <translation>%1 in der Workbench als aktuelles Modell öffnen</translation>
+    </message>
+</context>
+<context>
+    <name>nwc::ComputeDevices</name>
+    <message>
+        <source>This build&apos;s LibTorch %1 has no CUDA support: rebuild against a CUDA LibTorch (see README, GPU).</source>
+        <translation>Die LibTorch %1 dieses Builds unterstützt kein CUDA: erstellen Sie die Workbench mit einer CUDA-fähigen LibTorch neu (siehe README, GPU).</translation>
+    </message>
+    <message>
+        <source>LibTorch %1 has CUDA, but no GPU was found: check the NVIDIA driver and CUDA_VISIBLE_DEVICES.</source>
+        <translation>LibTorch %1 unterstützt CUDA, aber es wurde keine GPU gefunden: prüfen Sie den NVIDIA-Treiber und CUDA_VISIBLE_DEVICES.</translation>
     </message>
 </context>
 <context>
@@ -2726,6 +2749,22 @@ Starten Sie Komprimieren › Rate–Distortion-Messreihe… oder öffnen Sie ein
         <source>A new language applies the next time NWC Workbench starts.</source>
         <translation>Eine neue Sprache gilt ab dem nächsten Start der NWC Workbench.</translation>
     </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>Where models are loaded and compression, sweeps and importance compute.</source>
+        <translation>Wo Modelle geladen und Kompression, Messreihen und Wichtigkeit berechnet werden.</translation>
+    </message>
+    <message>
+        <source>A new device applies to the models opened and the jobs started afterwards.</source>
+        <translation>Ein neues Gerät gilt für die danach geöffneten Modelle und gestarteten Aufgaben.</translation>
+    </message>
+    <message>
+        <source>Compute &amp;device:</source>
+        <translation>Rechen&amp;gerät:</translation>
+    </message>
 </context>
 <context>
     <name>nwc::SweepController</name>
@@ -3539,10 +3578,6 @@ Die zuvor gemessenen Punkte bleiben in %2 erhalten; dieselbe Messreihe setzt bei
         <translation>Ein kleines Modell, von einem großen gesteuert: α = %1</translation>
     </message>
     <message>
-        <source>The generation pane runs demo:student alone (left) and steered by demo:teacher (right) on an arithmetic question it has never seen. For the first N = %1 tokens each token is argmax S, with S = p&lt;sub&gt;s&lt;/sub&gt; + α (p&lt;sub&gt;t&lt;/sub&gt; − p&lt;sub&gt;s&lt;/sub&gt;); the demo answers restate the question first and the student only goes wrong at the first result, so N must reach that far to change anything (the result below names the first token the teacher flipped). α = %2 mixes the two distributions half and half.</source>
-        <translation>Der Generierungsbereich führt demo:student allein (links) und von demo:teacher gesteuert (rechts) auf einer Rechenaufgabe aus, die er nie gesehen hat. Bei den ersten N = %1 Tokens ist jedes Token argmax S, mit S = p&lt;sub&gt;s&lt;/sub&gt; + α (p&lt;sub&gt;t&lt;/sub&gt; − p&lt;sub&gt;s&lt;/sub&gt;); die Demo-Antworten wiederholen zuerst die Frage, und der Schüler irrt sich erst beim ersten Ergebnis, also muss N so weit reichen, um etwas zu ändern (das Ergebnis unten nennt das erste Token, das der Lehrer umgeschlagen hat). α = %2 mischt die beiden Verteilungen je zur Hälfte.</translation>
-    </message>
-    <message>
         <source>Generate with α = %1</source>
         <translation>Mit α = %1 generieren</translation>
     </message>
@@ -3561,6 +3596,10 @@ Die zuvor gemessenen Punkte bleiben in %2 erhalten; dieselbe Messreihe setzt bei
     <message>
         <source>α above 1 extrapolates beyond the teacher: S = p&lt;sub&gt;t&lt;/sub&gt; + (α − 1) (p&lt;sub&gt;t&lt;/sub&gt; − p&lt;sub&gt;s&lt;/sub&gt;) amplifies every disagreement between the two models. Where the teacher is sure and right this changes little, but it also inflates the teacher&apos;s own doubts and can favour tokens neither model prefers. Compare the runs: more trust is not automatically better.</source>
         <translation>α über 1 extrapoliert über den Lehrer hinaus: S = p&lt;sub&gt;t&lt;/sub&gt; + (α − 1) (p&lt;sub&gt;t&lt;/sub&gt; − p&lt;sub&gt;s&lt;/sub&gt;) verstärkt jede Meinungsverschiedenheit der beiden Modelle. Wo der Lehrer sicher ist und recht hat, ändert das wenig, aber es bläht auch die eigenen Zweifel des Lehrers auf und kann Tokens bevorzugen, die keins der Modelle will. Vergleichen Sie die Läufe: Mehr Vertrauen ist nicht automatisch besser.</translation>
+    </message>
+    <message>
+        <source>The generation pane runs demo:student alone (left) and steered by demo:teacher (right) on an arithmetic question it has never seen. For the first N = %1 tokens each token is argmax S, with S = p&lt;sub&gt;s&lt;/sub&gt; + α (p&lt;sub&gt;t&lt;/sub&gt; − p&lt;sub&gt;s&lt;/sub&gt;). The prompt asks for the short answer first, so those first tokens are the result&apos;s digits: where the decision comes first, a few steered tokens are enough (the result below names the first token the teacher flipped). α = %2 mixes the two distributions half and half.</source>
+        <translation>Der Generierungsbereich zeigt demo:student allein (links) und von demo:teacher gesteuert (rechts) bei einer Rechenaufgabe, die er nie gesehen hat. Für die ersten N = %1 Tokens ist jedes Token argmax S, mit S = p&lt;sub&gt;s&lt;/sub&gt; + α (p&lt;sub&gt;t&lt;/sub&gt; − p&lt;sub&gt;s&lt;/sub&gt;). Der Prompt verlangt zuerst die Kurzantwort, also sind diese ersten Tokens die Ziffern des Ergebnisses: Wo die Entscheidung am Anfang fällt, genügen wenige gesteuerte Tokens (das Ergebnis unten nennt das erste Token, das der Lehrer umschlagen ließ). α = %2 mischt die beiden Verteilungen je zur Hälfte.</translation>
     </message>
 </context>
 <context>

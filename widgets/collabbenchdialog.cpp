@@ -1,7 +1,7 @@
 #include "collabbenchdialog.h"
 
 #include "collabbenchview.h"
-#include "io/checkpoint.h"
+#include "decode/heldoutarithmetic.h"
 #include "jobs/error.h"
 #include "jobs/jobrunner.h"
 #include "lm/qabenchmark.h"
@@ -61,7 +61,7 @@ CollabBenchDialog::CollabBenchDialog(JobRunner *runner, QWidget *parent)
     , m_questionField(new QLineEdit(QStringLiteral("question"), this))
     , m_answerField(new QLineEdit(QStringLiteral("answer"), this))
     , m_answerPattern(new QLineEdit(this))
-    , m_template(new QLineEdit(templateToField(CollabBenchSettings().promptTemplate), this))
+    , m_template(new QLineEdit(this))
     , m_alphas(new QLineEdit(QStringLiteral("-1:3:0.25"), this))
     , m_ns(new QLineEdit(QStringLiteral("1,2,5"), this))
     , m_taus(new QLineEdit(QStringLiteral("0:2:0.25"), this))
@@ -73,8 +73,12 @@ CollabBenchDialog::CollabBenchDialog(JobRunner *runner, QWidget *parent)
     setWindowTitle(tr("Collaborative Decoding Benchmark"));
     resize(900, 760);
     m_data->setObjectName(QStringLiteral("benchmarkData"));
-    m_data->addItem(tr("Built-in: held-out demo arithmetic"));
+    // One entry per built-in set (builtInQaSets(), same order), then a file.
+    m_data->addItem(tr("Built-in: short answer first (the first tokens decide)"));
+    m_data->addItem(tr("Built-in: worked answer (the result comes 10–16 tokens in)"));
     m_data->addItem(tr("JSONL file (GSM8K-style or other fields)"));
+    m_data->setToolTip(tr("The built-in sets are held-out demo arithmetic problems; each brings "
+                          "its prompt template and answer pattern"));
     m_dataFile->setObjectName(QStringLiteral("benchmarkDataFile"));
     m_dataFile->setPlaceholderText(tr("questions.jsonl"));
     m_questionField->setObjectName(QStringLiteral("benchmarkQuestionField"));
@@ -88,7 +92,8 @@ CollabBenchDialog::CollabBenchDialog(JobRunner *runner, QWidget *parent)
     m_alphas->setToolTip(tr("from:to:step or a comma-separated list"));
     m_ns->setObjectName(QStringLiteral("benchmarkNs"));
     m_taus->setObjectName(QStringLiteral("benchmarkTaus"));
-    m_taus->setToolTip(tr("Gate thresholds on the student's entropy, nats: from:to:step or a list"));
+    m_taus->setToolTip(
+        tr("Gate thresholds on the student's entropy, nats: from:to:step or a list"));
     m_maxTokens->setObjectName(QStringLiteral("benchmarkMaxTokens"));
     m_maxTokens->setRange(1, 4096);
     m_maxTokens->setValue(CollabBenchSettings().maxTokens);
@@ -137,10 +142,12 @@ CollabBenchDialog::CollabBenchDialog(JobRunner *runner, QWidget *parent)
         if (m_job != 0)
             m_runner->cancel(m_job);
     });
+    connect(m_data, &QComboBox::currentIndexChanged, this, &CollabBenchDialog::applyBuiltInSet);
     connect(m_data, &QComboBox::currentIndexChanged, this, &CollabBenchDialog::updateEnabled);
     connect(m_browseData, &QPushButton::clicked, this, [this] {
-        const QString path = QFileDialog::getOpenFileName(
-            this, tr("QA Data"), m_dataFile->text(), tr("JSON Lines (*.jsonl *.json);;All files (*)"));
+        const QString path =
+            QFileDialog::getOpenFileName(this, tr("QA Data"), m_dataFile->text(),
+                                         tr("JSON Lines (*.jsonl *.json);;All files (*)"));
         if (!path.isEmpty())
             m_dataFile->setText(path);
     });
@@ -164,20 +171,28 @@ CollabBenchDialog::CollabBenchDialog(JobRunner *runner, QWidget *parent)
             text += tr(" · about %1 left").arg(JobInfo::formatDuration(job.etaSeconds));
         m_status->setText(text);
     });
+    applyBuiltInSet();
     updateEnabled();
 }
 
-QString CollabBenchDialog::builtInDataPath() const {
-    const QString demoTeacher = Checkpoint::resolveSpec(QStringLiteral("demo:teacher"));
-    return QFileInfo(demoTeacher).dir().filePath(QStringLiteral("collab_heldout_qa.jsonl"));
+const BuiltInQaSet *CollabBenchDialog::chosenBuiltInSet() const {
+    const int index = m_data->currentIndex();
+    return index >= 0 && index < builtInQaSets().size() ? &builtInQaSets()[index] : nullptr;
+}
+
+void CollabBenchDialog::applyBuiltInSet() {
+    const BuiltInQaSet *set = chosenBuiltInSet();
+    m_template->setText(
+        templateToField(set ? set->promptTemplate : CollabBenchSettings().promptTemplate));
+    m_answerPattern->setText(set ? set->answerPattern : QString());
 }
 
 void CollabBenchDialog::updateEnabled() {
     const bool idle = m_job == 0;
-    const bool file = m_data->currentIndex() == 1;
+    const bool file = chosenBuiltInSet() == nullptr;
     for (QWidget *widget : std::initializer_list<QWidget *>{
-             m_data, m_questionField, m_answerField, m_answerPattern, m_template, m_alphas,
-             m_ns, m_taus, m_maxTokens, m_calibrationShare, m_session})
+             m_data, m_questionField, m_answerField, m_answerPattern, m_template, m_alphas, m_ns,
+             m_taus, m_maxTokens, m_calibrationShare, m_session})
         widget->setEnabled(idle);
     m_dataFile->setEnabled(idle && file);
     m_browseData->setEnabled(idle && file);
@@ -193,12 +208,12 @@ CollabBenchSettings CollabBenchDialog::settingsFromForm(QaFormat *format) const 
     CollabBenchSettings settings;
     settings.studentName = m_student ? m_student->displayName() : QString();
     settings.teacherName = m_teacherName;
-    if (m_data->currentIndex() == 1) {
+    if (const BuiltInQaSet *set = chosenBuiltInSet()) {
+        settings.dataName = builtInQaSetPath(*set);
+    } else {
         settings.dataName = m_dataFile->text().trimmed();
         if (settings.dataName.isEmpty())
             throw Error(tr("choose a JSONL file with the questions"));
-    } else {
-        settings.dataName = builtInDataPath();
     }
     settings.promptTemplate = templateFromField(m_template->text());
     if (!settings.promptTemplate.contains(QLatin1String("{question}")))

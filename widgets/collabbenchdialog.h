@@ -15,6 +15,8 @@ class QSpinBox;
 
 namespace nwc {
 
+struct BuiltInQaSet;
+
 class CollabBenchView;
 class JobRunner;
 
@@ -54,7 +56,10 @@ Q_SIGNALS:
 private:
     void end(const QString &status);
     void updateEnabled();
-    QString builtInDataPath() const;
+    /// The built-in set the data combo shows (null: a JSONL file).
+    const BuiltInQaSet *chosenBuiltInSet() const;
+    /// Fills template and answer pattern from the chosen built-in set.
+    void applyBuiltInSet();
 
     JobRunner *m_runner;
     CollabBenchView *m_view;

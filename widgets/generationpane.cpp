@@ -1,8 +1,10 @@
 #include "generationpane.h"
 
 #include "collabbenchdialog.h"
+#include "decode/heldoutarithmetic.h"
 #include "decode/tokenizercompatibility.h"
 #include "joberrordialog.h"
+#include "jobs/error.h"
 #include "jobs/jobrunner.h"
 #include "jobs/mismatcherror.h"
 #include "presentationscale.h"
@@ -32,6 +34,19 @@
 
 namespace nwc {
 namespace {
+
+/// The default set's showcase question as a prompt, or a story opening when the demo files are
+/// missing.
+QString firstStartPrompt() {
+    try {
+        const BuiltInQaSet &set = builtInQaSets().first();
+        QString prompt;
+        builtInQuestion(set, set.showcaseQuestion, &prompt);
+        return prompt;
+    } catch (const Error &) {
+        return QStringLiteral("Once upon a time");
+    }
+}
 
 constexpr double kAlphaStep = 0.05;
 const QString kChooseFile = QStringLiteral("::file");
@@ -123,8 +138,9 @@ GenerationPane::GenerationPane(JobRunner *runner, QWidget *parent)
     m_prompt->setObjectName(QStringLiteral("prompt"));
     m_prompt->setPlaceholderText(tr("Prompt (Ctrl+Return generates)"));
     m_prompt->setTabChangesFocus(true);
-    // Model input, not interface text: the demo models know English stories only.
-    m_prompt->setPlainText(QStringLiteral("Once upon a time"));
+    // Model input, not interface text: at a first start, the built-in question on which the demo
+    // teacher's first tokens flip the student's answer (a story opening without the demo files).
+    m_prompt->setPlainText(firstStartPrompt());
     const auto fitPrompt = [this] {
         m_prompt->setFixedHeight(m_prompt->fontMetrics().lineSpacing() * 3 + 12);
     };
@@ -135,13 +151,13 @@ GenerationPane::GenerationPane(JobRunner *runner, QWidget *parent)
 
     m_maxTokens->setObjectName(QStringLiteral("maxTokens"));
     m_maxTokens->setRange(1, 8192);
-    m_maxTokens->setValue(128);
+    m_maxTokens->setValue(48);
     m_maxTokens->setToolTip(tr("Stop after this many new tokens"));
     m_temperature->setObjectName(QStringLiteral("temperature"));
     m_temperature->setRange(0.0, 5.0);
     m_temperature->setSingleStep(0.05);
     m_temperature->setDecimals(2);
-    m_temperature->setValue(0.8);
+    m_temperature->setValue(0.0); // greedy: the first-start question shows the same flip every time
     m_temperature->setSpecialValueText(tr("greedy"));
     m_temperature->setToolTip(tr("Sampling temperature of the student (both columns, after the "
                                  "first N tokens on the right); 0 always picks the most likely "
@@ -293,6 +309,7 @@ void GenerationPane::setModel(LanguageModelPtr model, const QString &unavailable
         m_status->clear();
     }
     checkCompatibility();
+    generateIfWaiting();
 }
 
 void GenerationPane::restoreTeacherSpec(const QString &spec) {
@@ -331,8 +348,10 @@ void GenerationPane::setTeacherSpec(const QString &spec) {
     m_teacherJob = m_runner->start(
         tr("Load teacher %1").arg(file.exists() ? file.fileName() : spec),
         QStringLiteral("teacher:%1").arg(quintptr(this), 0, 16), this,
-        [spec](JobContext &context) {
-            return LanguageModelPtr(LanguageModel::load(spec, QString(), &context));
+        // On the student's device (the open model's compute options), so both run together.
+        [spec,
+         compute = m_model ? m_model->computeOptions() : ComputeOptions()](JobContext &context) {
+            return LanguageModelPtr(LanguageModel::load(spec, QString(), &context, compute));
         },
         JobHandlers<LanguageModelPtr>{[this](const LanguageModelPtr &teacher) {
                                           m_teacherJob = 0;
@@ -340,6 +359,7 @@ void GenerationPane::setTeacherSpec(const QString &spec) {
                                           checkCompatibility();
                                           reportTeacherProblem(JobError());
                                           Q_EMIT teacherLoaded();
+                                          generateIfWaiting();
                                       },
                                       [this](const JobError &error) {
                                           m_teacherJob = 0;
@@ -347,14 +367,30 @@ void GenerationPane::setTeacherSpec(const QString &spec) {
                                           checkCompatibility();
                                           reportTeacherProblem(error);
                                           Q_EMIT teacherLoadFailed(error.message);
+                                          generateIfWaiting();
                                       },
                                       [this] {
                                           m_teacherJob = 0;
                                           m_teacherError = tr("loading was cancelled");
                                           checkCompatibility();
                                           Q_EMIT teacherLoadFailed(m_teacherError);
+                                          generateIfWaiting();
                                       }});
     checkCompatibility();
+}
+
+void GenerationPane::generateWhenReady() {
+    m_generateWhenReady = true;
+    generateIfWaiting();
+}
+
+void GenerationPane::generateIfWaiting() {
+    // Ready: a model, and its teacher loaded or known not to load (the left column still runs).
+    const bool teacherSettled = m_teacher || (m_teacherJob == 0 && !m_teacherError.isEmpty());
+    if (!m_generateWhenReady || !m_model || !teacherSettled || isGenerating())
+        return;
+    m_generateWhenReady = false;
+    generate();
 }
 
 void GenerationPane::chooseTeacherFile() {

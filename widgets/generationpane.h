@@ -98,6 +98,9 @@ public Q_SLOTS:
     void generate();
     /// Cancels the running generation.
     void stop();
+    /// Generates as soon as a model is open and its teacher has loaded (or failed to load): at
+    /// once when they are (the workbench's --generate).
+    void generateWhenReady();
     /// Asks for a teacher model file (.nwc, .safetensors, .bin, …) and loads it.
     void chooseTeacherFile();
     /// Asks for a teacher model folder and loads it.
@@ -129,6 +132,8 @@ private:
     void checkCompatibility();
     void reportTeacherProblem(const JobError &loadError);
     void setAlphaQuietly(double alpha);
+    /// generate() when generateWhenReady() asked for it and the pane is ready.
+    void generateIfWaiting();
     /// Adds `spec` to the teacher combo (before "Choose file…") unless it is there.
     void addTeacherChoice(const QString &spec);
 
@@ -141,6 +146,7 @@ private:
     QString m_incompatibility;        ///< why the teacher cannot steer the open model ("" = it can)
     QString m_incompatibilityDetails; ///< both tokenizers' properties when they differ
     bool m_reportTeacherProblems = false; ///< the user chose the teacher being loaded
+    bool m_generateWhenReady = false;     ///< generateWhenReady() waits for model and teacher
     quint64 m_teacherJob = 0;
     QLabel *m_modelLabel;
     QPlainTextEdit *m_prompt;

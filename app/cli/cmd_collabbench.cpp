@@ -31,16 +31,18 @@ QString percent(double fraction) {
     return QString::number(100.0 * fraction, 'f', 1) + QStringLiteral(" %");
 }
 
-/// Writes the held-out set (see heldoutarithmetic.h) and says how many questions were excluded.
-int makeHeldOut(const QString &path) {
-    const HeldOutArithmeticRecipe recipe;
+/// Writes the built-in held-out set `set` (see heldoutarithmetic.h) and says how many questions
+/// were excluded.
+int makeHeldOut(const BuiltInQaSet &set, const QString &path) {
+    const HeldOutArithmeticRecipe &recipe = set.recipe;
     QSet<QString> excluded = demoTrainingQuestions(recipe.trainSeed, recipe.trainDocuments);
     const int training = int(excluded.size());
     for (const QaItem &item : loadQaSet(demoFile(QStringLiteral("arithmetic_qa.jsonl"))))
         excluded.insert(item.question);
     writeFileAtomically(path, DemoCorpus::qaJsonLines(heldOutArithmetic(recipe, excluded)));
-    QTextStream(stdout) << "wrote " << recipe.count << " problems to " << path << " (excluded "
-                        << training << " training questions and the demo QA set)\n";
+    QTextStream(stdout) << "wrote the " << set.id << " set, " << recipe.count << " problems, to "
+                        << path << " (excluded " << training
+                        << " training questions and the demo QA set)\n";
     return 0;
 }
 
@@ -137,7 +139,14 @@ void printBenchmark(QTextStream &out, const CollabBenchSettings &settings,
 int runCollabBench(const QStringList &args) {
     CommandOptions options = commandOptions(QStringLiteral("collab-bench"));
     addPairOptions(options);
-    addQaDataOptions(options, QStringLiteral("the built-in held-out demo set"));
+    addQaDataOptions(options, QStringLiteral("the built-in set chosen with --set"));
+    options.addValue(
+        QStringLiteral("set"),
+        QStringLiteral("Built-in held-out demo set when --data is absent: short-answer (the "
+                       "result first, so the first tokens decide; default) or worked (the "
+                       "working first, the result 10-16 tokens in). Each brings its prompt "
+                       "template and answer rule."),
+        QStringLiteral("ID"), builtInQaSets().first().id);
     options.addValue(QStringLiteral("alphas"),
                      QStringLiteral("Alpha grid, from:to:step or a list (default -1:3:0.25)."),
                      QStringLiteral("GRID"), QStringLiteral("-1:3:0.25"));
@@ -171,16 +180,23 @@ int runCollabBench(const QStringList &args) {
     commonSpec.output.jsonFileSpelling = true;
     if (const std::optional<int> exitCode = parseWithCommonOptions(options, args, commonSpec))
         return *exitCode;
+    const BuiltInQaSet &builtIn = builtInQaSet(options.value(QStringLiteral("set")));
     if (options.isSet(QStringLiteral("make-heldout")))
-        return makeHeldOut(options.value(QStringLiteral("make-heldout")));
+        return makeHeldOut(builtIn, options.value(QStringLiteral("make-heldout")));
+    if (options.isSet(QStringLiteral("set")) && options.isSet(QStringLiteral("data")))
+        throw Error(QStringLiteral("--set chooses a built-in set and --data a file: give one"));
 
     CollabBenchCommand command;
     CollabBenchSettings &settings = command.bench;
     const PairOptions pair = readPairOptions(options);
     settings.studentName = pair.student;
     settings.teacherName = pair.teacher;
-    const QaDataOptions data = readQaDataOptions(
-        options, demoFile(QStringLiteral("collab_heldout_qa.jsonl")), settings.promptTemplate);
+    const bool useBuiltIn = !options.isSet(QStringLiteral("data"));
+    QaDataOptions data =
+        readQaDataOptions(options, builtInQaSetPath(builtIn),
+                          useBuiltIn ? builtIn.promptTemplate : settings.promptTemplate);
+    if (useBuiltIn && !options.isSet(QStringLiteral("answer-regex")))
+        data.format.answerPattern = builtIn.answerPattern;
     settings.dataName = data.dataPath;
     settings.promptTemplate = data.promptTemplate;
     settings.answerPattern = data.format.answerPattern;

@@ -16,7 +16,7 @@ void addQaDataOptions(CommandOptions &options, const QString &builtInDescription
     options.addValue(
         QStringLiteral("template"),
         QStringLiteral("File with the prompt template; {question} is replaced (default "
-                       "\"Question: {question}\\nAnswer:\")."),
+                       "\"Question: {question}\\nAnswer:\", or the built-in set's)."),
         QStringLiteral("FILE"));
     options.addValue(QStringLiteral("question-field"),
                      QStringLiteral("JSON field holding the question (default "
@@ -28,9 +28,10 @@ void addQaDataOptions(CommandOptions &options, const QString &builtInDescription
                      QStringLiteral("NAME"), QStringLiteral("answer"));
     options.addValue(
         QStringLiteral("answer-regex"),
-        QStringLiteral("Regular expression that finds the model's answer in its completion: the "
-                       "last match's capture group (or the whole match). Default: after the last "
-                       "\"The answer is\" or \"####\", else the last number."),
+        QStringLiteral(
+            "Regular expression that finds the model's answer in its completion: the "
+            "last match's capture group (or the whole match). Default: after the last "
+            "\"The answer is\" or \"####\", else the last number (a built-in set brings its own)."),
         QStringLiteral("REGEX"));
 }
 

@@ -98,11 +98,11 @@ AnalysisData loadAnalysisFile(const QString &path, ProgressSink *progress) {
 
 ImportanceMap computeImportance(const QString &modelSpec, const QString &textPath,
                                 const CalibrationSettings &settings, ProgressSink *progress,
-                                const LanguageModelPtr &open) {
+                                const LanguageModelPtr &open, const ComputeOptions &options) {
     LanguageModelPtr model = open;
     if (!model) {
         PhaseProgress part(progress, 0.0, 0.1, AnalysisJobText::tr("loading the model"));
-        model = LanguageModel::load(modelSpec, QString(), &part);
+        model = LanguageModel::load(modelSpec, QString(), &part, options);
     }
     PhaseProgress part(progress, 0.1, 1.0, AnalysisJobText::tr("calibration"));
     const CalibrationData calibration = calibrate(*model, textPath, settings, QString(), &part);

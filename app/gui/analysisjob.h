@@ -46,10 +46,12 @@ AnalysisData containerAnalysis(const QString &path, ProgressSink *progress);
 AnalysisData loadAnalysisFile(const QString &path, ProgressSink *progress);
 
 /// Runs calibrate() on `textPath` (empty: the demo corpus, demo models only) with `open` (the
-/// model the workbench shows, when it is `modelSpec`) or else a model loaded from `modelSpec`;
-/// the result is cached, so a second run is quick. Throws nwc::Error and nwc::Cancelled.
+/// model the workbench shows, when it is `modelSpec`) or else a model loaded from `modelSpec`
+/// on the device of `options`; the result is cached, so a second run is quick. Throws
+/// nwc::Error and nwc::Cancelled.
 ImportanceMap computeImportance(const QString &modelSpec, const QString &textPath,
                                 const CalibrationSettings &settings, ProgressSink *progress,
-                                const LanguageModelPtr &open = {});
+                                const LanguageModelPtr &open = {},
+                                const ComputeOptions &options = {});
 
 } // namespace nwc

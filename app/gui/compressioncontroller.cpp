@@ -7,6 +7,7 @@
 #include "compressionsummarydialog.h"
 #include "jobs/jobrunner.h"
 #include "modelcontroller.h"
+#include "settingsdialog.h"
 
 #include <QAction>
 #include <QDir>
@@ -88,6 +89,10 @@ quint64 CompressionController::startCompression(const CompressionJobSettings &se
     // second time.
     const LanguageModelPtr reference =
         settings.modelSpec == model.spec ? model.languageModel : LanguageModelPtr();
+    // Every stage computes where the open model lives (it was loaded on the device chosen in
+    // Settings then), else on the device chosen now.
+    CompressionJobSettings job = settings;
+    job.compression.compute = reference ? reference->computeOptions() : guiComputeOptions();
     statusBar()->showMessage(tr("Compressing to %1…").arg(fileName));
     QString method = compressionMethodName(settings.compression.method).toUpper();
     if (settings.compression.method == CompressionMethod::Nwc &&
@@ -99,8 +104,8 @@ quint64 CompressionController::startCompression(const CompressionJobSettings &se
                  method);
     return runner()->start(
         title, QString(), this,
-        [settings, reference](JobContext &context) {
-            return runCompressionJob(settings, &context, reference);
+        [job, reference](JobContext &context) {
+            return runCompressionJob(job, &context, reference);
         },
         JobHandlers<CompressionJobResult>{
             [this, showSummary](const CompressionJobResult &result) {

@@ -48,7 +48,8 @@ CompressionEvaluation evaluate(const CompressionJobSettings &settings,
     if (!reference) {
         PhaseProgress phase(progress, 0.0, 0.1,
                             CompressionJobText::tr("loading the original model"));
-        reference = LanguageModel::load(settings.modelSpec, QString(), &phase);
+        reference = LanguageModel::load(settings.modelSpec, QString(), &phase,
+                                        settings.compression.compute);
     }
     PerplexitySettings windows;
     windows.contextLength =

@@ -4,6 +4,7 @@
 #include "compressdialog.h"
 #include "customplot.h"
 #include "decode/collabbenchmark.h"
+#include "decode/heldoutarithmetic.h"
 #include "generationpane.h"
 #include "histogramplot.h"
 #include "importanceview.h"
@@ -45,13 +46,9 @@ GuidedTour::~GuidedTour() {
 
 void GuidedTour::loadQuestion() {
     try {
-        const QString teacher = Checkpoint::resolveSpec(TourScript::teacher());
-        const QVector<QaItem> items =
-            loadQaSet(QFileInfo(teacher).dir().filePath(QStringLiteral("collab_heldout_qa.jsonl")));
-        if (TourScript::kQuestionIndex < items.size()) {
-            m_question = items[TourScript::kQuestionIndex].question;
-            m_expected = items[TourScript::kQuestionIndex].answer;
-        }
+        const QaItem item = builtInQuestion(TourScript::questionSet(), TourScript::kQuestionIndex);
+        m_question = item.question;
+        m_expected = item.answer;
     } catch (const Error &error) {
         // The generation steps say so when they run.
         m_errors[SteerHalf] = error.message();
@@ -59,7 +56,7 @@ void GuidedTour::loadQuestion() {
 }
 
 QString GuidedTour::prompt() const {
-    QString prompt = CollabBenchSettings().promptTemplate;
+    QString prompt = TourScript::questionSet().promptTemplate;
     prompt.replace(QLatin1String("{question}"), m_question);
     return prompt;
 }
@@ -499,10 +496,11 @@ void GuidedTour::generate(double alpha, const Continuation &then) {
         run.steeredTokens = pane->collaborativeSettings().steeredTokens;
         run.studentCompletion = TourResults::answerText(pane->completion());
         run.completion = TourResults::answerText(pane->collaborativeCompletion());
-        run.studentAnswer = extractAnswer(run.studentCompletion);
-        run.answer = extractAnswer(run.completion);
-        run.studentCorrect = run.studentAnswer == m_expected;
-        run.correct = run.answer == m_expected;
+        const QString pattern = TourScript::questionSet().answerPattern;
+        run.studentAnswer = extractAnswer(run.studentCompletion, pattern);
+        run.answer = extractAnswer(run.completion, pattern);
+        run.studentCorrect = answersMatch(run.studentAnswer, m_expected);
+        run.correct = answersMatch(run.answer, m_expected);
         for (const StepTrace &step : pane->collaborativeSteps())
             run.flipped += step.flipped ? 1 : 0;
         run.firstFlip = TourResults::firstFlip(pane->collaborativeSteps());

@@ -5,6 +5,7 @@
 #include "importanceview.h"
 #include "jobs/jobrunner.h"
 #include "modelcontroller.h"
+#include "settingsdialog.h"
 
 #include <QAction>
 #include <QFileDialog>
@@ -121,11 +122,12 @@ quint64 ImportanceController::computeImportance(const QString &textPath) {
     const LanguageModelPtr open = model.languageModel;
     const QString name = model.checkpoint->displayName();
     const CalibrationSettings settings = m_settings;
+    const ComputeOptions compute = guiComputeOptions();
     statusBar()->showMessage(tr("Computing the importance of %1…").arg(name));
     m_job = runner()->start(
         tr("Importance of %1").arg(name), QStringLiteral("importance"), this,
-        [spec, open, textPath, settings](JobContext &context) {
-            return nwc::computeImportance(spec, textPath, settings, &context, open);
+        [spec, open, textPath, settings, compute](JobContext &context) {
+            return nwc::computeImportance(spec, textPath, settings, &context, open, compute);
         },
         JobHandlers<ImportanceMap>{
             [this, name](const ImportanceMap &map) {

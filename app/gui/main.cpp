@@ -1,6 +1,7 @@
 // `nwc-workbench`: the GUI, or with --headless (or without a display) the demo job on stdout.
 #include "cli/clioutput.h"
 #include "cli/commands.h"
+#include "generationpane.h"
 #include "languagesetup.h"
 #include "mainwindow.h"
 
@@ -76,8 +77,13 @@ int main(int argc, char *argv[]) {
         QApplication::translate("main", "Open <file> in the analysis docks: a sweep session, a "
                                         "calibration file or a compressed .nwc model."),
         QStringLiteral("file"));
+    const QCommandLineOption generate(
+        QStringLiteral("generate"),
+        QApplication::translate("main", "Press Generate in the generation pane once the model "
+                                        "and its teacher are loaded (for demos)."));
     parser.addOption(headless);
     parser.addOption(selectTensor);
+    parser.addOption(generate);
     parser.addOption(openAnalysis);
     parser.addPositionalArgument(
         QStringLiteral("model"),
@@ -95,5 +101,7 @@ int main(int argc, char *argv[]) {
         window.selectTensorWhenOpen(parser.value(selectTensor));
     for (const QString &file : parser.values(openAnalysis))
         window.openAnalysis(file);
+    if (parser.isSet(generate))
+        window.generationPane()->generateWhenReady();
     return app.exec();
 }

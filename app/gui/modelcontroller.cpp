@@ -3,6 +3,7 @@
 #include "generationpane.h"
 #include "jobs/jobrunner.h"
 #include "modelbrowser.h"
+#include "settingsdialog.h"
 
 #include <QAction>
 #include <QDir>
@@ -118,9 +119,12 @@ void ModelController::openModel(const QString &spec, bool interactive) {
 
 void ModelController::loadRuntime(const WorkbenchModel &opened, const QString &shortName) {
     m_generation->setModel(nullptr, tr("Loading the weights of %1…").arg(shortName));
+    const ComputeOptions compute = guiComputeOptions();
     runner()->start(
         tr("Load %1").arg(shortName), kOpenChannel, this,
-        [opened](JobContext &context) { return loadWorkbenchRuntime(opened, &context); },
+        [opened, compute](JobContext &context) {
+            return loadWorkbenchRuntime(opened, &context, compute);
+        },
         JobHandlers<WorkbenchModel>{[this](const WorkbenchModel &model) {
                                         if (m_model.checkpoint != model.checkpoint)
                                             return; // another model was opened meanwhile

@@ -6,6 +6,7 @@
 #include "jobs/jobrunner.h"
 #include "modelcontroller.h"
 #include "ratedistortionview.h"
+#include "settingsdialog.h"
 #include "sweepdialog.h"
 
 #include <QAction>
@@ -91,14 +92,17 @@ quint64 SweepController::startSweep(const SweepSettings &settings, const QString
     const WorkbenchModel &current = m_models->currentModel();
     const LanguageModelPtr open =
         settings.model == current.spec ? current.languageModel : LanguageModelPtr();
+    // The points compute where the open model lives, else on the device chosen in Settings.
+    SweepSettings run = settings;
+    run.compute = open ? open->computeOptions() : guiComputeOptions();
     m_job = runner()->start(
         tr("Sweep %1 (%2)").arg(modelName, pointsText(points)), QStringLiteral("sweep"), this,
-        [settings, sessionPath, guard, controller, open](JobContext &context) {
+        [run, sessionPath, guard, controller, open](JobContext &context) {
             const quint64 job = context.jobId();
             // The observer runs on this worker thread: it hands a copy of the session to the
             // GUI thread, where the views are updated.
             return runSweep(
-                settings, sessionPath, &context,
+                run, sessionPath, &context,
                 [guard, controller, job](const SweepSession &session) {
                     QMetaObject::invokeMethod(
                         controller,

@@ -1,5 +1,6 @@
 #include "tourscript.h"
 
+#include "decode/heldoutarithmetic.h"
 #include "io/checkpoint.h"
 #include "io/dtype.h"
 #include "jobs/error.h"
@@ -116,11 +117,11 @@ const std::vector<StepScript> &script() {
                             "The generation pane runs demo:student alone (left) and steered by "
                             "demo:teacher (right) on an arithmetic question it has never seen. "
                             "For the first N = %1 tokens each token is argmax S, with S = "
-                            "p<sub>s</sub> + α (p<sub>t</sub> − p<sub>s</sub>); the demo answers "
-                            "restate the question first and the student only goes wrong at the "
-                            "first result, so N must reach that far to change anything (the "
-                            "result below names the first token the teacher flipped). α = %2 "
-                            "mixes the two distributions half and half."),
+                            "p<sub>s</sub> + α (p<sub>t</sub> − p<sub>s</sub>). The prompt asks "
+                            "for the short answer first, so those first tokens are the result's "
+                            "digits: where the decision comes first, a few steered tokens are "
+                            "enough (the result below names the first token the teacher "
+                            "flipped). α = %2 mixes the two distributions half and half."),
           {Fact::SteeredTokens, Fact::Alpha}},
          {QT_TRANSLATE_NOOP("nwc::TourScript", "Generate with α = %1"), {Fact::Alpha}},
          0.5},
@@ -239,6 +240,10 @@ TourFacts TourFacts::read(const CalibrationSettings &calibration) {
 
 QString TourScript::histogramTensor(int layers) {
     return QStringLiteral("model.layers.%1.mlp.down_proj.weight").arg(std::max(0, layers - 1));
+}
+
+const BuiltInQaSet &TourScript::questionSet() {
+    return builtInQaSet(QStringLiteral("short-answer"));
 }
 
 double TourScript::alpha(int step) {

@@ -11,6 +11,8 @@
 
 namespace nwc {
 
+struct BuiltInQaSet;
+
 /// The steps of the guided tour, in order.
 struct TourSteps {
     enum Step {
@@ -64,13 +66,16 @@ public:
     static std::vector<double> sweepBits() { return {kLowBits, 4.0, kHighBits}; }
     static QStringList sweepMethods() { return {QStringLiteral("nwc"), QStringLiteral("rtn")}; }
     static constexpr int kSweepEvaluationBytes = 30000;
-    /// The held-out question of the generation steps (index into collab_heldout_qa.jsonl): one
-    /// the student alone gets wrong, the steered student gets right at α = 0.5 and 1, and
-    /// over-trust (α = 2) gets wrong again.
-    static constexpr int kQuestionIndex = 228;
+    /// The built-in set of the generation steps (the short-answer set, whose first tokens
+    /// decide the answer).
+    static const BuiltInQaSet &questionSet();
+    /// The held-out question of the generation steps (index into questionSet()'s file): one the
+    /// student alone gets wrong, the steered student gets right at α = 1, and over-trust
+    /// (α = 2) gets wrong again (tst_guidedtour_demo checks it).
+    static constexpr int kQuestionIndex = 39;
     /// Tokens the teacher steers in the generation steps, and tokens generated per column
     /// (greedy).
-    static constexpr int kSteeredTokens = 16;
+    static constexpr int kSteeredTokens = 5;
     static constexpr int kMaxTokens = 48;
     /// α of a generation step (0 for the other steps).
     static double alpha(int step);

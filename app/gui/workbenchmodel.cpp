@@ -37,7 +37,8 @@ WorkbenchModel openWorkbenchCheckpoint(const QString &spec, ProgressSink *progre
     return result;
 }
 
-WorkbenchModel loadWorkbenchRuntime(WorkbenchModel opened, ProgressSink *progress) {
+WorkbenchModel loadWorkbenchRuntime(WorkbenchModel opened, ProgressSink *progress,
+                                    const ComputeOptions &options) {
     WorkbenchModel result = std::move(opened);
     if (!result.runtimeLoading)
         return result;
@@ -46,7 +47,7 @@ WorkbenchModel loadWorkbenchRuntime(WorkbenchModel opened, ProgressSink *progres
         std::shared_ptr<const Tokenizer> tokenizer =
             loadCheckpointTokenizer(*result.checkpoint, result.spec, QString());
         result.languageModel =
-            LanguageModel::fromParts(result.checkpoint, std::move(tokenizer), progress);
+            LanguageModel::fromParts(result.checkpoint, std::move(tokenizer), progress, options);
     } catch (const Cancelled &) {
         throw;
     } catch (const MismatchError &error) {
@@ -64,8 +65,9 @@ WorkbenchModel loadWorkbenchRuntime(WorkbenchModel opened, ProgressSink *progres
     return result;
 }
 
-WorkbenchModel openWorkbenchModel(const QString &spec, ProgressSink *progress) {
-    return loadWorkbenchRuntime(openWorkbenchCheckpoint(spec, progress), progress);
+WorkbenchModel openWorkbenchModel(const QString &spec, ProgressSink *progress,
+                                  const ComputeOptions &options) {
+    return loadWorkbenchRuntime(openWorkbenchCheckpoint(spec, progress), progress, options);
 }
 
 } // namespace nwc

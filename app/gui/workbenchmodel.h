@@ -34,12 +34,14 @@ struct WorkbenchModel {
 WorkbenchModel openWorkbenchCheckpoint(const QString &spec, ProgressSink *progress);
 
 /// The second step: loads the runtime of `opened` (from openWorkbenchCheckpoint) on the same
-/// checkpoint object, so the weights are mapped once. Returns the model with `languageModel`
-/// set, or with `generationUnavailable` saying why it cannot run. Throws nwc::Cancelled when
-/// `progress` is cancelled.
-WorkbenchModel loadWorkbenchRuntime(WorkbenchModel opened, ProgressSink *progress);
+/// checkpoint object, so the weights are mapped once, on the device of `options`. Returns the
+/// model with `languageModel` set, or with `generationUnavailable` saying why it cannot run.
+/// Throws nwc::Cancelled when `progress` is cancelled.
+WorkbenchModel loadWorkbenchRuntime(WorkbenchModel opened, ProgressSink *progress,
+                                    const ComputeOptions &options = {});
 
 /// Both steps in one call.
-WorkbenchModel openWorkbenchModel(const QString &spec, ProgressSink *progress);
+WorkbenchModel openWorkbenchModel(const QString &spec, ProgressSink *progress,
+                                  const ComputeOptions &options = {});
 
 } // namespace nwc

@@ -1,5 +1,6 @@
 #include "compute/torchcompute.h"
 
+#include "compute/computedevices.h"
 #include "jobs/error.h"
 
 #include <torch/cuda.h>
@@ -17,6 +18,24 @@ QString libTorchBuildDescription() {
     return torch::cuda::is_available() || at::hasCUDA()
                ? QStringLiteral("LibTorch %1 (CUDA build)").arg(version)
                : QStringLiteral("LibTorch %1 (CPU build)").arg(version);
+}
+
+ComputeDevices availableComputeDevices() {
+    ComputeDevices available;
+    available.libTorchVersion = QStringLiteral(TORCH_VERSION);
+    if (!at::hasCUDA() && !torch::cuda::is_available()) {
+        available.cuda = CudaAvailability::NotBuilt;
+        return available;
+    }
+    const int64_t count = torch::cuda::is_available() ? int64_t(torch::cuda::device_count()) : 0;
+    if (count <= 0) {
+        available.cuda = CudaAvailability::NoDevice;
+        return available;
+    }
+    available.cuda = CudaAvailability::Available;
+    for (int64_t index = 0; index < count; ++index)
+        available.devices.append(QStringLiteral("cuda:%1").arg(index));
+    return available;
 }
 
 torch::Device torchDevice(const ComputeOptions &options) {

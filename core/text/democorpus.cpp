@@ -50,6 +50,11 @@ QString ArithmeticProblem::document() const {
     return QStringLiteral("Question: ") + question + QStringLiteral("\nAnswer: ") + solution;
 }
 
+QString ArithmeticProblem::shortAnswerDocument() const {
+    return QStringLiteral("Question: ") + question + QStringLiteral("\nShort answer: ") +
+           QString::number(answer) + QStringLiteral(". ") + working;
+}
+
 DemoCorpus::DemoCorpus(quint64 seed)
     : m_rng(seed) {}
 
@@ -320,7 +325,7 @@ QString DemoCorpus::neverGiveUpStory() {
     return text;
 }
 
-ArithmeticProblem DemoCorpus::problem() {
+ArithmeticProblem DemoCorpus::problem(bool oneStep) {
     static const QStringList objects =
         list({"apples", "books", "balls", "cookies", "shells", "stickers", "flowers", "marbles",
               "pencils", "toy cars", "eggs", "stamps", "cards", "candies", "rocks", "crayons"});
@@ -330,7 +335,7 @@ ArithmeticProblem DemoCorpus::problem() {
     const QString pronoun = capitalized(he(owner.female));
     const auto number = [](int value) { return QString::number(value); };
     ArithmeticProblem result;
-    switch (uniformInt(0, 5)) {
+    switch (uniformInt(0, oneStep ? 4 : 5)) {
     case 0:
     case 1: {
         const int a = uniformInt(2, 99);
@@ -406,14 +411,18 @@ ArithmeticProblem DemoCorpus::problem() {
         break;
     }
     }
+    result.working = result.solution;
     result.solution +=
         QStringLiteral(" The answer is ") + number(result.answer) + QStringLiteral(".");
     return result;
 }
 
 QString DemoCorpus::document(double problemFraction) {
-    if (chance(problemFraction))
+    if (chance(problemFraction)) {
+        if (chance(kShortAnswerFraction))
+            return problem(true).shortAnswerDocument();
         return problem().document();
+    }
     return story();
 }
 
@@ -474,6 +483,14 @@ QString DemoCorpus::qaPromptTemplate() {
     return QStringLiteral("Question: {question}\nAnswer:");
 }
 
+QString DemoCorpus::shortAnswerPromptTemplate() {
+    return QStringLiteral("Question: {question}\nShort answer:");
+}
+
+QString DemoCorpus::shortAnswerPattern() {
+    return QStringLiteral("^\\s*(-?\\d+)");
+}
+
 QByteArray DemoCorpus::joinDocuments(const QStringList &documents) {
     return (documents.join(QStringLiteral("\n\n")) + QLatin1Char('\n')).toUtf8();
 }
@@ -490,13 +507,22 @@ QByteArray DemoCorpus::qaJsonLines(const QVector<ArithmeticProblem> &problems) {
 }
 
 bool DemoCorpus::checkProblemDocument(const QString &document, int *answer) {
-    static const QRegularExpression shape(
+    static const QRegularExpression worked(
         QStringLiteral("^Question: [^\\n]+\\?\\nAnswer: ([^\\n]+) The answer is (\\d+)\\.$"));
-    const QRegularExpressionMatch match = shape.match(document);
-    if (!match.hasMatch())
-        return false;
+    static const QRegularExpression shortFirst(
+        QStringLiteral("^Question: [^\\n]+\\?\\nShort answer: (\\d+)\\. ([^\\n]+)$"));
+    QRegularExpressionMatch match = worked.match(document);
+    int workingGroup = 1;
+    int statedGroup = 2;
+    if (!match.hasMatch()) {
+        match = shortFirst.match(document);
+        if (!match.hasMatch())
+            return false;
+        workingGroup = 2;
+        statedGroup = 1;
+    }
     static const QRegularExpression equation(QStringLiteral("(\\d+) ([+-]) (\\d+) = (\\d+)"));
-    QRegularExpressionMatchIterator it = equation.globalMatch(match.captured(1));
+    QRegularExpressionMatchIterator it = equation.globalMatch(match.captured(workingGroup));
     int equations = 0;
     int last = -1;
     while (it.hasNext()) {
@@ -511,7 +537,7 @@ bool DemoCorpus::checkProblemDocument(const QString &document, int *answer) {
         last = value;
         ++equations;
     }
-    const int stated = match.captured(2).toInt();
+    const int stated = match.captured(statedGroup).toInt();
     if (equations == 0 || stated != last)
         return false;
     if (answer)

@@ -229,8 +229,8 @@ private Q_SLOTS:
         result.settings.alphas = {0.0, 1.0};
         result.settings.ns = {2};
         result.settings.taus = {0.0, 1.0};
-        const auto item = [](bool student, std::vector<uint8_t> correct,
-                             std::vector<uint8_t> gated, std::vector<uint16_t> open) {
+        const auto item = [](bool student, std::vector<uint8_t> correct, std::vector<uint8_t> gated,
+                             std::vector<uint16_t> open) {
             CollabItemResult value;
             value.studentCorrect = student;
             value.correct = std::move(correct);
@@ -356,10 +356,17 @@ private Q_SLOTS:
         QCOMPARE(CollabBenchSettings::defaultTaus().back(), 2.0);
     }
 
-    /// The shipped held-out set is what the recipe generates, and none of its questions occurs in
-    /// the demo models' training split or in arithmetic_qa.jsonl.
+    /// Each shipped built-in set is what its recipe generates, and none of its questions occurs
+    /// in the demo models' training split or in arithmetic_qa.jsonl.
+    void heldOutSet_data() {
+        QTest::addColumn<QString>("id");
+        for (const BuiltInQaSet &set : builtInQaSets())
+            QTest::newRow(qPrintable(set.id)) << set.id;
+    }
     void heldOutSet() {
-        const HeldOutArithmeticRecipe recipe;
+        QFETCH(QString, id);
+        const BuiltInQaSet &set = builtInQaSet(id);
+        const HeldOutArithmeticRecipe &recipe = set.recipe;
         // The recipe names the training run the demo models came from.
         QFile reportFile(demoFile(QStringLiteral("training_report.json")));
         QVERIFY(reportFile.open(QIODevice::ReadOnly));
@@ -373,14 +380,39 @@ private Q_SLOTS:
         for (const QaItem &item : loadQaSet(demoFile(QStringLiteral("arithmetic_qa.jsonl"))))
             excluded.insert(item.question);
         const QVector<ArithmeticProblem> problems = heldOutArithmetic(recipe, excluded);
-        QCOMPARE(int(m_items.size()), recipe.count);
+        const QVector<QaItem> items = loadQaSet(builtInQaSetPath(set));
+        QCOMPARE(int(items.size()), recipe.count);
         QSet<QString> seen;
-        for (int i = 0; i < m_items.size(); ++i) {
-            QCOMPARE(m_items[i].question, problems[i].question);
-            QCOMPARE(m_items[i].answer, QString::number(problems[i].answer));
-            QVERIFY(!excluded.contains(m_items[i].question));
-            QVERIFY(!seen.contains(m_items[i].question));
-            seen.insert(m_items[i].question);
+        for (int i = 0; i < items.size(); ++i) {
+            QCOMPARE(items[i].question, problems[i].question);
+            QCOMPARE(items[i].answer, QString::number(problems[i].answer));
+            QVERIFY(!excluded.contains(items[i].question));
+            QVERIFY(!seen.contains(items[i].question));
+            seen.insert(items[i].question);
+            if (recipe.oneStep)
+                QVERIFY(!problems[i].working.contains(QLatin1String("Then")));
+        }
+        QVERIFY(set.showcaseQuestion >= 0 && set.showcaseQuestion < items.size());
+    }
+
+    /// The sets differ in what they ask for; an unknown id names the known ones.
+    void builtInSets() {
+        QCOMPARE(builtInQaSets().first().id, QStringLiteral("short-answer"));
+        QCOMPARE(builtInQaSet(QStringLiteral("short-answer")).promptTemplate,
+                 QStringLiteral("Question: {question}\nShort answer:"));
+        QCOMPARE(builtInQaSet(QStringLiteral("worked")).promptTemplate,
+                 QStringLiteral("Question: {question}\nAnswer:"));
+        const BuiltInQaSet &shortSet = builtInQaSet(QStringLiteral("short-answer"));
+        const QaItem item{QStringLiteral("q"), QStringLiteral("37")};
+        QVERIFY(answersBuiltInQuestion(shortSet, item,
+                                       QStringLiteral(" 37. Tom has 40. 40 - 3 = 37.")));
+        // The short answer counts, not the working's last number.
+        QVERIFY(!answersBuiltInQuestion(shortSet, item, QStringLiteral(" 36. 40 - 3 = 37.")));
+        try {
+            builtInQaSet(QStringLiteral("gsm8k"));
+            QFAIL("no error");
+        } catch (const Error &error) {
+            QVERIFY(error.message().contains(QLatin1String("short-answer, worked")));
         }
     }
 };

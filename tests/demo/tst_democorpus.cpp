@@ -1,4 +1,5 @@
 // DemoCorpus: determinism, split disjointness, and the correctness of every worked answer.
+#include "lm/qaformat.h"
 #include "text/democorpus.h"
 
 #include <QCryptographicHash>
@@ -61,11 +62,12 @@ private Q_SLOTS:
         for (int i = 0; i < 50; ++i)
             documents.append(corpus.document());
         QCOMPARE(documents.first(),
-                 QStringLiteral("Question: Maya has 6 balls. Nora has 27 balls. How many balls do "
-                                "they have together?\nAnswer: Maya has 6 and Nora has 27. "
-                                "6 + 27 = 33. The answer is 33."));
+                 QStringLiteral("Question: Max has 22 shells. He buys 16 more and then gives 16 "
+                                "to Ivy. How many shells does Max have now?\nAnswer: Max starts "
+                                "with 22 shells. 22 + 16 = 38. Then 38 - 16 = 22. The answer is "
+                                "22."));
         QCOMPARE(digest(DemoCorpus::joinDocuments(documents)),
-                 QByteArray("c3d95dd663303c7dc75cc22204e16e7d6e373df3f6ef37774d2507a006aac578"));
+                 QByteArray("0c0ebef409549f8ac3f70787c16f5d311e16ee240d71b80213d3331d60a7e5a9"));
     }
 
     void differentSeedsDiffer() {
@@ -124,9 +126,13 @@ private Q_SLOTS:
         const DemoSplits splits = DemoCorpus::makeSplits(11, 5000, 200, 200);
         static const QRegularExpression shape(
             QStringLiteral("^Question: ([^\\n]+)\\nAnswer: (.+) The answer is (\\d+)\\.$"));
+        // Short answer first: "Short answer: N. " and the working, without "The answer is".
+        static const QRegularExpression shortShape(
+            QStringLiteral("^Question: ([^\\n]+)\\nShort answer: (\\d+)\\. (.+)$"));
         static const QRegularExpression equation(QStringLiteral("(\\d+) ([+-]) (\\d+) = (\\d+)"));
         int problems = 0;
         int twoStep = 0;
+        int shortAnswers = 0;
         QStringList documents = splits.train + splits.heldout;
         for (const ArithmeticProblem &item : splits.qa)
             documents.append(item.document());
@@ -134,14 +140,24 @@ private Q_SLOTS:
             if (!document.startsWith(QLatin1String("Question: ")))
                 continue;
             ++problems;
-            const QRegularExpressionMatch match = shape.match(document);
+            QRegularExpressionMatch match = shape.match(document);
+            int statedGroup = 3;
+            int workingGroup = 2;
+            const bool shortAnswer = !match.hasMatch();
+            if (shortAnswer) {
+                match = shortShape.match(document);
+                statedGroup = 2;
+                workingGroup = 3;
+                ++shortAnswers;
+                QVERIFY2(!document.contains(QLatin1String("The answer is")), qPrintable(document));
+            }
             QVERIFY2(match.hasMatch(), qPrintable(document));
             bool ok = false;
             const int expected = answerFromQuestion(match.captured(1), &ok);
             QVERIFY2(ok, qPrintable(document));
-            QCOMPARE(match.captured(3).toInt(), expected);
+            QCOMPARE(match.captured(statedGroup).toInt(), expected);
             QVERIFY(expected >= 0);
-            QRegularExpressionMatchIterator it = equation.globalMatch(match.captured(2));
+            QRegularExpressionMatchIterator it = equation.globalMatch(match.captured(workingGroup));
             int steps = 0;
             while (it.hasNext()) {
                 const QRegularExpressionMatch step = it.next();
@@ -153,6 +169,7 @@ private Q_SLOTS:
                 ++steps;
             }
             QVERIFY(steps == 1 || steps == 2);
+            QVERIFY2(!shortAnswer || steps == 1, qPrintable(document)); // one-step only
             twoStep += steps == 2 ? 1 : 0;
             int checked = -1;
             QVERIFY(DemoCorpus::checkProblemDocument(document, &checked));
@@ -168,6 +185,9 @@ private Q_SLOTS:
         QVERIFY2(qAbs(fraction - DemoCorpus::kDefaultProblemFraction) < 0.03,
                  qPrintable(QString::number(fraction)));
         QVERIFY(twoStep > problems / 10);
+        const double shortFraction = double(shortAnswers) / (problems - splits.qa.size());
+        QVERIFY2(qAbs(shortFraction - DemoCorpus::kShortAnswerFraction) < 0.03,
+                 qPrintable(QString::number(shortFraction)));
     }
 
     void checkRejectsWrongAnswers() {
@@ -183,6 +203,39 @@ private Q_SLOTS:
                          QLatin1String("3 + 4 = 8. The answer is 8"));
         QVERIFY(!DemoCorpus::checkProblemDocument(wrongSum));
         QVERIFY(!DemoCorpus::checkProblemDocument(QStringLiteral("Once upon a time, a fox.")));
+
+        const QString shortFirst = QStringLiteral(
+            "Question: Tom has 3 apples. He buys 4 more. How many apples does Tom have now?\n"
+            "Short answer: 7. Tom starts with 3 apples. 3 + 4 = 7.");
+        int answer = 0;
+        QVERIFY(DemoCorpus::checkProblemDocument(shortFirst, &answer));
+        QCOMPARE(answer, 7);
+        QString wrongShort = shortFirst;
+        wrongShort.replace(QLatin1String("Short answer: 7"), QLatin1String("Short answer: 6"));
+        QVERIFY(!DemoCorpus::checkProblemDocument(wrongShort));
+        QString wrongWorking = shortFirst;
+        wrongWorking.replace(QLatin1String("3 + 4 = 7."), QLatin1String("3 + 4 = 8."));
+        QVERIFY(!DemoCorpus::checkProblemDocument(wrongWorking));
+    }
+
+    void shortAnswerDocumentPutsTheResultFirst() {
+        DemoCorpus corpus(5);
+        for (int i = 0; i < 300; ++i) {
+            const ArithmeticProblem item = corpus.problem(true);
+            QVERIFY(!item.working.contains(QLatin1String("Then"))); // one step
+            const QString document = item.shortAnswerDocument();
+            QVERIFY2(document.startsWith(QStringLiteral("Question: ") + item.question +
+                                         QStringLiteral("\nShort answer: ") +
+                                         QString::number(item.answer) + QStringLiteral(". ")),
+                     qPrintable(document));
+            QVERIFY(document.endsWith(item.working));
+            QCOMPARE(item.solution, item.working + QStringLiteral(" The answer is ") +
+                                        QString::number(item.answer) + QStringLiteral("."));
+            // The set's answer rule reads the short answer from a completion of its prompt.
+            const QString completion = document.section(QStringLiteral("Short answer:"), 1);
+            QCOMPARE(extractAnswer(completion, DemoCorpus::shortAnswerPattern()),
+                     QString::number(item.answer));
+        }
     }
 
     void storiesLookLikeStories() {

@@ -7,6 +7,9 @@
 #include <QFileInfo>
 #include <QtTest>
 
+#include <algorithm>
+#include <cmath>
+
 using namespace nwc;
 using namespace nwc::test;
 
@@ -51,14 +54,42 @@ private Q_SLOTS:
             QDir(folder.path()).entryList({QStringLiteral("*.nwc*")}, QDir::Files);
         QCOMPARE(left, (QStringList{QStringLiteral("launched.nwc"), QStringLiteral("single.nwc")}));
 
+        // RTN and NWC decode to identical tensors. GPTQ and LDLQ feed each column's rounding
+        // error back through H, which the ranks sum in another order (differences of about 1e-7
+        // of max |H|, tst_distcalibrate): where that tips a rounding, later columns of that
+        // tensor follow another path (docs/distributed.md). At most 1 % of a tensor's and
+        // 0.1 % of all weights may differ.
+        const bool feedsBackThroughH =
+            options.contains(QStringLiteral("gptq")) || options.contains(QStringLiteral("ldlq"));
         const CheckpointPtr a = Checkpoint::open(single);
         const CheckpointPtr b = Checkpoint::open(launched);
         QCOMPARE(b->tensors().size(), a->tensors().size());
+        qint64 differing = 0;
+        qint64 total = 0;
         for (const TensorInfo &info : a->tensors()) {
             const std::vector<float> expected = a->readFloat32(info.name);
             const std::vector<float> actual = b->readFloat32(info.name);
-            QVERIFY2(actual == expected, qPrintable(info.name));
+            QCOMPARE(actual.size(), expected.size());
+            qint64 here = 0;
+            for (size_t i = 0; i < expected.size(); ++i)
+                here += actual[i] != expected[i] ? 1 : 0;
+            if (here > 0) {
+                float largest = 0;
+                for (size_t i = 0; i < expected.size(); ++i)
+                    largest = std::max(largest, std::abs(actual[i] - expected[i]));
+                qInfo("%s: %lld of %zu weights differ, by at most %g", qPrintable(info.name), here,
+                      expected.size(), double(largest));
+            }
+            if (!feedsBackThroughH)
+                QVERIFY2(here == 0, qPrintable(info.name));
+            // A tipped rounding propagates through the later columns' error feedback: measured
+            // 29 of 9,216 weights of one demo:student tensor (0.3 %), all others identical.
+            QVERIFY2(here <= qint64(expected.size()) / 100, qPrintable(info.name));
+            differing += here;
+            total += qint64(expected.size());
         }
+        qInfo("%lld of %lld decoded weights differ from the one-process file", differing, total);
+        QVERIFY(differing <= total / 1000);
     }
 };
 

@@ -1,7 +1,8 @@
 // The German interface: with the German catalogs installed, the main window, its dialogs, the
 // about box, the guided tour, the generation pane and the analysis docks (after a real
 // calibration and sweep) show no English string of the sources untranslated, the menus'
-// accelerators do not clash, the catalog itself is complete, and Settings stores the language.
+// accelerators do not clash, the catalog itself is complete, and Settings stores the language
+// and offers the compute devices of this build (on a CPU LibTorch: the CPU only, with the reason).
 //
 // A new dialog or view is checked by adding a Scene to scenes(): a name and a function that
 // opens it on the window (with demo:student open) and collects what it shows.
@@ -11,6 +12,7 @@
 #include "compressdialog.h"
 #include "compressionjob.h"
 #include "compressionsummarydialog.h"
+#include "compute/computedevices.h"
 #include "customplot.h"
 #include "generationpane.h"
 #include "guidedtour.h"
@@ -114,7 +116,8 @@ const QStringList kLanguageNeutral = {
     QStringLiteral("PDF"),     QStringLiteral("CSV"),       QStringLiteral("nats"),
     QStringLiteral("bpw"),     QStringLiteral("bpb"),       QStringLiteral("ppl"),
     QStringLiteral("MiB"),     QStringLiteral("min"),       QStringLiteral("Top"),
-    QStringLiteral("English"), QStringLiteral("Deutsch"),
+    QStringLiteral("English"), QStringLiteral("Deutsch"),   QStringLiteral("CPU"),
+    QStringLiteral("GPU"),     QStringLiteral("CUDA"),
 };
 
 /// Words that mark a string as English (not German) when no catalog string explains it.
@@ -508,6 +511,7 @@ private Q_SLOTS:
     void showsNoEnglish();
     void menuAcceleratorsAreUnique();
     void settingsStoreTheLanguage();
+    void settingsOfferTheComputeDevices();
 
 private:
     /// Strings of `collector` that are English sources shown untranslated, or English text
@@ -748,6 +752,51 @@ void TestGermanUi::settingsStoreTheLanguage() {
     QVERIFY(languageSetting().isEmpty());
     QVERIFY(!QSettings().contains(QStringLiteral("language")));
     QCOMPARE(interfaceLocale(), QLocale::system());
+}
+
+void TestGermanUi::settingsOfferTheComputeDevices() {
+    const QString key = QStringLiteral("compute/device");
+    QSettings().remove(key);
+    QCOMPARE(computeDeviceSetting(), QStringLiteral("cpu"));
+    const ComputeDevices available = availableComputeDevices();
+    SettingsDialog dialog;
+    QComboBox *combo = dialog.deviceCombo();
+    QCOMPARE(combo->count(), available.devices.size());
+    QCOMPARE(dialog.selectedDevice(), QStringLiteral("cpu"));
+    QCOMPARE(combo->currentText(), QStringLiteral("CPU"));
+    QVERIFY(!dialog.deviceNote()->text().isEmpty());
+    if (available.cuda == CudaAvailability::Available) {
+        QVERIFY(combo->isEnabled());
+    } else {
+        // A CPU LibTorch: the CPU only, disabled, and the reason beside it and as tool tip.
+        QCOMPARE(combo->count(), 1);
+        QVERIFY(!combo->isEnabled());
+        const QString reason = dialog.deviceNote()->text();
+        QVERIFY2(reason.contains(QStringLiteral("CUDA")), qPrintable(reason));
+        QVERIFY2(reason.contains(available.libTorchVersion), qPrintable(reason));
+        QCOMPARE(reason, available.cudaUnavailableReason());
+        QCOMPARE(combo->toolTip(), reason);
+        QCOMPARE(dialog.deviceNote()->toolTip(), reason);
+        // In German: the catalog's sentence, not the English source.
+        QVERIFY2(!reason.contains(QStringLiteral("rebuild")), qPrintable(reason));
+    }
+
+    // A stored device this build cannot use (a GPU that is gone) is read as the CPU, by the
+    // jobs and by the dialog; OK on a disabled combo keeps it, so it applies again when the
+    // GPU is back.
+    const QString gone = QStringLiteral("cuda:3");
+    if (available.contains(gone))
+        QSKIP("this machine has a fourth GPU");
+    QSettings().setValue(key, gone);
+    QCOMPARE(computeDeviceSetting(), QStringLiteral("cpu"));
+    QCOMPARE(guiComputeOptions().device, QStringLiteral("cpu"));
+    QCOMPARE(guiComputeOptions(), ComputeOptions());
+    SettingsDialog stored;
+    QCOMPARE(stored.selectedDevice(), QStringLiteral("cpu"));
+    stored.accept();
+    QCOMPARE(QSettings().value(key).toString(),
+             stored.deviceCombo()->isEnabled() ? QStringLiteral("cpu") : gone);
+    QSettings().remove(key);
 }
 
 QTEST_MAIN(TestGermanUi)

@@ -94,8 +94,8 @@ void TestGuidedTourDemo::tourRunsTheDemo() {
         QVERIFY(!panel->cancelButton()->isVisible());
         QVERIFY2(!tour->resultText(step).isEmpty(), qPrintable(tour->title(step)));
         QCOMPARE(panel->resultLabel()->text(), tour->resultText(step));
-        qInfo("step %d (%s): %.1f s", step, qPrintable(tour->title(step)),
-              timer.elapsed() / 1000.0);
+        qInfo("step %d (%s): %.1f s\n  %s", step, qPrintable(tour->title(step)),
+              timer.elapsed() / 1000.0, qPrintable(tour->resultText(step)));
     };
 
     QVERIFY(tour->next());
@@ -215,8 +215,8 @@ void TestGuidedTourDemo::tourRunsTheDemo() {
         QCOMPARE(runs[i].alpha, alphas[i]);
         QVERIFY(!runs[i].completion.isEmpty());
     }
-    // The question was chosen so that steering 16 tokens with α = 1 fixes the student's answer
-    // and over-trust (α = 2) breaks it again.
+    // The question was chosen so that steering the first 5 tokens with α = 1 fixes the
+    // student's answer and over-trust (α = 2) breaks it again.
     QVERIFY2(!runs[1].studentCorrect, qPrintable(runs[1].studentCompletion));
     QVERIFY2(runs[1].correct, qPrintable(runs[1].completion));
     QVERIFY2(!runs[2].correct, qPrintable(runs[2].completion));

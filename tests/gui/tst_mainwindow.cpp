@@ -1,4 +1,5 @@
 // MainWindow: opening models in jobs, errors, recent models, drag and drop, docks, settings.
+#include "decode/heldoutarithmetic.h"
 #include "generationpane.h"
 #include "guitesting.h"
 #include "mainwindow.h"
@@ -287,7 +288,28 @@ void TestMainWindow::firstStartOpensDemoStudent() {
     QVERIFY(window.currentModel().languageModel);
     QCOMPARE(window.recentModels().value(0), QStringLiteral("demo:student"));
     // The generation pane steers it with the demo teacher, with no setup.
-    QCOMPARE(window.generationPane()->teacherSpec(), QStringLiteral("demo:teacher"));
+    GenerationPane *pane = window.generationPane();
+    QCOMPARE(pane->teacherSpec(), QStringLiteral("demo:teacher"));
+
+    // Its prompt is the short-answer set's showcase question: pressing Generate shows the
+    // student alone answering wrong and the steered student right, with flipped tokens.
+    const BuiltInQaSet &set = builtInQaSets().first();
+    QString prompt;
+    const QaItem question = builtInQuestion(set, set.showcaseQuestion, &prompt);
+    QCOMPARE(pane->prompt(), prompt);
+    QCOMPARE(pane->settings().temperature, 0.0);
+    QTRY_VERIFY_WITH_TIMEOUT(pane->teacher() != nullptr, 60000);
+    QSignalSpy finished(pane, &GenerationPane::generationFinished);
+    pane->generate();
+    QVERIFY(finished.wait(60000));
+    QVERIFY2(!answersBuiltInQuestion(set, question, pane->completion()),
+             qPrintable(pane->completion()));
+    QVERIFY2(answersBuiltInQuestion(set, question, pane->collaborativeCompletion()),
+             qPrintable(pane->collaborativeCompletion()));
+    int flipped = 0;
+    for (const StepTrace &step : pane->collaborativeSteps())
+        flipped += step.flipped ? 1 : 0;
+    QVERIFY(flipped > 0);
 }
 
 void TestMainWindow::geometryIsSaved() {

@@ -1,7 +1,9 @@
 // Compute options on the model runtime: the demo student built with default and explicit
 // {cpu, float32, 1 thread} options gives identical logits, a CUDA device is refused on this CPU
 // build with the LibTorch build named, and a loaded model's parameters are exactly the
-// checkpoint's tensors, bound without random initialisation.
+// checkpoint's tensors, bound without random initialisation. The devices a build offers (GUI
+// Settings) are the ones it accepts, and a CPU build says why it offers no GPU.
+#include "compute/computedevices.h"
 #include "compute/torchcompute.h"
 #include "io/checkpoint.h"
 #include "jobs/error.h"
@@ -11,6 +13,7 @@
 #include <QTest>
 
 #include <torch/cuda.h>
+#include <torch/version.h>
 
 using namespace nwc;
 
@@ -42,8 +45,8 @@ class TestComputeOptions : public QObject {
 private Q_SLOTS:
     void defaultAndExplicitCpuAgree() {
         const LanguageModelPtr byDefault = LanguageModel::load(kDemo);
-        const LanguageModelPtr explicitly = LanguageModel::load(kDemo, QString(), nullptr,
-                                                                explicitCpu());
+        const LanguageModelPtr explicitly =
+            LanguageModel::load(kDemo, QString(), nullptr, explicitCpu());
         QCOMPARE(explicitly->computeOptions(), explicitCpu());
         QCOMPARE(byDefault->computeOptions(), ComputeOptions());
         const torch::Tensor a = promptLogits(*byDefault);
@@ -83,6 +86,53 @@ private Q_SLOTS:
         ComputeOptions unknown;
         unknown.device = QStringLiteral("abacus");
         QVERIFY_THROWS_EXCEPTION(Error, LanguageModel::load(kDemo, QString(), nullptr, unknown));
+    }
+
+    void availableDevicesAreUsable() {
+        const ComputeDevices available = availableComputeDevices();
+        QVERIFY(!available.devices.isEmpty());
+        QCOMPARE(available.devices.front(), QStringLiteral("cpu"));
+        QCOMPARE(available.libTorchVersion, QStringLiteral(TORCH_VERSION));
+        for (const QString &device : available.devices) {
+            ComputeOptions options;
+            options.device = device;
+            requireUsableComputeOptions(options); // throws for a listed device it refuses
+        }
+        const bool cuda = torch::cuda::is_available() && torch::cuda::device_count() > 0;
+        QCOMPARE(available.cuda == CudaAvailability::Available, cuda);
+        QCOMPARE(available.devices.size(), 1 + (cuda ? qsizetype(torch::cuda::device_count()) : 0));
+        QCOMPARE(available.cudaUnavailableReason().isEmpty(), cuda);
+        if (!cuda) {
+            const QString reason = available.cudaUnavailableReason();
+            QVERIFY2(reason.contains(QStringLiteral("CUDA")), qPrintable(reason));
+            QVERIFY2(reason.contains(QStringLiteral(TORCH_VERSION)), qPrintable(reason));
+            // Every device it does not list is refused.
+            ComputeOptions gpu;
+            gpu.device = QStringLiteral("cuda:0");
+            QVERIFY_THROWS_EXCEPTION(Error, requireUsableComputeOptions(gpu));
+        }
+    }
+
+    void unavailableDevicesFallBackToTheCpu() {
+        ComputeDevices twoGpus;
+        twoGpus.devices = {QStringLiteral("cpu"), QStringLiteral("cuda:0"),
+                           QStringLiteral("cuda:1")};
+        twoGpus.cuda = CudaAvailability::Available;
+        QCOMPARE(usableComputeDevice(QStringLiteral(" CUDA:1 "), twoGpus),
+                 QStringLiteral("cuda:1"));
+        QCOMPARE(usableComputeDevice(QStringLiteral("cuda:3"), twoGpus), QStringLiteral("cpu"));
+        QCOMPARE(usableComputeDevice(QStringLiteral("abacus"), twoGpus), QStringLiteral("cpu"));
+        QVERIFY(twoGpus.cudaUnavailableReason().isEmpty());
+
+        ComputeDevices cpuOnly;
+        cpuOnly.libTorchVersion = QStringLiteral("1.13.0");
+        QCOMPARE(usableComputeDevice(QStringLiteral("cuda:0"), cpuOnly), QStringLiteral("cpu"));
+        QVERIFY(cpuOnly.cudaUnavailableReason().contains(QStringLiteral("LibTorch 1.13.0")));
+        QVERIFY(cpuOnly.cudaUnavailableReason().contains(QStringLiteral("no CUDA support")));
+        ComputeDevices noGpu = cpuOnly;
+        noGpu.cuda = CudaAvailability::NoDevice;
+        QVERIFY(noGpu.cudaUnavailableReason().contains(QStringLiteral("no GPU was found")));
+        QVERIFY(noGpu.cudaUnavailableReason() != cpuOnly.cudaUnavailableReason());
     }
 
     void parametersAreTheCheckpointTensors() {

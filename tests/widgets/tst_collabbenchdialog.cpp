@@ -3,6 +3,7 @@
 // (no job started).
 #include "collabbenchdialog.h"
 #include "collabbenchview.h"
+#include "decode/heldoutarithmetic.h"
 #include "jobs/jobrunner.h"
 
 #include <QComboBox>
@@ -52,7 +53,22 @@ private Q_SLOTS:
         dialog.prepare(LanguageModel::load(QStringLiteral("demo:student")),
                        LanguageModel::load(QStringLiteral("demo:teacher")),
                        QStringLiteral("demo:teacher"));
-        child<QComboBox>(dialog, "benchmarkData")->setCurrentIndex(1);
+        // The built-in sets bring their template and answer pattern; a file starts from the
+        // generic template and the built-in answer rule.
+        QComboBox *dataCombo = child<QComboBox>(dialog, "benchmarkData");
+        QCOMPARE(dataCombo->count(), int(builtInQaSets().size()) + 1);
+        QCOMPARE(dataCombo->currentIndex(), 0);
+        QCOMPARE(child<QLineEdit>(dialog, "benchmarkTemplate")->text(),
+                 QStringLiteral("Question: {question}\\nShort answer:"));
+        QCOMPARE(child<QLineEdit>(dialog, "benchmarkAnswerPattern")->text(),
+                 DemoCorpus::shortAnswerPattern());
+        dataCombo->setCurrentIndex(1);
+        QCOMPARE(child<QLineEdit>(dialog, "benchmarkTemplate")->text(),
+                 QStringLiteral("Question: {question}\\nAnswer:"));
+        QVERIFY(child<QLineEdit>(dialog, "benchmarkAnswerPattern")->text().isEmpty());
+        QVERIFY(!child<QLineEdit>(dialog, "benchmarkDataFile")->isEnabled());
+        dataCombo->setCurrentIndex(dataCombo->count() - 1);
+        QVERIFY(child<QLineEdit>(dialog, "benchmarkDataFile")->isEnabled());
         child<QLineEdit>(dialog, "benchmarkDataFile")->setText(data);
         child<QLineEdit>(dialog, "benchmarkAlphas")->setText(QStringLiteral("0,1"));
         child<QLineEdit>(dialog, "benchmarkNs")->setText(QStringLiteral("1"));

@@ -9,23 +9,14 @@
 
 #include "decode/collabbenchmark.h"
 #include "decode/heldoutarithmetic.h"
-#include "io/checkpoint.h"
 #include "jobs/error.h"
 
-#include <QDir>
-#include <QFile>
-#include <QFileInfo>
 #include <QTextStream>
 
 #include <cmath>
 
 namespace nwc::cli {
 namespace {
-
-QString demoFile(const QString &name) {
-    const QString teacher = Checkpoint::resolveSpec(QStringLiteral("demo:teacher"));
-    return QFileInfo(teacher).dir().filePath(name);
-}
 
 QString percent(double fraction) {
     return QString::number(100.0 * fraction, 'f', 1) + QStringLiteral(" %");
@@ -37,7 +28,7 @@ int makeHeldOut(const BuiltInQaSet &set, const QString &path) {
     const HeldOutArithmeticRecipe &recipe = set.recipe;
     QSet<QString> excluded = demoTrainingQuestions(recipe.trainSeed, recipe.trainDocuments);
     const int training = int(excluded.size());
-    for (const QaItem &item : loadQaSet(demoFile(QStringLiteral("arithmetic_qa.jsonl"))))
+    for (const QaItem &item : loadQaSet(demoModelFile(QStringLiteral("arithmetic_qa.jsonl"))))
         excluded.insert(item.question);
     writeFileAtomically(path, DemoCorpus::qaJsonLines(heldOutArithmetic(recipe, excluded)));
     QTextStream(stdout) << "wrote the " << set.id << " set, " << recipe.count << " problems, to "

@@ -56,9 +56,7 @@ void GuidedTour::loadQuestion() {
 }
 
 QString GuidedTour::prompt() const {
-    QString prompt = TourScript::questionSet().promptTemplate;
-    prompt.replace(QLatin1String("{question}"), m_question);
-    return prompt;
+    return builtInPrompt(TourScript::questionSet(), m_question);
 }
 
 GuidedTour::State GuidedTour::stateOf(int step) const {

@@ -89,7 +89,8 @@ QByteArray encodeLaneStream(const std::vector<int32_t> &symbols,
     return stream;
 }
 
-LaneDecodeTables::LaneDecodeTables(const std::vector<const FrequencyTable *> &tables) {
+LaneDecodeTables::LaneDecodeTables(const std::vector<const FrequencyTable *> &tables,
+                                   bool packedSymbols) {
     m_tableCount = int(tables.size());
     const size_t buckets = size_t(1) << FrequencyTable::kBucketBits;
     m_entries.assign(2 * buckets * tables.size(), 0);
@@ -115,6 +116,36 @@ LaneDecodeTables::LaneDecodeTables(const std::vector<const FrequencyTable *> &ta
                 m_entries.push_back(table.start(symbol) | uint32_t(symbol) << 16);
             }
         }
+    }
+    if (packedSymbols)
+        buildPackedSymbols(tables);
+}
+
+void LaneDecodeTables::buildPackedSymbols(const std::vector<const FrequencyTable *> &tables) {
+    uint32_t stride = 0;
+    for (const FrequencyTable *table : tables)
+        stride = std::max(stride, uint32_t(table->symbolCount()) + 1);
+    if (uint64_t(stride) * tables.size() > (uint64_t(1) << 24))
+        return;
+    m_symbolStride = stride;
+    m_packedSymbols.assign(size_t(stride) * tables.size(), 0);
+    const size_t buckets = size_t(1) << FrequencyTable::kBucketBits;
+    m_bucketSymbols.resize(buckets * tables.size());
+    for (size_t t = 0; t < tables.size(); ++t) {
+        const FrequencyTable &table = *tables[t];
+        uint64_t *packed = m_packedSymbols.data() + t * stride;
+        // A symbol of frequency 0 holds the next coded symbol's value, so that a walk lands on
+        // a symbol with slots; those after the last coded symbol are never reached.
+        uint64_t next = 0;
+        for (int symbol = table.symbolCount(); symbol-- > 0;) {
+            const uint32_t frequency = table.frequency(symbol);
+            if (frequency != 0)
+                next = uint64_t(table.start(symbol)) | uint64_t(frequency - 1) << 16 |
+                       uint64_t(symbol) << 32;
+            packed[symbol] = next;
+        }
+        for (size_t b = 0; b < buckets; ++b)
+            m_bucketSymbols[t * buckets + b] = packed[table.symbolAt(uint32_t(b << kBucketShift))];
     }
 }
 
@@ -185,8 +216,12 @@ LaneEscapes decodeLaneStream(const uint8_t *data, size_t size, const LaneDecodeT
                 .arg(escapeCount)
                 .arg(size));
     uint16_t largest = 0;
-    for (size_t n = 0; n < count; ++n)
-        largest = std::max(largest, tableOf[n]);
+    if (laneDecoderAvailable(LaneDecoderKind::Avx2)) {
+        largest = lanerans::largestTableIndexAvx2(tableOf, count);
+    } else {
+        for (size_t n = 0; n < count; ++n)
+            largest = std::max(largest, tableOf[n]);
+    }
     if (count > 0 && int(largest) >= tables.tableCount())
         throw Error(QStringLiteral("lane rANS: table %1 of %2 requested")
                         .arg(largest)

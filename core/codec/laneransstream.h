@@ -43,14 +43,26 @@ QByteArray encodeLaneStream(const std::vector<int32_t> &symbols,
                             const std::vector<const FrequencyTable *> &tables,
                             const std::vector<uint32_t> &escapes);
 
-/// A set of 16-bit frequency tables laid out for lane decoding: each table's 2^11 lookup
-/// buckets in one array (two u32 per entry: frequency, start | symbol << 16), and for a bucket
-/// shared by several symbols one entry per slot after them (the bucket's frequency is 0 and its
-/// second word the index of those entries). One gather per word and lane resolves any slot.
+/// A set of 16-bit frequency tables laid out for lane decoding, in two layouts.
+///
+/// *Entries* (the portable, AVX-512 and CUDA decoders): each table's 2^11 lookup buckets in one
+/// array (two u32 per entry: frequency, start | symbol << 16), and for a bucket shared by
+/// several symbols one entry per slot after them (the bucket's frequency is 0 and its second
+/// word the index of those entries). One gather per word and lane resolves any slot.
+///
+/// *Packed symbols* (the AVX2 decoder): one u64 per bucket, start | (frequency − 1) << 16 |
+/// symbol << 32, for the symbol holding the bucket's first slot, and the same u64 for every
+/// symbol of every table at table · symbolStride() + symbol (a symbol of frequency 0 holds the
+/// next coded symbol's). A slot past its bucket's first symbol (about 1 % of the slots) walks
+/// on to the next symbols. A third of the memory of the entries layout and one 64-bit gather
+/// per lane instead of two 32-bit ones.
 class LaneDecodeTables {
 public:
     /// Throws nwc::Error unless every table has 16-bit precision and at most 65536 symbols.
-    explicit LaneDecodeTables(const std::vector<const FrequencyTable *> &tables);
+    /// `packedSymbols` false leaves the packed-symbol layout out (benchmarks and tests of the
+    /// entries layout).
+    explicit LaneDecodeTables(const std::vector<const FrequencyTable *> &tables,
+                              bool packedSymbols = true);
 
     int tableCount() const { return m_tableCount; }
     /// Entries as u32 pairs: entry e is entries()[2e], entries()[2e + 1].
@@ -59,9 +71,24 @@ public:
     /// Entry index of table `table`'s first bucket.
     static uint32_t tableBase(int table) { return uint32_t(table) << FrequencyTable::kBucketBits; }
 
+    /// Whether the packed-symbol layout exists: not when tableCount() · symbolStride() exceeds
+    /// 2^24 (then the entries layout decodes).
+    bool hasPackedSymbols() const { return !m_bucketSymbols.empty(); }
+    /// Packed symbol of each table's buckets: bucket b of table t at (t << 11) + b.
+    const uint64_t *bucketSymbols() const { return m_bucketSymbols.data(); }
+    /// Packed symbols: symbol s of table t at t · symbolStride() + s.
+    const uint64_t *packedSymbols() const { return m_packedSymbols.data(); }
+    /// Largest symbol count of the tables, plus one.
+    uint32_t symbolStride() const { return m_symbolStride; }
+
 private:
+    void buildPackedSymbols(const std::vector<const FrequencyTable *> &tables);
+
     int m_tableCount = 0;
     std::vector<uint32_t> m_entries;
+    std::vector<uint64_t> m_bucketSymbols;
+    std::vector<uint64_t> m_packedSymbols;
+    uint32_t m_symbolStride = 0;
 };
 
 /// Which decoder runs: the portable one, or a SIMD one the CPU supports.
@@ -108,6 +135,8 @@ void decodeRoundsAvx2(const LaneDecodeTables &tables, const uint16_t *tableOf, s
                       uint16_t *symbols, const uint8_t *wordsEnd, Progress *progress);
 void decodeRoundsAvx512(const LaneDecodeTables &tables, const uint16_t *tableOf, size_t count,
                         uint16_t *symbols, const uint8_t *wordsEnd, Progress *progress);
+/// Internal: the largest of `count` table indices (AVX2).
+uint16_t largestTableIndexAvx2(const uint16_t *tableOf, size_t count);
 bool avx2Compiled();
 bool avx512Compiled();
 } // namespace lanerans

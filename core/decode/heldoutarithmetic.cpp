@@ -56,9 +56,19 @@ const QVector<BuiltInQaSet> &builtInQaSets() {
     return sets;
 }
 
-QString builtInQaSetPath(const BuiltInQaSet &set) {
+QString demoModelFile(const QString &name) {
     const QString teacher = Checkpoint::resolveSpec(QStringLiteral("demo:teacher"));
-    return QFileInfo(teacher).dir().filePath(set.fileName);
+    return QFileInfo(teacher).dir().filePath(name);
+}
+
+QString builtInQaSetPath(const BuiltInQaSet &set) {
+    return demoModelFile(set.fileName);
+}
+
+QString builtInPrompt(const BuiltInQaSet &set, const QString &question) {
+    QString prompt = set.promptTemplate;
+    prompt.replace(QLatin1String("{question}"), question);
+    return prompt;
 }
 
 QaItem builtInQuestion(const BuiltInQaSet &set, int index, QString *prompt) {
@@ -69,10 +79,8 @@ QaItem builtInQuestion(const BuiltInQaSet &set, int index, QString *prompt) {
                         .arg(path)
                         .arg(items.size())
                         .arg(index + 1));
-    if (prompt) {
-        *prompt = set.promptTemplate;
-        prompt->replace(QLatin1String("{question}"), items[index].question);
-    }
+    if (prompt)
+        *prompt = builtInPrompt(set, items[index].question);
     return items[index];
 }
 

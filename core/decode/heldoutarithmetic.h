@@ -39,8 +39,12 @@ struct BuiltInQaSet {
 
 /// The built-in sets, the default ("short-answer") first.
 const QVector<BuiltInQaSet> &builtInQaSets();
-/// The path of `set`'s file beside the built-in demo models (where demo:teacher resolves).
+/// The path of file `name` beside the built-in demo models (where demo:teacher resolves).
+QString demoModelFile(const QString &name);
+/// The path of `set`'s file beside the built-in demo models.
 QString builtInQaSetPath(const BuiltInQaSet &set);
+/// `set`'s prompt template with `question` filled in.
+QString builtInPrompt(const BuiltInQaSet &set, const QString &question);
 /// The set's question `index` (0-based) with its template filled in as the prompt; throws
 /// nwc::Error when the file cannot be read or has fewer questions.
 QaItem builtInQuestion(const BuiltInQaSet &set, int index, QString *prompt = nullptr);

@@ -1,8 +1,8 @@
 // Decoding speed of the .nwc v1 rANS streams (one state per stream) against the v2 lane streams
-// (32 states; portable, AVX2 and AVX-512 loops), on one core, and on a CUDA device when the build
-// has the CUDA kernels and a device is present (all streams in one launch, kernel time only), with
-// this machine's single-core memory read bandwidth measured in the same run for scale. Prints a
-// Markdown table.
+// (32 states; portable, AVX2 and AVX-512 loops; AVX2 on both table layouts), on one core, and on a
+// CUDA device when the build has the CUDA kernels and a device is present (all streams in one
+// launch, kernel time only), with this machine's single-core memory read bandwidth measured in the
+// same run for scale. Prints a Markdown table.
 //
 // Data: latent symbols as the NWC coder writes them: streams of 65536 symbols, symbol n coded
 // with table n mod 16 (the 16 channels of one quality level), each table a quantized Gaussian
@@ -12,6 +12,10 @@
 #include "codec/ransstream.h"
 #ifdef NWC_HAVE_CUDA_KERNELS
 #include "cuda/cudakernels.h"
+#endif
+
+#if defined(__GNUC__) && defined(__x86_64__)
+#include <immintrin.h>
 #endif
 
 #include <QCoreApplication>
@@ -109,6 +113,38 @@ double readBandwidth() {
     return best;
 }
 
+#if defined(__GNUC__) && defined(__x86_64__)
+/// Nanoseconds per AVX2 gather of 8 lanes' 64-bit table entries (two 4-element gathers), as the
+/// packed-symbol loop issues them, from a table that stays in the L1/L2 caches: the floor that
+/// gathers alone put under the loop's time per 8 symbols. Best of 5.
+__attribute__((target("avx2"))) double gatherNanoseconds() {
+    std::vector<long long> table(size_t(16) << 11);
+    for (size_t i = 0; i < table.size(); ++i)
+        table[i] = (long long)(i * 7);
+    const long rounds = 20000000;
+    double best = 1e30;
+    long long sink = 0;
+    for (int pass = 0; pass < 5; ++pass) {
+        __m256i index = _mm256_setr_epi32(1, 100, 2000, 3000, 5000, 7000, 9000, 11000);
+        __m256i sum = _mm256_setzero_si256();
+        QElapsedTimer timer;
+        timer.start();
+        for (long i = 0; i < rounds; ++i) {
+            const __m256i first =
+                _mm256_i32gather_epi64(table.data(), _mm256_castsi256_si128(index), 8);
+            const __m256i second =
+                _mm256_i32gather_epi64(table.data(), _mm256_extracti128_si256(index, 1), 8);
+            sum = _mm256_add_epi64(sum, _mm256_add_epi64(first, second));
+            index = _mm256_and_si256(_mm256_add_epi32(index, _mm256_set1_epi32(1)),
+                                     _mm256_set1_epi32(0x7fff));
+        }
+        best = std::min(best, double(timer.nsecsElapsed()) / double(rounds));
+        sink += _mm256_extract_epi64(sum, 0);
+    }
+    return sink == 42 ? best + 1e-9 : best;
+}
+#endif
+
 struct Row {
     QString name;
     double seconds = 1e30;
@@ -130,6 +166,7 @@ int main(int argc, char **argv) {
     std::vector<uint16_t> out(streams * kStreamSymbols);
     std::vector<int32_t> out32(kStreamSymbols);
     const LaneDecodeTables laneTables(data.pointers);
+    const LaneDecodeTables entriesOnly(data.pointers, false);
 
     std::vector<Row> rows;
     Row v1{QStringLiteral("v1: 1 state per stream (scalar)")};
@@ -139,6 +176,9 @@ int main(int argc, char **argv) {
         if (laneDecoderAvailable(kind))
             lanes.push_back(Row{QStringLiteral("v2: 32 lanes, ") + laneDecoderName(kind)});
     }
+    // The AVX2 loop on the entries layout (its loop before the packed-symbol layout).
+    const bool avx2 = laneDecoderAvailable(LaneDecoderKind::Avx2);
+    Row avx2Entries{QStringLiteral("v2: 32 lanes, avx2, entries layout")};
     // Interleave the decoders' repetitions (the machine is shared): best of 5 each.
     for (int repeat = 0; repeat < 5; ++repeat) {
         QElapsedTimer timer;
@@ -170,6 +210,22 @@ int main(int argc, char **argv) {
                     row.exact =
                         row.exact && std::equal(data.symbols[s].begin(), data.symbols[s].end(),
                                                 out.begin() + s * kStreamSymbols);
+            }
+        }
+        if (avx2) {
+            timer.restart();
+            for (size_t s = 0; s < streams; ++s)
+                decodeLaneStream(reinterpret_cast<const uint8_t *>(data.v2[s].constData()),
+                                 size_t(data.v2[s].size()), entriesOnly, data.tableOf.data(),
+                                 kStreamSymbols, out.data() + s * kStreamSymbols,
+                                 LaneDecoderKind::Avx2);
+            avx2Entries.seconds =
+                std::min(avx2Entries.seconds, double(timer.nsecsElapsed()) * 1e-9);
+            if (repeat == 0) {
+                for (size_t s = 0; s < streams; ++s)
+                    avx2Entries.exact = avx2Entries.exact &&
+                                        std::equal(data.symbols[s].begin(), data.symbols[s].end(),
+                                                   out.begin() + s * kStreamSymbols);
             }
         }
     }
@@ -219,10 +275,21 @@ int main(int argc, char **argv) {
                 "v1 %.3f, v2 %.3f bits per symbol coded\n",
                 streams, kStreamSymbols, symbols / 1e6, data.entropy, 8.0 * v1Bytes / symbols,
                 8.0 * v2Bytes / symbols);
-    std::printf("single-core read bandwidth: %.1f GB/s\n\n", bandwidth);
+    std::printf("single-core read bandwidth: %.1f GB/s\n", bandwidth);
+#if defined(__GNUC__) && defined(__x86_64__)
+    if (laneDecoderAvailable(LaneDecoderKind::Avx2)) {
+        const double gather = gatherNanoseconds();
+        std::printf("AVX2 gather of 8 lanes' 64-bit entries: %.2f ns (alone, a floor of %.0f M "
+                    "symbols/s)\n",
+                    gather, 8e3 / gather);
+    }
+#endif
+    std::printf("\n");
     std::printf("| decoder | M symbols/s | ns/symbol | stream MB/s | × v1 | exact |\n");
     std::printf("|---|---:|---:|---:|---:|---|\n");
     rows.push_back(v1);
+    if (avx2)
+        lanes.insert(lanes.begin() + 1, avx2Entries);
     rows.insert(rows.end(), lanes.begin(), lanes.end());
     for (const Row &row : rows) {
         const bool isV1 = &row == &rows.front();

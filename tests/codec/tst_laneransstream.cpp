@@ -25,12 +25,32 @@ struct Case {
     std::vector<uint32_t> escapes;
 };
 
+/// `count` peaked tables whose symbols 0, 1 and every third one have frequency 0 (symbols a
+/// decoder's lookup must step over), the last few too.
+std::vector<std::unique_ptr<FrequencyTable>> tablesWithUnusedSymbols(int count,
+                                                                     std::mt19937_64 &rng) {
+    std::vector<std::unique_ptr<FrequencyTable>> tables;
+    for (int t = 0; t < count; ++t) {
+        const int alphabet = 12 + int(rng() % 400);
+        const double spread = 0.5 + double(rng() % 2000) / 100.0;
+        std::vector<uint64_t> counts(size_t(alphabet), 0);
+        for (int s = 2; s < alphabet - 3; ++s) {
+            if (s % 3 != 0)
+                counts[size_t(s)] =
+                    1 + uint64_t(1e9 * std::exp(-std::abs(s - alphabet / 2) / spread));
+        }
+        tables.push_back(std::make_unique<FrequencyTable>(FrequencyTable::fromCounts(counts, 16)));
+    }
+    return tables;
+}
+
 /// `count` symbols; symbol n uses table (n / run) mod tables, drawn from that table's own
 /// distribution (the slot of a uniform draw), so shared buckets and rare symbols occur.
-Case makeCase(size_t count, int tableCount, size_t run, uint64_t seed) {
+Case makeCase(size_t count, int tableCount, size_t run, uint64_t seed, bool unusedSymbols = false) {
     Case c;
     std::mt19937_64 rng(seed);
-    c.tables = testing::randomPeakedTables(tableCount, rng);
+    c.tables = unusedSymbols ? tablesWithUnusedSymbols(tableCount, rng)
+                             : testing::randomPeakedTables(tableCount, rng);
     for (const auto &table : c.tables)
         c.tablePointers.push_back(table.get());
     for (size_t n = 0; n < count; ++n) {
@@ -56,8 +76,8 @@ std::vector<LaneDecoderKind> availableDecoders() {
 }
 
 std::vector<uint16_t> decodeWith(const QByteArray &stream, const Case &c, LaneDecoderKind kind,
-                                 LaneEscapes *escapes = nullptr) {
-    const LaneDecodeTables tables(c.tablePointers);
+                                 LaneEscapes *escapes = nullptr, bool packedSymbols = true) {
+    const LaneDecodeTables tables(c.tablePointers, packedSymbols);
     std::vector<uint16_t> decoded(c.symbols.size());
     const LaneEscapes found = decodeLaneStream(
         reinterpret_cast<const uint8_t *>(stream.constData()), size_t(stream.size()), tables,
@@ -84,38 +104,49 @@ void TestLaneRansStream::roundTripEveryDecoder_data() {
     QTest::addColumn<qlonglong>("count");
     QTest::addColumn<int>("tableCount");
     QTest::addColumn<qlonglong>("run");
-    QTest::newRow("empty") << 0LL << 1 << 1LL;
-    QTest::newRow("fewer symbols than lanes") << 17LL << 2 << 1LL;
-    QTest::newRow("one round") << 32LL << 3 << 5LL;
-    QTest::newRow("ragged tail, one table") << 4099LL << 1 << 1LL;
-    QTest::newRow("16 channels in columns") << 65536LL << 16 << 1LL;
-    QTest::newRow("64 tables, runs of 896") << 70000LL << 64 << 896LL;
-    QTest::newRow("alternating 5 tables") << 50001LL << 5 << 3LL;
+    QTest::addColumn<bool>("unusedSymbols");
+    QTest::newRow("empty") << 0LL << 1 << 1LL << false;
+    QTest::newRow("fewer symbols than lanes") << 17LL << 2 << 1LL << false;
+    QTest::newRow("one round") << 32LL << 3 << 5LL << false;
+    QTest::newRow("ragged tail, one table") << 4099LL << 1 << 1LL << false;
+    QTest::newRow("16 channels in columns") << 65536LL << 16 << 1LL << false;
+    QTest::newRow("64 tables, runs of 896") << 70000LL << 64 << 896LL << false;
+    QTest::newRow("alternating 5 tables") << 50001LL << 5 << 3LL << false;
+    QTest::newRow("unused symbols, 16 tables") << 65536LL << 16 << 1LL << true;
 }
 
 void TestLaneRansStream::roundTripEveryDecoder() {
     QFETCH(qlonglong, count);
     QFETCH(int, tableCount);
     QFETCH(qlonglong, run);
-    const Case c = makeCase(size_t(count), tableCount, size_t(run), uint64_t(count) * 31 + 7);
+    QFETCH(bool, unusedSymbols);
+    const Case c =
+        makeCase(size_t(count), tableCount, size_t(run), uint64_t(count) * 31 + 7, unusedSymbols);
+    // Both table layouts are built (the AVX2 decoder reads the packed symbols).
+    QVERIFY(LaneDecodeTables(c.tablePointers).hasPackedSymbols());
     const QByteArray stream = encodeLaneStream(c.symbols, c.symbolTables, c.escapes);
     const std::vector<LaneDecoderKind> kinds = availableDecoders();
     qInfo("decoders on this CPU: %d (best: %s)", int(kinds.size()),
           qPrintable(laneDecoderName(bestLaneDecoder())));
     for (LaneDecoderKind kind : kinds) {
-        LaneEscapes escapes;
-        const std::vector<uint16_t> decoded = decodeWith(stream, c, kind, &escapes);
-        for (size_t n = 0; n < c.symbols.size(); ++n) {
-            if (decoded[n] != c.symbols[n])
-                QFAIL(qPrintable(QStringLiteral("%1: symbol %2 decoded as %3, encoded %4")
-                                     .arg(laneDecoderName(kind))
-                                     .arg(n)
-                                     .arg(decoded[n])
-                                     .arg(c.symbols[n])));
+        // Both layouts (the AVX2 decoder has a loop for each).
+        for (bool packed : {true, false}) {
+            LaneEscapes escapes;
+            const std::vector<uint16_t> decoded = decodeWith(stream, c, kind, &escapes, packed);
+            for (size_t n = 0; n < c.symbols.size(); ++n) {
+                if (decoded[n] != c.symbols[n])
+                    QFAIL(qPrintable(
+                        QStringLiteral("%1 (%2 layout): symbol %3 decoded as %4, encoded %5")
+                            .arg(laneDecoderName(kind),
+                                 packed ? QStringLiteral("packed") : QStringLiteral("entries"))
+                            .arg(n)
+                            .arg(decoded[n])
+                            .arg(c.symbols[n])));
+            }
+            QCOMPARE(escapes.count, uint32_t(c.escapes.size()));
+            for (uint32_t i = 0; i < escapes.count; ++i)
+                QCOMPARE(escapes.at(i), c.escapes[i]);
         }
-        QCOMPARE(escapes.count, uint32_t(c.escapes.size()));
-        for (uint32_t i = 0; i < escapes.count; ++i)
-            QCOMPARE(escapes.at(i), c.escapes[i]);
     }
 }
 

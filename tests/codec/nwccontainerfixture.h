@@ -14,6 +14,7 @@
 #include "jobs/progresssink.h"
 #include "lm/evaluator.h"
 #include "lm/languagemodel.h"
+#include "testfiles.h"
 
 #include <QDir>
 #include <QFile>
@@ -42,15 +43,7 @@ inline bool writeFile(const QString &path, const QByteArray &bytes) {
     return file.open(QIODevice::WriteOnly) && file.write(bytes) == bytes.size();
 }
 
-/// The message of the nwc::Error `body` throws; empty when it throws nothing.
-inline QString errorOf(const std::function<void()> &body) {
-    try {
-        body();
-    } catch (const Error &error) {
-        return error.message();
-    }
-    return QString();
-}
+using test::errorOf;
 
 inline QByteArray randomBytes(int count, uint64_t seed) {
     std::mt19937_64 rng(seed);

@@ -207,6 +207,18 @@ void widenedProduct(const torch::Tensor &x, const torch::Tensor &weight, torch::
 
 } // namespace
 
+bool nativeBfloat16Gemm() {
+#if defined(__GNUC__) && defined(__x86_64__)
+    static const bool native = [] {
+        __builtin_cpu_init();
+        return bool(__builtin_cpu_supports("avx512bf16"));
+    }();
+    return native;
+#else
+    return false;
+#endif
+}
+
 const char *fusedLinear16Isa() {
     switch (isa()) {
     case Isa::Avx512:
@@ -252,7 +264,7 @@ torch::Tensor mixedLinear(const torch::Tensor &x, const torch::Tensor &weight,
     if (rows <= kFusedLinearMaxRows) {
         fusedLinear16(input.data_ptr<float>(), reinterpret_cast<const uint16_t *>(w.data_ptr()),
                       y.data_ptr<float>(), rows, in, out, w.scalar_type() == torch::kFloat16);
-    } else if (w.scalar_type() == torch::kBFloat16) {
+    } else if (w.scalar_type() == torch::kBFloat16 && nativeBfloat16Gemm()) {
         // LibTorch's bfloat16 GEMM (oneDNN, AVX512-BF16 where the CPU has it) with float32
         // accumulation: the activations are rounded to bfloat16 (bench_linear16: 2x the float32
         // GEMM, 2.6x widening into scratch, at the prefill shapes of 0.5-7 B models).

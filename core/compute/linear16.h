@@ -12,9 +12,17 @@ namespace nwc {
 /// Rows of activations up to which mixedLinear() runs the fused kernel (convert and multiply in
 /// registers, memory-bound: decode). Above it (prefill, evaluation) bfloat16 weights go through
 /// LibTorch's bfloat16 GEMM (activations and outputs rounded to bfloat16, float32
-/// accumulation), float16 weights are widened block by block into a float32 scratch buffer for
-/// LibTorch's float32 GEMM. Chosen with bench_linear16 (docs/architecture.md, 16-bit weights).
+/// accumulation) where nativeBfloat16Gemm() says so; otherwise, and for float16 weights, they
+/// are widened block by block into a float32 scratch buffer for LibTorch's float32 GEMM. Chosen
+/// with bench_linear16 (docs/architecture.md, 16-bit weights).
 constexpr int64_t kFusedLinearMaxRows = 8;
+
+/// Whether this CPU multiplies bfloat16 matrices natively (AVX512-BF16), so that mixedLinear()
+/// uses LibTorch's bfloat16 GEMM above kFusedLinearMaxRows rows. Measured with bench_linear16:
+/// with it (an AVX-512 Zen 4) 2 × faster than the float32 GEMM; without it (an AVX2 Zen 3)
+/// LibTorch 1.13's bfloat16 GEMM took 0.9 s for 128 rows of a 896 × 4864 layer, 45 × the
+/// widening path.
+bool nativeBfloat16Gemm();
 
 /// Output rows widened at once on the scratch path (bounds the scratch buffer).
 constexpr int64_t kWidenScratchFloats = int64_t(4) << 20;

@@ -265,9 +265,9 @@ torch::Tensor mixedLinear(const torch::Tensor &x, const torch::Tensor &weight,
         fusedLinear16(input.data_ptr<float>(), reinterpret_cast<const uint16_t *>(w.data_ptr()),
                       y.data_ptr<float>(), rows, in, out, w.scalar_type() == torch::kFloat16);
     } else if (w.scalar_type() == torch::kBFloat16 && nativeBfloat16Gemm()) {
-        // LibTorch's bfloat16 GEMM (oneDNN, AVX512-BF16 where the CPU has it) with float32
-        // accumulation: the activations are rounded to bfloat16 (bench_linear16: 2x the float32
-        // GEMM, 2.6x widening into scratch, at the prefill shapes of 0.5-7 B models).
+        // LibTorch's bfloat16 GEMM (oneDNN on AVX512-BF16) with float32 accumulation: the
+        // activations are rounded to bfloat16 (bench_linear16 on an AVX512-BF16 CPU: 2x the
+        // float32 GEMM, 2.6x widening into scratch, at the prefill shapes of 0.5-7 B models).
         y = torch::mm(input.view({rows, in}).to(torch::kBFloat16), w.t()).to(torch::kFloat);
     } else {
         widenedProduct(input.view({rows, in}), w, y);

@@ -2,6 +2,7 @@
 #include "cli/clioutput.h"
 #include "cli/commands.h"
 #include "cli/commongroups.h"
+#include "compute/threadwaiting.h"
 
 #include "jobs/error.h"
 #include "lm/generator.h"
@@ -88,7 +89,8 @@ int runBench(const QStringList &args) {
     if (text) {
         out << "prefill " << prompt << " tokens, decode " << decode << " tokens, greedy, median of "
             << runs << " runs; " << QSysInfo::currentCpuArchitecture() << ", "
-            << QThread::idealThreadCount() << " hardware threads\n\n";
+            << QThread::idealThreadCount() << " hardware threads; idle threads "
+            << threadWaitingDescription() << "\n\n";
         out << QStringLiteral("model").leftJustified(16)
             << QStringLiteral("parameters").rightJustified(12)
             << QStringLiteral("prefill tok/s").rightJustified(15)

@@ -1,6 +1,7 @@
 // `nwc-workbench`: the GUI, or with --headless (or without a display) the demo job on stdout.
 #include "cli/clioutput.h"
 #include "cli/commands.h"
+#include "compute/threadwaiting.h"
 #include "generationpane.h"
 #include "languagesetup.h"
 #include "mainwindow.h"
@@ -43,6 +44,7 @@ int runHeadless(int argc, char *argv[]) {
 } // namespace
 
 int main(int argc, char *argv[]) {
+    nwc::restartWithPassiveThreadWaiting(argv); // before any thread starts
     if (runsHeadless(argc, argv))
         return runHeadless(argc, argv);
 

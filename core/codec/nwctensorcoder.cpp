@@ -5,6 +5,7 @@
 #include "codec/outputerrormeter.h"
 #include "codec/ransstream.h"
 #include "codec/symboltables.h"
+#include "compute/parallelblocks.h"
 #include "compute/torchcompute.h"
 #include "jobs/error.h"
 
@@ -20,6 +21,10 @@ namespace nwc {
 namespace {
 
 constexpr int64_t kBatchChunks = 16384;
+/// Latent values per block of the per-weight loops (parallelblocks.h); columns per block of the
+/// per-column ones.
+constexpr int64_t kLatentBlock = 65536;
+constexpr int64_t kColumnBlock = 16;
 
 } // namespace
 
@@ -65,18 +70,50 @@ struct NwcTensorCoder::Private {
     std::vector<uint16_t> storedScales(const float *x, const float *r) const {
         const int64_t perColumn = chunks.chunksPerColumn * chunks.chunk;
         std::vector<uint16_t> bits(static_cast<size_t>(chunks.columns));
-        for (int64_t j = 0; j < chunks.columns; ++j) {
-            double energy = 0.0;
-            double cross = 0.0;
-            for (int64_t k = 0; k < chunks.rows; ++k) {
-                const double value = x[j * perColumn + k];
-                energy += value * value;
-                cross += value * double(r[j * perColumn + k]);
+        forEachBlock(chunks.columns, kColumnBlock, [&](int64_t first, int64_t last) {
+            for (int64_t j = first; j < last; ++j) {
+                double energy = 0.0;
+                double cross = 0.0;
+                for (int64_t k = 0; k < chunks.rows; ++k) {
+                    const double value = x[j * perColumn + k];
+                    energy += value * value;
+                    cross += value * double(r[j * perColumn + k]);
+                }
+                const double gain = cross > 0.0 ? std::clamp(energy / cross, 0.5, 2.0) : 1.0;
+                bits[size_t(j)] = floatToHalf(float(double(chunks.scales[size_t(j)]) * gain));
             }
-            const double gain = cross > 0.0 ? std::clamp(energy / cross, 0.5, 2.0) : 1.0;
-            bits[size_t(j)] = floatToHalf(float(double(chunks.scales[size_t(j)]) * gain));
-        }
+        });
         return bits;
+    }
+
+    /// The latents quantized at `tables`' step into `q` (dequantized values, the latents'
+    /// shape); returns the estimated bits when `withBits` is true (else 0). Blocks of latents in
+    /// parallel, their bits added in block order.
+    double quantizeLatents(const SymbolTables &tables, float *q, bool withBits) const {
+        const int32_t dim = codec.chunk;
+        const int64_t count = latents.size(0) * dim;
+        const float *y = latents.data_ptr<float>();
+        const int64_t *levelOf = chunkLevels.data_ptr<int64_t>();
+        const int64_t block = std::max<int64_t>(1, kLatentBlock / dim) * dim;
+        std::vector<double> blockBits(size_t((count + block - 1) / block), 0.0);
+        forEachBlock(count, block, [&](int64_t first, int64_t last) {
+            double bits = 0.0;
+            for (int64_t c = first / dim; c < last / dim; ++c) {
+                const int base = int(levelOf[c]) * dim;
+                for (int32_t i = 0; i < dim; ++i) {
+                    const int64_t n = c * dim + i;
+                    const int64_t symbol = tables.quantize(base + i, y[n]);
+                    if (withBits)
+                        bits += tables.bits(base + i, symbol);
+                    q[n] = tables.dequantize(base + i, symbol);
+                }
+            }
+            blockBits[size_t(first / block)] = bits;
+        });
+        double total = 0.0;
+        for (double bits : blockBits)
+            total += bits;
+        return total;
     }
 
     /// Runs the decoder on the device over host latents [N, d]; the result is in host memory.
@@ -181,51 +218,45 @@ void NwcTensorCoder::setTensor(const ColumnChunks &chunks, const std::vector<uin
 
 NwcTensorCoder::Trial NwcTensorCoder::evaluate(double step, std::vector<float> *decoded) const {
     const auto tables = d->tablesFor(step, false);
-    const int64_t n = d->latents.size(0);
-    const int32_t dim = d->codec.chunk;
-    const float *y = d->latents.data_ptr<float>();
     torch::Tensor quantized = torch::empty_like(d->latents);
-    float *q = quantized.data_ptr<float>();
     Trial trial;
     trial.step = step;
-    double bits = 0.0;
-    for (int64_t c = 0; c < n; ++c) {
-        const int base = int(d->chunkLevels.data_ptr<int64_t>()[c]) * dim;
-        for (int32_t i = 0; i < dim; ++i) {
-            const int channel = base + i;
-            const int64_t symbol = tables->quantize(channel, y[c * dim + i]);
-            bits += tables->bits(channel, symbol);
-            q[c * dim + i] = tables->dequantize(channel, symbol);
-        }
-    }
-    trial.estimatedBits = bits;
+    trial.estimatedBits = d->quantizeLatents(*tables, quantized.data_ptr<float>(), true);
     const torch::Tensor reconstructed = d->decodeLatents(quantized, d->chunkLevels).contiguous();
     const float *r = reconstructed.data_ptr<float>();
     const float *x = d->chunks.values.data();
-    const int64_t perColumn = d->chunks.chunksPerColumn * dim;
+    const int64_t rows = d->chunks.rows;
+    const int64_t columns = d->chunks.columns;
+    const int64_t perColumn = d->chunks.chunksPerColumn * d->codec.chunk;
     const std::vector<uint16_t> stored = d->storedScales(x, r);
     // Errors in the original scale: w − ŵ = σ_j x − s_j x̂ with the stored scale s_j.
-    torch::Tensor errorT = torch::empty({d->chunks.columns, d->chunks.rows}, torch::kFloat64);
+    torch::Tensor errorT = torch::empty({columns, rows}, torch::kFloat64);
     double *e = errorT.data_ptr<double>();
     if (decoded)
-        decoded->assign(size_t(d->chunks.rows * d->chunks.columns), 0.0f);
-    for (int64_t j = 0; j < d->chunks.columns; ++j) {
-        const double sigma = double(d->chunks.scales[size_t(j)]);
-        const double scale = double(halfToFloat(stored[size_t(j)]));
-        if (decoded) {
-            const float storedScale = halfToFloat(stored[size_t(j)]);
-            for (int64_t k = 0; k < d->chunks.rows; ++k)
-                (*decoded)[size_t(k * d->chunks.columns + j)] = storedScale * r[j * perColumn + k];
+        decoded->assign(size_t(rows * columns), 0.0f);
+    std::vector<double> columnErrors(size_t(columns), 0.0);
+    forEachBlock(columns, kColumnBlock, [&](int64_t first, int64_t last) {
+        for (int64_t j = first; j < last; ++j) {
+            const double sigma = double(d->chunks.scales[size_t(j)]);
+            const double scale = double(halfToFloat(stored[size_t(j)]));
+            if (decoded) {
+                const float storedScale = halfToFloat(stored[size_t(j)]);
+                for (int64_t k = 0; k < rows; ++k)
+                    (*decoded)[size_t(k * columns + j)] = storedScale * r[j * perColumn + k];
+            }
+            double error = 0.0;
+            for (int64_t k = 0; k < rows; ++k) {
+                const double diff =
+                    sigma * double(x[j * perColumn + k]) - scale * double(r[j * perColumn + k]);
+                e[j * rows + k] = diff;
+                error += diff * diff;
+            }
+            columnErrors[size_t(j)] = error;
         }
-        double error = 0.0;
-        for (int64_t k = 0; k < d->chunks.rows; ++k) {
-            const double diff =
-                sigma * double(x[j * perColumn + k]) - scale * double(r[j * perColumn + k]);
-            e[j * d->chunks.rows + k] = diff;
-            error += diff * diff;
-        }
-        trial.squaredError += error;
-        trial.weightedError += d->importance[size_t(j)] * error;
+    });
+    for (int64_t j = 0; j < columns; ++j) {
+        trial.squaredError += columnErrors[size_t(j)];
+        trial.weightedError += d->importance[size_t(j)] * columnErrors[size_t(j)];
     }
     if (d->outputError)
         trial.weightedError = (*d->outputError)(errorT);
@@ -254,15 +285,7 @@ CompressedTensor NwcTensorCoder::encode(const QString &name, double step, bool t
     {
         // The reconstruction evaluate() measured, for the stored (unbiasing) column scales.
         torch::Tensor quantized = torch::empty_like(d->latents);
-        float *q = quantized.data_ptr<float>();
-        const float *latents = d->latents.data_ptr<float>();
-        const int32_t width = d->codec.chunk;
-        for (int64_t c = 0; c < d->latents.size(0); ++c) {
-            const int base = int(d->chunkLevels.data_ptr<int64_t>()[c]) * width;
-            for (int32_t i = 0; i < width; ++i)
-                q[c * width + i] = tables->dequantize(
-                    base + i, tables->quantize(base + i, latents[c * width + i]));
-        }
+        d->quantizeLatents(*tables, quantized.data_ptr<float>(), false);
         const torch::Tensor reconstructed =
             d->decodeLatents(quantized, d->chunkLevels).contiguous();
         t.columnScales = d->storedScales(d->chunks.values.data(), reconstructed.data_ptr<float>());

@@ -88,33 +88,6 @@ SymbolTables::SymbolTables(const FactorizedDensity &density, double step, bool w
     }
 }
 
-int64_t SymbolTables::quantize(int channel, float value) const {
-    const double scaled = (double(value) - m_channels[size_t(channel)].median) / m_step;
-    const double limit = double(std::numeric_limits<int32_t>::max() / 4);
-    const double clamped = std::clamp(scaled, -limit, limit);
-    const int64_t nearest = int64_t(std::nearbyint(clamped));
-    if (m_rateWeight == 0.0)
-        return nearest;
-    const int64_t other = clamped >= double(nearest) ? nearest + 1 : nearest - 1;
-    const auto cost = [&](int64_t symbol) {
-        const double error = clamped - double(symbol);
-        return error * error + m_rateWeight * bits(channel, symbol);
-    };
-    return cost(other) < cost(nearest) ? other : nearest;
-}
-
-float SymbolTables::dequantize(int channel, int64_t symbol) const {
-    return float(m_channels[size_t(channel)].median + double(symbol) * m_step);
-}
-
-double SymbolTables::bits(int channel, int64_t symbol) const {
-    const Channel &c = m_channels[size_t(channel)];
-    const int64_t index = symbol - c.minimum;
-    if (index >= 0 && index < c.count)
-        return c.bits[size_t(index)];
-    return c.bits.back();
-}
-
 double SymbolTables::cheapestBits(int channel) const {
     const Channel &c = m_channels[size_t(channel)];
     if (!c.table)

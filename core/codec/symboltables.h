@@ -8,7 +8,10 @@
 #include "codec/frequencytable.h"
 #include "codec/laneransstream.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -113,5 +116,33 @@ private:
     };
     std::shared_ptr<LaneCache> m_lane = std::make_shared<LaneCache>();
 };
+
+// Inline: the per-weight loops of rate and error measurement call these for every latent.
+inline int64_t SymbolTables::quantize(int channel, float value) const {
+    const double scaled = (double(value) - m_channels[size_t(channel)].median) / m_step;
+    const double limit = double(std::numeric_limits<int32_t>::max() / 4);
+    const double clamped = std::clamp(scaled, -limit, limit);
+    const int64_t nearest = int64_t(std::nearbyint(clamped));
+    if (m_rateWeight == 0.0)
+        return nearest;
+    const int64_t other = clamped >= double(nearest) ? nearest + 1 : nearest - 1;
+    const auto cost = [&](int64_t symbol) {
+        const double error = clamped - double(symbol);
+        return error * error + m_rateWeight * bits(channel, symbol);
+    };
+    return cost(other) < cost(nearest) ? other : nearest;
+}
+
+inline float SymbolTables::dequantize(int channel, int64_t symbol) const {
+    return float(m_channels[size_t(channel)].median + double(symbol) * m_step);
+}
+
+inline double SymbolTables::bits(int channel, int64_t symbol) const {
+    const Channel &c = m_channels[size_t(channel)];
+    const int64_t index = symbol - c.minimum;
+    if (index >= 0 && index < c.count)
+        return c.bits[size_t(index)];
+    return c.bits.back();
+}
 
 } // namespace nwc

@@ -33,6 +33,8 @@ private Q_SLOTS:
     void generateAnswersArithmetic();
     void generateGoldenStories260k();
     void evalReportsSettings();
+    void idleThreadsSleepUnlessTheUserChose_data();
+    void idleThreadsSleepUnlessTheUserChose();
 };
 
 void TestCli::helpListsCommands() {
@@ -216,6 +218,40 @@ void TestCli::evalReportsSettings() {
     const QJsonObject reference = root.value(QLatin1String("reference")).toObject();
     QCOMPARE(reference.value(QLatin1String("mean_kl")).toDouble(), 0.0);
     QCOMPARE(reference.value(QLatin1String("same_top_rate")).toDouble(), 1.0);
+}
+
+void TestCli::idleThreadsSleepUnlessTheUserChose_data() {
+    QTest::addColumn<QString>("variable");
+    QTest::addColumn<QString>("value");
+    QTest::addColumn<QString>("described");
+    QTest::newRow("not set: restarted passive")
+        << QString() << QString() << QStringLiteral("idle threads passive (set at start)");
+    QTest::newRow("the user's policy")
+        << QStringLiteral("OMP_WAIT_POLICY") << QStringLiteral("ACTIVE")
+        << QStringLiteral("idle threads active (OMP_WAIT_POLICY)");
+    QTest::newRow("libgomp's default kept")
+        << QStringLiteral("NWC_THREAD_WAITING") << QStringLiteral("default")
+        << QStringLiteral("idle threads spin, then sleep (libgomp's default)");
+}
+
+void TestCli::idleThreadsSleepUnlessTheUserChose() {
+    QFETCH(QString, variable);
+    QFETCH(QString, value);
+    QFETCH(QString, described);
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.remove(QStringLiteral("OMP_WAIT_POLICY"));
+    environment.remove(QStringLiteral("NWC_WAIT_POLICY_SET"));
+    environment.remove(QStringLiteral("NWC_THREAD_WAITING"));
+    if (!variable.isEmpty())
+        environment.insert(variable, value);
+    const Run run = runNwc({QStringLiteral("bench"), QStringLiteral("demo:student"),
+                            QStringLiteral("--prompt-tokens"), QStringLiteral("4"),
+                            QStringLiteral("--decode-tokens"), QStringLiteral("2"),
+                            QStringLiteral("--repeats"), QStringLiteral("1")},
+                           environment);
+    QCOMPARE(run.exitCode, 0);
+    const QString header = run.out.split(QLatin1Char('\n')).first();
+    QVERIFY2(header.endsWith(described), qPrintable(header));
 }
 
 QTEST_GUILESS_MAIN(TestCli)

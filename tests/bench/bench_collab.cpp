@@ -6,6 +6,7 @@
 // so the overhead is bounded by N. `cmake --build --preset dev --target bench-collab`.
 //
 // usage: bench_collab [--folder DIR] [--tokens N] [--ns 1,5,16] [--prompt WORDS]
+#include "compute/threadwaiting.h"
 #include "randomcheckpoint.h"
 
 #include "decode/collaborativedecoder.h"
@@ -57,6 +58,7 @@ Run timeRun(const QString &label, const LanguageModelPtr &student, const Languag
 } // namespace
 
 int main(int argc, char **argv) {
+    nwc::restartWithPassiveThreadWaiting(argv); // before any thread starts
     QCoreApplication app(argc, argv);
     QString folder = QDir::temp().filePath(QStringLiteral("nwc-bench-models"));
     int tokens = 64;
@@ -95,11 +97,11 @@ int main(int argc, char **argv) {
     settings.stopAtEos = false; // random weights: every run makes the same number of tokens
     std::vector<Run> runs;
     settings.mode = CollaborativeMode::StudentOnly;
-    runs.push_back(timeRun(QStringLiteral("student alone (0.5B)"), student, nullptr, settings,
-                           prompt));
+    runs.push_back(
+        timeRun(QStringLiteral("student alone (0.5B)"), student, nullptr, settings, prompt));
     settings.mode = CollaborativeMode::TeacherOnly;
-    runs.push_back(timeRun(QStringLiteral("teacher alone (1.5B, student traced)"), student,
-                           teacher, settings, prompt));
+    runs.push_back(timeRun(QStringLiteral("teacher alone (1.5B, student traced)"), student, teacher,
+                           settings, prompt));
     settings.mode = CollaborativeMode::FixedAlpha;
     settings.alpha = 1.0;
     for (int n : ns) {

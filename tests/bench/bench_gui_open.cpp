@@ -12,6 +12,7 @@
 //
 // usage: bench_gui_open [--folder DIR] [--shapes NAME,...] [--screenshot FILE]
 // Not a CTest test: `cmake --build --preset dev --target bench-gui-open`.
+#include "compute/threadwaiting.h"
 #include "randomcheckpoint.h"
 
 #include "mainwindow.h"
@@ -88,6 +89,7 @@ bool waitFor(QSignalSpy &spy, int seconds) {
 } // namespace
 
 int main(int argc, char **argv) {
+    nwc::restartWithPassiveThreadWaiting(argv); // before any thread starts
     QStandardPaths::setTestModeEnabled(true);
     QApplication::setOrganizationName(QStringLiteral("nwc-workbench-bench"));
     QApplication app(argc, argv);

@@ -9,6 +9,7 @@
 //   widen    W.to(float32) on every call, then torch linear
 //   mixed    nwc::mixedLinear (fused kernel up to kFusedLinearMaxRows rows, scratch above)
 #include "compute/linear16.h"
+#include "compute/threadwaiting.h"
 
 #include <torch/torch.h>
 
@@ -53,7 +54,8 @@ struct Shape {
 
 } // namespace
 
-int main() {
+int main(int, char **argv) {
+    nwc::restartWithPassiveThreadWaiting(argv); // before any thread starts
     torch::NoGradGuard noGrad;
     const Shape shapes[] = {
         {"demo teacher gate/up", 256, 688},     {"Qwen2.5-0.5B gate/up", 896, 4864},
@@ -67,6 +69,7 @@ int main() {
         std::printf("threads %d: memory read bandwidth %.1f GB/s (1 GiB float32 sum)\n\n", threads,
                     readBandwidth());
     }
+    std::printf("idle threads: %s\n\n", qPrintable(nwc::threadWaitingDescription()));
     std::printf("| shape | rows | threads | fp32 ms | bf16 ms | widen ms | mixed ms | mixed GB/s "
                 "of bf16 weights |\n|---|---|---|---|---|---|---|---|\n");
     for (const Shape &shape : shapes) {

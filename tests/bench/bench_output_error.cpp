@@ -3,6 +3,7 @@
 // float32 triangle blocks). Prints a Markdown table; not part of ctest.
 //   bench_output_error [--threads N] [--repeats R]
 #include "codec/outputerrormeter.h"
+#include "compute/threadwaiting.h"
 
 #include <ATen/Parallel.h>
 
@@ -29,6 +30,7 @@ struct Shape {
 } // namespace
 
 int main(int argc, char **argv) {
+    nwc::restartWithPassiveThreadWaiting(argv); // before any thread starts
     int threads = int(std::thread::hardware_concurrency());
     int repeats = 3;
     for (int i = 1; i + 1 < argc; i += 2) {

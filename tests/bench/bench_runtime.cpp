@@ -8,6 +8,7 @@
 //
 // usage: bench_runtime [--folder DIR] [--shapes NAME,...] [--prompt N] [--decode N]
 //                      [--threads N] [--compare-fp32]
+#include "compute/threadwaiting.h"
 #include "randomcheckpoint.h"
 
 #include "jobs/computeoptions.h"
@@ -122,12 +123,14 @@ Options parse(const QStringList &args) {
 } // namespace
 
 int main(int argc, char **argv) {
+    nwc::restartWithPassiveThreadWaiting(argv); // before any thread starts
     QCoreApplication app(argc, argv);
     const Options options = parse(app.arguments());
     ComputeOptions compute;
     compute.threads = options.threads;
-    std::printf("intra-op threads: %s\n",
-                options.threads > 0 ? qPrintable(QString::number(options.threads)) : "default");
+    std::printf("intra-op threads: %s; idle threads: %s\n",
+                options.threads > 0 ? qPrintable(QString::number(options.threads)) : "default",
+                qPrintable(threadWaitingDescription()));
     at::set_num_threads(2);
     const double bandwidth2 = readBandwidth();
     at::set_num_threads(1);

@@ -6,6 +6,8 @@
 
 #include <cstdio>
 
+#include <cstring>
+
 namespace nwc::cli {
 namespace {
 
@@ -20,6 +22,9 @@ struct CommandEntry {
 
 /// The commands that run as several ranks (docs/distributed.md).
 const char *const kDistributedCommands[] = {"calibrate", "compress", "sweep", "train-codec"};
+
+/// The commands that only read files or start other processes: no parallel computation.
+const char *const kReadingCommands[] = {"info", "inspect", "tokenize", "launch"};
 
 const CommandEntry kCommands[] = {
     {"demo", "run the main job on the built-in demo models and print the results",
@@ -119,6 +124,20 @@ QString distributedCommandList() {
         names << QString::fromLatin1(name);
     const QString last = names.takeLast();
     return names.join(QStringLiteral(", ")) + QStringLiteral(" and ") + last;
+}
+
+bool commandLineComputes(int argc, char *argv[]) {
+    if (argc < 2)
+        return false;
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0)
+            return false;
+    }
+    for (const char *name : kReadingCommands) {
+        if (std::strcmp(argv[1], name) == 0)
+            return false;
+    }
+    return std::strcmp(argv[1], "help") != 0 && std::strcmp(argv[1], "--version") != 0;
 }
 
 CommandOptions commandOptions(const QString &command) {

@@ -45,6 +45,12 @@ bool runsDistributed(const QString &command);
 /// "calibrate, compress, sweep and train-codec", for messages.
 QString distributedCommandList();
 
+/// Whether argv runs parallel computation: not for help, --version, and the commands that only
+/// read files or start other processes (info, inspect, tokenize, launch). main() restarts with
+/// passive thread waiting (compute/threadwaiting.h) only when it does, sparing the others the
+/// second program start (about half a second).
+bool commandLineComputes(int argc, char *argv[]);
+
 /// Dispatches argv to a sub-command; prints usage for --help or an unknown command.
 int runCommandLine(const QStringList &args);
 

@@ -3,6 +3,7 @@
 #include "analysis/calibrationwindows.h"
 #include "analysis/importancemap.h"
 #include "codec/compressibletensor.h"
+#include "compute/linear16.h"
 #include "compute/torchcompute.h"
 #include "jobs/error.h"
 #include "jobs/progresssink.h"
@@ -28,6 +29,12 @@ constexpr int64_t kReferenceTopTokens = 64;
 /// The end-to-end stage moves every scale at once: a tenth of the per-block learning rate
 /// (measured on stories260K: the full rate stops at the first epoch without improvement).
 constexpr double kEndToEndRateFactor = 0.1;
+/// Logits are computed for at most this many values at a time (positions × vocabulary), so the
+/// head's memory does not grow with the window count or the vocabulary (32 MB of float32;
+/// compressionmemory.cpp counts five such buffers).
+constexpr int64_t kLogitChunkValues = int64_t(1) << 23;
+/// Rows of a 16-bit weight widened at once when a gradient flows back through it.
+constexpr int64_t kWidenChunkValues = int64_t(1) << 22;
 
 /// Column scale factors of `weight` [out, in], all 1: float32 (Adam state stays precise whatever
 /// the compute dtype) on the weight's device.
@@ -50,23 +57,56 @@ bool isAttentionWeight(const QString &name) {
     return name.contains(QLatin1String(".self_attn.")) || name.contains(QLatin1String(".attn."));
 }
 
-/// Mean over positions of KL(p ‖ q) from log-probabilities [..., vocab].
-torch::Tensor meanKl(const torch::Tensor &logP, const torch::Tensor &logQ) {
-    return (logP.exp() * (logP - logQ)).sum(-1).mean();
+/// Adds `gradient` to the gradient of the leaf `tensor`.
+void accumulateGradient(torch::Tensor &tensor, const torch::Tensor &gradient) {
+    torch::NoGradGuard noGrad;
+    const torch::Tensor value = gradient.to(tensor.scalar_type());
+    if (tensor.grad().defined())
+        tensor.mutable_grad().add_(value);
+    else
+        tensor.mutable_grad() = value.clone();
 }
 
-/// The original model's next-token distributions at calibration positions [windows, length]:
-/// every log-probability, or (top-K) each position's K most likely tokens with the rest of the
-/// mass as one bucket.
+/// x Wᵀ for a weight held in the compute type or in 16 bits (no gradient through W).
+torch::Tensor linearAnyWeight(const torch::Tensor &x, const torch::Tensor &weight) {
+    if (weight.scalar_type() == x.scalar_type())
+        return torch::nn::functional::linear(x, weight);
+    return mixedLinear(x.contiguous(), weight, torch::Tensor());
+}
+
+/// g W for g [rows, out] and W [out, in] held in the compute type or in 16 bits (widened a few
+/// rows at a time): the gradient of x Wᵀ with respect to x.
+torch::Tensor gradientThroughWeight(const torch::Tensor &g, const torch::Tensor &weight) {
+    torch::NoGradGuard noGrad;
+    if (weight.scalar_type() == g.scalar_type())
+        return g.mm(weight);
+    torch::Tensor result = torch::zeros({g.size(0), weight.size(1)}, g.options());
+    const int64_t rows =
+        std::max<int64_t>(1, kWidenChunkValues / std::max<int64_t>(1, weight.size(1)));
+    for (int64_t start = 0; start < weight.size(0); start += rows) {
+        const int64_t size = std::min(rows, weight.size(0) - start);
+        result.addmm_(g.narrow(1, start, size), weight.narrow(0, start, size).to(g.scalar_type()));
+    }
+    return result;
+}
+
+/// Sum over rows of KL(p ‖ q), q from log-probabilities [rows, vocab].
+torch::Tensor klSum(const torch::Tensor &logP, const torch::Tensor &logQ) {
+    return (logP.exp() * (logP - logQ)).sum();
+}
+
+/// The original model's next-token distributions at calibration positions, one row per
+/// position (window-major): every log-probability, or (top-K) each position's K most likely
+/// tokens with the rest of the mass as one bucket.
 struct ReferencePredictions {
-    torch::Tensor logP;    ///< [windows, length, vocab], or [windows, length, K] for top-K
-    torch::Tensor indices; ///< [windows, length, K] token ids (top-K only)
-    torch::Tensor logRest; ///< [windows, length] log of the remaining mass (top-K only)
+    torch::Tensor logP;    ///< [positions, vocab], or [positions, K] for top-K
+    torch::Tensor indices; ///< [positions, K] token ids (top-K only)
+    torch::Tensor logRest; ///< [positions] log of the remaining mass (top-K only)
 
     bool defined() const { return logP.defined(); }
     /// K, or 0 when the whole vocabulary is kept.
     int64_t topTokens() const { return indices.defined() ? indices.size(-1) : 0; }
-    ReferencePredictions narrow(int64_t start, int64_t size) const {
+    ReferencePredictions rows(int64_t start, int64_t size) const {
         ReferencePredictions part;
         part.logP = logP.narrow(0, start, size);
         if (indices.defined()) {
@@ -77,17 +117,17 @@ struct ReferencePredictions {
     }
 };
 
-/// Mean over positions of KL(p ‖ q) with q from log-probabilities [..., vocab]. For a top-K p
-/// it is the KL between the two distributions coarsened to p's K tokens plus one bucket for the
-/// rest: exact on those buckets and never above the full KL.
-torch::Tensor meanKl(const ReferencePredictions &p, const torch::Tensor &logQ) {
+/// Sum over rows of KL(p ‖ q) with q from log-probabilities [rows, vocab]. For a top-K p it is
+/// the KL between the two distributions coarsened to p's K tokens plus one bucket for the rest:
+/// exact on those buckets and never above the full KL.
+torch::Tensor klSum(const ReferencePredictions &p, const torch::Tensor &logQ) {
     if (!p.indices.defined())
-        return meanKl(p.logP, logQ);
+        return klSum(p.logP, logQ);
     const torch::Tensor q = logQ.gather(-1, p.indices);
     const torch::Tensor qRest = torch::log(torch::clamp(1.0 - q.exp().sum(-1), 1e-30));
     const torch::Tensor top = (p.logP.exp() * (p.logP - q)).sum(-1);
     const torch::Tensor rest = p.logRest.exp() * (p.logRest - qRest);
-    return (top + rest).mean();
+    return (top + rest).sum();
 }
 
 double relativeError(const torch::Tensor &output, const torch::Tensor &target) {
@@ -95,6 +135,19 @@ double relativeError(const torch::Tensor &output, const torch::Tensor &target) {
     const double error = (output - target).to(torch::kFloat64).pow(2).sum().item<double>();
     return energy > 0.0 ? error / energy : 0.0;
 }
+
+/// What one tuning run moves and how its gradients and held-out loss are computed.
+struct TuneSet {
+    /// Norm weights and column scale factors (the base learning rate).
+    std::vector<torch::Tensor> small;
+    /// Free weights (the learning rate × their RMS).
+    std::vector<torch::Tensor> free;
+    /// Fills the gradients of `small` and `free` for tune windows [start, start + size).
+    std::function<void(int64_t start, int64_t size)> gradients;
+    /// Brings the model in line after `small` or `free` changed (may be empty).
+    std::function<void()> apply;
+    std::function<double()> heldOutLoss;
+};
 
 } // namespace
 
@@ -106,6 +159,10 @@ struct BlockFineTuner::Private {
     int64_t tuneCount = 0;
     int64_t heldOutCount = 0;
     std::map<QString, torch::Tensor> parameters;
+    /// The type the module holds each parameter in (16-bit matrices of a 16-bit checkpoint stay
+    /// 16-bit outside the block being tuned).
+    std::map<QString, torch::ScalarType> storedTypes;
+    torch::ScalarType computeType = torch::kFloat32;
     std::map<QString, std::vector<float>> tunedNorms;
     std::vector<BlockCompensation> blocks;
     double endToEndBefore = -1.0;
@@ -113,12 +170,43 @@ struct BlockFineTuner::Private {
     int endToEndTopTokens = 0;
     /// The sink of the running run(): forward passes check it per batch.
     ProgressSink *progress = nullptr;
+    /// Every coded layer, in coding order, for the end-to-end stage.
+    QStringList allCoded;
+    /// End-to-end stage: each coded layer's column scale factors [in] (float32, requires grad),
+    /// applied on the fly: a block's coded weights are widened times their factors while the
+    /// block runs, the embedding's output and the head's input are scaled by theirs.
+    std::map<QString, torch::Tensor> factors;
+    std::vector<QStringList> factorsOfBlock;
+    QString embeddingName;
+    QString headName;
 
     torch::Tensor &parameter(const QString &name) {
         auto found = parameters.find(name);
         if (found == parameters.end())
             throw Error(QStringLiteral("fine-tuning: the runtime has no parameter '%1'").arg(name));
         return found->second;
+    }
+
+    QStringList matricesOfBlock(int block) const {
+        const QString prefix = QStringLiteral("model.layers.%1.").arg(block);
+        QStringList names;
+        for (const auto &item : parameters) {
+            if (item.first.startsWith(prefix) && item.second.dim() == 2)
+                names.append(item.first);
+        }
+        return names;
+    }
+
+    /// Holds block `block`'s matrices in the compute type (for training), or back in their
+    /// stored type (the rest of the model stays as the runtime holds it).
+    void setBlockType(int block, bool compute) {
+        torch::NoGradGuard noGrad;
+        for (const QString &name : matricesOfBlock(block)) {
+            torch::Tensor &weight = parameter(name);
+            const torch::ScalarType type = compute ? computeType : storedTypes.at(name);
+            if (weight.scalar_type() != type)
+                weight.set_data(weight.to(type));
+        }
     }
 
     /// Runs block `index` over `input` in batches without gradients.
@@ -137,74 +225,56 @@ struct BlockFineTuner::Private {
         return heldOutCount > 0 ? all.narrow(0, tuneCount, heldOutCount) : all;
     }
 
-    /// A coded layer under tuning: its decoded weights at scale factors 1 and the factors.
+    /// A coded layer under per-block tuning: its decoded weights at scale factors 1 and the
+    /// factors.
     struct Coded {
         QString name;
         torch::Tensor base;
         torch::Tensor factors; // [in], requires grad (set by hand)
     };
-    /// Every coded layer after its block, for the end-to-end stage.
-    std::vector<Coded> allCoded;
 
-    /// Loss of tune windows [start, start + size) with autograd.
-    using TrainingLoss = std::function<torch::Tensor(int64_t start, int64_t size)>;
-
-    /// Tunes norms and coded layers' factors (learning rate lr) and `freeWeights` (lr × their
-    /// RMS) on the tune windows, `batch` windows per step; keeps the state with the lowest
-    /// held-out loss. Returns the held-out loss before and after.
-    std::pair<double, double> tune(std::vector<Coded> &coded, const QStringList &freeWeights,
-                                   const QStringList &norms, int64_t batch, double learningRate,
-                                   const TrainingLoss &trainingLoss,
-                                   const std::function<double()> &heldOutLoss,
+    /// Tunes `set` on the tune windows, `batch` windows per step (Adam, learning rate lr for the
+    /// small tensors, lr × RMS for free weights); keeps the state with the lowest held-out loss.
+    /// Returns the held-out loss before and after.
+    std::pair<double, double> tune(TuneSet &set, int64_t batch, double learningRate,
                                    ProgressSink *progress) {
         if (settings.fineTuneEpochs <= 0) {
-            const double loss = heldOutLoss();
+            const double loss = set.heldOutLoss();
             return {loss, loss};
         }
         std::vector<torch::optim::OptimizerParamGroup> groups;
-        std::vector<torch::Tensor> small;
-        for (const QString &name : norms)
-            small.push_back(parameter(name));
-        for (Coded &layer : coded) {
-            small.push_back(layer.factors);
-            parameter(layer.name).set_requires_grad(true);
-        }
-        groups.emplace_back(small, std::make_unique<torch::optim::AdamOptions>(learningRate));
-        for (const QString &name : freeWeights) {
-            torch::Tensor &weight = parameter(name);
+        groups.emplace_back(set.small, std::make_unique<torch::optim::AdamOptions>(learningRate));
+        for (torch::Tensor &weight : set.free) {
             const double rms = std::sqrt(weight.detach().pow(2).mean().item<double>());
             groups.emplace_back(
                 std::vector<torch::Tensor>{weight},
                 std::make_unique<torch::optim::AdamOptions>(learningRate * std::max(rms, 1e-8)));
         }
-        for (const QString &name : norms + freeWeights)
-            parameter(name).set_requires_grad(true);
+        for (torch::Tensor &tensor : set.small)
+            tensor.set_requires_grad(true);
+        for (torch::Tensor &tensor : set.free)
+            tensor.set_requires_grad(true);
         torch::optim::Adam optimizer(groups);
 
-        // The tuned state: norms, factors, free weights.
         const auto snapshot = [&]() {
             std::vector<torch::Tensor> state;
-            for (const QString &name : norms + freeWeights)
-                state.push_back(parameter(name).detach().clone());
-            for (const Coded &layer : coded)
-                state.push_back(layer.factors.detach().clone());
+            for (const torch::Tensor &tensor : set.small)
+                state.push_back(tensor.detach().clone());
+            for (const torch::Tensor &tensor : set.free)
+                state.push_back(tensor.detach().clone());
             return state;
-        };
-        const auto applyFactors = [&]() {
-            torch::NoGradGuard noGrad;
-            for (Coded &layer : coded)
-                parameter(layer.name).copy_(layer.base * layer.factors.unsqueeze(0));
         };
         const auto restore = [&](const std::vector<torch::Tensor> &state) {
             torch::NoGradGuard noGrad;
             size_t i = 0;
-            for (const QString &name : norms + freeWeights)
-                parameter(name).copy_(state[i++]);
-            for (Coded &layer : coded)
-                layer.factors.copy_(state[i++]);
-            applyFactors();
+            for (torch::Tensor &tensor : set.small)
+                tensor.copy_(state[i++]);
+            for (torch::Tensor &tensor : set.free)
+                tensor.copy_(state[i++]);
+            if (set.apply)
+                set.apply();
         };
-        const double initial = heldOutLoss();
+        const double initial = set.heldOutLoss();
         double best = initial;
         std::vector<torch::Tensor> bestState = snapshot();
         int sinceBest = 0;
@@ -215,20 +285,12 @@ struct BlockFineTuner::Private {
                 throwIfCancelled(progress);
                 const int64_t size = std::min(batch, tuneCount - start);
                 optimizer.zero_grad();
-                for (Coded &layer : coded)
-                    parameter(layer.name).mutable_grad() = torch::Tensor();
-                trainingLoss(start, size).backward();
-                for (Coded &layer : coded) {
-                    torch::Tensor &weight = parameter(layer.name);
-                    // d loss / d factor_j = Σ_rows d loss / d W_rj · base_rj.
-                    layer.factors.mutable_grad() =
-                        (weight.grad() * layer.base).sum(0).to(layer.factors.scalar_type());
-                    weight.mutable_grad() = torch::Tensor();
-                }
+                set.gradients(start, size);
                 optimizer.step();
-                applyFactors();
+                if (set.apply)
+                    set.apply();
             }
-            const double loss = heldOutLoss();
+            const double loss = set.heldOutLoss();
             if (loss < best) {
                 best = loss;
                 bestState = snapshot();
@@ -238,83 +300,252 @@ struct BlockFineTuner::Private {
             }
         }
         restore(bestState);
-        for (const QString &name : norms + freeWeights)
-            parameter(name).set_requires_grad(false);
-        for (Coded &layer : coded) {
-            parameter(layer.name).set_requires_grad(false);
-            parameter(layer.name).mutable_grad() = torch::Tensor();
+        for (torch::Tensor &tensor : set.small) {
+            tensor.set_requires_grad(false);
+            tensor.mutable_grad() = torch::Tensor();
+        }
+        for (torch::Tensor &tensor : set.free) {
+            tensor.set_requires_grad(false);
+            tensor.mutable_grad() = torch::Tensor();
         }
         return {initial, best};
     }
 
-    /// Tunes block `index` on its inputs `input` towards the original outputs `target`.
+    /// Tunes block `index` (held in the compute type) on its inputs `input` towards the original
+    /// outputs `target`: norms, the coded layers' factors and `freeWeights`.
     void tuneBlock(int index, std::vector<Coded> &coded, const QStringList &freeWeights,
                    const QStringList &norms, const torch::Tensor &input,
                    const torch::Tensor &target, ProgressSink *progress) {
-        tune(
-            coded, freeWeights, norms, kTuneBatchWindows, settings.learningRate,
-            [&](int64_t start, int64_t size) {
-                return torch::mse_loss(module->forwardBlock(index, input.narrow(0, start, size)),
-                                       target.narrow(0, start, size));
-            },
-            [&]() { return relativeError(forward(index, heldOut(input)), heldOut(target)); },
-            progress);
+        TuneSet set;
+        for (const QString &name : norms)
+            set.small.push_back(parameter(name));
+        for (Coded &layer : coded)
+            set.small.push_back(layer.factors);
+        for (const QString &name : freeWeights)
+            set.free.push_back(parameter(name));
+        set.apply = [&]() {
+            torch::NoGradGuard noGrad;
+            for (Coded &layer : coded)
+                parameter(layer.name).copy_(layer.base * layer.factors.unsqueeze(0));
+        };
+        set.gradients = [&](int64_t start, int64_t size) {
+            for (Coded &layer : coded)
+                parameter(layer.name).set_requires_grad(true);
+            torch::mse_loss(module->forwardBlock(index, input.narrow(0, start, size)),
+                            target.narrow(0, start, size))
+                .backward();
+            for (Coded &layer : coded) {
+                torch::Tensor &weight = parameter(layer.name);
+                // d loss / d factor_j = Σ_rows d loss / d W_rj · base_rj.
+                accumulateGradient(layer.factors, (weight.grad() * layer.base).sum(0));
+                weight.mutable_grad() = torch::Tensor();
+                weight.set_requires_grad(false);
+            }
+        };
+        set.heldOutLoss = [&]() {
+            return relativeError(forward(index, heldOut(input)), heldOut(target));
+        };
+        tune(set, kTuneBatchWindows, settings.learningRate, progress);
     }
 
-    /// The next-token distributions of `windows` [count, length], in batches: all of them
-    /// while count × length × vocabulary <= settings.endToEndWholeValues, else the top-K form.
-    ReferencePredictions predictions(const torch::Tensor &windows) {
-        ReferencePredictions result;
-        if (windows.numel() * int64_t(model->config().vocabSize) <= settings.endToEndWholeValues) {
-            result.logP = logProbabilities(windows);
-            return result;
+    /// While alive, block `block`'s coded layers run with their end-to-end factors: each is
+    /// widened to the compute type times its factors, and put back as stored afterwards. With
+    /// `training`, the widened weights take gradients and collect() moves them to the factors.
+    class ScaledBlock {
+    public:
+        ScaledBlock(Private &owner, int block, bool training)
+            : m_owner(owner) {
+            torch::NoGradGuard noGrad;
+            for (const QString &name : owner.factorsOfBlock[size_t(block)]) {
+                torch::Tensor &weight = owner.parameter(name);
+                m_stored.emplace_back(name, weight.detach());
+                weight.set_data(weight.detach().to(owner.computeType) *
+                                owner.factors.at(name).detach().to(owner.computeType).unsqueeze(0));
+                if (training)
+                    weight.set_requires_grad(true);
+            }
         }
+        ~ScaledBlock() {
+            torch::NoGradGuard noGrad;
+            for (auto &[name, stored] : m_stored) {
+                torch::Tensor &weight = m_owner.parameter(name);
+                weight.mutable_grad() = torch::Tensor();
+                weight.set_requires_grad(false);
+                weight.set_data(stored);
+            }
+        }
+        ScaledBlock(const ScaledBlock &) = delete;
+        ScaledBlock &operator=(const ScaledBlock &) = delete;
+        /// After a backward pass: d loss / d factor_j = Σ_rows d loss / d W_rj · stored_rj.
+        void collect() {
+            for (auto &[name, stored] : m_stored) {
+                torch::Tensor &weight = m_owner.parameter(name);
+                if (!weight.grad().defined())
+                    continue;
+                accumulateGradient(m_owner.factors.at(name),
+                                   (weight.grad() * stored.to(weight.scalar_type())).sum(0));
+                weight.mutable_grad() = torch::Tensor();
+            }
+        }
+
+    private:
+        Private &m_owner;
+        std::vector<std::pair<QString, torch::Tensor>> m_stored;
+    };
+
+    torch::Tensor factorOf(const QString &name) const {
+        const auto found = factors.find(name);
+        return found != factors.end() ? found->second : torch::Tensor();
+    }
+
+    /// The model's last hidden states for `windows` [count, length] without gradients, with the
+    /// end-to-end factors (none before that stage). `blockInputs`, when given, receives each
+    /// block's input.
+    torch::Tensor hiddenStates(const torch::Tensor &windows,
+                               std::vector<torch::Tensor> *blockInputs = nullptr) {
         torch::NoGradGuard noGrad;
+        torch::Tensor hidden = module->embed(windows);
+        if (const torch::Tensor factor = factorOf(embeddingName); factor.defined())
+            hidden = hidden * factor.to(hidden.scalar_type());
+        for (int block = 0; block < module->blockCount(); ++block) {
+            throwIfCancelled(progress);
+            if (blockInputs)
+                blockInputs->push_back(hidden);
+            const ScaledBlock scaled(*this, block, false);
+            hidden = module->forwardBlock(block, hidden);
+        }
+        return hidden;
+    }
+
+    /// Rows of positions whose logits are computed at once.
+    int64_t logitRows() const {
+        return std::max<int64_t>(1, kLogitChunkValues / std::max(1, model->config().vocabSize));
+    }
+
+    /// The head's input: the final norm of hidden [..., hidden] as rows [positions, hidden],
+    /// times the head's factors in the end-to-end stage.
+    torch::Tensor headInput(const torch::Tensor &hidden) {
+        torch::Tensor rows = module->finalNorm(hidden).reshape({-1, hidden.size(-1)});
+        if (const torch::Tensor factor = factorOf(headName); factor.defined())
+            rows = rows * factor.to(rows.scalar_type());
+        return rows;
+    }
+
+    /// Log-probabilities of the next token at rows [start, start + size) of `input`.
+    torch::Tensor logProbabilities(const torch::Tensor &input, int64_t start, int64_t size) {
+        return torch::log_softmax(
+            linearAnyWeight(input.narrow(0, start, size), parameter(headName)), -1);
+    }
+
+    /// The original model's next-token distributions of `windows` [count, length]: all of them
+    /// while count × length × vocabulary <= settings.endToEndWholeValues, else the top-K form.
+    /// The logits are computed a few positions at a time.
+    ReferencePredictions predictions(const torch::Tensor &windows) {
+        torch::NoGradGuard noGrad;
+        const bool whole =
+            windows.numel() * int64_t(model->config().vocabSize) <= settings.endToEndWholeValues;
         std::vector<torch::Tensor> logP;
         std::vector<torch::Tensor> indices;
         std::vector<torch::Tensor> rest;
         for (int64_t start = 0; start < windows.size(0); start += kForwardBatchWindows) {
-            throwIfCancelled(progress);
             const int64_t size = std::min(kForwardBatchWindows, windows.size(0) - start);
-            const torch::Tensor all =
-                torch::log_softmax(module->forward(windows.narrow(0, start, size)), -1);
-            auto [values, ids] = all.topk(std::min<int64_t>(kReferenceTopTokens, all.size(-1)), -1);
-            logP.push_back(values);
-            indices.push_back(ids);
-            rest.push_back(torch::log(torch::clamp(1.0 - values.exp().sum(-1), 1e-30)));
+            const torch::Tensor input = headInput(hiddenStates(windows.narrow(0, start, size)));
+            for (int64_t row = 0; row < input.size(0); row += logitRows()) {
+                throwIfCancelled(progress);
+                const torch::Tensor all =
+                    logProbabilities(input, row, std::min(logitRows(), input.size(0) - row));
+                if (whole) {
+                    logP.push_back(all);
+                    continue;
+                }
+                auto [values, ids] =
+                    all.topk(std::min<int64_t>(kReferenceTopTokens, all.size(-1)), -1);
+                logP.push_back(values);
+                indices.push_back(ids);
+                rest.push_back(torch::log(torch::clamp(1.0 - values.exp().sum(-1), 1e-30)));
+            }
         }
+        ReferencePredictions result;
         result.logP = torch::cat(logP);
-        result.indices = torch::cat(indices);
-        result.logRest = torch::cat(rest);
+        if (!whole) {
+            result.indices = torch::cat(indices);
+            result.logRest = torch::cat(rest);
+        }
         return result;
     }
 
-    /// Log-probabilities of the next token for `windows` [count, length], in batches.
-    torch::Tensor logProbabilities(const torch::Tensor &windows) {
-        torch::NoGradGuard noGrad;
-        std::vector<torch::Tensor> parts;
-        for (int64_t start = 0; start < windows.size(0); start += kForwardBatchWindows) {
-            throwIfCancelled(progress);
-            const int64_t size = std::min(kForwardBatchWindows, windows.size(0) - start);
-            parts.push_back(
-                torch::log_softmax(module->forward(windows.narrow(0, start, size)), -1));
-        }
-        return torch::cat(parts);
-    }
-
-    /// Mean KL of the model as it is now against `reference` over `windows`, in batches (the
-    /// full logits of one batch at a time).
+    /// Mean KL of the model as it is now (with the end-to-end factors) against `reference`
+    /// (rows of `windows`' positions), a few positions' logits at a time.
     double meanKlOver(const torch::Tensor &windows, const ReferencePredictions &reference) {
         torch::NoGradGuard noGrad;
+        const int64_t length = windows.size(1);
         double sum = 0.0;
         for (int64_t start = 0; start < windows.size(0); start += kForwardBatchWindows) {
-            throwIfCancelled(progress);
             const int64_t size = std::min(kForwardBatchWindows, windows.size(0) - start);
-            const torch::Tensor logQ =
-                torch::log_softmax(module->forward(windows.narrow(0, start, size)), -1);
-            sum += meanKl(reference.narrow(start, size), logQ).item<double>() * double(size);
+            const torch::Tensor input = headInput(hiddenStates(windows.narrow(0, start, size)));
+            for (int64_t row = 0; row < input.size(0); row += logitRows()) {
+                throwIfCancelled(progress);
+                const int64_t rows = std::min(logitRows(), input.size(0) - row);
+                sum += klSum(reference.rows(start * length + row, rows),
+                             logProbabilities(input, row, rows))
+                           .item<double>();
+            }
         }
-        return windows.size(0) > 0 ? sum / double(windows.size(0)) : 0.0;
+        return windows.numel() > 0 ? sum / double(windows.numel()) : 0.0;
+    }
+
+    /// Gradients of the mean KL over tune windows [start, start + size) with respect to the
+    /// norm weights and the end-to-end factors, one block at a time: a forward pass without
+    /// gradients keeps each block's input; the head's gradient is taken a few positions at a
+    /// time; then each block runs again with gradients, last to first (memory: one block's
+    /// activations and one chunk of logits, not the whole model's).
+    void endToEndGradients(const ReferencePredictions &reference, int64_t start, int64_t size) {
+        const torch::Tensor windows = ids.narrow(0, start, size);
+        const int64_t length = windows.size(1);
+        const double positions = double(windows.numel());
+        std::vector<torch::Tensor> inputs;
+        const torch::Tensor last = hiddenStates(windows, &inputs);
+
+        torch::Tensor gradient;
+        {
+            const torch::Tensor leaf = last.detach().requires_grad_(true);
+            const torch::Tensor input = headInput(leaf);
+            const torch::Tensor fixed = input.detach();
+            torch::Tensor inputGradient = torch::empty_like(fixed);
+            const torch::Tensor &weight = parameter(headName);
+            for (int64_t row = 0; row < fixed.size(0); row += logitRows()) {
+                throwIfCancelled(progress);
+                const int64_t rows = std::min(logitRows(), fixed.size(0) - row);
+                torch::Tensor logits;
+                {
+                    torch::NoGradGuard noGrad;
+                    logits = linearAnyWeight(fixed.narrow(0, row, rows), weight);
+                }
+                logits.requires_grad_(true);
+                (klSum(reference.rows(start * length + row, rows), torch::log_softmax(logits, -1)) /
+                 positions)
+                    .backward();
+                inputGradient.narrow(0, row, rows)
+                    .copy_(gradientThroughWeight(logits.grad(), weight));
+            }
+            input.backward(inputGradient);
+            gradient = leaf.grad();
+        }
+        for (int block = module->blockCount() - 1; block >= 0; --block) {
+            throwIfCancelled(progress);
+            const torch::Tensor leaf = inputs[size_t(block)].detach().requires_grad_(true);
+            inputs[size_t(block)] = torch::Tensor();
+            ScaledBlock scaled(*this, block, true);
+            module->forwardBlock(block, leaf).backward(gradient);
+            scaled.collect();
+            gradient = leaf.grad();
+        }
+        if (torch::Tensor factor = factorOf(embeddingName); factor.defined()) {
+            torch::NoGradGuard noGrad;
+            const torch::Tensor embedded = module->embed(windows);
+            accumulateGradient(factor,
+                               (gradient * embedded).reshape({-1, embedded.size(-1)}).sum(0));
+        }
     }
 };
 
@@ -330,6 +561,7 @@ BlockFineTuner::BlockFineTuner(LanguageModel &model, const CalibrationWindows &w
     d->model = &model;
     d->module = model.runtime().module().get();
     d->settings = settings;
+    d->computeType = torchComputeType(d->module->computeOptions());
     std::vector<int64_t> ids(windows.ids.begin(), windows.ids.end());
     d->ids = torch::tensor(ids, torch::kInt64)
                  .view({windows.count, windows.length})
@@ -337,9 +569,23 @@ BlockFineTuner::BlockFineTuner(LanguageModel &model, const CalibrationWindows &w
     d->heldOutCount = windows.count >= 2 ? std::max<int64_t>(1, windows.count / 4) : 0;
     d->tuneCount = windows.count - d->heldOutCount;
     for (const auto &item : d->module->named_parameters(true)) {
-        d->parameters[QString::fromStdString(item.key())] = item.value();
+        const QString name = QString::fromStdString(item.key());
+        d->parameters[name] = item.value();
+        d->storedTypes[name] = item.value().scalar_type();
         item.value().set_requires_grad(false);
     }
+    d->factorsOfBlock.resize(size_t(d->module->blockCount()));
+    for (const auto &item : d->parameters) {
+        if (item.second.dim() == 2 && item.first.endsWith(QLatin1String("embed_tokens.weight")))
+            d->embeddingName = item.first;
+    }
+    d->headName = d->parameters.count(QStringLiteral("lm_head.weight"))
+                      ? QStringLiteral("lm_head.weight")
+                      : d->embeddingName;
+    if (d->headName.isEmpty())
+        throw Error(QStringLiteral("fine-tuning: %1 has neither lm_head.weight nor a token "
+                                   "embedding")
+                        .arg(model.displayName()));
 }
 
 BlockFineTuner::~BlockFineTuner() {
@@ -362,6 +608,7 @@ void BlockFineTuner::run(const QStringList &tensors, const Callbacks &callbacks,
     // The original model's predictions, for the end-to-end stage.
     ReferencePredictions referencePredictions;
     if (d->settings.endToEnd) {
+        reportProgress(progress, 0.0, QStringLiteral("the original model's predictions"));
         referencePredictions = d->predictions(d->ids);
         d->endToEndTopTokens = int(referencePredictions.topTokens());
     }
@@ -396,10 +643,12 @@ void BlockFineTuner::run(const QStringList &tensors, const Callbacks &callbacks,
                 item.first.contains(QLatin1String("norm")))
                 norms.append(item.first);
         }
+        const torch::Tensor target = d->forward(block, original);
+        // Only this block is held in the compute type while it is tuned.
+        d->setBlockType(block, true);
         std::map<QString, std::vector<float>> originalValues;
         for (const QString &name : attention + mlp + norms)
             originalValues[name] = weightOf(name);
-        const torch::Tensor target = d->forward(block, original);
 
         // Attention: code, then tune with the MLP still free.
         std::vector<Private::Coded> coded;
@@ -424,9 +673,12 @@ void BlockFineTuner::run(const QStringList &tensors, const Callbacks &callbacks,
         d->tuneBlock(block, coded, QStringList(), norms, compressed, target, progress);
         for (const Private::Coded &layer : coded) {
             setWeight(layer.name, callbacks.rescale(layer.name, factorValues(layer.factors)));
-            torch::Tensor &parameter = d->parameter(layer.name);
-            d->allCoded.push_back({layer.name, parameter.detach().clone(), unitFactors(parameter)});
+            d->allCoded.append(layer.name);
         }
+        coded.clear();
+        // The block goes back to the type the runtime holds it in (what the compressed model
+        // will compute with) before it is measured and feeds the next block.
+        d->setBlockType(block, false);
         for (const QString &name : norms)
             d->tunedNorms[name] = weightOf(name);
 
@@ -458,42 +710,45 @@ void BlockFineTuner::run(const QStringList &tensors, const Callbacks &callbacks,
             continue;
         throwIfCancelled(progress);
         setWeight(name, callbacks.code(name, weightOf(name)));
-        torch::Tensor &parameter = d->parameter(name);
-        d->allCoded.push_back({name, parameter.detach().clone(), unitFactors(parameter)});
+        d->allCoded.append(name);
     }
     if (referencePredictions.defined()) {
         // End to end: every column scale and norm weight against the original predictions.
         reportProgress(progress, 0.95, QStringLiteral("fine-tuning the whole model"));
-        QStringList norms;
+        TuneSet set;
         for (const auto &item : d->parameters) {
             if (item.second.dim() == 1 && item.first.contains(QLatin1String("norm")))
-                norms.append(item.first);
+                set.small.push_back(item.second);
+        }
+        for (const QString &name : d->allCoded) {
+            const torch::Tensor factor = unitFactors(d->parameter(name));
+            d->factors[name] = factor;
+            set.small.push_back(factor);
+            const int block = blockOfWeight(name);
+            if (block >= 0 && block < blocks)
+                d->factorsOfBlock[size_t(block)].append(name);
         }
         const torch::Tensor heldOutIds = d->heldOut(d->ids);
+        const int64_t length = d->ids.size(1);
         const ReferencePredictions heldOutReference =
-            d->heldOutCount > 0 ? referencePredictions.narrow(d->tuneCount, d->heldOutCount)
-                                : referencePredictions;
+            d->heldOutCount > 0
+                ? referencePredictions.rows(d->tuneCount * length, d->heldOutCount * length)
+                : referencePredictions;
+        set.gradients = [&](int64_t start, int64_t size) {
+            d->endToEndGradients(referencePredictions, start, size);
+        };
+        set.heldOutLoss = [&]() { return d->meanKlOver(heldOutIds, heldOutReference); };
         const auto [before, after] = d->tune(
-            d->allCoded, QStringList(), norms, kTuneBatchWindows,
-            d->settings.learningRate * kEndToEndRateFactor,
-            [&](int64_t start, int64_t size) {
-                return meanKl(
-                    referencePredictions.narrow(start, size),
-                    torch::log_softmax(module.forward(d->ids.narrow(0, start, size)), -1));
-            },
-            [&]() {
-                if (heldOutReference.topTokens() == 0) // whole vocabulary: in one piece
-                    return meanKl(heldOutReference.logP, d->logProbabilities(heldOutIds))
-                        .item<double>();
-                return d->meanKlOver(heldOutIds, heldOutReference);
-            },
-            progress);
+            set, kTuneBatchWindows, d->settings.learningRate * kEndToEndRateFactor, progress);
         d->endToEndBefore = before;
         d->endToEndAfter = after;
-        for (const Private::Coded &layer : d->allCoded)
-            setWeight(layer.name, callbacks.rescale(layer.name, factorValues(layer.factors)));
-        for (const QString &name : norms)
-            d->tunedNorms[name] = weightOf(name);
+        for (const QString &name : d->allCoded)
+            callbacks.rescale(name, factorValues(d->factors.at(name)));
+        for (const auto &item : d->parameters) {
+            if (item.second.dim() == 1 && item.first.contains(QLatin1String("norm")))
+                d->tunedNorms[item.first] = weightOf(item.first);
+        }
+        d->factors.clear();
     }
     reportProgress(progress, 1.0, QStringLiteral("fine-tuning done"));
 }

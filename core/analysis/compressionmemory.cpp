@@ -89,18 +89,23 @@ MemoryPlan compressionMemoryPlan(const CompressionPlan &plan, bool evaluateResul
              largest.columns * largest.columns * (kFloat + 2 * kDouble)});
 
     if (nwc && plan.settings.compensation.fineTune) {
+        // BlockFineTuner: a private runtime as the checkpoint is held; one block at a time in
+        // float32 with its coded copies, gradients, Adam state and best state.
         MemoryPhase &phase = memory.addPhase(QStringLiteral("fine-tuning"));
-        phase.items.push_back(
-            {QStringLiteral("float32 copy of %1 for training").arg(plan.checkpoint->displayName()),
-             parameterCount(*plan.checkpoint) * kFloat});
+        phase.items.push_back({QStringLiteral("private %1").arg(runtimeName), runtime});
+        const int64_t blockWeights = 4 * hidden * attention + 3 * hidden * intermediate;
+        phase.items.push_back({QStringLiteral("one block in float32 with its gradients and "
+                                              "optimizer state"),
+                               6 * blockWeights * kFloat});
         phase.items.push_back({QStringLiteral("block inputs and targets of %1 tokens").arg(tokens),
                                4 * tokens * hidden * kFloat});
         phase.items.push_back(
             {QStringLiteral("activations and gradients of one block"),
              std::min(tokens, kBatchTokens) * (6 * intermediate + 16 * hidden) * kFloat});
         if (plan.settings.compensation.endToEnd) {
-            // BlockFineTuner: the original's predictions (whole up to 2^27 values, else the
-            // top 64 tokens per position) and the logits of 4 windows with their gradients.
+            // The original's predictions (whole up to 2^27 values, else the top 64 tokens per
+            // position), each block's input for 4 windows, and the logits of a few positions at
+            // a time (2^23 values) with their gradients.
             const int64_t vocabulary = config.vocabSize;
             const int64_t whole = tokens * vocabulary;
             phase.items.push_back(
@@ -108,8 +113,11 @@ MemoryPlan compressionMemoryPlan(const CompressionPlan &plan, bool evaluateResul
                  whole <= plan.settings.compensation.endToEndWholeValues
                      ? whole * kFloat
                      : tokens * 64 * (kFloat + 8)});
-            phase.items.push_back({QStringLiteral("logits of 4 windows and their gradients"),
-                                   3 * 4 * length * vocabulary * kFloat});
+            phase.items.push_back({QStringLiteral("every block's input for 4 windows"),
+                                   int64_t(config.numLayers) * 4 * length * hidden * kFloat});
+            phase.items.push_back(
+                {QStringLiteral("logits of a few positions and their gradients"),
+                 5 * std::min(int64_t(1) << 23, 4 * length * vocabulary) * kFloat});
         }
         phase.items.push_back(codedContainer(plan));
     }

@@ -24,9 +24,10 @@ FineTuneOutcome fineTuneBlocks(const CompressionPlan &plan, CodecBank &codecs,
     FineTuneOutcome outcome;
     reportProgress(progress, 0.0, QStringLiteral("loading the model for fine-tuning"));
     PhaseProgress loading(progress, 0.0, 0.02);
-    const LanguageModelPtr model = LanguageModel::load(plan.modelSpec, QString(), &loading, plan.settings.compute);
-    // Fine-tuning trains weights through autograd, so 16-bit matrices are widened first.
-    model->runtime().module()->widenWeights();
+    // Held as the runtime holds it (16-bit matrices stay 16-bit); the tuner widens one block at
+    // a time.
+    const LanguageModelPtr model =
+        LanguageModel::load(plan.modelSpec, QString(), &loading, plan.settings.compute);
     CalibrationSettings windowSettings = calibration.settings();
     windowSettings.samples = std::max(windowSettings.samples, calibration.requestedSamples());
     const CalibrationWindows windows =
@@ -50,7 +51,10 @@ FineTuneOutcome fineTuneBlocks(const CompressionPlan &plan, CodecBank &codecs,
     BlockFineTuner::Callbacks callbacks;
     callbacks.code = [&](const QString &name, const std::vector<float> &weights) {
         CodedTensor coded = code(name, weights);
-        std::vector<float> decoded = coded.decoded;
+        // Only the codes are kept (the coding stage decodes them again): not a float32 copy of
+        // every tensor.
+        std::vector<float> decoded = std::move(coded.decoded);
+        coded.decoded = std::vector<float>();
         outcome.precoded[name] = std::move(coded);
         return decoded;
     };
@@ -63,8 +67,7 @@ FineTuneOutcome fineTuneBlocks(const CompressionPlan &plan, CodecBank &codecs,
             const float scale = halfToFloat(coded.tensor.columnScales[j]);
             coded.tensor.columnScales[j] = floatToHalf(float(double(scale) * factors[j]));
         }
-        coded.decoded = codecs.coder(optionOf(indexOf.at(name)).codec).decode(coded.tensor);
-        return coded.decoded;
+        return codecs.coder(optionOf(indexOf.at(name)).codec).decode(coded.tensor);
     };
     PhaseProgress tuning(progress, 0.02, 1.0);
     tuner.run(names, callbacks, &tuning);

@@ -3,6 +3,7 @@
 #include "analysis/gptqinternal.h"
 #include "codec/columnchunks.h"
 #include "codec/nwctensorcoder.h"
+#include "codec/outputerrormeter.h"
 #include "compute/torchcompute.h"
 #include "jobs/error.h"
 
@@ -21,6 +22,7 @@ torch::Tensor wrap(const float *data, int64_t rows, int64_t columns) {
     return hostView(data, {rows, columns});
 }
 
+/// tr(E H Eᵀ) in float64 (outputErrorWithHessian's one-off product).
 double traceError(const torch::Tensor &error, const torch::Tensor &hessian) {
     const torch::Tensor e = error.to(hessian.device(), torch::kFloat64);
     return (torch::mm(e, hessian) * e).sum().item<double>();
@@ -33,8 +35,10 @@ struct LdlqCoder::Private {
     int64_t columns = 0;
     int blockSize = 128;
     torch::Device device = torch::kCPU;
-    torch::Tensor hessian; // float64 [n, n]
-    torch::Tensor dead;    // bool [n]
+    /// tr(E H Eᵀ) of the undamped H, as the plain measurement computes it (the float32
+    /// product with H's triangular factor; float64 when H is singular).
+    std::unique_ptr<OutputErrorMeter> outputError;
+    torch::Tensor dead; // bool [n]
     /// Per block starting at b · blockSize: U_BB⁻¹ U_B,rest (float32 [count, n − end]).
     std::vector<torch::Tensor> feedback;
 };
@@ -57,7 +61,7 @@ LdlqCoder::LdlqCoder(const QString &name, const std::vector<float> &hessian, int
     d->blockSize = int(std::max<int64_t>(1, std::min<int64_t>(blockSize, columns / kMinBlocks)));
     d->device = torchDevice(options);
     const torch::Tensor h = wrap(hessian.data(), columns, columns).to(d->device);
-    d->hessian = h.to(torch::kFloat64, false, true);
+    d->outputError = std::make_unique<OutputErrorMeter>(h);
     const TorchInverseHessianFactor factor = inverseHessianFactorTensor(name, h, dampening);
     d->dead = factor.dead;
     for (int64_t first = 0; first < columns; first += d->blockSize) {
@@ -120,15 +124,15 @@ LdlqCoder::Result LdlqCoder::code(NwcTensorCoder &coder, const std::vector<float
     }
     const torch::Tensor updated = toHost(current);
     result.updated.assign(updated.data_ptr<float>(), updated.data_ptr<float>() + rows * n);
-    result.weightedError = traceError(wrap(weights.data(), rows, n) - decoded, d->hessian);
+    result.weightedError = (*d->outputError)((wrap(weights.data(), rows, n) - decoded).t());
     return result;
 }
 
 double LdlqCoder::outputError(const std::vector<float> &a, const std::vector<float> &b,
                               int64_t rows) const {
     torch::NoGradGuard noGrad;
-    return traceError(wrap(a.data(), rows, d->columns) - wrap(b.data(), rows, d->columns),
-                      d->hessian);
+    return (*d->outputError)(
+        (wrap(a.data(), rows, d->columns) - wrap(b.data(), rows, d->columns)).t());
 }
 
 double outputErrorWithHessian(const std::vector<float> &a, const std::vector<float> &b,

@@ -19,10 +19,10 @@ class NwcTensorCoder;
 class LdlqCoder {
 public:
     /// `hessian` is H per token ([columns, columns] row-major). Blocks are `blockSize` columns,
-    /// or columns / 8 for layers narrower than 8 blocks. H, its factor and the feedback live on
-    /// the options' device (float64 / float32 by design, whatever the compute dtype); the
-    /// coder's blocks go through host memory. Throws nwc::Error naming `name` when H cannot be
-    /// factored or the options are unusable.
+    /// or columns / 8 for layers narrower than 8 blocks. H's factors and the feedback live on
+    /// the options' device (float32 by design, whatever the compute dtype; output errors as
+    /// OutputErrorMeter measures them); the coder's blocks go through host memory. Throws
+    /// nwc::Error naming `name` when H cannot be factored or the options are unusable.
     LdlqCoder(const QString &name, const std::vector<float> &hessian, int64_t columns,
               int blockSize = 128, double dampening = 0.01, const ComputeOptions &options = {});
     ~LdlqCoder();

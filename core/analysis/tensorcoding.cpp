@@ -92,14 +92,14 @@ CodedTensor codeNwcTensor(const CompressionPlan &plan, CodecBank &codecs,
         const LdlqCoder ldlq(job.info.name, hessianPerToken(calibration, job.info.name),
                              job.columns, compensation.blockSize, compensation.dampening,
                              plan.settings.compute);
-        LdlqCoder::Result result = ldlq.code(coder, weights, job.rows, measurement.levels,
-                                             job.importance, option.step);
+        LdlqCoder::Result result =
+            ldlq.code(coder, weights, job.rows, measurement.levels, job.importance, option.step);
         coder.setTensor(makeColumnChunks(result.updated.data(), job.rows, job.columns),
                         measurement.levels, job.importance);
         coded.decoded = std::move(result.decoded);
     } else {
-        coder.setTensor(makeColumnChunks(weights.data(), job.rows, job.columns),
-                        measurement.levels, job.importance);
+        coder.setTensor(makeColumnChunks(weights.data(), job.rows, job.columns), measurement.levels,
+                        job.importance);
         if (wantDecoded)
             coder.evaluate(option.step, &coded.decoded);
     }
@@ -107,13 +107,11 @@ CodedTensor codeNwcTensor(const CompressionPlan &plan, CodecBank &codecs,
     return coded;
 }
 
-std::vector<TensorCodingResult> codeTensors(const CompressionPlan &plan, CodecBank *codecs,
-                                            const CalibrationData &calibration,
-                                            const std::vector<TensorMeasurement> &measurements,
-                                            const BitAllocation *allocation,
-                                            const PrecodedTensors &precoded,
-                                            const std::vector<size_t> &tensors,
-                                            ProgressSink *progress) {
+std::vector<TensorCodingResult>
+codeTensors(const CompressionPlan &plan, CodecBank *codecs, const CalibrationData &calibration,
+            const std::vector<TensorMeasurement> &measurements, const BitAllocation *allocation,
+            const PrecodedTensors &precoded, const std::vector<size_t> &tensors,
+            ProgressSink *progress) {
     const CompressionSettings &settings = plan.settings;
     const bool compensating = settings.compensation.any();
     std::vector<TensorCodingResult> results(tensors.size());
@@ -133,6 +131,8 @@ std::vector<TensorCodingResult> codeTensors(const CompressionPlan &plan, CodecBa
                                     ? found->second
                                     : codeNwcTensor(plan, *codecs, calibration, measurement, t,
                                                     result.option, weights, compensating);
+            if (compensating && coded.decoded.empty())
+                coded.decoded = codecs->coder(result.option.codec).decode(coded.tensor);
             result.tensor = std::move(coded.tensor);
             if (compensating) {
                 result.layer = layerCompensation(plan, *codecs, calibration, measurement, t,
@@ -145,8 +145,7 @@ std::vector<TensorCodingResult> codeTensors(const CompressionPlan &plan, CodecBa
         } else {
             result.tensor = gptqCompress(job.info.name, weights.data(), job.rows, job.columns,
                                          calibration.hessian(job.info.name), plan.groupBits,
-                                         settings.groupSize, 128, 0.01, nullptr,
-                                         settings.compute);
+                                         settings.groupSize, 128, 0.01, nullptr, settings.compute);
         }
         result.tensor.transposed = job.transposed;
         result.tensor.originalDtype = job.info.dtype;

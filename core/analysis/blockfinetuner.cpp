@@ -1,9 +1,9 @@
 #include "analysis/blockfinetuner.h"
 
 #include "analysis/calibrationwindows.h"
+#include "analysis/finetuninglosses.h"
 #include "analysis/importancemap.h"
 #include "codec/compressibletensor.h"
-#include "compute/linear16.h"
 #include "compute/torchcompute.h"
 #include "jobs/error.h"
 #include "jobs/progresssink.h"
@@ -33,8 +33,6 @@ constexpr double kEndToEndRateFactor = 0.1;
 /// head's memory does not grow with the window count or the vocabulary (32 MB of float32;
 /// compressionmemory.cpp counts five such buffers).
 constexpr int64_t kLogitChunkValues = int64_t(1) << 23;
-/// Rows of a 16-bit weight widened at once when a gradient flows back through it.
-constexpr int64_t kWidenChunkValues = int64_t(1) << 22;
 
 /// Column scale factors of `weight` [out, in], all 1: float32 (Adam state stays precise whatever
 /// the compute dtype) on the weight's device.
@@ -55,85 +53,6 @@ std::vector<double> factorValues(const torch::Tensor &factors) {
 
 bool isAttentionWeight(const QString &name) {
     return name.contains(QLatin1String(".self_attn.")) || name.contains(QLatin1String(".attn."));
-}
-
-/// Adds `gradient` to the gradient of the leaf `tensor`.
-void accumulateGradient(torch::Tensor &tensor, const torch::Tensor &gradient) {
-    torch::NoGradGuard noGrad;
-    const torch::Tensor value = gradient.to(tensor.scalar_type());
-    if (tensor.grad().defined())
-        tensor.mutable_grad().add_(value);
-    else
-        tensor.mutable_grad() = value.clone();
-}
-
-/// x Wᵀ for a weight held in the compute type or in 16 bits (no gradient through W).
-torch::Tensor linearAnyWeight(const torch::Tensor &x, const torch::Tensor &weight) {
-    if (weight.scalar_type() == x.scalar_type())
-        return torch::nn::functional::linear(x, weight);
-    return mixedLinear(x.contiguous(), weight, torch::Tensor());
-}
-
-/// g W for g [rows, out] and W [out, in] held in the compute type or in 16 bits (widened a few
-/// rows at a time): the gradient of x Wᵀ with respect to x.
-torch::Tensor gradientThroughWeight(const torch::Tensor &g, const torch::Tensor &weight) {
-    torch::NoGradGuard noGrad;
-    if (weight.scalar_type() == g.scalar_type())
-        return g.mm(weight);
-    torch::Tensor result = torch::zeros({g.size(0), weight.size(1)}, g.options());
-    const int64_t rows =
-        std::max<int64_t>(1, kWidenChunkValues / std::max<int64_t>(1, weight.size(1)));
-    for (int64_t start = 0; start < weight.size(0); start += rows) {
-        const int64_t size = std::min(rows, weight.size(0) - start);
-        result.addmm_(g.narrow(1, start, size), weight.narrow(0, start, size).to(g.scalar_type()));
-    }
-    return result;
-}
-
-/// Sum over rows of KL(p ‖ q), q from log-probabilities [rows, vocab].
-torch::Tensor klSum(const torch::Tensor &logP, const torch::Tensor &logQ) {
-    return (logP.exp() * (logP - logQ)).sum();
-}
-
-/// The original model's next-token distributions at calibration positions, one row per
-/// position (window-major): every log-probability, or (top-K) each position's K most likely
-/// tokens with the rest of the mass as one bucket.
-struct ReferencePredictions {
-    torch::Tensor logP;    ///< [positions, vocab], or [positions, K] for top-K
-    torch::Tensor indices; ///< [positions, K] token ids (top-K only)
-    torch::Tensor logRest; ///< [positions] log of the remaining mass (top-K only)
-
-    bool defined() const { return logP.defined(); }
-    /// K, or 0 when the whole vocabulary is kept.
-    int64_t topTokens() const { return indices.defined() ? indices.size(-1) : 0; }
-    ReferencePredictions rows(int64_t start, int64_t size) const {
-        ReferencePredictions part;
-        part.logP = logP.narrow(0, start, size);
-        if (indices.defined()) {
-            part.indices = indices.narrow(0, start, size);
-            part.logRest = logRest.narrow(0, start, size);
-        }
-        return part;
-    }
-};
-
-/// Sum over rows of KL(p ‖ q) with q from log-probabilities [rows, vocab]. For a top-K p it is
-/// the KL between the two distributions coarsened to p's K tokens plus one bucket for the rest:
-/// exact on those buckets and never above the full KL.
-torch::Tensor klSum(const ReferencePredictions &p, const torch::Tensor &logQ) {
-    if (!p.indices.defined())
-        return klSum(p.logP, logQ);
-    const torch::Tensor q = logQ.gather(-1, p.indices);
-    const torch::Tensor qRest = torch::log(torch::clamp(1.0 - q.exp().sum(-1), 1e-30));
-    const torch::Tensor top = (p.logP.exp() * (p.logP - q)).sum(-1);
-    const torch::Tensor rest = p.logRest.exp() * (p.logRest - qRest);
-    return (top + rest).sum();
-}
-
-double relativeError(const torch::Tensor &output, const torch::Tensor &target) {
-    const double energy = target.to(torch::kFloat64).pow(2).sum().item<double>();
-    const double error = (output - target).to(torch::kFloat64).pow(2).sum().item<double>();
-    return energy > 0.0 ? error / energy : 0.0;
 }
 
 /// What one tuning run moves and how its gradients and held-out loss are computed.

@@ -20,6 +20,14 @@ void restartWithPassiveThreadWaiting(char *argv[]) {
         return;
     if (::setenv(kPolicy, "PASSIVE", 1) != 0 || ::setenv(kSetByUs, "1", 1) != 0)
         return;
+    // The executable's own path rather than /proc/self/exe, so that the process keeps its name
+    // (ps, top, pkill see "nwc", not "exe").
+    char path[4096];
+    const ssize_t length = ::readlink("/proc/self/exe", path, sizeof(path) - 1);
+    if (length > 0) {
+        path[length] = '\0';
+        ::execv(path, argv);
+    }
     ::execv("/proc/self/exe", argv);
     // exec failed (no /proc): go on with libgomp's default, and say so.
     ::unsetenv(kPolicy);

@@ -66,6 +66,8 @@ struct TuneSet {
     /// Brings the model in line after `small` or `free` changed (may be empty).
     std::function<void()> apply;
     std::function<double()> heldOutLoss;
+    /// Called after each epoch with its held-out loss (may be empty).
+    std::function<void(int epoch, double loss)> epochDone;
 };
 
 } // namespace
@@ -210,6 +212,8 @@ struct BlockFineTuner::Private {
                     set.apply();
             }
             const double loss = set.heldOutLoss();
+            if (set.epochDone)
+                set.epochDone(epoch, loss);
             if (loss < best) {
                 best = loss;
                 bestState = snapshot();
@@ -657,6 +661,15 @@ void BlockFineTuner::run(const QStringList &tensors, const Callbacks &callbacks,
             d->endToEndGradients(referencePredictions, start, size);
         };
         set.heldOutLoss = [&]() { return d->meanKlOver(heldOutIds, heldOutReference); };
+        const int epochs = std::max(1, d->settings.fineTuneEpochs);
+        set.epochDone = [&](int epoch, double loss) {
+            reportProgress(progress, 0.95 + 0.05 * double(epoch + 1) / double(epochs),
+                           QStringLiteral("fine-tuning the whole model: epoch %1 of at most %2, "
+                                          "held-out KL %3 nats")
+                               .arg(epoch + 1)
+                               .arg(epochs)
+                               .arg(loss, 0, 'g', 4));
+        };
         const auto [before, after] = d->tune(
             set, kTuneBatchWindows, d->settings.learningRate * kEndToEndRateFactor, progress);
         d->endToEndBefore = before;

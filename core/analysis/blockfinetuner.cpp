@@ -1,6 +1,7 @@
 #include "analysis/blockfinetuner.h"
 
 #include "analysis/calibrationwindows.h"
+#include "analysis/compressionplan.h"
 #include "analysis/finetuninglosses.h"
 #include "analysis/importancemap.h"
 #include "codec/compressibletensor.h"
@@ -469,6 +470,7 @@ struct BlockFineTuner::Private {
             accumulateGradient(factor,
                                (gradient * embedded).reshape({-1, embedded.size(-1)}).sum(0));
         }
+        releaseFreedMemory();
     }
 };
 
@@ -534,6 +536,7 @@ void BlockFineTuner::run(const QStringList &tensors, const Callbacks &callbacks,
         reportProgress(progress, 0.0, QStringLiteral("the original model's predictions"));
         referencePredictions = d->predictions(d->ids);
         d->endToEndTopTokens = int(referencePredictions.topTokens());
+        releaseFreedMemory();
     }
     torch::Tensor original;
     {
@@ -627,6 +630,9 @@ void BlockFineTuner::run(const QStringList &tensors, const Callbacks &callbacks,
         original = target;
         compressed = next;
         reference = referenceNext;
+        // Each block's tensors are freed in a different order than they were made: return the
+        // heap's holes (glibc keeps them resident), so that the peak stays one block's.
+        releaseFreedMemory();
     }
     for (const QString &name : tensors) {
         if (blockOfWeight(name) >= 0 && blockOfWeight(name) < blocks)

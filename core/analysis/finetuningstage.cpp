@@ -22,6 +22,8 @@ FineTuneOutcome fineTuneBlocks(const CompressionPlan &plan, CodecBank &codecs,
                                const std::vector<TensorMeasurement> &measurements,
                                const BitAllocation &allocation, ProgressSink *progress) {
     FineTuneOutcome outcome;
+    // The measurement passes leave freed heap behind; return it before a second model loads.
+    releaseFreedMemory();
     reportProgress(progress, 0.0, QStringLiteral("loading the model for fine-tuning"));
     PhaseProgress loading(progress, 0.0, 0.02);
     // Held as the runtime holds it (16-bit matrices stay 16-bit); the tuner widens one block at

@@ -1,12 +1,12 @@
 #include "analysis/blockfinetuner.h"
 
 #include "analysis/calibrationwindows.h"
-#include "analysis/compressionplan.h"
 #include "analysis/finetuninglosses.h"
 #include "analysis/importancemap.h"
 #include "codec/compressibletensor.h"
 #include "compute/torchcompute.h"
 #include "jobs/error.h"
+#include "jobs/memorybudget.h"
 #include "jobs/progresssink.h"
 #include "lm/languagemodel.h"
 #include "lm/transformer.h"
@@ -687,6 +687,8 @@ void BlockFineTuner::run(const QStringList &tensors, const Callbacks &callbacks,
                 d->tunedNorms[item.first] = weightOf(item.first);
         }
         d->factors.clear();
+        for (QStringList &names : d->factorsOfBlock)
+            names.clear();
     }
     reportProgress(progress, 1.0, QStringLiteral("fine-tuning done"));
 }

@@ -9,6 +9,7 @@
 #include "io/checkpoint.h"
 #include "io/h5util.h"
 #include "jobs/error.h"
+#include "jobs/memorybudget.h"
 #include "jobs/progresssink.h"
 #include "lm/languagemodel.h"
 #include "lm/transformer.h"
@@ -407,8 +408,7 @@ CalibrationData calibrate(const LanguageModel &model, const QString &textPath,
     };
     std::vector<int64_t> ids(windows.ids.begin() + share.begin * windows.length,
                              windows.ids.begin() + share.end * windows.length);
-    torch::Tensor hidden =
-        module.embed(hostView(ids.data(), {count, int64_t(windows.length)}));
+    torch::Tensor hidden = module.embed(hostView(ids.data(), {count, int64_t(windows.length)}));
     int nextInput = 0;
     for (int block = 0; block < blocks; ++block) {
         throwIfCancelled(progress);
@@ -422,6 +422,8 @@ CalibrationData calibrate(const LanguageModel &model, const QString &textPath,
         }
         hidden = next;
         writeSums(file, statistics.take(), block, &nextInput);
+        // A block's activations and float64 sums leave holes that glibc keeps resident.
+        releaseFreedMemory();
     }
     for (int64_t start = 0; start < count; start += batch) {
         throwIfCancelled(progress);

@@ -14,10 +14,6 @@
 #include <algorithm>
 #include <cmath>
 
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
-
 namespace nwc {
 namespace {
 
@@ -163,23 +159,6 @@ CodecBank::~CodecBank() = default;
 
 NwcTensorCoder &CodecBank::coder(int codec) const {
     return *m_coders.at(size_t(codec));
-}
-
-void releaseFreedMemory() {
-#ifdef __GLIBC__
-    malloc_trim(0);
-#endif
-}
-
-int64_t peakResidentBytes() {
-    QFile status(QStringLiteral("/proc/self/status"));
-    if (!status.open(QIODevice::ReadOnly))
-        return 0;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith("VmHWM:"))
-            return line.mid(6).trimmed().split(' ').first().toLongLong() * 1024;
-    }
-    return 0;
 }
 
 } // namespace nwc

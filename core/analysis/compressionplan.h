@@ -7,6 +7,7 @@
 #include "codec/codecparameters.h"
 #include "io/checkpoint.h"
 #include "jobs/computeoptions.h"
+#include "jobs/memorybudget.h"
 
 #include <QString>
 #include <cstdint>
@@ -81,12 +82,5 @@ public:
 private:
     std::vector<std::unique_ptr<NwcTensorCoder>> m_coders;
 };
-
-/// Returns freed heap to the system (glibc keeps tensor-sized holes resident otherwise, and
-/// peak memory would grow with the number of layers; tests/bench/bench_compress_memory).
-void releaseFreedMemory();
-
-/// Peak resident set size of this process (VmHWM), 0 when unknown.
-int64_t peakResidentBytes();
 
 } // namespace nwc

@@ -97,8 +97,9 @@ CompressionSummary compressModel(const QString &modelSpec, const CompressionSett
     const double codingBegin = compensation.fineTune ? 0.9 : 0.65;
     if (!nwc) {
         PhaseProgress phase(progress, codingBegin, 0.96);
+        PrecodedTensors none;
         std::vector<TensorCodingResult> coded =
-            codeTensors(plan, nullptr, calibration, measurements, nullptr, {}, mine, &phase);
+            codeTensors(plan, nullptr, calibration, measurements, nullptr, none, mine, &phase);
         if (group)
             coded = gatherCodedTensors(*group, plan.jobs.size(), mine, coded);
         if (root) {

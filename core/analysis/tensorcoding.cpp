@@ -110,8 +110,7 @@ CodedTensor codeNwcTensor(const CompressionPlan &plan, CodecBank &codecs,
 std::vector<TensorCodingResult>
 codeTensors(const CompressionPlan &plan, CodecBank *codecs, const CalibrationData &calibration,
             const std::vector<TensorMeasurement> &measurements, const BitAllocation *allocation,
-            const PrecodedTensors &precoded, const std::vector<size_t> &tensors,
-            ProgressSink *progress) {
+            PrecodedTensors &precoded, const std::vector<size_t> &tensors, ProgressSink *progress) {
     const CompressionSettings &settings = plan.settings;
     const bool compensating = settings.compensation.any();
     std::vector<TensorCodingResult> results(tensors.size());
@@ -128,7 +127,7 @@ codeTensors(const CompressionPlan &plan, CodecBank *codecs, const CalibrationDat
             result.option = measurement.rate.options[size_t(allocation->choice[t])];
             const auto found = precoded.find(job.info.name);
             CodedTensor coded = found != precoded.end()
-                                    ? found->second
+                                    ? std::move(found->second)
                                     : codeNwcTensor(plan, *codecs, calibration, measurement, t,
                                                     result.option, weights, compensating);
             if (compensating && coded.decoded.empty())

@@ -51,14 +51,11 @@ CodedTensor codeNwcTensor(const CompressionPlan &plan, CodecBank &codecs,
 
 /// Codes the plan's tensors `tensors` (indices into plan.jobs) and returns one result per index,
 /// in the order given. NWC uses `allocation` over all of plan.jobs (with `measurements` indexed
-/// like plan.jobs) and takes a tensor from `precoded` when it is there; RTN and GPTQ need
-/// neither. Honours cancellation per tensor.
-std::vector<TensorCodingResult> codeTensors(const CompressionPlan &plan, CodecBank *codecs,
-                                            const CalibrationData &calibration,
-                                            const std::vector<TensorMeasurement> &measurements,
-                                            const BitAllocation *allocation,
-                                            const PrecodedTensors &precoded,
-                                            const std::vector<size_t> &tensors,
-                                            ProgressSink *progress);
+/// like plan.jobs) and takes (moves out) a tensor from `precoded` when it is there; RTN and
+/// GPTQ need neither. Honours cancellation per tensor.
+std::vector<TensorCodingResult>
+codeTensors(const CompressionPlan &plan, CodecBank *codecs, const CalibrationData &calibration,
+            const std::vector<TensorMeasurement> &measurements, const BitAllocation *allocation,
+            PrecodedTensors &precoded, const std::vector<size_t> &tensors, ProgressSink *progress);
 
 } // namespace nwc

@@ -347,6 +347,12 @@ CompressedTensor NwcTensorCoder::encode(const QString &name, double step, bool t
     if (!firstError.isEmpty())
         throw Error(QStringLiteral("tensor %1: %2").arg(name, firstError));
     t.streamOffsets.push_back(0);
+    // Exactly the streams' bytes (appending alone can leave up to twice that allocated, and
+    // fine-tuning keeps every coded tensor until the container is written).
+    qsizetype total = 0;
+    for (const QByteArray &stream : encoded)
+        total += stream.size();
+    t.bitstream.reserve(total);
     for (int64_t s = 0; s < streams; ++s) {
         t.bitstream += encoded[size_t(s)];
         t.streamOffsets.push_back(uint64_t(t.bitstream.size()));

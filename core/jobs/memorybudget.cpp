@@ -7,13 +7,18 @@
 #include <QStringList>
 #include <algorithm>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 namespace nwc {
 
 namespace {
 
 /// Parses "123", "512M", "4G", "1.5g": bytes, or -1 when the text is not a size.
 int64_t parseSize(const QString &text) {
-    static const QRegularExpression pattern(QStringLiteral("^\\s*([0-9]+(?:\\.[0-9]+)?)\\s*([kKmMgGtT]?)[bB]?\\s*$"));
+    static const QRegularExpression pattern(
+        QStringLiteral("^\\s*([0-9]+(?:\\.[0-9]+)?)\\s*([kKmMgGtT]?)[bB]?\\s*$"));
     const QRegularExpressionMatch match = pattern.match(text);
     if (!match.hasMatch())
         return -1;
@@ -85,7 +90,9 @@ void requireAvailableMemory(int64_t neededBytes, const QString &what) {
     const bool configured = !qEnvironmentVariable("NWC_MEMORY_LIMIT").isEmpty();
     QStringList details;
     details << QStringLiteral("model: %1").arg(what)
-            << QStringLiteral("memory needed: %1 (%2 bytes)").arg(formatBytes(neededBytes)).arg(neededBytes)
+            << QStringLiteral("memory needed: %1 (%2 bytes)")
+                   .arg(formatBytes(neededBytes))
+                   .arg(neededBytes)
             << QStringLiteral("memory available: %1 (%2 bytes)%3")
                    .arg(formatBytes(available))
                    .arg(available)
@@ -109,6 +116,23 @@ QString formatBytes(int64_t bytes) {
     if (value >= 1e3)
         return QStringLiteral("%1 kB").arg(value / 1e3, 0, 'f', 2);
     return QStringLiteral("%1 bytes").arg(bytes);
+}
+
+void releaseFreedMemory() {
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
+}
+
+int64_t peakResidentBytes() {
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly))
+        return 0;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith("VmHWM:"))
+            return line.mid(6).trimmed().split(' ').first().toLongLong() * 1024;
+    }
+    return 0;
 }
 
 } // namespace nwc

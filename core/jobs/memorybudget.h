@@ -19,4 +19,11 @@ void requireAvailableMemory(int64_t neededBytes, const QString &what);
 /// "1.5 GB"-style size with two significant decimals (decimal units, as file managers show).
 QString formatBytes(int64_t bytes);
 
+/// Returns freed heap to the system (glibc keeps tensor-sized holes resident otherwise, and
+/// peak memory would grow with the number of layers; tests/bench/bench_compress_memory).
+void releaseFreedMemory();
+
+/// Peak resident set size of this process (VmHWM), 0 when unknown.
+int64_t peakResidentBytes();
+
 } // namespace nwc

@@ -42,7 +42,8 @@ WholeRun runWholeModel(const CompressionPlan &plan, const CalibrationData &calib
     WholeRun run;
     run.measurements = measureTensors(plan, bank, calibration, plan.allTensors(), nullptr);
     run.allocation = allocateBits(rateOptions(run.measurements), plan.targetBits);
-    run.coded = codeTensors(plan, &bank, calibration, run.measurements, &run.allocation, {},
+    PrecodedTensors none;
+    run.coded = codeTensors(plan, &bank, calibration, run.measurements, &run.allocation, none,
                             plan.allTensors(), nullptr);
     return run;
 }
@@ -178,8 +179,10 @@ void TestCompressionStages::codingOfSubsetEqualsWholeRun() {
     const std::vector<TensorCodingResult> &all = whole.coded;
     const std::vector<size_t> subset = {20, 3};
     CodecBank otherBank(plan.codecs, plan.settings.compute);
-    const std::vector<TensorCodingResult> part = codeTensors(
-        plan, &otherBank, calibration, whole.measurements, &whole.allocation, {}, subset, nullptr);
+    PrecodedTensors none;
+    const std::vector<TensorCodingResult> part =
+        codeTensors(plan, &otherBank, calibration, whole.measurements, &whole.allocation, none,
+                    subset, nullptr);
     for (size_t i = 0; i < subset.size(); ++i) {
         const CompressedTensor &expected = all[subset[i]].tensor;
         QCOMPARE(part[i].tensor.name, expected.name);

@@ -114,58 +114,69 @@ double readBandwidth() {
 }
 
 #if defined(__GNUC__) && defined(__x86_64__)
-/// Nanoseconds per AVX2 gather of 8 lanes' 64-bit table entries (two 4-element gathers), as the
-/// packed-symbol loop issues them, from a table that stays in the L1/L2 caches: the floor that
-/// gathers alone put under the loop's time per 8 symbols. Best of 5.
-__attribute__((target("avx2"))) double gatherNanoseconds() {
-    std::vector<long long> table(size_t(16) << 11);
-    for (size_t i = 0; i < table.size(); ++i)
-        table[i] = (long long)(i * 7);
+/// The gather benchmarks' tables: 16 tables of 2^11 64-bit entries (the packed-symbol layout's
+/// bucket symbols, in the L1/L2 caches) and one 12-bit table of 32-bit entries (16 KB, in L1).
+const std::vector<long long> &wideTable() {
+    static const std::vector<long long> table = [] {
+        std::vector<long long> values(size_t(16) << 11);
+        for (size_t i = 0; i < values.size(); ++i)
+            values[i] = (long long)(i * 7);
+        return values;
+    }();
+    return table;
+}
+
+const std::vector<int> &narrowTable() {
+    static const std::vector<int> table = [] {
+        std::vector<int> values(size_t(1) << 12);
+        for (size_t i = 0; i < values.size(); ++i)
+            values[i] = int(i * 7);
+        return values;
+    }();
+    return table;
+}
+
+/// `rounds` AVX2 gathers of 8 lanes' 64-bit entries (two 4-element gathers), as the
+/// packed-symbol loop issues them; returns a sum of what was read.
+__attribute__((target("avx2"))) long long gatherWide(long rounds) {
+    const long long *table = wideTable().data();
+    __m256i index = _mm256_setr_epi32(1, 100, 2000, 3000, 5000, 7000, 9000, 11000);
+    __m256i sum = _mm256_setzero_si256();
+    for (long i = 0; i < rounds; ++i) {
+        const __m256i first = _mm256_i32gather_epi64(table, _mm256_castsi256_si128(index), 8);
+        const __m256i second = _mm256_i32gather_epi64(table, _mm256_extracti128_si256(index, 1), 8);
+        sum = _mm256_add_epi64(sum, _mm256_add_epi64(first, second));
+        index = _mm256_and_si256(_mm256_add_epi32(index, _mm256_set1_epi32(1)),
+                                 _mm256_set1_epi32(0x7fff));
+    }
+    return _mm256_extract_epi64(sum, 0);
+}
+
+/// `rounds` AVX2 gathers of 8 lanes' 32-bit entries (one 8-element gather) from the 12-bit
+/// table: what a layout of one u32 per slot would gather per 8 symbols.
+__attribute__((target("avx2"))) long long gatherNarrow(long rounds) {
+    const int *table = narrowTable().data();
+    __m256i index = _mm256_setr_epi32(1, 300, 900, 1700, 2500, 3300, 3900, 4000);
+    __m256i sum = _mm256_setzero_si256();
+    for (long i = 0; i < rounds; ++i) {
+        sum = _mm256_add_epi32(sum, _mm256_i32gather_epi32(table, index, 4));
+        index = _mm256_and_si256(_mm256_add_epi32(index, _mm256_set1_epi32(97)),
+                                 _mm256_set1_epi32(0xfff));
+    }
+    return _mm256_extract_epi32(sum, 0);
+}
+
+/// Nanoseconds per round of `gathers`, best of 5 (what the gathers alone cost per 8 symbols).
+double gatherNanoseconds(long long (*gathers)(long rounds)) {
     const long rounds = 20000000;
+    gathers(1000); // builds the table
     double best = 1e30;
     long long sink = 0;
     for (int pass = 0; pass < 5; ++pass) {
-        __m256i index = _mm256_setr_epi32(1, 100, 2000, 3000, 5000, 7000, 9000, 11000);
-        __m256i sum = _mm256_setzero_si256();
         QElapsedTimer timer;
         timer.start();
-        for (long i = 0; i < rounds; ++i) {
-            const __m256i first =
-                _mm256_i32gather_epi64(table.data(), _mm256_castsi256_si128(index), 8);
-            const __m256i second =
-                _mm256_i32gather_epi64(table.data(), _mm256_extracti128_si256(index, 1), 8);
-            sum = _mm256_add_epi64(sum, _mm256_add_epi64(first, second));
-            index = _mm256_and_si256(_mm256_add_epi32(index, _mm256_set1_epi32(1)),
-                                     _mm256_set1_epi32(0x7fff));
-        }
+        sink += gathers(rounds);
         best = std::min(best, double(timer.nsecsElapsed()) / double(rounds));
-        sink += _mm256_extract_epi64(sum, 0);
-    }
-    return sink == 42 ? best + 1e-9 : best;
-}
-
-/// Nanoseconds per AVX2 gather of 8 lanes' 32-bit entries (one 8-element gather) from a 16 KB
-/// table that stays in the L1 cache: what a layout of one u32 per slot of a 12-bit table would
-/// gather per 8 symbols. Best of 5.
-__attribute__((target("avx2"))) double gather32Nanoseconds() {
-    std::vector<int> table(size_t(1) << 12);
-    for (size_t i = 0; i < table.size(); ++i)
-        table[i] = int(i * 7);
-    const long rounds = 20000000;
-    double best = 1e30;
-    int sink = 0;
-    for (int pass = 0; pass < 5; ++pass) {
-        __m256i index = _mm256_setr_epi32(1, 300, 900, 1700, 2500, 3300, 3900, 4000);
-        __m256i sum = _mm256_setzero_si256();
-        QElapsedTimer timer;
-        timer.start();
-        for (long i = 0; i < rounds; ++i) {
-            sum = _mm256_add_epi32(sum, _mm256_i32gather_epi32(table.data(), index, 4));
-            index = _mm256_and_si256(_mm256_add_epi32(index, _mm256_set1_epi32(97)),
-                                     _mm256_set1_epi32(0xfff));
-        }
-        best = std::min(best, double(timer.nsecsElapsed()) / double(rounds));
-        sink += _mm256_extract_epi32(sum, 0);
     }
     return sink == 42 ? best + 1e-9 : best;
 }
@@ -304,11 +315,11 @@ int main(int argc, char **argv) {
     std::printf("single-core read bandwidth: %.1f GB/s\n", bandwidth);
 #if defined(__GNUC__) && defined(__x86_64__)
     if (laneDecoderAvailable(LaneDecoderKind::Avx2)) {
-        const double gather = gatherNanoseconds();
+        const double gather = gatherNanoseconds(gatherWide);
         std::printf("AVX2 gather of 8 lanes' 64-bit entries: %.2f ns (alone, a floor of %.0f M "
                     "symbols/s)\n",
                     gather, 8e3 / gather);
-        const double gather32 = gather32Nanoseconds();
+        const double gather32 = gatherNanoseconds(gatherNarrow);
         std::printf("AVX2 gather of 8 lanes' 32-bit entries from one 16 KB table: %.2f ns (alone, "
                     "a floor of %.0f M symbols/s)\n",
                     gather32, 8e3 / gather32);

@@ -470,7 +470,6 @@ struct BlockFineTuner::Private {
             accumulateGradient(factor,
                                (gradient * embedded).reshape({-1, embedded.size(-1)}).sum(0));
         }
-        releaseFreedMemory();
     }
 };
 

@@ -4,6 +4,7 @@
 #include "analysis/finetuninglosses.h"
 #include "analysis/importancemap.h"
 #include "codec/compressibletensor.h"
+#include "compute/linear16.h"
 #include "compute/torchcompute.h"
 #include "jobs/error.h"
 #include "jobs/memorybudget.h"
@@ -358,7 +359,7 @@ struct BlockFineTuner::Private {
     /// Log-probabilities of the next token at rows [start, start + size) of `input`.
     torch::Tensor logProbabilities(const torch::Tensor &input, int64_t start, int64_t size) {
         return torch::log_softmax(
-            linearAnyWeight(input.narrow(0, start, size), parameter(headName)), -1);
+            mixedLinear(input.narrow(0, start, size), parameter(headName), torch::Tensor()), -1);
     }
 
     /// The original model's next-token distributions of `windows` [count, length]: all of them
@@ -443,7 +444,7 @@ struct BlockFineTuner::Private {
                 torch::Tensor logits;
                 {
                     torch::NoGradGuard noGrad;
-                    logits = linearAnyWeight(fixed.narrow(0, row, rows), weight);
+                    logits = mixedLinear(fixed.narrow(0, row, rows), weight, torch::Tensor());
                 }
                 logits.requires_grad_(true);
                 (klSum(reference.rows(start * length + row, rows), torch::log_softmax(logits, -1)) /

@@ -1,7 +1,5 @@
 #include "analysis/finetuninglosses.h"
 
-#include "compute/linear16.h"
-
 #include <algorithm>
 
 namespace nwc {
@@ -19,12 +17,6 @@ void accumulateGradient(torch::Tensor &tensor, const torch::Tensor &gradient) {
         tensor.mutable_grad().add_(value);
     else
         tensor.mutable_grad() = value.clone();
-}
-
-torch::Tensor linearAnyWeight(const torch::Tensor &x, const torch::Tensor &weight) {
-    if (weight.scalar_type() == x.scalar_type())
-        return torch::nn::functional::linear(x, weight);
-    return mixedLinear(x.contiguous(), weight, torch::Tensor());
 }
 
 torch::Tensor gradientThroughWeight(const torch::Tensor &g, const torch::Tensor &weight) {

@@ -10,9 +10,6 @@ namespace nwc {
 /// Adds `gradient` to the gradient of the leaf `tensor` (converted to its type).
 void accumulateGradient(torch::Tensor &tensor, const torch::Tensor &gradient);
 
-/// x Wᵀ for a weight held in the compute type or in 16 bits (no gradient through W).
-torch::Tensor linearAnyWeight(const torch::Tensor &x, const torch::Tensor &weight);
-
 /// g W for g [rows, out] and W [out, in] held in the compute type or in 16 bits (widened a few
 /// rows at a time): the gradient of x Wᵀ with respect to x.
 torch::Tensor gradientThroughWeight(const torch::Tensor &g, const torch::Tensor &weight);

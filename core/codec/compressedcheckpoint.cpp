@@ -4,6 +4,7 @@
 
 #include "codec/tensordecoder.h"
 #include "jobs/error.h"
+#include "jobs/memorybudget.h"
 #include "jobs/progresssink.h"
 
 #include <QDir>
@@ -16,9 +17,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 #include <cstring>
 #include <utility>
 #include <vector>
@@ -265,13 +263,11 @@ void decompressToDirectory(const CompressedCheckpoint &checkpoint, const QString
                                 .arg(info.byteSize));
             if (file.write(bytes) != bytes.size())
                 fail();
-#ifdef __GLIBC__
             // The decoder's temporaries are freed by now, but glibc keeps the pages: its mmap
             // threshold rises to the largest block freed, later blocks of tensor size come
             // from the heap, and the holes between them stay resident, so without this the
             // peak RSS grew with the number of tensors (bench_compress_memory).
-            malloc_trim(0);
-#endif
+            releaseFreedMemory();
         }
         std::vector<std::pair<QString, QByteArray>> tokenizerFiles;
         for (const QString &name : checkpoint.reader().tokenizerFileNames())

@@ -30,6 +30,46 @@ int nearestStepIndex(const std::vector<double> &steps, double step) {
 
 } // namespace
 
+std::vector<NwcTensorCoder::Trial> probeRateBand(NwcTensorCoder &coder,
+                                                 const std::vector<double> &steps, double weights,
+                                                 double target, ProgressSink *progress) {
+    const int coarsest = int(steps.size()) - 1;
+    std::vector<NwcTensorCoder::Trial> trials(steps.size());
+    std::vector<bool> probed(steps.size(), false);
+    const auto rate = [&](int s) {
+        if (!probed[size_t(s)]) {
+            throwIfCancelled(progress);
+            trials[size_t(s)] = coder.evaluate(steps[size_t(s)]);
+            probed[size_t(s)] = true;
+        }
+        return trials[size_t(s)].estimatedBits / weights;
+    };
+    const double below = target - kRateBandBelow;
+    const double above = target + kRateBandAbove;
+    int s = coarsest;
+    const double coarsestRate = rate(coarsest);
+    if (coarsestRate < below) {
+        double predicted = coarsestRate;
+        while (s > 0) {
+            const double next = predicted + std::log2(steps[size_t(s)] / steps[size_t(s - 1)]);
+            if (next >= below)
+                break;
+            predicted = next;
+            --s;
+        }
+        rate(s);
+        while (s < coarsest && rate(s) >= below)
+            rate(++s);
+    }
+    for (int finer = s - 1; finer >= 0 && rate(finer + 1) <= above; --finer)
+        rate(finer);
+    std::vector<NwcTensorCoder::Trial> result;
+    for (size_t i = 0; i < steps.size(); ++i)
+        if (probed[i])
+            result.push_back(trials[i]);
+    return result;
+}
+
 double distortionWeight(const CompressionPlan &plan, const TensorJob &job,
                         const std::vector<float> &weights, const std::vector<float> &hessian) {
     if (plan.settings.allocation != AllocationWeighting::Relative)
@@ -69,9 +109,8 @@ std::vector<TensorMeasurement> measureTensors(const CompressionPlan &plan, Codec
         const std::vector<float> weights = readOrientedWeights(*plan.checkpoint, job);
         const ColumnChunks chunks = makeColumnChunks(weights.data(), job.rows, job.columns);
         TensorMeasurement &measurement = measurements[i];
-        measurement.levels = job.importance.empty()
-                                 ? std::vector<uint8_t>(size_t(job.columns), 0)
-                                 : qualityLevels(job.importance);
+        measurement.levels = job.importance.empty() ? std::vector<uint8_t>(size_t(job.columns), 0)
+                                                    : qualityLevels(job.importance);
         measurement.rate.fixedBits = 8.0 * double(nwcSideBytes(job.rows, job.columns, 16));
         // The full input statistics make the distortion the layer's expected output error
         // (a diagonal proxy misjudges transforms whose errors are correlated across columns).
@@ -87,13 +126,12 @@ std::vector<TensorMeasurement> measureTensors(const CompressionPlan &plan, Codec
         for (size_t c = 0; c < codecs.size(); ++c) {
             NwcTensorCoder &coder = codecs.coder(int(c));
             coder.setTensor(chunks, measurement.levels, job.importance, outputError);
-            for (double step : steps) {
-                throwIfCancelled(progress);
-                const NwcTensorCoder::Trial trial = coder.evaluate(step);
+            for (const NwcTensorCoder::Trial &trial :
+                 probeRateBand(coder, steps, double(job.rows * job.columns),
+                               plan.settings.targetBitsPerWeight, progress))
                 measurement.rate.options.push_back(
-                    {int(c), step, trial.estimatedBits,
+                    {int(c), trial.step, trial.estimatedBits,
                      trial.weightedError * measurement.distortionWeight});
-            }
         }
         releaseFreedMemory();
     }
@@ -117,13 +155,29 @@ void remeasureWithLdlq(const CompressionPlan &plan, CodecBank &codecs,
         const LdlqCoder ldlq(job.info.name, hessianPerToken(calibration, job.info.name),
                              job.columns, compensation.blockSize, compensation.dampening,
                              plan.settings.compute);
-        const double chosen = measurement.rate.options[size_t(plain.choice[t])].step;
-        const int centre = nearestStepIndex(steps, chosen);
+        const RateOption &chosen = measurement.rate.options[size_t(plain.choice[t])];
+        const int centre = nearestStepIndex(steps, chosen.step);
+        // Options whose rate without feedback lies outside the band (or was not probed for
+        // that reason) are not chosen with feedback either: feedback moves rates only a little.
+        const double weightCount = double(job.rows * job.columns);
+        const auto inBand = [&](int codec, double step) {
+            if (codec == chosen.codec && step == chosen.step)
+                return true;
+            for (const RateOption &option : measurement.rate.options)
+                if (option.codec == codec && option.step == step) {
+                    const double rate = option.bits / weightCount;
+                    return rate >= plan.settings.targetBitsPerWeight - kRateBandBelow &&
+                           rate <= plan.settings.targetBitsPerWeight + kRateBandAbove;
+                }
+            return false;
+        };
         TensorRateOptions compensated;
         compensated.fixedBits = measurement.rate.fixedBits;
         for (size_t c = 0; c < codecs.size(); ++c) {
             for (int s = std::max(0, centre - kLdlqStepWindow);
                  s <= std::min(int(steps.size()) - 1, centre + kLdlqStepWindow); ++s) {
+                if (!inBand(int(c), steps[size_t(s)]))
+                    continue;
                 throwIfCancelled(progress);
                 const LdlqCoder::Result result =
                     ldlq.code(codecs.coder(int(c)), weights, job.rows, measurement.levels,

@@ -10,6 +10,7 @@
 #include "analysis/tensorcoding.h"
 #include "analysis/tensormeasurement.h"
 #include "codec/codectrainer.h"
+#include "codec/columnchunks.h"
 #include "codec/nwccontainer.h"
 #include "io/checkpoint.h"
 #include "jobs/error.h"
@@ -57,6 +58,7 @@ private Q_SLOTS:
     void planListsLinearLayersInOrder();
     void planRefusesBeforeWork();
     void measurementOfSubsetEqualsWholeRun();
+    void probesCoverTheRateBand();
     void codingOfSubsetEqualsWholeRun();
     void stagesAssembleWhatCompressModelWrites();
     void summaryJsonHasTotalsAndRows();
@@ -170,6 +172,53 @@ void TestCompressionStages::measurementOfSubsetEqualsWholeRun() {
             QCOMPARE(part[i].rate.options[o].bits, expected.rate.options[o].bits);
             QCOMPARE(part[i].rate.options[o].distortion, expected.rate.options[o].distortion);
         }
+    }
+}
+
+void TestCompressionStages::probesCoverTheRateBand() {
+    auto [plan, calibration] = calibratedPlan(m_dir.filePath(QStringLiteral("band.nwc")));
+    CodecBank bank(plan.codecs, plan.settings.compute);
+    NwcTensorCoder &coder = bank.coder(0);
+    const TensorJob &job = plan.jobs[4];
+    const std::vector<float> weights = readOrientedWeights(*plan.checkpoint, job);
+    coder.setTensor(makeColumnChunks(weights.data(), job.rows, job.columns),
+                    qualityLevels(job.importance), job.importance);
+    const double count = double(job.rows * job.columns);
+    const std::vector<double> steps = latentStepGrid();
+    std::vector<NwcTensorCoder::Trial> grid;
+    for (double step : steps)
+        grid.push_back(coder.evaluate(step));
+    const double finestRate = grid.front().estimatedBits / count;
+    const double coarsestRate = grid.back().estimatedBits / count;
+    // Targets 0.5 bits inside either end leave steps outside the band at the other end.
+    QVERIFY2(finestRate - coarsestRate > std::max(kRateBandBelow, kRateBandAbove) + 0.5,
+             qPrintable(QStringLiteral("rates %1 to %2").arg(coarsestRate).arg(finestRate)));
+    // Targets near either end of the grid's rates and in the middle.
+    for (double target :
+         {coarsestRate + 0.5, 0.5 * (coarsestRate + finestRate), finestRate - 0.5}) {
+        const std::vector<NwcTensorCoder::Trial> band =
+            probeRateBand(coder, steps, count, target, nullptr);
+        size_t next = 0;
+        for (const NwcTensorCoder::Trial &trial : grid) {
+            const double rate = trial.estimatedBits / count;
+            const bool probed = next < band.size() && band[next].step == trial.step;
+            if (probed) {
+                QCOMPARE(band[next].estimatedBits, trial.estimatedBits);
+                QCOMPARE(band[next].weightedError, trial.weightedError);
+                ++next;
+            }
+            if (rate >= target - kRateBandBelow && rate <= target + kRateBandAbove)
+                QVERIFY2(probed, qPrintable(QStringLiteral("target %1: step %2 (%3 bits) missed")
+                                                .arg(target)
+                                                .arg(trial.step)
+                                                .arg(rate)));
+        }
+        QCOMPARE(next, band.size()); // ascending, and only grid steps
+        if (target != 0.5 * (coarsestRate + finestRate))
+            QVERIFY2(
+                band.size() < grid.size(),
+                qPrintable(
+                    QStringLiteral("target %1: all %2 steps probed").arg(target).arg(grid.size())));
     }
 }
 

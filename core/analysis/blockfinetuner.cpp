@@ -144,6 +144,23 @@ struct BlockFineTuner::Private {
         return torch::cat(parts);
     }
 
+    /// The block stage's share of run()'s progress, by multiply-adds per token and epoch: per
+    /// block, two tunings of one block forward and backward (3 × its weights each); end to
+    /// end, the whole model forward, the head forward and backward, and every block again
+    /// forward and backward. (Both stages stop early by the held-out loss; this assumes alike.)
+    double blockStageShare() const {
+        if (!settings.endToEnd)
+            return 1.0;
+        double blockWeights = 0.0;
+        for (const auto &item : parameters)
+            if (item.second.dim() == 2 && blockOfWeight(item.first) >= 0)
+                blockWeights += double(item.second.numel());
+        const double head = double(model->config().vocabSize) * double(model->config().hiddenSize);
+        const double blockStage = 6.0 * blockWeights;
+        const double endToEnd = 4.0 * blockWeights + 3.0 * head;
+        return blockStage / (blockStage + endToEnd);
+    }
+
     torch::Tensor heldOut(const torch::Tensor &all) const {
         return heldOutCount > 0 ? all.narrow(0, tuneCount, heldOutCount) : all;
     }
@@ -551,9 +568,10 @@ void BlockFineTuner::run(const QStringList &tensors, const Callbacks &callbacks,
         torch::Tensor &parameter = d->parameter(name);
         parameter.copy_(hostView(values.data(), parameter.sizes()));
     };
+    const double blockShare = d->blockStageShare();
     for (int block = 0; block < blocks; ++block) {
         throwIfCancelled(progress);
-        reportProgress(progress, double(block) / double(blocks),
+        reportProgress(progress, blockShare * double(block) / double(blocks),
                        QStringLiteral("fine-tuning block %1 of %2").arg(block + 1).arg(blocks));
         QStringList attention;
         QStringList mlp;
@@ -643,7 +661,7 @@ void BlockFineTuner::run(const QStringList &tensors, const Callbacks &callbacks,
     }
     if (referencePredictions.defined()) {
         // End to end: every column scale and norm weight against the original predictions.
-        reportProgress(progress, 0.95, QStringLiteral("fine-tuning the whole model"));
+        reportProgress(progress, blockShare, QStringLiteral("fine-tuning the whole model"));
         TuneSet set;
         for (const auto &item : d->parameters) {
             if (item.second.dim() == 1 && item.first.contains(QLatin1String("norm")))
@@ -669,7 +687,8 @@ void BlockFineTuner::run(const QStringList &tensors, const Callbacks &callbacks,
         set.heldOutLoss = [&]() { return d->meanKlOver(heldOutIds, heldOutReference); };
         const int epochs = std::max(1, d->settings.fineTuneEpochs);
         set.epochDone = [&](int epoch, double loss) {
-            reportProgress(progress, 0.95 + 0.05 * double(epoch + 1) / double(epochs),
+            reportProgress(progress,
+                           blockShare + (1.0 - blockShare) * double(epoch + 1) / double(epochs),
                            QStringLiteral("fine-tuning the whole model: epoch %1 of at most %2, "
                                           "held-out KL %3 nats")
                                .arg(epoch + 1)

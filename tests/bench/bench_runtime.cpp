@@ -4,13 +4,17 @@
 // per model: load time, prefill and decode tokens/s, resident memory, decode as a fraction of the
 // roof (bandwidth ÷ weight bytes read per token), and perplexity-evaluation speed. With
 // --compare-fp32 it also widens the weights to float32 (the runtime before 16-bit weights) and
-// measures decode again in the same run. `cmake --build --preset dev --target bench-runtime`.
+// measures decode again in the same run. With --device cuda[:N] (a CUDA build of LibTorch) the
+// model runs on that device and the roof is the device's own read bandwidth, measured the same
+// way. `cmake --build --preset dev --target bench-runtime`.
 //
 // usage: bench_runtime [--folder DIR] [--shapes NAME,...] [--prompt N] [--decode N]
-//                      [--threads N] [--compare-fp32]
+//                      [--threads N] [--device cpu|cuda[:N]] [--compare-fp32]
 #include "compute/threadwaiting.h"
 #include "randomcheckpoint.h"
 
+#include "compute/computedevices.h"
+#include "compute/torchcompute.h"
 #include "jobs/computeoptions.h"
 #include "lm/evaluator.h"
 #include "lm/generator.h"
@@ -47,9 +51,11 @@ double statusBytes(const char *key) {
     return 0;
 }
 
-/// GB/s of reading a 1 GiB float32 tensor (torch::sum, vectorised, memory-bound), median of 5.
-double readBandwidth() {
-    const torch::Tensor big = torch::ones({int64_t(1) << 28});
+/// GB/s of reading a 1 GiB float32 tensor on `device` (torch::sum, vectorised, memory-bound;
+/// item() waits for a device), median of 5.
+double readBandwidth(const torch::Device &device) {
+    const torch::Tensor big =
+        torch::ones({int64_t(1) << 28}, torch::TensorOptions().device(device));
     std::vector<double> rates;
     for (int i = 0; i < 6; ++i) {
         const auto start = std::chrono::steady_clock::now();
@@ -95,6 +101,7 @@ struct Options {
     int prompt = 128;
     int decode = 32;
     int threads = 0;
+    QString device = QStringLiteral("cpu");
     bool compareFp32 = false;
 };
 
@@ -114,6 +121,8 @@ Options parse(const QStringList &args) {
             o.decode = next.toInt(), ++i;
         else if (a == QLatin1String("--threads"))
             o.threads = next.toInt(), ++i;
+        else if (a == QLatin1String("--device"))
+            o.device = next, ++i;
         else if (a == QLatin1String("--compare-fp32"))
             o.compareFp32 = true;
     }
@@ -128,16 +137,36 @@ int main(int argc, char **argv) {
     const Options options = parse(app.arguments());
     ComputeOptions compute;
     compute.threads = options.threads;
-    std::printf("intra-op threads: %s; idle threads: %s\n",
+    const ComputeDevices devices = availableComputeDevices();
+    if (!devices.contains(options.device)) {
+        const bool cuda = options.device.trimmed().toLower().startsWith(QLatin1String("cuda"));
+        std::fprintf(stderr, "bench_runtime: device %s is not available (%s)\n",
+                     qPrintable(options.device),
+                     qPrintable(cuda && !devices.cudaUnavailableReason().isEmpty()
+                                    ? devices.cudaUnavailableReason()
+                                    : QStringLiteral("this build has: ") +
+                                          devices.devices.join(QStringLiteral(", "))));
+        return 2;
+    }
+    compute.device = options.device.trimmed().toLower();
+    const bool onCpu = compute.device == QLatin1String("cpu");
+    std::printf("device: %s; intra-op threads: %s; idle threads: %s\n", qPrintable(compute.device),
                 options.threads > 0 ? qPrintable(QString::number(options.threads)) : "default",
                 qPrintable(threadWaitingDescription()));
-    at::set_num_threads(2);
-    const double bandwidth2 = readBandwidth();
-    at::set_num_threads(1);
-    const double bandwidth1 = readBandwidth();
-    std::printf("memory read bandwidth: %.1f GB/s with 1 thread, %.1f GB/s with 2 (1 GiB float32 "
-                "sum)\n\n",
-                bandwidth1, bandwidth2);
+    double roofBandwidth = 0.0;
+    if (onCpu) {
+        at::set_num_threads(2);
+        roofBandwidth = readBandwidth(torch::kCPU);
+        at::set_num_threads(1);
+        const double bandwidth1 = readBandwidth(torch::kCPU);
+        std::printf("memory read bandwidth: %.1f GB/s with 1 thread, %.1f GB/s with 2 (1 GiB "
+                    "float32 sum)\n\n",
+                    bandwidth1, roofBandwidth);
+    } else {
+        roofBandwidth = readBandwidth(torchDevice(compute));
+        std::printf("device memory read bandwidth: %.1f GB/s (1 GiB float32 sum)\n\n",
+                    roofBandwidth);
+    }
     std::printf("| shape | parameters | checkpoint GB | load s | prefill tok/s | decode tok/s | "
                 "roof tok/s | of roof | RSS GB | KV MB | eval tok/s |%s\n",
                 options.compareFp32 ? " fp32 decode tok/s | fp32 RSS GB |" : "");
@@ -164,7 +193,7 @@ int main(int argc, char **argv) {
         const GenerationResult result = generate(*model, QString::fromUtf8(prompt), settings);
         const double rss = statusBytes("VmRSS:");
         const double perToken = bytesPerToken(module);
-        const double roof = bandwidth2 / (perToken / 1e9);
+        const double roof = roofBandwidth / (perToken / 1e9);
         const double headDim = double(shape.config.hiddenSize / shape.config.numHeads);
         const double kvBytes = 2.0 * shape.config.numLayers * shape.config.numKvHeads * headDim *
                                4.0 * double(result.promptIds.size() + result.generatedIds.size());
@@ -192,8 +221,10 @@ int main(int argc, char **argv) {
                     qPrintable(fp32));
         std::fflush(stdout);
     }
-    std::printf("\nprompt %d words, %d decoded tokens (greedy); roof = %.1f GB/s (2 threads) / "
-                "weight bytes per token; eval: 4000 bytes, context 256; RSS after generating.\n",
-                options.prompt, options.decode, bandwidth2);
+    std::printf("\nprompt %d words, %d decoded tokens (greedy); roof = %.1f GB/s (%s) / weight "
+                "bytes per token; eval: 4000 bytes, context 256; RSS (host memory) after "
+                "generating.\n",
+                options.prompt, options.decode, roofBandwidth,
+                onCpu ? "2 threads" : qPrintable(compute.device));
     return 0;
 }

@@ -164,7 +164,7 @@ for s in "${shape_list[@]}"; do
   fi
 done
 if [ $runtime_supports_device = 0 ]; then
-  notes+=("1. bench_runtime has no --device option yet, so it only writes the random checkpoint here (and measures it briefly on the CPU; see the log); the GPU numbers come from nwc bench (prompt 128 tokens, 64 decoded tokens, greedy, median of 3 runs). They are not bf16 numbers: on a GPU the runtime holds and multiplies the weights in the compute type, float32 (--compute-dtype bfloat16 is not implemented yet).")
+  notes+=("1. this bench_runtime has no --device option, so it only writes the random checkpoint here (and measures it briefly on the CPU; see the log); the GPU numbers come from nwc bench (prompt 128 tokens, 64 decoded tokens, greedy, median of 3 runs). They are not bf16 numbers: on a GPU the runtime holds and multiplies the weights in the compute type, float32 (--compute-dtype bfloat16 is not implemented yet).")
 fi
 add_row "GPTQ 4 bpw, $compress_shape" "not run" "nwc compress --method gptq --bits 4 --calib-text (300 KB wikitext-2) --device cuda; wall time incl. calibration"
 add_row "NWC 4 bpw, $compress_shape" "not run" "nwc compress --method nwc --bits 4, same text (calibration cache from the GPTQ run) --device cuda; wall time"

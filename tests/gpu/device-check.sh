@@ -154,18 +154,9 @@ add_row "GPU tests" "not run" "ctest -L gpu --output-on-failure"
 add_row "cuda probe" "not run" "nwc bench demo:student --device cuda (does this build compute on the GPU at all)"
 add_row "lane rANS decode, GPU" "not run" "bench_lane_rans: .nwc v2, all streams in one launch, kernel time (M symbols/s)"
 IFS=, read -r -a shape_list <<<"$shapes"
-runtime_supports_device=0
-grep -q -- '"--device"' "$root/tests/bench/bench_runtime.cpp" 2>/dev/null && runtime_supports_device=1
 for s in "${shape_list[@]}"; do
-  if [ $runtime_supports_device = 1 ]; then
-    add_row "$s prefill / decode tok/s" "not run" "bench_runtime --shapes $s --device cuda (random bf16 weights)"
-  else
-    add_row "$s prefill / decode tok/s" "not run" "nwc bench --device cuda on bench_runtime's random bf16 checkpoint (note 1)"
-  fi
+  add_row "$s prefill / decode tok/s" "not run" "bench_runtime --shapes $s --device cuda (random bf16 weights)"
 done
-if [ $runtime_supports_device = 0 ]; then
-  notes+=("1. this bench_runtime has no --device option, so it only writes the random checkpoint here (and measures it briefly on the CPU; see the log); the GPU numbers come from nwc bench (prompt 128 tokens, 64 decoded tokens, greedy, median of 3 runs). They are not bf16 numbers: on a GPU the runtime holds and multiplies the weights in the compute type, float32 (--compute-dtype bfloat16 is not implemented yet).")
-fi
 add_row "GPTQ 4 bpw, $compress_shape" "not run" "nwc compress --method gptq --bits 4 --calib-text (300 KB wikitext-2) --device cuda; wall time incl. calibration"
 add_row "NWC 4 bpw, $compress_shape" "not run" "nwc compress --method nwc --bits 4, same text (calibration cache from the GPTQ run) --device cuda; wall time"
 add_row "codec training, paper preset" "not run" "nwc train-codec --preset paper --models demo:teacher --lambda 1765 --steps 30 --device cuda; steps / reported seconds (incl. loading)"
@@ -469,47 +460,23 @@ row = data[0] if isinstance(data, list) else data
 print(row[sys.argv[2]])
 EOF
 }
-fmt() { awk -v v="$1" 'BEGIN { if (v >= 100) printf "%.0f", v; else printf "%.2f", v }'; }
 measure_shape() { # measure_shape SHAPE
   local s=$1 label="$1 prefill / decode tok/s" gen_limit=150 bench_limit=120
   case "$s" in Llama-2-7B) gen_limit=300 bench_limit=150 ;; esac
   if ! have "$bench_dir/bench_runtime"; then set_cell "$label" "not run: bench_runtime was not built"; return; fi
   if [ $cuda_ok != 1 ]; then set_cell "$label" "$not_cuda"; return; fi
-  if [ $runtime_supports_device = 1 ]; then
-    run_step "runtime-$s" $((gen_limit + bench_limit)) "$bench_dir/bench_runtime" --folder "$models" --shapes "$s" --device cuda
-    local r
-    r=$(grep -a -E "^\| $s " "$logs/runtime-$s.log" | tail -1)
-    if [ $step_status = 0 ] && [ -n "$r" ]; then
-      set_cell "$label" "$(echo "$r" | awk -F'|' '{gsub(/ /,"",$6); gsub(/ /,"",$7); print $6 " / " $7}')"
-    else
-      set_cell "$label" "$(failed_cell "$logs/runtime-$s.log")"
-    fi
-    return
+  # bench_runtime writes the random checkpoint if it is missing, then measures it on the GPU.
+  run_step "runtime-$s" $((gen_limit + bench_limit)) "$bench_dir/bench_runtime" --folder "$models" --shapes "$s" --device cuda
+  # The checkpoint is complete once its file and tokenizer are there (QSaveFile renames the
+  # file at the end), even if the measurement after it failed or ran out of time.
+  if [ -f "$models/$s/model.safetensors" ] &&
+     { [ -f "$models/$s/tokenizer.json" ] || [ -f "$models/$s/tokenizer.model" ]; }; then
+    touch "$models/$s/.complete"
   fi
-  # bench_runtime writes the random checkpoint (and measures it on the CPU, briefly).
-  if [ ! -f "$models/$s/.complete" ]; then
-    rm -rf "${models:?}/$s"
-    run_step "checkpoint-$s" $gen_limit "$bench_dir/bench_runtime" --folder "$models" --shapes "$s" --prompt 8 --decode 2
-    # The checkpoint is complete once its file and tokenizer are there (QSaveFile renames the
-    # file at the end), even if the CPU measurement after it ran out of time.
-    if [ -f "$models/$s/model.safetensors" ] &&
-       { [ -f "$models/$s/tokenizer.json" ] || [ -f "$models/$s/tokenizer.model" ]; }; then
-      touch "$models/$s/.complete"
-    else
-      set_cell "$label" "$(failed_cell "$logs/checkpoint-$s.log") (writing the random checkpoint)"
-      return
-    fi
-  fi
-  run_step "runtime-$s" $bench_limit "$bin_nwc" bench "$models/$s" --device cuda --prompt-tokens 128 --decode-tokens 64 --repeats 3 --json
-  if [ $step_status = 0 ]; then
-    local p d
-    p=$(json_field "$logs/runtime-$s.log" prefill_tokens_per_second)
-    d=$(json_field "$logs/runtime-$s.log" decode_tokens_per_second)
-    if [ -n "$p" ] && [ -n "$d" ]; then
-      set_cell "$label" "$(fmt "$p") / $(fmt "$d")"
-    else
-      set_cell "$label" "failed: no JSON result in the log"
-    fi
+  local r
+  r=$(grep -a -E "^\| $s " "$logs/runtime-$s.log" | tail -1)
+  if [ $step_status = 0 ] && [ -n "$r" ]; then
+    set_cell "$label" "$(echo "$r" | awk -F'|' '{gsub(/ /,"",$6); gsub(/ /,"",$7); print $6 " / " $7}')"
   else
     set_cell "$label" "$(failed_cell "$logs/runtime-$s.log")"
   fi

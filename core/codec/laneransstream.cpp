@@ -144,8 +144,16 @@ void LaneDecodeTables::buildPackedSymbols(const std::vector<const FrequencyTable
                        uint64_t(symbol) << 32;
             packed[symbol] = next;
         }
-        for (size_t b = 0; b < buckets; ++b)
-            m_bucketSymbols[t * buckets + b] = packed[table.symbolAt(uint32_t(b << kBucketShift))];
+        for (size_t b = 0; b < buckets; ++b) {
+            const int symbol = table.symbolAt(uint32_t(b << kBucketShift));
+            // The second symbol's frequency − 1, read as a signed 16-bit number by the
+            // decoders: 0xffff (−1) sends every lane past the first symbol to the walk.
+            uint64_t second = 0xffff;
+            if (symbol + 1 < table.symbolCount() && table.frequency(symbol + 1) != 0 &&
+                table.frequency(symbol + 1) - 1 < 0x8000)
+                second = table.frequency(symbol + 1) - 1;
+            m_bucketSymbols[t * buckets + b] = packed[symbol] | second << 48;
+        }
     }
 }
 
@@ -201,72 +209,160 @@ LaneDecoderKind bestLaneDecoder() {
     return best;
 }
 
-LaneEscapes decodeLaneStream(const uint8_t *data, size_t size, const LaneDecodeTables &tables,
-                             const uint16_t *tableOf, size_t count, uint16_t *symbols,
-                             LaneDecoderKind kind) {
-    if (size < size_t(kLaneStreamHeaderBytes))
+namespace {
+
+/// A stream's checked layout and where its decoding stands.
+struct StreamState {
+    lanerans::Progress progress;
+    const uint8_t *wordsEnd = nullptr;
+    uint32_t escapeCount = 0;
+};
+
+/// Reads the header of `job`'s stream and checks its layout and table indices.
+StreamState startStream(const LaneStreamJob &job, const LaneDecodeTables &tables) {
+    if (job.size < size_t(kLaneStreamHeaderBytes))
         throw Error(QStringLiteral("lane rANS stream of %1 bytes is truncated (at least %2 needed)")
-                        .arg(size)
+                        .arg(job.size)
                         .arg(kLaneStreamHeaderBytes));
-    const uint32_t escapeCount = getU32(data);
-    const size_t payload = size - size_t(kLaneStreamHeaderBytes);
-    if (uint64_t(escapeCount) * 4 > payload || (payload - size_t(escapeCount) * 4) % 2 != 0)
+    StreamState state;
+    state.escapeCount = getU32(job.data);
+    const size_t payload = job.size - size_t(kLaneStreamHeaderBytes);
+    if (uint64_t(state.escapeCount) * 4 > payload ||
+        (payload - size_t(state.escapeCount) * 4) % 2 != 0)
         throw Error(
             QStringLiteral("lane rANS stream is corrupt: %1 escapes do not fit its %2 bytes")
-                .arg(escapeCount)
-                .arg(size));
+                .arg(state.escapeCount)
+                .arg(job.size));
     uint16_t largest = 0;
-    if (laneDecoderAvailable(LaneDecoderKind::Avx2)) {
-        largest = lanerans::largestTableIndexAvx2(tableOf, count);
+    if (laneDecoderAvailable(LaneDecoderKind::Avx512)) {
+        largest = lanerans::largestTableIndexAvx512(job.tableOf, job.count);
+    } else if (laneDecoderAvailable(LaneDecoderKind::Avx2)) {
+        largest = lanerans::largestTableIndexAvx2(job.tableOf, job.count);
     } else {
-        for (size_t n = 0; n < count; ++n)
-            largest = std::max(largest, tableOf[n]);
+        for (size_t n = 0; n < job.count; ++n)
+            largest = std::max(largest, job.tableOf[n]);
     }
-    if (count > 0 && int(largest) >= tables.tableCount())
+    if (job.count > 0 && int(largest) >= tables.tableCount())
         throw Error(QStringLiteral("lane rANS: table %1 of %2 requested")
                         .arg(largest)
                         .arg(tables.tableCount()));
-    const uint8_t *wordsEnd = data + (size - size_t(escapeCount) * 4);
-    lanerans::Progress progress;
+    state.wordsEnd = job.data + (job.size - size_t(state.escapeCount) * 4);
     for (int lane = 0; lane < kRansLanes; ++lane)
-        progress.states[lane] = getU32(data + 4 + 4 * lane);
-    progress.words = data + kLaneStreamHeaderBytes;
-    progress.symbolsDone = 0;
-    if (kind == LaneDecoderKind::Avx512 && laneDecoderAvailable(kind))
-        lanerans::decodeRoundsAvx512(tables, tableOf, count, symbols, wordsEnd, &progress);
-    else if (kind == LaneDecoderKind::Avx2 && laneDecoderAvailable(kind))
-        lanerans::decodeRoundsAvx2(tables, tableOf, count, symbols, wordsEnd, &progress);
+        state.progress.states[lane] = getU32(job.data + 4 + 4 * lane);
+    state.progress.words = job.data + kLaneStreamHeaderBytes;
+    state.progress.symbolsDone = 0;
+    return state;
+}
 
-    // The portable loop: the whole stream, or what the SIMD loop left.
+/// The SIMD loop of `kind` on one stream, from where it stands.
+void decodeRounds(LaneDecoderKind kind, const LaneStreamJob &job, const LaneDecodeTables &tables,
+                  StreamState &state) {
+    if (kind == LaneDecoderKind::Avx512 && laneDecoderAvailable(kind))
+        lanerans::decodeRoundsAvx512(tables, job.tableOf, job.count, job.symbols, state.wordsEnd,
+                                     &state.progress);
+    else if (kind == LaneDecoderKind::Avx2 && laneDecoderAvailable(kind))
+        lanerans::decodeRoundsAvx2(tables, job.tableOf, job.count, job.symbols, state.wordsEnd,
+                                   &state.progress);
+}
+
+/// The portable loop over what the SIMD loops left (or the whole stream), then the checks that
+/// the stream ended where its encoder started. Returns where the escape payloads are.
+LaneEscapes finishStream(const LaneStreamJob &job, const LaneDecodeTables &tables,
+                         StreamState &state) {
     const uint32_t *entries = tables.entries();
-    const uint8_t *word = progress.words;
-    for (size_t n = progress.symbolsDone; n < count; ++n) {
-        uint32_t &x = progress.states[n % kRansLanes];
+    const uint64_t *buckets = tables.bucketSymbols();
+    const uint64_t *packed = tables.packedSymbols();
+    const bool packedLayout = tables.hasPackedSymbols();
+    const uint8_t *word = state.progress.words;
+    for (size_t n = state.progress.symbolsDone; n < job.count; ++n) {
+        uint32_t &x = state.progress.states[n % kRansLanes];
         const uint32_t slot = x & 0xffff;
-        uint32_t entry = LaneDecodeTables::tableBase(tableOf[n]) + (slot >> kBucketShift);
-        if (entries[2 * entry] == 0)
-            entry = entries[2 * entry + 1] + (slot & (kBucketSlots - 1));
-        const uint32_t frequency = entries[2 * entry];
-        const uint32_t startSymbol = entries[2 * entry + 1];
-        x = frequency * (x >> 16) + slot - (startSymbol & 0xffff);
-        symbols[n] = uint16_t(startSymbol >> 16);
+        uint32_t frequency, offset, symbol;
+        if (packedLayout) {
+            // The layout the SIMD loops read (its cache lines are warm after them).
+            const uint32_t table = job.tableOf[n];
+            uint64_t e = buckets[LaneDecodeTables::tableBase(int(table)) + (slot >> kBucketShift)];
+            frequency = uint32_t(e >> 16 & 0xffff) + 1;
+            offset = slot - uint32_t(e & 0xffff);
+            symbol = uint32_t(e >> 32 & 0xffff);
+            if (offset >= frequency) {
+                offset -= frequency;
+                ++symbol;
+                const int32_t secondLess1 = int16_t(uint16_t(e >> 48));
+                if (secondLess1 >= 0 && offset <= uint32_t(secondLess1)) {
+                    frequency = uint32_t(secondLess1) + 1;
+                } else {
+                    for (;; ++symbol) {
+                        e = packed[size_t(table) * tables.symbolStride() + symbol];
+                        frequency = uint32_t(e >> 16 & 0xffff) + 1;
+                        offset = slot - uint32_t(e & 0xffff);
+                        symbol = uint32_t(e >> 32 & 0xffff);
+                        if (offset < frequency)
+                            break;
+                    }
+                }
+            }
+        } else {
+            uint32_t entry = LaneDecodeTables::tableBase(job.tableOf[n]) + (slot >> kBucketShift);
+            if (entries[2 * entry] == 0)
+                entry = entries[2 * entry + 1] + (slot & (kBucketSlots - 1));
+            frequency = entries[2 * entry];
+            offset = slot - (entries[2 * entry + 1] & 0xffff);
+            symbol = entries[2 * entry + 1] >> 16;
+        }
+        x = frequency * (x >> 16) + offset;
+        job.symbols[n] = uint16_t(symbol);
         if (x < kLower) {
-            if (word + 2 > wordsEnd)
+            if (word + 2 > state.wordsEnd)
                 throw Error(QStringLiteral("lane rANS stream is truncated"));
             x = (x << 16) | uint32_t(word[0]) | uint32_t(word[1]) << 8;
             word += 2;
         }
     }
-    if (word != wordsEnd)
+    if (word != state.wordsEnd)
         throw Error(QStringLiteral("lane rANS stream is corrupt: %1 of %2 word bytes used")
-                        .arg(word - (data + kLaneStreamHeaderBytes))
-                        .arg(wordsEnd - (data + kLaneStreamHeaderBytes)));
-    for (uint32_t state : progress.states) {
-        if (state != kLower)
+                        .arg(word - (job.data + kLaneStreamHeaderBytes))
+                        .arg(state.wordsEnd - (job.data + kLaneStreamHeaderBytes)));
+    for (uint32_t x : state.progress.states) {
+        if (x != kLower)
             throw Error(QStringLiteral("lane rANS stream is corrupt: a lane does not end in the "
                                        "encoder's initial state"));
     }
-    return LaneEscapes{wordsEnd, escapeCount};
+    return LaneEscapes{state.wordsEnd, state.escapeCount};
+}
+
+} // namespace
+
+LaneEscapes decodeLaneStream(const uint8_t *data, size_t size, const LaneDecodeTables &tables,
+                             const uint16_t *tableOf, size_t count, uint16_t *symbols,
+                             LaneDecoderKind kind) {
+    const LaneStreamJob job{data, size, tableOf, count, symbols, {}};
+    StreamState state = startStream(job, tables);
+    decodeRounds(kind, job, tables, state);
+    return finishStream(job, tables, state);
+}
+
+void decodeLaneStreams(LaneStreamJob *jobs, size_t count, const LaneDecodeTables &tables,
+                       LaneDecoderKind kind) {
+    const bool pairs =
+        kind == LaneDecoderKind::Avx512 && laneDecoderAvailable(kind) && tables.hasPackedSymbols();
+    size_t i = 0;
+    for (; pairs && i + 2 <= count; i += 2) {
+        LaneStreamJob &a = jobs[i];
+        LaneStreamJob &b = jobs[i + 1];
+        StreamState first = startStream(a, tables);
+        StreamState second = startStream(b, tables);
+        lanerans::decodeRoundPairsAvx512(
+            tables, {a.tableOf, a.count, a.symbols, first.wordsEnd, &first.progress},
+            {b.tableOf, b.count, b.symbols, second.wordsEnd, &second.progress});
+        decodeRounds(kind, a, tables, first);
+        a.escapes = finishStream(a, tables, first);
+        decodeRounds(kind, b, tables, second);
+        b.escapes = finishStream(b, tables, second);
+    }
+    for (; i < count; ++i)
+        jobs[i].escapes = decodeLaneStream(jobs[i].data, jobs[i].size, tables, jobs[i].tableOf,
+                                           jobs[i].count, jobs[i].symbols, kind);
 }
 
 } // namespace nwc

@@ -45,17 +45,19 @@ QByteArray encodeLaneStream(const std::vector<int32_t> &symbols,
 
 /// A set of 16-bit frequency tables laid out for lane decoding, in two layouts.
 ///
-/// *Entries* (the portable, AVX-512 and CUDA decoders): each table's 2^11 lookup buckets in one
-/// array (two u32 per entry: frequency, start | symbol << 16), and for a bucket shared by
-/// several symbols one entry per slot after them (the bucket's frequency is 0 and its second
-/// word the index of those entries). One gather per word and lane resolves any slot.
+/// *Entries* (the CUDA decoder, and the CPU decoders without packed symbols): each table's 2^11
+/// lookup buckets in one array (two u32 per entry: frequency, start | symbol << 16), and for a
+/// bucket shared by several symbols one entry per slot after them (the bucket's frequency is 0 and
+/// its second word the index of those entries). One gather per word and lane resolves any slot.
 ///
-/// *Packed symbols* (the AVX2 decoder): one u64 per bucket, start | (frequency − 1) << 16 |
-/// symbol << 32, for the symbol holding the bucket's first slot, and the same u64 for every
-/// symbol of every table at table · symbolStride() + symbol (a symbol of frequency 0 holds the
-/// next coded symbol's). A slot past its bucket's first symbol (about 1 % of the slots) walks
-/// on to the next symbols. A third of the memory of the entries layout and one 64-bit gather
-/// per lane instead of two 32-bit ones.
+/// *Packed symbols* (the CPU decoders): one u64 per bucket, start | (frequency − 1) << 16 |
+/// symbol << 32 | next << 48, for the symbol holding the bucket's first slot, where `next` is the frequency − 1 of symbol + 1 when that symbol is coded and its
+/// frequency − 1 is below 2^15, and 0xffff otherwise; and start | (frequency − 1) << 16 |
+/// symbol << 32 for every symbol of every table at table · symbolStride() + symbol (a symbol
+/// of frequency 0 holds the next coded symbol's). A slot in the bucket's second symbol is
+/// resolved from the bucket's u64 alone; one further on (well under 1 % of the slots) walks on
+/// through the symbols. A third of the memory of the entries layout and one 64-bit gather per
+/// lane instead of two 32-bit ones.
 class LaneDecodeTables {
 public:
     /// Throws nwc::Error unless every table has 16-bit precision and at most 65536 symbols.
@@ -112,6 +114,23 @@ struct LaneEscapes {
     }
 };
 
+/// One stream for decodeLaneStreams: what decodeLaneStream takes; `escapes` is set on return.
+struct LaneStreamJob {
+    const uint8_t *data = nullptr;
+    size_t size = 0;
+    const uint16_t *tableOf = nullptr;
+    size_t count = 0;
+    uint16_t *symbols = nullptr;
+    LaneEscapes escapes;
+};
+
+/// Decodes every job as decodeLaneStream does, two streams at a time where the decoder
+/// interleaves two (AVX-512: one stream's 32 lanes leave the core waiting on its gathers;
+/// two independent streams keep twice as many in flight). Throws nwc::Error for the first job
+/// that is corrupt, naming nothing but the fault (callers name the tensor and stream).
+void decodeLaneStreams(LaneStreamJob *jobs, size_t count, const LaneDecodeTables &tables,
+                       LaneDecoderKind kind = bestLaneDecoder());
+
 /// Decodes the `count` symbols of one stream of `size` bytes: symbol n under table
 /// `tableOf[n]` of `tables`, into `symbols[n]`. Returns where the escape payloads are. Throws
 /// nwc::Error when the stream is truncated or corrupt (words left over or missing, a lane not
@@ -135,8 +154,22 @@ void decodeRoundsAvx2(const LaneDecodeTables &tables, const uint16_t *tableOf, s
                       uint16_t *symbols, const uint8_t *wordsEnd, Progress *progress);
 void decodeRoundsAvx512(const LaneDecodeTables &tables, const uint16_t *tableOf, size_t count,
                         uint16_t *symbols, const uint8_t *wordsEnd, Progress *progress);
+/// Internal: where one stream stands, for the two-stream loop.
+struct StreamCursor {
+    const uint16_t *tableOf;
+    size_t count;
+    uint16_t *symbols;
+    const uint8_t *wordsEnd;
+    Progress *progress;
+};
+/// Internal: decodes whole rounds of two streams at once while both have a round and enough
+/// words left (packed-symbol layout only); the single-stream loop goes on from there.
+void decodeRoundPairsAvx512(const LaneDecodeTables &tables, const StreamCursor &first,
+                            const StreamCursor &second);
 /// Internal: the largest of `count` table indices (AVX2).
 uint16_t largestTableIndexAvx2(const uint16_t *tableOf, size_t count);
+/// Internal: the same with AVX-512 (AVX512-BW).
+uint16_t largestTableIndexAvx512(const uint16_t *tableOf, size_t count);
 bool avx2Compiled();
 bool avx512Compiled();
 } // namespace lanerans

@@ -9,6 +9,7 @@
 #include "compute/torchcompute.h"
 #include "jobs/error.h"
 
+#include <QThreadPool>
 #include <QtConcurrent/QtConcurrentMap>
 
 #include <algorithm>
@@ -363,29 +364,47 @@ CompressedTensor NwcTensorCoder::encode(const QString &name, double step, bool t
 
 namespace {
 
-/// Decodes lane stream `s` of `t` (.nwc v2) into the latent values of its columns, column after
-/// column (`out`: perColumn values per column, chunks of `dim` channels of the column's quality
-/// level). Throws nwc::Error for a corrupt stream.
-void decodeLaneStreamLatents(const CompressedTensor &t, const SymbolTables &tables, int32_t dim,
-                             int64_t perColumn, int64_t s, const uint8_t *stream, size_t size,
-                             float *out) {
+/// Lane stream `s` of `t` (.nwc v2) set up for decoding: the channel of each latent of its
+/// columns, column after column (perColumn per column, chunks of `dim` channels of the
+/// column's quality level), and room for the decoded indices.
+struct LaneStreamLatents {
+    int64_t stream = 0;
+    std::vector<uint16_t> channelOf;
+    std::vector<uint16_t> indices;
+    LaneStreamJob job;
+};
+
+void prepareLaneStream(const CompressedTensor &t, int32_t dim, int64_t perColumn, int64_t s,
+                       const uint8_t *bytes, LaneStreamLatents *latents) {
     const int64_t first = s * t.columnsPerStream;
     const int64_t last = std::min(t.columns, first + t.columnsPerStream);
     const size_t count = size_t((last - first) * perColumn);
-    std::vector<uint16_t> channelOf(count);
+    latents->stream = s;
+    latents->channelOf.resize(count);
     for (int64_t j = first; j < last; ++j) {
-        uint16_t *column = channelOf.data() + (j - first) * perColumn;
+        uint16_t *column = latents->channelOf.data() + (j - first) * perColumn;
         const int base = int(t.levels[size_t(j)]) * dim;
         for (int64_t k = 0; k < perColumn; ++k)
             column[k] = uint16_t(base + int(k % dim));
     }
-    std::vector<uint16_t> indices(count);
-    const LaneEscapes escapes = decodeLaneStream(stream, size, tables.laneTables(),
-                                                 channelOf.data(), count, indices.data());
+    latents->indices.resize(count);
+    const uint64_t begin = t.streamOffsets[size_t(s)];
+    latents->job.data = bytes + begin;
+    latents->job.size = size_t(t.streamOffsets[size_t(s) + 1] - begin);
+    latents->job.tableOf = latents->channelOf.data();
+    latents->job.count = count;
+    latents->job.symbols = latents->indices.data();
+}
+
+/// The latent values of a decoded lane stream into `out`, escapes resolved. Throws nwc::Error
+/// when the escapes do not match.
+void dequantizeLaneStream(const SymbolTables &tables, const LaneStreamLatents &latents,
+                          float *out) {
+    const LaneEscapes &escapes = latents.job.escapes;
     uint32_t escape = 0;
-    for (size_t n = 0; n < count; ++n) {
-        const int channel = channelOf[n];
-        const int32_t index = indices[n];
+    for (size_t n = 0; n < latents.channelOf.size(); ++n) {
+        const int channel = latents.channelOf[n];
+        const int32_t index = latents.indices[n];
         int64_t symbol;
         if (!tables.isEscape(channel, index)) {
             symbol = tables.indexedSymbol(channel, index);
@@ -402,6 +421,41 @@ void decodeLaneStreamLatents(const CompressedTensor &t, const SymbolTables &tabl
         throw Error(QStringLiteral("%1 escape values for %2 escaped latents")
                         .arg(escapes.count)
                         .arg(escape));
+}
+
+/// Decodes lane streams `s` and, when `pair`, `s` + 1 of `t` into their latent values (`q`
+/// holds column c0 onward). Two streams go through one two-stream loop where the CPU has one.
+/// Throws nwc::Error naming the stream that is corrupt.
+void decodeLaneStreamLatents(const CompressedTensor &t, const SymbolTables &tables, int32_t dim,
+                             int64_t perColumn, int64_t s, bool pair, const uint8_t *bytes,
+                             int64_t c0, float *q) {
+    LaneStreamLatents latents[2];
+    const int count = pair ? 2 : 1;
+    for (int i = 0; i < count; ++i)
+        prepareLaneStream(t, dim, perColumn, s + i, bytes, &latents[i]);
+    LaneStreamJob jobs[2] = {latents[0].job, latents[1].job};
+    try {
+        decodeLaneStreams(jobs, size_t(count), tables.laneTables());
+    } catch (const Error &error) {
+        // Which of the two: each on its own (only on this error path).
+        for (int i = 0; i < count; ++i) {
+            try {
+                decodeLaneStreams(&latents[i].job, 1, tables.laneTables());
+            } catch (const Error &single) {
+                throw Error(QStringLiteral("stream %1: %2").arg(s + i).arg(single.message()));
+            }
+        }
+        throw Error(QStringLiteral("stream %1: %2").arg(s).arg(error.message()));
+    }
+    for (int i = 0; i < count; ++i) {
+        latents[i].job.escapes = jobs[i].escapes;
+        try {
+            dequantizeLaneStream(tables, latents[i],
+                                 q + ((s + i) * t.columnsPerStream - c0) * perColumn);
+        } catch (const Error &error) {
+            throw Error(QStringLiteral("stream %1: %2").arg(s + i).arg(error.message()));
+        }
+    }
 }
 
 } // namespace
@@ -499,22 +553,43 @@ std::vector<float> NwcTensorCoder::decodeColumns(const CompressedTensor &t, int6
     }
     torch::Tensor quantized = torch::empty({(c1 - c0) * chunksPerColumn, dim});
     float *q = quantized.data_ptr<float>();
-    std::vector<int64_t> indices(static_cast<size_t>(lastStream - firstStream + 1));
-    std::iota(indices.begin(), indices.end(), firstStream);
     const auto *bytes = reinterpret_cast<const uint8_t *>(t.bitstream.constData());
     // Exceptions must not leave a QtConcurrent worker (they would arrive as
     // QUnhandledException): the first error is kept and thrown here.
     std::mutex errorMutex;
     QString firstError;
+    const auto keepError = [&](const QString &message) {
+        std::lock_guard<std::mutex> lock(errorMutex);
+        if (firstError.isEmpty())
+            firstError = message;
+    };
+    if (t.streamFormat == CompressedTensor::kLaneStreams) {
+        // Lane streams two at a time (the SIMD decoders interleave two), unless that would
+        // leave threads idle.
+        const int64_t streams = lastStream - firstStream + 1;
+        const bool pairs = streams >= 2 * int64_t(QThreadPool::globalInstance()->maxThreadCount());
+        std::vector<int64_t> starts;
+        for (int64_t s = firstStream; s <= lastStream; s += pairs ? 2 : 1)
+            starts.push_back(s);
+        QtConcurrent::blockingMap(starts, [&](int64_t s) {
+            try {
+                decodeLaneStreamLatents(t, *tables, dim, perColumn, s, pairs && s + 1 <= lastStream,
+                                        bytes, c0, q);
+            } catch (const Error &error) {
+                keepError(error.message());
+            }
+        });
+        if (!firstError.isEmpty())
+            throw fail(firstError + QStringLiteral(" (the file is damaged)"));
+    }
+    std::vector<int64_t> indices;
+    if (t.streamFormat == CompressedTensor::kSingleStateStreams) {
+        indices.resize(size_t(lastStream - firstStream + 1));
+        std::iota(indices.begin(), indices.end(), firstStream);
+    }
     QtConcurrent::blockingMap(indices, [&](int64_t s) {
         try {
             const uint64_t begin = t.streamOffsets[size_t(s)];
-            if (t.streamFormat == CompressedTensor::kLaneStreams) {
-                decodeLaneStreamLatents(t, *tables, dim, perColumn, s, bytes + begin,
-                                        size_t(t.streamOffsets[size_t(s) + 1] - begin),
-                                        q + (s * t.columnsPerStream - c0) * perColumn);
-                return;
-            }
             RansDecoder decoder(bytes + begin, size_t(t.streamOffsets[size_t(s) + 1] - begin));
             const auto next = [&](const FrequencyTable &table) { return decoder.decode(table); };
             const int64_t first = s * t.columnsPerStream;
@@ -532,9 +607,7 @@ std::vector<float> NwcTensorCoder::decodeColumns(const CompressedTensor &t, int6
             }
             decoder.finish();
         } catch (const Error &error) {
-            std::lock_guard<std::mutex> lock(errorMutex);
-            if (firstError.isEmpty())
-                firstError = QStringLiteral("stream %1: %2").arg(s).arg(error.message());
+            keepError(QStringLiteral("stream %1: %2").arg(s).arg(error.message()));
         }
     });
     if (!firstError.isEmpty())

@@ -152,6 +152,25 @@ __attribute__((target("avx2"))) long long gatherWide(long rounds) {
     return _mm256_extract_epi64(sum, 0);
 }
 
+/// `rounds` AVX-512 gathers of 16 lanes' 64-bit entries (two 8-element gathers) from the 16
+/// tables of 2^11 entries (256 KB, as the packed-symbol loop reads them), per 8 symbols: half a
+/// round. Returns a sum of what was read.
+__attribute__((target("avx512f"))) long long gatherWide512(long rounds) {
+    const long long *table = wideTable().data();
+    __m512i index = _mm512_setr_epi32(1, 100, 2000, 3000, 5000, 7000, 9000, 11000, 13000, 15000,
+                                      17000, 19000, 21000, 23000, 25000, 27000);
+    __m512i sum = _mm512_setzero_si512();
+    for (long i = 0; i < rounds; i += 2) {
+        const __m512i first = _mm512_i32gather_epi64(_mm512_castsi512_si256(index), table, 8);
+        const __m512i second =
+            _mm512_i32gather_epi64(_mm512_extracti64x4_epi64(index, 1), table, 8);
+        sum = _mm512_add_epi64(sum, _mm512_add_epi64(first, second));
+        index = _mm512_and_si512(_mm512_add_epi32(index, _mm512_set1_epi32(97)),
+                                 _mm512_set1_epi32(0x7fff));
+    }
+    return _mm512_reduce_add_epi64(sum);
+}
+
 /// `rounds` AVX2 gathers of 8 lanes' 32-bit entries (one 8-element gather) from the 12-bit
 /// table: what a layout of one u32 per slot would gather per 8 symbols.
 __attribute__((target("avx2"))) long long gatherNarrow(long rounds) {
@@ -211,11 +230,31 @@ int main(int argc, char **argv) {
     for (LaneDecoderKind kind :
          {LaneDecoderKind::Scalar, LaneDecoderKind::Avx2, LaneDecoderKind::Avx512}) {
         if (laneDecoderAvailable(kind))
-            lanes.push_back(Row{QStringLiteral("v2: 32 lanes, ") + laneDecoderName(kind)});
+            lanes.push_back(
+                Row{QStringLiteral("v2: 32 lanes, ") + laneDecoderName(kind) +
+                    (kind == LaneDecoderKind::Avx512 ? QStringLiteral(", two streams at a time")
+                                                     : QString())});
     }
+    const size_t avx512Row = lanes.size() - 1; // the last CPU row, when AVX-512 is available
     // The AVX2 loop on the entries layout (its loop before the packed-symbol layout).
     const bool avx2 = laneDecoderAvailable(LaneDecoderKind::Avx2);
     Row avx2Entries{QStringLiteral("v2: 32 lanes, avx2, entries layout")};
+    // AVX-512 decodes two streams at once where it has several (decodeLaneStreams, as the
+    // tensor decoder calls it); one at a time for comparison.
+    const bool avx512 = laneDecoderAvailable(LaneDecoderKind::Avx512);
+    Row avx512Single{QStringLiteral("v2: 32 lanes, avx512, one stream at a time")};
+    std::vector<LaneStreamJob> jobs(streams);
+    for (size_t s = 0; s < streams; ++s) {
+        jobs[s].data = reinterpret_cast<const uint8_t *>(data.v2[s].constData());
+        jobs[s].size = size_t(data.v2[s].size());
+        jobs[s].tableOf = data.tableOf.data();
+        jobs[s].count = kStreamSymbols;
+        jobs[s].symbols = out.data() + s * kStreamSymbols;
+    }
+    std::vector<uint16_t> expected;
+    expected.reserve(out.size());
+    for (const std::vector<int32_t> &stream : data.symbols)
+        expected.insert(expected.end(), stream.begin(), stream.end());
     // Interleave the decoders' repetitions (the machine is shared): best of 5 each.
     for (int repeat = 0; repeat < 5; ++repeat) {
         QElapsedTimer timer;
@@ -237,17 +276,22 @@ int main(int argc, char **argv) {
                 continue;
             Row &row = lanes[index++];
             timer.restart();
+            decodeLaneStreams(jobs.data(), jobs.size(), laneTables, kind);
+            row.seconds = std::min(row.seconds, double(timer.nsecsElapsed()) * 1e-9);
+            if (repeat == 0)
+                row.exact = row.exact && out == expected;
+        }
+        if (avx512) {
+            timer.restart();
             for (size_t s = 0; s < streams; ++s)
                 decodeLaneStream(reinterpret_cast<const uint8_t *>(data.v2[s].constData()),
                                  size_t(data.v2[s].size()), laneTables, data.tableOf.data(),
-                                 kStreamSymbols, out.data() + s * kStreamSymbols, kind);
-            row.seconds = std::min(row.seconds, double(timer.nsecsElapsed()) * 1e-9);
-            if (repeat == 0) {
-                for (size_t s = 0; s < streams; ++s)
-                    row.exact =
-                        row.exact && std::equal(data.symbols[s].begin(), data.symbols[s].end(),
-                                                out.begin() + s * kStreamSymbols);
-            }
+                                 kStreamSymbols, out.data() + s * kStreamSymbols,
+                                 LaneDecoderKind::Avx512);
+            avx512Single.seconds =
+                std::min(avx512Single.seconds, double(timer.nsecsElapsed()) * 1e-9);
+            if (repeat == 0)
+                avx512Single.exact = out == expected;
         }
         if (avx2) {
             timer.restart();
@@ -319,6 +363,12 @@ int main(int argc, char **argv) {
         std::printf("AVX2 gather of 8 lanes' 64-bit entries: %.2f ns (alone, a floor of %.0f M "
                     "symbols/s)\n",
                     gather, 8e3 / gather);
+        if (laneDecoderAvailable(LaneDecoderKind::Avx512)) {
+            const double gather512 = gatherNanoseconds(gatherWide512);
+            std::printf("AVX-512 gathers of 16 lanes' 64-bit entries from the 256 KB tables: "
+                        "%.2f ns per 8 symbols (alone, a floor of %.0f M symbols/s)\n",
+                        gather512, 8e3 / gather512);
+        }
         const double gather32 = gatherNanoseconds(gatherNarrow);
         std::printf("AVX2 gather of 8 lanes' 32-bit entries from one 16 KB table: %.2f ns (alone, "
                     "a floor of %.0f M symbols/s)\n",
@@ -329,6 +379,8 @@ int main(int argc, char **argv) {
     std::printf("| decoder | M symbols/s | ns/symbol | stream MB/s | × v1 | exact |\n");
     std::printf("|---|---:|---:|---:|---:|---|\n");
     rows.push_back(v1);
+    if (avx512)
+        lanes.insert(lanes.begin() + int64_t(avx512Row), avx512Single);
     if (avx2)
         lanes.insert(lanes.begin() + 1, avx2Entries);
     rows.insert(rows.end(), lanes.begin(), lanes.end());

@@ -98,6 +98,8 @@ private Q_SLOTS:
     void refusesTruncatedStreams();
     void refusesDamagedHeaderAndWords();
     void refusesBadInput();
+    void decodesStreamsInPairs();
+    void pairsRefuseADamagedStream();
 };
 
 void TestLaneRansStream::roundTripEveryDecoder_data() {
@@ -240,6 +242,122 @@ void TestLaneRansStream::refusesBadInput() {
                              decodeLaneStream(reinterpret_cast<const uint8_t *>(stream.constData()),
                                               size_t(stream.size()), decodeTables, c.tableOf.data(),
                                               c.symbols.size(), decoded.data()));
+    // ... also when it is the last index only (the SIMD scans' tails), on every decoder.
+    for (size_t count : {size_t(1), size_t(31), size_t(33), size_t(100), size_t(4099)}) {
+        std::vector<uint16_t> tableOf(count, 0);
+        tableOf.back() = 1;
+        std::vector<int32_t> zeros(count, 0);
+        const FrequencyTable &first = *c.tablePointers[0];
+        const int32_t symbol = first.symbolAt(0);
+        std::fill(zeros.begin(), zeros.end(), symbol);
+        const QByteArray one =
+            encodeLaneStream(zeros, std::vector<const FrequencyTable *>(count, &first), {});
+        std::vector<uint16_t> out(count);
+        for (LaneDecoderKind kind : availableDecoders())
+            QVERIFY_THROWS_EXCEPTION(
+                Error, decodeLaneStream(reinterpret_cast<const uint8_t *>(one.constData()),
+                                        size_t(one.size()), decodeTables, tableOf.data(), count,
+                                        out.data(), kind));
+    }
+}
+
+namespace {
+
+/// Streams of different lengths over one table set (as a tensor's streams share its tables),
+/// for decodeLaneStreams: the two-stream loop stops when the shorter stream runs out, and an
+/// odd stream is decoded alone.
+struct StreamSet {
+    Case c; ///< tables, and the symbols of all streams one after another
+    std::vector<size_t> begins;
+    std::vector<QByteArray> streams;
+};
+
+StreamSet makeStreamSet(const std::vector<size_t> &counts, uint64_t seed) {
+    StreamSet set;
+    size_t total = 0;
+    for (size_t count : counts) {
+        set.begins.push_back(total);
+        total += count;
+    }
+    set.c = makeCase(total, 24, 3, seed, seed % 2 == 1);
+    for (size_t i = 0; i < counts.size(); ++i) {
+        const auto first = ptrdiff_t(set.begins[i]);
+        const auto last = first + ptrdiff_t(counts[i]);
+        set.streams.push_back(encodeLaneStream(
+            std::vector<int32_t>(set.c.symbols.begin() + first, set.c.symbols.begin() + last),
+            std::vector<const FrequencyTable *>(set.c.symbolTables.begin() + first,
+                                                set.c.symbolTables.begin() + last),
+            {uint32_t(i), uint32_t(seed)}));
+    }
+    return set;
+}
+
+std::vector<LaneStreamJob> jobsOf(const StreamSet &set, std::vector<uint16_t> *decoded) {
+    decoded->assign(set.c.symbols.size(), 0xffff);
+    std::vector<LaneStreamJob> jobs(set.streams.size());
+    for (size_t i = 0; i < jobs.size(); ++i) {
+        jobs[i].data = reinterpret_cast<const uint8_t *>(set.streams[i].constData());
+        jobs[i].size = size_t(set.streams[i].size());
+        jobs[i].tableOf = set.c.tableOf.data() + set.begins[i];
+        jobs[i].count =
+            (i + 1 < jobs.size() ? set.begins[i + 1] : set.c.symbols.size()) - set.begins[i];
+        jobs[i].symbols = decoded->data() + set.begins[i];
+    }
+    return jobs;
+}
+
+} // namespace
+
+void TestLaneRansStream::decodesStreamsInPairs() {
+    const StreamSet set = makeStreamSet({65536, 70000, 4099, 65536, 17, 0, 50001, 32, 131072}, 17);
+    const LaneDecodeTables tables(set.c.tablePointers);
+    for (LaneDecoderKind kind : availableDecoders()) {
+        std::vector<uint16_t> decoded;
+        std::vector<LaneStreamJob> jobs = jobsOf(set, &decoded);
+        decodeLaneStreams(jobs.data(), jobs.size(), tables, kind);
+        for (size_t n = 0; n < decoded.size(); ++n) {
+            if (decoded[n] != set.c.symbols[n])
+                QFAIL(qPrintable(QStringLiteral("%1: symbol %2 decoded as %3, encoded %4")
+                                     .arg(laneDecoderName(kind))
+                                     .arg(n)
+                                     .arg(decoded[n])
+                                     .arg(set.c.symbols[n])));
+        }
+        for (size_t i = 0; i < jobs.size(); ++i) {
+            QCOMPARE(jobs[i].escapes.count, 2u);
+            QCOMPARE(jobs[i].escapes.at(0), uint32_t(i));
+            QCOMPARE(jobs[i].escapes.at(1), 17u);
+        }
+    }
+}
+
+void TestLaneRansStream::pairsRefuseADamagedStream() {
+    // The damaged stream is the second of a pair, so the two-stream loop decodes it.
+    StreamSet set = makeStreamSet({40000, 40000, 40000}, 22);
+    QByteArray damaged = set.streams[1];
+    const qsizetype flipped = kLaneStreamHeaderBytes + 5000;
+    damaged[flipped] = char(damaged[flipped] ^ 0x40);
+    const LaneDecodeTables tables(set.c.tablePointers);
+    for (LaneDecoderKind kind : availableDecoders()) {
+        set.streams[1] = damaged;
+        std::vector<uint16_t> decoded;
+        std::vector<LaneStreamJob> jobs = jobsOf(set, &decoded);
+        bool refused = false;
+        try {
+            decodeLaneStreams(jobs.data(), jobs.size(), tables, kind);
+        } catch (const Error &) {
+            refused = true;
+        }
+        // A flipped word is refused or decodes to other symbols (the container checksum
+        // catches those); the stream before it decodes exactly either way.
+        QVERIFY(refused || !std::equal(decoded.begin() + 40000, decoded.begin() + 80000,
+                                       set.c.symbols.begin() + 40000));
+        QVERIFY(std::equal(decoded.begin(), decoded.begin() + 40000, set.c.symbols.begin()));
+        // A stream cut short is always refused.
+        set.streams[1].chop(40);
+        jobs = jobsOf(set, &decoded);
+        QVERIFY_THROWS_EXCEPTION(Error, decodeLaneStreams(jobs.data(), jobs.size(), tables, kind));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestLaneRansStream)

@@ -3,9 +3,11 @@
 // held in bfloat16; it lowers each block's output error and the end-to-end KL; and it agrees
 // with the same run on the model's float32 twin (the same bf16-rounded values stored as float32),
 // where the only difference is that the bf16 model rounds the coded weights to bfloat16 for the
-// blocks that follow.
+// blocks that follow (and, on CPUs whose evaluation takes LibTorch's bfloat16 GEMM, that its
+// activations and outputs are rounded to bfloat16).
 #include "analysis/blockfinetuner.h"
 #include "analysis/calibrationwindows.h"
+#include "compute/linear16.h"
 #include "io/checkpoint.h"
 #include "io/dtype.h"
 #include "io/safetensorswriter.h"
@@ -161,7 +163,12 @@ void TestFineTuningSixteenBit::bfloat16ModelStaysBfloat16AndMatchesItsTwin() {
           sixteen.klAfter, twin.klBefore, twin.klAfter);
     QVERIFY(sixteen.klBefore > 0.0);
     QVERIFY(sixteen.klAfter < sixteen.klBefore);
-    QVERIFY(std::abs(sixteen.klBefore / twin.klBefore - 1.0) < 0.02);
+    // Where evaluation runs LibTorch's bfloat16 GEMM (AVX512-BF16 CPUs, docs/architecture.md
+    // "16-bit weights"), activations and outputs are rounded to bfloat16: measured 6.6 % below
+    // the twin on a Zen 5 (0.2 % with the product widened to float32 there).
+    const double tolerance = nativeBfloat16Gemm() ? 0.10 : 0.02;
+    qInfo("bfloat16 GEMM for evaluation: %s", nativeBfloat16Gemm() ? "yes" : "no (widened)");
+    QVERIFY(std::abs(sixteen.klBefore / twin.klBefore - 1.0) < tolerance);
 }
 
 QTEST_GUILESS_MAIN(TestFineTuningSixteenBit)

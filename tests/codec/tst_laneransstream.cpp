@@ -244,8 +244,8 @@ void TestLaneRansStream::refusesBadInput() {
                                               c.symbols.size(), decoded.data()));
     // ... also when it is the last index only (the SIMD scans' tails), on every decoder.
     for (size_t count : {size_t(1), size_t(31), size_t(33), size_t(100), size_t(4099)}) {
-        std::vector<uint16_t> tableOf(count, 0);
-        tableOf.back() = 1;
+        std::vector<uint16_t> tableOf(count - 1, 0);
+        tableOf.push_back(1);
         std::vector<int32_t> zeros(count, 0);
         const FrequencyTable &first = *c.tablePointers[0];
         const int32_t symbol = first.symbolAt(0);

@@ -9,6 +9,7 @@
 #include <immintrin.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 
 // GCC 12 reports the intrinsics' own undefined-value placeholders (_mm512_undefined_*) inside the
@@ -211,6 +212,9 @@ bool nativeBfloat16Gemm() {
 #if defined(__GNUC__) && defined(__x86_64__)
     static const bool native = [] {
         __builtin_cpu_init();
+        const char *wanted = std::getenv("NWC_BF16_GEMM");
+        if (wanted && (std::strcmp(wanted, "off") == 0 || std::strcmp(wanted, "0") == 0))
+            return false;
         return bool(__builtin_cpu_supports("avx512bf16"));
     }();
     return native;

@@ -21,7 +21,8 @@ constexpr int64_t kFusedLinearMaxRows = 8;
 /// uses LibTorch's bfloat16 GEMM above kFusedLinearMaxRows rows. Measured with bench_linear16:
 /// with it (an AVX-512 Zen 4) 2 × faster than the float32 GEMM; without it (an AVX2 Zen 3)
 /// LibTorch 1.13's bfloat16 GEMM took 0.9 s for 128 rows of a 896 × 4864 layer, 45 × the
-/// widening path.
+/// widening path. The environment variable NWC_BF16_GEMM=off turns it off (float32 activations
+/// everywhere, at the widening path's speed), for measurements that must not depend on the CPU.
 bool nativeBfloat16Gemm();
 
 /// Output rows widened at once on the scratch path (bounds the scratch buffer).

@@ -60,6 +60,15 @@ NWC_ALWAYS_INLINE void gatherEntries(__m512i index, const long long *entries, __
     *startSymbol = _mm512_permutex2var_epi32(first, odd, second);
 }
 
+/// The renormalization of 16 lanes after a step to `next`: the lanes whose state fell below
+/// 2^16 take the next words in lane order.
+NWC_ALWAYS_INLINE __m512i renormalize(__m512i next, const uint8_t **words) {
+    const __mmask16 low = _mm512_cmplt_epu32_mask(next, _mm512_set1_epi32(0x10000));
+    const __m512i read = _mm512_cvtepu16_epi32(_mm256_maskz_expandloadu_epi16(low, *words));
+    *words += 2 * size_t(_mm_popcnt_u32(low));
+    return _mm512_mask_blend_epi32(low, next, _mm512_or_si512(_mm512_slli_epi32(next, 16), read));
+}
+
 /// One register of 16 lanes: decodes its symbols and reads its words from *words.
 NWC_ALWAYS_INLINE __m512i step(__m512i x, const uint16_t *tableOf, uint16_t *symbols,
                                const long long *entries, const uint8_t **words) {
@@ -82,19 +91,7 @@ NWC_ALWAYS_INLINE __m512i step(__m512i x, const uint16_t *tableOf, uint16_t *sym
     next = _mm512_add_epi32(next, _mm512_sub_epi32(slot, _mm512_and_si512(startSymbol, lowMask)));
     _mm256_storeu_si256(reinterpret_cast<__m256i *>(symbols),
                         _mm512_cvtepi32_epi16(_mm512_srli_epi32(startSymbol, 16)));
-    const __mmask16 low = _mm512_cmplt_epu32_mask(next, _mm512_set1_epi32(0x10000));
-    const __m512i read = _mm512_cvtepu16_epi32(_mm256_maskz_expandloadu_epi16(low, *words));
-    *words += 2 * size_t(_mm_popcnt_u32(low));
-    return _mm512_mask_blend_epi32(low, next, _mm512_or_si512(_mm512_slli_epi32(next, 16), read));
-}
-
-/// The renormalization of 16 lanes after a step to `next`: the lanes whose state fell below
-/// 2^16 take the next words in lane order.
-NWC_ALWAYS_INLINE __m512i renormalize(__m512i next, const uint8_t **words) {
-    const __mmask16 low = _mm512_cmplt_epu32_mask(next, _mm512_set1_epi32(0x10000));
-    const __m512i read = _mm512_cvtepu16_epi32(_mm256_maskz_expandloadu_epi16(low, *words));
-    *words += 2 * size_t(_mm_popcnt_u32(low));
-    return _mm512_mask_blend_epi32(low, next, _mm512_or_si512(_mm512_slli_epi32(next, 16), read));
+    return renormalize(next, words);
 }
 
 /// The two 64-bit gathers of a register of 16 lanes with the packed-symbol layout.

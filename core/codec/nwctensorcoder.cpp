@@ -368,7 +368,6 @@ namespace {
 /// columns, column after column (perColumn per column, chunks of `dim` channels of the
 /// column's quality level), and room for the decoded indices.
 struct LaneStreamLatents {
-    int64_t stream = 0;
     std::vector<uint16_t> channelOf;
     std::vector<uint16_t> indices;
     LaneStreamJob job;
@@ -379,7 +378,6 @@ void prepareLaneStream(const CompressedTensor &t, int32_t dim, int64_t perColumn
     const int64_t first = s * t.columnsPerStream;
     const int64_t last = std::min(t.columns, first + t.columnsPerStream);
     const size_t count = size_t((last - first) * perColumn);
-    latents->stream = s;
     latents->channelOf.resize(count);
     for (int64_t j = first; j < last; ++j) {
         uint16_t *column = latents->channelOf.data() + (j - first) * perColumn;

@@ -113,7 +113,8 @@ run_step() {
     step_status=125 step_seconds=0
     return 125
   fi
-  local log=$logs/$name.log s=$(date +%s)
+  local log=$logs/$name.log s
+  s=$(date +%s)
   echo "### $name (limit ${step_limit} s): $(echo "$*" | head -1 | cut -c1-300)" | tee "$log"
   timeout --kill-after=10 "$step_limit" "${nice_cmd[@]}" "$@" >>"$log" 2>&1
   step_status=$?
@@ -244,8 +245,8 @@ prepare_prefix() {
 hide_system_copies() {
   set -e
   local n=0 d
-  for d in /usr/include/$arch/qt6 /usr/lib/qt6 /usr/lib/$arch/qt6 /usr/include/hdf5 /usr/lib/$arch/hdf5 \
-           /usr/lib/$arch/cmake/Qt6*; do
+  for d in "/usr/include/$arch/qt6" /usr/lib/qt6 "/usr/lib/$arch/qt6" /usr/include/hdf5 \
+           "/usr/lib/$arch/hdf5" "/usr/lib/$arch/cmake"/Qt6*; do
     if [ -d "$d" ]; then mount -t tmpfs -o size=1M,mode=755 none "$d"; n=$((n + 1)); fi
   done
   declare -A hidden

@@ -69,6 +69,11 @@ NWC_ALWAYS_INLINE __m512i renormalize(__m512i next, const uint8_t **words) {
     return _mm512_mask_blend_epi32(low, next, _mm512_or_si512(_mm512_slli_epi32(next, 16), read));
 }
 
+/// Asks for the words a stream will read some 30 rounds from now.
+NWC_ALWAYS_INLINE void prefetchWords(const uint8_t *words) {
+    _mm_prefetch(reinterpret_cast<const char *>(words) + kWordPrefetchBytes, _MM_HINT_T0);
+}
+
 /// One register of 16 lanes: decodes its symbols and reads its words from *words.
 NWC_ALWAYS_INLINE __m512i step(__m512i x, const uint16_t *tableOf, uint16_t *symbols,
                                const long long *entries, const uint8_t **words) {
@@ -224,6 +229,7 @@ void decodeRoundsAvx512(const LaneDecodeTables &tables, const uint16_t *tableOf,
         const int stride = int(tables.symbolStride());
         for (size_t rounds; (rounds = roundsLeft(n, count, words, wordsEnd)) > 0;) {
             for (const size_t end = n + rounds * kRansLanes; n < end; n += kRansLanes) {
+                prefetchWords(words);
                 const GatheredSymbols g0 = gatherBucketSymbols(x0, tableOf + n, buckets);
                 const GatheredSymbols g1 = gatherBucketSymbols(x1, tableOf + n + 16, buckets);
                 Resolved r0 = resolveSymbols(x0, g0);
@@ -239,6 +245,7 @@ void decodeRoundsAvx512(const LaneDecodeTables &tables, const uint16_t *tableOf,
     } else {
         const auto *entries = reinterpret_cast<const long long *>(tables.entries());
         while (roundsLeft(n, count, words, wordsEnd) > 0) {
+            prefetchWords(words);
             x0 = step(x0, tableOf + n, symbols + n, entries, &words);
             x1 = step(x1, tableOf + n + 16, symbols + n + 16, entries, &words);
             n += kRansLanes;
@@ -279,6 +286,8 @@ void decodeRoundPairsAvx512(const LaneDecodeTables &tables, const StreamCursor &
          (rounds = std::min(roundsLeft(n, count, words, wordsEnd),
                             roundsLeft(m, otherCount, otherWords, otherWordsEnd))) > 0;) {
         for (size_t r = 0; r < rounds; ++r, n += kRansLanes, m += kRansLanes) {
+            prefetchWords(words);
+            prefetchWords(otherWords);
             const GatheredSymbols g0 = gatherBucketSymbols(x0, tableOf + n, buckets);
             const GatheredSymbols g1 = gatherBucketSymbols(x1, tableOf + n + 16, buckets);
             const GatheredSymbols h0 = gatherBucketSymbols(y0, otherTableOf + m, buckets);

@@ -382,8 +382,12 @@ void prepareLaneStream(const CompressedTensor &t, int32_t dim, int64_t perColumn
     for (int64_t j = first; j < last; ++j) {
         uint16_t *column = latents->channelOf.data() + (j - first) * perColumn;
         const int base = int(t.levels[size_t(j)]) * dim;
-        for (int64_t k = 0; k < perColumn; ++k)
-            column[k] = uint16_t(base + int(k % dim));
+        // base + k mod dim, counted rather than divided
+        for (int64_t k = 0, channel = 0; k < perColumn; ++k) {
+            column[k] = uint16_t(base + channel);
+            if (++channel == dim)
+                channel = 0;
+        }
     }
     latents->indices.resize(count);
     const uint64_t begin = t.streamOffsets[size_t(s)];

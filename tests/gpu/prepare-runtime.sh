@@ -139,7 +139,7 @@ grep -v '^#' "$dest/MANIFEST" | awk '{printf "| %s | %s | %s | %d |\n", $1, $2, 
 debs=$(du -cb "$dest"/debs/*/*.deb | tail -1 | cut -f1)
 all=$(du -sb "$dest" | cut -f1)
 echo
-awk -v n="$(ls "$dest"/debs/*/*.deb | wc -l)" -v d="$debs" -v a="$all" -v p="$dest" 'BEGIN {
+awk -v n="$(find "$dest"/debs -mindepth 2 -maxdepth 2 -name "*.deb" | wc -l)" -v d="$debs" -v a="$all" -v p="$dest" 'BEGIN {
   printf "prepare-runtime: %d .deb files, %.1f MB; with the external data %.1f MB, in %s\n", n, d / 1e6, a / 1e6, p }'
 if [ "$all" -gt $((limit_mb * 1000000)) ]; then
   echo "prepare-runtime: over the ${limit_mb} MB limit" >&2

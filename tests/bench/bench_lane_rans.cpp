@@ -265,8 +265,9 @@ int main(int argc, char **argv) {
     // streams' symbols (in the L2 cache), where the rows above write every stream's symbols to
     // their own place in memory (33 MB at 256 streams).
     const LaneDecoderKind best = bestLaneDecoder();
-    Row reused{QStringLiteral("v2: 32 lanes, ") + laneDecoderName(best) +
-               QStringLiteral(", two streams into one reused buffer (as the tensor decoder)")};
+    Row reused{
+        QStringLiteral("v2: 32 lanes, ") + laneDecoderName(best) +
+        QStringLiteral(", two streams per call into one reused buffer (as the tensor decoder)")};
     std::vector<uint16_t> pairBuffer(2 * kStreamSymbols);
     std::vector<LaneStreamJob> reusedJobs = jobs;
     for (size_t s = 0; s < streams; ++s)

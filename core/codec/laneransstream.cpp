@@ -342,27 +342,42 @@ LaneEscapes decodeLaneStream(const uint8_t *data, size_t size, const LaneDecodeT
     return finishStream(job, tables, state);
 }
 
+int laneStreamsDecodedTogether(LaneDecoderKind kind, const LaneDecodeTables &tables) {
+    return kind == LaneDecoderKind::Avx512 && laneDecoderAvailable(kind) &&
+                   tables.hasPackedSymbols()
+               ? kMaxLaneStreamsTogether
+               : 1;
+}
+
 void decodeLaneStreams(LaneStreamJob *jobs, size_t count, const LaneDecodeTables &tables,
-                       LaneDecoderKind kind) {
-    const bool pairs =
-        kind == LaneDecoderKind::Avx512 && laneDecoderAvailable(kind) && tables.hasPackedSymbols();
+                       LaneDecoderKind kind, int together) {
+    const size_t group = size_t(std::clamp(together, 1, laneStreamsDecodedTogether(kind, tables)));
     size_t i = 0;
-    for (; pairs && i + 2 <= count; i += 2) {
-        LaneStreamJob &a = jobs[i];
-        LaneStreamJob &b = jobs[i + 1];
-        StreamState first = startStream(a, tables);
-        StreamState second = startStream(b, tables);
-        lanerans::decodeRoundPairsAvx512(
-            tables, {a.tableOf, a.count, a.symbols, first.wordsEnd, &first.progress},
-            {b.tableOf, b.count, b.symbols, second.wordsEnd, &second.progress});
-        decodeRounds(kind, a, tables, first);
-        a.escapes = finishStream(a, tables, first);
-        decodeRounds(kind, b, tables, second);
-        b.escapes = finishStream(b, tables, second);
+    while (i < count) {
+        const size_t size = std::min(group, count - i);
+        if (size == 1) {
+            LaneStreamJob &job = jobs[i++];
+            job.escapes = decodeLaneStream(job.data, job.size, tables, job.tableOf, job.count,
+                                           job.symbols, kind);
+            continue;
+        }
+        StreamState states[kMaxLaneStreamsTogether];
+        lanerans::StreamCursor cursors[kMaxLaneStreamsTogether];
+        for (size_t k = 0; k < size; ++k) {
+            const LaneStreamJob &job = jobs[i + k];
+            states[k] = startStream(job, tables);
+            cursors[k] = {job.tableOf, job.count, job.symbols, states[k].wordsEnd,
+                          &states[k].progress};
+        }
+        lanerans::decodeRoundGroupAvx512(tables, cursors, int(size));
+        // Each stream's last rounds alone, then its tail and checks, in job order.
+        for (size_t k = 0; k < size; ++k) {
+            LaneStreamJob &job = jobs[i + k];
+            decodeRounds(kind, job, tables, states[k]);
+            job.escapes = finishStream(job, tables, states[k]);
+        }
+        i += size;
     }
-    for (; i < count; ++i)
-        jobs[i].escapes = decodeLaneStream(jobs[i].data, jobs[i].size, tables, jobs[i].tableOf,
-                                           jobs[i].count, jobs[i].symbols, kind);
 }
 
 } // namespace nwc

@@ -124,12 +124,22 @@ struct LaneStreamJob {
     LaneEscapes escapes;
 };
 
-/// Decodes every job as decodeLaneStream does, two streams at a time where the decoder
-/// interleaves two (AVX-512: one stream's 32 lanes leave the core waiting on its gathers;
-/// two independent streams keep twice as many in flight). Throws nwc::Error for the first job
-/// that is corrupt, naming nothing but the fault (callers name the tensor and stream).
+/// Most streams the AVX-512 decoder interleaves in one loop.
+constexpr int kMaxLaneStreamsTogether = 4;
+
+/// How many streams decodeLaneStreams() decodes at once with `kind` and `tables`
+/// (kMaxLaneStreamsTogether for AVX-512 on the packed-symbol layout, else 1): callers that
+/// split a tensor's streams among threads hand each call that many.
+int laneStreamsDecodedTogether(LaneDecoderKind kind, const LaneDecodeTables &tables);
+
+/// Decodes every job as decodeLaneStream does, up to `together` streams at a time (at most
+/// laneStreamsDecodedTogether()) where the decoder interleaves several (AVX-512: one stream's
+/// 32 lanes leave the core waiting on its gathers; independent streams keep more in flight).
+/// Throws nwc::Error for the first job that is corrupt, naming nothing but the fault (callers
+/// name the tensor and stream).
 void decodeLaneStreams(LaneStreamJob *jobs, size_t count, const LaneDecodeTables &tables,
-                       LaneDecoderKind kind = bestLaneDecoder());
+                       LaneDecoderKind kind = bestLaneDecoder(),
+                       int together = kMaxLaneStreamsTogether);
 
 /// Decodes the `count` symbols of one stream of `size` bytes: symbol n under table
 /// `tableOf[n]` of `tables`, into `symbols[n]`. Returns where the escape payloads are. Throws
@@ -160,7 +170,7 @@ void decodeRoundsAvx2(const LaneDecodeTables &tables, const uint16_t *tableOf, s
                       uint16_t *symbols, const uint8_t *wordsEnd, Progress *progress);
 void decodeRoundsAvx512(const LaneDecodeTables &tables, const uint16_t *tableOf, size_t count,
                         uint16_t *symbols, const uint8_t *wordsEnd, Progress *progress);
-/// Internal: where one stream stands, for the two-stream loop.
+/// Internal: where one stream stands, for the multi-stream loop.
 struct StreamCursor {
     const uint16_t *tableOf;
     size_t count;
@@ -168,10 +178,10 @@ struct StreamCursor {
     const uint8_t *wordsEnd;
     Progress *progress;
 };
-/// Internal: decodes whole rounds of two streams at once while both have a round and enough
-/// words left (packed-symbol layout only); the single-stream loop goes on from there.
-void decodeRoundPairsAvx512(const LaneDecodeTables &tables, const StreamCursor &first,
-                            const StreamCursor &second);
+/// Internal: decodes whole rounds of `count` (2 to kMaxLaneStreamsTogether) streams at once
+/// while every one has a round and enough words left (packed-symbol layout only); the
+/// single-stream loop goes on from there.
+void decodeRoundGroupAvx512(const LaneDecodeTables &tables, const StreamCursor *cursors, int count);
 /// Internal: the largest of `count` table indices (AVX2).
 uint16_t largestTableIndexAvx2(const uint16_t *tableOf, size_t count);
 /// Internal: the same with AVX-512 (AVX512-BW).

@@ -2,7 +2,8 @@
 // lanes per stream, the packed symbols gathered 64 bits per lane (the bucket's second symbol
 // resolved in registers, a walk for the rest), or for tables without that layout a 64-bit
 // gather per entry with masked gathers for lanes in shared buckets; the renormalization words
-// expanded into the lanes that need them (AVX512-VBMI2). One loop decodes two streams at once.
+// expanded into the lanes that need them (AVX512-VBMI2). One loop decodes two to four streams at
+// once.
 #include "codec/laneransstream.h"
 
 #include <algorithm>
@@ -257,69 +258,102 @@ void decodeRoundsAvx512(const LaneDecodeTables &tables, const uint16_t *tableOf,
     progress->symbolsDone = n;
 }
 
-void decodeRoundPairsAvx512(const LaneDecodeTables &tables, const StreamCursor &first,
-                            const StreamCursor &second) {
+namespace {
+
+/// Decodes whole rounds of N streams at once (two registers each, 2N in all) while every one
+/// has a round and enough words left. All registers' gathers are issued before any register is
+/// finished, so that the instructions waiting on one register's gathers do not hold back the
+/// next one's; fully unrolled, so that the states stay in registers.
+template <int N>
+void decodeRoundGroup(const LaneDecodeTables &tables, const StreamCursor *cursors) {
     const auto *buckets = reinterpret_cast<const long long *>(tables.bucketSymbols());
     const auto *packed = reinterpret_cast<const long long *>(tables.packedSymbols());
     const int stride = int(tables.symbolStride());
-    __m512i x0 = _mm512_loadu_si512(first.progress->states);
-    __m512i x1 = _mm512_loadu_si512(first.progress->states + 16);
-    __m512i y0 = _mm512_loadu_si512(second.progress->states);
-    __m512i y1 = _mm512_loadu_si512(second.progress->states + 16);
-    const uint8_t *words = first.progress->words;
-    const uint8_t *otherWords = second.progress->words;
-    size_t n = first.progress->symbolsDone;
-    size_t m = second.progress->symbolsDone;
     // Locals, not the cursors' fields: the vector stores may alias anything, so fields would be
     // read again after every store.
-    const uint16_t *tableOf = first.tableOf;
-    const uint16_t *otherTableOf = second.tableOf;
-    uint16_t *symbols = first.symbols;
-    uint16_t *otherSymbols = second.symbols;
-    const size_t count = first.count;
-    const size_t otherCount = second.count;
-    const uint8_t *wordsEnd = first.wordsEnd;
-    const uint8_t *otherWordsEnd = second.wordsEnd;
-    // The four registers' gathers are issued before any register is finished, so that the
-    // instructions waiting on one register's gathers do not hold back the next one's.
-    for (size_t rounds;
-         (rounds = std::min(roundsLeft(n, count, words, wordsEnd),
-                            roundsLeft(m, otherCount, otherWords, otherWordsEnd))) > 0;) {
-        for (size_t r = 0; r < rounds; ++r, n += kRansLanes, m += kRansLanes) {
-            prefetchWords(words);
-            prefetchWords(otherWords);
-            const GatheredSymbols g0 = gatherBucketSymbols(x0, tableOf + n, buckets);
-            const GatheredSymbols g1 = gatherBucketSymbols(x1, tableOf + n + 16, buckets);
-            const GatheredSymbols h0 = gatherBucketSymbols(y0, otherTableOf + m, buckets);
-            const GatheredSymbols h1 = gatherBucketSymbols(y1, otherTableOf + m + 16, buckets);
-            Resolved r0 = resolveSymbols(x0, g0);
-            Resolved r1 = resolveSymbols(x1, g1);
-            Resolved s0 = resolveSymbols(y0, h0);
-            Resolved s1 = resolveSymbols(y1, h1);
-            // One branch for the four registers' walks (a register has one about 1 % of the
-            // time).
-            if (__builtin_expect(
-                    _kor_mask16(_kor_mask16(r0.walk, r1.walk), _kor_mask16(s0.walk, s1.walk)) != 0,
-                    0)) {
-                finishWalks(x0, r0, tableOf + n, packed, stride);
-                finishWalks(x1, r1, tableOf + n + 16, packed, stride);
-                finishWalks(y0, s0, otherTableOf + m, packed, stride);
-                finishWalks(y1, s1, otherTableOf + m + 16, packed, stride);
+    __m512i x[2 * N];
+    const uint8_t *words[N];
+    size_t n[N];
+    const uint16_t *tableOf[N];
+    uint16_t *symbols[N];
+    size_t count[N];
+    const uint8_t *wordsEnd[N];
+#pragma GCC unroll 4
+    for (int i = 0; i < N; ++i) {
+        x[2 * i] = _mm512_loadu_si512(cursors[i].progress->states);
+        x[2 * i + 1] = _mm512_loadu_si512(cursors[i].progress->states + 16);
+        words[i] = cursors[i].progress->words;
+        n[i] = cursors[i].progress->symbolsDone;
+        tableOf[i] = cursors[i].tableOf;
+        symbols[i] = cursors[i].symbols;
+        count[i] = cursors[i].count;
+        wordsEnd[i] = cursors[i].wordsEnd;
+    }
+    for (;;) {
+        size_t rounds = roundsLeft(n[0], count[0], words[0], wordsEnd[0]);
+#pragma GCC unroll 4
+        for (int i = 1; i < N; ++i)
+            rounds = std::min(rounds, roundsLeft(n[i], count[i], words[i], wordsEnd[i]));
+        if (rounds == 0)
+            break;
+        for (size_t r = 0; r < rounds; ++r) {
+            GatheredSymbols gathered[2 * N];
+            Resolved resolved[2 * N];
+#pragma GCC unroll 4
+            for (int i = 0; i < N; ++i)
+                prefetchWords(words[i]);
+#pragma GCC unroll 8
+            for (int k = 0; k < 2 * N; ++k)
+                gathered[k] =
+                    gatherBucketSymbols(x[k], tableOf[k / 2] + n[k / 2] + 16 * (k % 2), buckets);
+            // One branch for all registers' walks (a register has one about 1 % of the time).
+            __mmask16 walks = 0;
+#pragma GCC unroll 8
+            for (int k = 0; k < 2 * N; ++k) {
+                resolved[k] = resolveSymbols(x[k], gathered[k]);
+                walks = _kor_mask16(walks, resolved[k].walk);
             }
-            x0 = updateStates(x0, r0, symbols + n, &words);
-            x1 = updateStates(x1, r1, symbols + n + 16, &words);
-            y0 = updateStates(y0, s0, otherSymbols + m, &otherWords);
-            y1 = updateStates(y1, s1, otherSymbols + m + 16, &otherWords);
+            if (__builtin_expect(walks != 0, 0)) {
+#pragma GCC unroll 8
+                for (int k = 0; k < 2 * N; ++k)
+                    finishWalks(x[k], resolved[k], tableOf[k / 2] + n[k / 2] + 16 * (k % 2), packed,
+                                stride);
+            }
+#pragma GCC unroll 8
+            for (int k = 0; k < 2 * N; ++k)
+                x[k] = updateStates(x[k], resolved[k], symbols[k / 2] + n[k / 2] + 16 * (k % 2),
+                                    &words[k / 2]);
+#pragma GCC unroll 4
+            for (int i = 0; i < N; ++i)
+                n[i] += kRansLanes;
         }
     }
-    _mm512_storeu_si512(first.progress->states, x0);
-    _mm512_storeu_si512(first.progress->states + 16, x1);
-    _mm512_storeu_si512(second.progress->states, y0);
-    _mm512_storeu_si512(second.progress->states + 16, y1);
-    first.progress->words = words;
-    first.progress->symbolsDone = n;
-    second.progress->words = otherWords;
-    second.progress->symbolsDone = m;
+#pragma GCC unroll 4
+    for (int i = 0; i < N; ++i) {
+        _mm512_storeu_si512(cursors[i].progress->states, x[2 * i]);
+        _mm512_storeu_si512(cursors[i].progress->states + 16, x[2 * i + 1]);
+        cursors[i].progress->words = words[i];
+        cursors[i].progress->symbolsDone = n[i];
+    }
+}
+
+} // namespace
+
+void decodeRoundGroupAvx512(const LaneDecodeTables &tables, const StreamCursor *cursors,
+                            int count) {
+    switch (count) {
+    case 2:
+        decodeRoundGroup<2>(tables, cursors);
+        break;
+    case 3:
+        decodeRoundGroup<3>(tables, cursors);
+        break;
+    case 4:
+        decodeRoundGroup<4>(tables, cursors);
+        break;
+    default:
+        break;
+    }
 }
 
 uint16_t largestTableIndexAvx512(const uint16_t *tableOf, size_t count) {
@@ -355,7 +389,7 @@ bool avx512Compiled() {
 namespace nwc::lanerans {
 void decodeRoundsAvx512(const LaneDecodeTables &, const uint16_t *, size_t, uint16_t *,
                         const uint8_t *, Progress *) {}
-void decodeRoundPairsAvx512(const LaneDecodeTables &, const StreamCursor &, const StreamCursor &) {}
+void decodeRoundGroupAvx512(const LaneDecodeTables &, const StreamCursor *, int) {}
 bool avx512Compiled() {
     return false;
 }

@@ -425,22 +425,23 @@ void dequantizeLaneStream(const SymbolTables &tables, const LaneStreamLatents &l
                         .arg(escape));
 }
 
-/// Decodes lane streams `s` and, when `pair`, `s` + 1 of `t` into their latent values (`q`
-/// holds column c0 onward). Two streams go through one two-stream loop where the CPU has one.
-/// Throws nwc::Error naming the stream that is corrupt.
+/// Decodes lane streams `s` to `s` + `together` − 1 of `t` into their latent values (`q` holds
+/// column c0 onward), in one call of the multi-stream loop where the CPU has one. Throws
+/// nwc::Error naming the stream that is corrupt.
 void decodeLaneStreamLatents(const CompressedTensor &t, const SymbolTables &tables, int32_t dim,
-                             int64_t perColumn, int64_t s, bool pair, const uint8_t *bytes,
+                             int64_t perColumn, int64_t s, int together, const uint8_t *bytes,
                              int64_t c0, float *q) {
-    LaneStreamLatents latents[2];
-    const int count = pair ? 2 : 1;
-    for (int i = 0; i < count; ++i)
+    LaneStreamLatents latents[kMaxLaneStreamsTogether];
+    LaneStreamJob jobs[kMaxLaneStreamsTogether];
+    for (int i = 0; i < together; ++i) {
         prepareLaneStream(t, dim, perColumn, s + i, bytes, &latents[i]);
-    LaneStreamJob jobs[2] = {latents[0].job, latents[1].job};
+        jobs[i] = latents[i].job;
+    }
     try {
-        decodeLaneStreams(jobs, size_t(count), tables.laneTables());
+        decodeLaneStreams(jobs, size_t(together), tables.laneTables());
     } catch (const Error &error) {
-        // Which of the two: each on its own (only on this error path).
-        for (int i = 0; i < count; ++i) {
+        // Which one: each on its own (only on this error path).
+        for (int i = 0; i < together; ++i) {
             try {
                 decodeLaneStreams(&latents[i].job, 1, tables.laneTables());
             } catch (const Error &single) {
@@ -449,7 +450,7 @@ void decodeLaneStreamLatents(const CompressedTensor &t, const SymbolTables &tabl
         }
         throw Error(QStringLiteral("stream %1: %2").arg(s).arg(error.message()));
     }
-    for (int i = 0; i < count; ++i) {
+    for (int i = 0; i < together; ++i) {
         latents[i].job.escapes = jobs[i].escapes;
         try {
             dequantizeLaneStream(tables, latents[i],
@@ -566,17 +567,21 @@ std::vector<float> NwcTensorCoder::decodeColumns(const CompressedTensor &t, int6
             firstError = message;
     };
     if (t.streamFormat == CompressedTensor::kLaneStreams) {
-        // Lane streams two at a time (the SIMD decoders interleave two), unless that would
-        // leave threads idle.
+        // Lane streams several at a time where the SIMD decoder interleaves several, as many
+        // as leave no thread idle.
         const int64_t streams = lastStream - firstStream + 1;
-        const bool pairs = streams >= 2 * int64_t(QThreadPool::globalInstance()->maxThreadCount());
+        const int64_t threads = std::max(1, QThreadPool::globalInstance()->maxThreadCount());
+        const int together = int(std::clamp<int64_t>(
+            streams / threads, 1,
+            laneStreamsDecodedTogether(bestLaneDecoder(), tables->laneTables())));
         std::vector<int64_t> starts;
-        for (int64_t s = firstStream; s <= lastStream; s += pairs ? 2 : 1)
+        for (int64_t s = firstStream; s <= lastStream; s += together)
             starts.push_back(s);
         QtConcurrent::blockingMap(starts, [&](int64_t s) {
             try {
-                decodeLaneStreamLatents(t, *tables, dim, perColumn, s, pairs && s + 1 <= lastStream,
-                                        bytes, c0, q);
+                decodeLaneStreamLatents(t, *tables, dim, perColumn, s,
+                                        int(std::min<int64_t>(together, lastStream - s + 1)), bytes,
+                                        c0, q);
             } catch (const Error &error) {
                 keepError(error.message());
             }

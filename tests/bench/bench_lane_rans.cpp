@@ -1,9 +1,9 @@
 // Decoding speed of the .nwc v1 rANS streams (one state per stream) against the v2 lane streams
-// (32 states; portable, AVX2 and AVX-512 loops; AVX2 on both table layouts; the fastest loop also
-// as the tensor decoder calls it, two streams at a time into one reused buffer), on one core, and
-// on a CUDA device when the build has the CUDA kernels and a device is present (all streams in one
-// launch, kernel time only), with this machine's single-core memory read bandwidth measured in the
-// same run for scale. Prints a Markdown table.
+// (32 states; portable, AVX2 and AVX-512 loops; AVX2 on both table layouts; AVX-512 one, two and
+// four streams at a time; the fastest loop also as the tensor decoder calls it, into one reused
+// buffer), on one core, and on a CUDA device when the build has the CUDA kernels and a device is
+// present (all streams in one launch, kernel time only), with this machine's single-core memory
+// read bandwidth measured in the same run for scale. Prints a Markdown table.
 //
 // Data: latent symbols as the NWC coder writes them: streams of 65536 symbols, symbol n coded
 // with table n mod 16 (the 16 channels of one quality level), each table a quantized Gaussian
@@ -242,17 +242,19 @@ int main(int argc, char **argv) {
         if (laneDecoderAvailable(kind))
             lanes.push_back(
                 Row{QStringLiteral("v2: 32 lanes, ") + laneDecoderName(kind) +
-                    (kind == LaneDecoderKind::Avx512 ? QStringLiteral(", two streams at a time")
-                                                     : QString())});
+                    (kind == LaneDecoderKind::Avx512
+                         ? QStringLiteral(", %1 streams at a time").arg(kMaxLaneStreamsTogether)
+                         : QString())});
     }
     const size_t avx512Row = lanes.size() - 1; // the last CPU row, when AVX-512 is available
     // The AVX2 loop on the entries layout (its loop before the packed-symbol layout).
     const bool avx2 = laneDecoderAvailable(LaneDecoderKind::Avx2);
     Row avx2Entries{QStringLiteral("v2: 32 lanes, avx2, entries layout")};
-    // AVX-512 decodes two streams at once where it has several (decodeLaneStreams, as the
-    // tensor decoder calls it); one at a time for comparison.
+    // AVX-512 decodes several streams at once where it has several (decodeLaneStreams, as the
+    // tensor decoder calls it); one and two at a time for comparison.
     const bool avx512 = laneDecoderAvailable(LaneDecoderKind::Avx512);
     Row avx512Single{QStringLiteral("v2: 32 lanes, avx512, one stream at a time")};
+    Row avx512Pairs{QStringLiteral("v2: 32 lanes, avx512, two streams at a time")};
     std::vector<LaneStreamJob> jobs(streams);
     for (size_t s = 0; s < streams; ++s) {
         jobs[s].data = reinterpret_cast<const uint8_t *>(data.v2[s].constData());
@@ -261,17 +263,20 @@ int main(int argc, char **argv) {
         jobs[s].count = kStreamSymbols;
         jobs[s].symbols = out.data() + s * kStreamSymbols;
     }
-    // As the tensor decoder runs: the same streams, two at a time into one reused buffer of two
-    // streams' symbols (in the L2 cache), where the rows above write every stream's symbols to
-    // their own place in memory (33 MB at 256 streams).
+    // As the tensor decoder runs: the same streams, as many per call as the decoder takes at
+    // once, into one reused buffer of that many streams' symbols (in the L2 cache), where the
+    // rows above write every stream's symbols to their own place in memory (33 MB at 256
+    // streams).
     const LaneDecoderKind best = bestLaneDecoder();
-    Row reused{
-        QStringLiteral("v2: 32 lanes, ") + laneDecoderName(best) +
-        QStringLiteral(", two streams per call into one reused buffer (as the tensor decoder)")};
-    std::vector<uint16_t> pairBuffer(2 * kStreamSymbols);
+    const size_t together = size_t(laneStreamsDecodedTogether(best, laneTables));
+    Row reused{QStringLiteral("v2: 32 lanes, %1, %2 streams per call into one reused buffer (as "
+                              "the tensor decoder)")
+                   .arg(laneDecoderName(best))
+                   .arg(together)};
+    std::vector<uint16_t> callBuffer(together * kStreamSymbols);
     std::vector<LaneStreamJob> reusedJobs = jobs;
     for (size_t s = 0; s < streams; ++s)
-        reusedJobs[s].symbols = pairBuffer.data() + (s % 2) * kStreamSymbols;
+        reusedJobs[s].symbols = callBuffer.data() + (s % together) * kStreamSymbols;
     std::vector<uint16_t> expected;
     expected.reserve(out.size());
     for (const std::vector<int32_t> &stream : data.symbols)
@@ -303,17 +308,18 @@ int main(int argc, char **argv) {
                 row.exact = row.exact && out == expected;
         }
         {
-            // Timed pair by pair; on the first repetition each pair is checked outside the timing.
+            // Timed call by call; on the first repetition each call's symbols are checked
+            // outside the timing.
             qint64 nanoseconds = 0;
-            for (size_t s = 0; s < streams; s += 2) {
-                const size_t count = std::min<size_t>(2, streams - s);
+            for (size_t s = 0; s < streams; s += together) {
+                const size_t count = std::min(together, streams - s);
                 timer.restart();
                 decodeLaneStreams(reusedJobs.data() + s, count, laneTables, best);
                 nanoseconds += timer.nsecsElapsed();
                 if (repeat == 0)
                     reused.exact = reused.exact &&
-                                   std::equal(pairBuffer.begin(),
-                                              pairBuffer.begin() + int64_t(count * kStreamSymbols),
+                                   std::equal(callBuffer.begin(),
+                                              callBuffer.begin() + int64_t(count * kStreamSymbols),
                                               expected.begin() + int64_t(s * kStreamSymbols));
             }
             reused.seconds = std::min(reused.seconds, double(nanoseconds) * 1e-9);
@@ -329,6 +335,12 @@ int main(int argc, char **argv) {
                 std::min(avx512Single.seconds, double(timer.nsecsElapsed()) * 1e-9);
             if (repeat == 0)
                 avx512Single.exact = out == expected;
+            timer.restart();
+            decodeLaneStreams(jobs.data(), jobs.size(), laneTables, LaneDecoderKind::Avx512, 2);
+            avx512Pairs.seconds =
+                std::min(avx512Pairs.seconds, double(timer.nsecsElapsed()) * 1e-9);
+            if (repeat == 0)
+                avx512Pairs.exact = out == expected;
         }
         if (avx2) {
             timer.restart();
@@ -418,7 +430,7 @@ int main(int argc, char **argv) {
     std::printf("|---|---:|---:|---:|---:|---|\n");
     rows.push_back(v1);
     if (avx512)
-        lanes.insert(lanes.begin() + int64_t(avx512Row), avx512Single);
+        lanes.insert(lanes.begin() + int64_t(avx512Row), {avx512Single, avx512Pairs});
     if (avx2)
         lanes.insert(lanes.begin() + 1, avx2Entries);
     rows.insert(rows.end(), lanes.begin(), lanes.end());

@@ -98,8 +98,8 @@ private Q_SLOTS:
     void refusesTruncatedStreams();
     void refusesDamagedHeaderAndWords();
     void refusesBadInput();
-    void decodesStreamsInPairs();
-    void pairsRefuseADamagedStream();
+    void decodesStreamsInGroups();
+    void groupsRefuseADamagedStream();
 };
 
 void TestLaneRansStream::roundTripEveryDecoder_data() {
@@ -308,55 +308,72 @@ std::vector<LaneStreamJob> jobsOf(const StreamSet &set, std::vector<uint16_t> *d
 
 } // namespace
 
-void TestLaneRansStream::decodesStreamsInPairs() {
+void TestLaneRansStream::decodesStreamsInGroups() {
     const StreamSet set = makeStreamSet({65536, 70000, 4099, 65536, 17, 0, 50001, 32, 131072}, 17);
     const LaneDecodeTables tables(set.c.tablePointers);
     for (LaneDecoderKind kind : availableDecoders()) {
-        std::vector<uint16_t> decoded;
-        std::vector<LaneStreamJob> jobs = jobsOf(set, &decoded);
-        decodeLaneStreams(jobs.data(), jobs.size(), tables, kind);
-        for (size_t n = 0; n < decoded.size(); ++n) {
-            if (decoded[n] != set.c.symbols[n])
-                QFAIL(qPrintable(QStringLiteral("%1: symbol %2 decoded as %3, encoded %4")
-                                     .arg(laneDecoderName(kind))
-                                     .arg(n)
-                                     .arg(decoded[n])
-                                     .arg(set.c.symbols[n])));
-        }
-        for (size_t i = 0; i < jobs.size(); ++i) {
-            QCOMPARE(jobs[i].escapes.count, 2u);
-            QCOMPARE(jobs[i].escapes.at(0), uint32_t(i));
-            QCOMPARE(jobs[i].escapes.at(1), 17u);
+        // One to four streams per loop (AVX-512; the other decoders take them one by one):
+        // groups of different lengths, and a last group smaller than the others.
+        for (int together = 1; together <= kMaxLaneStreamsTogether; ++together) {
+            std::vector<uint16_t> decoded;
+            std::vector<LaneStreamJob> jobs = jobsOf(set, &decoded);
+            decodeLaneStreams(jobs.data(), jobs.size(), tables, kind, together);
+            for (size_t n = 0; n < decoded.size(); ++n) {
+                if (decoded[n] != set.c.symbols[n])
+                    QFAIL(qPrintable(
+                        QStringLiteral("%1, %2 together: symbol %3 decoded as %4, encoded %5")
+                            .arg(laneDecoderName(kind))
+                            .arg(together)
+                            .arg(n)
+                            .arg(decoded[n])
+                            .arg(set.c.symbols[n])));
+            }
+            for (size_t i = 0; i < jobs.size(); ++i) {
+                QCOMPARE(jobs[i].escapes.count, 2u);
+                QCOMPARE(jobs[i].escapes.at(0), uint32_t(i));
+                QCOMPARE(jobs[i].escapes.at(1), 17u);
+            }
         }
     }
+    QCOMPARE(laneStreamsDecodedTogether(LaneDecoderKind::Scalar, tables), 1);
+    QCOMPARE(laneStreamsDecodedTogether(LaneDecoderKind::Avx2, tables), 1);
+    if (laneDecoderAvailable(LaneDecoderKind::Avx512))
+        QCOMPARE(laneStreamsDecodedTogether(LaneDecoderKind::Avx512, tables),
+                 kMaxLaneStreamsTogether);
 }
 
-void TestLaneRansStream::pairsRefuseADamagedStream() {
-    // The damaged stream is the second of a pair, so the two-stream loop decodes it.
-    StreamSet set = makeStreamSet({40000, 40000, 40000}, 22);
-    QByteArray damaged = set.streams[1];
+void TestLaneRansStream::groupsRefuseADamagedStream() {
+    // The damaged stream (index 2) is the first of the second pair, the last of a group of
+    // three and the third of a group of four: the multi-stream loop decodes it every time.
+    StreamSet set = makeStreamSet({40000, 40000, 40000, 40000, 40000}, 22);
+    const QByteArray intact = set.streams[2];
+    QByteArray damaged = intact;
     const qsizetype flipped = kLaneStreamHeaderBytes + 5000;
     damaged[flipped] = char(damaged[flipped] ^ 0x40);
     const LaneDecodeTables tables(set.c.tablePointers);
     for (LaneDecoderKind kind : availableDecoders()) {
-        set.streams[1] = damaged;
-        std::vector<uint16_t> decoded;
-        std::vector<LaneStreamJob> jobs = jobsOf(set, &decoded);
-        bool refused = false;
-        try {
-            decodeLaneStreams(jobs.data(), jobs.size(), tables, kind);
-        } catch (const Error &) {
-            refused = true;
+        for (int together = 2; together <= kMaxLaneStreamsTogether; ++together) {
+            set.streams[2] = damaged;
+            std::vector<uint16_t> decoded;
+            std::vector<LaneStreamJob> jobs = jobsOf(set, &decoded);
+            bool refused = false;
+            try {
+                decodeLaneStreams(jobs.data(), jobs.size(), tables, kind, together);
+            } catch (const Error &) {
+                refused = true;
+            }
+            // A flipped word is refused or decodes to other symbols (the container checksum
+            // catches those); the streams before it decode exactly either way.
+            QVERIFY(refused || !std::equal(decoded.begin() + 80000, decoded.begin() + 120000,
+                                           set.c.symbols.begin() + 80000));
+            QVERIFY(std::equal(decoded.begin(), decoded.begin() + 80000, set.c.symbols.begin()));
+            // A stream cut short is always refused.
+            set.streams[2].chop(40);
+            jobs = jobsOf(set, &decoded);
+            QVERIFY_THROWS_EXCEPTION(
+                Error, decodeLaneStreams(jobs.data(), jobs.size(), tables, kind, together));
+            set.streams[2] = intact;
         }
-        // A flipped word is refused or decodes to other symbols (the container checksum
-        // catches those); the stream before it decodes exactly either way.
-        QVERIFY(refused || !std::equal(decoded.begin() + 40000, decoded.begin() + 80000,
-                                       set.c.symbols.begin() + 40000));
-        QVERIFY(std::equal(decoded.begin(), decoded.begin() + 40000, set.c.symbols.begin()));
-        // A stream cut short is always refused.
-        set.streams[1].chop(40);
-        jobs = jobsOf(set, &decoded);
-        QVERIFY_THROWS_EXCEPTION(Error, decodeLaneStreams(jobs.data(), jobs.size(), tables, kind));
     }
 }
 

@@ -310,6 +310,9 @@ void TestNwcCodec::laneAndSingleStateStreamsDecodeAlike_data() {
     addCodingColumns();
     QTest::newRow("identity, ragged rows") << QStringLiteral("identity") << 37 << 20 << 0.3;
     QTest::newRow("identity, several streams") << QStringLiteral("identity") << 4100 << 33 << 1.0;
+    // 9 streams: the decoder takes them several per call (groups of up to 4 with AVX-512).
+    QTest::newRow("identity, streams in groups")
+        << QStringLiteral("identity") << 4100 << 144 << 1.0;
     QTest::newRow("fast") << QStringLiteral("fast") << 256 << 96 << 0.5;
 }
 
@@ -364,6 +367,19 @@ void TestNwcCodec::laneAndSingleStateStreamsDecodeAlike() {
     // the single state's [2^23, 2^31): a few tenths of a percent more (measured 0.2–0.4 %).
     QVERIFY(double(lanes.bitstream.size()) <=
             1.006 * double(single.bitstream.size()) + streams * kLaneStreamHeaderBytes);
+    // A stream whose escape count cannot fit is refused by name, also when it is decoded in a
+    // group with others.
+    const int64_t bad = std::max<int64_t>(0, int64_t(streams) - 2);
+    CompressedTensor damaged = lanes;
+    for (int i = 0; i < 4; ++i)
+        damaged.bitstream[qsizetype(damaged.streamOffsets[size_t(bad)]) + i] = char(0xff);
+    try {
+        coder.decode(damaged);
+        QFAIL("a stream with 2^32 - 1 escapes was decoded");
+    } catch (const Error &error) {
+        QVERIFY2(error.message().contains(QStringLiteral("stream %1:").arg(bad)),
+                 qPrintable(error.message()));
+    }
 }
 
 void TestNwcCodec::smallerStepCostsMoreBits() {

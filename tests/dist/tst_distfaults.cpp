@@ -16,11 +16,12 @@ using namespace nwc::test;
 
 namespace {
 
-/// How long the ranks work before one is killed: into calibration and measuring (the whole
-/// two-rank compression takes 10-30 s on two cores).
+/// How long the ranks work before one is killed: into calibration and measuring.
 constexpr int kWorkMs = 4000;
 
-/// A compression long enough (calibration, then measuring) to be killed in the middle.
+/// A compression long enough (calibration, then measuring) to be killed in the middle: 12 s on
+/// two Zen 5 cores with nothing else running (2026-12-08; with 16 calibration samples it took 3 s
+/// there and ended before the kill).
 QStringList compressArguments(const QString &output) {
     return {QStringLiteral("compress"),
             QStringLiteral("demo:teacher"),
@@ -29,7 +30,7 @@ QStringList compressArguments(const QString &output) {
             QStringLiteral("--bits"),
             QStringLiteral("3"),
             QStringLiteral("--calib-samples"),
-            QStringLiteral("16"),
+            QStringLiteral("256"),
             QStringLiteral("-o"),
             output};
 }
@@ -82,7 +83,13 @@ private Q_SLOTS:
         const QString joined = waitForText(ranks[1], QStringLiteral("joined"), 60000);
         QVERIFY2(joined.contains(QLatin1String("rank 1 of 2 joined")), qPrintable(joined));
         QTest::qWait(kWorkMs);
-        ::kill(pid_t(ranks[1].processId()), SIGKILL);
+        // processId() is 0 once the process has ended, and kill(0) would signal this test's
+        // whole process group.
+        const qint64 rank1 = ranks[1].processId();
+        QVERIFY2(ranks[1].state() == QProcess::Running && rank1 > 0,
+                 qPrintable(QStringLiteral("rank 1 ended before it was killed: ") + joined +
+                            QString::fromUtf8(ranks[1].readAllStandardError())));
+        ::kill(pid_t(rank1), SIGKILL);
         QVERIFY(ranks[1].waitForFinished(10000));
 
         QElapsedTimer timer;
@@ -126,7 +133,12 @@ private Q_SLOTS:
                                      .split(QLatin1Char('\n'), Qt::SkipEmptyParts);
         QCOMPARE(pids.size(), 2);
         QTest::qWait(kWorkMs);
-        ::kill(pid_t(pids.last().toLongLong()), SIGKILL);
+        // (waitForFinished() below would also return false for a launch that already ended.)
+        QVERIFY2(launcher.state() != QProcess::NotRunning,
+                 "nwc launch ended before rank 1 was killed (give it more work)");
+        const qint64 rank1 = pids.last().toLongLong();
+        QVERIFY(rank1 > 0); // kill(0) would signal this test's whole process group
+        ::kill(pid_t(rank1), SIGKILL);
 
         QVERIFY2(launcher.waitForFinished(60000), "nwc launch did not stop");
         QVERIFY(launcher.exitCode() != 0);

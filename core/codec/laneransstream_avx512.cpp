@@ -216,50 +216,6 @@ NWC_ALWAYS_INLINE size_t roundsLeft(size_t n, size_t count, const uint8_t *words
     return std::min((count - n) / kRansLanes, size_t(wordsEnd - words) / (2 * kRansLanes));
 }
 
-} // namespace
-
-void decodeRoundsAvx512(const LaneDecodeTables &tables, const uint16_t *tableOf, size_t count,
-                        uint16_t *symbols, const uint8_t *wordsEnd, Progress *progress) {
-    __m512i x0 = _mm512_loadu_si512(progress->states);
-    __m512i x1 = _mm512_loadu_si512(progress->states + 16);
-    const uint8_t *words = progress->words;
-    size_t n = progress->symbolsDone;
-    if (tables.hasPackedSymbols()) {
-        const auto *buckets = reinterpret_cast<const long long *>(tables.bucketSymbols());
-        const auto *packed = reinterpret_cast<const long long *>(tables.packedSymbols());
-        const int stride = int(tables.symbolStride());
-        for (size_t rounds; (rounds = roundsLeft(n, count, words, wordsEnd)) > 0;) {
-            for (const size_t end = n + rounds * kRansLanes; n < end; n += kRansLanes) {
-                prefetchWords(words);
-                const GatheredSymbols g0 = gatherBucketSymbols(x0, tableOf + n, buckets);
-                const GatheredSymbols g1 = gatherBucketSymbols(x1, tableOf + n + 16, buckets);
-                Resolved r0 = resolveSymbols(x0, g0);
-                Resolved r1 = resolveSymbols(x1, g1);
-                if (__builtin_expect(_kor_mask16(r0.walk, r1.walk) != 0, 0)) {
-                    finishWalks(x0, r0, tableOf + n, packed, stride);
-                    finishWalks(x1, r1, tableOf + n + 16, packed, stride);
-                }
-                x0 = updateStates(x0, r0, symbols + n, &words);
-                x1 = updateStates(x1, r1, symbols + n + 16, &words);
-            }
-        }
-    } else {
-        const auto *entries = reinterpret_cast<const long long *>(tables.entries());
-        while (roundsLeft(n, count, words, wordsEnd) > 0) {
-            prefetchWords(words);
-            x0 = step(x0, tableOf + n, symbols + n, entries, &words);
-            x1 = step(x1, tableOf + n + 16, symbols + n + 16, entries, &words);
-            n += kRansLanes;
-        }
-    }
-    _mm512_storeu_si512(progress->states, x0);
-    _mm512_storeu_si512(progress->states + 16, x1);
-    progress->words = words;
-    progress->symbolsDone = n;
-}
-
-namespace {
-
 /// Decodes whole rounds of N streams at once (two registers each, 2N in all) while every one
 /// has a round and enough words left. All registers' gathers are issued before any register is
 /// finished, so that the instructions waiting on one register's gathers do not hold back the
@@ -338,6 +294,30 @@ void decodeRoundGroup(const LaneDecodeTables &tables, const StreamCursor *cursor
 }
 
 } // namespace
+
+void decodeRoundsAvx512(const LaneDecodeTables &tables, const uint16_t *tableOf, size_t count,
+                        uint16_t *symbols, const uint8_t *wordsEnd, Progress *progress) {
+    if (tables.hasPackedSymbols()) {
+        const StreamCursor cursor{tableOf, count, symbols, wordsEnd, progress};
+        decodeRoundGroup<1>(tables, &cursor);
+        return;
+    }
+    __m512i x0 = _mm512_loadu_si512(progress->states);
+    __m512i x1 = _mm512_loadu_si512(progress->states + 16);
+    const uint8_t *words = progress->words;
+    size_t n = progress->symbolsDone;
+    const auto *entries = reinterpret_cast<const long long *>(tables.entries());
+    while (roundsLeft(n, count, words, wordsEnd) > 0) {
+        prefetchWords(words);
+        x0 = step(x0, tableOf + n, symbols + n, entries, &words);
+        x1 = step(x1, tableOf + n + 16, symbols + n + 16, entries, &words);
+        n += kRansLanes;
+    }
+    _mm512_storeu_si512(progress->states, x0);
+    _mm512_storeu_si512(progress->states + 16, x1);
+    progress->words = words;
+    progress->symbolsDone = n;
+}
 
 void decodeRoundGroupAvx512(const LaneDecodeTables &tables, const StreamCursor *cursors,
                             int count) {
